@@ -1,0 +1,1 @@
+"""Placeholder: being written (owner fills this in)."""
