@@ -2,21 +2,36 @@
 
 This is the single entry point the CLI, the language server and the advisor call. It owns the
 order of work: one parse per file version, module checks, the ruff bridge, ADR-rule citations,
-severity caps for proposed ADRs, select/ignore and suppression comments.
-
-SKELETON: signatures are the contract between the core, the LSP layer and the advisor.
+severity caps for proposed ADRs, select/ignore and suppression comments (the last three live in
+``workspace.finalize``). Long-lived state is compact (facts, never ASTs) and frozen out of the
+garbage collector's reach after a full scan.
 """
 
 from __future__ import annotations
 
+import gc
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .config import ConfigError, ProjectConfig
-from .findings import Finding
-from .knowledge.model import KnowledgeBase
+from .analysis.decoding import read_source, read_text, source_lines
 from .analysis.facts import ModuleFacts
+from .analysis.registry import ModuleContext, RawFinding, all_checks
+from .analysis import ruff_bridge
+from .config import ConfigError, ProjectConfig, load_project_config
+from .findings import Finding, sort_key
+from .knowledge.model import KnowledgeBase
+from .workspace.batch import default_jobs
+from .workspace.files import WorkspaceFiles, discover_files, is_adr_file, is_dependency_file, is_python_file
+from .workspace.finalize import Finalizer
+from .workspace.index import WorkspaceIndex
+from .workspace.parse import config_error_finding, gc_paused, parse_python
+from .workspace.roots import SourceRoots
+
+log = logging.getLogger(__name__)
+
+RUFF_SOURCE = "ruff"
 
 
 @dataclass
@@ -43,6 +58,16 @@ class CheckResult:
     adrs: int
 
 
+def _load_knowledge(root: Path, config: ProjectConfig, files: Callable[[], list[Path]]) -> KnowledgeBase:
+    try:
+        from .knowledge.loader import load_knowledge
+
+        return load_knowledge(root, config, workspace_files=files)
+    except Exception:  # a broken knowledge base must never take the checks down with it
+        log.exception("could not load the knowledge base of %s", root)
+        return KnowledgeBase(root=root)
+
+
 class Project:
     """A workspace root with its configuration, knowledge base and (lazily built) module index."""
 
@@ -51,31 +76,88 @@ class Project:
     config_errors: list[ConfigError]
     kb: KnowledgeBase
 
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root).resolve()
+        self.config = ProjectConfig()
+        self.config_errors = []
+        self.kb = KnowledgeBase(root=self.root)
+        self.workspace_files = WorkspaceFiles()
+        self.roots = SourceRoots(self.root, (self.root,))
+        self.index = WorkspaceIndex(self.roots)
+        self.finalizer = Finalizer(self.root, self.kb, self.config)
+        self._open_texts: dict[Path, str] = {}
+        self._workspace_raw: tuple[tuple[int, int, int], list[tuple[Path, RawFinding]]] | None = None
+
     @classmethod
     def load(cls, root: Path) -> "Project":
         """Reads config and knowledge base. Does not scan the workspace (see ``ensure_index``)."""
-        raise NotImplementedError
+        project = cls(root)
+        project.reload_config()
+        return project
 
     def reload_knowledge(self) -> None:
         """Re-reads ``.ai/`` and ``.claude/`` (after an ADR or agent file changed)."""
-        raise NotImplementedError
+        self.kb = _load_knowledge(self.root, self.config, self.files)
+        self.finalizer = Finalizer(self.root, self.kb, self.config)
 
     def reload_config(self) -> None:
         """Re-reads ``pyproject.toml`` (config, source roots) and then the knowledge base."""
-        raise NotImplementedError
+        self.config, self.config_errors = load_project_config(self.root)
+        self.refresh_files()
+        self.reload_knowledge()
 
-    def ensure_index(self) -> None:
+    def refresh_files(self) -> None:
+        """Re-discovers the workspace's files and first-party names (after files were added)."""
+        self.workspace_files = discover_files(self.root, self.config)
+        roots = SourceRoots.from_config(self.root, self.config, self.workspace_files.python)
+        if roots == self.roots:
+            if self.index.scanned:
+                present = set(self.workspace_files.python)
+                for module in self.index.modules():
+                    path = self.index.path_of(module)
+                    if path is not None and path not in present:
+                        self.index.remove(path)
+                self.index.scan([p for p in present if self.index.module_at(p) is None])
+            return
+        # Module names (and so every fact's resolved imports) depend on the roots: start over.
+        self.roots = roots
+        self.index = WorkspaceIndex(self.roots)
+        self._workspace_raw = None
+
+    def ensure_index(self, jobs: int | None = None) -> None:
         """Scans every workspace Python file into the module index (idempotent; slow: off the
         editor's keystroke path)."""
-        raise NotImplementedError
+        if self.index.scanned:
+            return
+        todo = [p for p in self.workspace_files.python if self.index.module_at(p) is None]
+        self.index.scan(todo, jobs=default_jobs(len(todo)) if jobs is None else jobs)
+        # Long-lived facts never change after the scan; keeping them out of the collector's
+        # generations removed multi-hundred-millisecond GC pauses in the server.
+        gc.collect()
+        gc.freeze()
 
     def files(self) -> list[Path]:
         """Every checkable file under the root, respecting .gitignore and ``exclude``."""
-        raise NotImplementedError
+        return self.workspace_files.all()
 
     def module_name(self, path: Path) -> str | None:
-        raise NotImplementedError
+        return self.roots.module_name(self._absolute(path))
 
+    def _absolute(self, path: Path) -> Path:
+        path = Path(path)
+        return path if path.is_absolute() else self.root / path
+
+    def kind_of(self, path: Path) -> str:
+        path = self._absolute(path)
+        if is_python_file(path):
+            return "python"
+        if is_dependency_file(path):
+            return "dependencies"
+        if is_adr_file(path, self.root, self.config):
+            return "adr"
+        return "other"
+
+    # --- one file ---------------------------------------------------------------------------
     def analyze(self, path: Path, text: str | None = None, *, ruff: bool | None = None) -> FileAnalysis:
         """Analyses one file's current text (read from disk when ``text`` is None).
 
@@ -83,11 +165,171 @@ class Project:
         knowledge problems located in that file. Updates the index entry for Python files.
         Never raises on bad input (syntax errors, odd encodings, huge files).
         """
-        raise NotImplementedError
+        path = self._absolute(path)
+        kind = self.kind_of(path)
+        if text is not None:
+            self._open_texts[path] = text
+        try:
+            if kind == "python":
+                return self._analyze_python(path, text, ruff=ruff is not False)
+            if kind == "dependencies":
+                return self._analyze_dependencies(path, text)
+            if kind == "adr":
+                return self._analyze_adr(path, text)
+        except OSError as exc:
+            log.warning("cannot read %s: %s", path, exc)
+        except (RecursionError, MemoryError) as exc:
+            log.warning("gave up on %s: %s", path, type(exc).__name__)
+        except Exception:  # the editor and the CLI must survive any file; the log keeps the trace
+            log.exception("analysis of %s failed", path)
+        return FileAnalysis(path=path, kind=kind)
 
+    def forget(self, path: Path) -> None:
+        """The editor closed ``path``: drop its unsaved text (the index keeps its facts)."""
+        self._open_texts.pop(self._absolute(path), None)
+
+    def _analyze_python(self, path: Path, text: str | None, *, ruff: bool) -> FileAnalysis:
+        if text is None:
+            text = read_source(path)
+        codes = self.ruff_codes(path) if ruff else []
+        # Ruff needs about a second per 5 MB; the margin keeps huge files from timing out.
+        pending = ruff_bridge.RuffRun(text, path, codes, 10.0 + len(text) / 200_000) if codes else None
+        with gc_paused():
+            return self._analyze_python_text(path, text, pending)
+
+    def _analyze_python_text(self, path: Path, text: str, pending: ruff_bridge.RuffRun | None) -> FileAnalysis:
+        module = self.roots.module_name(path)
+        analysis = FileAnalysis(path=path, kind="python", module=module)
+        tree, error = parse_python(text, path)
+        if tree is None:
+            assert error is not None
+            analysis.syntax_error = error
+            if self.finalizer.selected(error.code):
+                analysis.findings.append(error)
+            return analysis
+        from .analysis.extract import extract_facts
+
+        lines = source_lines(text)
+        facts = extract_facts(tree, text, module, is_package=self.roots.is_package(path))
+        analysis.facts = facts
+        self.index.update(path, facts)
+        context = ModuleContext(
+            root=self.root, path=path, module=module, text=text, lines=lines, tree=tree,
+            facts=facts, kb=self.kb, config=self.config,
+            is_first_party=self.roots.is_first_party, is_stdlib=self.roots.is_stdlib,
+            lookup_module=self.index.lookup_module,
+            options_for=lambda code: self.finalizer.options_for(code, path),
+        )
+        raw: list[RawFinding] = []
+        for info in all_checks():
+            if info.scope != "module" or info.run is None or not self.finalizer.selected(info.code):
+                continue
+            if not self.finalizer.enabled(info, path):
+                continue
+            try:
+                raw.extend(info.run(context))
+            except Exception:  # one faulty check must not hide the others' findings
+                log.exception("check %s failed on %s", info.code, path)
+        analysis.findings.extend(self._finalize(raw, path, lines))
+        if pending is not None:
+            ruff_findings = pending.result()
+            ruff_findings = ruff_bridge.timeout_fixes(tree, lines, ruff_findings)
+            analysis.findings.extend(self._finalize(ruff_findings, path, lines, RUFF_SOURCE))
+        analysis.findings.sort(key=sort_key)
+        return analysis
+
+    def ruff_codes(self, path: Path | None = None) -> list[str]:
+        """What ruff is asked for: the curated families (as configured) plus ADR-required codes."""
+        codes = ruff_bridge.curated_selection(self.config.ruff)
+        extra = [code for code in self.finalizer.ruff_codes_required(path)
+                 if not any(code.startswith(c) for c in codes)]
+        return codes + (ruff_bridge.usable_codes(extra) if extra else [])
+
+    def _finalize(self, raw: list[RawFinding], path: Path, lines: list[str] | None,
+                  source: str = "python-architect") -> list[Finding]:
+        findings = (self.finalizer.finalize(r, path, lines, source) for r in raw)
+        return [f for f in findings if f is not None]
+
+    def _analyze_dependencies(self, path: Path, text: str | None) -> FileAnalysis:
+        from .analysis.dependencies import check_dependency_file
+
+        if text is None:
+            text = read_text(path)
+        raw: list[RawFinding] = []
+        if self.finalizer.selected("ARC110"):
+            try:
+                raw = check_dependency_file(self.root, path, text, self.kb, self.config)
+            except Exception:  # one faulty check must not hide the rest of the report
+                log.exception("dependency check failed on %s", path)
+        analysis = FileAnalysis(path=path, kind="dependencies")
+        analysis.findings = sorted(self._finalize(raw, path, source_lines(text)), key=sort_key)
+        if path == self.root / "pyproject.toml":
+            analysis.findings.extend(self.config_findings(text))
+        return analysis
+
+    def _analyze_adr(self, path: Path, text: str | None) -> FileAnalysis:
+        """Problems located in one ADR file; unsaved text is re-parsed so edits show up at once."""
+        from .knowledge.problems import problems_in
+
+        problems = problems_in(self.kb.problems, path)
+        if text is not None:
+            from .knowledge.adr_parser import parse_adr
+
+            _, own = parse_adr(path, text)
+            # ARC001/ARC002 come from this file alone; cross-file problems keep the loaded state.
+            problems = [p for p in problems if p.code not in ("ARC001", "ARC002")] + list(own)
+        selected = [p for p in problems if self.finalizer.selected(p.code)]
+        return FileAnalysis(path=path, kind="adr", findings=sorted(selected, key=sort_key))
+
+    def config_findings(self, text: str | None = None) -> list[Finding]:
+        """ARC006 findings for configuration problems, on the offending key's line when found."""
+        from .workspace.parse import locate_config_error
+
+        findings = []
+        for error in self.config_errors:
+            finding = locate_config_error(config_error_finding(error), text)
+            if self.finalizer.selected(finding.code):
+                findings.append(finding)
+        return findings
+
+    # --- the whole workspace ----------------------------------------------------------------
     def workspace_findings(self) -> list[Finding]:
         """Findings that need the whole index (import cycles ARC103), grouped by file by callers."""
-        raise NotImplementedError
+        from .workspace.cycles import WorkspaceContext
+
+        self.ensure_index()
+        context = WorkspaceContext(root=self.root, index=self.index, kb=self.kb, config=self.config,
+                                   roots=self.roots, options_for=self.finalizer.options_for)
+        key = (self.index.version, id(self.index), id(self.finalizer))
+        if self._workspace_raw is None or self._workspace_raw[0] != key:
+            results: list[tuple[Path, RawFinding]] = []
+            for info in all_checks():
+                if info.scope != "workspace" or info.run is None or not self.finalizer.selected(info.code):
+                    continue
+                try:
+                    results.extend(info.run(context))
+                except Exception:
+                    log.exception("workspace check %s failed", info.code)
+            self._workspace_raw = (key, results)
+        findings: list[Finding] = []
+        lines_of: dict[Path, list[str] | None] = {}
+        # Suppression comments can change without the graph changing: finalise every time.
+        for path, raw in self._workspace_raw[1]:
+            if path not in lines_of:
+                lines_of[path] = self._lines_of(path)
+            finding = self.finalizer.finalize(raw, path, lines_of[path])
+            if finding is not None:
+                findings.append(finding)
+        return sorted(findings, key=sort_key)
+
+    def _lines_of(self, path: Path) -> list[str] | None:
+        text = self._open_texts.get(path)
+        if text is None:
+            try:
+                text = read_source(path)
+            except OSError:
+                return None
+        return source_lines(text)
 
     def check_paths(
         self,
@@ -100,4 +342,6 @@ class Project:
     ) -> CheckResult:
         """The CLI's ``check``: every file under ``paths`` (default: the root) plus workspace and
         ADR-file findings, sorted."""
-        raise NotImplementedError
+        from .workspace.batch import check_paths
+
+        return check_paths(self, paths, select=select, ignore=ignore, jobs=jobs, progress=progress)

@@ -64,10 +64,11 @@ class EditorSettings:
         if not isinstance(raw, dict):
             return cls(), [f"settings must be an object, got {type(raw).__name__}"]
         known = {f.name for f in fields(cls)}
+        aliases = {client: name for name, client in CLIENT_KEYS.items()}
         defaults = cls()
         values: dict[str, Any] = {}
         for key, value in _flatten(raw).items():
-            name = _snake(key)
+            name = aliases.get(key) or _snake(key)
             if name not in known:
                 problems.append(f"unknown setting {key!r}")
                 continue
@@ -77,8 +78,47 @@ class EditorSettings:
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
                 problems.append(f"setting {key!r} must be {expected.__name__}, got {value!r}")
                 continue
+            if name == "severity_overrides":
+                value, bad = _severity_overrides(value)
+                problems.extend(bad)
+            elif name == "log_level" and value.lower() not in LOG_LEVELS:
+                problems.append(f"setting {key!r} must be one of {', '.join(LOG_LEVELS)}, got {value!r}")
+                continue
             values[name] = value
         return cls(**values), problems
+
+
+LOG_LEVELS = ("error", "warning", "info", "debug")
+SEVERITY_VALUES = ("error", "warning", "info", "hint", "off")
+
+CLIENT_KEYS: dict[str, str] = {
+    "enable": "enable",
+    "severity_overrides": "severityOverrides",
+    "debounce_ms": "debounceMs",
+    "ruff": "ruff",
+    "knowledge_dir": "knowledgeDir",
+    "agents_dir": "agentsDir",
+    "log_level": "logLevel",
+    "chat_model": "chat.model",
+    "chat_agent": "chat.agent",
+    "chat_max_context_tokens": "chat.maxContextTokens",
+    "chat_timeout_s": "chat.timeoutSeconds",
+    "chat_offline": "chat.offline",
+}
+"""Each field's key under ``pythonArchitect`` in the client's settings (``package.json``)."""
+
+
+def _severity_overrides(value: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+    kept: dict[str, str] = {}
+    problems: list[str] = []
+    for code, severity in value.items():
+        if isinstance(severity, str) and severity.strip().lower() in SEVERITY_VALUES:
+            kept[str(code).strip().upper()] = severity.strip().lower()
+        else:
+            problems.append(
+                f"severity override for {code!r} must be one of {', '.join(SEVERITY_VALUES)}, got {severity!r}"
+            )
+    return kept, problems
 
 
 def _snake(key: str) -> str:

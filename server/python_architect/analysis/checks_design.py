@@ -1,1 +1,258 @@
-"""Placeholder: being written (owner fills this in)."""
+"""Design checks on classes: implementation inheritance (ARC201), deep first-party inheritance
+chains (ARC202) and shallow wrappers (ARC203).
+
+Bases are followed across modules through the workspace index (``ctx.lookup_module``), including
+re-exports (``from .base import Base`` in a package ``__init__``), so a chain that spans files is
+seen as one chain.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..findings import Severity
+from .extract import tree_index
+from .facts import ClassFact, ModuleFacts
+from .registry import ModuleContext, RawFinding, check
+
+_MAX_REEXPORT_HOPS = 3
+_EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning", "BaseException")
+_EXEMPT_BASES = frozenset(
+    {
+        "ABC", "Protocol", "Generic", "object", "Enum", "IntEnum", "StrEnum", "Flag", "IntFlag",
+        "TypedDict", "NamedTuple", "BaseException", "Exception",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ResolvedClass:
+    """A first-party class found for a base: its dotted name and facts."""
+
+    qualified: str
+    fact: ClassFact
+    module: str | None
+
+
+def _local_class(facts: ModuleFacts, name: str) -> ClassFact | None:
+    for fact in facts.classes:
+        if fact.name == name and not fact.nested:
+            return fact
+    return None
+
+
+def resolve_base(ctx: ModuleContext, facts: ModuleFacts, base: str) -> ResolvedClass | None:
+    """The first-party class a base (as recorded in ``facts``) refers to, or None."""
+    if "." not in base:
+        fact = _local_class(facts, base)
+        if fact is None:
+            return None
+        qualified = f"{facts.module}.{base}" if facts.module else base
+        return ResolvedClass(qualified, fact, facts.module)
+    module, _, name = base.rpartition(".")
+    for _ in range(_MAX_REEXPORT_HOPS):
+        if not ctx.is_first_party(module):
+            return None
+        other = ctx.facts if module == ctx.module else ctx.lookup_module(module)
+        if other is None:
+            return None
+        fact = _local_class(other, name)
+        if fact is not None:
+            return ResolvedClass(f"{module}.{name}", fact, module)
+        # Follow a re-export: ``from .base import Name`` in the package's ``__init__``.
+        target = next(
+            (f"{imp.module}.{name}" for imp in other.imports if imp.is_from and name in imp.bound),
+            None,
+        )
+        if target is None:
+            return None
+        module, _, name = target.rpartition(".")
+    return None
+
+
+def _facts_of(ctx: ModuleContext, module: str | None) -> ModuleFacts | None:
+    if module is None or module == ctx.module:
+        return ctx.facts
+    return ctx.lookup_module(module)
+
+
+def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], seen: set[str]) -> bool:
+    """ABCs, protocols, exceptions, enums, typed dicts and allowed bases (or anything below them)."""
+    fact = resolved.fact
+    if fact.is_abstract or fact.name.endswith(_EXCEPTION_SUFFIXES):
+        return True
+    if resolved.qualified in seen:
+        return False
+    if resolved.qualified in allowed or fact.name in allowed:
+        return True
+    seen.add(resolved.qualified)
+    facts = _facts_of(ctx, resolved.module)
+    for base in fact.bases:
+        short = base.rsplit(".", 1)[-1]
+        if short in _EXEMPT_BASES or short.endswith(_EXCEPTION_SUFFIXES) or base in allowed or short in allowed:
+            return True
+        parent = resolve_base(ctx, facts, base) if facts is not None else None
+        if parent is not None and _is_exempt(ctx, parent, allowed, seen):
+            return True
+    return False
+
+
+@check(
+    "ARC201",
+    title="Inherits implementation from a concrete class",
+    principle="composition",
+    severity=Severity.WARNING,
+    rationale="""Subclassing a concrete class of our own couples the child to every detail of the
+    parent's implementation: a change in the parent silently changes the child, and the child can
+    only be understood by reading both. Inheriting from an interface (an ABC or a Protocol) keeps the
+    contract and drops the coupling; holding the collaborator as a field keeps the behaviour.""",
+    instead="Hold the other class as a collaborator (composition), or extract an ABC or Protocol "
+    "that both implement.",
+    default_options={"allow-bases": []},
+)
+def concrete_inheritance(ctx: ModuleContext) -> Iterator[RawFinding]:
+    allowed = set(ctx.options_for("ARC201").get("allow-bases") or [])
+    for fact in ctx.facts.classes:
+        for base in fact.bases:
+            resolved = resolve_base(ctx, ctx.facts, base)
+            if resolved is None or _is_exempt(ctx, resolved, allowed, set()):
+                continue
+            yield RawFinding(
+                code="ARC201",
+                message=f"`{fact.name}` inherits implementation from the concrete class "
+                f"`{resolved.qualified}`",
+                span=fact.span,
+                data={"base": resolved.qualified},
+            )
+
+
+def _longest_chain(
+    ctx: ModuleContext, facts: ModuleFacts, fact: ClassFact, seen: frozenset[str], memo: dict[str, list[str]]
+) -> list[str]:
+    """The longest first-party ancestor chain above ``fact`` (nearest first).
+
+    ``memo`` keeps each ancestor's own chain so diamond-shaped mixin hierarchies stay linear;
+    ``seen`` stops an inheritance cycle (possible across broken modules) from recursing forever.
+    """
+    best: list[str] = []
+    for base in fact.bases:
+        resolved = resolve_base(ctx, facts, base)
+        if resolved is None or resolved.qualified in seen:
+            continue
+        parent_facts = _facts_of(ctx, resolved.module)
+        if parent_facts is None:
+            continue
+        above = memo.get(resolved.qualified)
+        if above is None:
+            above = memo[resolved.qualified] = _longest_chain(
+                ctx, parent_facts, resolved.fact, seen | {resolved.qualified}, memo
+            )
+        chain = [resolved.qualified, *above]
+        if len(chain) > len(best):
+            best = chain
+    return best
+
+
+@check(
+    "ARC202",
+    title="Deep inheritance chain",
+    principle="composition",
+    severity=Severity.WARNING,
+    rationale="""Every level of a class hierarchy is another file to read before a method call can
+    be understood, and another place where an override can change behaviour from afar. Past a few
+    levels the hierarchy is usually doing the job that small collaborating objects do better.""",
+    instead="Flatten the hierarchy: move shared behaviour into collaborators the classes hold, and "
+    "keep inheritance for interfaces.",
+    default_options={"max-depth": 3},
+)
+def deep_inheritance(ctx: ModuleContext) -> Iterator[RawFinding]:
+    try:
+        max_depth = int(ctx.options_for("ARC202").get("max-depth", 3))
+    except (TypeError, ValueError):
+        max_depth = 3
+    memo: dict[str, list[str]] = {}
+    for fact in ctx.facts.classes:
+        own = f"{ctx.module}.{fact.name}" if ctx.module else fact.name
+        chain = _longest_chain(ctx, ctx.facts, fact, frozenset({own}), memo)
+        if len(chain) <= max_depth:
+            continue
+        shown = " → ".join([fact.name, *(name.rsplit(".", 1)[-1] for name in chain)])
+        yield RawFinding(
+            code="ARC202",
+            message=f"`{fact.name}` is {len(chain)} levels deep in a first-party inheritance chain "
+            f"({shown}); the limit is {max_depth}",
+            span=fact.span,
+            data={"chain": chain, "max_depth": max_depth},
+        )
+
+
+# -- ARC203 ------------------------------------------------------------------------------------
+
+
+def _forward_target(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """``_client`` when the method only passes its own arguments to ``self._client.<method>``."""
+    if any(not isinstance(d, ast.Name) or d.id in ("staticmethod", "classmethod", "property") for d in method.decorator_list):
+        return None
+    body = method.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        body = body[1:]  # a docstring
+    if len(body) != 1 or not isinstance(body[0], (ast.Return, ast.Expr)) or body[0].value is None:
+        return None
+    call = body[0].value
+    if isinstance(call, ast.Await):
+        call = call.value
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
+        return None
+    holder = call.func.value
+    if not (isinstance(holder, ast.Attribute) and isinstance(holder.value, ast.Name) and holder.value.id == "self"):
+        return None
+    arguments = method.args
+    params = {a.arg for a in [*arguments.posonlyargs, *arguments.args[1:], *arguments.kwonlyargs]}
+    params |= {a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None}
+    passed = [arg.value if isinstance(arg, ast.Starred) else arg for arg in call.args]
+    passed += [kw.value for kw in call.keywords]
+    if not all(isinstance(arg, ast.Name) and arg.id in params for arg in passed):
+        return None
+    return holder.attr
+
+
+@check(
+    "ARC203",
+    title="Shallow wrapper class",
+    principle="deep-modules",
+    severity=Severity.INFO,
+    rationale="""A class whose every public method just hands its arguments to the same inner
+    object adds a name and a file but hides nothing: callers still have to know everything about
+    the inner object's behaviour. Good modules are deep: a small interface in front of real
+    work, such as retries, caching, translation to domain terms or validation.""",
+    instead="Let callers use the wrapped object directly, or give the wrapper real work (a domain "
+    "vocabulary, caching, retries, validation) behind a smaller interface.",
+    default_options={"min-methods": 3},
+)
+def shallow_wrapper(ctx: ModuleContext) -> Iterator[RawFinding]:
+    try:
+        minimum = max(1, int(ctx.options_for("ARC203").get("min-methods", 3)))
+    except (TypeError, ValueError):
+        minimum = 3
+    index = tree_index(ctx.tree, ctx.text)
+    for node in index.classes:
+        methods = [
+            statement
+            for statement in node.body
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and not statement.name.startswith("_")
+        ]
+        if len(methods) < minimum:
+            continue
+        targets = {_forward_target(method) for method in methods}
+        if len(targets) != 1 or None in targets:
+            continue
+        attribute = targets.pop()
+        yield RawFinding(
+            code="ARC203",
+            message=f"`{node.name}` is a shallow wrapper: its {len(methods)} public methods only "
+            f"forward their arguments to `self.{attribute}`",
+            span=index.lines.name_span(node),
+            data={"attribute": attribute, "methods": [m.name for m in methods]},
+        )

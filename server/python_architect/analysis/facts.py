@@ -36,6 +36,8 @@ class ImportFact:
     type_checking: bool = False
     deferred: bool = False
     statement_span: Span | None = None
+    unused: tuple[str, ...] = ()
+    """The bound names never referenced elsewhere (``used`` is false when that is all of them)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class ClassFact:
     abstract_methods: tuple[str, ...] = ()
     is_abstract: bool = False
     """Has ABC/ABCMeta/Protocol among bases or metaclass, or any ``@abstractmethod``."""
+    nested: bool = False
+    """Defined inside a function or another class (not reachable as ``module.Name``)."""
 
 
 @dataclass(frozen=True)

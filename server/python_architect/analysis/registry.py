@@ -180,11 +180,16 @@ def load_all() -> None:
     global _LOADED
     if _LOADED:
         return
+    # Set first: check modules may call lookup() while importing (re-entrancy, not a loop).
     _LOADED = True
     import importlib
 
-    for name in CHECK_MODULES:
-        importlib.import_module(name)
+    try:
+        for name in CHECK_MODULES:
+            importlib.import_module(name)
+    except BaseException:
+        _LOADED = False
+        raise
 
 
 CHECK_MODULES = (

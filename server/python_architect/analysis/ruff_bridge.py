@@ -1,1 +1,367 @@
-"""Placeholder: being written (owner fills this in)."""
+"""The ruff bridge: the generic families ruff already implements well, run as a subprocess.
+
+Ruff gets the file's decoded text on stdin (it refuses non-UTF-8 bytes), ``--isolated`` so the
+project's own ruff config cannot change what the architect reports, and an explicit curated
+``--select``. Each curated code is registered here as a metadata-only entry (``scope="ruff"``)
+mapped to one of the architect's principles. Ruff's own fixes ride along from its JSON; S113
+gets our own fix (``timeout=10``). A missing or failing ruff never breaks a check: it yields no
+ruff findings and one logged warning.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..findings import Fix, Severity, Span, TextEdit
+from .registry import REGISTRY, CheckInfo, RawFinding, register
+
+log = logging.getLogger(__name__)
+
+W, E, I = Severity.WARNING, Severity.ERROR, Severity.INFO
+_SECURITY_WHY = "Untrusted input reaching this call can run code or leak data; the safe form costs nothing."
+_BLOCKING_WHY = ("A blocking call inside `async def` stalls the event loop: every other request served "
+                 "by that loop waits until it returns.")
+
+# code: (principle, severity, title, rationale)
+CURATED: dict[str, tuple[str, Severity, str, str]] = {
+    "ASYNC100": ("async", W, "Cancel scope without a checkpoint", "A timeout scope with no `await` inside can never fire: the deadline is checked only at checkpoints."),
+    "ASYNC105": ("async", W, "Trio call not awaited", "An un-awaited async call does nothing; the work silently never happens."),
+    "ASYNC109": ("async", W, "Async function takes a `timeout` parameter", "Timeouts belong to the caller's cancel scope (`asyncio.timeout`), not to each coroutine's signature."),
+    "ASYNC110": ("async", W, "Busy-wait with sleep in a loop", "Polling with `sleep` in a loop wastes the loop and adds latency; wait on an Event instead."),
+    "ASYNC115": ("async", I, "`sleep(0)` used as a checkpoint", "A zero sleep hides intent; the explicit checkpoint says what it is for."),
+    "ASYNC116": ("async", I, "Very long sleep", "A sleep longer than a day is really 'forever' and should say so."),
+    "ASYNC210": ("async", W, "Blocking HTTP call in async function", _BLOCKING_WHY),
+    "ASYNC212": ("async", W, "Blocking httpx call in async function", _BLOCKING_WHY),
+    "ASYNC220": ("async", W, "Blocking subprocess creation in async function", _BLOCKING_WHY),
+    "ASYNC221": ("async", W, "Blocking process run in async function", _BLOCKING_WHY),
+    "ASYNC222": ("async", W, "Blocking process wait in async function", _BLOCKING_WHY),
+    "ASYNC230": ("async", W, "Blocking file open in async function", _BLOCKING_WHY),
+    "ASYNC240": ("async", W, "Blocking path operation in async function", _BLOCKING_WHY),
+    "ASYNC250": ("async", W, "Blocking `input()` in async function", _BLOCKING_WHY),
+    "ASYNC251": ("async", W, "`time.sleep` in async function", _BLOCKING_WHY),
+    "RUF006": ("async", W, "Dangling asyncio task", "The loop keeps only a weak reference to a task; without one of your own it can be garbage-collected mid-flight."),
+    "S113": ("resilience", W, "HTTP request without timeout", "Without a timeout one slow dependency hangs the caller forever and exhausts its workers."),
+    "BLE001": ("resilience", W, "Blind `except Exception`", "Catching everything hides bugs as well as the failures you meant to handle; name the exceptions you can recover from."),
+    "S110": ("resilience", W, "`try`-`except`-`pass`", "A swallowed exception leaves no trace: the failure resurfaces later, far from its cause."),
+    "S608": ("data-layer", E, "SQL built from strings", "Query text assembled from values invites SQL injection; pass values as bound parameters."),
+    "T201": ("observability", I, "`print` instead of logging", "Printed output has no level, no logger name and no structure; operators cannot route or filter it."),
+    "G004": ("observability", I, "f-string in a logging call", "Formatting before the level check wastes work and loses the message template that log tools group by."),
+    "TRY400": ("observability", I, "`logging.error` in an except block", "`logger.exception` records the traceback; `error` throws away the evidence needed to debug."),
+    "S301": ("security", W, "`pickle` deserialisation", _SECURITY_WHY),
+    "S506": ("security", E, "Unsafe `yaml.load`", _SECURITY_WHY),
+    "S602": ("security", W, "`subprocess` with `shell=True`", _SECURITY_WHY),
+    "S604": ("security", W, "Call with `shell=True`", _SECURITY_WHY),
+    "S307": ("security", E, "`eval` on data", _SECURITY_WHY),
+    "S501": ("security", E, "TLS certificate verification disabled", "`verify=False` lets anyone on the network impersonate the server."),
+    "S311": ("security", I, "Non-cryptographic random", "The `random` module is predictable; use `secrets` for tokens, keys and passwords."),
+    "B006": ("memory", W, "Mutable default argument", "The default is created once and shared by every call: state leaks between callers."),
+    "B019": ("memory", W, "`lru_cache` on a method", "The cache holds `self` alive for ever: instances are never freed."),
+}
+
+# What ruff is asked for: families where every member belongs to the principle, else codes.
+CURATED_SELECT = ("ASYNC", "RUF006", "S113", "BLE001", "S110", "S608", "T201", "G004", "TRY400",
+                  "S301", "S506", "S602", "S604", "S307", "S501", "S311", "B006", "B019")
+
+
+def _register_metadata() -> None:
+    for code, (principle, severity, title, rationale) in CURATED.items():
+        if code not in REGISTRY:
+            register(CheckInfo(code=code, title=title, principle=principle, severity=severity,
+                               rationale=rationale, scope="ruff"))
+
+
+_register_metadata()
+
+
+def ruff_info(code: str) -> CheckInfo | None:
+    """The registry entry for a ruff code (exact, else the curated family it belongs to)."""
+    if code in REGISTRY:
+        return REGISTRY[code]
+    family = "ASYNC" if code.startswith("ASYNC") else None
+    if family:
+        return CheckInfo(code=code, title=f"{code} (flake8-async)", principle="async", severity=W,
+                         rationale=_BLOCKING_WHY, scope="ruff")
+    return None
+
+
+def curated_selection(setting: bool | tuple[str, ...] | list[str]) -> list[str]:
+    """The curated ``--select`` under ``[tool.python-architect] ruff``: all, none, or trimmed."""
+    if setting is True:
+        return list(CURATED_SELECT)
+    if not setting:
+        return []
+    trim = [str(code).upper() for code in setting]
+    kept = [code for code in CURATED_SELECT if any(code.startswith(t) for t in trim)]
+    narrower = [t for t in trim if t not in kept and any(t.startswith(code) for code in CURATED_SELECT)]
+    return kept + narrower
+
+
+# --- running ruff ------------------------------------------------------------------------
+
+_RUFF_BIN: str | None = None
+_WARNED = False
+
+
+def find_ruff() -> str | None:
+    """The ruff executable of this interpreter's environment, else one on PATH."""
+    global _RUFF_BIN
+    if _RUFF_BIN is not None:
+        return _RUFF_BIN or None
+    candidate = ""
+    try:
+        from ruff.__main__ import find_ruff_bin
+
+        candidate = str(find_ruff_bin())
+    except (ImportError, FileNotFoundError, OSError):
+        import shutil
+
+        beside = Path(sys.executable).with_name("ruff.exe" if os.name == "nt" else "ruff")
+        candidate = str(beside) if beside.exists() else (shutil.which("ruff") or "")
+    _RUFF_BIN = candidate
+    return candidate or None
+
+
+_KNOWN_CODES: frozenset[str] | None = None
+
+
+def known_codes() -> frozenset[str]:
+    """Every rule code this ruff knows (one ``ruff rule --all`` per process; empty when unknown)."""
+    global _KNOWN_CODES
+    if _KNOWN_CODES is None:
+        _KNOWN_CODES = frozenset()
+        binary = find_ruff()
+        if binary is not None:
+            try:
+                listing = subprocess.run([binary, "rule", "--all", "--output-format", "json"],
+                                         capture_output=True, timeout=10, check=False)
+                _KNOWN_CODES = frozenset(r["code"] for r in json.loads(listing.stdout or b"[]") if r.get("code"))
+            except (OSError, subprocess.SubprocessError, ValueError, TypeError, KeyError):
+                pass
+    return _KNOWN_CODES
+
+
+def usable_codes(codes: Iterable[str]) -> list[str]:
+    """Drops codes ruff would reject (one unknown ``--select`` value fails the whole run)."""
+    known = known_codes()
+    if not known:
+        return list(codes)
+    usable = []
+    for code in codes:
+        if any(k.startswith(code) for k in known):
+            usable.append(code)
+        else:
+            log.warning("ruff does not know the rule code %s: it is not checked", code)
+    return usable
+
+
+def _warn_once(message: str, *args: Any) -> None:
+    global _WARNED
+    if not _WARNED:
+        _WARNED = True
+        log.warning(message, *args)
+
+
+def _command(codes: Iterable[str]) -> list[str] | None:
+    binary = find_ruff()
+    if binary is None:
+        _warn_once("ruff is not installed: the ruff-based checks are skipped")
+        return None
+    return [binary, "check", "--isolated", "--no-cache", "--output-format", "json",
+            "--exit-zero", "--select", ",".join(codes)]
+
+
+def run_ruff(text: str, path: Path, codes: Iterable[str], *, timeout: float = 10.0) -> list[RawFinding]:
+    """Runs ruff on one file's text via stdin; never raises."""
+    codes = list(codes)
+    command = _command(codes) if codes else None
+    if command is None:
+        return []
+    command += ["--stdin-filename", str(path), "-"]
+    try:
+        completed = subprocess.run(command, input=text.encode("utf-8", errors="surrogatepass"),
+                                   capture_output=True, timeout=timeout, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        _warn_once("ruff could not run (%s): the ruff-based checks are skipped", exc)
+        return []
+    grouped = _parse_output(completed.stdout, completed.stderr)
+    return [finding for findings in grouped.values() for finding in findings]
+
+
+class RuffRun:
+    """``run_ruff`` started in a thread so the subprocess overlaps our own parse and checks."""
+
+    def __init__(self, text: str, path: Path, codes: Iterable[str], timeout: float = 10.0) -> None:
+        self._findings: list[RawFinding] = []
+        self._thread = threading.Thread(target=self._run, args=(text, path, list(codes), timeout),
+                                        name="ruff", daemon=True)
+        self._thread.start()
+
+    def _run(self, text: str, path: Path, codes: list[str], timeout: float) -> None:
+        self._findings = run_ruff(text, path, codes, timeout=timeout)
+
+    def result(self) -> list[RawFinding]:
+        self._thread.join()
+        return self._findings
+
+
+def _parse_output(stdout: bytes, stderr: bytes) -> dict[str, list[RawFinding]]:
+    try:
+        items = json.loads(stdout.decode("utf-8", errors="replace") or "[]")
+    except json.JSONDecodeError:
+        _warn_once("ruff gave unreadable output: %s", stderr.decode("utf-8", errors="replace")[:300])
+        return {}
+    grouped: dict[str, list[RawFinding]] = {}
+    for item in items:
+        finding = _raw_finding(item)
+        if finding is not None:
+            grouped.setdefault(str(item.get("filename", "-")), []).append(finding)
+    return grouped
+
+
+def _raw_finding(item: dict[str, Any]) -> RawFinding | None:
+    code = item.get("code")
+    if not code:  # ruff reports syntax errors without a code; the engine reports those itself
+        return None
+    start, end = item.get("location") or {}, item.get("end_location") or {}
+    span = Span(start.get("row", 1), start.get("column", 1), end.get("row", start.get("row", 1)),
+                end.get("column", start.get("column", 1)))
+    return RawFinding(code=code, message=item.get("message", code), span=span,
+                      fix=convert_fix(item.get("fix")), data={"ruff_rule": item.get("name", ""),
+                                                              "url": item.get("url") or ""})
+
+
+def convert_fix(raw: dict[str, Any] | None) -> Fix | None:
+    """Ruff's JSON fix (1-based rows and character columns) as our ``Fix``."""
+    if not raw or not raw.get("edits"):
+        return None
+    edits = tuple(
+        TextEdit(Span(e["location"]["row"], e["location"]["column"],
+                      e["end_location"]["row"], e["end_location"]["column"]), e.get("content") or "")
+        for e in raw["edits"]
+    )
+    title = raw.get("message") or "Apply ruff's fix"
+    return Fix(title=title, edits=edits, safe=raw.get("applicability") == "safe")
+
+
+@dataclass
+class RuffBatch:
+    """One ruff run over many files (much faster than one process per file), started early so it
+    overlaps with our own parsing; ``result()`` waits for it."""
+
+    codes: list[str]
+    processes: list[subprocess.Popen] = field(default_factory=list)
+    stdin_files: list[tuple[Path, str]] = field(default_factory=list)
+    timeout: float = 300.0
+
+    def result(self) -> dict[Path, list[RawFinding]]:
+        found: dict[Path, list[RawFinding]] = {}
+        for process in self.processes:
+            try:
+                stdout, stderr = process.communicate(timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+                _warn_once("ruff timed out after %.0f s: its findings are missing", self.timeout)
+                continue
+            for filename, findings in _parse_output(stdout, stderr).items():
+                found.setdefault(Path(filename).resolve(), []).extend(findings)
+        for path, text in self.stdin_files:
+            found[path] = run_ruff(text, path, self.codes)
+        return found
+
+
+def start_ruff_many(paths: Iterable[Path], codes: Iterable[str], *, chunk: int = 1000) -> RuffBatch:
+    """Starts ruff over ``paths``; files that are not UTF-8 go through stdin, decoded per PEP 263."""
+    from .decoding import decode_source
+
+    batch = RuffBatch(codes=list(codes))
+    command = _command(batch.codes) if batch.codes else None
+    if command is None:
+        return batch
+    direct: list[Path] = []
+    for path in paths:
+        path = Path(path).resolve()
+        try:
+            data = path.read_bytes()
+            data.decode("utf-8")
+            direct.append(path)
+        except UnicodeDecodeError:
+            batch.stdin_files.append((path, decode_source(data)))
+        except OSError:
+            continue
+    for start in range(0, len(direct), chunk):
+        try:
+            batch.processes.append(subprocess.Popen(
+                command + [str(p) for p in direct[start:start + chunk]],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL))
+        except OSError as exc:
+            _warn_once("ruff could not run (%s): the ruff-based checks are skipped", exc)
+            break
+    return batch
+
+
+def run_ruff_many(paths: Iterable[Path], codes: Iterable[str]) -> dict[Path, list[RawFinding]]:
+    """Ruff findings per resolved path for many files in one invocation."""
+    return start_ruff_many(paths, codes).result()
+
+
+# --- our own fix for S113 -----------------------------------------------------------------
+
+def _char_column(line: str, byte_offset: int) -> int:
+    """1-based character column for an ast byte offset into ``line``."""
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="replace")) + 1
+
+
+def timeout_fixes(tree: ast.AST, lines: list[str], findings: list[RawFinding], seconds: int = 10) -> list[RawFinding]:
+    """Adds "add `timeout=`" fixes to S113 findings that have none (one walk, only when needed)."""
+    wanted = {(f.span.line, f.span.column): f for f in findings if f.code == "S113" and f.fix is None}
+    if not wanted:
+        return findings
+    fixes: dict[tuple[int, int], Fix] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        # Ruff points at the callee, or at ``timeout=None`` when the keyword is there.
+        anchors = [node.func, *(k for k in node.keywords if k.arg == "timeout")]
+        for anchor in anchors:
+            key = (anchor.lineno, _char_column(lines[anchor.lineno - 1], anchor.col_offset))
+            if key in wanted:
+                fix = _timeout_fix(node, lines, seconds)
+                if fix is not None:
+                    fixes[key] = fix
+    return [replace(f, fix=fixes[(f.span.line, f.span.column)])
+            if f.code == "S113" and (f.span.line, f.span.column) in fixes else f for f in findings]
+
+
+def _timeout_fix(call: ast.Call, lines: list[str], seconds: int) -> Fix | None:
+    def position(line: int, offset: int) -> tuple[int, int]:
+        return line, _char_column(lines[line - 1], offset)
+
+    for keyword in call.keywords:
+        if keyword.arg == "timeout":
+            if isinstance(keyword.value, ast.Constant) and keyword.value.value is None:
+                start = position(keyword.value.lineno, keyword.value.col_offset)
+                end = position(keyword.value.end_lineno or keyword.value.lineno, keyword.value.end_col_offset or 0)
+                return Fix(f"Set `timeout={seconds}`", (TextEdit(Span(*start, *end), str(seconds)),), safe=False)
+            return None
+    arguments = [*call.args, *call.keywords]
+    if arguments:
+        last = max(arguments, key=lambda n: (n.end_lineno or 0, n.end_col_offset or 0))
+        at = position(last.end_lineno or last.lineno, last.end_col_offset or 0)
+        new_text = f", timeout={seconds}"
+    else:
+        if call.end_lineno is None or call.end_col_offset is None:
+            return None
+        at = position(call.end_lineno, call.end_col_offset - 1)
+        new_text = f"timeout={seconds}"
+    # Unsafe: the right timeout is a judgement call, so "fix all" leaves it to a person.
+    return Fix(f"Add `timeout={seconds}`", (TextEdit(Span(*at, *at), new_text),), safe=False)

@@ -17,7 +17,7 @@ RULE_KINDS = ("forbidden-import", "layers", "pinned-dependencies", "check", "ruf
 
 @dataclass(frozen=True)
 class Section:
-    """A markdown heading and the text under it (up to the next heading of the same or higher level).
+    """A markdown heading and the text under it, up to the next heading of the same or higher level.
 
     ``line`` is the 1-based line of the heading in the file; ``end_line`` the last line of its text.
     """
@@ -43,8 +43,8 @@ class RuleSpec:
     """One enforceable rule from an ADR's frontmatter ``rules`` list.
 
     ``options`` holds every key of the entry other than id/kind/severity/message (for example
-    ``modules``, ``allow``, ``layers``, ``policy``, ``check``, ``codes``, ``paths``). ``line`` is the
-    1-based line of the entry in the ADR file, for ADR-file diagnostics.
+    ``modules``, ``allow``, ``layers``, ``policy``, ``check``, ``codes``, ``paths``). ``line`` is
+    the 1-based line of the entry in the ADR file, for ADR-file diagnostics.
     """
 
     id: str
@@ -75,6 +75,12 @@ class Adr:
     body_line: int = 1
     """1-based line in the file where the markdown body starts (after the frontmatter)."""
     has_frontmatter: bool = False
+    id_line: int = 1
+    """1-based line that declares the id (frontmatter ``id:`` or the H1), for ARC004."""
+    references: tuple[tuple[str, str, int], ...] = ()
+    """``(relation, adr_id, line)`` for every supersedes / superseded-by link, for ARC003."""
+    globs: tuple[tuple[str, str, int], ...] = ()
+    """``(pattern, where, line)`` for every ``paths`` glob (applies-to and rules), for ARC005."""
 
     @property
     def binding(self) -> bool:
@@ -126,7 +132,7 @@ class AgentDefinition:
 class KnowledgeBase:
     """Everything read from a workspace's ``.ai/`` and ``.claude/`` folders.
 
-    ``problems`` are ARC001–ARC005 findings located in the ADR files themselves.
+    ``problems`` are ARC001-ARC005 findings located in the ADR files themselves.
     """
 
     root: Path
@@ -134,6 +140,8 @@ class KnowledgeBase:
     documents: dict[str, Document] = field(default_factory=dict)
     agents: list[AgentDefinition] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Derived structures built on demand (the search index); dropped with the knowledge base."""
 
     def get(self, adr_id: str) -> Adr | None:
         """The ADR with this id; accepts loose spellings like ``adr 11`` or ``ADR-0011``."""

@@ -1,1 +1,340 @@
-"""Placeholder: being written (owner fills this in)."""
+"""Problems in the ADR files themselves (ARC001-ARC005): their registry entries, the validation of
+rule entries, and the findings located in the ``.md`` files.
+
+ARC001 and ARC002 come out of parsing one file (``adr_parser``); ARC003, ARC004 and ARC005 need
+every ADR (and, for ARC005, the workspace's files) and are computed by the loader with the
+functions below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ..analysis.registry import REGISTRY, CheckInfo, register
+from ..findings import Finding, Severity, Span
+from .model import RULE_KINDS, Adr
+
+PRINCIPLE = "knowledge"
+SOURCE = "python-architect"
+
+FRONTMATTER_ERROR = "ARC001"
+UNKNOWN_VALUE = "ARC002"
+MISSING_REFERENCE = "ARC003"
+DUPLICATE_ID = "ARC004"
+GLOB_MATCHES_NOTHING = "ARC005"
+
+_ENTRIES = (
+    CheckInfo(
+        code=FRONTMATTER_ERROR,
+        title="ADR frontmatter does not parse",
+        principle=PRINCIPLE,
+        severity=Severity.ERROR,
+        rationale="A decision whose YAML header cannot be read enforces nothing: its rules, "
+        "status and scope are silently lost until the header is fixed.",
+        scope="adr",
+        instead="Fix the YAML at the reported line (indentation, quoting, a missing colon).",
+    ),
+    CheckInfo(
+        code=UNKNOWN_VALUE,
+        title="Unknown rule kind, option, check code or status in an ADR",
+        principle=PRINCIPLE,
+        severity=Severity.ERROR,
+        rationale="A misspelt rule kind or option is not enforced, so the team believes a "
+        "decision is guarded when it is not.",
+        scope="adr",
+        instead="Use one of the documented kinds, options, statuses and check codes.",
+    ),
+    CheckInfo(
+        code=MISSING_REFERENCE,
+        title="ADR refers to an ADR that does not exist",
+        principle=PRINCIPLE,
+        severity=Severity.WARNING,
+        rationale="A supersedes / superseded-by link to a missing record breaks the decision "
+        "history readers rely on to know what is current.",
+        scope="adr",
+        instead="Point the link at an existing ADR id, or add the missing record.",
+    ),
+    CheckInfo(
+        code=DUPLICATE_ID,
+        title="Two ADRs share an id",
+        principle=PRINCIPLE,
+        severity=Severity.ERROR,
+        rationale="Findings, links and conversations cite decisions by id; two records with "
+        "one id make every citation ambiguous.",
+        scope="adr",
+        instead="Give one of the records the next free number.",
+    ),
+    CheckInfo(
+        code=GLOB_MATCHES_NOTHING,
+        title="ADR path glob matches no file",
+        principle=PRINCIPLE,
+        severity=Severity.WARNING,
+        rationale="A scope that matches nothing usually means a typo or a moved folder: the "
+        "decision then governs no code at all.",
+        scope="adr",
+        instead="Correct the glob (relative to the workspace root, gitignore syntax).",
+    ),
+)
+
+for _entry in _ENTRIES:
+    if _entry.code not in REGISTRY:
+        register(_entry)
+
+COMMON_RULE_KEYS = ("id", "kind", "severity", "message")
+SCOPE_OPTIONS = ("paths", "exclude")
+"""Every kind may narrow itself with its own globs (they override the ADR's applies-to)."""
+
+RULE_OPTIONS: dict[str, dict[str, bool]] = {
+    # option -> required
+    "forbidden-import": {"modules": True, "allow": False},
+    "layers": {"layers": True, "ignore-type-checking": False},
+    "pinned-dependencies": {"policy": True, "allow": False},
+    "check": {"check": True, "options": False},
+    "ruff": {"codes": True},
+}
+LIST_OPTIONS = frozenset({"modules", "allow", "layers", "codes", "paths", "exclude"})
+PIN_POLICIES = ("exact", "bounded")
+_RUFF_CODE = re.compile(r"^[A-Z]{1,8}[0-9]{0,4}$")
+_ARC_CODE = re.compile(r"^ARC[0-9]{3}$")
+_TYPE_NAMES = {
+    bool: "true or false",
+    int: "a whole number",
+    float: "a number",
+    str: "a string",
+    list: "a list",
+    dict: "a mapping",
+}
+
+
+def severity_of(code: str) -> Severity:
+    info = REGISTRY.get(code)
+    return info.severity if info else Severity.WARNING
+
+
+def adr_problem(
+    code: str,
+    path: Path,
+    line: int,
+    message: str,
+    lines: Sequence[str] | None = None,
+    *,
+    column: int | None = None,
+    adr_id: str | None = None,
+) -> Finding:
+    """A finding located in an ADR file: the whole line, or from ``column`` to its end."""
+    text_of_line = lines[line - 1] if lines is not None and 0 < line <= len(lines) else ""
+    end_column = len(text_of_line) + 1
+    start = column if column is not None and 0 < column < end_column else 1
+    return Finding(
+        code=code,
+        message=message,
+        severity=severity_of(code),
+        path=path,
+        span=Span(line, start, line, max(end_column, start)),
+        principle=PRINCIPLE,
+        source=SOURCE,
+        data={"adr": adr_id} if adr_id else {},
+    )
+
+
+def normalize_rule_options(options: dict[str, Any]) -> dict[str, Any]:
+    """List-valued options accept a single string too (``modules: requests``); ruff codes are
+    upper-cased (``async`` -> ``ASYNC``), as ruff spells them."""
+    normalized = dict(options)
+    for key in LIST_OPTIONS & normalized.keys():
+        value = normalized[key]
+        if isinstance(value, str):
+            normalized[key] = [value]
+    codes = normalized.get("codes")
+    if isinstance(codes, list):
+        normalized["codes"] = [c.strip().upper() if isinstance(c, str) else c for c in codes]
+    return normalized
+
+
+class RuleProblem(NamedTuple):
+    """One thing wrong with a rule entry; ``key`` is the offending option, or its path inside
+    the entry (``("options", "max-depth")``), None for the entry itself.
+
+    A ``fatal`` problem drops the rule (it cannot be enforced as written); an unknown extra
+    option is reported but the rule still applies.
+    """
+
+    key: str | tuple[str, ...] | None
+    message: str
+    fatal: bool = True
+
+
+def rule_problems(kind: str, options: dict[str, Any]) -> list[RuleProblem]:
+    """What is wrong with one rule entry; an empty list means the rule is usable.
+
+    Check codes are looked up in the registry lazily, here, because the checks register
+    themselves when their modules are imported.
+    """
+    if kind not in RULE_OPTIONS:
+        known = ", ".join(RULE_KINDS)
+        return [RuleProblem("kind", f"unknown rule kind `{kind}` (known kinds: {known})")]
+    allowed = RULE_OPTIONS[kind]
+    found: list[RuleProblem] = []
+    for key in options:
+        # A check rule's loose keys tune the check: validated against it below.
+        if key not in allowed and key not in SCOPE_OPTIONS and kind != "check":
+            known = ", ".join([*allowed, *SCOPE_OPTIONS])
+            message = f"unknown option `{key}` for a `{kind}` rule (known: {known})"
+            found.append(RuleProblem(key, message, fatal=False))
+    for key, required in allowed.items():
+        if required and key not in options:
+            found.append(RuleProblem(None, f"a `{kind}` rule needs `{key}`"))
+    for key in LIST_OPTIONS & options.keys():
+        value = options[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            found.append(RuleProblem(key, f"`{key}` must be a list of strings"))
+        elif allowed.get(key) and not value:
+            found.append(RuleProblem(key, f"`{key}` must not be empty"))
+    if kind == "pinned-dependencies" and "policy" in options:
+        policy = options["policy"]
+        if policy not in PIN_POLICIES:
+            message = f"unknown policy `{policy}` (expected exact or bounded)"
+            found.append(RuleProblem("policy", message))
+    if kind == "check":
+        found.extend(_check_rule_problems(options))
+    if kind == "ruff" and isinstance(options.get("codes"), list):
+        for code in options["codes"]:
+            if isinstance(code, str) and not _RUFF_CODE.match(code):
+                found.append(RuleProblem("codes", f"`{code}` is not a ruff rule code or prefix"))
+    return found
+
+
+def _check_rule_problems(options: dict[str, Any]) -> list[RuleProblem]:
+    found: list[RuleProblem] = []
+    nested = options.get("options", {})
+    if not isinstance(nested, dict):
+        message = "`options` must be a mapping of option names to values"
+        found.append(RuleProblem("options", message))
+        nested = {}
+    code = options.get("check")
+    if code is None:
+        return found
+    if not isinstance(code, str) or not _ARC_CODE.match(code.strip().upper()):
+        message = f"`check` must be an ARC code such as ARC202, not `{code}`"
+        found.append(RuleProblem("check", message))
+        return found
+    code = code.strip().upper()
+    info, reliable = _lookup_check(code)
+    if info is None:
+        if reliable:
+            found.append(RuleProblem("check", f"unknown check code `{code}`"))
+        return found
+    not_tunables = ("check", "options", *SCOPE_OPTIONS)
+    tunables = {k: ((k,), v) for k, v in options.items() if k not in not_tunables}
+    tunables.update({k: (("options", k), v) for k, v in nested.items()})
+    known = ", ".join(f"`{k}`" for k in info.default_options) or "none"
+    for name, (where, value) in tunables.items():
+        if name not in info.default_options:
+            message = f"{code} has no option `{name}` (its options: {known})"
+            found.append(RuleProblem(where, message, fatal=False))
+        elif not _same_type(value, info.default_options[name]):
+            expected = _TYPE_NAMES.get(type(info.default_options[name]), "of its default's type")
+            found.append(RuleProblem(where, f"`{name}` of {code} must be {expected}"))
+    return found
+
+
+def _same_type(value: Any, default: Any) -> bool:
+    """Whether ``value`` can stand where the check's default stands (no bool for an int)."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    return default is None or isinstance(value, type(default))
+
+
+def _lookup_check(code: str) -> tuple[CheckInfo | None, bool]:
+    """The registry entry, and whether the registry loaded completely enough to trust a miss."""
+    from ..analysis import registry
+
+    try:
+        return registry.lookup(code), True
+    except Exception:  # noqa: BLE001 - a check module failing to import must not turn into ADR errors
+        return REGISTRY.get(code), False
+
+
+def missing_reference_problems(
+    adrs: Sequence[Adr], lines_of: dict[Path, list[str]]
+) -> list[Finding]:
+    """ARC003: supersedes / superseded-by links to ids no ADR has."""
+    known = {adr.id for adr in adrs}
+    found: list[Finding] = []
+    for adr in adrs:
+        for relation, target, line in adr.references:
+            if target not in known:
+                found.append(
+                    adr_problem(
+                        MISSING_REFERENCE,
+                        adr.path,
+                        line,
+                        f"`{relation}` refers to {target}, which no ADR has",
+                        lines_of.get(adr.path),
+                        adr_id=adr.id,
+                    )
+                )
+    return found
+
+
+def duplicate_id_problems(adrs: Sequence[Adr], lines_of: dict[Path, list[str]]) -> list[Finding]:
+    """ARC004: every file of an id that more than one ADR declares, naming the other files."""
+    by_id: dict[str, list[Adr]] = defaultdict(list)
+    for adr in adrs:
+        by_id[adr.id].append(adr)
+    found: list[Finding] = []
+    for adr_id, group in by_id.items():
+        if len(group) < 2:
+            continue
+        for adr in group:
+            others = ", ".join(other.path.name for other in group if other is not adr)
+            found.append(
+                adr_problem(
+                    DUPLICATE_ID,
+                    adr.path,
+                    adr.id_line,
+                    f"{adr_id} is also the id of {others}",
+                    lines_of.get(adr.path),
+                    adr_id=adr_id,
+                )
+            )
+    return found
+
+
+def unmatched_glob_problems(
+    adrs: Sequence[Adr],
+    relative_files: Sequence[str],
+    lines_of: dict[Path, list[str]],
+) -> list[Finding]:
+    """ARC005: a paths / exclude glob that matches none of the workspace's files."""
+    from .scope import glob_matches_any
+
+    found: list[Finding] = []
+    matches: dict[str, bool] = {}
+    for adr in adrs:
+        for pattern, where, line in adr.globs:
+            if pattern not in matches:
+                matches[pattern] = glob_matches_any(pattern, relative_files)
+            if not matches[pattern]:
+                found.append(
+                    adr_problem(
+                        GLOB_MATCHES_NOTHING,
+                        adr.path,
+                        line,
+                        f"`{pattern}` in {where} matches no file in the workspace",
+                        lines_of.get(adr.path),
+                        adr_id=adr.id,
+                    )
+                )
+    return found
+
+
+def problems_in(findings: Iterable[Finding], path: Path) -> list[Finding]:
+    """The problems located in one ADR file (for the editor's per-file diagnostics)."""
+    return [finding for finding in findings if finding.path == path]

@@ -1,0 +1,1 @@
+"""Adapters: the database, the customer service, FX rates, payments and the cache."""

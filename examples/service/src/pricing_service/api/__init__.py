@@ -1,0 +1,1 @@
+"""HTTP layer: FastAPI routers. Parses requests, calls services, shapes responses."""

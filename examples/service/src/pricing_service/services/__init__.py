@@ -1,0 +1,1 @@
+"""Use cases: one service per business capability, orchestrating adapters and domain rules."""

@@ -1,0 +1,303 @@
+"""The advisor facade: one question in, a stream of answer chunks and a final message out.
+
+``Advisor.ask`` decides online or offline, reads the code in view (never outside the
+workspace), runs the checks on it, assembles the context within the token budget, streams the
+answer and keeps each conversation's history. Front ends (the language server, the ``ask``
+command) only render the events. Failures end the stream with a ``ChatFinal`` carrying a short
+message, never an exception — except cancellation, which propagates after closing the stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import aclosing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..analysis.decoding import read_source
+from ..findings import Finding
+from ..settings import EditorSettings
+from . import context as ctx
+from .errors import user_message
+from .offline import offline_answer
+from .persona import choose_persona, model_for
+from .prompts import decision_section
+from .redaction import Redactor, footer, inside_workspace
+
+if TYPE_CHECKING:
+    from .online import OnlineChat
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_RETRIES = 2
+"""SDK retries (exponential backoff, honouring ``retry-after``) on 408/409/429/5xx and connection errors."""
+
+MAX_HISTORY_SHARE = 0.25
+"""At most this share of the token budget goes to earlier turns; the oldest are dropped first."""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """An ADR the answer cites: where to open it (the Decision section's 1-based line)."""
+
+    id: str
+    title: str
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class ChatChunk:
+    text: str
+
+
+@dataclass(frozen=True)
+class ChatFinal:
+    text: str
+    citations: tuple[Citation, ...] = ()
+    redacted: int = 0
+    offline: bool = False
+    error: str | None = None
+    model: str | None = None
+
+
+ChatEvent = ChatChunk | ChatFinal
+
+
+@dataclass
+class Conversation:
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Advisor:
+    """The architect for one workspace (a ``Project``: ``root``, ``kb``, ``analyze``)."""
+
+    def __init__(
+        self,
+        project: Any,
+        settings: EditorSettings | None = None,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self.project = project
+        self.settings = settings or EditorSettings()
+        self._api_key = api_key
+        self._base_url = base_url
+        self._max_retries = max_retries
+        self._environ = environ if environ is not None else os.environ
+        self._online: OnlineChat | None = None  # created on the first online question
+        self.conversations: dict[str, Conversation] = {}
+
+    # -- public ---------------------------------------------------------------------------
+
+    async def ask(
+        self,
+        conversation_id: str,
+        question: str,
+        *,
+        path: Path | None = None,
+        text: str | None = None,
+        selection: tuple[int, int] | None = None,
+        offline: bool = False,
+        focus_adrs: Sequence[str] = (),
+        focus_codes: Sequence[str] = (),
+        analysis: Any = None,
+    ) -> AsyncIterator[ChatEvent]:
+        """Streams ``ChatChunk``s, then exactly one ``ChatFinal``.
+
+        ``path``/``text``/``selection`` are the code in view (text read from disk when None;
+        ``selection`` 1-based inclusive lines); ``analysis`` a ``FileAnalysis`` of exactly that
+        text when the caller has one (the editor's last result), saving a second run of the checks.
+        """
+        settings = self.settings
+        persona = choose_persona(self.project.kb, settings.chat_agent)
+        model = model_for(persona, settings.chat_model)
+        material = await self._material(question, persona, path, text, selection, focus_adrs, focus_codes, analysis)
+        api_key = self._api_key or self._environ.get("ANTHROPIC_API_KEY", "").strip()
+        if offline or settings.chat_offline or not api_key:
+            answer = offline_answer(material)
+            for paragraph in _paragraphs(answer):
+                yield ChatChunk(paragraph)
+            yield ChatFinal(answer, self._citations(answer, material), 0, True, None, None)
+            return
+        async for event in self._ask_online(conversation_id, material, model, api_key):
+            yield event
+
+    def forget(self, conversation_id: str) -> None:
+        self.conversations.pop(conversation_id, None)
+
+    async def aclose(self) -> None:
+        if self._online is not None:
+            await self._online.close()
+            self._online = None
+
+    # -- steps ----------------------------------------------------------------------------
+
+    async def _material(
+        self, question, persona, path, text, selection, focus_adrs, focus_codes, analysis
+    ) -> ctx.Material:
+        notes: list[str] = []
+        findings: list[Finding] = []
+        modules: list[str] = []
+        root: Path = self.project.root
+        if path is not None and not inside_workspace(root, path):
+            notes.append(f"The file {path.name} is outside the workspace; its code was not sent.")
+            path, text = None, None
+        if path is not None and text is None:
+            try:
+                text = await asyncio.to_thread(read_source, path)
+            except OSError as exc:
+                notes.append(f"Could not read {path.name}: {exc.strerror or exc}.")
+                path = None
+        if path is not None and text is not None:
+            try:
+                if analysis is None:
+                    analysis = await asyncio.to_thread(self.project.analyze, path, text)
+                findings = list(analysis.findings)
+                if analysis.facts is not None:
+                    modules = [fact.module for fact in analysis.facts.imports]
+            except Exception:  # the checks failing must not stop the conversation
+                log.exception("analysing %s for the chat failed", path.name)
+                notes.append("The checks could not run on this file; findings are missing.")
+        return ctx.gather(
+            self.project,
+            persona,
+            question,
+            path=path,
+            text=text,
+            selection=selection,
+            findings=findings,
+            modules=modules,
+            focus_adrs=focus_adrs,
+            focus_codes=focus_codes,
+            notes=notes,
+        )
+
+    async def _ask_online(
+        self, conversation_id: str, material: ctx.Material, model: str, api_key: str
+    ) -> AsyncIterator[ChatEvent]:
+        settings = self.settings
+        conversation = self.conversations.setdefault(conversation_id, Conversation())
+        history = _trim_history(conversation.messages, int(settings.chat_max_context_tokens * MAX_HISTORY_SHARE))
+        history_tokens = sum(ctx.estimate_tokens(m["content"]) for m in history)
+        chat = self._chat(api_key)
+        answer: list[str] = []
+        try:
+            context = await self._fit(chat, material, model, history, history_tokens)
+            messages = [*history, {"role": "user", "content": context.user_text}]
+            log.info(
+                "chat request: model %s, ~%d tokens, ADRs %s, corpus %s, %d redacted",
+                model,
+                context.estimated_tokens,
+                ",".join(r.adr.id for r in context.relevant) or "none",
+                context.corpus_level,
+                context.redacted,
+            )
+            log.debug("chat prompt: system=%r messages=%r", context.system, messages)
+            async with aclosing(chat.stream_text(model=model, system=context.system, messages=messages)) as deltas:
+                async for delta in deltas:
+                    answer.append(delta)
+                    yield ChatChunk(delta)
+        except asyncio.CancelledError:
+            log.info("chat %s cancelled after %d chunks", conversation_id, len(answer))
+            raise
+        except Exception as exc:  # noqa: BLE001 - every SDK failure becomes one sentence in the chat
+            message = user_message(exc, timeout_s=settings.chat_timeout_s, model=model)
+            log.warning("chat request failed: %s (%s)", message, type(exc).__name__)
+            text = "".join(answer)
+            yield ChatFinal(f"{text}\n\n{message}" if text else message, (), 0, False, message, model)
+            return
+        text = "".join(answer)
+        note = footer(context.redacted)
+        if note:
+            note = f"\n\n---\n{note}"
+            yield ChatChunk(note)
+        redactor = Redactor()
+        label = f" (about {material.code_path.name})" if material.code_path is not None else ""
+        conversation.messages.append({"role": "user", "content": redactor(material.question) + label})
+        conversation.messages.append({"role": "assistant", "content": text})
+        yield ChatFinal(text + note, self._citations(text, material), context.redacted, False, None, model)
+
+    async def _fit(self, chat, material, model, history, history_tokens) -> ctx.ChatContext:
+        """Fits the context by the conservative estimate; when that had to cut, asks the API for
+        the exact count of the uncut request, and recalibrates characters-per-token from it."""
+        budget = self.settings.chat_max_context_tokens
+        context = ctx.fit(material, budget=budget, history_tokens=history_tokens)
+        if not context.cut:
+            return context
+        full = ctx.fit(material, budget=budget, history_tokens=history_tokens, unlimited=True)
+        try:
+            counted = await chat.count_tokens(
+                model=model, system=full.system, messages=[*history, {"role": "user", "content": full.user_text}]
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - counting is an optimisation: keep the conservative cut
+            log.info("token counting unavailable (%s); using the estimate", type(exc).__name__)
+            return context
+        if counted <= budget:
+            return full
+        chars = sum(len(b["text"]) for b in full.system) + len(full.user_text)
+        chars += sum(len(m["content"]) for m in history)
+        calibrated = max(1.0, 0.95 * chars / max(1, counted))
+        return ctx.fit(
+            material,
+            budget=budget,
+            history_tokens=history_tokens,
+            chars_per_token=calibrated,
+        )
+
+    def _chat(self, api_key: str) -> OnlineChat:
+        # Imported on the first online question: the SDK costs seconds to import, which neither
+        # the editor's start-up nor an offline answer should pay.
+        from .online import OnlineChat
+
+        timeout = float(self.settings.chat_timeout_s)
+        identity = OnlineChat.identity_of(api_key, self._base_url, timeout, self._max_retries)
+        # Reuse one client (and its connection pool) while key, address and timeout stay the same;
+        # the replaced client is left to the garbage collector (a stream may still be reading).
+        if self._online is None or self._online.identity != identity:
+            self._online = OnlineChat(
+                api_key=api_key, base_url=self._base_url, timeout_s=timeout, max_retries=self._max_retries
+            )
+        return self._online
+
+    def _citations(self, answer: str, material: ctx.Material) -> tuple[Citation, ...]:
+        """The ADRs the answer names, in order of first mention."""
+        kb = material.kb
+        cited: list[Citation] = []
+        for adr_id in ctx.mentioned_adr_ids(answer):
+            adr = kb.get(adr_id)
+            if adr is None:
+                continue
+            section = decision_section(adr)
+            line = section.line if section is not None else getattr(adr, "id_line", 1)
+            cited.append(Citation(adr.id, adr.title, adr.path, line))
+        return tuple(cited)
+
+
+def _trim_history(messages: list[dict[str, Any]], max_tokens: int) -> list[dict[str, Any]]:
+    """The most recent whole turns (user + assistant pairs) that fit in ``max_tokens``."""
+    kept: list[dict[str, Any]] = []
+    used = 0
+    for index in range(len(messages) - 2, -1, -2):
+        pair = messages[index : index + 2]
+        cost = sum(ctx.estimate_tokens(m["content"]) for m in pair)
+        if used + cost > max_tokens:
+            break
+        kept[:0] = pair
+        used += cost
+    return kept
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Splits an answer into chunks at blank lines, each keeping its trailing separator."""
+    pieces = text.split("\n\n")
+    return [piece + ("\n\n" if i < len(pieces) - 1 else "") for i, piece in enumerate(pieces)]

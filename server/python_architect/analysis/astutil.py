@@ -1,0 +1,157 @@
+"""Small shared helpers over source text and ``ast`` nodes: character spans, dotted names,
+relative-import resolution and a frame-local walk.
+
+``ast`` reports columns as UTF-8 byte offsets; everything the product shows counts characters,
+so every span is made here, by ``LineIndex``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from ..findings import Span
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class LineIndex:
+    """The text's lines split exactly as the tokenizer splits them, and byte-to-character columns."""
+
+    def __init__(self, text: str) -> None:
+        self.lines: list[str] = _LINE_BREAK.split(text)
+
+    def line(self, lineno: int) -> str:
+        return self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
+
+    def column(self, lineno: int, byte_offset: int) -> int:
+        """The 1-based character column of a 0-based UTF-8 byte offset on ``lineno``."""
+        text = self.line(lineno)
+        if text.isascii():
+            return byte_offset + 1
+        return len(text.encode("utf-8", errors="surrogatepass")[:byte_offset].decode("utf-8", errors="ignore")) + 1
+
+    def span(self, node: ast.AST) -> Span:
+        """The node's whole range (for statements: every line they cover)."""
+        line = getattr(node, "lineno", 1)
+        end_line = getattr(node, "end_lineno", None) or line
+        end_col = getattr(node, "end_col_offset", None)
+        end = self.column(end_line, end_col) if end_col is not None else len(self.line(end_line)) + 1
+        return Span(line, self.column(line, getattr(node, "col_offset", 0)), end_line, end)
+
+    def name_span(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> Span:
+        """The span of a definition's name token (falls back to the keyword when not on the line)."""
+        text = self.line(node.lineno)
+        start = self.column(node.lineno, node.col_offset) - 1
+        match = re.compile(r"(?:class|def)\s+(" + re.escape(node.name) + r")\b").search(text, start)
+        if match is None:
+            keyword = "class" if isinstance(node, ast.ClassDef) else "def"
+            return Span(node.lineno, start + 1, node.lineno, start + 1 + len(keyword))
+        return Span(node.lineno, match.start(1) + 1, node.lineno, match.end(1) + 1)
+
+
+def dotted_name(node: ast.AST) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain; the callee of a Subscript (``Generic[T]`` -> ``Generic``)."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def resolve_relative(module: str | None, level: int, target: str | None, is_package: bool) -> str:
+    """Absolute name of ``from <dots><target> import ...`` inside ``module``.
+
+    When the module is unknown or the dots climb above the top package the name is kept as
+    written (``..x``) so it never collides with a real absolute module.
+    """
+    if level == 0:
+        return target or ""
+    parts = module.split(".") if module else []
+    keep = len(parts) - level + (1 if is_package else 0)
+    if not module or keep < 0 or (keep == 0 and not target):
+        return "." * level + (target or "")
+    base = parts[:keep]
+    if target:
+        base.append(target)
+    return ".".join(base)
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+def walk_local(nodes: Iterable[ast.AST], *, into_loops: bool = True) -> Iterator[ast.AST]:
+    """Every node under ``nodes`` that runs in the same frame (not in nested defs or classes)."""
+    stack = list(nodes)[::-1]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, _SCOPES) or (not into_loops and isinstance(node, _LOOPS)):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+# Fields that only hold load/store markers or operators: nothing below them matters here.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "kind"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+class IterativeVisitor:
+    """A visitor without recursion: ``visit`` schedules a node and ``later`` a context change,
+    both run in order after the current handler returns.
+
+    Deeply nested expressions that ``ast.parse`` still accepts (a sum of a thousand terms) would
+    overflow a recursive ``ast.NodeVisitor``. Subclasses define ``visit_<NodeType>`` methods.
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[Any] = []
+        self.handlers: dict[type, Callable[[Any], None]] = {}
+
+    def run(self, roots: list[ast.stmt]) -> None:
+        stack: list[Any] = list(reversed(roots))
+        handlers = self.handlers
+        while stack:
+            item = stack.pop()
+            if not isinstance(item, ast.AST):
+                item()
+                continue
+            self.pending = []
+            handler = handlers.get(item.__class__)
+            if handler is None:
+                handler = handlers[item.__class__] = getattr(self, "visit_" + item.__class__.__name__, self.generic_visit)
+            handler(item)
+            if self.pending:
+                stack.extend(reversed(self.pending))
+
+    def visit(self, node: ast.AST) -> None:
+        self.pending.append(node)
+
+    def later(self, action: Callable[[], None]) -> None:
+        self.pending.append(action)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        pending = self.pending
+        fields = _CHILD_FIELDS.get(node.__class__)
+        if fields is None:
+            fields = _CHILD_FIELDS[node.__class__] = tuple(f for f in node._fields if f not in _LEAF_FIELDS)
+        for name in fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                pending.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                pending.append(value)
+
+    def _enter(self, attribute: str, step: int) -> Callable[[], None]:
+        def change() -> None:
+            setattr(self, attribute, getattr(self, attribute) + step)
+
+        return change

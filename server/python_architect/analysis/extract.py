@@ -1,0 +1,341 @@
+"""The single visitor pass over a module's tree: ``ModuleFacts`` plus a transient node index.
+
+``extract_facts`` walks the tree once and learns the imports (resolved, with the names they bind
+and whether those are used), the classes (bases resolved through the imports, abstract markers,
+public methods) and the top-level definitions. In the same pass it records the nodes the module
+checks need (loops, comprehensions, classes, string literals with the name they are assigned to);
+``tree_index(tree)`` hands that record to the checks so none of them walks the whole tree again.
+The index lives in a weak cache keyed by the tree: it dies with the tree and is never kept in the
+long-lived facts.
+
+Spans are 1-based lines and 1-based columns counted in characters; ``ast`` reports UTF-8 byte
+offsets, which ``LineIndex`` converts using the line's text.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, replace
+
+from ..findings import Span
+from .astutil import LineIndex, dotted_name, resolve_relative
+from .facts import ClassFact, ImportFact, ModuleFacts
+from .node_index import TREE_INDEXES, LoopIndexer, TreeIndex, tree_index
+
+__all__ = ["LineIndex", "TreeIndex", "dotted_name", "extract_facts", "resolve_relative", "tree_index"]
+
+_ABSTRACT_BASES = frozenset({"ABC", "Protocol"})
+_ABSTRACT_METACLASSES = frozenset({"ABCMeta"})
+_ABSTRACT_DECORATORS = frozenset(
+    {"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"}
+)
+
+
+def _is_type_checking_test(test: ast.expr) -> bool:
+    name = dotted_name(test)
+    return name is not None and name.split(".")[-1] == "TYPE_CHECKING"
+
+
+@dataclass
+class _PendingClass:
+    node: ast.ClassDef
+    span: Span
+    nested: bool
+
+
+class _FactsVisitor(LoopIndexer):
+    """One pass: facts for the index and the node lists for the checks."""
+
+    def __init__(self, text: str, module: str | None, is_package: bool) -> None:
+        self.index = TreeIndex(LineIndex(text))
+        self.module = module
+        self.is_package = is_package
+        self.function_depth = 0
+        self.class_depth = 0
+        self.type_checking = 0
+        self.imports: list[ImportFact] = []
+        self.aliases: dict[str, str] = {}
+        self.classes: list[_PendingClass] = []
+        self.defines: list[str] = []
+        self.referenced: set[str] = set()
+        super().__init__()
+        self.bound_strings: set[int] = set()
+        """ids of literals already recorded with the name they are bound to."""
+
+    # -- imports -------------------------------------------------------------------------------
+    def _add_import(self, fact: ImportFact) -> None:
+        self.imports.append(fact)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        statement = self.index.lines.span(node)
+        several = len(node.names) > 1
+        for alias in node.names:
+            bound = alias.asname or alias.name.split(".")[0]
+            if self.function_depth == 0:
+                self.aliases[bound] = alias.name if alias.asname else bound
+            span = self.index.lines.span(alias) if several and hasattr(alias, "lineno") else statement
+            self._add_import(
+                ImportFact(
+                    module=alias.name,
+                    names=(),
+                    span=span,
+                    bound=(bound,),
+                    type_checking=self.type_checking > 0,
+                    deferred=self.function_depth > 0,
+                    statement_span=statement,
+                )
+            )
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        span = self.index.lines.span(node)
+        target = resolve_relative(self.module, node.level, node.module, self.is_package)
+        names = tuple(alias.name for alias in node.names)
+        bound = tuple(alias.asname or alias.name for alias in node.names if alias.name != "*")
+        if self.function_depth == 0:
+            for alias in node.names:
+                if alias.name != "*":
+                    self.aliases[alias.asname or alias.name] = f"{target}.{alias.name}"
+        self._add_import(
+            ImportFact(
+                module=target,
+                names=names,
+                span=span,
+                is_from=True,
+                level=node.level,
+                bound=bound,
+                used=True,
+                type_checking=self.type_checking > 0,
+                deferred=self.function_depth > 0,
+                statement_span=span,
+            )
+        )
+
+    def visit_If(self, node: ast.If) -> None:
+        if not _is_type_checking_test(node.test):
+            self.generic_visit(node)
+            return
+        self.visit(node.test)
+        self.later(self._enter("type_checking", 1))
+        for statement in node.body:
+            self.visit(statement)
+        self.later(self._enter("type_checking", -1))
+        for statement in node.orelse:
+            self.visit(statement)
+
+    # -- names and usage ----------------------------------------------------------------------
+    def visit_Name(self, node: ast.Name) -> None:
+        if not isinstance(node.ctx, ast.Store):
+            self.referenced.add(node.id)
+
+    def _annotation(self, node: ast.expr | None) -> None:
+        """Visits an annotation; names inside string annotations count as used too."""
+        if node is None:
+            return
+        self.visit(node)
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+                self._names_in_source(inner.value)
+
+    def _names_in_source(self, source: str) -> None:
+        try:
+            parsed = ast.parse(source.strip(), mode="eval")
+        except (SyntaxError, ValueError):
+            return
+        for inner in ast.walk(parsed):
+            if isinstance(inner, ast.Name):
+                self.referenced.add(inner.id)
+
+    def visit_arg(self, node: ast.arg) -> None:
+        self._annotation(node.annotation)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._annotation(node.annotation)
+        self._define_target(node.target)
+        if node.value is not None:
+            self._bind_strings(node.target, node.value)
+            self.visit(node.value)
+        self.visit(node.target)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self._define_target(target)
+            self._bind_strings(target, node.value)
+            if isinstance(target, ast.Name) and target.id == "__all__" and self.function_depth == 0:
+                self._export_strings(node.value)
+            self.visit(target)
+        self.visit(node.value)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Name) and node.target.id == "__all__":
+            self._export_strings(node.value)
+        self.generic_visit(node)
+
+    def _export_strings(self, value: ast.expr) -> None:
+        if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+            for element in value.elts:
+                if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                    self.referenced.add(element.value)
+
+    def _define_target(self, target: ast.expr) -> None:
+        if self.function_depth or self.class_depth:
+            return
+        if isinstance(target, ast.Name):
+            self.defines.append(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._define_target(element)
+
+    # -- string literals and the names they are bound to ---------------------------------------
+    def _bind_strings(self, target: ast.expr, value: ast.expr) -> None:
+        name: str | None = None
+        if isinstance(target, ast.Name):
+            name = target.id
+        elif isinstance(target, ast.Attribute):
+            name = target.attr
+        elif isinstance(target, ast.Subscript):
+            key = target.slice
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                name = key.value
+        if name is not None and isinstance(value, ast.Constant) and isinstance(value.value, str):
+            self._bound_string(value, name)
+
+    def visit_keyword(self, node: ast.keyword) -> None:
+        if node.arg and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            self._bound_string(node.value, node.arg)
+        self.visit(node.value)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        for key, value in zip(node.keys, node.values, strict=True):
+            if (
+                isinstance(key, ast.Constant)
+                and isinstance(key.value, str)
+                and isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+            ):
+                self._bound_string(value, key.value)
+        self.generic_visit(node)
+
+    def _bound_string(self, literal: ast.Constant, name: str) -> None:
+        self.index.strings.append((literal, name))
+        self.bound_strings.add(id(literal))
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and id(node) not in self.bound_strings:
+            self.index.strings.append((node, None))
+
+    # -- definitions ---------------------------------------------------------------------------
+    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if not self.function_depth and not self.class_depth:
+            self.defines.append(node.name)
+        for decorator in node.decorator_list:
+            self.visit(decorator)
+        self.visit(node.args)
+        self._annotation(node.returns)
+        self.later(self._enter("function_depth", 1))
+        self.later(self._new_frame)
+        for statement in node.body:
+            self.visit(statement)
+        self.later(self._end_frame)
+        self.later(self._enter("function_depth", -1))
+
+    visit_FunctionDef = _visit_function
+    visit_AsyncFunctionDef = _visit_function
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self.later(self._enter("function_depth", 1))
+        self.later(self._new_frame)
+        self.generic_visit(node)
+        self.later(self._end_frame)
+        self.later(self._enter("function_depth", -1))
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        nested = bool(self.function_depth or self.class_depth)
+        if not nested:
+            self.defines.append(node.name)
+        self.classes.append(_PendingClass(node, self.index.lines.name_span(node), nested))
+        self.index.classes.append(node)
+        for expr in [*node.decorator_list, *node.bases, *node.keywords]:
+            self.visit(expr)
+        self.later(self._enter("class_depth", 1))
+        self.later(self._new_frame)
+        for statement in node.body:
+            self.visit(statement)
+        self.later(self._end_frame)
+        self.later(self._enter("class_depth", -1))
+
+    # -- results -------------------------------------------------------------------------------
+    def resolve(self, name: str | None) -> str:
+        """A dotted name as written, with its first part replaced by what an import bound it to."""
+        if not name:
+            return ""
+        head, _, rest = name.partition(".")
+        target = self.aliases.get(head)
+        if target is None:
+            return name
+        return f"{target}.{rest}" if rest else target
+
+    def class_fact(self, pending: _PendingClass) -> ClassFact:
+        node = pending.node
+        bases = tuple(self.resolve(dotted_name(base)) or ast.unparse(base) for base in node.bases)
+        keywords = tuple(
+            f"{kw.arg}={self.resolve(dotted_name(kw.value)) or ast.unparse(kw.value)}"
+            for kw in node.keywords
+            if kw.arg
+        )
+        decorators = tuple(self.resolve(dotted_name(d)) for d in node.decorator_list if dotted_name(d))
+        public: list[str] = []
+        abstract: list[str] = []
+        for statement in node.body:
+            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            if not statement.name.startswith("_"):
+                public.append(statement.name)
+            marks = {(dotted_name(d) or "").split(".")[-1] for d in statement.decorator_list}
+            if marks & _ABSTRACT_DECORATORS:
+                abstract.append(statement.name)
+        metaclasses = {
+            kw.partition("=")[2].rsplit(".", 1)[-1] for kw in keywords if kw.startswith("metaclass=")
+        }
+        is_abstract = (
+            bool(abstract)
+            or any(base.rsplit(".", 1)[-1] in _ABSTRACT_BASES for base in bases)
+            or bool(metaclasses & _ABSTRACT_METACLASSES)
+        )
+        return ClassFact(
+            name=node.name,
+            span=pending.span,
+            bases=bases,
+            keywords=keywords,
+            decorators=decorators,
+            public_methods=tuple(public),
+            abstract_methods=tuple(abstract),
+            is_abstract=is_abstract,
+            nested=pending.nested,
+        )
+
+    def import_facts(self) -> tuple[ImportFact, ...]:
+        facts: list[ImportFact] = []
+        for fact in self.imports:
+            if fact.module == "__future__" or not fact.bound:
+                facts.append(fact)
+                continue
+            unused = tuple(name for name in fact.bound if name not in self.referenced)
+            if unused:
+                fact = replace(fact, used=len(unused) < len(fact.bound), unused=unused)
+            facts.append(fact)
+        return tuple(facts)
+
+
+def extract_facts(
+    tree: ast.Module, text: str, module: str | None, *, is_package: bool = False
+) -> ModuleFacts:
+    """Facts of one parsed module; also records the node index the module checks read."""
+    visitor = _FactsVisitor(text, module, is_package)
+    visitor.run(tree.body)
+    TREE_INDEXES[tree] = visitor.index
+    return ModuleFacts(
+        module=module,
+        imports=visitor.import_facts(),
+        classes=tuple(visitor.class_fact(pending) for pending in visitor.classes),
+        defines=tuple(dict.fromkeys(visitor.defines)),
+    )

@@ -1,0 +1,154 @@
+"""``python-architect ask "question"``: the architect chat in the terminal, streamed to stdout.
+
+The same ``Advisor`` as the editor: online with ``ANTHROPIC_API_KEY`` (``ANTHROPIC_BASE_URL``
+picks another endpoint), offline otherwise or with ``--offline``. ``--conversation ID`` keeps a
+conversation's turns across runs in the user's cache directory (questions and answers only).
+Exit codes: 0 answered, 1 the API failed (a short message on stderr), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT_MARKERS = (".ai", "pyproject.toml", ".git")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "ask",
+        help="ask the architect a design question (streams the answer)",
+        description="Ask the architect about a design question or a piece of code, with your ADRs as context.",
+    )
+    parser.add_argument("question", help="the question, quoted")
+    parser.add_argument("--file", type=Path, help="the file in view (its findings are included)")
+    parser.add_argument("--line", type=int, help="1-based line in --file to focus on")
+    parser.add_argument("--offline", action="store_true", help="answer from the ADRs alone, without the API")
+    parser.add_argument("--conversation", metavar="ID", help="continue the conversation with this id")
+    parser.add_argument("--root", type=Path, help="workspace root (default: found from --file or the current directory)")
+    parser.add_argument("--model", help="Claude model (default: the agent's model, else the chat default)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    # The final message already says what failed; keep library warnings off the terminal.
+    library_log = logging.getLogger("python_architect")
+    if not library_log.handlers:
+        library_log.addHandler(logging.NullHandler())
+    if args.line is not None and args.file is None:
+        return _usage("--line needs --file")
+    if args.line is not None and args.line < 1:
+        return _usage("--line is 1-based")
+    if not args.question.strip():
+        return _usage("the question is empty")
+    file = args.file.resolve() if args.file is not None else None
+    if file is not None and not file.is_file():
+        return _usage(f"{args.file}: no such file")
+    root = (args.root or find_root(file.parent if file else Path.cwd())).resolve()
+    if not root.is_dir():
+        return _usage(f"{root}: not a directory")
+    return asyncio.run(_ask(args, root, file))
+
+
+def find_root(start: Path) -> Path:
+    """The nearest ancestor that looks like a workspace root, else ``start``."""
+    for candidate in (start, *start.parents):
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    return start
+
+
+async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
+    from ..advisor.service import Advisor, ChatChunk
+    from ..engine import Project
+    from ..settings import EditorSettings
+
+    try:
+        project = await asyncio.to_thread(Project.load, root)
+    except Exception as exc:  # noqa: BLE001 - a broken workspace is a usage error, not a crash
+        return _usage(f"cannot load the workspace {root}: {exc}", code=2)
+    settings = EditorSettings()
+    if args.model:
+        from dataclasses import replace
+
+        settings = replace(settings, chat_model=args.model)
+    advisor = Advisor(project, settings)
+    conversation = args.conversation or "cli"
+    if args.conversation:
+        advisor.conversations.setdefault(conversation, _load_history(args.conversation))
+    selection = (args.line, args.line) if args.line else None
+    final = None
+    out = sys.stdout
+    try:
+        async for event in advisor.ask(
+            conversation, args.question, path=file, selection=selection, offline=args.offline
+        ):
+            if isinstance(event, ChatChunk):
+                out.write(event.text)
+                out.flush()
+            else:
+                final = event
+    finally:
+        await advisor.aclose()
+    if final is None:
+        return 1
+    if final.error:
+        print(f"python-architect ask: {final.error}", file=sys.stderr)
+        return 1
+    if not final.text.endswith("\n"):
+        out.write("\n")
+    if final.citations:
+        out.write("\nSources:\n")
+        for citation in final.citations:
+            out.write(f"  {citation.id}  {_display(citation.path, root)}:{citation.line}  {citation.title}\n")
+    if args.conversation:
+        _save_history(args.conversation, advisor.conversations[conversation].messages)
+    return 0
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _usage(message: str, code: int = 2) -> int:
+    print(f"python-architect ask: {message}", file=sys.stderr)
+    return code
+
+
+def _history_path(conversation: str) -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", conversation)[:100] or "default"
+    return Path(base) / "python-architect" / "conversations" / f"{safe}.json"
+
+
+def _load_history(conversation: str) -> Any:
+    from ..advisor.service import Conversation
+
+    try:
+        messages = json.loads(_history_path(conversation).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Conversation()
+    valid = [
+        m for m in messages
+        if isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)
+    ] if isinstance(messages, list) else []
+    return Conversation(valid[: len(valid) - len(valid) % 2])
+
+
+def _save_history(conversation: str, messages: list[dict[str, Any]]) -> None:
+    path = _history_path(conversation)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(messages, ensure_ascii=False), encoding="utf-8")
+    except OSError as exc:
+        print(f"python-architect ask: could not save the conversation: {exc.strerror or exc}", file=sys.stderr)

@@ -1,0 +1,199 @@
+"""The architect chat over LSP: the ``pythonArchitect/chat`` request and the
+``pythonArchitect.askAboutFinding`` command, both routed to the folder's ``Advisor``.
+
+Wire contract (camelCase JSON):
+- request ``pythonArchitect/chat`` params ``{conversationId, question, uri?, range?, code?,
+  adrs?, offline?, requestId?, partialResultToken?}``. ``range`` is an LSP range (0-based);
+  ``code`` is a finding code (``ARC101``) when it looks like one, else a code snippet to discuss.
+- while the answer streams: a ``pythonArchitect/chatChunk`` notification ``{conversationId,
+  requestId?, text}`` per chunk, or ``$/progress`` ``{token, value: {conversationId, text}}``
+  when the client sent a ``partialResultToken``.
+- result ``{text, citations: [{id, title, uri, line}], redacted, offline, error, model}`` with
+  ``line`` 0-based (the ADR's Decision heading). ``$/cancelRequest`` cancels the handler's task,
+  which closes the HTTP stream to the API.
+- command ``pythonArchitect.askAboutFinding`` with one argument ``{uri, range, code, adrs,
+  message, question?, conversationId?}``: same result, chunks under the conversation id.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from lsprotocol import types
+
+from ..advisor.service import Advisor, ChatChunk, ChatFinal
+from .convert import path_of
+
+log = logging.getLogger(__name__)
+
+CHAT_REQUEST = "pythonArchitect/chat"
+CHAT_CHUNK = "pythonArchitect/chatChunk"
+ASK_ABOUT_FINDING = "pythonArchitect.askAboutFinding"
+_FINDING_CODE = re.compile(r"^[A-Z]{1,8}\d{1,4}$")
+
+
+def register_chat(server: Any) -> None:
+    router = ChatRouter(server)
+
+    @server.feature(CHAT_REQUEST)
+    async def chat(ls: Any, params: Any) -> dict[str, Any]:
+        return await router.answer(plain(params))
+
+    @server.command(ASK_ABOUT_FINDING)
+    async def ask_about_finding(ls: Any, *arguments: Any) -> dict[str, Any]:
+        return await router.answer(finding_request(plain(arguments[0]) if arguments else {}))
+
+
+class ChatRouter:
+    """Finds the folder, project, settings and open text for a request; streams the events."""
+
+    def __init__(self, server: Any) -> None:
+        self.server = server
+        self.advisors: dict[Path, Advisor] = {}
+
+    async def answer(self, request: dict[str, Any]) -> dict[str, Any]:
+        started = time.perf_counter()
+        conversation = str(request.get("conversationId") or uuid.uuid4())
+        question = str(request.get("question") or "").strip()
+        if not question:
+            return _result(ChatFinal("Ask a question first.", error="empty question"))
+        uri = request.get("uri")
+        path = path_of(uri) if isinstance(uri, str) else None
+        folder = self.server.folder_for_path(path) if path else self._first_folder()
+        if folder is None:
+            return _result(ChatFinal("Open a workspace folder to ask the architect.", error="no workspace"))
+        project = await self.server.project_of(folder)
+        if project is None:
+            return _result(ChatFinal(f"The workspace {folder.root} could not be loaded.", error="no project"))
+        advisor = self._advisor(folder.root, project)
+        advisor.settings = folder.settings
+        text, analysis = self._open_text(uri)
+        code = request.get("code")
+        codes = [code] if isinstance(code, str) and _FINDING_CODE.match(code) else []
+        if isinstance(code, str) and code.strip() and not codes and text is None:
+            text, path = code, None  # a snippet from the chat box, not a file
+        final = ChatFinal("", error="no answer")
+        events = advisor.ask(
+            conversation,
+            question,
+            path=path,
+            text=text,
+            selection=_selection(request.get("range")),
+            offline=bool(request.get("offline")),
+            focus_adrs=[str(a) for a in request.get("adrs") or ()],
+            focus_codes=codes,
+            analysis=analysis,
+        )
+        first_chunk_at = None
+        async for event in events:
+            if isinstance(event, ChatChunk):
+                if first_chunk_at is None:
+                    first_chunk_at = time.perf_counter()
+                    log.debug("chat %s: first chunk %.1f ms after the request", conversation, (first_chunk_at - started) * 1000)
+                self._send_chunk(request, conversation, event.text)
+            else:
+                final = event
+        return _result(final)
+
+    def _first_folder(self) -> Any:
+        if self.server.folders:
+            return next(iter(self.server.folders.values()))
+        root = getattr(self.server.workspace, "root_path", None)
+        return self.server.add_folder(Path(root)) if root else None
+
+    def _advisor(self, root: Path, project: Any) -> Advisor:
+        advisor = self.advisors.get(root)
+        if advisor is None or advisor.project is not project:
+            advisor = self.advisors[root] = Advisor(project)
+        return advisor
+
+    def _open_text(self, uri: Any) -> tuple[str | None, Any]:
+        """The document's unsaved text when open, and its last analysis when it is of that text."""
+        if not isinstance(uri, str):
+            return None, None
+        document = self.server.workspace.text_documents.get(unquote(uri))
+        if document is None:  # not open: the advisor reads the saved file
+            return None, None
+        text = document.source
+        state = getattr(self.server, "documents", {}).get(uri)
+        if state is not None and state.analysis is not None and state.analysis_text == text:
+            return text, state.analysis
+        log.debug("chat: no current analysis of %s to reuse; running the checks", uri)
+        return text, None
+
+    def _send_chunk(self, request: dict[str, Any], conversation: str, text: str) -> None:
+        token = request.get("partialResultToken")
+        if token is not None:
+            value = {"conversationId": conversation, "text": text}
+            self.server.protocol.notify(types.PROGRESS, types.ProgressParams(token=token, value=value))
+            return
+        payload: dict[str, Any] = {"conversationId": conversation, "text": text}
+        if request.get("requestId") is not None:
+            payload["requestId"] = request["requestId"]
+        self.server.protocol.notify(CHAT_CHUNK, payload)
+
+
+def finding_request(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The chat request behind "Ask the architect about this"."""
+    code = str(arguments.get("code") or "")
+    message = str(arguments.get("message") or "").strip()
+    question = str(arguments.get("question") or "").strip() or (
+        f"Explain this finding and what the code should do instead: {code} {message}".strip()
+    )
+    uri = arguments.get("uri")
+    line = ((arguments.get("range") or {}).get("start") or {}).get("line", 0)
+    return {
+        "conversationId": arguments.get("conversationId") or f"finding:{uri}:{line}:{code}",
+        "question": question,
+        "uri": uri,
+        "range": arguments.get("range"),
+        "code": code,
+        "adrs": arguments.get("adrs") or [],
+        "offline": arguments.get("offline", False),
+        "requestId": arguments.get("requestId"),
+    }
+
+
+def plain(value: Any) -> Any:
+    """pygls hands custom params over as namedtuples: back to dicts and lists."""
+    if hasattr(value, "_asdict"):
+        return {key: plain(item) for key, item in value._asdict().items()}
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def _selection(range_: Any) -> tuple[int, int] | None:
+    """A 0-based LSP range to 1-based inclusive lines (an end at column 0 ends the line before)."""
+    if not isinstance(range_, dict):
+        return None
+    try:
+        start, end = range_["start"], range_["end"]
+        first, last = int(start["line"]) + 1, int(end["line"]) + 1
+        if last > first and int(end.get("character", 1)) == 0:
+            last -= 1
+        return first, max(first, last)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _result(final: ChatFinal) -> dict[str, Any]:
+    return {
+        "text": final.text,
+        "citations": [
+            {"id": c.id, "title": c.title, "uri": c.path.resolve().as_uri(), "line": max(0, c.line - 1)}
+            for c in final.citations
+        ],
+        "redacted": final.redacted,
+        "offline": final.offline,
+        "error": final.error,
+        "model": final.model,
+    }

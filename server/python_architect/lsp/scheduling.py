@@ -1,0 +1,247 @@
+"""Document analysis scheduling: debounce, thread pool, stale-version dropping, publishing.
+
+On open and on every change a document is re-analysed after the debounce delay, in the analysis
+thread pool, on its current (unsaved) text. A result for an older version than the document's
+current one is dropped. While the text has a syntax error the last good diagnostics stay, and the
+syntax-error finding itself is never shown (the Python extension already shows one). Push clients
+get ``publishDiagnostics``; pull clients read the stored report (``textDocument/diagnostic``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from ..explain.positions import LineIndex
+from ..findings import Finding, Severity
+from .convert import path_of, to_diagnostic, uri_of
+from .state import DocumentState, FolderState
+
+if TYPE_CHECKING:
+    from .server import ArchitectServer
+
+log = logging.getLogger("python_architect")
+PARSE_ERROR = "ARC900"
+MAX_LIVE_CHARS = 1_000_000
+"""Larger documents are not analysed as they are typed: CPython's parser holds the GIL for the
+whole parse (seconds for a 5 MB file), which would stall every other request meanwhile."""
+
+
+def open_document(ls: "ArchitectServer", uri: str) -> DocumentState | None:
+    path = path_of(uri)
+    if path is None:
+        return None
+    state = ls.documents.get(uri)
+    if state is None:
+        state = DocumentState(uri=uri, path=path, folder=ls.folder_for_path(path))
+        ls.documents[uri] = state
+    return state
+
+
+def schedule(ls: "ArchitectServer", uri: str, *, immediate: bool = False) -> None:
+    """(Re-)analyses a document after the debounce delay, replacing any pending run."""
+    state = ls.documents.get(uri) or open_document(ls, uri)
+    if state is None:
+        return
+    if state.pending is not None and not state.pending.done():
+        state.pending.cancel()
+    state.settled.clear()
+    delay = 0.0 if immediate else max(state.folder.settings.debounce_ms, 0) / 1000
+    state.pending = asyncio.ensure_future(_analyze_later(ls, state, delay))
+
+
+def close_document(ls: "ArchitectServer", uri: str) -> None:
+    state = ls.documents.pop(uri, None)
+    if state is not None and state.pending is not None:
+        state.pending.cancel()
+    if state is not None and state.folder.project is not None:
+        state.folder.project.forget(state.path)
+    if not ls.pull_diagnostics:
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+async def _analyze_later(ls: "ArchitectServer", state: DocumentState, delay: float) -> None:
+    try:
+        if delay:
+            await asyncio.sleep(delay)
+        document = ls.document(state.uri)
+        if document is None:
+            return
+        version, text = document.version, document.source
+        project = await ls.project_of(state.folder)
+        if project is None or not state.folder.settings.enable:
+            _show(ls, state, version, [], text)
+            return
+        if len(text) > MAX_LIVE_CHARS:
+            _show_too_large(ls, state, version, text)
+            return
+        settings = state.folder.settings
+        analysis = await asyncio.get_running_loop().run_in_executor(
+            ls.analysis_pool, _analyze, state.folder, project, state.path, text, settings.ruff
+        )
+        current = ls.document(state.uri)
+        if current is None or current.version != version:
+            log.debug("dropping results for %s version %s (now %s)", state.uri, version, getattr(current, "version", None))
+            return
+        _accept(ls, state, version, text, analysis)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        log.exception("analysis of %s failed", state.uri)
+        ls.report_once(f"Python Architect could not analyse {state.path.name}: {exc}")
+        state.settled.set()
+
+
+def _show_too_large(ls: "ArchitectServer", state: DocumentState, version: int | None, text: str) -> None:
+    state.analysis, state.analysis_text, state.shown = None, "", []
+    message = (
+        f"{state.path.name} is {len(text) / 1e6:.1f} million characters: Python Architect checks files "
+        f"under {MAX_LIVE_CHARS / 1e6:.0f} million as you type; run `python-architect check` on this one."
+    )
+    log.info("%s", message)
+    state.diagnostics = [
+        types.Diagnostic(
+            range=types.Range(start=types.Position(0, 0), end=types.Position(0, 0)),
+            message=message,
+            severity=types.DiagnosticSeverity.Information,
+            source="python-architect",
+        )
+    ]
+    state.result_id = _result_id(ls, state.diagnostics)
+    state.version = version
+    state.settled.set()
+    if not ls.pull_diagnostics:
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=state.uri, version=version, diagnostics=state.diagnostics)
+        )
+
+
+def _analyze(folder: FolderState, project, path: Path, text: str, ruff: bool):
+    with folder.lock:
+        return project.analyze(path, text, ruff=ruff)
+
+
+def _accept(ls: "ArchitectServer", state: DocumentState, version: int | None, text: str, analysis) -> None:
+    if analysis.syntax_error is not None and state.analysis is not None:
+        log.debug("%s has a syntax error: keeping the last good diagnostics", state.uri)
+        own = [f for f in state.analysis.findings if f.code != PARSE_ERROR]
+        findings_text = state.analysis_text
+    else:
+        own = [f for f in analysis.findings if f.code != PARSE_ERROR and f is not analysis.syntax_error]
+        findings_text = text
+        if analysis.syntax_error is None:
+            state.analysis, state.analysis_text = analysis, text
+            state.hover_index, state.hover_index_version = None, None
+    _show(ls, state, version, own, findings_text)
+
+
+def refresh_document(ls: "ArchitectServer", state: DocumentState) -> None:
+    """Re-shows a document's findings after workspace-wide findings or settings changed."""
+    if state.analysis is None:
+        return
+    _show(ls, state, state.version, [f for f in state.analysis.findings if f.code != PARSE_ERROR], state.analysis_text)
+
+
+def _show(ls: "ArchitectServer", state: DocumentState, version: int | None, own: list[Finding], text: str) -> None:
+    settings = state.folder.settings
+    findings = list(own)
+    if state.analysis is not None and state.analysis.kind == "python":
+        findings.extend(state.folder.workspace_findings.get(state.path.resolve(), ()))
+    findings = apply_overrides(findings, settings.severity_overrides) if settings.enable else []
+    kb = state.folder.project.kb if state.folder.project is not None else None
+    lines = LineIndex(text, ls.position_encoding)
+    state.shown = findings
+    state.diagnostics = [to_diagnostic(finding, lines, kb) for finding in _unique(findings)]
+    state.result_id = _result_id(ls, state.diagnostics)
+    state.version = version
+    state.settled.set()
+    if not ls.pull_diagnostics:
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=state.uri, version=version, diagnostics=state.diagnostics)
+        )
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.code, finding.span, finding.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def apply_overrides(findings: list[Finding], overrides: dict[str, str]) -> list[Finding]:
+    """Severity overrides per code (the longest matching code prefix wins); ``off`` hides."""
+    if not overrides:
+        return findings
+    result = []
+    for finding in findings:
+        matches = [code for code in overrides if finding.code.startswith(code)]
+        if not matches:
+            result.append(finding)
+            continue
+        wanted = overrides[max(matches, key=len)]
+        if wanted != "off":
+            result.append(finding.with_changes(severity=Severity.parse(wanted)))
+    return result
+
+
+def _result_id(ls: "ArchitectServer", diagnostics: list) -> str:
+    payload = json.dumps(ls.protocol._converter.unstructure(diagnostics), sort_keys=True, default=str)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+
+
+async def wait_settled(ls: "ArchitectServer", state: DocumentState, timeout: float = 30.0) -> None:
+    """Waits until the document's current version has results (pull requests)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        document = ls.document(state.uri)
+        if document is None or (state.settled.is_set() and state.version == document.version):
+            return
+        if state.pending is None or state.pending.done() and not state.settled.is_set():
+            schedule(ls, state.uri, immediate=True)
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            return
+        try:
+            await asyncio.wait_for(state.settled.wait(), min(remaining, 1.0))
+        except asyncio.TimeoutError:
+            pass
+        if state.settled.is_set() and state.version != getattr(ls.document(state.uri), "version", None):
+            await asyncio.sleep(0.005)
+
+
+def publish_closed_files(ls: "ArchitectServer", folder: FolderState, previous: set[Path]) -> set[Path]:
+    """Push clients also see workspace findings and ADR-file problems in files that are not open."""
+    if ls.pull_diagnostics or folder.project is None:
+        return set()
+    by_path: dict[Path, list[Finding]] = {}
+    for path, findings in folder.workspace_findings.items():
+        by_path.setdefault(path, []).extend(findings)
+    for finding in folder.project.kb.problems:
+        by_path.setdefault(Path(finding.path).resolve(), []).append(finding)
+    open_paths = {state.path.resolve() for state in ls.documents.values()}
+    for path in previous - set(by_path):
+        if path not in open_paths:
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri_of(path), diagnostics=[]))
+    for path, findings in by_path.items():
+        if path in open_paths:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        lines = LineIndex(text, ls.position_encoding)
+        shown = apply_overrides(findings, folder.settings.severity_overrides)
+        diagnostics = [to_diagnostic(finding, lines, folder.project.kb) for finding in _unique(shown)]
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri_of(path), diagnostics=diagnostics))
+    return set(by_path)

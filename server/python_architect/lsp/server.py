@@ -1,0 +1,245 @@
+"""The Python Architect language server: workspace folders, settings, logging and threads.
+
+A pygls 2.x ``LanguageServer`` subclass. Each workspace folder gets its own ``Project`` (loaded
+in a thread, with its own settings); documents map to the folder that contains them. Analyses run
+in a small thread pool so hovers and other requests are never blocked behind a slow file or the
+ruff subprocess. Feature handlers live in ``diagnostics``, ``hover``, ``code_actions`` and
+``commands`` and are a few lines each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..settings import EditorSettings
+from .convert import path_of
+from .state import DocumentState, FolderState
+
+log = logging.getLogger("python_architect")
+
+_LEVELS = {"error": logging.ERROR, "warning": logging.WARNING, "info": logging.INFO, "debug": logging.DEBUG}
+_MESSAGE_TYPES = {
+    logging.ERROR: types.MessageType.Error,
+    logging.WARNING: types.MessageType.Warning,
+    logging.INFO: types.MessageType.Info,
+    logging.DEBUG: types.MessageType.Log,
+}
+_ROOT_MARKERS = ("pyproject.toml", ".ai", ".git")
+
+
+class ClientLogHandler(logging.Handler):
+    """Forwards log records to ``window/logMessage``, from any thread."""
+
+    def __init__(self, server: "ArchitectServer") -> None:
+        super().__init__()
+        self.server = server
+
+    def emit(self, record: logging.LogRecord) -> None:
+        loop = self.server.loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            params = types.LogMessageParams(
+                type=_MESSAGE_TYPES.get(record.levelno, types.MessageType.Log), message=self.format(record)
+            )
+            loop.call_soon_threadsafe(self.server.window_log_message, params)
+        except Exception:  # logging must never take the server down
+            pass
+
+
+class ArchitectServer(LanguageServer):
+    """Per-folder projects and settings, document states, and the pools analyses run in."""
+
+    def __init__(self) -> None:
+        super().__init__("python-architect", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.folders: dict[Path, FolderState] = {}
+        self.documents: dict[str, DocumentState] = {}
+        self.default_settings = EditorSettings()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.analysis_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
+        self.background_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
+        self.hover_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hover")
+        self.shown_error = False
+        self.log_handler = ClientLogHandler(self)
+        self.log_handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(self.log_handler)
+        log.setLevel(logging.INFO)
+
+    # -- client capabilities ------------------------------------------------------------------
+    def client_supports(self, dotted: str) -> bool:
+        node: Any = getattr(self.protocol, "client_capabilities", None)
+        for part in dotted.split("."):
+            if node is None:
+                return False
+            node = getattr(node, part, None)
+        return bool(node)
+
+    @property
+    def pull_diagnostics(self) -> bool:
+        return self.client_supports("text_document.diagnostic")
+
+    @property
+    def position_encoding(self) -> str:
+        encoding = self.workspace.position_encoding
+        return str(getattr(encoding, "value", encoding) or "utf-16")
+
+    def document(self, uri: str) -> Any | None:
+        """The open document (None when the client never opened it); URIs are compared
+        unquoted, as pygls stores them (``%20`` and friends)."""
+        return self.workspace.text_documents.get(unquote(uri))
+
+    # -- folders and projects -----------------------------------------------------------------
+    def add_folder(self, root: Path, settings: EditorSettings | None = None) -> FolderState:
+        root = root.resolve()
+        folder = self.folders.get(root)
+        if folder is None:
+            folder = FolderState(root=root, settings=settings or self.default_settings)
+            self.folders[root] = folder
+        return folder
+
+    def folder_for_path(self, path: Path) -> FolderState:
+        """The deepest workspace folder containing ``path``; a file outside every folder gets a
+        folder of its own at the nearest ancestor that looks like a project root."""
+        resolved = path.resolve()
+        containing = [root for root in self.folders if resolved == root or root in resolved.parents]
+        if containing:
+            return self.folders[max(containing, key=lambda root: len(root.parts))]
+        for ancestor in resolved.parents:
+            if any((ancestor / marker).exists() for marker in _ROOT_MARKERS):
+                return self.add_folder(ancestor)
+        return self.add_folder(resolved.parent)
+
+    def project_for_uri(self, uri: str) -> "Any | None":
+        """The loaded project for a document (None while it loads or when the URI is not a file)."""
+        path = path_of(uri)
+        if path is None:
+            return None
+        return self.folder_for_path(path).project
+
+    async def project_of(self, folder: FolderState) -> "Any | None":
+        """Loads the folder's project once, in a thread; None when it cannot be loaded."""
+        if folder.project is not None:
+            return folder.project
+        if folder.loading is None:
+            assert self.loop is not None
+            folder.loading = self.loop.run_in_executor(self.analysis_pool, self._load_project, folder)
+        try:
+            return await asyncio.shield(folder.loading)
+        except Exception as exc:
+            folder.load_error = str(exc)
+            folder.loading = None  # the next document event tries again
+            log.exception("loading %s failed", folder.root)
+            self.report_once(f"Python Architect could not load {folder.root}: {exc}")
+            return None
+
+    def _load_project(self, folder: FolderState) -> "Any":
+        from ..engine import Project
+
+        project = Project.load(folder.root)
+        self._apply_folder_overrides(folder, project)
+        folder.project = project
+        for error in getattr(project, "config_errors", ()) or ():
+            log.warning("configuration: %s", error)
+        log.info("loaded %s: %d ADRs", folder.root, len(project.kb.adrs))
+        return project
+
+    def _apply_folder_overrides(self, folder: FolderState, project: Any) -> bool:
+        """Settings that override the project's knowledge/agents directories; True when changed."""
+        changes = {}
+        if folder.settings.knowledge_dir and folder.settings.knowledge_dir != project.config.knowledge_dir:
+            changes["knowledge_dir"] = folder.settings.knowledge_dir
+        if folder.settings.agents_dir and folder.settings.agents_dir != project.config.agents_dir:
+            changes["agents_dir"] = folder.settings.agents_dir
+        if not changes:
+            return False
+        with folder.lock:
+            project.config = replace(project.config, **changes)
+            project.reload_knowledge()
+        return True
+
+    # -- settings -----------------------------------------------------------------------------
+    def apply_settings(self, raw: Any, folder: FolderState | None = None) -> None:
+        settings, problems = EditorSettings.from_client(raw)
+        for problem in problems:
+            log.warning("settings: %s", problem)
+        targets = [folder] if folder else list(self.folders.values())
+        if folder is None:
+            self.default_settings = settings
+        for target in targets:
+            target.settings = settings
+            if target.project is not None:
+                self._apply_folder_overrides(target, target.project)
+        self.set_log_level(settings.log_level)
+
+    def set_log_level(self, level: str) -> None:
+        log.setLevel(_LEVELS.get(level.lower(), logging.INFO))
+
+    # -- errors -------------------------------------------------------------------------------
+    def report_once(self, message: str) -> None:
+        """Logs every problem, but shows at most one message box per session."""
+        log.error("%s", message)
+        if not self.shown_error:
+            self.shown_error = True
+            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=message))
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        log.error("internal error (%s): %s", getattr(source, "__name__", source), error)
+
+    def shutdown(self) -> None:
+        for pool in (self.analysis_pool, self.background_pool, self.hover_pool):
+            pool.shutdown(wait=False, cancel_futures=True)
+        super().shutdown()
+
+
+def guarded(handler: Any) -> Any:
+    """Wraps a notification handler so it never raises: errors are logged and shown once."""
+    import functools
+    import inspect
+
+    if inspect.iscoroutinefunction(handler):
+
+        @functools.wraps(handler)
+        async def run_async(server: ArchitectServer, *args: Any) -> Any:
+            try:
+                return await handler(server, *args)
+            except Exception as exc:
+                log.exception("%s failed", handler.__name__)
+                server.report_once(f"Python Architect: {handler.__name__} failed: {exc}")
+                return None
+
+        return run_async
+
+    @functools.wraps(handler)
+    def run(server: ArchitectServer, *args: Any) -> Any:
+        try:
+            return handler(server, *args)
+        except Exception as exc:
+            log.exception("%s failed", handler.__name__)
+            server.report_once(f"Python Architect: {handler.__name__} failed: {exc}")
+            return None
+
+    return run
+
+
+def create_server() -> ArchitectServer:
+    """The server with every feature registered (the chat's too)."""
+    from . import code_actions, commands, diagnostics, hover
+    from .chat import register_chat
+
+    server = ArchitectServer()
+    diagnostics.register(server)
+    hover.register(server)
+    code_actions.register(server)
+    commands.register(server)
+    register_chat(server)
+    return server

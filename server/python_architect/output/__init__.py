@@ -1,0 +1,64 @@
+"""Output formats of ``python-architect check``: text (like ruff), JSON, SARIF 2.1.0 and GitHub
+workflow commands.
+
+Every format reads the same plain findings and renders paths relative to the workspace root with
+``/`` separators; none recomputes or filters anything. ``render`` is the one entry point.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Sequence
+
+from ..findings import Finding
+
+if TYPE_CHECKING:
+    from ..knowledge.model import KnowledgeBase
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def relative_path(path: Path | str, root: Path) -> str:
+    """``path`` relative to ``root`` with ``/`` separators (unchanged when outside the root)."""
+    candidate = Path(path)
+    if candidate.is_absolute():
+        for base in (root, root.resolve()):
+            try:
+                return candidate.relative_to(base).as_posix()
+            except ValueError:
+                continue
+        try:
+            return candidate.resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            return candidate.as_posix()
+    text = PurePath(candidate).as_posix()
+    return text[2:] if text.startswith("./") else text
+
+
+def render(
+    output_format: str,
+    findings: Sequence[Finding],
+    *,
+    root: Path,
+    files: int,
+    adrs: int,
+    kb: "KnowledgeBase | None" = None,
+) -> str:
+    """The whole report in ``output_format`` (one of ``FORMATS``), ending with a newline."""
+    if output_format == "text":
+        from .text import render_text
+
+        return render_text(findings, root=root, files=files, adrs=adrs)
+    if output_format == "json":
+        from .json_format import render_json
+
+        return render_json(findings, root=root, files=files, adrs=adrs)
+    if output_format == "sarif":
+        from .sarif import render_sarif
+
+        return render_sarif(findings, root=root, kb=kb)
+    if output_format == "github":
+        from .github import render_github
+
+        return render_github(findings, root=root)
+    raise ValueError(f"unknown output format {output_format!r} (expected one of {', '.join(FORMATS)})")

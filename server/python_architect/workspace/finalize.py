@@ -1,0 +1,174 @@
+"""From what a check yields to what people see: ``RawFinding`` -> ``Finding``.
+
+One place decides severity (the governing ADR rule's, else the finding's own, else the
+registry default; capped at ``info`` for a proposed ADR), which ADRs a finding cites
+(its rule's ADR, accepted ADRs whose ``check``/``ruff`` rules name the code, accepted ADRs tagged
+with the code's principle), the merged options of a check, select/ignore and suppression comments.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..analysis.registry import CheckInfo, RawFinding, lookup
+from ..analysis.ruff_bridge import ruff_info
+from ..config import ProjectConfig, code_selected
+from ..findings import Finding, Severity
+from ..knowledge.model import Adr, KnowledgeBase, RuleSpec
+
+PROPOSED_SUFFIX = " (proposed, not yet binding)"
+RULE_DRIVEN = {"forbidden-import": "ARC101", "layers": "ARC102", "pinned-dependencies": "ARC110"}
+"""Checks that only ADR rules of one kind drive: they run when such rules exist."""
+_NOT_OPTIONS = frozenset({"check", "codes", "paths", "exclude", "options"})
+
+
+def info_for(code: str) -> CheckInfo | None:
+    return lookup(code) or ruff_info(code)
+
+
+def rule_options(rule: RuleSpec) -> dict[str, Any]:
+    """A ``check`` rule's tuning: its ``options`` table plus any other loose keys."""
+    options = {k: v for k, v in rule.options.items() if k not in _NOT_OPTIONS}
+    nested = rule.options.get("options")
+    if isinstance(nested, dict):
+        options.update(nested)
+    return options
+
+
+def ruff_rule_codes(rule: RuleSpec) -> tuple[str, ...]:
+    codes = rule.options.get("codes", ())
+    if isinstance(codes, str):
+        codes = [codes]
+    return tuple(str(c).strip().upper() for c in codes if str(c).strip()) if isinstance(codes, (list, tuple)) else ()
+
+
+def _applies(adr: Adr, rule: RuleSpec, path: Path | None, root: Path) -> bool:
+    if path is None:
+        return True
+    from ..knowledge.scope import rule_applies_to
+
+    return rule_applies_to(adr, rule, path, root)
+
+
+class Finalizer:
+    """Turns raw findings into findings for one knowledge base and configuration."""
+
+    def __init__(self, root: Path, kb: KnowledgeBase, config: ProjectConfig,
+                 extra_select: tuple[str, ...] = (), extra_ignore: tuple[str, ...] = ()) -> None:
+        self.root = root
+        self.kb = kb
+        self.config = config
+        self.extra_select = extra_select
+        self.extra_ignore = extra_ignore
+        self._check_rules: dict[str, list[tuple[Adr, RuleSpec]]] = {}
+        for adr, rule in kb.rules("check"):
+            code = str(rule.options.get("check", "")).strip().upper()
+            if code:
+                self._check_rules.setdefault(code, []).append((adr, rule))
+        self._ruff_rules = [(adr, rule, ruff_rule_codes(rule)) for adr, rule in kb.rules("ruff")]
+        self._driven = {code for kind, code in RULE_DRIVEN.items() if kb.rules(kind)}
+
+    # --- which rules govern a code ----------------------------------------------------------
+    def check_rules(self, code: str, path: Path | None = None) -> list[tuple[Adr, RuleSpec]]:
+        """Binding ``check`` rules naming ``code`` that cover ``path``."""
+        return [(a, r) for a, r in self._check_rules.get(code, ()) if _applies(a, r, path, self.root)]
+
+    def ruff_rules(self, code: str, path: Path | None = None) -> list[tuple[Adr, RuleSpec]]:
+        """Binding ``ruff`` rules with a code that is a prefix of ``code``."""
+        return [(a, r) for a, r, codes in self._ruff_rules
+                if any(code.startswith(c) for c in codes) and _applies(a, r, path, self.root)]
+
+    def ruff_codes_required(self, path: Path | None = None) -> list[str]:
+        """Codes ADR ``ruff`` rules ask for (binding ADRs whose scope covers ``path``)."""
+        seen: dict[str, None] = {}
+        for adr, rule, codes in self._ruff_rules:
+            if _applies(adr, rule, path, self.root):
+                seen.update(dict.fromkeys(codes))
+        return list(seen)
+
+    def enabled(self, info: CheckInfo, path: Path | None = None) -> bool:
+        """A check runs when it needs no configuration, when ADR rules of the kind that drives it
+        exist, or when a binding ``check`` rule names it."""
+        if info.default_enabled or info.code in self._driven:
+            return True
+        return bool(self.check_rules(info.code, path))
+
+    def options_for(self, code: str, path: Path | None = None) -> dict[str, Any]:
+        """Defaults < ``[tool.python-architect.options.CODE]`` < accepted ADRs' ``check`` rules."""
+        info = info_for(code)
+        merged: dict[str, Any] = dict(info.default_options) if info else {}
+        merged.update(self.config.options.get(code, {}))
+        for adr, rule in self.check_rules(code, path):
+            if adr.status == "accepted":
+                merged.update(rule_options(rule))
+        return merged
+
+    def selected(self, code: str) -> bool:
+        return code_selected(code, self.config, self.extra_select, self.extra_ignore)
+
+    # --- the conversion ---------------------------------------------------------------------
+    def finalize(self, raw: RawFinding, path: Path, lines: list[str] | None, source: str = "python-architect") -> Finding | None:
+        """The finding as reported, or None when it is deselected, suppressed or not binding."""
+        if not self.selected(raw.code):
+            return None
+        info = info_for(raw.code)
+        principle = info.principle if info else ""
+        severity = info.severity if info else Severity.WARNING
+        cited: dict[str, None] = {}
+        ceiling = Severity.ERROR
+        proposed = False
+        rule_id = None
+
+        governing: list[tuple[Adr, RuleSpec]] = []
+        if raw.rule is not None:
+            adr = self.kb.get(raw.rule.adr_id)
+            if adr is not None:
+                if not adr.binding:
+                    return None
+                governing.append((adr, raw.rule))
+        others = self.check_rules(raw.code, path) + self.ruff_rules(raw.code, path)
+        accepted_others = [(a, r) for a, r in others if a.status == "accepted"]
+        if source == "ruff" and raw.rule is None and not others and not self._runs_unprompted(raw.code, info):
+            return None  # asked for by an ADR whose scope does not cover this file
+        if raw.rule is None and not accepted_others and others and not self._runs_unprompted(raw.code, info):
+            # Only a proposed ADR asked for this code: it reports, capped and labelled.
+            governing.append(others[0])
+        governing.extend(accepted_others)
+
+        for adr, rule in governing:
+            cited[adr.id] = None
+            if rule_id is None:
+                rule_id = rule.id
+        if raw.severity is not None:
+            severity = raw.severity
+        # The team's decision outranks the check's own judgement of how loud a finding is.
+        explicit = next((r.severity for _, r in governing if r.severity is not None), None)
+        if explicit is not None:
+            severity = explicit
+        if governing and governing[0][0].status == "proposed":
+            ceiling, proposed = governing[0][0].severity_ceiling, True
+        for adr in self.kb.adrs_for_principle(principle) if principle else ():
+            cited[adr.id] = None
+        severity = severity.at_most(ceiling)
+
+        message = raw.message + (PROPOSED_SUFFIX if proposed and not raw.message.endswith(PROPOSED_SUFFIX) else "")
+        adrs = tuple(cited)
+        if lines is not None and 0 < raw.span.line <= len(lines):
+            from ..analysis.suppression import suppressed
+
+            if suppressed(raw.code, adrs, lines[raw.span.line - 1]):
+                return None
+        return Finding(code=raw.code, message=message, severity=severity, path=path, span=raw.span,
+                       adrs=adrs, fix=raw.fix, principle=principle, source=source, rule_id=rule_id,
+                       data=dict(raw.data))
+
+    def _runs_unprompted(self, code: str, info: CheckInfo | None) -> bool:
+        """Whether the code would be reported without any ADR asking for it."""
+        if info is None:
+            return False
+        if info.scope == "ruff":
+            from ..analysis.ruff_bridge import curated_selection
+
+            return any(code.startswith(c) for c in curated_selection(self.config.ruff))
+        return info.default_enabled

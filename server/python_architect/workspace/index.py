@@ -1,0 +1,240 @@
+"""The workspace index: module name -> ``ModuleFacts`` for every first-party file, and the
+first-party import graph built from them.
+
+Only compact facts are kept (never ASTs: long-lived trees cause garbage-collector pauses in the
+server). The index is filled by a scan and updated per edited document; a document that stops
+parsing keeps its last good facts.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from ..analysis.decoding import read_source
+from ..analysis.facts import ImportFact, ModuleFacts
+from .parse import gc_paused, parse_python
+from .roots import SourceRoots
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ImportEdge:
+    """A first-party import: ``source`` imports ``target`` through ``fact``."""
+
+    source: str
+    target: str
+    fact: ImportFact
+
+
+def facts_from_text(text: str, path: Path, module: str | None, is_package: bool) -> ModuleFacts | None:
+    """One parse and one fact extraction; None when the text does not parse."""
+    from ..analysis.extract import extract_facts
+
+    with gc_paused():
+        tree, _ = parse_python(text, path)
+        if tree is None:
+            return None
+        return extract_facts(tree, text, module, is_package=is_package)
+
+
+class WorkspaceIndex:
+    """Facts per first-party module, with the import graph derived on demand (and cached)."""
+
+    def __init__(self, roots: SourceRoots) -> None:
+        self.roots = roots
+        self._facts: dict[str, ModuleFacts] = {}
+        self._paths: dict[str, Path] = {}
+        self._modules_by_path: dict[Path, str] = {}
+        self._graph: dict[str, list[ImportEdge]] | None = None
+        self._missing: set[str] = set()
+        self.scanned = False
+        self.version = 0
+        """Grows whenever the import graph may have changed (for caching graph-wide results)."""
+
+    # --- contents -----------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._facts)
+
+    def __contains__(self, module: str) -> bool:
+        return module in self._facts
+
+    def modules(self) -> list[str]:
+        return sorted(self._facts)
+
+    def lookup_module(self, name: str) -> ModuleFacts | None:
+        """Facts of a first-party module, or None when it is not first-party or not found.
+
+        Before a full scan, a first-party module is read from disk on first use (and cached), so
+        cross-module checks give the same answer whatever order files are analysed in.
+        """
+        facts = self._facts.get(name)
+        if facts is not None or self.scanned or name in self._missing:
+            return facts
+        if not self.roots.is_first_party(name):
+            return None
+        path = self.roots.path_of_module(name)
+        if path is not None:
+            try:
+                facts = self.update(path, read_source(path))
+            except OSError:
+                facts = None
+        if facts is None:
+            self._missing.add(name)
+        return facts
+
+    def path_of(self, module: str) -> Path | None:
+        return self._paths.get(module)
+
+    def module_at(self, path: Path) -> str | None:
+        return self._modules_by_path.get(Path(path))
+
+    # --- building -----------------------------------------------------------------------
+    def scan(self, paths: Iterable[Path], *, jobs: int = 1) -> int:
+        """Parses every file and records its facts; returns how many modules were indexed.
+
+        With ``jobs`` > 1 and enough files, the parsing happens in fresh worker processes
+        (spawned, so a threaded server is never forked): the caller's thread only receives
+        compact facts and keeps answering while the scan runs.
+        """
+        todo = [Path(p) for p in paths if self.roots.module_name(p) is not None]
+        results: Iterable[tuple[Path, ModuleFacts | None]] | None = None
+        if jobs > 1 and len(todo) >= PARALLEL_SCAN_THRESHOLD:
+            results = _scan_in_processes(self.roots, todo, jobs)
+        if results is None:
+            results = ((path, _facts_of_file(self.roots, path)) for path in todo)
+        for path, facts in results:
+            if facts is not None:
+                self.update(path, facts)
+        self.scanned = True
+        return len(self._facts)
+
+    def update(self, path: Path, text_or_facts: str | ModuleFacts | None) -> ModuleFacts | None:
+        """Records the facts of one file (given, or extracted from its text).
+
+        Text that does not parse leaves the previous facts in place (the last good state).
+        """
+        path = Path(path)
+        module = self.roots.module_name(path)
+        if module is None:
+            return None
+        if isinstance(text_or_facts, str):
+            facts = facts_from_text(text_or_facts, path, module, self.roots.is_package(path))
+        else:
+            facts = text_or_facts
+        if facts is None:
+            return self._facts.get(module)
+        self._missing.discard(module)
+        previous = self._facts.get(module)
+        self._facts[module] = facts
+        self._paths[module] = path
+        self._modules_by_path[path] = module
+        if previous is None or previous.imports != facts.imports:
+            self._graph = None
+            self.version += 1
+        return facts
+
+    def remove(self, path: Path) -> None:
+        module = self._modules_by_path.pop(Path(path), None)
+        if module is not None:
+            self._facts.pop(module, None)
+            self._paths.pop(module, None)
+            self._graph = None
+            self.version += 1
+
+    # --- the import graph ---------------------------------------------------------------
+    def resolve(self, fact: ImportFact) -> list[str]:
+        """The indexed modules one import statement refers to.
+
+        ``from a import b`` names the submodule ``a.b`` when it is indexed, else ``a`` itself;
+        ``import a.b.c`` names the deepest indexed prefix.
+        """
+        targets: list[str] = []
+        if fact.is_from:
+            for name in fact.names:
+                submodule = f"{fact.module}.{name}" if fact.module else name
+                if submodule in self._facts:
+                    targets.append(submodule)
+                elif fact.module in self._facts and fact.module not in targets:
+                    targets.append(fact.module)
+            if not fact.names and fact.module in self._facts:
+                targets.append(fact.module)
+            return targets
+        parts = fact.module.split(".")
+        for end in range(len(parts), 0, -1):
+            candidate = ".".join(parts[:end])
+            if candidate in self._facts:
+                return [candidate]
+        return []
+
+    def graph(self, *, include_deferred: bool = True) -> dict[str, list[ImportEdge]]:
+        """First-party edges per module; imports under ``TYPE_CHECKING`` never count (they do not
+        run), and imports inside functions count unless ``include_deferred`` is false."""
+        if include_deferred and self._graph is not None:
+            return self._graph
+        graph: dict[str, list[ImportEdge]] = {}
+        for module, facts in self._facts.items():
+            edges: list[ImportEdge] = []
+            for fact in facts.imports:
+                if fact.type_checking or (fact.deferred and not include_deferred):
+                    continue
+                if not self.roots.is_first_party(fact.module):
+                    continue
+                for target in self.resolve(fact):
+                    if target != module:
+                        edges.append(ImportEdge(module, target, fact))
+            graph[module] = edges
+        if include_deferred:
+            self._graph = graph
+        return graph
+
+    def importers_of(self, module: str) -> list[str]:
+        """Modules that import ``module`` directly (for re-checking dependants after an edit)."""
+        return sorted(
+            source for source, edges in self.graph().items() if any(e.target == module for e in edges)
+        )
+
+
+PARALLEL_SCAN_THRESHOLD = 200
+"""Spawning workers costs about a second; below this many files a thread scans faster."""
+
+_SCAN_ROOTS: SourceRoots | None = None
+
+
+def _facts_of_file(roots: SourceRoots, path: Path) -> ModuleFacts | None:
+    try:
+        text = read_source(path)
+    except OSError as exc:
+        log.warning("cannot read %s: %s", path, exc)
+        return None
+    return facts_from_text(text, path, roots.module_name(path), roots.is_package(path))
+
+
+def _init_scan_worker(roots: SourceRoots) -> None:
+    global _SCAN_ROOTS
+    _SCAN_ROOTS = roots
+
+
+def _scan_chunk(paths: list[Path]) -> list[tuple[Path, ModuleFacts | None]]:
+    assert _SCAN_ROOTS is not None
+    return [(path, _facts_of_file(_SCAN_ROOTS, path)) for path in paths]
+
+
+def _scan_in_processes(roots: SourceRoots, paths: list[Path], jobs: int) -> list[tuple[Path, ModuleFacts | None]] | None:
+    """Facts of ``paths`` computed in worker processes; None when workers cannot be used."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = max(1, len(paths) // (jobs * 4))
+    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_init_scan_worker, initargs=(roots,)) as pool:
+            return [item for chunk in pool.map(_scan_chunk, chunks) for item in chunk]
+    except (BrokenProcessPool, OSError, RuntimeError) as exc:
+        log.warning("parallel scan failed (%s); scanning in this process", exc)
+        return None

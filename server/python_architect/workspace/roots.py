@@ -1,0 +1,151 @@
+"""Source roots and module names: which files are which first-party modules.
+
+Source roots come from ``[tool.python-architect] src``, else ``src/`` when it exists, else the
+workspace root. A file's dotted module name is its path relative to the deepest source root that
+contains it (``pkg/__init__.py`` is ``pkg``; directories without ``__init__.py`` count as namespace
+packages). First-party top-level names are the packages and modules found under the roots.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..config import ProjectConfig
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+
+# Directories that never hold first-party code even when they sit under a source root.
+NEVER_FIRST_PARTY = frozenset(
+    {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", "build", "dist",
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages"}
+)
+
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__", "__main__"}
+
+
+def is_stdlib(name: str) -> bool:
+    """Whether a dotted module name belongs to the standard library (by its top-level name)."""
+    top = name.split(".", 1)[0]
+    return top in _STDLIB
+
+
+def source_roots_for(root: Path, config: ProjectConfig) -> tuple[Path, ...]:
+    """The source roots, absolute, deepest first so the most specific root wins."""
+    root = root.resolve()
+    if config.src:
+        roots = [(root / entry).resolve() for entry in config.src]
+    elif (root / "src").is_dir():
+        roots = [root / "src"]
+    else:
+        roots = [root]
+    unique = dict.fromkeys(roots)
+    return tuple(sorted(unique, key=lambda p: len(p.parts), reverse=True))
+
+
+@dataclass
+class SourceRoots:
+    """The workspace's source roots and the first-party names they define."""
+
+    root: Path
+    roots: tuple[Path, ...]
+    first_party: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_config(cls, root: Path, config: ProjectConfig, files: Iterable[Path] | None = None) -> "SourceRoots":
+        """Builds roots; first-party names come from ``files`` when given, else a shallow scan."""
+        roots = cls(root.resolve(), source_roots_for(root, config))
+        roots.first_party = frozenset(
+            roots._names_from_files(files) if files is not None else roots._names_from_listing()
+        )
+        return roots
+
+    def module_name(self, path: Path) -> str | None:
+        """Dotted module name of a Python file, or None when it is outside every source root."""
+        path = Path(path)
+        if not path.is_absolute():
+            path = self.root / path
+        if path.suffix not in PYTHON_SUFFIXES:
+            return None
+        for source_root in self.roots:
+            try:
+                relative = path.relative_to(source_root)
+            except ValueError:
+                continue
+            return _dotted(relative)
+        resolved = path.resolve()
+        if resolved != path:
+            return self.module_name(resolved)
+        return None
+
+    def path_of_module(self, name: str) -> Path | None:
+        """The file that defines a dotted module name under the source roots, if any."""
+        parts = name.split(".")
+        for source_root in self.roots:
+            base = source_root.joinpath(*parts)
+            for candidate in (base.with_name(base.name + ".py"), base / "__init__.py",
+                              base.with_name(base.name + ".pyi"), base / "__init__.pyi"):
+                if candidate.is_file() and self.module_name(candidate) == name:
+                    return candidate
+        return None
+
+    def is_package(self, path: Path) -> bool:
+        return Path(path).stem == "__init__"
+
+    def is_first_party(self, name: str) -> bool:
+        """Whether a dotted module name belongs to this workspace (by its top-level name)."""
+        return bool(name) and name.split(".", 1)[0] in self.first_party
+
+    def is_stdlib(self, name: str) -> bool:
+        return is_stdlib(name)
+
+    def _names_from_files(self, files: Iterable[Path]) -> set[str]:
+        names: set[str] = set()
+        for path in files:
+            module = self.module_name(path)
+            if module:
+                names.add(module.split(".", 1)[0])
+        return names
+
+    def _names_from_listing(self) -> set[str]:
+        """Top-level packages and modules directly under each root (no deep walk)."""
+        names: set[str] = set()
+        for source_root in self.roots:
+            try:
+                entries = list(source_root.iterdir())
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name in NEVER_FIRST_PARTY or entry.name.startswith("."):
+                    continue
+                if entry.is_file() and entry.suffix in PYTHON_SUFFIXES and entry.stem.isidentifier():
+                    names.add(entry.stem)
+                elif entry.is_dir() and entry.name.isidentifier() and _holds_python(entry):
+                    names.add(entry.name)
+        return names
+
+
+def _holds_python(directory: Path, depth: int = 3) -> bool:
+    """A package, or a namespace package with Python files within ``depth`` levels."""
+    try:
+        children = list(directory.iterdir())
+    except OSError:
+        return False
+    if any(child.suffix in PYTHON_SUFFIXES and child.is_file() for child in children):
+        return True
+    return depth > 1 and any(
+        child.is_dir() and child.name.isidentifier() and child.name not in NEVER_FIRST_PARTY
+        and _holds_python(child, depth - 1)
+        for child in children
+    )
+
+
+def _dotted(relative: Path) -> str | None:
+    parts = list(relative.with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    if not parts or not all(part.isidentifier() for part in parts):
+        return None
+    return ".".join(parts)

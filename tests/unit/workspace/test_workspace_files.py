@@ -1,0 +1,71 @@
+"""File discovery: .gitignore (root and nested), exclude globs, skipped directories, kinds."""
+
+from __future__ import annotations
+
+from python_architect.config import ProjectConfig
+from python_architect.workspace.files import discover_files, is_dependency_file
+
+
+def _relative(root, paths):
+    return sorted(p.relative_to(root.resolve()).as_posix() for p in paths)
+
+
+def test_gitignore_root_and_nested_and_always_skipped(tree) -> None:
+    root = tree({
+        ".gitignore": "generated/\n*.tmp.py\n",
+        "app/main.py": "",
+        "app/cache.tmp.py": "",
+        "generated/out.py": "",
+        "app/sub/.gitignore": "local_only.py\n",
+        "app/sub/local_only.py": "",
+        "app/sub/kept.py": "",
+        "lib/local_only.py": "",  # the nested .gitignore does not reach here
+        ".venv/lib/site.py": "",
+        "node_modules/x/y.py": "",
+        "build/lib/app.py": "",
+        "app/__pycache__/m.py": "",
+    })
+    found = discover_files(root, ProjectConfig())
+    assert _relative(root, found.python) == ["app/main.py", "app/sub/kept.py", "lib/local_only.py"]
+
+
+def test_gitignore_negation_keeps_file(tree) -> None:
+    root = tree({".gitignore": "*.py\n!keep.py\n", "keep.py": "", "drop.py": ""})
+    assert _relative(root, discover_files(root, ProjectConfig()).python) == ["keep.py"]
+
+
+def test_config_exclude_globs(tree) -> None:
+    root = tree({"app/a.py": "", "app/migrations/0001.py": "", "scripts/x.py": ""})
+    config = ProjectConfig(exclude=("migrations/", "scripts/*.py"))
+    assert _relative(root, discover_files(root, config).python) == ["app/a.py"]
+
+
+def test_kinds_dependency_and_adr_files(tree) -> None:
+    root = tree({
+        "pyproject.toml": "", "requirements-dev.txt": "", "requirements/base.txt": "",
+        "notes.txt": "", ".ai/adrs/0001-use-x.md": "# 1. Use x\n", ".ai/adrs/README.md": "",
+        ".ai/project-context.md": "", "docs/guide.md": "", "app.py": "",
+    })
+    found = discover_files(root, ProjectConfig())
+    assert _relative(root, found.dependencies) == ["pyproject.toml", "requirements-dev.txt", "requirements/base.txt"]
+    assert _relative(root, found.adrs) == [".ai/adrs/0001-use-x.md"]
+    assert _relative(root, found.python) == ["app.py"]
+    assert is_dependency_file(root / "requirements.txt") and not is_dependency_file(root / "notes.txt")
+
+
+def test_explicit_file_is_included_even_when_ignored(tree) -> None:
+    root = tree({".gitignore": "gen.py\n", "gen.py": "", "other.py": ""})
+    found = discover_files(root, ProjectConfig(), under=[root / "gen.py"])
+    assert _relative(root, found.python) == ["gen.py"]
+    found_dir = discover_files(root, ProjectConfig(), under=[root])
+    assert _relative(root, found_dir.python) == ["other.py"]
+
+
+def test_empty_workspace(tmp_path) -> None:
+    found = discover_files(tmp_path, ProjectConfig())
+    assert found.all() == []
+
+
+def test_git_info_exclude_is_honoured(tree) -> None:
+    root = tree({".git/info/exclude": "scratch.py\n", "scratch.py": "", "app.py": ""})
+    assert _relative(root, discover_files(root, ProjectConfig()).python) == ["app.py"]
