@@ -22,9 +22,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "chat"))
 
-from fake_anthropic import FakeAnthropic, Reply  # noqa: E402
-from lsp_chat_client import CHAT, start_chat_server  # noqa: E402
-from lsprotocol import types  # noqa: E402
+from fake_anthropic import FakeAnthropic, Reply
+from lsp_chat_client import CHAT, start_chat_server
+from lsprotocol import types
 
 API_KEY = "sk-ant-" + "bench-not-a-real-key-000000000000"
 CHUNKS = [f"token{i} " for i in range(40)]

@@ -53,7 +53,7 @@ class EditorSettings:
     """Never call the API; answer from the knowledge base alone."""
 
     @classmethod
-    def from_client(cls, raw: Any) -> tuple["EditorSettings", list[str]]:
+    def from_client(cls, raw: Any) -> tuple[EditorSettings, list[str]]:
         """Builds settings from the client's JSON (camelCase or snake_case keys, optionally
         nested under ``pythonArchitect``). Returns the settings and a list of problems."""
         problems: list[str] = []

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from conftest import API_KEY, EXAMPLE, STRIPE_KEY
+from chat_support import API_KEY, EXAMPLE, STRIPE_KEY
 from fake_anthropic import Failure, Reply
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import anthropic
 import httpx2
 import pytest
-from conftest import STRIPE_KEY
+from chat_support import STRIPE_KEY
 from python_architect.advisor import context as ctx
 from python_architect.advisor import errors
 from python_architect.advisor.persona import (

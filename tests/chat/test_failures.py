@@ -7,7 +7,7 @@ import asyncio
 import socket
 
 import pytest
-from conftest import collect, make_advisor
+from chat_support import collect, make_advisor
 from fake_anthropic import Failure, Reply
 from python_architect.advisor import errors
 from python_architect.advisor.service import Advisor, ChatChunk

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import API_KEY, STRIPE_KEY
+from chat_support import API_KEY, STRIPE_KEY
 from fake_anthropic import Failure, Reply
 from lsp_chat_client import ask, plain, start_chat_server
 from lsprotocol import types
@@ -127,3 +127,13 @@ async def test_offline_without_key_over_lsp(offline_server):
 async def test_empty_question_is_answered_not_crashed(offline_server):
     result = await ask(offline_server, {"conversationId": "x", "question": "  "})
     assert result["error"] == "empty question"
+
+
+async def test_malformed_requests_get_messages_not_crashes(offline_server):
+    odd = await ask(offline_server, {"conversationId": 5, "question": "Where does Redis fit?", "adrs": "ADR-004",
+                                     "range": {"start": "x"}, "uri": "untitled:Untitled-1"})
+    assert odd["error"] is None and odd["citations"][0]["id"] == "ADR-004"
+    command = plain(await offline_server.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="pythonArchitect.askAboutFinding", arguments=["not an object"])))
+    assert command["error"] == "bad request" and command["text"] == "No finding was given to ask about."
+    assert (await ask(offline_server, {"conversationId": "ok", "question": "Still there?"}))["offline"] is True

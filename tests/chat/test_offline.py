@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import EXAMPLE, STRIPE_KEY, collect, make_advisor
+from chat_support import EXAMPLE, STRIPE_KEY, collect, make_advisor
 from python_architect.advisor.offline import KEY_LINE
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 
-from conftest import API_KEY, STRIPE_KEY, collect, make_advisor
+from chat_support import API_KEY, STRIPE_KEY, collect, make_advisor
 from fake_anthropic import Reply
 from python_architect.advisor.persona import BUILT_IN_PERSONA
 
@@ -117,6 +117,9 @@ async def test_api_key_never_logged_or_returned(project, workspace, fake_api, ca
     assert STRIPE_KEY not in caplog.text
     assert API_KEY not in final.text and all(API_KEY not in c for c in chunks)
     assert "chat request: model claude-opus-5-5" in caplog.text
+    # The full prompt is logged at debug level only.
+    prompt_records = [r for r in caplog.records if "ADA-SHOP-ARCHITECT" in r.getMessage()]
+    assert prompt_records and all(r.levelno == logging.DEBUG for r in prompt_records)
 
 
 async def test_file_outside_workspace_is_not_sent(project, tmp_path, fake_api):
@@ -127,3 +130,14 @@ async def test_file_outside_workspace_is_not_sent(project, tmp_path, fake_api):
     raw = fake_api.message_requests()[0].raw
     assert "PRIVATE_ALGORITHM" not in raw
     assert "outside the workspace" in raw
+
+
+async def test_least_recently_used_conversations_are_forgotten(project, fake_api, monkeypatch):
+    from python_architect.advisor import service
+
+    monkeypatch.setattr(service, "MAX_CONVERSATIONS", 2)
+    advisor = make_advisor(project, fake_api)
+    for conversation in ("a", "b", "a", "c"):
+        await collect(advisor.ask(conversation, "Hi"))
+    assert list(advisor.conversations) == ["a", "c"]
+    assert len(advisor.conversations["a"].messages) == 4

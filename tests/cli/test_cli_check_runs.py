@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from conftest import EXAMPLE, run_cli
+from cli_support import EXAMPLE, run_cli
 from python_architect.cli import check_command
 
 SECRET_LINE = 'STRIPE_KEY = "sk_live_' + "q8Zr2LmT4vXk9PwB7nYc3HdJ" + '"\n'

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import fields
 
-from conftest import REPO
+from cli_support import REPO
 from python_architect.analysis.registry import all_checks, lookup
 from python_architect.cli.rules_doc import explain, main, render_rules_markdown
 from python_architect.config import ProjectConfig

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import EXAMPLE, line_of, run_cli
+from cli_support import EXAMPLE, line_of, run_cli
 
 SRC = EXAMPLE / "src" / "pricing_service"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import EXAMPLE, SARIF_SCHEMA, run_cli
+from cli_support import EXAMPLE, SARIF_SCHEMA, run_cli
 from python_architect.findings import Finding, Fix, Severity, Span, TextEdit
 from python_architect.output import render
 from python_architect.output.github import format_annotation

@@ -12,8 +12,8 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from harness import PROFILES, SERVER_COMMAND, Session, initialize_params, make_client  # noqa: E402
-from workspaces import build_shop  # noqa: E402
+from harness import PROFILES, SERVER_COMMAND, Session, initialize_params, make_client
+from workspaces import build_shop
 
 CONFIG = ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client)
 

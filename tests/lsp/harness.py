@@ -68,7 +68,7 @@ def _structure_code_actions_by_their_command_type(client: LanguageClient) -> Non
             return converter.structure(obj, types.Command)
         return converter.structure(obj, types.CodeAction)
 
-    converter.register_structure_hook(Union[types.Command, types.CodeAction], structure)
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], structure)  # noqa: UP007 - the key lsprotocol registered
 
 
 # -- positions, computed independently of the server's code ------------------------------------

@@ -150,3 +150,23 @@ async def test_no_record_action_without_a_selection(vscode_client, shop):
     here = session.position(uri, "async def fetch_all")
     actions = await session.actions(uri, [], range_=types.Range(start=here, end=here))
     assert not [a for a in actions if a.kind.startswith("refactor")]
+
+
+async def test_record_decision_command_applies_the_edit_through_the_client(vscode_client, shop):
+    session = await start(vscode_client, [shop])
+    uri = session.open("src/shop/api/routes.py")
+    await session.diagnostics(uri)
+    selection = types.Range(start=session.position(uri, "class PaymentError"), end=session.position(uri, "    pass", 8))
+    applied = await vscode_client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="pythonArchitect.recordDecision",
+            arguments=[{"uri": uri, "range": {"start": {"line": selection.start.line, "character": selection.start.character},
+                                              "end": {"line": selection.end.line, "character": selection.end.character}}}],
+        )
+    )
+    assert applied is True
+    edit = vscode_client.applied_edits[-1]
+    create = edit.document_changes[0]
+    assert isinstance(create, types.CreateFile)
+    assert create.uri == (shop / ".ai/adrs/0009-payment-error.md").resolve().as_uri()
+    assert "class PaymentError(Exception):" in edit.document_changes[1].edits[0].new_text

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from python_architect.explain import actions
-from python_architect.explain.positions import UTF8, UTF16, UTF32, LineIndex, character_at, units_before
+from python_architect.explain.positions import (
+    UTF8,
+    UTF16,
+    UTF32,
+    LineIndex,
+    character_at,
+    units_before,
+)
 from python_architect.explain.syntax_index import build_index
 from python_architect.findings import Finding, Fix, Severity, Span, TextEdit
 from python_architect.knowledge.model import KnowledgeBase

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from pytest_lsp import LanguageClient
 from conftest import CONFIG, start
 from lsprotocol import types
+from pytest_lsp import LanguageClient
 from workspaces import TIMEOUT_DECISION, build_shop
 
 

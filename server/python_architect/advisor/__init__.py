@@ -1,0 +1,6 @@
+"""The architect chat's core (no pygls): persona, context within a token budget, redaction,
+the Anthropic streaming client, the offline answer and the ``Advisor`` facade in ``service``.
+
+Front ends (``lsp/chat.py``, ``cli/ask_command.py``) render ``Advisor.ask``'s events and nothing
+more. The ``anthropic`` SDK is imported only on the first online question (it takes seconds).
+"""

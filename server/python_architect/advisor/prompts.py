@@ -68,20 +68,8 @@ def adr_heading(adr: Adr, root: Path) -> str:
 
 
 def decision_section(adr: Adr) -> Section | None:
-    """The section that states the decision: ``Decision`` (Nygard), ``Decision Outcome`` (MADR),
-    else another ``Decision …`` heading that is not the drivers."""
-    by_title = {section.title.strip().lower(): section for section in adr.sections}
-    for title in ("decision", "decision outcome"):
-        if title in by_title:
-            return by_title[title]
-    return next(
-        (
-            section
-            for section in adr.sections
-            if section.title.lower().startswith("decision") and "driver" not in section.title.lower()
-        ),
-        None,
-    )
+    """The section that states the decision (see ``Adr.decision``)."""
+    return adr.decision
 
 
 def decision_text(adr: Adr) -> str:

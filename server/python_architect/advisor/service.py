@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_RETRIES = 2
 """SDK retries (exponential backoff, honouring ``retry-after``) on 408/409/429/5xx and connection errors."""
 
+MAX_CONVERSATIONS = 64
+"""Conversations remembered per workspace; the least recently used is forgotten first."""
+
 MAX_HISTORY_SHARE = 0.25
 """At most this share of the token budget goes to earlier turns; the oldest are dropped first."""
 
@@ -184,7 +187,10 @@ class Advisor:
         self, conversation_id: str, material: ctx.Material, model: str, api_key: str
     ) -> AsyncIterator[ChatEvent]:
         settings = self.settings
-        conversation = self.conversations.setdefault(conversation_id, Conversation())
+        conversation = self.conversations.pop(conversation_id, None) or Conversation()
+        self.conversations[conversation_id] = conversation  # most recently used last
+        while len(self.conversations) > MAX_CONVERSATIONS:
+            del self.conversations[next(iter(self.conversations))]
         history = _trim_history(conversation.messages, int(settings.chat_max_context_tokens * MAX_HISTORY_SHARE))
         history_tokens = sum(ctx.estimate_tokens(m["content"]) for m in history)
         chat = self._chat(api_key)

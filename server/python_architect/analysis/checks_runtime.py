@@ -172,11 +172,12 @@ def _loop_variables(loop: ast.AST) -> set[str]:
     if isinstance(loop, _LOOPS):
         # Values derived from the loop variable (``cid = order.customer_id``) count as it too.
         for statement in loop.body:
-            if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
-                if _uses(statement.value, names) or isinstance(loop, ast.While):
-                    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-                    for target in targets:
-                        names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+            if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None:
+                continue
+            if _uses(statement.value, names) or isinstance(loop, ast.While):
+                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                for target in targets:
+                    names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
     return names
 
 

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 POLICIES = ("exact", "bounded")
 _UPPER_BOUND_OPERATORS = frozenset({"<", "<=", "==", "~=", "==="})
-_URL_OR_PATH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git\+|hg\+|svn\+|bzr\+|\.{0,2}/|file:)", re.I)
+_URL_OR_PATH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|git\+|hg\+|svn\+|bzr\+|\.{0,2}/|file:)", re.IGNORECASE)
 _INLINE_OPTION = re.compile(r"\s+--?[a-z][a-z-]*(?:[= ]\S+)?")
 
 
@@ -46,9 +46,9 @@ class DependencyContext:
     root: Path
     path: Path
     text: str
-    kb: "KnowledgeBase"
-    config: "ProjectConfig"
-    rules: list[tuple["Adr", "RuleSpec"]]
+    kb: KnowledgeBase
+    config: ProjectConfig
+    rules: list[tuple[Adr, RuleSpec]]
 
 
 @dataclass(frozen=True)
@@ -118,14 +118,14 @@ def _toml_string_position(text: str, value: str, anchor: int) -> tuple[int, int]
 
 def _section_anchor(text: str, table: str, key: str) -> int:
     """Offset of ``key =`` inside ``[table]`` (or of the table header), else 0."""
-    header = re.search(rf"^\s*\[\s*{re.escape(table)}\s*\]\s*$", text, re.M)
+    header = re.search(rf"^\s*\[\s*{re.escape(table)}\s*\]\s*$", text, re.MULTILINE)
     if header is None:
         return 0
     key_pattern = rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=" if key else None
     if key_pattern:
-        next_header = re.search(r"^\s*\[", text[header.end():], re.M)
+        next_header = re.search(r"^\s*\[", text[header.end():], re.MULTILINE)
         limit = header.end() + next_header.start() if next_header else len(text)
-        found = re.compile(key_pattern, re.M).search(text, header.end(), limit)
+        found = re.compile(key_pattern, re.MULTILINE).search(text, header.end(), limit)
         if found:
             return found.start()
     return header.start()
@@ -144,7 +144,7 @@ def pyproject_entries(text: str) -> list[DependencyEntry]:
     optional = project.get("optional-dependencies")
     if isinstance(optional, dict):
         inline = _section_anchor(text, "project", "optional-dependencies")
-        has_table = re.search(r"^\s*\[\s*project\.optional-dependencies\s*\]", text, re.M)
+        has_table = re.search(r"^\s*\[\s*project\.optional-dependencies\s*\]", text, re.MULTILINE)
         for group, values in optional.items():
             anchor = _section_anchor(text, "project.optional-dependencies", group) if has_table else inline
             groups.append((anchor, values))
@@ -237,7 +237,7 @@ def suggested_requirement(requirement: Requirement, policy: str) -> str | None:
     return _format(requirement, f"{existing},{upper}")
 
 
-def _policy_of(rule: "RuleSpec") -> str:
+def _policy_of(rule: RuleSpec) -> str:
     policy = str(rule.options.get("policy", "exact")).strip().lower()
     return policy if policy in POLICIES else "exact"
 
@@ -296,9 +296,9 @@ def check_dependency_file(
     root: Path,
     path: Path,
     text: str,
-    kb: "KnowledgeBase",
-    config: "ProjectConfig",
-    rules: list[tuple["Adr", "RuleSpec"]] | None = None,
+    kb: KnowledgeBase,
+    config: ProjectConfig,
+    rules: list[tuple[Adr, RuleSpec]] | None = None,
 ) -> list[RawFinding]:
     """ARC110 findings for one dependency file; ``rules`` default to the binding
     ``pinned-dependencies`` rules whose scope covers ``path``. Never raises on bad input."""

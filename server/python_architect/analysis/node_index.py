@@ -33,7 +33,7 @@ class TreeIndex:
     of the loops listed (outermost first): the candidates for N+1 queries."""
 
 
-TREE_INDEXES: "weakref.WeakKeyDictionary[ast.AST, TreeIndex]" = weakref.WeakKeyDictionary()
+TREE_INDEXES: weakref.WeakKeyDictionary[ast.AST, TreeIndex] = weakref.WeakKeyDictionary()
 
 
 def tree_index(tree: ast.Module, text: str) -> TreeIndex:
@@ -103,7 +103,7 @@ class LoopIndexer(IterativeVisitor):
 
     def _visit_comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
         self.index.loops.append(node)
-        first, *rest = node.generators
+        first = node.generators[0]
         self.visit(first.iter)
         self.later(self._push_loop(node))
         for generator in node.generators:

@@ -26,45 +26,45 @@ from .registry import REGISTRY, CheckInfo, RawFinding, register
 
 log = logging.getLogger(__name__)
 
-W, E, I = Severity.WARNING, Severity.ERROR, Severity.INFO
+WARN, ERR, INFO = Severity.WARNING, Severity.ERROR, Severity.INFO
 _SECURITY_WHY = "Untrusted input reaching this call can run code or leak data; the safe form costs nothing."
 _BLOCKING_WHY = ("A blocking call inside `async def` stalls the event loop: every other request served "
                  "by that loop waits until it returns.")
 
 # code: (principle, severity, title, rationale)
 CURATED: dict[str, tuple[str, Severity, str, str]] = {
-    "ASYNC100": ("async", W, "Cancel scope without a checkpoint", "A timeout scope with no `await` inside can never fire: the deadline is checked only at checkpoints."),
-    "ASYNC105": ("async", W, "Trio call not awaited", "An un-awaited async call does nothing; the work silently never happens."),
-    "ASYNC109": ("async", W, "Async function takes a `timeout` parameter", "Timeouts belong to the caller's cancel scope (`asyncio.timeout`), not to each coroutine's signature."),
-    "ASYNC110": ("async", W, "Busy-wait with sleep in a loop", "Polling with `sleep` in a loop wastes the loop and adds latency; wait on an Event instead."),
-    "ASYNC115": ("async", I, "`sleep(0)` used as a checkpoint", "A zero sleep hides intent; the explicit checkpoint says what it is for."),
-    "ASYNC116": ("async", I, "Very long sleep", "A sleep longer than a day is really 'forever' and should say so."),
-    "ASYNC210": ("async", W, "Blocking HTTP call in async function", _BLOCKING_WHY),
-    "ASYNC212": ("async", W, "Blocking httpx call in async function", _BLOCKING_WHY),
-    "ASYNC220": ("async", W, "Blocking subprocess creation in async function", _BLOCKING_WHY),
-    "ASYNC221": ("async", W, "Blocking process run in async function", _BLOCKING_WHY),
-    "ASYNC222": ("async", W, "Blocking process wait in async function", _BLOCKING_WHY),
-    "ASYNC230": ("async", W, "Blocking file open in async function", _BLOCKING_WHY),
-    "ASYNC240": ("async", W, "Blocking path operation in async function", _BLOCKING_WHY),
-    "ASYNC250": ("async", W, "Blocking `input()` in async function", _BLOCKING_WHY),
-    "ASYNC251": ("async", W, "`time.sleep` in async function", _BLOCKING_WHY),
-    "RUF006": ("async", W, "Dangling asyncio task", "The loop keeps only a weak reference to a task; without one of your own it can be garbage-collected mid-flight."),
-    "S113": ("resilience", W, "HTTP request without timeout", "Without a timeout one slow dependency hangs the caller forever and exhausts its workers."),
-    "BLE001": ("resilience", W, "Blind `except Exception`", "Catching everything hides bugs as well as the failures you meant to handle; name the exceptions you can recover from."),
-    "S110": ("resilience", W, "`try`-`except`-`pass`", "A swallowed exception leaves no trace: the failure resurfaces later, far from its cause."),
-    "S608": ("data-layer", E, "SQL built from strings", "Query text assembled from values invites SQL injection; pass values as bound parameters."),
-    "T201": ("observability", I, "`print` instead of logging", "Printed output has no level, no logger name and no structure; operators cannot route or filter it."),
-    "G004": ("observability", I, "f-string in a logging call", "Formatting before the level check wastes work and loses the message template that log tools group by."),
-    "TRY400": ("observability", I, "`logging.error` in an except block", "`logger.exception` records the traceback; `error` throws away the evidence needed to debug."),
-    "S301": ("security", W, "`pickle` deserialisation", _SECURITY_WHY),
-    "S506": ("security", E, "Unsafe `yaml.load`", _SECURITY_WHY),
-    "S602": ("security", W, "`subprocess` with `shell=True`", _SECURITY_WHY),
-    "S604": ("security", W, "Call with `shell=True`", _SECURITY_WHY),
-    "S307": ("security", E, "`eval` on data", _SECURITY_WHY),
-    "S501": ("security", E, "TLS certificate verification disabled", "`verify=False` lets anyone on the network impersonate the server."),
-    "S311": ("security", I, "Non-cryptographic random", "The `random` module is predictable; use `secrets` for tokens, keys and passwords."),
-    "B006": ("memory", W, "Mutable default argument", "The default is created once and shared by every call: state leaks between callers."),
-    "B019": ("memory", W, "`lru_cache` on a method", "The cache holds `self` alive for ever: instances are never freed."),
+    "ASYNC100": ("async", WARN, "Cancel scope without a checkpoint", "A timeout scope with no `await` inside can never fire: the deadline is checked only at checkpoints."),
+    "ASYNC105": ("async", WARN, "Trio call not awaited", "An un-awaited async call does nothing; the work silently never happens."),
+    "ASYNC109": ("async", WARN, "Async function takes a `timeout` parameter", "Timeouts belong to the caller's cancel scope (`asyncio.timeout`), not to each coroutine's signature."),
+    "ASYNC110": ("async", WARN, "Busy-wait with sleep in a loop", "Polling with `sleep` in a loop wastes the loop and adds latency; wait on an Event instead."),
+    "ASYNC115": ("async", INFO, "`sleep(0)` used as a checkpoint", "A zero sleep hides intent; the explicit checkpoint says what it is for."),
+    "ASYNC116": ("async", INFO, "Very long sleep", "A sleep longer than a day is really 'forever' and should say so."),
+    "ASYNC210": ("async", WARN, "Blocking HTTP call in async function", _BLOCKING_WHY),
+    "ASYNC212": ("async", WARN, "Blocking httpx call in async function", _BLOCKING_WHY),
+    "ASYNC220": ("async", WARN, "Blocking subprocess creation in async function", _BLOCKING_WHY),
+    "ASYNC221": ("async", WARN, "Blocking process run in async function", _BLOCKING_WHY),
+    "ASYNC222": ("async", WARN, "Blocking process wait in async function", _BLOCKING_WHY),
+    "ASYNC230": ("async", WARN, "Blocking file open in async function", _BLOCKING_WHY),
+    "ASYNC240": ("async", WARN, "Blocking path operation in async function", _BLOCKING_WHY),
+    "ASYNC250": ("async", WARN, "Blocking `input()` in async function", _BLOCKING_WHY),
+    "ASYNC251": ("async", WARN, "`time.sleep` in async function", _BLOCKING_WHY),
+    "RUF006": ("async", WARN, "Dangling asyncio task", "The loop keeps only a weak reference to a task; without one of your own it can be garbage-collected mid-flight."),
+    "S113": ("resilience", WARN, "HTTP request without timeout", "Without a timeout one slow dependency hangs the caller forever and exhausts its workers."),
+    "BLE001": ("resilience", WARN, "Blind `except Exception`", "Catching everything hides bugs as well as the failures you meant to handle; name the exceptions you can recover from."),
+    "S110": ("resilience", WARN, "`try`-`except`-`pass`", "A swallowed exception leaves no trace: the failure resurfaces later, far from its cause."),
+    "S608": ("data-layer", ERR, "SQL built from strings", "Query text assembled from values invites SQL injection; pass values as bound parameters."),
+    "T201": ("observability", INFO, "`print` instead of logging", "Printed output has no level, no logger name and no structure; operators cannot route or filter it."),
+    "G004": ("observability", INFO, "f-string in a logging call", "Formatting before the level check wastes work and loses the message template that log tools group by."),
+    "TRY400": ("observability", INFO, "`logging.error` in an except block", "`logger.exception` records the traceback; `error` throws away the evidence needed to debug."),
+    "S301": ("security", WARN, "`pickle` deserialisation", _SECURITY_WHY),
+    "S506": ("security", ERR, "Unsafe `yaml.load`", _SECURITY_WHY),
+    "S602": ("security", WARN, "`subprocess` with `shell=True`", _SECURITY_WHY),
+    "S604": ("security", WARN, "Call with `shell=True`", _SECURITY_WHY),
+    "S307": ("security", ERR, "`eval` on data", _SECURITY_WHY),
+    "S501": ("security", ERR, "TLS certificate verification disabled", "`verify=False` lets anyone on the network impersonate the server."),
+    "S311": ("security", INFO, "Non-cryptographic random", "The `random` module is predictable; use `secrets` for tokens, keys and passwords."),
+    "B006": ("memory", WARN, "Mutable default argument", "The default is created once and shared by every call: state leaks between callers."),
+    "B019": ("memory", WARN, "`lru_cache` on a method", "The cache holds `self` alive for ever: instances are never freed."),
 }
 
 # What ruff is asked for: families where every member belongs to the principle, else codes.
@@ -88,7 +88,7 @@ def ruff_info(code: str) -> CheckInfo | None:
         return REGISTRY[code]
     family = "ASYNC" if code.startswith("ASYNC") else None
     if family:
-        return CheckInfo(code=code, title=f"{code} (flake8-async)", principle="async", severity=W,
+        return CheckInfo(code=code, title=f"{code} (flake8-async)", principle="async", severity=WARN,
                          rationale=_BLOCKING_WHY, scope="ruff")
     return None
 
@@ -111,23 +111,34 @@ _RUFF_BIN: str | None = None
 _WARNED = False
 
 
+_FIND_LOCK = threading.Lock()
+
+
 def find_ruff() -> str | None:
-    """The ruff executable of this interpreter's environment, else one on PATH."""
+    """The ruff executable of this interpreter's environment, else one on PATH (cached).
+
+    Locked: ``sysconfig``'s lazy initialisation is not thread-safe, and two folders' first
+    analyses used to race here and lose their ruff findings.
+    """
     global _RUFF_BIN
     if _RUFF_BIN is not None:
         return _RUFF_BIN or None
-    candidate = ""
+    with _FIND_LOCK:
+        if _RUFF_BIN is None:
+            _RUFF_BIN = _locate_ruff()
+    return _RUFF_BIN or None
+
+
+def _locate_ruff() -> str:
     try:
         from ruff.__main__ import find_ruff_bin
 
-        candidate = str(find_ruff_bin())
-    except (ImportError, FileNotFoundError, OSError):
+        return str(find_ruff_bin())
+    except Exception:  # ruff's own finder raising anything means "look elsewhere"
         import shutil
 
         beside = Path(sys.executable).with_name("ruff.exe" if os.name == "nt" else "ruff")
-        candidate = str(beside) if beside.exists() else (shutil.which("ruff") or "")
-    _RUFF_BIN = candidate
-    return candidate or None
+        return str(beside) if beside.exists() else (shutil.which("ruff") or "")
 
 
 _KNOWN_CODES: frozenset[str] | None = None
@@ -136,16 +147,20 @@ _KNOWN_CODES: frozenset[str] | None = None
 def known_codes() -> frozenset[str]:
     """Every rule code this ruff knows (one ``ruff rule --all`` per process; empty when unknown)."""
     global _KNOWN_CODES
-    if _KNOWN_CODES is None:
-        _KNOWN_CODES = frozenset()
-        binary = find_ruff()
-        if binary is not None:
-            try:
-                listing = subprocess.run([binary, "rule", "--all", "--output-format", "json"],
-                                         capture_output=True, timeout=10, check=False)
-                _KNOWN_CODES = frozenset(r["code"] for r in json.loads(listing.stdout or b"[]") if r.get("code"))
-            except (OSError, subprocess.SubprocessError, ValueError, TypeError, KeyError):
-                pass
+    if _KNOWN_CODES is not None:
+        return _KNOWN_CODES
+    binary = find_ruff()
+    with _FIND_LOCK:
+        if _KNOWN_CODES is None:
+            codes: frozenset[str] = frozenset()
+            if binary is not None:
+                try:
+                    listing = subprocess.run([binary, "rule", "--all", "--output-format", "json"],
+                                             capture_output=True, timeout=10, check=False)
+                    codes = frozenset(r["code"] for r in json.loads(listing.stdout or b"[]") if r.get("code"))
+                except (OSError, subprocess.SubprocessError, ValueError, TypeError, KeyError):
+                    pass
+            _KNOWN_CODES = codes
     return _KNOWN_CODES
 
 
@@ -201,12 +216,16 @@ class RuffRun:
 
     def __init__(self, text: str, path: Path, codes: Iterable[str], timeout: float = 10.0) -> None:
         self._findings: list[RawFinding] = []
+        find_ruff()  # resolve the binary on the caller's thread, once
         self._thread = threading.Thread(target=self._run, args=(text, path, list(codes), timeout),
                                         name="ruff", daemon=True)
         self._thread.start()
 
     def _run(self, text: str, path: Path, codes: list[str], timeout: float) -> None:
-        self._findings = run_ruff(text, path, codes, timeout=timeout)
+        try:
+            self._findings = run_ruff(text, path, codes, timeout=timeout)
+        except Exception:  # a thread's exception would vanish into stderr; keep it in the log
+            log.exception("ruff run failed on %s", path)
 
     def result(self) -> list[RawFinding]:
         self._thread.join()

@@ -36,8 +36,10 @@ _TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "private key",
         # The header alone is documentation; a real key has a base64 body after it.
-        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]{0,200}?[A-Za-z0-9+/=]{40,}"
-        r"(?:[\s\S]{0,8192}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)?",
+        (
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]{0,200}?[A-Za-z0-9+/=]{40,}"
+            r"(?:[\s\S]{0,8192}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)?"
+        ),
     ),
 )
 # A cheap literal pre-filter: most strings contain none of these, and skip the full pattern.
@@ -81,7 +83,7 @@ _TEMPLATE_FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_.]*(?:![rsa])?(?::[^{}]*)?\
 MIN_SECRET_LENGTH = 16
 MIN_HEX_SECRET_LENGTH = 32
 _HEX = re.compile(r"[0-9a-fA-F]+")
-_FILE_NAME = re.compile(r"\.(?:pem|key|crt|cer|der|p12|pfx|json|ya?ml|txt|env|ini|cfg|conf|toml)$", re.I)
+_FILE_NAME = re.compile(r"\.(?:pem|key|crt|cer|der|p12|pfx|json|ya?ml|txt|env|ini|cfg|conf|toml)$", re.IGNORECASE)
 _PIECES = re.compile(r"[._\-:/]+|(?<=[a-z0-9])(?=[A-Z])")
 _WORDLIKE = re.compile(r"[A-Za-z][a-z]+\d{0,2}|[A-Z]{1,4}\d{0,2}|[a-z]{1,3}\d{0,2}|\d{1,4}")
 MIN_ENTROPY = 3.5

@@ -139,7 +139,7 @@ _ADR_FILE = re.compile(r"^(\d{1,5})[-_ ]")
 _NAMED = re.compile(r"^\s*(?:async\s+def|def|class)\s+([A-Za-z_]\w*)|^\s*(?:from\s+([\w.]+)|import\s+([\w.]+))", re.MULTILINE)
 
 
-def adr_directory(project: "Project") -> Path:
+def adr_directory(project: Project) -> Path:
     return project.root / project.config.knowledge_dir / "adrs"
 
 
@@ -190,7 +190,7 @@ def madr_text(number: int, title: str, selection: str, source: str, today: str) 
     )
 
 
-def record_decision(project: "Project", source_path: Path, selection: str, today: str | None = None) -> ActionPlan:
+def record_decision(project: Project, source_path: Path, selection: str, today: str | None = None) -> ActionPlan:
     """Creates ``<knowledge-dir>/adrs/NNNN-<slug>.md`` holding a proposed MADR for the selection."""
     directory = adr_directory(project)
     number = next_adr_number(directory, project.kb)

@@ -35,8 +35,8 @@ _CONSTRUCT_SIGNALS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
 
 
 def hover_markdown(
-    project: "Project",
-    analysis: "FileAnalysis | None",
+    project: Project,
+    analysis: FileAnalysis | None,
     text: str,
     line: int,
     column: int,
@@ -132,11 +132,11 @@ def _check_info(code: str) -> Any:
 
     try:
         return lookup(code)
-    except Exception:  # a half-loaded registry must not break hover
+    except Exception:  # noqa: BLE001 - a half-loaded registry must not break hover
         return None
 
 
-def import_markdown(project: "Project", analysis: "FileAnalysis", module: str, names: tuple[str, ...]) -> str | None:
+def import_markdown(project: Project, analysis: FileAnalysis, module: str, names: tuple[str, ...]) -> str | None:
     """The decisions that govern importing ``module`` here."""
     from ..knowledge.relevance import module_matches, relevant_adrs
     from ..knowledge.scope import describe_scope, rule_applies_to, rule_scope
@@ -182,7 +182,7 @@ def import_markdown(project: "Project", analysis: "FileAnalysis", module: str, n
     return "\n".join([f"**Decisions about importing `{module}`**", "", *bullets[:4]])
 
 
-def construct_markdown(kb: KnowledgeBase, analysis: "FileAnalysis", construct: Construct) -> str | None:
+def construct_markdown(kb: KnowledgeBase, analysis: FileAnalysis, construct: Construct) -> str | None:
     topics, codes, label = _CONSTRUCT_SIGNALS[construct.kind]
     modules = (construct.name.split(".")[0],) if construct.kind == "http" else ()
     from ..knowledge.relevance import relevant_adrs

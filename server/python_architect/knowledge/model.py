@@ -102,7 +102,21 @@ class Adr:
 
     @property
     def decision(self) -> Section | None:
-        return self.section("decision")
+        """The section stating the decision: ``Decision`` (Nygard), ``Decision Outcome`` (MADR),
+        else another ``Decision …`` heading that is not MADR's "Decision Drivers"."""
+        by_title = {section.title.strip().lower(): section for section in self.sections}
+        for title in ("decision", "decision outcome"):
+            if title in by_title:
+                return by_title[title]
+        return next(
+            (
+                section
+                for section in self.sections
+                if section.title.lower().startswith("decision")
+                and "driver" not in section.title.lower()
+            ),
+            None,
+        )
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ log = logging.getLogger("python_architect")
 WATCH_ID = "python-architect-watched-files"
 
 
-async def refresh_workspace_findings(ls: "ArchitectServer", folder: FolderState) -> None:
+async def refresh_workspace_findings(ls: ArchitectServer, folder: FolderState) -> None:
     """Builds the index when needed, recomputes index-wide findings and shows them."""
     project = await ls.project_of(folder)
     if project is None:
@@ -52,16 +52,16 @@ def _workspace_findings(folder: FolderState, project) -> dict[Path, list[Finding
     return by_path
 
 
-async def request_refresh(ls: "ArchitectServer") -> None:
+async def request_refresh(ls: ArchitectServer) -> None:
     """Asks a pull client to re-pull diagnostics (when it supports the refresh request)."""
     if ls.pull_diagnostics and ls.client_supports("workspace.diagnostics.refresh_support"):
         try:
             await ls.workspace_diagnostic_refresh_async(None)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - the client's answer (or error) is optional
             log.debug("diagnostic refresh failed: %s", exc)
 
 
-async def register_watchers(ls: "ArchitectServer") -> None:
+async def register_watchers(ls: ArchitectServer) -> None:
     """Dynamically registers file watching for the knowledge base, config and Python files."""
     if not ls.client_supports("workspace.did_change_watched_files.dynamic_registration"):
         log.info("client cannot watch files for us; knowledge reloads on save of open files only")
@@ -80,7 +80,7 @@ async def register_watchers(ls: "ArchitectServer") -> None:
     )
     try:
         await ls.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the client's answer (or error) is optional
         log.warning("could not register file watchers: %s", exc)
 
 
@@ -104,7 +104,7 @@ def classify(folder: FolderState, path: Path) -> str:
     return "other"
 
 
-async def files_changed(ls: "ArchitectServer", changes: list[tuple[Path, int]]) -> None:
+async def files_changed(ls: ArchitectServer, changes: list[tuple[Path, int]]) -> None:
     """Reloads what the changed files feed, then re-diagnoses that folder's open documents.
 
     ``changes`` holds ``(path, FileChangeType)`` pairs (1 created, 2 changed, 3 deleted).
@@ -143,7 +143,7 @@ def _update_index(folder: FolderState, project, changes: list[tuple[Path, int]])
                 project.analyze(path, ruff=False)
 
 
-def _reload(ls: "ArchitectServer", folder: FolderState, project, config_changed: bool) -> None:
+def _reload(ls: ArchitectServer, folder: FolderState, project, config_changed: bool) -> None:
     with folder.lock:
         if config_changed:
             project.reload_config()

@@ -17,6 +17,7 @@ Wire contract (camelCase JSON):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -43,11 +44,14 @@ def register_chat(server: Any) -> None:
 
     @server.feature(CHAT_REQUEST)
     async def chat(ls: Any, params: Any) -> dict[str, Any]:
-        return await router.answer(plain(params))
+        return await router.answer_safely(plain(params))
 
     @server.command(ASK_ABOUT_FINDING)
     async def ask_about_finding(ls: Any, *arguments: Any) -> dict[str, Any]:
-        return await router.answer(finding_request(plain(arguments[0]) if arguments else {}))
+        first = plain(arguments[0]) if arguments else None
+        if not isinstance(first, dict) or not (first.get("code") or first.get("message") or first.get("question")):
+            return _result(ChatFinal("No finding was given to ask about.", error="bad request"))
+        return await router.answer_safely(finding_request(first))
 
 
 class ChatRouter:
@@ -56,6 +60,18 @@ class ChatRouter:
     def __init__(self, server: Any) -> None:
         self.server = server
         self.advisors: dict[Path, Advisor] = {}
+
+    async def answer_safely(self, request: Any) -> dict[str, Any]:
+        """The answer, or a short message when something unexpected broke (logged in full)."""
+        if not isinstance(request, dict):
+            return _result(ChatFinal("The chat request must be an object.", error="bad request"))
+        try:
+            return await self.answer(request)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # one broken question must not look like a dead server
+            log.exception("chat request failed")
+            return _result(ChatFinal(f"The architect chat failed: {type(exc).__name__}.", error="internal error"))
 
     async def answer(self, request: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
@@ -86,7 +102,7 @@ class ChatRouter:
             text=text,
             selection=_selection(request.get("range")),
             offline=bool(request.get("offline")),
-            focus_adrs=[str(a) for a in request.get("adrs") or ()],
+            focus_adrs=_strings(request.get("adrs")),
             focus_codes=codes,
             analysis=analysis,
         )
@@ -169,6 +185,14 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(item) for item in value]
     return value
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(item) for item in value if isinstance(item, (str, int))]
+    return []
 
 
 def _selection(range_: Any) -> tuple[int, int] | None:

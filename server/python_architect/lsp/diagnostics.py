@@ -70,7 +70,7 @@ async def _pull_folder_settings(ls: ArchitectServer) -> None:
     items = [types.ConfigurationItem(scope_uri=f.root.as_uri(), section=SETTINGS_SECTION) for f in folders]
     try:
         values = await asyncio.wait_for(ls.workspace_configuration_async(types.ConfigurationParams(items=items)), 5)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the client's answer (or error) is optional
         log.debug("workspace/configuration failed: %s", exc)
         return
     for folder, value in zip(folders, values or ()):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,12 +27,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("python_architect")
 PARSE_ERROR = "ARC900"
+HOVER_PREPARE_DELAY = 0.3
 MAX_LIVE_CHARS = 1_000_000
 """Larger documents are not analysed as they are typed: CPython's parser holds the GIL for the
 whole parse (seconds for a 5 MB file), which would stall every other request meanwhile."""
 
 
-def open_document(ls: "ArchitectServer", uri: str) -> DocumentState | None:
+def open_document(ls: ArchitectServer, uri: str) -> DocumentState | None:
     path = path_of(uri)
     if path is None:
         return None
@@ -44,7 +44,7 @@ def open_document(ls: "ArchitectServer", uri: str) -> DocumentState | None:
     return state
 
 
-def schedule(ls: "ArchitectServer", uri: str, *, immediate: bool = False) -> None:
+def schedule(ls: ArchitectServer, uri: str, *, immediate: bool = False) -> None:
     """(Re-)analyses a document after the debounce delay, replacing any pending run."""
     state = ls.documents.get(uri) or open_document(ls, uri)
     if state is None:
@@ -56,7 +56,7 @@ def schedule(ls: "ArchitectServer", uri: str, *, immediate: bool = False) -> Non
     state.pending = asyncio.ensure_future(_analyze_later(ls, state, delay))
 
 
-def close_document(ls: "ArchitectServer", uri: str) -> None:
+def close_document(ls: ArchitectServer, uri: str) -> None:
     state = ls.documents.pop(uri, None)
     if state is not None and state.pending is not None:
         state.pending.cancel()
@@ -66,7 +66,7 @@ def close_document(ls: "ArchitectServer", uri: str) -> None:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
-async def _analyze_later(ls: "ArchitectServer", state: DocumentState, delay: float) -> None:
+async def _analyze_later(ls: ArchitectServer, state: DocumentState, delay: float) -> None:
     try:
         if delay:
             await asyncio.sleep(delay)
@@ -98,7 +98,7 @@ async def _analyze_later(ls: "ArchitectServer", state: DocumentState, delay: flo
         state.settled.set()
 
 
-def _show_too_large(ls: "ArchitectServer", state: DocumentState, version: int | None, text: str) -> None:
+def _show_too_large(ls: ArchitectServer, state: DocumentState, version: int | None, text: str) -> None:
     state.analysis, state.analysis_text, state.shown = None, "", []
     message = (
         f"{state.path.name} is {len(text) / 1e6:.1f} million characters: Python Architect checks files "
@@ -127,7 +127,7 @@ def _analyze(folder: FolderState, project, path: Path, text: str, ruff: bool):
         return project.analyze(path, text, ruff=ruff)
 
 
-def _accept(ls: "ArchitectServer", state: DocumentState, version: int | None, text: str, analysis) -> None:
+def _accept(ls: ArchitectServer, state: DocumentState, version: int | None, text: str, analysis) -> None:
     if analysis.syntax_error is not None and state.analysis is not None:
         log.debug("%s has a syntax error: keeping the last good diagnostics", state.uri)
         own = [f for f in state.analysis.findings if f.code != PARSE_ERROR]
@@ -139,16 +139,34 @@ def _accept(ls: "ArchitectServer", state: DocumentState, version: int | None, te
             state.analysis, state.analysis_text = analysis, text
             state.hover_index, state.hover_index_version = None, None
     _show(ls, state, version, own, findings_text)
+    if state.analysis is analysis and analysis.kind == "python":
+        asyncio.ensure_future(_prepare_hover(ls, state, text))
 
 
-def refresh_document(ls: "ArchitectServer", state: DocumentState) -> None:
+async def _prepare_hover(ls: ArchitectServer, state: DocumentState, text: str) -> None:
+    """Builds the hover index after the diagnostics are out, so the first hover is instant."""
+    from ..explain.syntax_index import build_index
+
+    await asyncio.sleep(HOVER_PREPARE_DELAY)
+    if state.analysis_text is not text or (state.pending is not None and not state.pending.done()):
+        return  # still typing: the parse would compete with the next analysis for the GIL
+    try:
+        index = await asyncio.get_running_loop().run_in_executor(ls.hover_pool, build_index, text)
+    except Exception:
+        log.exception("hover index of %s failed", state.uri)
+        return
+    if state.analysis_text is text:
+        state.hover_index = index
+
+
+def refresh_document(ls: ArchitectServer, state: DocumentState) -> None:
     """Re-shows a document's findings after workspace-wide findings or settings changed."""
     if state.analysis is None:
         return
     _show(ls, state, state.version, [f for f in state.analysis.findings if f.code != PARSE_ERROR], state.analysis_text)
 
 
-def _show(ls: "ArchitectServer", state: DocumentState, version: int | None, own: list[Finding], text: str) -> None:
+def _show(ls: ArchitectServer, state: DocumentState, version: int | None, own: list[Finding], text: str) -> None:
     settings = state.folder.settings
     findings = list(own)
     if state.analysis is not None and state.analysis.kind == "python":
@@ -194,12 +212,19 @@ def apply_overrides(findings: list[Finding], overrides: dict[str, str]) -> list[
     return result
 
 
-def _result_id(ls: "ArchitectServer", diagnostics: list) -> str:
-    payload = json.dumps(ls.protocol._converter.unstructure(diagnostics), sort_keys=True, default=str)
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+def _result_id(ls: ArchitectServer, diagnostics: list) -> str:
+    """A content hash of what the client would see (pull clients compare it for ``unchanged``)."""
+    if not ls.pull_diagnostics:
+        return ""
+    digest = hashlib.sha1()
+    for d in diagnostics:
+        r = d.range
+        key = (d.code, d.message, d.severity, r.start.line, r.start.character, r.end.line, r.end.character)
+        digest.update(repr(key).encode("utf-8", errors="replace"))
+    return digest.hexdigest()[:16]
 
 
-async def wait_settled(ls: "ArchitectServer", state: DocumentState, timeout: float = 30.0) -> None:
+async def wait_settled(ls: ArchitectServer, state: DocumentState, timeout: float = 30.0) -> None:
     """Waits until the document's current version has results (pull requests)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -220,7 +245,7 @@ async def wait_settled(ls: "ArchitectServer", state: DocumentState, timeout: flo
             await asyncio.sleep(0.005)
 
 
-def publish_closed_files(ls: "ArchitectServer", folder: FolderState, previous: set[Path]) -> set[Path]:
+def publish_closed_files(ls: ArchitectServer, folder: FolderState, previous: set[Path]) -> set[Path]:
     """Push clients also see workspace findings and ADR-file problems in files that are not open."""
     if ls.pull_diagnostics or folder.project is None:
         return set()

@@ -40,7 +40,7 @@ _ROOT_MARKERS = ("pyproject.toml", ".ai", ".git")
 class ClientLogHandler(logging.Handler):
     """Forwards log records to ``window/logMessage``, from any thread."""
 
-    def __init__(self, server: "ArchitectServer") -> None:
+    def __init__(self, server: ArchitectServer) -> None:
         super().__init__()
         self.server = server
 
@@ -53,7 +53,7 @@ class ClientLogHandler(logging.Handler):
                 type=_MESSAGE_TYPES.get(record.levelno, types.MessageType.Log), message=self.format(record)
             )
             loop.call_soon_threadsafe(self.server.window_log_message, params)
-        except Exception:  # logging must never take the server down
+        except Exception:  # noqa: BLE001, S110 - logging must never take the server down
             pass
 
 
@@ -119,14 +119,14 @@ class ArchitectServer(LanguageServer):
                 return self.add_folder(ancestor)
         return self.add_folder(resolved.parent)
 
-    def project_for_uri(self, uri: str) -> "Any | None":
+    def project_for_uri(self, uri: str) -> Any | None:
         """The loaded project for a document (None while it loads or when the URI is not a file)."""
         path = path_of(uri)
         if path is None:
             return None
         return self.folder_for_path(path).project
 
-    async def project_of(self, folder: FolderState) -> "Any | None":
+    async def project_of(self, folder: FolderState) -> Any | None:
         """Loads the folder's project once, in a thread; None when it cannot be loaded."""
         if folder.project is not None:
             return folder.project
@@ -142,7 +142,7 @@ class ArchitectServer(LanguageServer):
             self.report_once(f"Python Architect could not load {folder.root}: {exc}")
             return None
 
-    def _load_project(self, folder: FolderState) -> "Any":
+    def _load_project(self, folder: FolderState) -> Any:
         from ..engine import Project
 
         project = Project.load(folder.root)

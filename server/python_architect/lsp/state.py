@@ -25,8 +25,8 @@ class FolderState:
 
     root: Path
     settings: EditorSettings = field(default_factory=EditorSettings)
-    project: "Project | None" = None
-    loading: "asyncio.Future[Project] | None" = None
+    project: Project | None = None
+    loading: asyncio.Future[Project] | None = None
     load_error: str | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
     """Serialises knowledge/config reloads with analyses (never held by the slow index scan)."""
@@ -46,14 +46,14 @@ class DocumentState:
     folder: FolderState
     version: int | None = None
     """The document version whose results are currently shown."""
-    analysis: "FileAnalysis | None" = None
+    analysis: FileAnalysis | None = None
     """The last analysis without a syntax error (kept while the user types one)."""
     analysis_text: str = ""
     """The text ``analysis`` was computed on (its spans refer to it)."""
     shown: list[Finding] = field(default_factory=list)
     diagnostics: list[Any] = field(default_factory=list)
     result_id: str = ""
-    pending: "asyncio.Task[None] | None" = None
+    pending: asyncio.Task[None] | None = None
     settled: asyncio.Event = field(default_factory=asyncio.Event)
     """Set when the results for ``version`` are in (pull requests wait on it)."""
     hover_index: Any = None

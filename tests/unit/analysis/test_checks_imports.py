@@ -3,8 +3,13 @@ and ARC102 (layers, both directions)."""
 
 from __future__ import annotations
 
-from analysis_harness import adr_with_rules, apply_edits, lines_of, make_context, run_check
-
+from analysis_harness import (
+    adr_with_rules,
+    apply_edits,
+    lines_of,
+    make_context,
+    run_check,
+)
 from python_architect.findings import Span
 
 NO_REQUESTS = adr_with_rules({"id": "no-http", "kind": "forbidden-import", "modules": ["requests", "django.*"]})

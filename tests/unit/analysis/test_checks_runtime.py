@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from analysis_harness import lines_of, run_check
-
 from python_architect.findings import Span
 
 # -- ARC402 --------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from importlib import metadata
 from pathlib import Path
 
 from analysis_harness import ROOT, adr_with_rules, apply_edits
-
 from python_architect.analysis.dependencies import (
     check_dependency_file,
     is_dependency_file,

@@ -6,7 +6,11 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from python_architect.analysis.extract import extract_facts, resolve_relative, tree_index
+from python_architect.analysis.extract import (
+    extract_facts,
+    resolve_relative,
+    tree_index,
+)
 from python_architect.findings import Span
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from python_architect.analysis.suppression import add_suppression, parse_suppression, suppressed
+from python_architect.analysis.suppression import (
+    add_suppression,
+    parse_suppression,
+    suppressed,
+)
 
 
 def test_bare_directive_silences_everything_on_the_line():

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from engine_tree_fixture import write_tree
 from python_architect.engine import Project
 from python_architect.findings import Severity
 from workspace_fixture import FILES
 
 
 @pytest.fixture
-def project(tree) -> Project:
-    return Project.load(tree(FILES))
+def project(tmp_path: Path) -> Project:
+    return Project.load(write_tree(tmp_path, FILES))
 
 
 def _codes(findings):
@@ -71,27 +72,27 @@ def test_check_rule_sets_options_severity_and_citation(project: Project) -> None
     assert project.finalizer.options_for("ARC202", project.root / "src/shop/models.py")["max-depth"] == 1
 
 
-def test_without_the_check_rule_default_options_apply(tree) -> None:
+def test_without_the_check_rule_default_options_apply(tmp_path: Path) -> None:
     files = {k: v for k, v in FILES.items() if "0005" not in k}
-    project = Project.load(tree(files))
+    project = Project.load(write_tree(tmp_path, files))
     findings = project.analyze(Path("src/shop/models.py")).findings
     assert "ARC202" not in {f.code for f in findings}  # depth 2 is within the default of 3
     assert project.finalizer.options_for("ARC202")["max-depth"] == 3
 
 
-def test_pyproject_options_sit_between_defaults_and_adr_rules(tree) -> None:
+def test_pyproject_options_sit_between_defaults_and_adr_rules(tmp_path: Path) -> None:
     files = {k: v for k, v in FILES.items() if "0005" not in k}
     files["pyproject.toml"] += "\n[tool.python-architect.options.ARC202]\nmax-depth = 1\n"
-    project = Project.load(tree(files))
+    project = Project.load(write_tree(tmp_path, files))
     assert project.config_errors == []
     (deep,) = [f for f in project.analyze(Path("src/shop/models.py")).findings if f.code == "ARC202"]
     assert deep.severity is Severity.WARNING and deep.adrs == ()
 
 
-def test_adr_ruff_rule_runs_when_curated_ruff_is_off(tree) -> None:
+def test_adr_ruff_rule_runs_when_curated_ruff_is_off(tmp_path: Path) -> None:
     files = dict(FILES)
     files["pyproject.toml"] = files["pyproject.toml"] + "ruff = false\n"
-    project = Project.load(tree(files))
+    project = Project.load(write_tree(tmp_path, files))
     text = "import requests\nrequests.get('u')\nprint('x')\n"
     codes = [f.code for f in project.analyze(Path("src/shop/x.py"), text).findings]
     assert codes == ["S113"]  # T201 is curated (off); S113 is required by ADR-001
@@ -108,10 +109,10 @@ def test_cli_select_and_ignore_extras(project: Project) -> None:
     assert {f.code for f in project.check_paths().findings} == {f.code for f in everything.findings}
 
 
-def test_config_select_and_ignore(tree) -> None:
+def test_config_select_and_ignore(tmp_path: Path) -> None:
     files = dict(FILES)
     files["pyproject.toml"] += 'select = ["ARC", "S113"]\nignore = ["ARC201"]\n'
-    project = Project.load(tree(files))
+    project = Project.load(write_tree(tmp_path, files))
     codes = {f.code for f in project.check_paths().findings}
     assert codes == {"ARC101", "ARC202", "S113"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine_tree_fixture import write_tree
 from python_architect.engine import Project
 from python_architect.findings import Severity
 
@@ -31,8 +32,8 @@ def test_empty_workspace(tmp_path: Path) -> None:
     assert project.workspace_findings() == []
 
 
-def test_syntax_error_gives_one_finding_and_does_not_stop_the_run(tree) -> None:
-    root = tree({"app/broken.py": "def f(:\n    print('x')\n", "app/ok.py": "print('y')\n"})
+def test_syntax_error_gives_one_finding_and_does_not_stop_the_run(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"app/broken.py": "def f(:\n    print('x')\n", "app/ok.py": "print('y')\n"})
     project = Project.load(root)
     broken = project.analyze(root / "app/broken.py")
     assert broken.facts is None and broken.syntax_error is not None
@@ -42,26 +43,26 @@ def test_syntax_error_gives_one_finding_and_does_not_stop_the_run(tree) -> None:
     assert [(f.path.name, f.code) for f in result.findings] == [("broken.py", "ARC900"), ("ok.py", "T201")]
 
 
-def test_null_bytes_do_not_crash(tree) -> None:
-    root = tree({"bad.py": b"x = 1\x00\n"})
+def test_null_bytes_do_not_crash(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"bad.py": b"x = 1\x00\n"})
     analysis = Project.load(root).analyze(root / "bad.py")
     assert [f.code for f in analysis.findings] == ["ARC900"]
 
 
-def test_latin1_file_with_cookie_is_checked(tree) -> None:
+def test_latin1_file_with_cookie_is_checked(tmp_path: Path) -> None:
     source = "# -*- coding: latin-1 -*-\nNAME = 'café'\nprint(NAME)\n"
-    root = tree({"legacy.py": source.encode("latin-1")})
+    root = write_tree(tmp_path, {"legacy.py": source.encode("latin-1")})
     project = Project.load(root)
     assert [(f.code, f.line) for f in project.analyze(root / "legacy.py").findings] == [("T201", 3)]
     assert [(f.code, f.line) for f in project.check_paths().findings] == [("T201", 3)]
 
 
-def test_invalid_utf8_without_cookie_is_decoded_with_replacement(tree) -> None:
-    root = tree({"odd.py": b"NAME = '\xff\xfe'\nprint(NAME)\n"})
+def test_invalid_utf8_without_cookie_is_decoded_with_replacement(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"odd.py": b"NAME = '\xff\xfe'\nprint(NAME)\n"})
     assert [f.code for f in Project.load(root).analyze(root / "odd.py").findings] == ["T201"]
 
 
-def test_five_megabyte_file_finishes(tree) -> None:
+def test_five_megabyte_file_finishes(tmp_path: Path) -> None:
     # Generated-code shape: many functions with long docstrings and long literal lines.
     doc = "word " * 200
     block = "".join(
@@ -70,7 +71,7 @@ def test_five_megabyte_file_finishes(tree) -> None:
     )
     text = block + "print('end')\n"
     assert len(text) > 5_000_000
-    root = tree({"big.py": text})
+    root = write_tree(tmp_path, {"big.py": text})
     findings = Project.load(root).analyze(root / "big.py").findings
     assert [f.code for f in findings] == ["T201"]
     assert findings[0].line == text.count("\n")
@@ -81,8 +82,8 @@ def test_missing_file_gives_empty_analysis(tmp_path: Path) -> None:
     assert analysis.kind == "python" and analysis.findings == []
 
 
-def test_unknown_config_key_is_reported_on_its_line(tree) -> None:
-    root = tree({"pyproject.toml": '[project]\nname = "x"\n\n[tool.python-architect]\nsrc = ["."]\nselekt = ["ARC"]\n'})
+def test_unknown_config_key_is_reported_on_its_line(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"pyproject.toml": '[project]\nname = "x"\n\n[tool.python-architect]\nsrc = ["."]\nselekt = ["ARC"]\n'})
     project = Project.load(root)
     assert len(project.config_errors) == 1
     result = project.check_paths()
@@ -93,14 +94,14 @@ def test_unknown_config_key_is_reported_on_its_line(tree) -> None:
     assert [(f.code, f.line) for f in in_editor.findings] == [("ARC006", 6)]
 
 
-def test_broken_pyproject_is_a_config_finding(tree) -> None:
-    root = tree({"pyproject.toml": '[project]\nname = "x"\n[tool.python-architect\nsrc = 1\n', "a.py": "x = 1\n"})
+def test_broken_pyproject_is_a_config_finding(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"pyproject.toml": '[project]\nname = "x"\n[tool.python-architect\nsrc = 1\n', "a.py": "x = 1\n"})
     result = Project.load(root).check_paths()
     assert [(f.code, f.line) for f in result.findings] == [("ARC006", 3)]
 
 
-def test_dependency_file_pinning_fires_and_pinned_twin_does_not(tree) -> None:
-    root = tree({
+def test_dependency_file_pinning_fires_and_pinned_twin_does_not(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
         ".ai/adrs/0010-pin.md": PINNING_ADR,
         "requirements.txt": "requests>=2.0\n",
         "requirements-dev.txt": "pytest==8.3.2\n",
@@ -114,8 +115,8 @@ def test_dependency_file_pinning_fires_and_pinned_twin_does_not(tree) -> None:
     assert project.analyze(root / "requirements.txt", "requests==2.32.0\n").findings == []
 
 
-def test_adr_file_problems_follow_unsaved_text(tree) -> None:
-    root = tree({".ai/adrs/0010-pin.md": PINNING_ADR})
+def test_adr_file_problems_follow_unsaved_text(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {".ai/adrs/0010-pin.md": PINNING_ADR})
     project = Project.load(root)
     path = root / ".ai/adrs/0010-pin.md"
     assert project.analyze(path).kind == "adr"
@@ -125,16 +126,16 @@ def test_adr_file_problems_follow_unsaved_text(tree) -> None:
     assert codes == ["ARC001"]
 
 
-def test_adr_problems_appear_in_check_paths(tree) -> None:
+def test_adr_problems_appear_in_check_paths(tmp_path: Path) -> None:
     adr = PINNING_ADR.replace("kind: pinned-dependencies", "kind: pinned-dependencys")
-    root = tree({".ai/adrs/0010-pin.md": adr})
+    root = write_tree(tmp_path, {".ai/adrs/0010-pin.md": adr})
     result = Project.load(root).check_paths()
     assert [(f.code, f.path.name) for f in result.findings] == [("ARC002", "0010-pin.md")]
     assert result.adrs == 1
 
 
-def test_cycles_reported_by_workspace_findings_and_follow_edits(tree) -> None:
-    root = tree({"app/__init__.py": "", "app/a.py": "from app import b\n", "app/b.py": "x = 1\n"})
+def test_cycles_reported_by_workspace_findings_and_follow_edits(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"app/__init__.py": "", "app/a.py": "from app import b\n", "app/b.py": "x = 1\n"})
     project = Project.load(root)
     assert project.workspace_findings() == []
     project.analyze(root / "app/b.py", "from app import a\n")
@@ -145,19 +146,19 @@ def test_cycles_reported_by_workspace_findings_and_follow_edits(tree) -> None:
     assert [f.path.name for f in project.workspace_findings()] == ["a.py"]
 
 
-def test_check_paths_on_a_subset_still_sees_cycles_through_other_files(tree) -> None:
-    root = tree({"app/__init__.py": "", "app/a.py": "from app import b\n", "app/b.py": "from app import a\n",
+def test_check_paths_on_a_subset_still_sees_cycles_through_other_files(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"app/__init__.py": "", "app/a.py": "from app import b\n", "app/b.py": "from app import a\n",
                  "other/c.py": "print(1)\n"})
     result = Project.load(root).check_paths([root / "app/a.py"])
     assert [(f.code, f.path.name) for f in result.findings] == [("ARC103", "a.py")]
     assert result.files == 1
 
 
-def test_parallel_run_matches_serial_run(tree) -> None:
+def test_parallel_run_matches_serial_run(tmp_path: Path) -> None:
     files = {"pkg/__init__.py": ""}
     for i in range(60):
         files[f"pkg/m{i}.py"] = f"from pkg import m{(i + 1) % 60}\nprint({i})\n"
-    root = tree(files)
+    root = write_tree(tmp_path, files)
     serial = Project.load(root).check_paths(jobs=1)
     parallel = Project.load(root).check_paths(jobs=2)
     seen: list[tuple[int, int]] = []
@@ -168,14 +169,14 @@ def test_parallel_run_matches_serial_run(tree) -> None:
     assert seen[-1] == (61, 61) and len(seen) == 61
 
 
-def test_ruff_off_for_a_keystroke(tree) -> None:
-    root = tree({"a.py": "print(1)\n"})
+def test_ruff_off_for_a_keystroke(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"a.py": "print(1)\n"})
     project = Project.load(root)
     assert project.analyze(root / "a.py", ruff=False).findings == []
     assert [f.code for f in project.analyze(root / "a.py").findings] == ["T201"]
 
 
-def test_a_failing_check_does_not_hide_the_others(tree, monkeypatch) -> None:
+def test_a_failing_check_does_not_hide_the_others(tmp_path: Path, monkeypatch) -> None:
     from python_architect.analysis import registry
 
     def explode(ctx):
@@ -183,12 +184,12 @@ def test_a_failing_check_does_not_hide_the_others(tree, monkeypatch) -> None:
 
     info = registry.REGISTRY["ARC502"]
     monkeypatch.setitem(registry.REGISTRY, "ARC502", info.__class__(**{**info.__dict__, "run": explode}))
-    root = tree({"a.py": "print(1)\n"})
+    root = write_tree(tmp_path, {"a.py": "print(1)\n"})
     assert [f.code for f in Project.load(root).analyze(root / "a.py").findings] == ["T201"]
 
 
-def test_refresh_files_follows_added_and_deleted_modules(tree) -> None:
-    root = tree({"app/__init__.py": "", "app/a.py": "from app import b\n", "app/b.py": "x = 1\n"})
+def test_refresh_files_follows_added_and_deleted_modules(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"app/__init__.py": "", "app/a.py": "from app import b\n", "app/b.py": "x = 1\n"})
     project = Project.load(root)
     assert project.workspace_findings() == []
     (root / "app/b.py").write_text("from app import a\n")
@@ -203,8 +204,8 @@ def test_refresh_files_follows_added_and_deleted_modules(tree) -> None:
     assert project.workspace_findings() == []
 
 
-def test_reload_config_with_new_source_roots_renames_modules(tree) -> None:
-    root = tree({"lib/app/__init__.py": "", "lib/app/a.py": ""})
+def test_reload_config_with_new_source_roots_renames_modules(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"lib/app/__init__.py": "", "lib/app/a.py": ""})
     project = Project.load(root)
     assert project.module_name(root / "lib/app/a.py") == "lib.app.a"
     (root / "pyproject.toml").write_text('[tool.python-architect]\nsrc = ["lib"]\n')
@@ -214,8 +215,8 @@ def test_reload_config_with_new_source_roots_renames_modules(tree) -> None:
     assert project.index.modules() == ["app", "app.a"]
 
 
-def test_deeply_nested_expression_is_one_clear_finding(tree) -> None:
-    root = tree({"deep.py": "x = 1" + " + 1" * 100_000 + "\nprint(x)\n"})
+def test_deeply_nested_expression_is_one_clear_finding(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"deep.py": "x = 1" + " + 1" * 100_000 + "\nprint(x)\n"})
     findings = Project.load(root).analyze(root / "deep.py").findings
     assert [f.code for f in findings] == ["ARC900"]
     assert "nested too deeply" in findings[0].message

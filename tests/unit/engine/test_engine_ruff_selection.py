@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine_tree_fixture import write_tree
 from python_architect.analysis import ruff_bridge
 from python_architect.engine import Project
 
@@ -26,15 +27,15 @@ We follow the listed ruff rules.
 CODE = "import requests\n\n\ndef f(u):\n    global counter\n    print(u)\n    return requests.get(u)\n"
 
 
-def test_config_list_trims_the_curated_families(tree) -> None:
-    root = tree({"pyproject.toml": '[tool.python-architect]\nruff = ["T201"]\n', "a.py": CODE})
+def test_config_list_trims_the_curated_families(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"pyproject.toml": '[tool.python-architect]\nruff = ["T201"]\n', "a.py": CODE})
     project = Project.load(root)
     assert project.ruff_codes() == ["T201"]
     assert [f.code for f in project.analyze(root / "a.py").findings] == ["T201"]
 
 
-def test_adr_codes_are_added_and_unknown_codes_dropped(tree) -> None:
-    root = tree({".ai/adrs/0020-ruff.md": RUFF_ADR, "a.py": CODE})
+def test_adr_codes_are_added_and_unknown_codes_dropped(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {".ai/adrs/0020-ruff.md": RUFF_ADR, "a.py": CODE})
     project = Project.load(root)
     codes = project.ruff_codes()
     assert "PLW0602" in codes and "ZZZ999" not in codes and "T201" in codes
@@ -48,8 +49,8 @@ def test_usable_codes_keeps_prefixes_ruff_knows() -> None:
     assert ruff_bridge.usable_codes(["ASYNC", "S1", "PLW0602", "NOPE1"]) == ["ASYNC", "S1", "PLW0602"]
 
 
-def test_project_file_api(tree) -> None:
-    root = tree({
+def test_project_file_api(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
         "pyproject.toml": '[tool.python-architect]\nsrc = ["src"]\n',
         "src/app/__init__.py": "", "src/app/core.py": "", "requirements.txt": "",
         ".ai/adrs/0020-ruff.md": RUFF_ADR, "notes.md": "",
@@ -66,15 +67,15 @@ def test_project_file_api(tree) -> None:
     assert project.analyze(Path("notes.md")).findings == []
 
 
-def test_ignoring_the_config_code_hides_config_problems(tree) -> None:
-    root = tree({"pyproject.toml": '[tool.python-architect]\nignore = ["ARC006"]\nbogus = 1\n'})
+def test_ignoring_the_config_code_hides_config_problems(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"pyproject.toml": '[tool.python-architect]\nignore = ["ARC006"]\nbogus = 1\n'})
     project = Project.load(root)
     assert len(project.config_errors) == 1
     assert project.check_paths().findings == []
 
 
-def test_reload_knowledge_picks_up_a_new_adr(tree) -> None:
-    root = tree({"a.py": CODE})
+def test_reload_knowledge_picks_up_a_new_adr(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"a.py": CODE})
     project = Project.load(root)
     assert "PLW0602" not in {f.code for f in project.analyze(root / "a.py").findings}
     (root / ".ai/adrs").mkdir(parents=True)

@@ -23,8 +23,8 @@ def _rule(adr_id: str, kind: str, severity: Severity | None = None, **options) -
     return RuleSpec(id=f"{adr_id}-{kind}", kind=kind, adr_id=adr_id, severity=severity, options=options)
 
 
-def _finalizer(*adrs: Adr, config: ProjectConfig = ProjectConfig(), **extra) -> Finalizer:
-    return Finalizer(ROOT, KnowledgeBase(root=ROOT, adrs=list(adrs)), config, **extra)
+def _finalizer(*adrs: Adr, config: ProjectConfig | None = None, **extra) -> Finalizer:
+    return Finalizer(ROOT, KnowledgeBase(root=ROOT, adrs=list(adrs)), config or ProjectConfig(), **extra)
 
 
 def test_rule_severity_outranks_the_checks_own_severity() -> None:

@@ -142,3 +142,22 @@ def test_broken_ruff_binary_does_not_crash(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setattr(ruff_bridge, "_RUFF_BIN", str(fake))
     monkeypatch.setattr(ruff_bridge, "_WARNED", False)
     assert ruff_bridge.run_ruff("print(1)\n", Path("m.py"), CURATED) == []
+
+
+def test_ruff_finder_falls_back_when_its_own_finder_raises(monkeypatch) -> None:
+    import ruff.__main__
+
+    def broken():
+        raise TypeError("sysconfig not ready")
+
+    monkeypatch.setattr(ruff.__main__, "find_ruff_bin", broken)
+    monkeypatch.setattr(ruff_bridge, "_RUFF_BIN", None)
+    found = ruff_bridge.find_ruff()
+    assert found is not None and Path(found).name.startswith("ruff")
+    assert [f.code for f in ruff_bridge.run_ruff("print(1)\n", Path("m.py"), CURATED)] == ["T201"]
+
+
+def test_concurrent_first_runs_all_find_ruff(monkeypatch) -> None:
+    monkeypatch.setattr(ruff_bridge, "_RUFF_BIN", None)
+    runs = [ruff_bridge.RuffRun("print(1)\n", Path(f"m{i}.py"), CURATED) for i in range(4)]
+    assert [[f.code for f in run.result()] for run in runs] == [["T201"]] * 4

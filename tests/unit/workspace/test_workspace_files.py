@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from workspace_tree_fixture import write_tree
 from python_architect.config import ProjectConfig
 from python_architect.workspace.files import discover_files, is_dependency_file
 
@@ -10,8 +13,8 @@ def _relative(root, paths):
     return sorted(p.relative_to(root.resolve()).as_posix() for p in paths)
 
 
-def test_gitignore_root_and_nested_and_always_skipped(tree) -> None:
-    root = tree({
+def test_gitignore_root_and_nested_and_always_skipped(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
         ".gitignore": "generated/\n*.tmp.py\n",
         "app/main.py": "",
         "app/cache.tmp.py": "",
@@ -29,19 +32,19 @@ def test_gitignore_root_and_nested_and_always_skipped(tree) -> None:
     assert _relative(root, found.python) == ["app/main.py", "app/sub/kept.py", "lib/local_only.py"]
 
 
-def test_gitignore_negation_keeps_file(tree) -> None:
-    root = tree({".gitignore": "*.py\n!keep.py\n", "keep.py": "", "drop.py": ""})
+def test_gitignore_negation_keeps_file(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {".gitignore": "*.py\n!keep.py\n", "keep.py": "", "drop.py": ""})
     assert _relative(root, discover_files(root, ProjectConfig()).python) == ["keep.py"]
 
 
-def test_config_exclude_globs(tree) -> None:
-    root = tree({"app/a.py": "", "app/migrations/0001.py": "", "scripts/x.py": ""})
+def test_config_exclude_globs(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"app/a.py": "", "app/migrations/0001.py": "", "scripts/x.py": ""})
     config = ProjectConfig(exclude=("migrations/", "scripts/*.py"))
     assert _relative(root, discover_files(root, config).python) == ["app/a.py"]
 
 
-def test_kinds_dependency_and_adr_files(tree) -> None:
-    root = tree({
+def test_kinds_dependency_and_adr_files(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
         "pyproject.toml": "", "requirements-dev.txt": "", "requirements/base.txt": "",
         "notes.txt": "", ".ai/adrs/0001-use-x.md": "# 1. Use x\n", ".ai/adrs/README.md": "",
         ".ai/project-context.md": "", "docs/guide.md": "", "app.py": "",
@@ -53,8 +56,8 @@ def test_kinds_dependency_and_adr_files(tree) -> None:
     assert is_dependency_file(root / "requirements.txt") and not is_dependency_file(root / "notes.txt")
 
 
-def test_explicit_file_is_included_even_when_ignored(tree) -> None:
-    root = tree({".gitignore": "gen.py\n", "gen.py": "", "other.py": ""})
+def test_explicit_file_is_included_even_when_ignored(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {".gitignore": "gen.py\n", "gen.py": "", "other.py": ""})
     found = discover_files(root, ProjectConfig(), under=[root / "gen.py"])
     assert _relative(root, found.python) == ["gen.py"]
     found_dir = discover_files(root, ProjectConfig(), under=[root])
@@ -66,6 +69,6 @@ def test_empty_workspace(tmp_path) -> None:
     assert found.all() == []
 
 
-def test_git_info_exclude_is_honoured(tree) -> None:
-    root = tree({".git/info/exclude": "scratch.py\n", "scratch.py": "", "app.py": ""})
+def test_git_info_exclude_is_honoured(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {".git/info/exclude": "scratch.py\n", "scratch.py": "", "app.py": ""})
     assert _relative(root, discover_files(root, ProjectConfig()).python) == ["app.py"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workspace_tree_fixture import write_tree
 from python_architect.config import ProjectConfig
 from python_architect.knowledge.model import KnowledgeBase
 from python_architect.workspace.cycles import WorkspaceContext, find_cycles, import_cycles, strongly_connected
@@ -26,8 +27,8 @@ def _cycle_findings(index: WorkspaceIndex, root: Path, options: dict | None = No
     return list(import_cycles(ctx))
 
 
-def test_scan_indexes_modules_and_first_party_graph(tree) -> None:
-    root = tree({
+def test_scan_indexes_modules_and_first_party_graph(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
         "app/__init__.py": "",
         "app/a.py": "import os\nimport requests\nfrom app import b\n",
         "app/b.py": "from .c import helper\n",
@@ -42,8 +43,8 @@ def test_scan_indexes_modules_and_first_party_graph(tree) -> None:
     assert index.importers_of("app.c") == ["app.b"]
 
 
-def test_cycle_fires_on_each_closing_import_with_path(tree) -> None:
-    root = tree({
+def test_cycle_fires_on_each_closing_import_with_path(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
         "app/__init__.py": "",
         "app/orders.py": "import os\nfrom app.billing import charge\n",
         "app/billing.py": "from app import orders\n",
@@ -57,8 +58,8 @@ def test_cycle_fires_on_each_closing_import_with_path(tree) -> None:
     assert "app.billing -> app.orders -> app.billing" in by_file["billing.py"].message
 
 
-def test_no_cycle_twin(tree) -> None:
-    root = tree({
+def test_no_cycle_twin(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
         "app/__init__.py": "",
         "app/orders.py": "from app.billing import charge\n",
         "app/billing.py": "from app import money\n",
@@ -67,8 +68,8 @@ def test_no_cycle_twin(tree) -> None:
     assert _cycle_findings(_index(root), root) == []
 
 
-def test_cycle_through_relative_imports_of_three_modules(tree) -> None:
-    root = tree({
+def test_cycle_through_relative_imports_of_three_modules(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
         "pkg/__init__.py": "",
         "pkg/a.py": "from . import b\n",
         "pkg/b.py": "from .c import thing\n",
@@ -80,8 +81,8 @@ def test_cycle_through_relative_imports_of_three_modules(tree) -> None:
     assert "pkg.a -> pkg.b -> pkg.c -> pkg.a" in messages["a.py"]
 
 
-def test_type_checking_import_is_not_a_cycle(tree) -> None:
-    root = tree({
+def test_type_checking_import_is_not_a_cycle(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
         "app/__init__.py": "",
         "app/orders.py": "from app.billing import charge\n",
         "app/billing.py": (
@@ -93,8 +94,8 @@ def test_type_checking_import_is_not_a_cycle(tree) -> None:
     assert _cycle_findings(_index(root), root) == []
 
 
-def test_deferred_import_counts_only_with_the_option(tree) -> None:
-    root = tree({
+def test_deferred_import_counts_only_with_the_option(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
         "app/__init__.py": "",
         "app/orders.py": "from app.billing import charge\n",
         "app/billing.py": "def charge():\n    from app.orders import Order\n",
@@ -105,8 +106,8 @@ def test_deferred_import_counts_only_with_the_option(tree) -> None:
     assert len(_cycle_findings(index, root, {"include-deferred": True})) == 2
 
 
-def test_update_replaces_facts_and_keeps_last_good_on_syntax_error(tree) -> None:
-    root = tree({"app/__init__.py": "", "app/a.py": "from app import b\n", "app/b.py": ""})
+def test_update_replaces_facts_and_keeps_last_good_on_syntax_error(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"app/__init__.py": "", "app/a.py": "from app import b\n", "app/b.py": ""})
     index = _index(root)
     assert not find_cycles(index)
     index.update(root / "app/b.py", "from app import a\n")
@@ -119,8 +120,8 @@ def test_update_replaces_facts_and_keeps_last_good_on_syntax_error(tree) -> None
     assert "app.b" not in index
 
 
-def test_lookup_reads_unscanned_first_party_module_on_demand(tree) -> None:
-    root = tree({"app/__init__.py": "", "app/base.py": "class Base:\n    pass\n"})
+def test_lookup_reads_unscanned_first_party_module_on_demand(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"app/__init__.py": "", "app/base.py": "class Base:\n    pass\n"})
     index = WorkspaceIndex(SourceRoots.from_config(root, ProjectConfig()))
     assert index.lookup_module("app.base").classes[0].name == "Base"
     assert index.lookup_module("requests") is None
@@ -134,12 +135,12 @@ def test_strongly_connected_handles_long_chain_without_recursion() -> None:
     assert len(components) == 1 and len(components[0]) == 5001
 
 
-def test_parallel_scan_gives_the_same_index_as_a_serial_scan(tree) -> None:
+def test_parallel_scan_gives_the_same_index_as_a_serial_scan(tmp_path: Path) -> None:
     files = {"pkg/__init__.py": ""}
     for i in range(210):
         files[f"pkg/m{i}.py"] = f"from pkg import m{(i + 1) % 210}\nclass C{i}:\n    pass\n"
     files["pkg/broken.py"] = "def (:\n"
-    root = tree(files)
+    root = write_tree(tmp_path, files)
     config = ProjectConfig()
     python = discover_files(root, config).python
     serial = WorkspaceIndex(SourceRoots.from_config(root, config, python))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workspace_tree_fixture import write_tree
 from python_architect.config import ProjectConfig
 from python_architect.workspace.roots import SourceRoots, is_stdlib, source_roots_for
 
 
-def test_src_layout_uses_src_as_root(tree) -> None:
-    root = tree({"src/app/__init__.py": "", "src/app/core/models.py": "", "tests/test_a.py": ""})
+def test_src_layout_uses_src_as_root(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"src/app/__init__.py": "", "src/app/core/models.py": "", "tests/test_a.py": ""})
     roots = SourceRoots.from_config(root, ProjectConfig())
     assert roots.roots == ((root / "src").resolve(),)
     assert roots.module_name(root / "src/app/core/models.py") == "app.core.models"
@@ -19,8 +20,8 @@ def test_src_layout_uses_src_as_root(tree) -> None:
     assert roots.first_party == frozenset({"app"})
 
 
-def test_flat_layout_uses_workspace_root(tree) -> None:
-    root = tree({"app/__init__.py": "", "app/views.py": "", "manage.py": "", "docs/readme.txt": ""})
+def test_flat_layout_uses_workspace_root(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"app/__init__.py": "", "app/views.py": "", "manage.py": "", "docs/readme.txt": ""})
     roots = SourceRoots.from_config(root, ProjectConfig())
     assert roots.roots == (root.resolve(),)
     assert roots.module_name(root / "app/views.py") == "app.views"
@@ -28,8 +29,8 @@ def test_flat_layout_uses_workspace_root(tree) -> None:
     assert roots.first_party == frozenset({"app", "manage"})  # docs holds no Python
 
 
-def test_config_src_wins_and_deepest_root_names_modules(tree) -> None:
-    root = tree({"lib/core/a.py": "", "services/api/b.py": "", "src/ignored/c.py": ""})
+def test_config_src_wins_and_deepest_root_names_modules(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"lib/core/a.py": "", "services/api/b.py": "", "src/ignored/c.py": ""})
     config = ProjectConfig(src=("lib", "services"))
     roots = SourceRoots.from_config(root, config)
     assert set(roots.roots) == {(root / "lib").resolve(), (root / "services").resolve()}
@@ -40,8 +41,8 @@ def test_config_src_wins_and_deepest_root_names_modules(tree) -> None:
     assert nested[0] == (root / "lib").resolve()  # deepest first
 
 
-def test_namespace_package_and_relative_path(tree) -> None:
-    root = tree({"company/billing/invoice.py": ""})  # no __init__.py anywhere
+def test_namespace_package_and_relative_path(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"company/billing/invoice.py": ""})  # no __init__.py anywhere
     roots = SourceRoots.from_config(root, ProjectConfig())
     assert roots.module_name(Path("company/billing/invoice.py")) == "company.billing.invoice"
     assert roots.is_first_party("company.billing")
@@ -49,8 +50,8 @@ def test_namespace_package_and_relative_path(tree) -> None:
     assert roots.path_of_module("company.nothing") is None
 
 
-def test_non_identifier_paths_and_non_python_have_no_module(tree) -> None:
-    root = tree({"my-scripts/run.py": "", "app/data.json": ""})
+def test_non_identifier_paths_and_non_python_have_no_module(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"my-scripts/run.py": "", "app/data.json": ""})
     roots = SourceRoots.from_config(root, ProjectConfig())
     assert roots.module_name(root / "my-scripts/run.py") is None
     assert roots.module_name(root / "app/data.json") is None

@@ -1,11 +1,12 @@
-"""Fixtures for the workspace layer: small on-disk workspaces written from dicts."""
+"""``write_tree``: small on-disk workspaces written from dicts, for the tests in this folder.
+
+A plain helper module with a unique name (not a conftest), so it never shadows another test
+folder's ``from conftest import ...``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
-
-import pytest
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -17,8 +18,3 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return root
-
-
-@pytest.fixture
-def tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
-    return lambda files: write_tree(tmp_path, files)
