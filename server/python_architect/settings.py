@@ -37,7 +37,7 @@ class EditorSettings:
     log_level: str = "info"
     """Server log level: ``error``, ``warning``, ``info`` or ``debug`` (prompts only at debug)."""
 
-    chat_model: str = "claude-sonnet-4-5"
+    chat_model: str = "claude-sonnet-5-5"
     """Claude model for the architect chat (an agent file's ``model`` wins when it names one)."""
 
     chat_agent: str = ""

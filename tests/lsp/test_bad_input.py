@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from conftest import start
+from lsp_support import start
 from lsprotocol import types
 
 BROKEN_ADR = "---\nid: ADR-010\ntitle: [unclosed\nstatus: accepted\n---\n\n# Broken\n\n## Decision\n\nNothing.\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import start
+from lsp_support import start
 from harness import edits_for
 from lsprotocol import types
 

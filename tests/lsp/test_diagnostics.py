@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import start
+from lsp_support import start
 from lsprotocol import types
 
 

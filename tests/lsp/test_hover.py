@@ -3,7 +3,7 @@ and quoting its decision; nothing where nothing is relevant."""
 
 from __future__ import annotations
 
-from conftest import start
+from lsp_support import start
 from workspaces import (
     ASYNC_DECISION,
     COMPOSITION_DECISION,

@@ -6,7 +6,7 @@ import asyncio
 import socket
 import subprocess
 
-from conftest import start
+from lsp_support import start
 from harness import SERVER_COMMAND, initialize_params
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient

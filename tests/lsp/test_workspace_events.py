@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from conftest import CONFIG, start
+from lsp_support import CONFIG, start
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 from workspaces import TIMEOUT_DECISION, build_shop
