@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .analysis.constructs import Construct
 from .analysis.decoding import read_source, read_text, source_lines
 from .analysis.facts import ModuleFacts
 from .analysis.registry import ModuleContext, RawFinding, all_checks
@@ -41,6 +42,8 @@ class FileAnalysis:
     ``kind`` is ``python``, ``dependencies`` (requirements*.txt / pyproject.toml), ``adr``
     (an ADR markdown file) or ``other``. ``syntax_error`` is set (and ``findings`` holds only it
     plus ADR/dependency findings) when Python text does not parse; ``facts`` is None then.
+    ``constructs`` are what hover explains (classes with bases, ``async def``s, query calls in
+    loops, logging and HTTP calls), from the same parse and walk as the facts.
     """
 
     path: Path
@@ -49,6 +52,7 @@ class FileAnalysis:
     syntax_error: Finding | None = None
     facts: ModuleFacts | None = None
     module: str | None = None
+    constructs: tuple[Construct, ...] = ()
 
 
 @dataclass
@@ -207,11 +211,13 @@ class Project:
             if self.finalizer.selected(error.code):
                 analysis.findings.append(error)
             return analysis
-        from .analysis.extract import extract_facts
+        from .analysis.constructs import constructs_of
+        from .analysis.extract import extract_facts, tree_index
 
         lines = source_lines(text)
-        facts = extract_facts(tree, text, module, is_package=self.roots.is_package(path))
+        facts = extract_facts(tree, text, module, is_package=self.roots.is_package(path), lines=lines)
         analysis.facts = facts
+        analysis.constructs = constructs_of(tree_index(tree, text))
         self.index.update(path, facts)
         context = ModuleContext(
             root=self.root, path=path, module=module, text=text, lines=lines, tree=tree,
@@ -339,9 +345,12 @@ class Project:
         ignore: tuple[str, ...] = (),
         jobs: int | None = None,
         progress: Callable[[int, int], None] | None = None,
+        ruff: bool = True,
     ) -> CheckResult:
         """The CLI's ``check``: every file under ``paths`` (default: the root) plus workspace and
-        ADR-file findings, sorted."""
+        ADR-file findings, sorted. ``ruff=False`` asks ruff for nothing at all (neither the curated
+        families nor codes an ADR's ``ruff`` rule wants)."""
         from .workspace.batch import check_paths
 
-        return check_paths(self, paths, select=select, ignore=ignore, jobs=jobs, progress=progress)
+        return check_paths(self, paths, select=select, ignore=ignore, jobs=jobs, progress=progress,
+                           ruff=ruff)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from trees import write_tree
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "service"
@@ -54,18 +55,6 @@ def example_json() -> dict[str, Any]:
     return result.json()
 
 
-def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Creates ``files`` (relative path -> text or bytes) under ``root``; returns ``root``."""
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
-
-
 @pytest.fixture
 def workspace(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
     """Builds a workspace with a pyproject.toml (src layout) plus the given files."""
@@ -73,7 +62,7 @@ def workspace(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
     def build(files: dict[str, str | bytes]) -> Path:
         root = tmp_path / "ws"
         base = {"pyproject.toml": '[project]\nname = "app"\nversion = "1.0"\n\n[tool.python-architect]\nsrc = ["src"]\n'}
-        return write_files(root, {**base, **files})
+        return write_tree(root, {**base, **files})
 
     return build
 

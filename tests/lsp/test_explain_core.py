@@ -1,7 +1,8 @@
-"""The explain core on plain strings (no server): positions, the syntax index, action plans."""
+"""The explain core on plain strings (no server): positions, the constructs hover explains, action plans."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from python_architect.explain import actions
@@ -13,7 +14,8 @@ from python_architect.explain.positions import (
     character_at,
     units_before,
 )
-from python_architect.explain.syntax_index import build_index
+from python_architect.analysis.constructs import SyntaxIndex, constructs_of
+from python_architect.analysis.extract import extract_facts, tree_index
 from python_architect.findings import Finding, Fix, Severity, Span, TextEdit
 from python_architect.knowledge.model import KnowledgeBase
 
@@ -42,6 +44,16 @@ def test_line_index_converts_spans_both_ways():
     assert (editor.start_line, editor.start_character, editor.end_character) == (1, LINE.index("y") + 1, LINE.index("y") + 2)
     assert lines.span_from_editor(1, editor.start_character, 1, editor.end_character) == span
     assert lines.text_in(Span(1, 1, 2, 2)) == "a\nx"
+
+
+def build_index(text: str) -> SyntaxIndex:
+    """The constructs the facts pass records (what ``Project.analyze`` puts on the analysis)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return SyntaxIndex()
+    extract_facts(tree, text, "m")
+    return SyntaxIndex(constructs_of(tree_index(tree, text)))
 
 
 def test_syntax_index_finds_each_construct():

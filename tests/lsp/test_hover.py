@@ -95,3 +95,14 @@ async def test_no_hover_where_nothing_is_relevant(client, shop):
         types.HoverParams(text_document=types.TextDocumentIdentifier(uri=unknown), position=types.Position(0, 0))
     )
     assert result is None
+
+
+async def test_hover_keeps_the_last_good_constructs_through_a_syntax_error(client, shop):
+    session = await start(client, [shop])
+    routes = session.open("src/shop/api/routes.py")
+    await session.diagnostics(routes)
+    session.replace(routes, "class PaymentError", "class PaymentError(:")  # same lines, broken
+    await session.diagnostics(routes)
+    # The broken version has no analysis of its own: hover answers from the last good one.
+    http = await session.hover(routes, "requests.get", offset=10)
+    assert http is not None and "HTTP call" in http and "ADR-002" in http

@@ -53,4 +53,5 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 def source_lines(text: str) -> list[str]:
     """The text's lines as Python numbers them (``str.splitlines`` also breaks on form feeds and
     other separators, which would shift every later line)."""
-    return _LINE_BREAK.split(text)
+    # ``str.split`` is several times faster than the regex and equal when there is no CR.
+    return text.split("\n") if "\r" not in text else _LINE_BREAK.split(text)

@@ -4,7 +4,8 @@
 and whether those are used), the classes (bases resolved through the imports, abstract markers,
 public methods) and the top-level definitions. In the same pass it records the nodes the module
 checks need (loops, comprehensions, classes, string literals with the name they are assigned to);
-``tree_index(tree)`` hands that record to the checks so none of them walks the whole tree again.
+``tree_index(tree)`` hands that record to the checks so none of them walks the whole tree again,
+and ``constructs.constructs_of`` turns its hover candidates into the analysis's ``constructs``.
 The index lives in a weak cache keyed by the tree: it dies with the tree and is never kept in the
 long-lived facts.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..findings import Span
 from .astutil import LineIndex, dotted_name, resolve_relative
@@ -29,6 +31,17 @@ _ABSTRACT_METACLASSES = frozenset({"ABCMeta"})
 _ABSTRACT_DECORATORS = frozenset(
     {"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"}
 )
+
+
+@lru_cache(maxsize=2048)
+def _names_in_source(source: str) -> frozenset[str]:
+    """The names a string annotation (``"Optional[Order]"``) mentions; the same few strings
+    recur across a codebase, so each is parsed once per process."""
+    try:
+        parsed = ast.parse(source.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    return frozenset(inner.id for inner in ast.walk(parsed) if isinstance(inner, ast.Name))
 
 
 def _is_type_checking_test(test: ast.expr) -> bool:
@@ -46,13 +59,14 @@ class _PendingClass:
 class _FactsVisitor(LoopIndexer):
     """One pass: facts for the index and the node lists for the checks."""
 
-    def __init__(self, text: str, module: str | None, is_package: bool) -> None:
-        self.index = TreeIndex(LineIndex(text))
+    def __init__(self, text: str, module: str | None, is_package: bool, lines: list[str] | None) -> None:
+        self.index = TreeIndex(LineIndex(text, lines))
         self.module = module
         self.is_package = is_package
         self.function_depth = 0
         self.class_depth = 0
         self.type_checking = 0
+        self.annotation_depth = 0
         self.imports: list[ImportFact] = []
         self.aliases: dict[str, str] = {}
         self.classes: list[_PendingClass] = []
@@ -71,6 +85,7 @@ class _FactsVisitor(LoopIndexer):
         several = len(node.names) > 1
         for alias in node.names:
             bound = alias.asname or alias.name.split(".")[0]
+            self.calls_through[bound] = alias.name if alias.asname else bound
             if self.function_depth == 0:
                 self.aliases[bound] = alias.name if alias.asname else bound
             span = self.index.lines.span(alias) if several and hasattr(alias, "lineno") else statement
@@ -95,6 +110,9 @@ class _FactsVisitor(LoopIndexer):
             for alias in node.names:
                 if alias.name != "*":
                     self.aliases[alias.asname or alias.name] = f"{target}.{alias.name}"
+        if node.module and not node.level:
+            for alias in node.names:
+                self.calls_through[alias.asname or alias.name] = f"{node.module}.{alias.name}"
         self._add_import(
             ImportFact(
                 module=target,
@@ -124,26 +142,17 @@ class _FactsVisitor(LoopIndexer):
 
     # -- names and usage ----------------------------------------------------------------------
     def visit_Name(self, node: ast.Name) -> None:
-        if not isinstance(node.ctx, ast.Store):
+        if node.ctx.__class__ is not ast.Store:
             self.referenced.add(node.id)
 
     def _annotation(self, node: ast.expr | None) -> None:
-        """Visits an annotation; names inside string annotations count as used too."""
+        """Visits an annotation; names inside string annotations count as used too (read by
+        ``visit_Constant`` while ``annotation_depth`` is up: no second walk of the annotation)."""
         if node is None:
             return
+        self.later(self._enter("annotation_depth", 1))
         self.visit(node)
-        for inner in ast.walk(node):
-            if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
-                self._names_in_source(inner.value)
-
-    def _names_in_source(self, source: str) -> None:
-        try:
-            parsed = ast.parse(source.strip(), mode="eval")
-        except (SyntaxError, ValueError):
-            return
-        for inner in ast.walk(parsed):
-            if isinstance(inner, ast.Name):
-                self.referenced.add(inner.id)
+        self.later(self._enter("annotation_depth", -1))
 
     def visit_arg(self, node: ast.arg) -> None:
         self._annotation(node.annotation)
@@ -220,8 +229,11 @@ class _FactsVisitor(LoopIndexer):
         self.bound_strings.add(id(literal))
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str) and id(node) not in self.bound_strings:
-            self.index.strings.append((node, None))
+        if isinstance(node.value, str):
+            if self.annotation_depth:
+                self.referenced.update(_names_in_source(node.value))
+            if id(node) not in self.bound_strings:
+                self.index.strings.append((node, None))
 
     # -- definitions ---------------------------------------------------------------------------
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -239,7 +251,10 @@ class _FactsVisitor(LoopIndexer):
         self.later(self._enter("function_depth", -1))
 
     visit_FunctionDef = _visit_function
-    visit_AsyncFunctionDef = _visit_function
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        self.index.async_defs.append(node)
+        self._visit_function(node)
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         self.later(self._enter("function_depth", 1))
@@ -327,10 +342,13 @@ class _FactsVisitor(LoopIndexer):
 
 
 def extract_facts(
-    tree: ast.Module, text: str, module: str | None, *, is_package: bool = False
+    tree: ast.Module, text: str, module: str | None, *, is_package: bool = False, lines: list[str] | None = None
 ) -> ModuleFacts:
-    """Facts of one parsed module; also records the node index the module checks read."""
-    visitor = _FactsVisitor(text, module, is_package)
+    """Facts of one parsed module; also records the node index the module checks read.
+
+    ``lines`` is ``source_lines(text)`` when the caller already has it (saves splitting again).
+    """
+    visitor = _FactsVisitor(text, module, is_package, lines)
     visitor.run(tree.body)
     TREE_INDEXES[tree] = visitor.index
     return ModuleFacts(

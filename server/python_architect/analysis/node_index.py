@@ -1,8 +1,10 @@
 """The transient node index the facts pass leaves for the module checks.
 
 ``extract_facts`` records, in its one walk, the nodes the checks need (loops, classes, string
-literals with the name they are bound to, query-shaped calls inside loops). The index is kept in a
-weak cache keyed by the tree, so it dies with the tree and never lives in the long-lived facts.
+literals with the name they are bound to, query-shaped calls inside loops) and the candidates for
+hover's constructs (``async def``s, logging- and HTTP-shaped calls; see ``constructs``). The index
+is kept in a weak cache keyed by the tree, so it dies with the tree and never lives in the
+long-lived facts.
 """
 
 from __future__ import annotations
@@ -13,9 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .astutil import IterativeVisitor, LineIndex
-
-QUERY_METHODS = frozenset({"execute", "query", "scalars", "scalar", "get", "filter", "filter_by"})
-"""Method names that run a query (plus any ``fetch*``) when called on a session-like object."""
+from .constructs import CALL_METHODS, QUERY_METHODS
 
 
 @dataclass
@@ -31,6 +31,13 @@ class TreeIndex:
     loop_calls: list[tuple[ast.Call, tuple[ast.AST, ...]]] = field(default_factory=list)
     """Query-shaped method calls (``x.get(...)``, ``x.fetch_all(...)``) that run once per iteration
     of the loops listed (outermost first): the candidates for N+1 queries."""
+    async_defs: list[ast.AsyncFunctionDef] = field(default_factory=list)
+    calls: list[tuple[ast.Call, bool]] = field(default_factory=list)
+    """Logging/HTTP candidates (``x.info(...)``, ``requests.get(...)``, a call of an imported
+    name) and whether they run once per loop iteration; ``constructs_of`` decides what they are."""
+    call_aliases: dict[str, str] = field(default_factory=dict)
+    """What the names imported so far stand for, at any depth, absolute imports only (``r`` is
+    ``requests`` after ``import requests as r``): how hover names calls and class bases."""
 
 
 TREE_INDEXES: weakref.WeakKeyDictionary[ast.AST, TreeIndex] = weakref.WeakKeyDictionary()
@@ -59,6 +66,7 @@ class LoopIndexer(IterativeVisitor):
         super().__init__()
         self.loop_stack: list[ast.AST] = []
         self.saved_loop_stacks: list[list[ast.AST]] = []
+        self.calls_through = self.index.call_aliases
 
     # What runs once per iteration is visited while the loop is on ``loop_stack``: the body and a
     # ``while`` test, but not a ``for`` loop's iterable or ``else``, nor a comprehension's first
@@ -124,9 +132,15 @@ class LoopIndexer(IterativeVisitor):
     visit_GeneratorExp = _visit_comprehension
 
     def visit_Call(self, node: ast.Call) -> None:
+        # Set lookups only: a call is the commonest node, and most are neither queries, logging
+        # nor HTTP. Everything else about a candidate is decided after the walk.
         func = node.func
-        if self.loop_stack and isinstance(func, ast.Attribute) and (
-            func.attr in QUERY_METHODS or func.attr.startswith("fetch")
-        ):
-            self.index.loop_calls.append((node, tuple(self.loop_stack)))
+        if func.__class__ is ast.Attribute:
+            attr = func.attr  # type: ignore[attr-defined]
+            if self.loop_stack and (attr in QUERY_METHODS or attr.startswith("fetch")):
+                self.index.loop_calls.append((node, tuple(self.loop_stack)))
+            if attr in CALL_METHODS:
+                self.index.calls.append((node, bool(self.loop_stack)))
+        elif func.__class__ is ast.Name and func.id in self.calls_through:  # type: ignore[attr-defined]
+            self.index.calls.append((node, bool(self.loop_stack)))
         self.generic_visit(node)

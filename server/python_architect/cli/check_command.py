@@ -15,12 +15,9 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, TextIO
+from typing import Callable, TextIO
 
 from ..output import FORMATS, relative_path, render
-
-if TYPE_CHECKING:
-    from ..engine import Project
 
 ROOT_MARKERS = ("pyproject.toml", ".ai")
 _SELECTOR = re.compile(r"^(?:ALL|[A-Z]{1,10}[0-9]{0,4})$")
@@ -157,7 +154,9 @@ def run(args: argparse.Namespace) -> int:
     _warn_unknown(select, "--select")
     _warn_unknown(ignore, "--ignore")
 
-    project = load_project(root, ruff=not args.no_ruff)
+    from ..engine import Project
+
+    project = Project.load(root)
     if project.config_errors:
         for error in project.config_errors:
             where = relative_path(error.path, root)
@@ -168,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
     progress, clear = _progress_printer(sys.stderr) if sys.stderr.isatty() else (None, lambda: None)
     try:
         result = project.check_paths(None if whole else paths, select=select, ignore=ignore,
-                                     jobs=args.jobs, progress=progress)
+                                     jobs=args.jobs, progress=progress, ruff=not args.no_ruff)
     finally:
         clear()
     report = render(args.output_format, result.findings, root=root, files=result.files,
@@ -176,23 +175,6 @@ def run(args: argparse.Namespace) -> int:
     if not _write_report(report, args.output):
         return 2
     return 0 if args.exit_zero or not result.findings else 1
-
-
-def load_project(root: Path, *, ruff: bool) -> "Project":
-    """The project at ``root``; with ``ruff=False`` it asks ruff for nothing at all (neither the
-    curated families nor codes an ADR's ``ruff`` rule wants)."""
-    from ..engine import Project
-
-    if ruff:
-        return Project.load(root)
-
-    class ProjectWithoutRuff(Project):
-        """``--no-ruff``: neither the curated families nor codes an ADR asks ruff for."""
-
-        def ruff_codes(self, path: Path | None = None) -> list[str]:
-            return []
-
-    return ProjectWithoutRuff.load(root)
 
 
 def _write_report(report: str, output: Path | None) -> bool:

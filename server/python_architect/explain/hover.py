@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from ..analysis.constructs import Construct, SyntaxIndex
 from ..findings import Finding
 from ..knowledge.ids import ADR_REFERENCE
 from ..knowledge.model import Adr, KnowledgeBase
-from .syntax_index import Construct, SyntaxIndex, build_index
 
 if TYPE_CHECKING:
     from ..engine import FileAnalysis, Project
@@ -40,10 +40,11 @@ def hover_markdown(
     text: str,
     line: int,
     column: int,
-    *,
-    index: SyntaxIndex | None = None,
 ) -> str | None:
-    """Markdown for the 1-based ``line``/``column`` (characters) of ``text``, or None."""
+    """Markdown for the 1-based ``line``/``column`` (characters) of ``text``, or None.
+
+    Constructs come from ``analysis.constructs`` (the analysis's own parse): hover never parses.
+    """
     kb = project.kb
     lines = text.split("\n")
     line_text = lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
@@ -63,9 +64,7 @@ def hover_markdown(
         for fact in analysis.facts.imports:
             if fact.span.contains(line, column):
                 return import_markdown(project, analysis, fact.module, tuple(fact.names))
-    if index is None:
-        index = build_index(text)
-    construct = index.at(line, column)
+    construct = SyntaxIndex(analysis.constructs).at(line, column)
     if construct is not None:
         return construct_markdown(kb, analysis, construct)
     return None

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("python_architect")
 PARSE_ERROR = "ARC900"
-HOVER_PREPARE_DELAY = 0.3
 MAX_LIVE_CHARS = 1_000_000
 """Larger documents are not analysed as they are typed: CPython's parser holds the GIL for the
 whole parse (seconds for a 5 MB file), which would stall every other request meanwhile."""
@@ -136,27 +135,9 @@ def _accept(ls: ArchitectServer, state: DocumentState, version: int | None, text
         own = [f for f in analysis.findings if f.code != PARSE_ERROR and f is not analysis.syntax_error]
         findings_text = text
         if analysis.syntax_error is None:
+            # Hover reads this analysis's constructs too: a syntax error keeps the last good ones.
             state.analysis, state.analysis_text = analysis, text
-            state.hover_index, state.hover_index_version = None, None
     _show(ls, state, version, own, findings_text)
-    if state.analysis is analysis and analysis.kind == "python":
-        asyncio.ensure_future(_prepare_hover(ls, state, text))
-
-
-async def _prepare_hover(ls: ArchitectServer, state: DocumentState, text: str) -> None:
-    """Builds the hover index after the diagnostics are out, so the first hover is instant."""
-    from ..explain.syntax_index import build_index
-
-    await asyncio.sleep(HOVER_PREPARE_DELAY)
-    if state.analysis_text is not text or (state.pending is not None and not state.pending.done()):
-        return  # still typing: the parse would compete with the next analysis for the GIL
-    try:
-        index = await asyncio.get_running_loop().run_in_executor(ls.hover_pool, build_index, text)
-    except Exception:
-        log.exception("hover index of %s failed", state.uri)
-        return
-    if state.analysis_text is text:
-        state.hover_index = index
 
 
 def refresh_document(ls: ArchitectServer, state: DocumentState) -> None:

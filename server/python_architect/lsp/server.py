@@ -68,7 +68,6 @@ class ArchitectServer(LanguageServer):
         self.loop: asyncio.AbstractEventLoop | None = None
         self.analysis_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
         self.background_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
-        self.hover_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hover")
         self.shown_error = False
         self.log_handler = ClientLogHandler(self)
         self.log_handler.setFormatter(logging.Formatter("%(message)s"))
@@ -196,7 +195,7 @@ class ArchitectServer(LanguageServer):
         log.error("internal error (%s): %s", getattr(source, "__name__", source), error)
 
     def shutdown(self) -> None:
-        for pool in (self.analysis_pool, self.background_pool, self.hover_pool):
+        for pool in (self.analysis_pool, self.background_pool):
             pool.shutdown(wait=False, cancel_futures=True)
         super().shutdown()
 

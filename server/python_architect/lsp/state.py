@@ -56,5 +56,3 @@ class DocumentState:
     pending: asyncio.Task[None] | None = None
     settled: asyncio.Event = field(default_factory=asyncio.Event)
     """Set when the results for ``version`` are in (pull requests wait on it)."""
-    hover_index: Any = None
-    hover_index_version: int | None = None

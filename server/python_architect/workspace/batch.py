@@ -71,6 +71,8 @@ def _ruff_findings(project: "Project", analysis: "FileAnalysis", raw: list) -> l
         return []
     lines = source_lines(text)
     if any(r.code == "S113" and r.fix is None for r in raw):
+        # The batch keeps no trees (workers send back facts only), so the rare file that needs
+        # a timeout fix is parsed again here rather than holding every tree alive.
         tree, _ = parse_python(text, analysis.path)
         if tree is not None:
             raw = ruff_bridge.timeout_fixes(tree, lines, raw)
@@ -79,7 +81,7 @@ def _ruff_findings(project: "Project", analysis: "FileAnalysis", raw: list) -> l
 
 def check_paths(project: "Project", paths: list[Path] | None, *, select: tuple[str, ...] = (),
                 ignore: tuple[str, ...] = (), jobs: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> "CheckResult":
+                progress: Callable[[int, int], None] | None = None, ruff: bool = True) -> "CheckResult":
     from ..engine import CheckResult
 
     saved = project.finalizer
@@ -97,7 +99,7 @@ def check_paths(project: "Project", paths: list[Path] | None, *, select: tuple[s
             if progress is not None:
                 progress(done, total)
 
-        codes = project.ruff_codes()
+        codes = project.ruff_codes() if ruff else []
         batch = ruff_bridge.start_ruff_many(python, codes) if codes and python else None
         jobs = default_jobs(len(python)) if jobs is None else max(1, jobs)
         findings: list[Finding] = []

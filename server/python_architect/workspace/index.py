@@ -204,8 +204,17 @@ PARALLEL_SCAN_THRESHOLD = 200
 _SCAN_ROOTS: SourceRoots | None = None
 
 
+MAX_INDEXED_BYTES = 1_000_000
+"""Larger files (generated code, data dumps) stay out of the background scan: the parser holds
+the interpreter lock for seconds on them, which would stall the editor's hovers meanwhile.
+``check`` still analyses them when named."""
+
+
 def _facts_of_file(roots: SourceRoots, path: Path) -> ModuleFacts | None:
     try:
+        if path.stat().st_size > MAX_INDEXED_BYTES:
+            log.info("not indexing %s: larger than %d bytes", path, MAX_INDEXED_BYTES)
+            return None
         text = read_source(path)
     except OSError as exc:
         log.warning("cannot read %s: %s", path, exc)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine_tree_fixture import write_tree
+from trees import write_tree
 from python_architect.engine import Project
 from python_architect.findings import Severity
 from workspace_fixture import FILES

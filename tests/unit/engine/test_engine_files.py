@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine_tree_fixture import write_tree
+from trees import write_tree
 from python_architect.engine import Project
 from python_architect.findings import Severity
 

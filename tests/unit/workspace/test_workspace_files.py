@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workspace_tree_fixture import write_tree
+from trees import write_tree
 from python_architect.config import ProjectConfig
 from python_architect.workspace.files import discover_files, is_dependency_file
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workspace_tree_fixture import write_tree
+from trees import write_tree
 from python_architect.config import ProjectConfig
 from python_architect.knowledge.model import KnowledgeBase
 from python_architect.workspace.cycles import WorkspaceContext, find_cycles, import_cycles, strongly_connected
@@ -150,3 +150,17 @@ def test_parallel_scan_gives_the_same_index_as_a_serial_scan(tmp_path: Path) -> 
     assert parallel.modules() == serial.modules() and len(serial) == 211  # broken.py is skipped
     assert all(parallel.lookup_module(m) == serial.lookup_module(m) for m in serial.modules())
     assert len(find_cycles(parallel)) == 210
+
+
+def test_scan_leaves_out_files_too_large_to_parse_in_the_background(tmp_path: Path) -> None:
+    from python_architect.workspace.index import MAX_INDEXED_BYTES
+
+    generated = "TABLE = [\n" + "    1,\n" * (MAX_INDEXED_BYTES // 6) + "]\n"
+    root = write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/small.py": "from app import generated\n",
+        "app/generated.py": generated,
+    })
+    index = _index(root)
+    assert "app.small" in index
+    assert "app.generated" not in index

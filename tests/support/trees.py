@@ -1,7 +1,6 @@
-"""``write_tree``: small on-disk workspaces written from dicts, for the tests in this folder.
+"""``write_tree``: small on-disk workspaces written from ``{relative path: text or bytes}`` dicts.
 
-A plain helper module with a unique name (not a conftest), so it never shadows another test
-folder's ``from conftest import ...``.
+Shared by every test folder (``tests/support`` is on pytest's ``pythonpath``).
 """
 
 from __future__ import annotations
@@ -10,6 +9,7 @@ from pathlib import Path
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Creates ``files`` under ``root`` (parents included) and returns ``root``."""
     for relative, content in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
