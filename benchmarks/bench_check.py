@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from python_architect.analysis.decoding import read_source
-from python_architect.cli.check_command import load_project
+from python_architect.engine import Project
 
 
 def default_target() -> Path:
@@ -50,9 +50,9 @@ def parse_anchor(paths: list[Path]) -> tuple[float, int, int]:
 def timed_check(root: Path, *, ruff: bool, jobs: int | None) -> tuple[float, float, int, Counter[str], int]:
     """Seconds to load the project, seconds to check it, files checked, findings per code, ADRs."""
     start = time.perf_counter()
-    project = load_project(root, ruff=ruff)
+    project = Project.load(root)
     loaded = time.perf_counter()
-    result = project.check_paths(None, jobs=jobs)
+    result = project.check_paths(None, jobs=jobs, ruff=ruff)
     done = time.perf_counter()
     return loaded - start, done - loaded, result.files, Counter(f.code for f in result.findings), result.adrs
 
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = (args.root or default_target()).resolve()
 
-    project = load_project(root, ruff=False)
+    project = Project.load(root)
     python_files = list(project.workspace_files.python)
     anchor_s, lines, failures = parse_anchor(python_files)
     print(f"target      {root}")

@@ -26,6 +26,18 @@ _EXEMPT_BASES = frozenset(
     }
 )
 
+# Declarative data models are built by subclassing a shared first-party base (common fields,
+# config, a metadata registry); that is the frameworks' intended use, not implementation reuse.
+DATA_MODEL_BASES = frozenset(
+    {
+        "pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.RootModel",
+        "pydantic_settings.BaseSettings",
+        "sqlalchemy.orm.DeclarativeBase", "sqlalchemy.orm.DeclarativeBaseNoMeta",
+        "sqlalchemy.orm.MappedAsDataclass", "sqlmodel.SQLModel",
+        "django.db.models.Model", "msgspec.Struct", "marshmallow.Schema",
+    }
+)
+
 
 @dataclass(frozen=True)
 class ResolvedClass:
@@ -79,7 +91,8 @@ def _facts_of(ctx: ModuleContext, module: str | None) -> ModuleFacts | None:
 
 
 def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], seen: set[str]) -> bool:
-    """ABCs, protocols, exceptions, enums, typed dicts and allowed bases (or anything below them)."""
+    """ABCs, protocols, exceptions, enums, typed dicts, data-model roots and allowed bases (or
+    anything below them)."""
     fact = resolved.fact
     if fact.is_abstract or fact.name.endswith(_EXCEPTION_SUFFIXES):
         return True
@@ -91,7 +104,13 @@ def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], s
     facts = _facts_of(ctx, resolved.module)
     for base in fact.bases:
         short = base.rsplit(".", 1)[-1]
-        if short in _EXEMPT_BASES or short.endswith(_EXCEPTION_SUFFIXES) or base in allowed or short in allowed:
+        if (
+            short in _EXEMPT_BASES
+            or short.endswith(_EXCEPTION_SUFFIXES)
+            or base in allowed
+            or short in allowed
+            or base in DATA_MODEL_BASES
+        ):
             return True
         parent = resolve_base(ctx, facts, base) if facts is not None else None
         if parent is not None and _is_exempt(ctx, parent, allowed, seen):

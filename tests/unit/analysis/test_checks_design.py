@@ -201,3 +201,35 @@ def test_arc202_diamond_of_mixins_stays_fast_and_correct():
     deepest = [f for f in findings if f.message.startswith("`L30A`")]
     assert deepest and len(deepest[0].data["chain"]) == 30
     assert len(findings) == 2 * (30 - 3)
+
+
+def test_arc201_data_model_hierarchies_are_not_implementation_reuse():
+    models = {
+        "app.models.base": """
+            from pydantic import BaseModel
+            from sqlalchemy.orm import DeclarativeBase
+
+            class Schema(BaseModel):
+                model_config = {"frozen": True}
+
+            class Table(DeclarativeBase):
+                pass
+
+            class Plain:
+                def save(self): ...
+        """,
+    }
+    source = """
+        from app.models.base import Plain, Schema, Table
+
+        class QuoteIn(Schema):
+            sku: str
+
+        class QuoteRow(Table):
+            __tablename__ = "quotes"
+
+        class Special(Plain):
+            pass
+    """
+    findings = run_check("ARC201", source, workspace=Workspace(modules=models))
+    assert [f.data["base"] for f in findings] == ["app.models.base.Plain"]
