@@ -17,9 +17,10 @@ import os
 import subprocess
 import sys
 import threading
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..findings import Fix, Severity, Span, TextEdit
 from .registry import REGISTRY, CheckInfo, RawFinding, register
@@ -346,9 +347,7 @@ def timeout_fixes(tree: ast.AST, lines: list[str], findings: list[RawFinding], s
     if not wanted:
         return findings
     fixes: dict[tuple[int, int], Fix] = {}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in _calls_on_lines(tree, sorted({line for line, _ in wanted})):
         # Ruff points at the callee, or at ``timeout=None`` when the keyword is there.
         anchors = [node.func, *(k for k in node.keywords if k.arg == "timeout")]
         for anchor in anchors:
@@ -359,6 +358,25 @@ def timeout_fixes(tree: ast.AST, lines: list[str], findings: list[RawFinding], s
                     fixes[key] = fix
     return [replace(f, fix=fixes[(f.span.line, f.span.column)])
             if f.code == "S113" and (f.span.line, f.span.column) in fixes else f for f in findings]
+
+
+def _calls_on_lines(tree: ast.AST, lines: list[int]) -> Iterator[ast.Call]:
+    """Calls in subtrees that span one of ``lines`` (sorted). This runs on every keystroke of a
+    file with S113 findings, so subtrees far from them are skipped instead of walking it all."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        start = getattr(node, "lineno", None)
+        if start is not None:
+            end = getattr(node, "end_lineno", None) or start
+            # Decorators sit above a definition's own line.
+            start = min([start, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+            at = bisect_left(lines, start)
+            if at == len(lines) or lines[at] > end:
+                continue
+            if isinstance(node, ast.Call):
+                yield node
+        stack.extend(ast.iter_child_nodes(node))
 
 
 def _timeout_fix(call: ast.Call, lines: list[str], seconds: int) -> Fix | None:

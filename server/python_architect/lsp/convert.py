@@ -7,6 +7,7 @@ quick fix needs in ``Diagnostic.data``, so code actions never recompute a findin
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,9 @@ def path_of(uri: str) -> Path | None:
     return Path(path) if path else None
 
 
+@lru_cache(maxsize=4096)
 def uri_of(path: Path) -> str:
+    """Cached: every diagnostic links its ADR files, and quoting a path costs ~40 µs each time."""
     return from_fs_path(str(path)) or path.as_uri()
 
 
@@ -89,11 +92,21 @@ def to_diagnostic(finding: Finding, lines: LineIndex, kb: KnowledgeBase | None) 
     )
 
 
+_DOCS_URLS: dict[str, str | None] = {}
+
+
 def _docs_url(code: str) -> str | None:
+    """Hundreds of findings share a code: registered entries never change, so hits are kept
+    (misses are not, as a check module may register the code later)."""
+    if code in _DOCS_URLS:
+        return _DOCS_URLS[code]
     from ..analysis.registry import lookup
 
     info = lookup(code)
-    return info.docs_url if info else None
+    if info is None:
+        return None
+    _DOCS_URLS[code] = info.docs_url
+    return info.docs_url
 
 
 def finding_data(finding: Finding) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from .. import __version__
 from ..settings import EditorSettings
 from .convert import path_of
 from .state import DocumentState, FolderState
+from .wire import converter_factory
 
 log = logging.getLogger("python_architect")
 
@@ -61,7 +62,12 @@ class ArchitectServer(LanguageServer):
     """Per-folder projects and settings, document states, and the pools analyses run in."""
 
     def __init__(self) -> None:
-        super().__init__("python-architect", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "python-architect",
+            __version__,
+            converter_factory=converter_factory,  # serialises our diagnostics without cattrs' walk
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
         self.folders: dict[Path, FolderState] = {}
         self.documents: dict[str, DocumentState] = {}
         self.default_settings = EditorSettings()

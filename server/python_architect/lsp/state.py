@@ -56,3 +56,7 @@ class DocumentState:
     pending: asyncio.Task[None] | None = None
     settled: asyncio.Event = field(default_factory=asyncio.Event)
     """Set when the results for ``version`` are in (pull requests wait on it)."""
+    converted: dict[tuple, Any] = field(default_factory=dict, repr=False)
+    """The last run's diagnostics by finding and the text they point into (see ``scheduling._convert``)."""
+    converted_kb: Any = field(default=None, repr=False)
+    """The knowledge base ``converted`` was built with (a reload invalidates it)."""

@@ -110,6 +110,27 @@ def test_s113_timeout_fix_gives_valid_code(source: str, expected: str) -> None:
     assert ruff_bridge.run_ruff(result, Path("m.py"), ["S113"]) == []
 
 
+def test_s113_fixes_reach_calls_in_decorators_and_deep_in_large_files() -> None:
+    filler = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n" for i in range(200))
+    source = (
+        "import requests\n\n"
+        + filler
+        + "@register(requests.get('https://a.example'))\n"
+        "def decorated():\n    pass\n\n"
+        "class Client:\n    def fetch(self):\n        if True:\n"
+        "            return requests.post('https://b.example', json={})\n"
+    )
+    found = ruff_bridge.run_ruff(source, Path("m.py"), ["S113"])
+    assert len(found) == 2
+    fixed = ruff_bridge.timeout_fixes(ast.parse(source), source.splitlines(), found)
+    assert all(f.fix is not None for f in fixed)
+    result = source
+    for finding in sorted(fixed, key=lambda f: f.span, reverse=True):
+        result = _apply(result, finding.fix.edits)
+    assert "requests.get('https://a.example', timeout=10)" in result
+    assert "requests.post('https://b.example', json={}, timeout=10)" in result
+
+
 def test_curated_selection_trimming() -> None:
     assert ruff_bridge.curated_selection(False) == []
     assert ruff_bridge.curated_selection(True) == CURATED
