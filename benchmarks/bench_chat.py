@@ -1,13 +1,13 @@
 """Time to the first streamed chunk of a chat answer: through the language server vs. the SDK alone.
 
-Both talk to the same fake Anthropic Messages API on 127.0.0.1 (``tests/chat/fake_anthropic.py``),
+Both talk to the same fake Anthropic Messages API on 127.0.0.1 (``tests/advisor/fake_anthropic.py``),
 in the same run. "Through the server" is what the editor sees: a ``pythonArchitect/chat``
 request over stdio to ``python-architect serve`` until the first ``pythonArchitect/chatChunk``
 notification arrives — persona choice, ADR ranking, context assembly, redaction, the checks on
 the file in view and the SDK call included. "SDK alone" replays the very request body the server
 sent, with ``AsyncAnthropic.messages.stream`` in this process, until the first text delta.
 
-Run: ``.venv/bin/python benchmarks/bench_chat.py [--runs 20] [--root examples/service]``
+Run: ``.venv/bin/python benchmarks/bench_chat.py [--runs 20] [--settle 5] [--root examples/service]``
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "chat"))
+sys.path.insert(0, str(REPO / "tests" / "advisor"))
 
 from fake_anthropic import FakeAnthropic, Reply
 from lsp_chat_client import CHAT, start_chat_server
@@ -88,6 +88,8 @@ async def sdk_alone(fake: FakeAnthropic, runs: int, body: dict) -> tuple[float, 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--settle", type=float, default=5.0,
+                        help="seconds to let analysis and the index scan finish after opening the file (0: smoke run)")
     parser.add_argument("--root", type=Path, default=REPO / "examples" / "service")
     args = parser.parse_args()
     root = args.root.resolve()
@@ -105,7 +107,7 @@ async def main() -> None:
         uri = file_in_view.resolve().as_uri()
         client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
             uri=uri, language_id="python", version=1, text=file_in_view.read_text(encoding="utf-8"))))
-        await asyncio.sleep(5.0)  # let the editor's analysis and the background index scan finish
+        await asyncio.sleep(args.settle)  # let the editor's analysis and the background index scan finish
         with_file = {"question": "Review this file against our ADRs", "uri": uri}
         _, server_f = await through_server(client, fake, args.runs, with_file)
         body_f = fake.message_requests()[-1].body

@@ -6,7 +6,7 @@ hover round trips, and process start to the `initialize` result. Prints each fig
 servers and the ratio (python-architect / ruff). Python Architect runs with `debounceMs: 0` so
 both servers start work on the same keystroke (the editor default adds 150 ms by design).
 
-    .venv/bin/python benchmarks/bench_lsp.py [--runs 20]
+    .venv/bin/python benchmarks/bench_lsp.py [--runs 20] [--startup-runs 4] [--settle 1.0]
 """
 
 from __future__ import annotations
@@ -170,9 +170,9 @@ class Probe:
         return time.perf_counter() - started
 
 
-async def measure(probe: Probe, root: Path, texts: dict[str, str], runs: int) -> dict[str, list[float]]:
+async def measure(probe: Probe, root: Path, texts: dict[str, str], runs: int, settle: float) -> dict[str, list[float]]:
     results: dict[str, list[float]] = {"startup": [await probe.start(root)]}
-    await asyncio.sleep(1.0)  # let background indexing finish before timing the keystroke path
+    await asyncio.sleep(settle)  # let background indexing finish before timing the keystroke path
     for label, text in texts.items():
         opens, changes, hovers = [], [], []
         lines = text.split("\n")
@@ -217,6 +217,9 @@ def report(ours: dict[str, list[float]], theirs: dict[str, list[float]]) -> None
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--startup-runs", type=int, default=4, help="extra start-to-initialize samples per server")
+    parser.add_argument("--settle", type=float, default=1.0,
+                        help="seconds to let background indexing finish before timing (0: the test suite's smoke run)")
     parser.add_argument("--log-file", help="the python-architect server log (for debugging the benchmark)")
     args = parser.parse_args()
     if not RUFF.exists():
@@ -229,10 +232,10 @@ async def main() -> None:
     ruff_cmd = [str(RUFF), "server"]
     ours_opts = {"pythonArchitect": {"debounceMs": 0}}
     print(f"files: {', '.join(f'{k} ({len(v.splitlines())} lines)' for k, v in texts.items())}; runs: {args.runs}")
-    ours = await measure(Probe("python-architect", ours_cmd, ours_opts), root, texts, args.runs)
-    theirs = await measure(Probe("ruff", ruff_cmd, {}), root, texts, args.runs)
-    ours["startup"] += await startup_only("python-architect", ours_cmd, ours_opts, root, 4)
-    theirs["startup"] += await startup_only("ruff", ruff_cmd, {}, root, 4)
+    ours = await measure(Probe("python-architect", ours_cmd, ours_opts), root, texts, args.runs, args.settle)
+    theirs = await measure(Probe("ruff", ruff_cmd, {}), root, texts, args.runs, args.settle)
+    ours["startup"] += await startup_only("python-architect", ours_cmd, ours_opts, root, args.startup_runs)
+    theirs["startup"] += await startup_only("ruff", ruff_cmd, {}, root, args.startup_runs)
     report(ours, theirs)
     shutil.rmtree(workdir, ignore_errors=True)
 

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from python_architect.analysis.extract import extract_facts
-from python_architect.analysis.registry import ModuleContext, all_checks
+from python_architect.analysis.registry import ModuleContext
+from python_architect.catalog import all_checks
 from python_architect.config import ProjectConfig
 from python_architect.knowledge.model import KnowledgeBase
 

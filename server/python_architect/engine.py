@@ -9,30 +9,43 @@ garbage collector's reach after a full scan.
 
 from __future__ import annotations
 
+import copy
 import gc
+import itertools
 import logging
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from .analysis.constructs import Construct
 from .analysis.decoding import read_source, read_text, source_lines
 from .analysis.facts import ModuleFacts
-from .analysis.registry import ModuleContext, RawFinding, all_checks
-from .analysis import ruff_bridge
+from .analysis import ruff_bridge, ruff_refine
+from .analysis.registry import ModuleContext, RawFinding, Registry
+from .catalog import REGISTRY
+from .codes import ARC001, ARC002, ARC102, ARC110
+from .baseline import Baseline, baseline_for
 from .config import ConfigError, ProjectConfig, load_project_config
 from .findings import Finding, sort_key
 from .knowledge.model import KnowledgeBase
 from .workspace.batch import default_jobs
-from .workspace.files import WorkspaceFiles, discover_files, is_adr_file, is_dependency_file, is_python_file
+from .workspace.files import WorkspaceFiles, discover_files, file_kind
 from .workspace.finalize import Finalizer
-from .workspace.index import WorkspaceIndex
+from .workspace.index import WorkspaceIndex, scan_results
 from .workspace.parse import config_error_finding, gc_paused, parse_python
 from .workspace.roots import SourceRoots
+
+if TYPE_CHECKING:
+    from .workspace.cache import CheckCache
 
 log = logging.getLogger(__name__)
 
 RUFF_SOURCE = "ruff"
+_RECORD_CHUNK = 64
+"""Facts recorded per hold of the lock during a scan: short holds keep keystrokes flowing."""
+FactsSource = Callable[..., Iterable[tuple[Path, ModuleFacts | None]]]
+"""``(roots, paths, *, jobs, progress) -> (path, facts or None)`` for each first-party file."""
 
 
 @dataclass
@@ -60,6 +73,8 @@ class CheckResult:
     findings: list[Finding]
     files: int
     adrs: int
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    """Paths that could not be checked (a symlink loop, a dangling link), with why."""
 
 
 def _load_knowledge(root: Path, config: ProjectConfig, files: Callable[[], list[Path]]) -> KnowledgeBase:
@@ -80,33 +95,43 @@ class Project:
     config_errors: list[ConfigError]
     kb: KnowledgeBase
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, registry: Registry = REGISTRY, *, editor: bool = False) -> None:
         self.root = Path(root).resolve()
+        self.registry = registry
+        """The checks this project runs (the catalog's; a test may hand in another)."""
+        self.editor = editor
+        """Serving an editor: un-adopted judgment-tier findings become hints instead of nothing."""
         self.config = ProjectConfig()
         self.config_errors = []
+        self.baseline = Baseline()
+        """Findings recorded by ``python-architect baseline`` (``baseline = FILE``); front ends
+        drop them with ``baseline.filter`` (the CLI over the whole run, the editor per file)."""
         self.kb = KnowledgeBase(root=self.root)
         self.workspace_files = WorkspaceFiles()
         self.roots = SourceRoots(self.root, (self.root,))
         self.index = WorkspaceIndex(self.roots)
-        self.finalizer = Finalizer(self.root, self.kb, self.config)
+        self.finalizer = Finalizer(self.root, self.kb, self.config, editor=editor)
         self._open_texts: dict[Path, str] = {}
         self._workspace_raw: tuple[tuple[int, int, int], list[tuple[Path, RawFinding]]] | None = None
 
     @classmethod
-    def load(cls, root: Path) -> "Project":
+    def load(cls, root: Path, registry: Registry = REGISTRY, *, editor: bool = False) -> "Project":
         """Reads config and knowledge base. Does not scan the workspace (see ``ensure_index``)."""
-        project = cls(root)
+        project = cls(root, registry, editor=editor)
         project.reload_config()
         return project
 
     def reload_knowledge(self) -> None:
         """Re-reads ``.ai/`` and ``.claude/`` (after an ADR or agent file changed)."""
         self.kb = _load_knowledge(self.root, self.config, self.files)
-        self.finalizer = Finalizer(self.root, self.kb, self.config)
+        self.finalizer = Finalizer(self.root, self.kb, self.config, editor=self.editor)
 
     def reload_config(self) -> None:
         """Re-reads ``pyproject.toml`` (config, source roots) and then the knowledge base."""
-        self.config, self.config_errors = load_project_config(self.root)
+        # ``select = ["PLW0602"]`` may name a rule an ADR asks ruff for: checked against ruff's list.
+        self.config, self.config_errors = load_project_config(self.root, ruff_bridge.known_codes)
+        self.baseline, problems = baseline_for(self.root, self.config)
+        self.config_errors += problems
         self.refresh_files()
         self.reload_knowledge()
 
@@ -128,13 +153,50 @@ class Project:
         self.index = WorkspaceIndex(self.roots)
         self._workspace_raw = None
 
-    def ensure_index(self, jobs: int | None = None) -> None:
+    def ensure_index(
+        self,
+        jobs: int | None = None,
+        *,
+        lock: AbstractContextManager[Any] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        facts_source: FactsSource | None = None,
+    ) -> None:
         """Scans every workspace Python file into the module index (idempotent; slow: off the
-        editor's keystroke path)."""
-        if self.index.scanned:
-            return
-        todo = [p for p in self.workspace_files.python if self.index.module_at(p) is None]
-        self.index.scan(todo, jobs=default_jobs(len(todo)) if jobs is None else jobs)
+        editor's keystroke path).
+
+        ``lock`` is whatever guards this project for other threads (the language server's
+        ``FolderState.lock``; see the rule there). Files are read and parsed *without* it; their
+        facts are recorded *with* it, a chunk at a time, into the index the scan started on. An
+        entry that appeared meanwhile (an edit analysed during the scan) is newer than the disk and
+        is kept; if a reload replaced the index meanwhile (new source roots), the scan starts over
+        on the new one. ``facts_source`` yields ``(path, facts or None)`` for the files to scan
+        (default ``workspace.index.scan_results``; a persistent cache can answer instead).
+        """
+        guard = lock if lock is not None else nullcontext()
+        source = facts_source or scan_results
+        while True:
+            with guard:
+                index = self.index
+                if index.scanned:
+                    return
+                todo = [p for p in self.workspace_files.python if index.module_at(p) is None]
+            results = iter(source(index.roots, todo, jobs=default_jobs(len(todo)) if jobs is None else jobs,
+                                  progress=progress))
+            current = True
+            while current:
+                chunk = list(itertools.islice(results, _RECORD_CHUNK))
+                with guard:
+                    current = self.index is index
+                    if current:
+                        for path, facts in chunk:
+                            if facts is not None and index.module_at(path) is None:
+                                index.update(path, facts)
+                        if not chunk:
+                            index.scanned = True
+                if not chunk:
+                    break
+            if current:
+                break
         # Long-lived facts never change after the scan; keeping them out of the collector's
         # generations removed multi-hundred-millisecond GC pauses in the server.
         gc.collect()
@@ -152,14 +214,8 @@ class Project:
         return path if path.is_absolute() else self.root / path
 
     def kind_of(self, path: Path) -> str:
-        path = self._absolute(path)
-        if is_python_file(path):
-            return "python"
-        if is_dependency_file(path):
-            return "dependencies"
-        if is_adr_file(path, self.root, self.config):
-            return "adr"
-        return "other"
+        """``python``, ``dependencies``, ``adr`` or ``other`` (``workspace.files.file_kind``)."""
+        return file_kind(self._absolute(path), self.root, self.config)
 
     # --- one file ---------------------------------------------------------------------------
     def analyze(self, path: Path, text: str | None = None, *, ruff: bool | None = None) -> FileAnalysis:
@@ -171,8 +227,6 @@ class Project:
         """
         path = self._absolute(path)
         kind = self.kind_of(path)
-        if text is not None:
-            self._open_texts[path] = text
         try:
             if kind == "python":
                 return self._analyze_python(path, text, ruff=ruff is not False)
@@ -187,6 +241,12 @@ class Project:
         except Exception:  # the editor and the CLI must survive any file; the log keeps the trace
             log.exception("analysis of %s failed", path)
         return FileAnalysis(path=path, kind=kind)
+
+    def track_open(self, path: Path, text: str) -> None:
+        """The editor has ``path`` open with this (maybe unsaved) text: workspace findings in it
+        are placed and suppressed by that text, not the disk's. Only open documents belong here
+        (``analyze`` records nothing: other callers' texts must never shadow the disk later)."""
+        self._open_texts[self._absolute(path)] = text
 
     def forget(self, path: Path) -> None:
         """The editor closed ``path``: drop its unsaved text (the index keeps its facts)."""
@@ -227,8 +287,8 @@ class Project:
             options_for=lambda code: self.finalizer.options_for(code, path),
         )
         raw: list[RawFinding] = []
-        for info in all_checks():
-            if info.scope != "module" or info.run is None or not self.finalizer.selected(info.code):
+        for info in self.registry.by_scope("module"):
+            if info.run is None or not self.finalizer.selected(info.code):
                 continue
             if not self.finalizer.enabled(info, path):
                 continue
@@ -239,7 +299,7 @@ class Project:
         analysis.findings.extend(self._finalize(raw, path, lines))
         if pending is not None:
             ruff_findings = pending.result()
-            ruff_findings = ruff_bridge.timeout_fixes(tree, lines, ruff_findings)
+            ruff_findings = ruff_refine.post_process(tree, lines, ruff_findings)
             analysis.findings.extend(self._finalize(ruff_findings, path, lines, RUFF_SOURCE))
         analysis.findings.sort(key=sort_key)
         return analysis
@@ -262,7 +322,7 @@ class Project:
         if text is None:
             text = read_text(path)
         raw: list[RawFinding] = []
-        if self.finalizer.selected("ARC110"):
+        if self.finalizer.selected(ARC110):
             try:
                 raw = check_dependency_file(self.root, path, text, self.kb, self.config)
             except Exception:  # one faulty check must not hide the rest of the report
@@ -283,7 +343,7 @@ class Project:
 
             _, own = parse_adr(path, text)
             # ARC001/ARC002 come from this file alone; cross-file problems keep the loaded state.
-            problems = [p for p in problems if p.code not in ("ARC001", "ARC002")] + list(own)
+            problems = [p for p in problems if p.code not in (ARC001, ARC002)] + list(own)
         selected = [p for p in problems if self.finalizer.selected(p.code)]
         return FileAnalysis(path=path, kind="adr", findings=sorted(selected, key=sort_key))
 
@@ -309,13 +369,21 @@ class Project:
         key = (self.index.version, id(self.index), id(self.finalizer))
         if self._workspace_raw is None or self._workspace_raw[0] != key:
             results: list[tuple[Path, RawFinding]] = []
-            for info in all_checks():
-                if info.scope != "workspace" or info.run is None or not self.finalizer.selected(info.code):
+            for info in self.registry.by_scope("workspace"):
+                if info.run is None or not self.finalizer.selected(info.code):
                     continue
                 try:
                     results.extend(info.run(context))
                 except Exception:
                     log.exception("workspace check %s failed", info.code)
+            if self.finalizer.selected(ARC102) and self.kb.rules("layers"):
+                # ARC102 is a module check; its indirect chains need the whole graph (H10).
+                from .workspace.layers import indirect_layer_violations
+
+                try:
+                    results.extend(indirect_layer_violations(context))
+                except Exception:
+                    log.exception("indirect layer check failed")
             self._workspace_raw = (key, results)
         findings: list[Finding] = []
         lines_of: dict[Path, list[str] | None] = {}
@@ -346,11 +414,67 @@ class Project:
         jobs: int | None = None,
         progress: Callable[[int, int], None] | None = None,
         ruff: bool = True,
+        cache: "CheckCache | None" = None,
     ) -> CheckResult:
         """The CLI's ``check``: every file under ``paths`` (default: the root) plus workspace and
         ADR-file findings, sorted. ``ruff=False`` asks ruff for nothing at all (neither the curated
-        families nor codes an ADR's ``ruff`` rule wants)."""
-        from .workspace.batch import check_paths
+        families nor codes an ADR's ``ruff`` rule wants). With a persistent ``cache``
+        (``workspace.cache``), unchanged files are answered from it."""
+        return self.selecting(select, ignore)._check_paths(paths, jobs, progress, ruff, cache)
 
-        return check_paths(self, paths, select=select, ignore=ignore, jobs=jobs, progress=progress,
-                           ruff=ruff)
+    def selecting(self, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> "Project":
+        """A view of this project that reports only the selected codes.
+
+        It shares the configuration, knowledge base, files and index (a scan through the view
+        fills this project's index) and has its own finalizer, so this project, which an editor
+        may be using from other threads, is never changed under them.
+        """
+        view = copy.copy(self)
+        view.finalizer = Finalizer(self.root, self.kb, self.config, select, ignore, editor=self.editor)
+        view._workspace_raw = None
+        return view
+
+    def _check_paths(self, paths: list[Path] | None, jobs: int | None,
+                     progress: Callable[[int, int], None] | None, ruff: bool,
+                     cache: "CheckCache | None" = None) -> CheckResult:
+        from .workspace.batch import check_python_files
+        from .workspace.cached_run import CachedRun
+
+        whole = paths is None
+        files = self.workspace_files if whole else discover_files(self.root, self.config, paths)
+        total = len(files.all())
+        done = 0
+
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            if progress is not None:
+                progress(done, total)
+
+        ruff_codes = self.ruff_codes() if ruff else []
+        cached_run = None if cache is None else CachedRun(
+            self, cache, select=self.finalizer.extra_select, ignore=self.finalizer.extra_ignore, ruff_codes=ruff_codes)
+        findings = check_python_files(
+            self, files.python, jobs=jobs, ruff_codes=ruff_codes,
+            finalize_ruff=lambda raw, path, lines: self._finalize(raw, path, lines, RUFF_SOURCE),
+            record_facts=self.index.update, tick=tick, cache=cached_run,
+        )
+        if whole:
+            # Every workspace file's facts were just recorded: the index is complete.
+            self.index.scanned = True
+        checked = set(files.python)
+        findings.extend(f for f in self.workspace_findings() if whole or f.path in checked)
+        for path in files.dependencies:
+            findings.extend(self.analyze(path).findings)
+            tick()
+        if whole:
+            # Every ADR problem, even in a file discovery skipped (a gitignored knowledge dir).
+            findings.extend(p for p in self.kb.problems if self.finalizer.selected(p.code))
+        for path in files.adrs:
+            if not whole:
+                findings.extend(self.analyze(path).findings)
+            tick()
+        if whole and self.root / "pyproject.toml" not in files.dependencies:
+            findings.extend(self.config_findings())
+        findings.sort(key=sort_key)
+        return CheckResult(findings=findings, files=total, adrs=len(self.kb.adrs), skipped=list(files.skipped))

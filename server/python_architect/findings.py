@@ -84,6 +84,16 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Related:
+    """Another place that explains a finding (LSP ``relatedInformation``): each import line of a
+    cycle, for example. The path is absolute; the span uses the same convention as findings."""
+
+    path: Path
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem at one place, citing the ADRs that govern it.
 
@@ -103,6 +113,7 @@ class Finding:
     source: str = "python-architect"
     rule_id: str | None = None
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    related: tuple[Related, ...] = field(default=(), compare=False, hash=False)
 
     @property
     def line(self) -> int:

@@ -30,12 +30,43 @@ def test_check_benchmark_prints_files_lines_and_ratio_to_ast_parse() -> None:
 
 
 def test_lsp_benchmark_prints_latencies_against_ruff_server() -> None:
-    out = run_benchmark("benchmarks/bench_lsp.py", "--runs", "2")
+    out = run_benchmark(
+        "benchmarks/bench_lsp.py", "--runs", "1", "--startup-runs", "1", "--settle", "0")
     for measure in ("startup", "open 300 lines", "change 3000 lines", "hover 3000 lines"):
         row = next(line for line in out.splitlines() if line.startswith(measure))
         assert re.search(r"\d+\.\dx\s*$", row), row
 
 
 def test_chat_benchmark_prints_first_chunk_ratio() -> None:
-    out = run_benchmark("benchmarks/bench_chat.py", "--runs", "2")
+    out = run_benchmark("benchmarks/bench_chat.py", "--runs", "1", "--settle", "0")
     assert len(re.findall(r"ratio\s+\d+\.\d+x", out)) == 2
+
+
+def test_scale_benchmark_prints_one_table_of_figures_ratios_and_targets() -> None:
+    # --tiny: a generated workspace, nothing installed; anchors that are not there print n/a.
+    out = run_benchmark("benchmarks/bench_scale.py", "--tiny", "--runs", "3")
+    rows = {line[:48].strip(): line for line in out.splitlines() if line[:48].strip()}
+    for label in ("cold check (writes the cache) vs read+parse", "warm check vs lint-imports warm",
+                  "indirect layers vs grimp build_graph", "server RSS, workspace indexed"):
+        assert label in rows, out
+    assert re.search(r"\s\d+\.\d\d s\s+\d+\.\d\d s\s+\d+\.\d\dx", rows["cold check (writes the cache) vs read+parse"])
+    changes = [line for line in out.splitlines() if line.startswith("change->diag")]
+    assert len(changes) == 6 and all(re.search(r"\d+\.\d ms\s+\d+\.\d ms\s+\d+\.\d\dx", c) for c in changes), changes
+    assert re.search(r"server RSS, workspace indexed\s+\d+ MB", out)
+    assert "scan reported $/progress: True" in out
+
+
+def test_real_code_benchmark_prints_rates_per_package_and_code(tmp_path) -> None:
+    # Offline: a wheel already in the cache directory is used instead of downloading one.
+    import zipfile
+
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    with zipfile.ZipFile(wheels / "requests-2.32.3-py3-none-any.whl", "w") as wheel:
+        wheel.writestr("requests/__init__.py", "from requests import api\n")
+        wheel.writestr("requests/api.py", "import requests\n\n\ndef get(url, params={}):\n    return url\n")
+    out = run_benchmark("benchmarks/bench_real.py", "--only", "requests", "--cache-dir", str(tmp_path))
+    assert re.search(r"^requests-2\.32\.3\s+\d+\s+2\s+\d+\.\d\d", out, re.M)  # a cycle and a B006
+    assert re.search(r"^\s+ARC103\s+1\s", out, re.M) and re.search(r"^\s+B006\s+1\s", out, re.M)
+    assert re.search(r"per 1,000 lines \(ceiling 1\.5, ratio \d+\.\d\dx\)", out)
+

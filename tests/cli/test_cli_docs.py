@@ -5,12 +5,11 @@ quick start is the two commands the brief promises."""
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 
 from cli_support import REPO
-from python_architect.analysis.registry import all_checks, lookup
+from python_architect.catalog import all_checks, lookup
 from python_architect.cli.rules_doc import explain, main, render_rules_markdown
-from python_architect.config import ProjectConfig
+from python_architect.config import TABLE_KEYS
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -29,6 +28,7 @@ def test_docs_rules_md_is_generated_from_the_current_registry():
     on_disk = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
     assert on_disk == render_rules_markdown(), "run: python -m python_architect.cli.rules_doc"
     assert main(["--check", str(REPO / "docs" / "rules.md")]) == 0
+    assert main(["--check"]) == 0  # the copy shipped in the package, which links point at, too
     for info in all_checks():
         assert f"### {info.code}\n" in on_disk
         assert info.rationale in on_disk
@@ -51,18 +51,18 @@ def test_explain_matches_the_registry_for_every_code():
 
 
 def test_readme_rules_table_matches_the_registry():
-    rows = _table_rows(README, "| Code | Title | Principle | Severity |")
+    rows = _table_rows(README, "| Code | Title | Principle | Severity | Tier |")
     own = [info for info in all_checks() if info.scope != "ruff"]
     assert [row[0] for row in rows] == [info.code for info in own]
-    for code, title, principle, severity in rows:
+    for code, title, principle, severity, tier in rows:
         info = lookup(code)
-        assert (title, principle, severity) == (info.title, info.principle, info.severity.value), code
+        assert (title, principle, severity, tier) == (info.title, info.principle, info.severity.value, info.tier), code
 
 
 def test_readme_configuration_table_lists_every_key():
     rows = _table_rows(README, "| Key | Default | Meaning |")
     keys = [row[0].strip("`") for row in rows]
-    assert keys == [f.name.replace("_", "-") for f in fields(ProjectConfig)]
+    assert keys == list(TABLE_KEYS)  # every key of the table (``scripts`` is read from [project.scripts])
 
 
 def test_readme_quick_start_is_exactly_two_commands():

@@ -33,26 +33,75 @@ def capabilities_for(profile: str) -> types.ClientCapabilities:
 def _record_publish(client: LanguageClient, params: types.PublishDiagnosticsParams) -> None:
     client.diagnostics[params.uri] = params.diagnostics
     client.published.append(params)  # type: ignore[attr-defined]
+    _wake(client)
+
+
+def _wake(client: LanguageClient) -> None:
+    """Wakes every ``wait_published`` caller: they re-check their condition on each publish."""
+    waiters, client.waiters = client.waiters, []  # type: ignore[attr-defined]
+    for waiter in waiters:
+        if not waiter.done():
+            waiter.set_result(None)
+
+
+async def wait_until(client: LanguageClient, condition: Any, timeout: float = 20.0, what: str = "a condition") -> Any:
+    """Awaits the first truthy ``condition()`` and returns it. Driven by what the server sends,
+    not by polling: the condition is re-checked whenever a publish, registration, diagnostics
+    refresh, applied edit, progress report or log message arrives."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            raise AssertionError(f"the server sent nothing that satisfied {what} within {timeout}s")
+        waiter = loop.create_future()
+        client.waiters.append(waiter)  # type: ignore[attr-defined]
+        try:
+            await asyncio.wait_for(waiter, remaining)
+        except asyncio.TimeoutError:
+            pass
+
+
+async def wait_published(client: LanguageClient, found: Any, timeout: float = 20.0, what: str = "a publish") -> Any:
+    """Awaits the first ``found(client.published)`` that is truthy (see ``wait_until``)."""
+    return await wait_until(client, lambda: found(client.published), timeout, what)  # type: ignore[attr-defined]
+
+
+def _waking(handler: Any) -> Any:
+    def run(client: LanguageClient, params: Any) -> Any:
+        result = handler(client, params)
+        _wake(client)
+        return result
+
+    return run
 
 
 def _register_capability(client: LanguageClient, params: types.RegistrationParams) -> None:
     client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
+    _wake(client)
 
 
 def _apply_edit(client: LanguageClient, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
     client.applied_edits.append(params.edit)  # type: ignore[attr-defined]
+    _wake(client)
     return types.ApplyWorkspaceEditResult(applied=True)
 
 
 def make_client() -> LanguageClient:
     client = LanguageClient(converter_factory=default_converter)
     client.published = []  # type: ignore[attr-defined]
+    client.waiters = []  # type: ignore[attr-defined]
     client.registrations = []  # type: ignore[attr-defined]
     client.applied_edits = []  # type: ignore[attr-defined]
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _record_publish
     features[types.CLIENT_REGISTER_CAPABILITY] = _register_capability
     features[types.WORKSPACE_APPLY_EDIT] = _apply_edit
+    for method in (types.WORKSPACE_DIAGNOSTIC_REFRESH, types.WINDOW_LOG_MESSAGE, types.PROGRESS):
+        features[method] = _waking(DEFAULT_CLIENT_FEATURES[method])
     register_lsp_features(client, features)
     _structure_code_actions_by_their_command_type(client)
     return client
@@ -107,6 +156,8 @@ class Session:
     # documents
     def open(self, relative: str, text: str | None = None, language: str = "python") -> str:
         uri = self.uri(relative)
+        if text is None and uri in self.texts:
+            return uri  # already open (a shared server): a second didOpen would be a protocol error
         if text is None:
             text = (self.root / relative).read_bytes().decode("utf-8", errors="replace")
         self.texts[uri], self.versions[uri] = text, 1
@@ -114,6 +165,23 @@ class Session:
             types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text))
         )
         return uri
+
+    def scratch(self, relative: str, text: str | None = None, language: str | None = None) -> str:
+        """Opens an unsaved copy of ``relative`` (or ``text``) under a fresh sibling name, so a test
+        sharing a server with others can edit its own document without touching theirs."""
+        self.scratch_count = getattr(self, "scratch_count", 0) + 1
+        source = Path(relative)
+        name = source.with_name(f"{source.stem}_scratch{self.scratch_count}{source.suffix}").as_posix()
+        if text is None:
+            text = (self.root / relative).read_text(encoding="utf-8")
+        if language is None:
+            language = "python" if source.suffix == ".py" else "markdown" if source.suffix == ".md" else "plaintext"
+        return self.open(name, text, language)
+
+    def close(self, uri: str) -> None:
+        self.client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=uri)))
+        self.texts.pop(uri, None)
+        self.versions.pop(uri, None)
 
     def position(self, uri: str, needle: str, offset: int = 0, occurrence: int = 0) -> types.Position:
         text = self.texts[uri]
@@ -174,14 +242,30 @@ class Session:
             self.result_ids[uri] = report.result_id
             return list(report.items)
         version = self.versions.get(uri)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while loop.time() < deadline:
-            for params in reversed(self.client.published):  # type: ignore[attr-defined]
+
+        def current(published: list[types.PublishDiagnosticsParams]) -> list | None:
+            for params in reversed(published):
                 if params.uri == uri and (version is None or params.version == version):
-                    return list(params.diagnostics)
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"no diagnostics for {uri} version {version} within {timeout}s")
+                    return [list(params.diagnostics)]
+            return None
+
+        [diagnostics] = await wait_published(self.client, current, timeout, f"{uri} version {version}")
+        return diagnostics
+
+    def publish_count(self) -> int:
+        return len(self.client.published)  # type: ignore[attr-defined]
+
+    async def next_publish(self, uri: str, after: int, timeout: float = 20.0) -> list[types.Diagnostic]:
+        """The diagnostics of the first publish for ``uri`` among those after the ``after``-th."""
+
+        def found(published: list[types.PublishDiagnosticsParams]) -> list | None:
+            for params in published[after:]:
+                if params.uri == uri:
+                    return [list(params.diagnostics)]
+            return None
+
+        [diagnostics] = await wait_published(self.client, found, timeout, f"a new publish for {uri}")
+        return diagnostics
 
     async def codes(self, uri: str) -> list[str]:
         return sorted(str(d.code) for d in await self.diagnostics(uri))

@@ -1,13 +1,17 @@
 """Code actions over the protocol: each quick fix applied to the text, suppression, the ADR and
-architect commands, fix-all, and Record-a-decision creating a new ADR file."""
+architect commands, fix-all, and Record-a-decision creating a new ADR file. One server per profile
+serves the module: a test that applies a fix edits its own unsaved scratch copy of the file."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from lsp_support import start
+from lsp_support import shared_session_fixture
 from harness import edits_for
 from lsprotocol import types
+
+
+shared_client = shared_session_fixture("visual_studio_code", "neovim")
 
 
 async def _fix(session, uri: str, code: str) -> tuple[types.CodeAction, str]:
@@ -19,9 +23,9 @@ async def _fix(session, uri: str, code: str) -> tuple[types.CodeAction, str]:
     return fixes[0], session.apply_text_edits(uri, edits_for(fixes[0].edit, uri))
 
 
-async def test_timeout_fix_adds_a_timeout_and_clears_s113(client, shop):
-    session = await start(client, [shop])
-    uri = session.open("src/shop/services/billing.py")
+async def test_timeout_fix_adds_a_timeout_and_clears_s113(shared_client):
+    session = shared_client.session
+    uri = session.scratch("src/shop/services/billing.py")
     action, fixed = await _fix(session, uri, "S113")
     assert 'requests.post("https://pay.example/charge", json={"id": order_id}, timeout=10)' in fixed
     assert action.diagnostics and action.diagnostics[0].code == "S113"
@@ -29,9 +33,9 @@ async def test_timeout_fix_adds_a_timeout_and_clears_s113(client, shop):
     assert "S113" not in await session.codes(uri)
 
 
-async def test_logger_error_in_except_becomes_logger_exception(client, shop):
-    session = await start(client, [shop])
-    uri = session.open("src/shop/services/billing.py")
+async def test_logger_error_in_except_becomes_logger_exception(shared_client):
+    session = shared_client.session
+    uri = session.scratch("src/shop/services/billing.py")
     _, fixed = await _fix(session, uri, "TRY400")
     assert 'logger.exception("charge failed: %s", exc)' in fixed
     assert "logger.error" not in fixed
@@ -39,20 +43,20 @@ async def test_logger_error_in_except_becomes_logger_exception(client, shop):
     assert "TRY400" not in await session.codes(uri)
 
 
-async def test_requirement_is_pinned_to_the_installed_version(client, shop):
+async def test_requirement_is_pinned_to_the_installed_version(shared_client):
     from importlib.metadata import version
 
-    session = await start(client, [shop])
-    uri = session.open("requirements.txt", language="pip-requirements")
+    session = shared_client.session
+    uri = session.scratch("requirements.txt", language="pip-requirements")
     _, fixed = await _fix(session, uri, "ARC110")
     assert fixed == f"packaging=={version('packaging')}\n"
     session.set_text(uri, fixed)
     assert await session.codes(uri) == []
 
 
-async def test_unused_forbidden_import_is_removed(client, shop):
-    session = await start(client, [shop])
-    uri = session.open("src/shop/domain/orders.py")
+async def test_unused_forbidden_import_is_removed(shared_client):
+    session = shared_client.session
+    uri = session.scratch("src/shop/domain/orders.py")
     _, fixed = await _fix(session, uri, "ARC101")
     assert "import requests" not in fixed
     assert fixed.startswith('"""Orders. The domain follows ADR-001 and adr 7."""\n\nfrom shop.services import billing\n')
@@ -60,18 +64,18 @@ async def test_unused_forbidden_import_is_removed(client, shop):
     assert "ARC101" not in await session.codes(uri)
 
 
-async def test_a_ruff_fix_is_offered_and_applies(client, shop):
-    session = await start(client, [shop])
-    uri = session.open("src/shop/services/billing.py")
+async def test_a_ruff_fix_is_offered_and_applies(shared_client):
+    session = shared_client.session
+    uri = session.scratch("src/shop/services/billing.py")
     _, fixed = await _fix(session, uri, "B006")
     assert "def report(total, seen=None):\n    if seen is None:\n        seen = []\n" in fixed
     session.set_text(uri, fixed)
     assert "B006" not in await session.codes(uri)
 
 
-async def test_suppress_adds_an_architect_ignore_comment(client, shop):
-    session = await start(client, [shop])
-    uri = session.open("src/shop/services/billing.py")
+async def test_suppress_adds_an_architect_ignore_comment(shared_client):
+    session = shared_client.session
+    uri = session.scratch("src/shop/services/billing.py")
     diagnostic = next(d for d in await session.diagnostics(uri) if d.code == "ARC502")
     actions = await session.actions(uri, [diagnostic])
     suppress = next(a for a in actions if a.title == "Suppress ARC502 on this line")
@@ -82,8 +86,8 @@ async def test_suppress_adds_an_architect_ignore_comment(client, shop):
     assert "ARC502" not in codes and "S113" in codes
 
 
-async def test_open_adr_and_ask_the_architect_carry_the_finding(vscode_client, shop):
-    session = await start(vscode_client, [shop])
+async def test_open_adr_and_ask_the_architect_carry_the_finding(shared_client):
+    session, shop, vscode_client = shared_client.session, shared_client.session.root, shared_client
     uri = session.open("src/shop/services/billing.py")
     diagnostic = next(d for d in await session.diagnostics(uri) if d.code == "S113")
     actions = await session.actions(uri, [diagnostic])
@@ -106,8 +110,8 @@ async def test_open_adr_and_ask_the_architect_carry_the_finding(vscode_client, s
     assert document.selection.start.line == adr_path.read_text().split("\n").index("## Decision")
 
 
-async def test_fix_all_applies_every_safe_fix(client, shop):
-    session = await start(client, [shop])
+async def test_fix_all_applies_every_safe_fix(shared_client):
+    session = shared_client.session
     uri = session.open("src/shop/domain/orders.py")
     await session.diagnostics(uri)
     actions = await session.actions(uri, [], only=["source.fixAll"])
@@ -118,8 +122,8 @@ async def test_fix_all_applies_every_safe_fix(client, shop):
     assert not [a for a in await session.actions(uri, []) if a.kind.startswith("source")]
 
 
-async def test_record_a_decision_creates_the_next_adr_file(client, shop):
-    session = await start(client, [shop])
+async def test_record_a_decision_creates_the_next_adr_file(shared_client):
+    session, shop = shared_client.session, shared_client.session.root
     uri = session.open("src/shop/services/billing.py")
     await session.diagnostics(uri)
     start_pos = session.position(uri, "async def fetch_all")
@@ -133,9 +137,7 @@ async def test_record_a_decision_creates_the_next_adr_file(client, shop):
     path = Path(create.uri.removeprefix("file://"))
     assert path == (shop / ".ai/adrs/0009-fetch-all.md").resolve()
     assert not path.exists()
-    inserted = "".join(edit.new_text for edit in changes[1].edits)
-    path.write_text(inserted, encoding="utf-8")
-    text = path.read_text(encoding="utf-8")
+    text = "".join(edit.new_text for edit in changes[1].edits)  # not written: the workspace is shared
     assert "id: ADR-009" in text and "status: proposed" in text
     for heading in ("## Context and Problem Statement", "## Considered Options", "## Decision", "## Consequences"):
         assert heading in text
@@ -143,8 +145,8 @@ async def test_record_a_decision_creates_the_next_adr_file(client, shop):
     assert "`src/shop/services/billing.py`" in text
 
 
-async def test_no_record_action_without_a_selection(vscode_client, shop):
-    session = await start(vscode_client, [shop])
+async def test_no_record_action_without_a_selection(shared_client):
+    session = shared_client.session
     uri = session.open("src/shop/services/billing.py")
     await session.diagnostics(uri)
     here = session.position(uri, "async def fetch_all")
@@ -152,8 +154,8 @@ async def test_no_record_action_without_a_selection(vscode_client, shop):
     assert not [a for a in actions if a.kind.startswith("refactor")]
 
 
-async def test_record_decision_command_applies_the_edit_through_the_client(vscode_client, shop):
-    session = await start(vscode_client, [shop])
+async def test_record_decision_command_applies_the_edit_through_the_client(shared_client):
+    session, shop, vscode_client = shared_client.session, shared_client.session.root, shared_client
     uri = session.open("src/shop/api/routes.py")
     await session.diagnostics(uri)
     selection = types.Range(start=session.position(uri, "class PaymentError"), end=session.position(uri, "    pass", 8))

@@ -1,9 +1,10 @@
 """Hover over the protocol: findings, imports, constructs and ADR references, each naming the ADR
-and quoting its decision; nothing where nothing is relevant."""
+and quoting its decision; nothing where nothing is relevant. Hover changes nothing, so one server
+per profile serves the module (UTF-16 and UTF-8 positions)."""
 
 from __future__ import annotations
 
-from lsp_support import start
+from lsp_support import shared_session_fixture
 from workspaces import (
     ASYNC_DECISION,
     COMPOSITION_DECISION,
@@ -13,12 +14,15 @@ from workspaces import (
 )
 
 
+shared_client = shared_session_fixture("visual_studio_code", "neovim")
+
+
 def _first_sentence(text: str) -> str:
     return text.split(". ")[0]
 
 
-async def test_hover_on_a_finding_explains_what_why_and_instead(client, shop):
-    session = await start(client, [shop])
+async def test_hover_on_a_finding_explains_what_why_and_instead(shared_client):
+    session, shop = shared_client.session, shared_client.session.root
     uri = session.open("src/shop/services/billing.py")
     await session.diagnostics(uri)
     text = await session.hover(uri, "requests.post", offset=3)
@@ -31,8 +35,8 @@ async def test_hover_on_a_finding_explains_what_why_and_instead(client, shop):
     assert f"({adr_uri}#L" in text
 
 
-async def test_hover_on_a_forbidden_import_quotes_the_domain_decision(client, shop):
-    session = await start(client, [shop])
+async def test_hover_on_a_forbidden_import_quotes_the_domain_decision(shared_client):
+    session = shared_client.session
     uri = session.open("src/shop/domain/orders.py")
     await session.diagnostics(uri)
     text = await session.hover(uri, "import requests", offset=8)
@@ -40,8 +44,8 @@ async def test_hover_on_a_forbidden_import_quotes_the_domain_decision(client, sh
     assert _first_sentence(DOMAIN_DECISION) in text
 
 
-async def test_hover_on_an_allowed_import_names_the_adrs_that_govern_it(client, shop):
-    session = await start(client, [shop])
+async def test_hover_on_an_allowed_import_names_the_adrs_that_govern_it(shared_client):
+    session = shared_client.session
     uri = session.open("src/shop/api/routes.py")
     await session.diagnostics(uri)
     text = await session.hover(uri, "import requests", offset=8)
@@ -50,8 +54,8 @@ async def test_hover_on_an_allowed_import_names_the_adrs_that_govern_it(client, 
     assert "ADR-005" in layered and "layer `shop.services`" in layered and "this file is in `shop.api`, which may use it" in layered
 
 
-async def test_hover_on_constructs_ranks_the_concerned_adrs(client, shop):
-    session = await start(client, [shop])
+async def test_hover_on_constructs_ranks_the_concerned_adrs(shared_client):
+    session = shared_client.session
     routes = session.open("src/shop/api/routes.py")
     billing = session.open("src/shop/services/billing.py")
     await session.diagnostics(routes)
@@ -69,8 +73,8 @@ async def test_hover_on_constructs_ranks_the_concerned_adrs(client, shop):
     assert "async function" in async_def and "ADR-007" in async_def and _first_sentence(ASYNC_DECISION) in async_def
 
 
-async def test_hover_on_adr_references_in_docstrings_and_markdown(client, shop):
-    session = await start(client, [shop])
+async def test_hover_on_adr_references_in_docstrings_and_markdown(shared_client):
+    session = shared_client.session
     uri = session.open("src/shop/domain/orders.py")
     await session.diagnostics(uri)
     loose = await session.hover(uri, "adr 7", offset=2)
@@ -82,8 +86,8 @@ async def test_hover_on_adr_references_in_docstrings_and_markdown(client, shop):
     assert "**ADR-006: Synchronous ORM sessions**" in old and "Superseded by" in old and "ADR-007" in old
 
 
-async def test_no_hover_where_nothing_is_relevant(client, shop):
-    session = await start(client, [shop])
+async def test_no_hover_where_nothing_is_relevant(shared_client):
+    session = shared_client.session
     uri = session.open("src/shop/api/routes.py")
     await session.diagnostics(uri)
     assert await session.hover(uri, "prices = []", offset=1) is None
@@ -91,15 +95,15 @@ async def test_no_hover_where_nothing_is_relevant(client, shop):
     unknown = session.uri("src/shop/api/nowhere.py")
     from lsprotocol import types
 
-    result = await client.text_document_hover_async(
+    result = await shared_client.text_document_hover_async(
         types.HoverParams(text_document=types.TextDocumentIdentifier(uri=unknown), position=types.Position(0, 0))
     )
     assert result is None
 
 
-async def test_hover_keeps_the_last_good_constructs_through_a_syntax_error(client, shop):
-    session = await start(client, [shop])
-    routes = session.open("src/shop/api/routes.py")
+async def test_hover_keeps_the_last_good_constructs_through_a_syntax_error(shared_client):
+    session = shared_client.session
+    routes = session.scratch("src/shop/api/routes.py")
     await session.diagnostics(routes)
     session.replace(routes, "class PaymentError", "class PaymentError(:")  # same lines, broken
     await session.diagnostics(routes)

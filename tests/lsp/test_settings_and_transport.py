@@ -7,7 +7,7 @@ import socket
 import subprocess
 
 from lsp_support import start
-from harness import SERVER_COMMAND, initialize_params
+from harness import SERVER_COMMAND, initialize_params, wait_published
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
@@ -19,24 +19,20 @@ async def test_configuration_changes_apply_to_open_documents(vscode_client, shop
     vscode_client.set_configuration({"severityOverrides": {"S113": "off", "TRY400": "hint"}}, section="pythonArchitect")
     vscode_client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
 
-    async def applied():
-        for _ in range(100):
-            latest = [p for p in vscode_client.published if p.uri == uri][-1].diagnostics
-            codes = {d.code: d for d in latest}
-            if "S113" not in codes and "TRY400" in codes:
-                return codes
-            await asyncio.sleep(0.1)
-        return {}
+    def latest_shows(expected):
+        def found(published):
+            mine = [p for p in published if p.uri == uri]
+            return [mine[-1].diagnostics] if mine and expected(mine[-1].diagnostics) else None
 
-    codes = await applied()
-    assert codes and codes["TRY400"].severity == types.DiagnosticSeverity.Hint
-    vscode_client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"pythonArchitect": {"enable": False}}))
+        return found
+
+    [shown] = await wait_published(
+        vscode_client, latest_shows(lambda ds: "TRY400" in {d.code for d in ds} and "S113" not in {d.code for d in ds})
+    )
+    assert next(d for d in shown if d.code == "TRY400").severity == types.DiagnosticSeverity.Hint
     vscode_client.set_configuration({"enable": False}, section="pythonArchitect")
-    for _ in range(100):
-        if not [p for p in vscode_client.published if p.uri == uri][-1].diagnostics:
-            break
-        await asyncio.sleep(0.1)
-    assert list([p for p in vscode_client.published if p.uri == uri][-1].diagnostics) == []
+    vscode_client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"pythonArchitect": {"enable": False}}))
+    assert await wait_published(vscode_client, latest_shows(lambda ds: not ds), what="no diagnostics once disabled")
     assert await session.hover(uri, "requests.post", offset=3) is None
 
 

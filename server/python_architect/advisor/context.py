@@ -1,7 +1,9 @@
 """What the architect sees with a question, fitted to a token budget.
 
 ``gather`` collects the material: the ADRs most relevant to the question (BM25 over the ADR
-texts) and to the code in view (the hover's relevance: paths, imports, finding codes), merged;
+texts and their principles' vocabulary), to the code the question names (``retrieval``: classes,
+modules, dependency specifiers resolved through the workspace) and to the code in view (the
+hover's relevance: paths, imports, finding codes), merged;
 the three architecture documents; the selected code or file; its current findings. ``fit`` cuts
 that material to the budget — documents summarised, the ADR corpus from full text down to
 decisions or titles, the code windowed around the selection — and renders the request.
@@ -12,6 +14,7 @@ service calibrates that ratio with the API's own token counter when online.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,6 +28,9 @@ from ..knowledge.relevance import relevant_adrs, search_adrs
 from . import prompts
 from .persona import Persona
 from .redaction import Redactor, is_config_file
+from .retrieval import CodeFact, resolve_code
+
+log = logging.getLogger(__name__)
 
 DOCUMENT_ORDER = ("architecture-decisions", "project-context", "coding-standards")
 CONSERVATIVE_CHARS_PER_TOKEN = 3.0
@@ -32,6 +38,9 @@ MAX_RELEVANT = 5
 FULL_TEXT_RELEVANT = 3
 WINDOW_LINES = 25
 LEXICAL_FLOOR = 0.5
+MAX_CODE_FACTS = 8
+MAX_SELECTED_LINES = 80
+"""Only this much of a selection is searched for names (a whole-file selection names everything)."""
 
 
 def estimate_tokens(text: str, chars_per_token: float = CONSERVATIVE_CHARS_PER_TOKEN) -> int:
@@ -60,6 +69,8 @@ class Material:
     selection: tuple[int, int] | None = None
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    code_facts: list[CodeFact] = field(default_factory=list)
+    """The code the question names, resolved through the workspace (``retrieval``)."""
 
 
 @dataclass
@@ -94,11 +105,14 @@ def rank_adrs(
     codes: Sequence[str] = (),
     topics: Sequence[str] = (),
     focus: Sequence[str] = (),
+    code_facts: Sequence[CodeFact] = (),
     limit: int = MAX_RELEVANT,
 ) -> list[RankedAdr]:
-    """Merges the code relevance and the question's lexical ranking (each normalised to 1), with
-    ADRs named in the question or passed as ``focus`` first."""
+    """Merges the code relevance, the ADRs the code named in the question brings (``code_facts``,
+    weights up to 1) and the question's lexical ranking (each normalised to 1), with ADRs named in
+    the question or passed as ``focus`` first."""
     merged: dict[str, RankedAdr] = {}
+    topics = tuple(dict.fromkeys([*topics, *(t for fact in code_facts for t in fact.topics)]))
 
     def add(adr: Adr, score: float, reason: str) -> None:
         current = merged.get(adr.id)
@@ -112,6 +126,12 @@ def rank_adrs(
             adr = kb.get(adr_id)
             if adr is not None:
                 add(adr, 10.0, why)
+    # First: their reasons (what the named code is) say more than a tag match does.
+    for fact in code_facts:
+        for adr_id, why, weight in fact.adrs:
+            adr = kb.get(adr_id)
+            if adr is not None and adr.binding:
+                add(adr, weight, why)
     if path is not None or modules or codes or topics:
         code_hits = relevant_adrs(
             kb, path=path, modules=tuple(modules), topics=tuple(topics), codes=tuple(codes), limit=limit
@@ -153,6 +173,10 @@ def gather(
         material.findings = [f for f in findings if _in_selection(f, selection)]
     codes = tuple(dict.fromkeys([*focus_codes, *(f.code for f in material.findings)]))
     cited = [adr for f in material.findings for adr in f.adrs]
+    selected = ""
+    if selection is not None and selection[0] != selection[1] and material.code_lines:
+        selected = "\n".join(material.code_lines[max(0, selection[0] - 1) : selection[1]][:MAX_SELECTED_LINES])
+    material.code_facts = code_facts_for(project, question, selected)
     material.relevant = rank_adrs(
         kb,
         question,
@@ -161,8 +185,24 @@ def gather(
         codes=codes,
         topics=tuple(dict.fromkeys(f.principle for f in material.findings if f.principle)),
         focus=tuple(dict.fromkeys([*focus_adrs, *cited])),
+        code_facts=material.code_facts,
     )
     return material
+
+
+def code_facts_for(project: Any, question: str, selected: str = "") -> list[CodeFact]:
+    """``retrieval.resolve_code`` over the question, then over the selected code (a real
+    selection, not a cursor), never failing the question: a broken lookup costs the facts."""
+    facts: list[CodeFact] = []
+    try:
+        if question.strip():
+            facts.extend(resolve_code(project, question))
+        if selected.strip():
+            named = {(fact.kind, fact.name) for fact in facts}
+            facts.extend(f for f in resolve_code(project, selected, selected=True) if (f.kind, f.name) not in named)
+    except Exception:
+        log.exception("resolving the code named in a question failed")
+    return facts[:MAX_CODE_FACTS]
 
 
 def _in_selection(finding: Finding, selection: tuple[int, int] | None) -> bool:
@@ -214,7 +254,7 @@ def fit(
         adr_texts=relevant_texts,
         code=(code[0], code[1]) if code is not None else None,
         findings=finding_lines,
-        notes=material.notes,
+        notes=[*(f"In the workspace: {fact.text}" for fact in material.code_facts), *material.notes],
     )
     user_text = redactor(user_text)
     return ChatContext(

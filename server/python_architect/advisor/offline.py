@@ -1,8 +1,9 @@
 """The answer without a model: deterministic, built from the knowledge base and the findings.
 
 Used when there is no API key, offline mode is on, or the user asks for it. It is meant to be
-useful on its own: the ADRs that apply with their decisions quoted, the findings for the code in
-view with their fixes and priorities, the clarifying questions a senior architect would ask
+useful on its own: the ADRs that apply with their decisions quoted, what the code the question
+names is (a class's bases and findings, a module's layer, a specifier judged by the pin rules),
+the findings for the code in view with their fixes and priorities, the clarifying questions a senior architect would ask
 (unless ``project-context.md`` already answers them), and one line saying a key enables more.
 """
 
@@ -72,6 +73,10 @@ def offline_answer(material: Material) -> str:
     """The offline answer in markdown."""
     parts = ["**Offline answer** — from the team's ADRs and the checks, without a model."]
     parts.append(_adr_section(material.relevant, material.kb, material))
+    if material.code_facts:
+        lines = ["### The code you named"]
+        lines.extend(f"- {fact.text}" for fact in material.code_facts)
+        parts.append("\n".join(lines))
     if material.code_lines:
         parts.append(_findings_section(material.findings))
     questions = _clarifying_section(material.question, material.kb)

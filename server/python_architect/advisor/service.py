@@ -13,7 +13,7 @@ import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import aclosing
+from contextlib import AbstractContextManager, aclosing, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,8 +88,13 @@ class Advisor:
         base_url: str | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         environ: Mapping[str, str] | None = None,
+        lock: AbstractContextManager[Any] | None = None,
     ) -> None:
         self.project = project
+        self._lock = lock if lock is not None else nullcontext()
+        """Guards ``project`` against the other threads using it (the language server passes the
+        folder's lock: see ``lsp.state``). Held, in a worker thread, while this advisor analyses
+        the code in view and gathers its context; never while talking to the model."""
         self.settings = settings or EditorSettings()
         self._api_key = api_key
         self._base_url = base_url
@@ -159,10 +164,26 @@ class Advisor:
             except OSError as exc:
                 notes.append(f"Could not read {path.name}: {exc.strerror or exc}.")
                 path = None
+        return await asyncio.to_thread(
+            self._gather_locked, question, persona, path, text, selection, focus_adrs, focus_codes, analysis,
+            notes, findings, modules,
+        )
+
+    def _gather_locked(
+        self, question, persona, path, text, selection, focus_adrs, focus_codes, analysis, notes, findings, modules
+    ) -> ctx.Material:
+        """The checks on the code in view and the context around it, under the project's lock."""
+        with self._lock:
+            return self._gather(question, persona, path, text, selection, focus_adrs, focus_codes, analysis,
+                                notes, findings, modules)
+
+    def _gather(
+        self, question, persona, path, text, selection, focus_adrs, focus_codes, analysis, notes, findings, modules
+    ) -> ctx.Material:
         if path is not None and text is not None:
             try:
                 if analysis is None:
-                    analysis = await asyncio.to_thread(self.project.analyze, path, text)
+                    analysis = self.project.analyze(path, text)
                 findings = list(analysis.findings)
                 if analysis.facts is not None:
                     modules = [fact.module for fact in analysis.facts.imports]

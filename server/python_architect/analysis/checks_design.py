@@ -9,15 +9,20 @@ seen as one chain.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..findings import Severity
 from .extract import tree_index
 from .facts import ClassFact, ModuleFacts
 from .registry import ModuleContext, RawFinding, check
+from ..codes import ARC201, ARC202, ARC203
 
 _MAX_REEXPORT_HOPS = 3
+# ``Base`` in a name is not enough: ``BaseDiscount`` with state and behaviour is exactly the
+# concrete parent ARC201 is about. Mixins, interfaces and ``Abstract*`` say how they are meant.
+_EXTENSION_NAME = re.compile(r"^_*Abstract(?:[A-Z_]|$)|Mixin|Interface$|Protocol$")
+_MIXIN = re.compile(r"Mixin|Interface$|Protocol$")
 _EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning", "BaseException")
 _EXEMPT_BASES = frozenset(
     {
@@ -90,11 +95,29 @@ def _facts_of(ctx: ModuleContext, module: str | None) -> ModuleFacts | None:
     return ctx.lookup_module(module)
 
 
+def _named_as_extension_point(name: str) -> bool:
+    """``SyncBackendMixin``, ``AbstractStore``, ``StreamInterface``: a class named to be mixed in or
+    implemented. Its author designed the inheritance; the child is using it as meant."""
+    return bool(_EXTENSION_NAME.search(name))
+
+
+def _is_third_party(ctx: ModuleContext, base: str) -> bool:
+    """A base imported from an installed library (not the standard library, not our own code)."""
+    if "." not in base:
+        return False  # a builtin (``dict``) or a name that did not resolve
+    return not ctx.is_first_party(base) and not ctx.is_stdlib(base.split(".", 1)[0])
+
+
 def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], seen: set[str]) -> bool:
-    """ABCs, protocols, exceptions, enums, typed dicts, data-model roots and allowed bases (or
-    anything below them)."""
+    """ABCs, protocols, interfaces by convention (``raise NotImplementedError``), mixins and other
+    classes named as extension points, exceptions, enums, typed dicts, data-model roots, typing
+    stand-ins under ``TYPE_CHECKING``, subclasses of a third-party class (the framework's extension
+    point, such as a model deriving from another library's model) and allowed bases, or anything
+    below them."""
     fact = resolved.fact
-    if fact.is_abstract or fact.name.endswith(_EXCEPTION_SUFFIXES):
+    if fact.is_abstract or fact.type_checking or fact.name.endswith(_EXCEPTION_SUFFIXES):
+        return True
+    if _named_as_extension_point(fact.name):
         return True
     if resolved.qualified in seen:
         return False
@@ -110,6 +133,7 @@ def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], s
             or base in allowed
             or short in allowed
             or base in DATA_MODEL_BASES
+            or _is_third_party(ctx, base)
         ):
             return True
         parent = resolve_base(ctx, facts, base) if facts is not None else None
@@ -118,28 +142,42 @@ def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], s
     return False
 
 
-@check(
-    "ARC201",
-    title="Inherits implementation from a concrete class",
-    principle="composition",
-    severity=Severity.WARNING,
-    rationale="""Subclassing a concrete class of our own couples the child to every detail of the
-    parent's implementation: a change in the parent silently changes the child, and the child can
-    only be understood by reading both. Inheriting from an interface (an ABC or a Protocol) keeps the
-    contract and drops the coupling; holding the collaborator as a field keeps the behaviour.""",
-    instead="Hold the other class as a collaborator (composition), or extract an ABC or Protocol "
-    "that both implement.",
-    default_options={"allow-bases": []},
-)
+def _is_exception(ctx: ModuleContext, facts: ModuleFacts, fact: ClassFact, seen: set[str]) -> bool:
+    """An exception class, by name or by an ancestor that is one (``AppProblem(Exception)``)."""
+    if fact.name.endswith(_EXCEPTION_SUFFIXES):
+        return True
+    for base in fact.bases:
+        if base.rsplit(".", 1)[-1].endswith(_EXCEPTION_SUFFIXES):
+            return True
+        parent = resolve_base(ctx, facts, base)
+        if parent is None or parent.qualified in seen:
+            continue
+        seen.add(parent.qualified)
+        parent_facts = _facts_of(ctx, parent.module)
+        if parent_facts is not None and _is_exception(ctx, parent_facts, parent.fact, seen):
+            return True
+    return False
+
+
+def _counts_as_level(ctx: ModuleContext, resolved: ResolvedClass) -> bool:
+    """Whether a base adds a level to a hierarchy: mixins, interfaces and typing stand-ins add
+    behaviour or a contract beside the chain, not depth to read through."""
+    fact = resolved.fact
+    return not (fact.is_abstract or fact.type_checking or _MIXIN.search(fact.name))
+
+
+@check(ARC201)
 def concrete_inheritance(ctx: ModuleContext) -> Iterator[RawFinding]:
-    allowed = set(ctx.options_for("ARC201").get("allow-bases") or [])
+    allowed = set(ctx.options_for(ARC201).get("allow-bases") or [])
     for fact in ctx.facts.classes:
+        if fact.type_checking:
+            continue
         for base in fact.bases:
             resolved = resolve_base(ctx, ctx.facts, base)
             if resolved is None or _is_exempt(ctx, resolved, allowed, set()):
                 continue
             yield RawFinding(
-                code="ARC201",
+                code=ARC201,
                 message=f"`{fact.name}` inherits implementation from the concrete class "
                 f"`{resolved.qualified}`",
                 span=fact.span,
@@ -158,7 +196,7 @@ def _longest_chain(
     best: list[str] = []
     for base in fact.bases:
         resolved = resolve_base(ctx, facts, base)
-        if resolved is None or resolved.qualified in seen:
+        if resolved is None or resolved.qualified in seen or not _counts_as_level(ctx, resolved):
             continue
         parent_facts = _facts_of(ctx, resolved.module)
         if parent_facts is None:
@@ -174,32 +212,23 @@ def _longest_chain(
     return best
 
 
-@check(
-    "ARC202",
-    title="Deep inheritance chain",
-    principle="composition",
-    severity=Severity.WARNING,
-    rationale="""Every level of a class hierarchy is another file to read before a method call can
-    be understood, and another place where an override can change behaviour from afar. Past a few
-    levels the hierarchy is usually doing the job that small collaborating objects do better.""",
-    instead="Flatten the hierarchy: move shared behaviour into collaborators the classes hold, and "
-    "keep inheritance for interfaces.",
-    default_options={"max-depth": 3},
-)
+@check(ARC202)
 def deep_inheritance(ctx: ModuleContext) -> Iterator[RawFinding]:
     try:
-        max_depth = int(ctx.options_for("ARC202").get("max-depth", 3))
+        max_depth = int(ctx.options_for(ARC202).get("max-depth", 3))
     except (TypeError, ValueError):
         max_depth = 3
     memo: dict[str, list[str]] = {}
     for fact in ctx.facts.classes:
+        if fact.type_checking or _is_exception(ctx, ctx.facts, fact, set()):
+            continue  # exception trees are deep by design: each level is a finer ``except``
         own = f"{ctx.module}.{fact.name}" if ctx.module else fact.name
         chain = _longest_chain(ctx, ctx.facts, fact, frozenset({own}), memo)
         if len(chain) <= max_depth:
             continue
         shown = " → ".join([fact.name, *(name.rsplit(".", 1)[-1] for name in chain)])
         yield RawFinding(
-            code="ARC202",
+            code=ARC202,
             message=f"`{fact.name}` is {len(chain)} levels deep in a first-party inheritance chain "
             f"({shown}); the limit is {max_depth}",
             span=fact.span,
@@ -211,7 +240,8 @@ def deep_inheritance(ctx: ModuleContext) -> Iterator[RawFinding]:
 
 
 def _forward_target(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    """``_client`` when the method only passes its own arguments to ``self._client.<method>``."""
+    """``_client`` when the method only passes its own arguments, unchanged, to the method of the
+    same name on ``self._client`` (an adapter that renames or converts is doing real work)."""
     if any(not isinstance(d, ast.Name) or d.id in ("staticmethod", "classmethod", "property") for d in method.decorator_list):
         return None
     body = method.body
@@ -234,25 +264,15 @@ def _forward_target(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | Non
     passed += [kw.value for kw in call.keywords]
     if not all(isinstance(arg, ast.Name) and arg.id in params for arg in passed):
         return None
+    if call.func.attr.lstrip("_") != method.name.lstrip("_"):
+        return None  # renaming into the caller's vocabulary is an adapter's real work
     return holder.attr
 
 
-@check(
-    "ARC203",
-    title="Shallow wrapper class",
-    principle="deep-modules",
-    severity=Severity.INFO,
-    rationale="""A class whose every public method just hands its arguments to the same inner
-    object adds a name and a file but hides nothing: callers still have to know everything about
-    the inner object's behaviour. Good modules are deep: a small interface in front of real
-    work, such as retries, caching, translation to domain terms or validation.""",
-    instead="Let callers use the wrapped object directly, or give the wrapper real work (a domain "
-    "vocabulary, caching, retries, validation) behind a smaller interface.",
-    default_options={"min-methods": 3},
-)
+@check(ARC203)
 def shallow_wrapper(ctx: ModuleContext) -> Iterator[RawFinding]:
     try:
-        minimum = max(1, int(ctx.options_for("ARC203").get("min-methods", 3)))
+        minimum = max(1, int(ctx.options_for(ARC203).get("min-methods", 3)))
     except (TypeError, ValueError):
         minimum = 3
     index = tree_index(ctx.tree, ctx.text)
@@ -269,7 +289,7 @@ def shallow_wrapper(ctx: ModuleContext) -> Iterator[RawFinding]:
             continue
         attribute = targets.pop()
         yield RawFinding(
-            code="ARC203",
+            code=ARC203,
             message=f"`{node.name}` is a shallow wrapper: its {len(methods)} public methods only "
             f"forward their arguments to `self.{attribute}`",
             span=index.lines.name_span(node),

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from typing import Any
 
-from ..findings import Fix, Severity, Span, TextEdit
+from ..findings import Fix, Span, TextEdit
 from .extract import LineIndex, tree_index
 from .facts import ImportFact
 from .registry import ModuleContext, RawFinding, check
+from ..codes import ARC101, ARC102
 
 THIRD_PARTY = "<third-party>"
 
@@ -147,19 +148,7 @@ def _unused_import_fix(ctx: ModuleContext, fact: ImportFact, names: list[str], i
     return Fix(title=f"Remove unused import of `{imported}`", edits=(edit,), safe=True)
 
 
-@check(
-    "ARC101",
-    title="Forbidden import",
-    principle="framework-isolation",
-    severity=Severity.ERROR,
-    rationale="""An ADR decided that this part of the code must not depend on certain modules, most
-    often to keep a framework, a vendor SDK or an infrastructure library out of the core so that
-    the core can be tested and changed on its own. One import is enough to break that promise,
-    because everything that imports this module now depends on the forbidden one too.""",
-    instead="Depend on an interface owned by this layer and let an adapter at the edge import the "
-    "framework or SDK.",
-    default_enabled=False,
-)
+@check(ARC101)
 def forbidden_import(ctx: ModuleContext) -> Iterator[RawFinding]:
     rules = ctx.rules_for("forbidden-import")
     if not rules:
@@ -179,7 +168,7 @@ def forbidden_import(ctx: ModuleContext) -> Iterator[RawFinding]:
                 message = f"{where} must not import `{imported}` (rule `{rule.id}`)"
             fix = None if fact.used and not fact.unused else _unused_import_fix(ctx, fact, names, imported)
             yield RawFinding(
-                code="ARC101",
+                code=ARC101,
                 message=message,
                 span=fact.span,
                 fix=fix,
@@ -191,7 +180,7 @@ def forbidden_import(ctx: ModuleContext) -> Iterator[RawFinding]:
 # -- ARC102 ------------------------------------------------------------------------------------
 
 
-def _layer_prefixes(raw: Any) -> list[list[str]]:
+def layer_prefixes(raw: Any) -> list[list[str]]:
     """``[top, ..., bottom]``; an entry may itself be a list of sibling prefixes of one layer."""
     layers: list[list[str]] = []
     for entry in raw if isinstance(raw, (list, tuple)) else []:
@@ -211,24 +200,12 @@ def layer_of(module: str, layers: list[list[str]]) -> tuple[int, str] | None:
     return best
 
 
-@check(
-    "ARC102",
-    title="Import from a higher layer",
-    principle="layering",
-    severity=Severity.ERROR,
-    rationale="""Layers only work when dependencies point one way: the outer layers (API, CLI,
-    jobs) use the inner ones (services, domain), never the reverse. An inner module that imports an
-    outer one drags the web framework into the domain, invites import cycles, and means the core can
-    no longer be reused or tested without the whole application.""",
-    instead="Move the shared code down into the lower layer, or invert the dependency: the lower "
-    "layer defines an interface and the higher layer passes in an implementation.",
-    default_enabled=False,
-)
+@check(ARC102)
 def layer_violation(ctx: ModuleContext) -> Iterator[RawFinding]:
     if ctx.module is None:
         return
     for _adr, rule in ctx.rules_for("layers"):
-        layers = _layer_prefixes(rule.options.get("layers"))
+        layers = layer_prefixes(rule.options.get("layers"))
         own = layer_of(ctx.module, layers)
         if own is None:
             continue
@@ -243,7 +220,7 @@ def layer_violation(ctx: ModuleContext) -> Iterator[RawFinding]:
                     continue
                 reported.add(target[1])
                 yield RawFinding(
-                    code="ARC102",
+                    code=ARC102,
                     message=rule.message
                     or f"`{ctx.module}` (layer `{own[1]}`) imports `{module}` from the higher layer `{target[1]}`",
                     span=fact.span,

@@ -8,14 +8,18 @@ literals) instead of walking the whole tree again.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from ..findings import Severity, Span
 from .astutil import LineIndex, dotted_name, walk_local
 from .extract import tree_index
 from .registry import ModuleContext, RawFinding, check
-from .secrets import is_secret_name, known_token_kind, looks_like_secret_value
+from ..codes import ARC402, ARC502, ARC701
+from .context import is_test_path
+from .secrets import STRUCTURAL_KINDS, is_password_name, is_secret_name, known_token_kind, looks_like_secret_value
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -33,27 +37,55 @@ _NOT_FAILURES = frozenset(
 
 
 def _is_unbounded(loop: ast.AST) -> bool:
+    """``while True``, ``while not <flag>`` or ``for _ in itertools.count()``.
+
+    ``while queue:`` / ``while url:`` loops drain or walk something (work queues, redirects,
+    pages): each pass does different work, so they are not retry loops.
+    """
     if isinstance(loop, ast.While):
         test = loop.test
         if isinstance(test, ast.Constant):
             return bool(test.value)
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            test = test.operand
         # A flag loop (``while not connected:``) has no bound of its own either.
-        return isinstance(test, (ast.Name, ast.Attribute))
+        return (
+            isinstance(test, ast.UnaryOp)
+            and isinstance(test.op, ast.Not)
+            and isinstance(test.operand, (ast.Name, ast.Attribute))
+            and _assigned_in(loop.body, dotted_name(test.operand))
+        )
     if isinstance(loop, (ast.For, ast.AsyncFor)):
         name = dotted_name(loop.iter.func) if isinstance(loop.iter, ast.Call) else None
         return name is not None and name.rsplit(".", 1)[-1] in ("count", "cycle", "repeat")
     return False
 
 
+def _assigned_in(statements: list[ast.stmt], name: str | None) -> bool:
+    """The loop itself sets its flag (``connected = True`` after success, or a call on the flag's
+    owner): a retry's shape; a server loop's ``while not self._closing`` is flipped elsewhere."""
+    if name is None:
+        return False
+    owner = name.rpartition(".")[0]
+    for node in walk_local(statements, into_loops=False):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(dotted_name(t) == name for t in targets):
+                return True
+        # ``while not bus.connected: bus.connect()``: the attempt flips its owner's flag.
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and owner
+              and owner not in ("self", "cls") and dotted_name(node.func.value) == owner):
+            return True
+    return False
+
+
 def _retrying_handler(loop: ast.AST) -> ast.ExceptHandler | None:
-    """A handler that swallows a failure so the loop runs the attempt again.
+    """A handler that swallows a failure so the loop runs the same attempt again.
 
     It is a retry only when success leaves the loop (a ``return``/``break`` in the ``try``, its
     ``else``, or after it in the loop body; for a flag loop such as ``while not connected`` the
     condition does that) and the handler does not leave it. A ``while True`` that merely survives
-    an error while doing other work (reading input, parsing) is not a retry loop.
+    an error while doing other work (reading input, parsing) is not a retry loop, nor is one that
+    moves on between attempts (the next redirect, page, address or smaller argument) or asks a
+    person again (re-prompting).
     """
     body: list[ast.stmt] = loop.body  # type: ignore[attr-defined]
     flag_loop = isinstance(loop, ast.While) and not isinstance(loop.test, ast.Constant)
@@ -63,14 +95,60 @@ def _retrying_handler(loop: ast.AST) -> ast.ExceptHandler | None:
         following = body[body.index(node) + 1 :] if node in body else []
         if not flag_loop and not _leaves_loop([*node.body, *node.orelse, *following]):  # type: ignore[attr-defined]
             continue
+        if _asks_a_person(node.body):  # type: ignore[attr-defined]
+            continue
         for handler in node.handlers:  # type: ignore[attr-defined]
             caught = {(dotted_name(t) or "") for t in _caught_types(handler)}
             if caught & _NOT_FAILURES:
                 continue
             last = handler.body[-1]
-            if not isinstance(last, _EXITS) and not _exits_process(last):
-                return handler
+            if isinstance(last, _EXITS) or _exits_process(last):
+                continue
+            others = [s for s in body if s is not node]
+            if _makes_progress(node.body, [*handler.body, *others]):  # type: ignore[attr-defined]
+                continue
+            return handler
     return None
+
+
+_PROMPT_WORDS = ("input", "prompt", "ask", "confirm", "getpass", "readline", "choice")
+_LOGGING_WORDS = ("log", "warn", "print", "debug", "info", "error", "exception", "echo")
+
+
+def _asks_a_person(attempt: list[ast.stmt]) -> bool:
+    for node in walk_local(attempt):
+        if isinstance(node, ast.Call):
+            name = (dotted_name(node.func) or "").rsplit(".", 1)[-1].lower()
+            if any(word in name for word in _PROMPT_WORDS):
+                return True
+    return False
+
+
+def _makes_progress(attempt: list[ast.stmt], elsewhere: list[ast.stmt]) -> bool:
+    """Whether the loop changes what the attempt works on between passes: it assigns or mutates
+    a name the attempt reads (``url = response.next``, ``groups[:] = groups[:-1]``,
+    ``self.cursor.nextset()``, ``pop(addr_infos)``)."""
+    read: set[str] = set()
+    for node in walk_local(attempt):
+        if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+            name = dotted_name(node)
+            if name and name not in ("self", "cls"):
+                read.add(name)
+    if not read:
+        return False
+    for node in walk_local(elsewhere):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(dotted_name(t) in read for t in targets):
+                return True
+        elif isinstance(node, ast.Call):
+            callee = (dotted_name(node.func) or "").lower()
+            if any(word in callee.rsplit(".", 1)[-1] for word in _LOGGING_WORDS):
+                continue
+            receiver = dotted_name(node.func.value) if isinstance(node.func, ast.Attribute) else None
+            if receiver in read or any(isinstance(a, ast.Name) and a.id in read for a in node.args):
+                return True
+    return False
 
 
 def _caught_types(handler: ast.ExceptHandler) -> list[ast.expr]:
@@ -113,18 +191,7 @@ def _header_span(lines: LineIndex, loop: ast.AST) -> Span:
     return Span(start.line, start.column, end.end_line, end.end_column)
 
 
-@check(
-    "ARC402",
-    title="Retry loop without backoff or bound",
-    principle="resilience",
-    severity=Severity.WARNING,
-    rationale="""A loop that catches a failure and immediately tries again turns one outage into a
-    storm: it hammers the failing service as fast as the CPU allows, never gives up, and hides the
-    error from whoever could act on it. Retries need a pause that grows between attempts and a limit
-    after which the error is raised.""",
-    instead="Retry a bounded number of times with exponential backoff and jitter (for example with "
-    "tenacity or backoff), then re-raise.",
-)
+@check(ARC402)
 def retry_without_backoff(ctx: ModuleContext) -> Iterator[RawFinding]:
     index = tree_index(ctx.tree, ctx.text)
     for loop in index.loops:
@@ -135,7 +202,7 @@ def retry_without_backoff(ctx: ModuleContext) -> Iterator[RawFinding]:
             continue
         caught = ast.unparse(handler.type) if handler.type is not None else "every exception"
         yield RawFinding(
-            code="ARC402",
+            code=ARC402,
             message=f"Retry loop catches {caught} and tries again at once, with no backoff and no "
             "attempt limit",
             span=_header_span(index.lines, loop),
@@ -162,6 +229,34 @@ def _receiver_is_data_object(func: ast.Attribute) -> str | None:
     return name if any(_DATA_OBJECT.match(part) for part in parts if part not in ("self", "cls")) else None
 
 
+_MIGRATION_DIRS = frozenset({"migrations", "_migrations", "alembic"})
+
+
+def _is_migration(ctx: ModuleContext) -> bool:
+    """Alembic ``versions/`` and Django ``migrations/`` scripts (by path, or an alembic import)."""
+    parts = set(Path(_relative(ctx)).parts[:-1])
+    if parts & _MIGRATION_DIRS:
+        return True
+    return "versions" in parts and any(i.module.split(".")[0] == "alembic" for i in ctx.facts.imports)
+
+
+def _is_query_call(receiver: str, call: ast.Call) -> bool:
+    """Not a mapping lookup (``sessions.get(sid)``, ``db_map.get(key)``) and not HTTP
+    (``session.get(url)``): ``get`` is a query only as ``session.get(Model, id)`` or on a
+    repository."""
+    last = receiver.rsplit(".", 1)[-1].lstrip("_").lower()
+    if last.endswith("s") and not last.endswith(("ss", "us")) and _DATA_OBJECT.match(last):
+        return False  # a collection of sessions/connections, looked up by key
+    attr = call.func.attr  # type: ignore[attr-defined]
+    if attr != "get":
+        return True
+    if "repo" in last or last == "uow":
+        return True
+    first = call.args[0] if call.args else None
+    name = dotted_name(first) if first is not None else None
+    return name is not None and name.rsplit(".", 1)[-1][:1].isupper()
+
+
 def _loop_variables(loop: ast.AST) -> set[str]:
     names: set[str] = set()
     if isinstance(loop, (ast.For, ast.AsyncFor)):
@@ -185,25 +280,17 @@ def _uses(node: ast.AST, names: set[str]) -> bool:
     return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
 
 
-@check(
-    "ARC502",
-    title="N+1 query: a query per loop iteration",
-    principle="data-layer",
-    severity=Severity.WARNING,
-    rationale="""Issuing one query per item of a loop makes the number of round trips grow with the
-    data: fast with ten rows in a test, slow with ten thousand in production. The database can
-    answer the whole question at once, and the repository is the place to ask it that way.""",
-    instead="Load everything the loop needs in one query (an IN clause, a join, selectinload, or a "
-    "repository method that takes many ids) before the loop.",
-)
+@check(ARC502)
 def n_plus_one_query(ctx: ModuleContext) -> Iterator[RawFinding]:
+    if _is_migration(ctx):
+        return  # a data migration walks the rows on purpose, once
     index = tree_index(ctx.tree, ctx.text)
     variables_of: dict[int, set[str]] = {}
     for call, loops in index.loop_calls:
         func = call.func
         assert isinstance(func, ast.Attribute)
         receiver = _receiver_is_data_object(func)
-        if receiver is None:
+        if receiver is None or not _is_query_call(receiver, call):
             continue
         variables: set[str] = set()
         for loop in loops:
@@ -214,7 +301,7 @@ def n_plus_one_query(ctx: ModuleContext) -> Iterator[RawFinding]:
         if not any(_uses(argument, variables) for argument in arguments):
             continue
         yield RawFinding(
-            code="ARC502",
+            code=ARC502,
             message=f"`{receiver}.{func.attr}(...)` runs once per loop iteration (N+1 queries)",
             span=index.lines.span(call),
             data={"receiver": receiver, "method": func.attr},
@@ -224,28 +311,55 @@ def n_plus_one_query(ctx: ModuleContext) -> Iterator[RawFinding]:
 # -- ARC701 ------------------------------------------------------------------------------------
 
 
-@check(
-    "ARC701",
-    title="Hard-coded credential",
-    principle="security",
-    severity=Severity.ERROR,
-    rationale="""A secret written into the source is shared with everyone who can read the
-    repository, its history, its forks and every log or model prompt the code passes through, and it
-    cannot be rotated without a deploy. Credentials belong in the environment or a secret store.""",
-    instead="Read the secret from the environment or a secret manager at start-up, and rotate the "
-    "one that was committed.",
-)
+@check(ARC701)
 def hard_coded_credential(ctx: ModuleContext) -> Iterator[RawFinding]:
     index = tree_index(ctx.tree, ctx.text)
+    # Test code is full of made-up DSNs, JWTs and passwords; a vendor-format key there is still
+    # a leak (it may be live), so only those are reported in tests.
+    in_tests = is_test_path(_relative(ctx))
     for literal, name in index.strings:
         value = literal.value
         kind = known_token_kind(value)
+        if kind is not None and kind in STRUCTURAL_KINDS and (in_tests or (name is None and _is_prose(value))):
+            continue  # a DSN in a docstring or a JWT in a test fixture
         if kind is not None:
             message = f"Hard-coded credential: this literal contains a {kind}"
-        elif name is not None and is_secret_name(name) and looks_like_secret_value(value):
+        elif (
+            not in_tests
+            and name is not None
+            and is_secret_name(name)
+            and looks_like_secret_value(value, password=is_password_name(name))
+        ):
             kind = "secret"
             message = f"Hard-coded credential: a secret-looking value is assigned to `{name}`"
         else:
             continue
+        # ``error`` is for what a reviewer blocks a merge on: a vendor key, a private key, a
+        # database URL with its password. A token recognised by shape alone, or a value judged
+        # by the name it is bound to, may be a fixture or an id: a warning.
+        severity = Severity.WARNING if kind in _LESS_CERTAIN else None
         # The message and data never carry the value itself.
-        yield RawFinding(code="ARC701", message=message, span=index.lines.span(literal), data={"kind": kind})
+        yield RawFinding(code=ARC701, message=message, span=index.lines.span(literal), data={"kind": kind},
+                         severity=severity)
+
+
+_LESS_CERTAIN = frozenset({"secret", "JSON Web Token", "bearer token"})
+
+
+def _relative(ctx: ModuleContext) -> str:
+    return _relative_to_root(ctx.path, ctx.root)
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative_to_root(path: Path, root: Path) -> str:
+    # Remembered: two resolves stat every folder on the way, and this ran four times per
+    # analysis (~15 % of a keystroke's analysis time on a deep Django path).
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _is_prose(value: str) -> bool:
+    """Documentation rather than a value: several lines, or a sentence of words."""
+    return "\n" in value.strip() or len(value.split()) > 3

@@ -13,14 +13,10 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
-
+from ..codes import ARC110
 from ..findings import Fix, Severity, Span, TextEdit
 from .registry import RawFinding, check
 
@@ -30,6 +26,11 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 if TYPE_CHECKING:
+    # ``packaging`` and ``importlib.metadata`` cost ~60 ms to import and only dependency files need
+    # them, so they are imported inside the functions that use them (warm ``check`` start-up).
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
     from ..config import ProjectConfig
     from ..knowledge.model import Adr, KnowledgeBase, RuleSpec
 
@@ -61,17 +62,9 @@ class DependencyEntry:
     error: str | None = None
 
 
-def is_dependency_file(path: Path) -> bool:
-    """``requirements*.txt`` (also any ``.txt`` in a ``requirements/`` folder) or ``pyproject.toml``."""
-    name = path.name
-    if name == "pyproject.toml":
-        return True
-    if not name.endswith(".txt"):
-        return False
-    return name.startswith("requirements") or path.parent.name == "requirements"
-
-
 def _parse(text: str, line: int, column: int, span: Span | None = None) -> DependencyEntry:
+    from packaging.requirements import InvalidRequirement, Requirement
+
     span = span or Span(line, column, line, column + len(text))
     try:
         return DependencyEntry(text, span, Requirement(text))
@@ -187,6 +180,8 @@ def satisfies_policy(requirement: Requirement, policy: str) -> bool:
 
 
 def installed_version(name: str) -> str | None:
+    from importlib import metadata
+
     try:
         return metadata.version(name)
     except (metadata.PackageNotFoundError, ValueError):
@@ -195,6 +190,8 @@ def installed_version(name: str) -> str | None:
 
 def lowest_allowed(requirement: Requirement) -> Version | None:
     """The lowest version the specifier names as allowed (``>=2.1`` -> 2.1, ``~=1.4`` -> 1.4)."""
+    from packaging.version import InvalidVersion, Version
+
     candidates: list[Version] = []
     for spec in requirement.specifier:
         if spec.operator in (">=", "~=", "==", "==="):
@@ -207,6 +204,8 @@ def lowest_allowed(requirement: Requirement) -> Version | None:
 
 
 def _pinnable_version(requirement: Requirement) -> Version | None:
+    from packaging.version import InvalidVersion, Version
+
     installed = installed_version(requirement.name)
     if installed is not None:
         try:
@@ -242,23 +241,12 @@ def _policy_of(rule: RuleSpec) -> str:
     return policy if policy in POLICIES else "exact"
 
 
-@check(
-    "ARC110",
-    title="Dependency not pinned as the policy requires",
-    principle="dependencies",
-    severity=Severity.WARNING,
-    rationale="""A requirement without an exact pin (or at least an upper bound) lets every new
-    install pick up whatever was released last night: builds stop being reproducible and a major
-    release of a library can break production without a single line of our code changing. The
-    team decided how tightly dependencies are pinned; this keeps every file to that decision.""",
-    instead="Pin the requirement (`==` for the exact policy) or give it an upper bound such as "
-    "`<3` (bounded policy), and upgrade deliberately.",
-    scope="dependencies",
-    default_enabled=False,
-)
+@check(ARC110)
 def unpinned_dependency(ctx: DependencyContext) -> Iterator[RawFinding]:
     if not ctx.rules:
         return
+    from packaging.utils import canonicalize_name
+
     entries = dependency_entries(ctx.path, ctx.text)
     for _adr, rule in ctx.rules:
         policy = _policy_of(rule)
@@ -267,7 +255,7 @@ def unpinned_dependency(ctx: DependencyContext) -> Iterator[RawFinding]:
             requirement = entry.requirement
             if requirement is None:
                 yield RawFinding(
-                    code="ARC110",
+                    code=ARC110,
                     message=f"cannot parse requirement `{entry.text}`: {entry.error}",
                     span=entry.span,
                     rule=rule,
@@ -283,7 +271,7 @@ def unpinned_dependency(ctx: DependencyContext) -> Iterator[RawFinding]:
             if suggestion is not None:
                 fix = Fix(title=f"Change to `{suggestion}`", edits=(TextEdit(entry.span, suggestion),), safe=False)
             yield RawFinding(
-                code="ARC110",
+                code=ARC110,
                 message=message,
                 span=entry.span,
                 fix=fix,
@@ -300,10 +288,9 @@ def check_dependency_file(
     config: ProjectConfig,
     rules: list[tuple[Adr, RuleSpec]] | None = None,
 ) -> list[RawFinding]:
-    """ARC110 findings for one dependency file; ``rules`` default to the binding
-    ``pinned-dependencies`` rules whose scope covers ``path``. Never raises on bad input."""
-    if not is_dependency_file(path):
-        return []
+    """ARC110 findings for one dependency file (the caller classified ``path`` with
+    ``workspace.files.file_kind``); ``rules`` default to the binding ``pinned-dependencies`` rules
+    whose scope covers ``path``. Never raises on bad input."""
     if rules is None:
         from ..knowledge.scope import rule_applies_to
 

@@ -49,11 +49,35 @@ def _is_type_checking_test(test: ast.expr) -> bool:
     return name is not None and name.split(".")[-1] == "TYPE_CHECKING"
 
 
+def _raises_not_implemented(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The body (after a docstring) starts with ``raise NotImplementedError[(...)]`` (what may
+    follow is unreachable, such as the ``yield`` that makes an abstract generator a generator)."""
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if not body or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+        return False
+    exc = body[0].exc
+    name = dotted_name(exc.func if isinstance(exc, ast.Call) else exc)
+    return name == "NotImplementedError"
+
+
+def is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"`` (either order): the block runs only as a script, never on import."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
+        isinstance(s, ast.Constant) and s.value == "__main__" for s in sides
+    )
+
+
 @dataclass
 class _PendingClass:
     node: ast.ClassDef
     span: Span
     nested: bool
+    type_checking: bool = False
 
 
 class _FactsVisitor(LoopIndexer):
@@ -66,6 +90,8 @@ class _FactsVisitor(LoopIndexer):
         self.function_depth = 0
         self.class_depth = 0
         self.type_checking = 0
+        self.main_guard = 0
+        """Inside ``if __name__ == "__main__":``: imports there are not import-time edges."""
         self.annotation_depth = 0
         self.imports: list[ImportFact] = []
         self.aliases: dict[str, str] = {}
@@ -96,7 +122,7 @@ class _FactsVisitor(LoopIndexer):
                     span=span,
                     bound=(bound,),
                     type_checking=self.type_checking > 0,
-                    deferred=self.function_depth > 0,
+                    deferred=self.function_depth > 0 or self.main_guard > 0,
                     statement_span=statement,
                 )
             )
@@ -123,12 +149,19 @@ class _FactsVisitor(LoopIndexer):
                 bound=bound,
                 used=True,
                 type_checking=self.type_checking > 0,
-                deferred=self.function_depth > 0,
+                deferred=self.function_depth > 0 or self.main_guard > 0,
                 statement_span=span,
             )
         )
 
     def visit_If(self, node: ast.If) -> None:
+        if is_main_guard(node.test) and not node.orelse:
+            self.visit(node.test)
+            self.later(self._enter("main_guard", 1))
+            for statement in node.body:
+                self.visit(statement)
+            self.later(self._enter("main_guard", -1))
+            return
         if not _is_type_checking_test(node.test):
             self.generic_visit(node)
             return
@@ -267,7 +300,9 @@ class _FactsVisitor(LoopIndexer):
         nested = bool(self.function_depth or self.class_depth)
         if not nested:
             self.defines.append(node.name)
-        self.classes.append(_PendingClass(node, self.index.lines.name_span(node), nested))
+        self.classes.append(
+            _PendingClass(node, self.index.lines.name_span(node), nested, self.type_checking > 0)
+        )
         self.index.classes.append(node)
         for expr in [*node.decorator_list, *node.bases, *node.keywords]:
             self.visit(expr)
@@ -306,7 +341,8 @@ class _FactsVisitor(LoopIndexer):
             if not statement.name.startswith("_"):
                 public.append(statement.name)
             marks = {(dotted_name(d) or "").split(".")[-1] for d in statement.decorator_list}
-            if marks & _ABSTRACT_DECORATORS:
+            if marks & _ABSTRACT_DECORATORS or _raises_not_implemented(statement):
+                # ``raise NotImplementedError`` is the informal way to declare an abstract method.
                 abstract.append(statement.name)
         metaclasses = {
             kw.partition("=")[2].rsplit(".", 1)[-1] for kw in keywords if kw.startswith("metaclass=")
@@ -326,6 +362,7 @@ class _FactsVisitor(LoopIndexer):
             abstract_methods=tuple(abstract),
             is_abstract=is_abstract,
             nested=pending.nested,
+            type_checking=pending.type_checking,
         )
 
     def import_facts(self) -> tuple[ImportFact, ...]:

@@ -56,9 +56,12 @@ class ClassFact:
     public_methods: tuple[str, ...] = ()
     abstract_methods: tuple[str, ...] = ()
     is_abstract: bool = False
-    """Has ABC/ABCMeta/Protocol among bases or metaclass, or any ``@abstractmethod``."""
+    """Has ABC/ABCMeta/Protocol among bases or metaclass, or any ``@abstractmethod`` (or a method
+    whose body only raises ``NotImplementedError``: an interface by convention)."""
     nested: bool = False
     """Defined inside a function or another class (not reachable as ``module.Name``)."""
+    type_checking: bool = False
+    """Defined under ``if TYPE_CHECKING:`` (a typing stand-in, never instantiated at run time)."""
 
 
 @dataclass(frozen=True)

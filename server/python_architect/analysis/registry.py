@@ -1,68 +1,42 @@
-"""The one registry of checks: code, title, principle, default severity, rationale, and the check.
+"""How a check is declared, what it sees and what it yields, and the ``Registry`` type.
 
-Hover, the CLI's rule docs, SARIF rule metadata and diagnostics all read from here. Own checks
-register with ``@check(...)`` next to their implementation; ruff-derived codes register as
-metadata-only entries (``scope="ruff"``) whose findings come from the ruff bridge.
+A check is a function marked ``@check(ARC201)`` next to its implementation; the code's title,
+principle, severity and rationale are declared once in ``python_architect.codes``. Marking does
+not register anything: the catalog (``python_architect.catalog``, the composition root above
+knowledge, analysis and workspace) builds one immutable ``Registry`` from the metadata and the
+marked functions when it is imported, so no caller can ever see a partly built registry.
 
 Check functions by scope:
 - ``module``: ``fn(ctx: ModuleContext) -> Iterable[RawFinding]``, once per Python file.
-- ``workspace``: ``fn(ctx: WorkspaceContext) -> Iterable[RawFinding]`` over the whole index.
+- ``workspace``: ``fn(ctx: WorkspaceContext) -> Iterable[(Path, RawFinding)]`` over the index.
 - ``dependencies``: ``fn(ctx: DependencyContext) -> Iterable[RawFinding]`` per requirements/pyproject file.
-- ``adr`` and ``ruff``: metadata only; produced by the knowledge loader / ruff bridge.
+- ``adr``, ``engine`` and ``ruff``: metadata only; produced by the knowledge loader, the engine
+  and the ruff bridge.
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..findings import Fix, Severity, Span
+from ..codes import METADATA, PRINCIPLES, CheckInfo, metadata
+from ..findings import Fix, Related, Severity, Span
 
 if TYPE_CHECKING:
     from ..config import ProjectConfig
     from ..knowledge.model import Adr, KnowledgeBase, RuleSpec
     from .facts import ModuleFacts
 
-PRINCIPLES = (
-    "framework-isolation",
-    "layering",
-    "dependencies",
-    "composition",
-    "deep-modules",
-    "async",
-    "resilience",
-    "data-layer",
-    "observability",
-    "security",
-    "memory",
-    "knowledge",  # the ADR files themselves (ARC001-ARC005)
-)
+__all__ = ["PRINCIPLES", "CheckInfo", "ModuleContext", "RawFinding", "Registry", "check"]
 
-DOCS_BASE = "https://github.com/python-architect/python-architect/blob/main/docs/rules.md"
-
-
-@dataclass(frozen=True)
-class CheckInfo:
-    """A registered check and everything people are told about it."""
-
-    code: str
-    title: str
-    principle: str
-    severity: Severity
-    rationale: str
-    scope: str
-    run: Callable[..., Iterable["RawFinding"]] | None = None
-    default_enabled: bool = True
-    """Runs without configuration (ARC101/102/110 need ADR rules, so they are driven by rules)."""
-    default_options: dict[str, Any] = field(default_factory=dict)
-    instead: str = ""
-    """One sentence: what to do instead (used by hover and SARIF help)."""
-
-    @property
-    def docs_url(self) -> str:
-        return f"{DOCS_BASE}#{self.code.lower()}"
+RUNNABLE_SCOPES = ("module", "workspace", "dependencies")
+"""Scopes whose codes must have an implementation."""
+_MARK = "__architect_check__"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -78,9 +52,11 @@ class RawFinding:
     message: str
     span: Span
     fix: Fix | None = None
-    rule: "RuleSpec | None" = None
+    rule: RuleSpec | None = None
     data: dict[str, Any] = field(default_factory=dict)
     severity: Severity | None = None
+    related: tuple[Related, ...] = ()
+    """Other places that explain the finding (every import line of a cycle)."""
 
 
 @dataclass
@@ -93,18 +69,18 @@ class ModuleContext:
     text: str
     lines: list[str]
     tree: ast.Module
-    facts: "ModuleFacts"
-    kb: "KnowledgeBase"
-    config: "ProjectConfig"
+    facts: ModuleFacts
+    kb: KnowledgeBase
+    config: ProjectConfig
     is_first_party: Callable[[str], bool]
     """Whether a dotted module name belongs to this workspace's source roots."""
     is_stdlib: Callable[[str], bool]
-    lookup_module: Callable[[str], "ModuleFacts | None"]
+    lookup_module: Callable[[str], ModuleFacts | None]
     """Facts of another first-party module from the workspace index (None when unknown)."""
     options_for: Callable[[str], dict[str, Any]]
     """Merged options for a check code: defaults < pyproject options < ADR ``check`` rules."""
 
-    def rules_for(self, kind: str) -> list[tuple["Adr", "RuleSpec"]]:
+    def rules_for(self, kind: str) -> list[tuple[Adr, RuleSpec]]:
         """Binding rules of ``kind`` whose paths/exclude (or their ADR's applies-to) cover this file."""
         from ..knowledge.scope import rule_applies_to
 
@@ -115,89 +91,84 @@ class ModuleContext:
         ]
 
 
-REGISTRY: dict[str, CheckInfo] = {}
+def check(code: str) -> Callable[[F], F]:
+    """Marks ``fn`` as the implementation of ``code`` (declared in ``python_architect.codes``)."""
+    if code not in METADATA:
+        raise ValueError(f"@check({code!r}): the code is not declared in python_architect.codes")
 
-
-def register(info: CheckInfo) -> CheckInfo:
-    if info.code in REGISTRY:
-        raise ValueError(f"check {info.code} registered twice")
-    if info.principle not in PRINCIPLES:
-        raise ValueError(f"{info.code}: unknown principle {info.principle!r}")
-    REGISTRY[info.code] = info
-    return info
-
-
-def check(
-    code: str,
-    *,
-    title: str,
-    principle: str,
-    severity: Severity,
-    rationale: str,
-    scope: str = "module",
-    default_enabled: bool = True,
-    default_options: dict[str, Any] | None = None,
-    instead: str = "",
-) -> Callable[[Callable[..., Iterable[RawFinding]]], Callable[..., Iterable[RawFinding]]]:
-    """Decorator registering ``fn`` as the implementation of ``code``."""
-
-    def decorate(fn: Callable[..., Iterable[RawFinding]]) -> Callable[..., Iterable[RawFinding]]:
-        register(
-            CheckInfo(
-                code=code,
-                title=title,
-                principle=principle,
-                severity=severity,
-                rationale=" ".join(rationale.split()),
-                scope=scope,
-                run=fn,
-                default_enabled=default_enabled,
-                default_options=dict(default_options or {}),
-                instead=instead,
-            )
-        )
+    def mark(fn: F) -> F:
+        setattr(fn, _MARK, code)
         return fn
 
-    return decorate
+    return mark
 
 
-def lookup(code: str) -> CheckInfo | None:
-    """The registry entry for a code, loading every check module first."""
-    load_all()
-    return REGISTRY.get(code)
+def implementations(modules: Iterable[ModuleType]) -> dict[str, Callable[..., Any]]:
+    """Code -> the function marked ``@check(code)`` in ``modules`` (one function per code)."""
+    found: dict[str, Callable[..., Any]] = {}
+    for module in modules:
+        for value in vars(module).values():
+            code = getattr(value, _MARK, None)
+            if code is None:
+                continue
+            if code in found and found[code] is not value:
+                raise ValueError(f"{code} is implemented twice: {found[code].__qualname__}, {value.__qualname__}")
+            found[code] = value
+    return found
 
 
-def all_checks() -> list[CheckInfo]:
-    load_all()
-    return sorted(REGISTRY.values(), key=lambda info: info.code)
+class Registry:
+    """Every code's record with its implementation; immutable once built.
 
+    Built once by the catalog; to run different checks (a test's exploding check), build another
+    one with ``replacing`` and hand it to the ``Project``.
+    """
 
-_LOADED = False
+    def __init__(self, entries: Iterable[CheckInfo]) -> None:
+        table: dict[str, CheckInfo] = {}
+        for info in entries:
+            if info.code in table:
+                raise ValueError(f"check {info.code} registered twice")
+            table[info.code] = info
+        missing = [code for code, info in table.items() if info.scope in RUNNABLE_SCOPES and info.run is None]
+        if missing:
+            raise ValueError(f"checks without an implementation: {', '.join(sorted(missing))}")
+        self._entries: Mapping[str, CheckInfo] = dict(sorted(table.items()))
+        self._by_scope: dict[str, tuple[CheckInfo, ...]] = {}
+        for info in self._entries.values():
+            self._by_scope.setdefault(info.scope, ())
+            self._by_scope[info.scope] += (info,)
 
+    @classmethod
+    def build(cls, declared: Mapping[str, CheckInfo], modules: Iterable[ModuleType]) -> Registry:
+        """Joins the declared metadata to the ``@check`` functions found in ``modules``."""
+        runs = implementations(modules)
+        unknown = sorted(set(runs) - set(declared))
+        if unknown:
+            raise ValueError(f"implementations of undeclared codes: {', '.join(unknown)}")
+        return cls(replace(info, run=runs[code]) if code in runs else info for code, info in declared.items())
 
-def load_all() -> None:
-    """Imports every module that registers checks (idempotent)."""
-    global _LOADED
-    if _LOADED:
-        return
-    # Set first: check modules may call lookup() while importing (re-entrancy, not a loop).
-    _LOADED = True
-    import importlib
+    def lookup(self, code: str) -> CheckInfo | None:
+        """The record for ``code``: registered, else a ruff family record, else None."""
+        return self._entries.get(code) or metadata(code)
 
-    try:
-        for name in CHECK_MODULES:
-            importlib.import_module(name)
-    except BaseException:
-        _LOADED = False
-        raise
+    def all(self) -> list[CheckInfo]:
+        """Every registered record, in code order."""
+        return list(self._entries.values())
 
+    def by_scope(self, scope: str) -> tuple[CheckInfo, ...]:
+        """The records of one scope (``module``, ``workspace``, ``ruff``, ...), in code order."""
+        return self._by_scope.get(scope, ())
 
-CHECK_MODULES = (
-    "python_architect.knowledge.problems",
-    "python_architect.analysis.checks_imports",
-    "python_architect.analysis.checks_design",
-    "python_architect.analysis.checks_runtime",
-    "python_architect.analysis.dependencies",
-    "python_architect.analysis.ruff_bridge",
-    "python_architect.workspace.cycles",
-)
+    def replacing(self, code: str, run: Callable[..., Any]) -> Registry:
+        """A copy whose ``code`` runs ``run`` instead."""
+        return Registry(replace(info, run=run) if info.code == code else info for info in self._entries.values())
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._entries
+
+    def __iter__(self) -> Iterator[CheckInfo]:
+        return iter(self._entries.values())
+
+    def __len__(self) -> int:
+        return len(self._entries)

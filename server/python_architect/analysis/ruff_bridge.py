@@ -2,8 +2,8 @@
 
 Ruff gets the file's decoded text on stdin (it refuses non-UTF-8 bytes), ``--isolated`` so the
 project's own ruff config cannot change what the architect reports, and an explicit curated
-``--select``. Each curated code is registered here as a metadata-only entry (``scope="ruff"``)
-mapped to one of the architect's principles. Ruff's own fixes ride along from its JSON; S113
+``--select``. Each curated code's metadata (its principle, severity, title) is declared in
+``python_architect.codes.ruff``. Ruff's own fixes ride along from its JSON; S113
 gets our own fix (``timeout=10``). A missing or failing ruff never breaks a check: it yields no
 ruff findings and one logged warning.
 """
@@ -11,6 +11,7 @@ ruff findings and one logged warning.
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import logging
 import os
@@ -18,80 +19,23 @@ import subprocess
 import sys
 import threading
 from bisect import bisect_left
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from ..findings import Fix, Severity, Span, TextEdit
-from .registry import REGISTRY, CheckInfo, RawFinding, register
+from ..codes import ruff as ruff_codes
+from ..findings import Fix, Span, TextEdit
+from .registry import RawFinding
 
 log = logging.getLogger(__name__)
 
-WARN, ERR, INFO = Severity.WARNING, Severity.ERROR, Severity.INFO
-_SECURITY_WHY = "Untrusted input reaching this call can run code or leak data; the safe form costs nothing."
-_BLOCKING_WHY = ("A blocking call inside `async def` stalls the event loop: every other request served "
-                 "by that loop waits until it returns.")
-
-# code: (principle, severity, title, rationale)
-CURATED: dict[str, tuple[str, Severity, str, str]] = {
-    "ASYNC100": ("async", WARN, "Cancel scope without a checkpoint", "A timeout scope with no `await` inside can never fire: the deadline is checked only at checkpoints."),
-    "ASYNC105": ("async", WARN, "Trio call not awaited", "An un-awaited async call does nothing; the work silently never happens."),
-    "ASYNC109": ("async", WARN, "Async function takes a `timeout` parameter", "Timeouts belong to the caller's cancel scope (`asyncio.timeout`), not to each coroutine's signature."),
-    "ASYNC110": ("async", WARN, "Busy-wait with sleep in a loop", "Polling with `sleep` in a loop wastes the loop and adds latency; wait on an Event instead."),
-    "ASYNC115": ("async", INFO, "`sleep(0)` used as a checkpoint", "A zero sleep hides intent; the explicit checkpoint says what it is for."),
-    "ASYNC116": ("async", INFO, "Very long sleep", "A sleep longer than a day is really 'forever' and should say so."),
-    "ASYNC210": ("async", WARN, "Blocking HTTP call in async function", _BLOCKING_WHY),
-    "ASYNC212": ("async", WARN, "Blocking httpx call in async function", _BLOCKING_WHY),
-    "ASYNC220": ("async", WARN, "Blocking subprocess creation in async function", _BLOCKING_WHY),
-    "ASYNC221": ("async", WARN, "Blocking process run in async function", _BLOCKING_WHY),
-    "ASYNC222": ("async", WARN, "Blocking process wait in async function", _BLOCKING_WHY),
-    "ASYNC230": ("async", WARN, "Blocking file open in async function", _BLOCKING_WHY),
-    "ASYNC240": ("async", WARN, "Blocking path operation in async function", _BLOCKING_WHY),
-    "ASYNC250": ("async", WARN, "Blocking `input()` in async function", _BLOCKING_WHY),
-    "ASYNC251": ("async", WARN, "`time.sleep` in async function", _BLOCKING_WHY),
-    "RUF006": ("async", WARN, "Dangling asyncio task", "The loop keeps only a weak reference to a task; without one of your own it can be garbage-collected mid-flight."),
-    "S113": ("resilience", WARN, "HTTP request without timeout", "Without a timeout one slow dependency hangs the caller forever and exhausts its workers."),
-    "BLE001": ("resilience", WARN, "Blind `except Exception`", "Catching everything hides bugs as well as the failures you meant to handle; name the exceptions you can recover from."),
-    "S110": ("resilience", WARN, "`try`-`except`-`pass`", "A swallowed exception leaves no trace: the failure resurfaces later, far from its cause."),
-    "S608": ("data-layer", ERR, "SQL built from strings", "Query text assembled from values invites SQL injection; pass values as bound parameters."),
-    "T201": ("observability", INFO, "`print` instead of logging", "Printed output has no level, no logger name and no structure; operators cannot route or filter it."),
-    "G004": ("observability", INFO, "f-string in a logging call", "Formatting before the level check wastes work and loses the message template that log tools group by."),
-    "TRY400": ("observability", INFO, "`logging.error` in an except block", "`logger.exception` records the traceback; `error` throws away the evidence needed to debug."),
-    "S301": ("security", WARN, "`pickle` deserialisation", _SECURITY_WHY),
-    "S506": ("security", ERR, "Unsafe `yaml.load`", _SECURITY_WHY),
-    "S602": ("security", WARN, "`subprocess` with `shell=True`", _SECURITY_WHY),
-    "S604": ("security", WARN, "Call with `shell=True`", _SECURITY_WHY),
-    "S307": ("security", ERR, "`eval` on data", _SECURITY_WHY),
-    "S501": ("security", ERR, "TLS certificate verification disabled", "`verify=False` lets anyone on the network impersonate the server."),
-    "S311": ("security", INFO, "Non-cryptographic random", "The `random` module is predictable; use `secrets` for tokens, keys and passwords."),
-    "B006": ("memory", WARN, "Mutable default argument", "The default is created once and shared by every call: state leaks between callers."),
-    "B019": ("memory", WARN, "`lru_cache` on a method", "The cache holds `self` alive for ever: instances are never freed."),
-}
+CURATED = ruff_codes.CURATED
+"""code -> (principle, severity, title, rationale); declared in ``codes.ruff``."""
 
 # What ruff is asked for: families where every member belongs to the principle, else codes.
 CURATED_SELECT = ("ASYNC", "RUF006", "S113", "BLE001", "S110", "S608", "T201", "G004", "TRY400",
                   "S301", "S506", "S602", "S604", "S307", "S501", "S311", "B006", "B019")
-
-
-def _register_metadata() -> None:
-    for code, (principle, severity, title, rationale) in CURATED.items():
-        if code not in REGISTRY:
-            register(CheckInfo(code=code, title=title, principle=principle, severity=severity,
-                               rationale=rationale, scope="ruff"))
-
-
-_register_metadata()
-
-
-def ruff_info(code: str) -> CheckInfo | None:
-    """The registry entry for a ruff code (exact, else the curated family it belongs to)."""
-    if code in REGISTRY:
-        return REGISTRY[code]
-    family = "ASYNC" if code.startswith("ASYNC") else None
-    if family:
-        return CheckInfo(code=code, title=f"{code} (flake8-async)", principle="async", severity=WARN,
-                         rationale=_BLOCKING_WHY, scope="ruff")
-    return None
 
 
 def curated_selection(setting: bool | tuple[str, ...] | list[str]) -> list[str]:
@@ -131,6 +75,11 @@ def find_ruff() -> str | None:
 
 
 def _locate_ruff() -> str:
+    # The VS Code extension's bootstrap names its bundled ruff here: ruff's own finder would
+    # prefer a different ruff in the interpreter's scripts folder.
+    named = os.environ.get("PYTHON_ARCHITECT_RUFF")
+    if named and os.path.isfile(named):
+        return named
     try:
         from ruff.__main__ import find_ruff_bin
 
@@ -212,24 +161,66 @@ def run_ruff(text: str, path: Path, codes: Iterable[str], *, timeout: float = 10
     return [finding for findings in grouped.values() for finding in findings]
 
 
+_RECENT_RUNS: "OrderedDict[tuple[bytes, str, tuple[str, ...]], list[RawFinding]]" = OrderedDict()
+_RECENT_LOCK = threading.Lock()
+RECENT_RUNS_KEPT = 64
+"""Ruff's answer depends only on the text, the path and the codes: the editor re-analyses files
+whose text did not change (dependants of an edited module, saves, undo) without a subprocess."""
+
+
+USE_RUFF_SERVER = True
+"""One file at a time (the editor) asks a long-lived ``ruff server`` (``analysis.ruff_server``)
+instead of starting ``ruff check``; whole runs keep one ``ruff check`` over all files."""
+
+
+def _ask_ruff_server(text: str, path: Path, codes: list[str], timeout: float) -> list[RawFinding] | None:
+    if not USE_RUFF_SERVER:
+        return None
+    binary = find_ruff()
+    if binary is None:
+        return None
+    from .ruff_server import server_for
+
+    return server_for(binary, codes).diagnostics(text, path, timeout)
+
+
 class RuffRun:
-    """``run_ruff`` started in a thread so the subprocess overlaps our own parse and checks."""
+    """``run_ruff`` started in a thread so the subprocess overlaps our own parse and checks
+    (or the remembered answer for the same text, path and codes)."""
 
     def __init__(self, text: str, path: Path, codes: Iterable[str], timeout: float = 10.0) -> None:
         self._findings: list[RawFinding] = []
+        codes = list(codes)
+        self._key = (hashlib.blake2b(text.encode("utf-8", errors="surrogatepass"), digest_size=16).digest(),
+                     str(path), tuple(codes))
+        with _RECENT_LOCK:
+            remembered = _RECENT_RUNS.get(self._key)
+            if remembered is not None:
+                _RECENT_RUNS.move_to_end(self._key)
+        self._thread: threading.Thread | None = None
+        if remembered is not None:
+            self._findings = list(remembered)
+            return
         find_ruff()  # resolve the binary on the caller's thread, once
-        self._thread = threading.Thread(target=self._run, args=(text, path, list(codes), timeout),
+        self._thread = threading.Thread(target=self._run, args=(text, path, codes, timeout),
                                         name="ruff", daemon=True)
         self._thread.start()
 
     def _run(self, text: str, path: Path, codes: list[str], timeout: float) -> None:
         try:
-            self._findings = run_ruff(text, path, codes, timeout=timeout)
+            found = _ask_ruff_server(text, path, codes, timeout) if codes else None
+            self._findings = found if found is not None else run_ruff(text, path, codes, timeout=timeout)
         except Exception:  # a thread's exception would vanish into stderr; keep it in the log
             log.exception("ruff run failed on %s", path)
+            return
+        with _RECENT_LOCK:
+            _RECENT_RUNS[self._key] = list(self._findings)
+            while len(_RECENT_RUNS) > RECENT_RUNS_KEPT:
+                _RECENT_RUNS.popitem(last=False)
 
     def result(self) -> list[RawFinding]:
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
         return self._findings
 
 
@@ -247,6 +238,11 @@ def _parse_output(stdout: bytes, stderr: bytes) -> dict[str, list[RawFinding]]:
     return grouped
 
 
+NO_FIX = frozenset({"T201"})
+"""Ruff fixes we never offer (dropped by the finalizer, whichever way ruff ran): deleting a
+``print`` deletes a command-line tool's output."""
+
+
 def _raw_finding(item: dict[str, Any]) -> RawFinding | None:
     code = item.get("code")
     if not code:  # ruff reports syntax errors without a code; the engine reports those itself
@@ -255,8 +251,8 @@ def _raw_finding(item: dict[str, Any]) -> RawFinding | None:
     span = Span(start.get("row", 1), start.get("column", 1), end.get("row", start.get("row", 1)),
                 end.get("column", start.get("column", 1)))
     return RawFinding(code=code, message=item.get("message", code), span=span,
-                      fix=convert_fix(item.get("fix")), data={"ruff_rule": item.get("name", ""),
-                                                              "url": item.get("url") or ""})
+                      fix=convert_fix(item.get("fix")),
+                      data={"ruff_rule": item.get("name", ""), "url": item.get("url") or ""})
 
 
 def convert_fix(raw: dict[str, Any] | None) -> Fix | None:

@@ -1,10 +1,12 @@
 """Recognising hard-coded credentials in text: the ARC701 detector and the chat's redactor.
 
-Two signals: a literal that starts like a real token (``sk_live_``, ``AKIA…``, ``ghp_``,
-``xoxb-``, ``sk-ant-``, a PEM private key block, …), or a long, high-entropy value bound to a name
-that says it is secret (``API_KEY``, ``db_password``, ``authToken``). Field names
-(``PASSWORD_FIELD = "password"``), placeholders (``changeme``, ``<your-key>``, ``${VAR}``) and
-environment lookups are not secrets.
+Three signals: a literal that starts like a real token (``sk_live_``, ``AKIA…``, ``ghp_``,
+``xoxb-``, ``sk-ant-``, a PEM private key block, …); a credential recognised by its shape (a JSON
+Web Token, ``Bearer <token>``, a database URL with a literal password); or a long, high-entropy
+value bound to a name that says it is secret (``API_KEY``, ``authToken``; for password names a
+shorter value mixing character classes, ``DB_PASSWORD = "Tr0ub4dor&3-prod"``). Field names
+(``PASSWORD_FIELD = "password"``), placeholders (``changeme``, ``<your-key>``, ``${VAR}``),
+regular expressions, markup (test payloads) and environment lookups are not secrets.
 
 ``find_secrets(text)`` scans any text (Python, ``.env``, YAML, JSON); ``redact(text)`` replaces
 what it finds. A ``SecretHit`` carries the matched text so a caller can redact it, but its repr
@@ -33,6 +35,13 @@ _TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
     ("Anthropic API key", r"\bsk-ant-[A-Za-z0-9_-]{20,}"),
     ("OpenAI API key", r"\bsk-(?:proj-)?[A-Za-z0-9_-]{40,}"),
     ("Google API key", r"\bAIza[0-9A-Za-z_-]{35}"),
+    ("JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}"),
+    ("bearer token", r"\b[Bb]earer[ \t]+[A-Za-z0-9._~+/-]{20,}=*"),
+    (
+        "database URL with a password",
+        r"\b(?:postgres(?:ql)?|mysql|mariadb|mssql|sqlserver|oracle|mongodb(?:\+srv)?|rediss?|amqps?|"
+        r"cockroachdb|clickhouse|snowflake)(?:\+[a-z0-9_]+)?://[^\s:/@'\"]{1,128}:[^\s@/'\"]{1,128}@[^\s'\"]{1,256}",
+    ),
     (
         "private key",
         # The header alone is documentation; a real key has a base64 body after it.
@@ -43,7 +52,10 @@ _TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
     ),
 )
 # A cheap literal pre-filter: most strings contain none of these, and skip the full pattern.
-_TOKEN_HINT = re.compile(r"_live_|AKIA|ASIA|gh[pousr]_|github_pat_|xox|sk-|AIza|PRIVATE KEY")
+_TOKEN_HINT = re.compile(r"_live_|AKIA|ASIA|gh[pousr]_|github_pat_|xox|sk-|AIza|PRIVATE KEY|eyJ|[Bb]earer|://")
+STRUCTURAL_KINDS = frozenset({"JSON Web Token", "bearer token", "database URL with a password"})
+"""Kinds recognised by shape rather than by a vendor prefix: documentation and test code show
+them with made-up values, so ARC701 reports them only in application code and outside prose."""
 _SHORTEST_TOKEN = 15
 KNOWN_TOKEN = re.compile("|".join(f"(?P<t{i}>{p})" for i, (_, p) in enumerate(_TOKEN_PATTERNS)))
 
@@ -75,7 +87,8 @@ _ASSIGNMENT = re.compile(
     r"""(?:(?P<quote>["'])(?P<quoted>[^"'\r\n]{1,512})(?P=quote)|(?P<bare>[^\s"'#,;]{1,512}))"""
 )
 # Lines worth running the patterns on: they hold a token prefix or a secret-ish word.
-_TOKEN_WORDS = ("_live_", "AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "sk-", "AIza")
+_TOKEN_WORDS = ("_live_", "AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "sk-", "AIza",
+                "eyJ", "earer", "://")
 _NAME_WORDS = ("key", "secret", "token", "passw", "pwd", "credential")
 _PRIVATE_KEY_REACH = 8300
 # ``"{host}:{port}"`` style templates are formats, not secrets.
@@ -87,6 +100,13 @@ _FILE_NAME = re.compile(r"\.(?:pem|key|crt|cer|der|p12|pfx|json|ya?ml|txt|env|in
 _PIECES = re.compile(r"[._\-:/]+|(?<=[a-z0-9])(?=[A-Z])")
 _WORDLIKE = re.compile(r"[A-Za-z][a-z]+\d{0,2}|[A-Z]{1,4}\d{0,2}|[a-z]{1,3}\d{0,2}|\d{1,4}")
 MIN_ENTROPY = 3.5
+# Regular expressions and markup are what test payloads and parsers hold, not credentials
+# (``qtoken = '(?:"[^"]+"|...)'``, ``"key<script>alert(1)</script>"``).
+_REGEX_OR_MARKUP = re.compile(r"\(\?[:=!<P]|\[\^|\][+*?{]|\\[dswbDSWB]|</?[A-Za-z][A-Za-z0-9]*[\s>/]|&[a-z]+;")
+_PASSWORD_WORDS = ("password", "passwd", "passphrase", "pwd")
+MIN_PASSWORD_LENGTH = 8
+# A password inside a URL that only stands for one: a template field, a variable, masking.
+_PASSWORD_STAND_IN = re.compile(r"[{}$%<>*]|^(?:x+|\.+|-+)$|^:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -118,9 +138,29 @@ def known_token_kind(value: str) -> str | None:
         return None
     for match in KNOWN_TOKEN.finditer(value):
         kind = _kind_of(match)
-        if not _PLACEHOLDER.search(match.group(0)) or kind == "private key":
+        if kind == "private key" or (not _PLACEHOLDER.search(match.group(0)) and _plausible(kind, match.group(0))):
             return kind
     return None
+
+
+def _plausible(kind: str, text: str) -> bool:
+    """Shape-only kinds need a value that is really there: a random bearer token, a literal
+    password in a URL (not ``{password}``, ``$PASS``, ``****``)."""
+    if kind == "bearer token":
+        token = text.split(None, 1)[-1]
+        return shannon_entropy(token) >= MIN_ENTROPY and sum(
+            (any(c.islower() for c in token), any(c.isupper() for c in token), any(c.isdigit() for c in token))
+        ) >= 2
+    if kind == "database URL with a password":
+        password = text.split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
+        return bool(password) and not _PASSWORD_STAND_IN.search(password)
+    return True
+
+
+def is_password_name(name: str) -> bool:
+    """A secret name that holds a password, which people choose (so lower entropy is still real)."""
+    lowered = name.lower()
+    return is_secret_name(name) and any(word in lowered for word in _PASSWORD_WORDS)
 
 
 @lru_cache(maxsize=4096)
@@ -138,11 +178,17 @@ def is_secret_name(name: str) -> bool:
     ) or any(part.endswith("key") and part[:-3] in _KEY_QUALIFIERS for part in parts)
 
 
-def looks_like_secret_value(value: str) -> bool:
-    """A long, random-looking literal: no spaces, two character classes, high entropy, no placeholder."""
-    if len(value) < MIN_SECRET_LENGTH or any(ch.isspace() for ch in value):
+def looks_like_secret_value(value: str, *, password: bool = False) -> bool:
+    """A long, random-looking literal: no spaces, two character classes, high entropy, no placeholder.
+
+    ``password``: the name says it holds a password; people choose those, so a shorter value
+    mixing three character classes (``Tr0ub4dor&3-prod``) counts too.
+    """
+    if len(value) < (MIN_PASSWORD_LENGTH if password else MIN_SECRET_LENGTH) or any(ch.isspace() for ch in value):
         return False
     if _PLACEHOLDER.search(value) or "://" in value or "\\" in value or value.startswith(("/", "./")):
+        return False
+    if _REGEX_OR_MARKUP.search(value):
         return False
     if _TEMPLATE_FIELD.search(value):
         return False
@@ -155,6 +201,8 @@ def looks_like_secret_value(value: str) -> bool:
     classes = sum(
         (any(c.islower() for c in value), any(c.isupper() for c in value), any(c.isdigit() for c in value))
     )
+    if password and classes + any(not c.isalnum() for c in value) >= 4 - (len(value) >= MIN_SECRET_LENGTH):
+        return True
     return classes >= 2 and shannon_entropy(value) >= MIN_ENTROPY
 
 
@@ -191,7 +239,7 @@ def find_secrets(text: str) -> list[SecretHit]:
         if any(match.start() < t_end and t_start < match.end() for t_start, t_end in taken):
             continue
         kind = _kind_of(match)
-        if kind != "private key" and _PLACEHOLDER.search(match.group(0)):
+        if kind != "private key" and (_PLACEHOLDER.search(match.group(0)) or not _plausible(kind, match.group(0))):
             continue
         start, end = match.span()
         taken.append((start, end))
@@ -202,7 +250,8 @@ def find_secrets(text: str) -> list[SecretHit]:
         start, end = match.span(group)
         if any(start < t_end and t_start < end for t_start, t_end in taken):
             continue
-        if is_secret_name(match.group("name")) and looks_like_secret_value(value):
+        name = match.group("name")
+        if is_secret_name(name) and looks_like_secret_value(value, password=is_password_name(name)):
             hits.append(SecretHit(offsets.span(start, end), "secret assigned to a secret name", start, end, value))
     hits.sort(key=lambda hit: hit.start)
     return hits

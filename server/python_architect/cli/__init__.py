@@ -1,8 +1,10 @@
-"""The ``python-architect`` command: ``check``, ``adrs``, ``ask``, ``serve``.
+"""The ``python-architect`` command: ``check``, ``adrs``, ``ask``, ``serve``, ``graph``, ``mcp``, ``init``.
 
 Each subcommand lives in its own module exposing ``add_parser(subparsers)`` (which sets
-``func`` on its parser) so this file stays a dispatcher. Exit codes: 0 clean, 1 findings,
-2 usage or configuration error.
+``func`` on its parser) so this file stays a dispatcher. Only the chosen subcommand's module is
+imported (``check`` must not pay for ``ask``'s asyncio and ssl on every pre-commit run); the
+top-level help, a missing or unknown subcommand import them all. Exit codes: 0 clean,
+1 findings, 2 usage or configuration error.
 """
 
 from __future__ import annotations
@@ -11,10 +13,22 @@ import argparse
 import importlib
 import sys
 
-SUBCOMMANDS = ("check", "adrs", "ask", "serve")
+SUBCOMMANDS = ("check", "adrs", "ask", "serve", "graph", "mcp", "init", "baseline")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def chosen_subcommand(argv: list[str]) -> str | None:
+    """The subcommand ``argv`` names (its first non-option word), or None."""
+    for word in argv:
+        if word == "--":
+            return None
+        if not word.startswith("-"):
+            return word if word in SUBCOMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every subcommand, or with ``only`` that one (the others' modules are not
+    imported)."""
     from .. import __version__
 
     parser = argparse.ArgumentParser(
@@ -23,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"python-architect {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMANDS:
+    for name in (only,) if only else SUBCOMMANDS:
         try:
             module = importlib.import_module(f"{__name__}.{name}_command")
         except ModuleNotFoundError as exc:
@@ -35,8 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(chosen_subcommand(words))
+    args = parser.parse_args(words)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2

@@ -66,12 +66,17 @@ def find_root(start: Path) -> Path:
 
 
 async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
+    from ..advisor.retrieval import mentions
     from ..advisor.service import Advisor, ChatChunk
     from ..engine import Project
     from ..settings import EditorSettings
 
     try:
         project = await asyncio.to_thread(Project.load, root)
+        said = mentions(args.question)
+        if said.classes or any(explicit for _, explicit in said.modules):
+            # The question names code: index the workspace so the classes and modules resolve.
+            await asyncio.to_thread(project.ensure_index)
     except Exception as exc:  # noqa: BLE001 - a broken workspace is a usage error, not a crash
         return _usage(f"cannot load the workspace {root}: {exc}", code=2)
     settings = EditorSettings()

@@ -4,25 +4,27 @@ principles, the way ``ruff check`` does.
 Output goes to stdout (or ``--output FILE``) in ``--format text|json|sarif|github``; paths are
 relative to the workspace root with ``/`` separators. Exit codes: 0 clean, 1 findings, 2 usage or
 configuration error (configuration errors are printed to stderr as ``path:line: message``).
-``--explain CODE`` prints what the registry says about a code. A progress line appears on stderr
-only when stderr is a terminal and the run takes a while.
+``--explain CODE`` prints what the registry says about a code. A progress bar (tqdm) appears on
+stderr only when stderr is a terminal and the run takes a while.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Any, TextIO
 
 from ..output import FORMATS, relative_path, render
 
 ROOT_MARKERS = ("pyproject.toml", ".ai")
 _SELECTOR = re.compile(r"^(?:ALL|[A-Z]{1,10}[0-9]{0,4})$")
 PROGRESS_AFTER_S = 1.0
-"""Runs shorter than this never draw a progress line (it would only flicker)."""
+"""Runs shorter than this never draw a progress bar (it would only flicker)."""
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -47,8 +49,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="workspace root (default: the nearest ancestor of the first PATH with a "
                         "pyproject.toml or .ai/ directory, else the current directory)")
     parser.add_argument("--no-ruff", action="store_true", help="do not run the ruff-derived checks")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the cache in .python-architect-cache/")
+    parser.add_argument("--changed-since", metavar="REV",
+                        help="check only files changed since the git revision REV (and uncommitted ones), "
+                        "plus the import cycles and layer chains through them")
     parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: 2 on large runs)")
     parser.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument("--baseline", type=Path, metavar="FILE",
+                        help="report only findings not recorded in FILE (see `python-architect baseline`; "
+                        "default: the `baseline` key of [tool.python-architect])")
     parser.add_argument("--explain", metavar="CODE", help="explain a rule code and exit")
     parser.set_defaults(func=run)
 
@@ -80,9 +90,9 @@ def _usage(message: str) -> int:
 
 
 def _warn_unknown(selectors: tuple[str, ...], option: str) -> None:
-    from ..analysis.registry import all_checks
+    from ..codes import METADATA
 
-    codes = [info.code for info in all_checks()]
+    codes = list(METADATA)
     for selector in selectors:
         if selector != "ALL" and not any(code.startswith(selector) for code in codes):
             print(f"python-architect check: warning: {option} `{selector}` matches no known check", file=sys.stderr)
@@ -91,33 +101,75 @@ def _warn_unknown(selectors: tuple[str, ...], option: str) -> None:
 def _resolve_paths(paths: list[Path], cwd: Path) -> list[Path]:
     resolved = []
     for path in paths:
-        absolute = (cwd / path).resolve() if not path.is_absolute() else path.resolve()
-        if not absolute.exists():
+        given = path if path.is_absolute() else cwd / path
+        try:
+            absolute = given.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: discovery reports it as skipped
+            resolved.append(Path(os.path.abspath(given)))
+            continue
+        if not absolute.exists() and not os.path.lexists(given):
             raise UsageError(f"{path}: no such file or directory")
-        resolved.append(absolute)
+        resolved.append(absolute if absolute.exists() else Path(os.path.abspath(given)))
     return resolved
 
 
+def _warn_skipped(skipped: list[tuple[Path, str]], root: Path) -> None:
+    """One warning line per path that could not be checked; the exit code follows the findings."""
+    for path, why in skipped:
+        print(f"python-architect check: warning: {relative_path(path, root)}: skipped ({why})", file=sys.stderr)
+
+
 def _progress_printer(stream: TextIO) -> tuple[Callable[[int, int], None], Callable[[], None]]:
-    """A progress callback that draws ``Checking 120/880 files`` once the run is long, and a
-    function that clears the line again."""
+    """A progress callback that shows a ``tqdm`` bar (``Checking  40%|####  | 352/880``) once the
+    run has lasted ``PROGRESS_AFTER_S``, and a function that removes it again.
+
+    tqdm is imported only when a bar is due, so short runs (every warm ``check``) never load it.
+    """
     started = time.monotonic()
-    drawn = {"last": 0.0, "shown": False}
+    state: dict[str, Any] = {"bar": None}
 
     def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - started < PROGRESS_AFTER_S or now - drawn["last"] < 0.1 and done < total:
+        bar = state["bar"]
+        if bar is None:
+            if time.monotonic() - started < PROGRESS_AFTER_S:
+                return
+            try:
+                from tqdm import tqdm
+            except ImportError:  # an environment without it (a trimmed bundle) just has no bar
+                state["bar"] = _NoBar()
+                return
+            # leave=False: the bar is gone when the report is printed; mininterval keeps a
+            # slow terminal from being redrawn on every file.
+            bar = state["bar"] = tqdm(total=total, initial=done, desc="Checking", unit=" files", file=stream,
+                                      leave=False, mininterval=0.1, dynamic_ncols=True)
             return
-        drawn["last"], drawn["shown"] = now, True
-        stream.write(f"\rChecking {done}/{total} files")
-        stream.flush()
+        if total != bar.total:
+            bar.total = total
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.refresh()  # the last step may fall inside mininterval: show it all the same
 
     def clear() -> None:
-        if drawn["shown"]:
-            stream.write("\r\x1b[K")
-            stream.flush()
+        if state["bar"] is not None:
+            state["bar"].close()
+            state["bar"] = None
 
     return progress, clear
+
+
+class _NoBar:
+    """Stands in for the bar when tqdm is missing."""
+
+    n = total = 0
+
+    def update(self, _: int) -> None:
+        pass
+
+    def refresh(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 def run(args: argparse.Namespace) -> int:
@@ -165,16 +217,44 @@ def run(args: argparse.Namespace) -> int:
 
     whole = not paths or paths == [root]
     progress, clear = _progress_printer(sys.stderr) if sys.stderr.isatty() else (None, lambda: None)
+    from ..workspace.cache import CheckCache
+
+    options = dict(select=select, ignore=ignore, jobs=args.jobs, progress=progress, ruff=not args.no_ruff,
+                   cache=None if args.no_cache else CheckCache.for_cli(root))
     try:
-        result = project.check_paths(None if whole else paths, select=select, ignore=ignore,
-                                     jobs=args.jobs, progress=progress, ruff=not args.no_ruff)
+        if args.changed_since is not None:
+            from ..workspace.changed import ChangedSinceError
+            from .changed_since import check_changed
+
+            try:
+                result = check_changed(project, args.changed_since, None if whole else paths, **options)
+            except ChangedSinceError as exc:
+                return _usage(f"--changed-since {args.changed_since}: {exc}")
+        else:
+            result = project.check_paths(None if whole else paths, **options)
     finally:
         clear()
-    report = render(args.output_format, result.findings, root=root, files=result.files,
+    _warn_skipped(result.skipped, root)
+    findings = result.findings
+    baseline = project.baseline
+    if args.baseline is not None:
+        from ..baseline import Baseline, BaselineError
+
+        try:
+            baseline = Baseline.load(args.baseline if args.baseline.is_absolute() else cwd / args.baseline)
+        except BaselineError as exc:
+            return _usage(f"--baseline: {exc}")
+    if baseline.entries:
+        from .baseline_command import apply_baseline, files_under, report_stale
+
+        filtered = apply_baseline(baseline, findings, root, None if whole else files_under(project, paths))
+        findings = filtered.new
+        report_stale(filtered.stale, baseline.path, root)
+    report = render(args.output_format, findings, root=root, files=result.files,
                     adrs=result.adrs, kb=project.kb)
     if not _write_report(report, args.output):
         return 2
-    return 0 if args.exit_zero or not result.findings else 1
+    return 0 if args.exit_zero or not findings else 1
 
 
 def _write_report(report: str, output: Path | None) -> bool:

@@ -1,8 +1,9 @@
 """The rules reference, generated from the check registry: ``docs/rules.md`` and
 ``python-architect check --explain CODE`` read the same entries, so they cannot drift apart.
 
-``python -m python_architect.cli.rules_doc [FILE]`` writes the markdown (default
-``docs/rules.md`` of this repository); ``--check`` exits 1 when the file is out of date.
+``python -m python_architect.cli.rules_doc [FILE]`` writes the markdown (default: this
+repository's ``docs/rules.md`` and the copy shipped in the package, ``codes/rules.md``, which
+``--explain`` and the editor link to); ``--check`` exits 1 when a file is out of date.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..analysis.registry import CheckInfo, all_checks, lookup
+from ..analysis.context import SILENT_IN_SCRIPTS, SILENT_IN_TESTS
+from ..codes import METADATA, CheckInfo
+from ..codes import metadata as lookup
+from ..codes.docs import RULES_DOC, section_uri
+from ..codes.model import CONTEXT_OPTIONS, JUDGMENT
 
 SCOPE_TEXT = {
     "module": "runs on each Python file",
@@ -22,14 +27,31 @@ SCOPE_TEXT = {
     "ruff": "computed by ruff, mapped to a principle",
 }
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
+PACKAGE_COPY = RULES_DOC
+"""The copy shipped inside the package: what ``--explain`` and the editor's links point at."""
+
+
+def all_checks() -> list[CheckInfo]:
+    """Every declared code's record, in code order."""
+    return sorted(METADATA.values(), key=lambda info: info.code)
+
+
+TIER_TEXT = {
+    "core": "tier `core`: reported by default",
+    "judgment": "tier `judgment`: reported once adopted (an accepted ADR tagged with its principle, "
+    "a `check`/`ruff` rule naming it, or `select`/`options` in the configuration); otherwise "
+    "silent in `check` and a hint in the editor",
+}
 
 
 def _enabled_text(info: CheckInfo) -> str:
+    if not info.default_enabled and info.scope != "ruff":
+        return "driven by ADR rules (runs where an ADR asks for it)"
+    if info.tier == JUDGMENT:
+        return TIER_TEXT["judgment"]
     if info.scope == "ruff":
-        return "on by default (`ruff = false` turns the ruff families off)"
-    if info.default_enabled:
-        return "on by default"
-    return "driven by ADR rules (runs where an ADR asks for it)"
+        return TIER_TEXT["core"] + " (`ruff = false` turns the ruff families off)"
+    return TIER_TEXT["core"]
 
 
 def _cell(text: str) -> str:
@@ -37,9 +59,10 @@ def _cell(text: str) -> str:
 
 
 def _options_text(info: CheckInfo) -> str:
-    if not info.default_options:
+    if not info.option_types:
         return ""
-    return ", ".join(f"`{key}` (default `{value!r}`)" for key, value in info.default_options.items())
+    return ", ".join(f"`{key}` ({kind}, default `{info.default_options.get(key)!r}`)"
+                     for key, kind in info.option_types.items())
 
 
 def explain(code: str) -> str | None:
@@ -52,6 +75,7 @@ def explain(code: str) -> str | None:
         "",
         f"Principle: {info.principle}",
         f"Default severity: {info.severity.value}",
+        f"Tier: {info.tier}",
         f"Scope: {SCOPE_TEXT.get(info.scope, info.scope)}; {_enabled_text(info)}",
     ]
     options = _options_text(info)
@@ -60,7 +84,9 @@ def explain(code: str) -> str | None:
     lines += ["", "Why:", f"  {info.rationale}"]
     if info.instead:
         lines += ["", "Instead:", f"  {info.instead}"]
-    lines += ["", f"Docs: {info.docs_url}"]
+    uri = section_uri(info.code)
+    if uri is not None:
+        lines += ["", f"Docs: {uri}"]
     return "\n".join(lines) + "\n"
 
 
@@ -78,7 +104,16 @@ def _section(info: CheckInfo) -> list[str]:
     options = _options_text(info)
     if options:
         lines += ["", f"*Options:* {options}"]
+    quiet = _quiet_text(info.code)
+    if quiet:
+        lines += ["", f"*Silent in:* {quiet}"]
     return lines + [""]
+
+
+def _quiet_text(code: str) -> str:
+    places = [name for name, codes in (("test code", SILENT_IN_TESTS), ("command-line entry points", SILENT_IN_SCRIPTS))
+              if code in codes]
+    return " and ".join(places)
 
 
 def render_rules_markdown() -> str:
@@ -94,14 +129,33 @@ def render_rules_markdown() -> str:
         "",
         "Every finding carries one of these codes. `python-architect check --explain CODE` prints the "
         "same text in the terminal. Severities are defaults: an ADR rule's `severity` overrides them, "
-        "and rules of proposed ADRs report at most `info`.",
+        "and rules of proposed ADRs report at most `info`. `error` is kept for findings a reviewer "
+        "would block a merge on with high confidence (a live secret, an import an ADR forbids, a "
+        "broken ADR or configuration).",
         "",
-        "| Code | Title | Principle | Severity |",
-        "| --- | --- | --- | --- |",
+        "## Tiers",
+        "",
+        "- **core**: reported by default. Findings a senior reviewer would almost always agree with.",
+        "- **judgment**: right in some codebases and noise in others (concrete inheritance, hierarchy "
+        "depth, shallow wrappers, retry loops, N+1 queries, broad `except`, logging style, `print`, "
+        "...). Reported once the team adopts the check: an accepted ADR tagged with its principle "
+        "(`tags: [composition]`), a `kind: check` or `kind: ruff` rule naming it, or the "
+        "configuration naming it (`select`, the `ruff` list, or an `options` table for the code). "
+        "Otherwise `check` is silent and the editor shows at most a hint.",
+        "",
+        "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, "
+        "`test_*.py`, `*_test.py`, `conftest.py`) and command-line entry points (`__main__.py`, "
+        "`if __name__ == \"__main__\":` blocks, console-script targets from `[project.scripts]`) "
+        "as listed per check below; the options "
+        + ", ".join(f"`{key}`" for key in CONTEXT_OPTIONS)
+        + " (true or false) of any check change that.",
+        "",
+        "| Code | Title | Principle | Severity | Tier |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for info in checks:
         link = f"[{info.code}](#{info.code.lower()})"
-        lines.append(f"| {link} | {_cell(info.title)} | {info.principle} | {info.severity.value} |")
+        lines.append(f"| {link} | {_cell(info.title)} | {info.principle} | {info.severity.value} | {info.tier} |")
     lines += ["", "## The architect's own checks", ""]
     for info in own:
         lines += _section(info)
@@ -120,23 +174,29 @@ def render_rules_markdown() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m python_architect.cli.rules_doc", description=__doc__)
-    parser.add_argument("output", nargs="?", type=Path, default=DEFAULT_OUTPUT, help="markdown file to write")
+    parser.add_argument("output", nargs="?", type=Path, default=None,
+                        help="markdown file to write (default: docs/rules.md and the package's copy)")
     parser.add_argument("--check", action="store_true", help="exit 1 if the file differs from the registry")
     args = parser.parse_args(argv)
+    outputs = [args.output] if args.output is not None else [DEFAULT_OUTPUT, PACKAGE_COPY]
     wanted = render_rules_markdown()
     if args.check:
-        try:
-            current = args.output.read_text(encoding="utf-8")
-        except OSError:
-            current = ""
-        if current != wanted:
-            print(f"{args.output} is out of date; run python -m python_architect.cli.rules_doc", file=sys.stderr)
-            return 1
-        return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(wanted, encoding="utf-8")
-    print(f"wrote {args.output}")
+        stale = [output for output in outputs if _read(output) != wanted]
+        for output in stale:
+            print(f"{output} is out of date; run python -m python_architect.cli.rules_doc", file=sys.stderr)
+        return 1 if stale else 0
+    for output in outputs:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(wanted, encoding="utf-8")
+        print(f"wrote {output}")
     return 0
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
 
 
 if __name__ == "__main__":  # pragma: no cover

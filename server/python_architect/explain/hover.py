@@ -11,9 +11,10 @@ ignore hovers.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..analysis.constructs import Construct, SyntaxIndex
+from ..codes import ARC201, ARC202, ARC203, ARC402, ARC502, ARC900, CheckInfo, metadata
 from ..findings import Finding
 from ..knowledge.ids import ADR_REFERENCE
 from ..knowledge.model import Adr, KnowledgeBase
@@ -26,11 +27,11 @@ _MAX_QUOTE = 320
 
 # Which principles, codes and words a construct brings to the relevance ranking.
 _CONSTRUCT_SIGNALS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
-    "class": (("composition", "deep-modules"), ("ARC201", "ARC202", "ARC203"), "this class"),
+    "class": (("composition", "deep-modules"), (ARC201, ARC202, ARC203), "this class"),
     "async_def": (("async",), ("ASYNC", "ASYNC210", "ASYNC251", "RUF006"), "this async function"),
-    "query_in_loop": (("data-layer",), ("ARC502",), "this query inside a loop"),
+    "query_in_loop": (("data-layer",), (ARC502,), "this query inside a loop"),
     "logging": (("observability",), ("TRY400", "G004", "T201"), "this logging call"),
-    "http": (("resilience",), ("S113", "ARC402"), "this HTTP call"),
+    "http": (("resilience",), ("S113", ARC402), "this HTTP call"),
 }
 
 
@@ -55,7 +56,7 @@ def hover_markdown(
                 return adr_markdown(kb, adr)
     if analysis is None:
         return None
-    findings = [f for f in analysis.findings if f.span.contains(line, column) and f.code != "ARC900"]
+    findings = [f for f in analysis.findings if f.span.contains(line, column) and f.code != ARC900]
     if findings:
         return "\n\n---\n\n".join(finding_markdown(kb, finding) for finding in findings[:3])
     if analysis.kind != "python":
@@ -126,13 +127,8 @@ def finding_markdown(kb: KnowledgeBase, finding: Finding) -> str:
     return "\n".join(parts)
 
 
-def _check_info(code: str) -> Any:
-    from ..analysis.registry import lookup
-
-    try:
-        return lookup(code)
-    except Exception:  # noqa: BLE001 - a half-loaded registry must not break hover
-        return None
+def _check_info(code: str) -> CheckInfo | None:
+    return metadata(code)
 
 
 def import_markdown(project: Project, analysis: FileAnalysis, module: str, names: tuple[str, ...]) -> str | None:
@@ -160,16 +156,18 @@ def import_markdown(project: Project, analysis: FileAnalysis, module: str, names
         cited.add(adr.id)
     here = analysis.module
     for adr, rule in kb.rules("layers"):
-        layers = [str(layer) for layer in rule.options.get("layers", ())]
-        target = next((layer for layer in layers if any(module_matches(m, layer) for m in candidates)), None)
+        layers = _layers(rule.options.get("layers", ()))
+        target = next((lvl for lvl in (_level(m, layers, module_matches) for m in candidates) if lvl is not None), None)
         if target is None:
             continue
-        mine = next((layer for layer in layers if here and module_matches(here, layer)), None)
-        order = " > ".join(f"`{layer}`" for layer in layers)
-        text = f"- {adr_link(adr)} *{adr.title}* ({adr.status}): `{module}` is in layer `{target}` of {order}"
+        mine = _level(here, layers, module_matches) if here else None
+        order = " > ".join(_layer_text(prefixes) for prefixes in layers)
+        text = (f"- {adr_link(adr)} *{adr.title}* ({adr.status}): `{module}` is in layer "
+                f"{_layer_text(layers[target])} of {order}")
         if mine is not None:
-            allowed = layers.index(mine) <= layers.index(target)
-            text += f"; this file is in `{mine}`, " + ("which may use it" if allowed else "**which may not import from a higher layer**")
+            allowed = mine <= target
+            text += (f"; this file is in {_layer_text(layers[mine])}, "
+                     + ("which may use it" if allowed else "**which may not import from a higher layer**"))
         bullets.append(text)
         cited.add(adr.id)
     for relevant in relevant_adrs(kb, path=path, modules=tuple(candidates), limit=3):
@@ -179,6 +177,30 @@ def import_markdown(project: Project, analysis: FileAnalysis, module: str, names
     if not bullets:
         return None
     return "\n".join([f"**Decisions about importing `{module}`**", "", *bullets[:4]])
+
+
+def _layers(raw: object) -> list[list[str]]:
+    """A ``layers`` option as levels of prefixes, top first (a level may hold siblings)."""
+    levels = []
+    for entry in raw if isinstance(raw, (list, tuple)) else ():
+        prefixes = [str(p).strip() for p in (entry if isinstance(entry, (list, tuple)) else [entry]) if str(p).strip()]
+        if prefixes:
+            levels.append(prefixes)
+    return levels
+
+
+def _level(module: str, layers: list[list[str]], matches) -> int | None:
+    """The level of the most specific prefix that contains ``module`` (as the check decides)."""
+    best: tuple[int, int] | None = None
+    for level, prefixes in enumerate(layers):
+        for prefix in prefixes:
+            if matches(module, prefix) and (best is None or len(prefix) > best[1]):
+                best = (level, len(prefix))
+    return best[0] if best else None
+
+
+def _layer_text(prefixes: list[str]) -> str:
+    return " | ".join(f"`{prefix}`" for prefix in prefixes)
 
 
 def construct_markdown(kb: KnowledgeBase, analysis: FileAnalysis, construct: Construct) -> str | None:

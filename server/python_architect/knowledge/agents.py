@@ -10,9 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import frontmatter
-import yaml
-
 from .markdown import decode_text, first_paragraph
 from .model import AgentDefinition
 from .yaml_header import find_header
@@ -28,6 +25,11 @@ def _tools(value: Any) -> tuple[str, ...]:
 
 def parse_agent(path: Path, text: str) -> AgentDefinition:
     """The agent in ``text``; a frontmatter that does not parse is treated as absent."""
+    # Imported here: python-frontmatter and PyYAML cost ~60 ms at start-up, and most workspaces
+    # have no agent files.
+    import frontmatter
+    import yaml
+
     metadata: dict[str, Any] = {}
     persona = text
     try:

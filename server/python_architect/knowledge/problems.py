@@ -1,5 +1,5 @@
-"""Problems in the ADR files themselves (ARC001-ARC005): their registry entries, the validation of
-rule entries, and the findings located in the ``.md`` files.
+"""Problems in the ADR files themselves (ARC001-ARC005): the validation of rule entries and the
+findings located in the ``.md`` files (the codes' metadata is declared in ``codes``).
 
 ARC001 and ARC002 come out of parsing one file (``adr_parser``); ARC003, ARC004 and ARC005 need
 every ADR (and, for ARC005, the workspace's files) and are computed by the loader with the
@@ -14,75 +14,20 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..analysis.registry import REGISTRY, CheckInfo, register
+from ..codes import ARC001, ARC002, ARC003, ARC004, ARC005, metadata
+from ..codes.options import option_problems
 from ..findings import Finding, Severity, Span
 from .model import RULE_KINDS, Adr
 
 PRINCIPLE = "knowledge"
 SOURCE = "python-architect"
 
-FRONTMATTER_ERROR = "ARC001"
-UNKNOWN_VALUE = "ARC002"
-MISSING_REFERENCE = "ARC003"
-DUPLICATE_ID = "ARC004"
-GLOB_MATCHES_NOTHING = "ARC005"
-
-_ENTRIES = (
-    CheckInfo(
-        code=FRONTMATTER_ERROR,
-        title="ADR frontmatter does not parse",
-        principle=PRINCIPLE,
-        severity=Severity.ERROR,
-        rationale="A decision whose YAML header cannot be read enforces nothing: its rules, "
-        "status and scope are silently lost until the header is fixed.",
-        scope="adr",
-        instead="Fix the YAML at the reported line (indentation, quoting, a missing colon).",
-    ),
-    CheckInfo(
-        code=UNKNOWN_VALUE,
-        title="Unknown rule kind, option, check code or status in an ADR",
-        principle=PRINCIPLE,
-        severity=Severity.ERROR,
-        rationale="A misspelt rule kind or option is not enforced, so the team believes a "
-        "decision is guarded when it is not.",
-        scope="adr",
-        instead="Use one of the documented kinds, options, statuses and check codes.",
-    ),
-    CheckInfo(
-        code=MISSING_REFERENCE,
-        title="ADR refers to an ADR that does not exist",
-        principle=PRINCIPLE,
-        severity=Severity.WARNING,
-        rationale="A supersedes / superseded-by link to a missing record breaks the decision "
-        "history readers rely on to know what is current.",
-        scope="adr",
-        instead="Point the link at an existing ADR id, or add the missing record.",
-    ),
-    CheckInfo(
-        code=DUPLICATE_ID,
-        title="Two ADRs share an id",
-        principle=PRINCIPLE,
-        severity=Severity.ERROR,
-        rationale="Findings, links and conversations cite decisions by id; two records with "
-        "one id make every citation ambiguous.",
-        scope="adr",
-        instead="Give one of the records the next free number.",
-    ),
-    CheckInfo(
-        code=GLOB_MATCHES_NOTHING,
-        title="ADR path glob matches no file",
-        principle=PRINCIPLE,
-        severity=Severity.WARNING,
-        rationale="A scope that matches nothing usually means a typo or a moved folder: the "
-        "decision then governs no code at all.",
-        scope="adr",
-        instead="Correct the glob (relative to the workspace root, gitignore syntax).",
-    ),
-)
-
-for _entry in _ENTRIES:
-    if _entry.code not in REGISTRY:
-        register(_entry)
+# Names for what each code means here; the codes and their metadata are declared in ``codes``.
+FRONTMATTER_ERROR = ARC001
+UNKNOWN_VALUE = ARC002
+MISSING_REFERENCE = ARC003
+DUPLICATE_ID = ARC004
+GLOB_MATCHES_NOTHING = ARC005
 
 COMMON_RULE_KEYS = ("id", "kind", "severity", "message")
 SCOPE_OPTIONS = ("paths", "exclude")
@@ -100,18 +45,10 @@ LIST_OPTIONS = frozenset({"modules", "allow", "layers", "codes", "paths", "exclu
 PIN_POLICIES = ("exact", "bounded")
 _RUFF_CODE = re.compile(r"^[A-Z]{1,8}[0-9]{0,4}$")
 _ARC_CODE = re.compile(r"^ARC[0-9]{3}$")
-_TYPE_NAMES = {
-    bool: "true or false",
-    int: "a whole number",
-    float: "a number",
-    str: "a string",
-    list: "a list",
-    dict: "a mapping",
-}
 
 
 def severity_of(code: str) -> Severity:
-    info = REGISTRY.get(code)
+    info = metadata(code)
     return info.severity if info else Severity.WARNING
 
 
@@ -171,8 +108,7 @@ class RuleProblem(NamedTuple):
 def rule_problems(kind: str, options: dict[str, Any]) -> list[RuleProblem]:
     """What is wrong with one rule entry; an empty list means the rule is usable.
 
-    Check codes are looked up in the registry lazily, here, because the checks register
-    themselves when their modules are imported.
+    Check codes and their options are validated against their declaration in ``codes``.
     """
     if kind not in RULE_OPTIONS:
         known = ", ".join(RULE_KINDS)
@@ -190,6 +126,8 @@ def rule_problems(kind: str, options: dict[str, Any]) -> list[RuleProblem]:
             found.append(RuleProblem(None, f"a `{kind}` rule needs `{key}`"))
     for key in LIST_OPTIONS & options.keys():
         value = options[key]
+        if key == "layers" and isinstance(value, list) and value and all(_is_layer(v) for v in value):
+            continue  # a layer is a prefix, or a list of sibling prefixes at one level
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             found.append(RuleProblem(key, f"`{key}` must be a list of strings"))
         elif allowed.get(key) and not value:
@@ -208,6 +146,12 @@ def rule_problems(kind: str, options: dict[str, Any]) -> list[RuleProblem]:
     return found
 
 
+def _is_layer(value: Any) -> bool:
+    if isinstance(value, list):
+        return bool(value) and all(isinstance(v, str) and v for v in value)
+    return isinstance(value, str) and bool(value)
+
+
 def _check_rule_problems(options: dict[str, Any]) -> list[RuleProblem]:
     found: list[RuleProblem] = []
     nested = options.get("options", {})
@@ -223,42 +167,18 @@ def _check_rule_problems(options: dict[str, Any]) -> list[RuleProblem]:
         found.append(RuleProblem("check", message))
         return found
     code = code.strip().upper()
-    info, reliable = _lookup_check(code)
+    info = metadata(code)
     if info is None:
-        if reliable:
-            found.append(RuleProblem("check", f"unknown check code `{code}`"))
+        found.append(RuleProblem("check", f"unknown check code `{code}`"))
         return found
     not_tunables = ("check", "options", *SCOPE_OPTIONS)
     tunables = {k: ((k,), v) for k, v in options.items() if k not in not_tunables}
     tunables.update({k: (("options", k), v) for k, v in nested.items()})
-    known = ", ".join(f"`{k}`" for k in info.default_options) or "none"
+    # The check's option schema, shared with [tool.python-architect.options] (codes.options).
     for name, (where, value) in tunables.items():
-        if name not in info.default_options:
-            message = f"{code} has no option `{name}` (its options: {known})"
-            found.append(RuleProblem(where, message, fatal=False))
-        elif not _same_type(value, info.default_options[name]):
-            expected = _TYPE_NAMES.get(type(info.default_options[name]), "of its default's type")
-            found.append(RuleProblem(where, f"`{name}` of {code} must be {expected}"))
+        for _, message in option_problems(info, {name: value}):
+            found.append(RuleProblem(where, message, fatal=name in info.option_schema))
     return found
-
-
-def _same_type(value: Any, default: Any) -> bool:
-    """Whether ``value`` can stand where the check's default stands (no bool for an int)."""
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(value, bool) and isinstance(default, bool)
-    if isinstance(default, float):
-        return isinstance(value, (int, float))
-    return default is None or isinstance(value, type(default))
-
-
-def _lookup_check(code: str) -> tuple[CheckInfo | None, bool]:
-    """The registry entry, and whether the registry loaded completely enough to trust a miss."""
-    from ..analysis import registry
-
-    try:
-        return registry.lookup(code), True
-    except Exception:  # noqa: BLE001 - a check module failing to import must not turn into ADR errors
-        return REGISTRY.get(code), False
 
 
 def missing_reference_problems(

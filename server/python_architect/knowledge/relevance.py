@@ -1,5 +1,5 @@
 """Which decisions matter here: ranking ADRs for hover (signals from the code at the cursor) and
-for chat (lexical BM25 search over the records' text).
+for chat (lexical BM25 search over the records' text, a small pure-Python Okapi BM25).
 
 Only binding ADRs (accepted, proposed) are ranked; superseded, rejected and deprecated records
 never are. Nothing is returned when nothing is specifically relevant: a generic "here are some
@@ -8,27 +8,26 @@ ADRs" answer would teach people to ignore the list. Every result carries a one-l
 
 from __future__ import annotations
 
+import math
 import re
 import sys
+import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from ..codes import RULE_DRIVEN
+from . import vocabulary
 from .model import Adr, KnowledgeBase, RuleSpec
 from .scope import adr_applies_to, describe_scope, rule_applies_to, rule_scope
 
-if TYPE_CHECKING:
-    import bm25s
-
-RULE_KIND_CODES = {
-    "forbidden-import": "ARC101",
-    "layers": "ARC102",
-    "pinned-dependencies": "ARC110",
-}
+RULE_KIND_CODES = RULE_DRIVEN
+"""Rule kind -> the code its findings carry (declared once, in ``codes``)."""
 
 STRONG, MEDIUM, WEAK, FAINT = 3.0, 2.0, 1.5, 0.5
+VOCABULARY_SIGNAL = 0.25
 PROPOSED_FACTOR = 0.8
 
 STOP_WORDS = frozenset(
@@ -39,6 +38,10 @@ STOP_WORDS = frozenset(
     such than that the their them then there these they this those through to too under until up
     very was we were what when where which while who whom why will with within without would you
     your yours use used using need want way ok okay please let lets""".split()  # noqa: SIM905
+) | frozenset(
+    # Question verbs and judgements: they ask about a decision without naming what it is about.
+    """may might must shall keep make makes get gets put go goes fine acceptable allowed good bad
+    right wrong really still""".split()  # noqa: SIM905
 )
 SEARCH_CUTOFF = 0.25
 """Results scoring under this share of the best one are noise (one common word in common)."""
@@ -72,6 +75,8 @@ def relevant_adrs(
     file (a weak signal that never ranks an ADR on its own).
     """
     identifiers = [(word, _parts_of(word)) for word in dict.fromkeys(words) if word]
+    folded = [(word, {vocabulary.fold(part) for part in parts}) for word, parts in identifiers]
+    index = _search_index(kb) if folded else None
     ranked: list[Relevant] = []
     for adr in kb.binding_adrs:
         signals: list[tuple[float, str]] = []
@@ -84,12 +89,27 @@ def relevant_adrs(
                 signals.append((WEAK, f"keyword `{keyword}` matches `{matched}`"))
         if not signals:
             continue
+        spoken = _spoken(index, adr, folded)
+        if spoken and not any(f"`{spoken}`" in reason for _, reason in signals):
+            # Supporting only, the faintest: a principle's word never ranks an ADR on its own.
+            signals.append((VOCABULARY_SIGNAL, f"`{spoken}` is a word of its principle"))
         if path is not None and adr.applies_to.paths and adr_applies_to(adr, path, kb.root):
             globs = ", ".join(f"`{glob}`" for glob in adr.applies_to.paths)
             signals.append((FAINT, f"applies to {globs}"))
         ranked.append(_ranked(adr, signals))
     ranked.sort(key=lambda r: (-r.score, r.adr.status != "accepted", r.adr.id))
     return ranked[:limit]
+
+
+def _spoken(index: _SearchIndex | None, adr: Adr, folded: list[tuple[str, set[str]]]) -> str | None:
+    """The first identifier with a (folded) part in the ADR's principle vocabulary."""
+    if index is None:
+        return None
+    position = index.positions.get(id(adr))
+    if position is None:
+        return None
+    words = index.vocabulary_tokens[position]
+    return next((identifier for identifier, parts in folded if not parts.isdisjoint(words)), None)
 
 
 def _ranked(adr: Adr, signals: list[tuple[float, str]]) -> Relevant:
@@ -151,12 +171,9 @@ def _tag_signals(adr: Adr, topics: Sequence[str], codes: Sequence[str]) -> list[
 
 
 def _principle_of(code: str) -> str | None:
-    from ..analysis import registry
+    from ..codes import metadata
 
-    try:
-        info = registry.lookup(code)
-    except Exception:  # noqa: BLE001 - a half-written check module must not break hover
-        info = registry.REGISTRY.get(code)
+    info = metadata(code)
     return info.principle if info else None
 
 
@@ -216,12 +233,57 @@ def _stem(token: str) -> str:
     return token
 
 
-@dataclass
+BM25_K1, BM25_B = 1.5, 0.75
+"""Okapi BM25 with Lucene's idf, the parameters the ranking was tuned with (bm25s' defaults)."""
+
+_INDEX_LOCK = threading.Lock()
+"""Guards building ``kb.cache["bm25"]``: the chat worker and the request thread may search the same
+knowledge base at once, and the index must be built once, not twice half-way. Reads of a built
+index need no lock (it is immutable and replaced whole)."""
+
+
+@dataclass(frozen=True)
 class _SearchIndex:
+    """A BM25 index over the binding ADRs of one knowledge base, immutable once built.
+
+    ``postings`` maps a term to ``(document, weight)`` pairs with the term's whole BM25 weight
+    (idf times the saturated, length-normalised term frequency) precomputed, so a query is a sum.
+    ``vocabulary`` is the same over each ADR's principle vocabulary (``knowledge.vocabulary``), a
+    second field scored at ``VOCABULARY_WEIGHT`` beside the ADR's own words.
+    """
+
     signature: tuple[int, ...]
     adrs: list[Adr]
     tokens: list[set[str]]
-    retriever: bm25s.BM25 | None
+    postings: dict[str, list[tuple[int, float]]]
+    vocabulary_tokens: list[set[str]]
+    vocabulary: dict[str, list[tuple[int, float]]]
+    positions: dict[int, int]
+    """``id(adr)`` -> its position in ``adrs`` (the hover asks per ADR)."""
+
+
+VOCABULARY_WEIGHT = 0.6
+"""A principle's words count for less than the ADR's own: they say what it is about, not what it
+decided, and several ADRs may share a principle."""
+
+
+def _bm25_postings(corpus: list[list[str]]) -> dict[str, list[tuple[int, float]]]:
+    """Term -> (document, weight) for Okapi BM25: ``idf * tf / (tf + k1 * (1 - b + b * dl / avgdl))``
+    with ``idf = ln(1 + (N - df + 0.5) / (df + 0.5))`` (Lucene's, never negative)."""
+    count = len(corpus)
+    if not count:
+        return {}
+    average = sum(len(tokens) for tokens in corpus) / count or 1.0
+    frequencies = [Counter(tokens) for tokens in corpus]
+    document_frequency = Counter(term for counts in frequencies for term in counts)
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for position, (tokens, counts) in enumerate(zip(corpus, frequencies, strict=True)):
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * len(tokens) / average)
+        for term, tf in counts.items():
+            df = document_frequency[term]
+            idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
+            postings.setdefault(term, []).append((position, idf * tf / (tf + norm)))
+    return postings
 
 
 def _document_text(adr: Adr) -> str:
@@ -241,34 +303,77 @@ def _search_index(kb: KnowledgeBase) -> _SearchIndex:
     cached = kb.cache.get("bm25")
     if isinstance(cached, _SearchIndex) and cached.signature == signature:
         return cached
-    adrs = kb.binding_adrs
-    corpus = [tokenize(_document_text(adr)) or ["\u2205"] for adr in adrs]
-    retriever = None
-    if corpus:
-        import bm25s  # deferred: numpy makes it ~0.35 s to import, and hover never needs it
+    with _INDEX_LOCK:
+        cached = kb.cache.get("bm25")  # another thread may have built it while we waited
+        if isinstance(cached, _SearchIndex) and cached.signature == signature:
+            return cached
+        adrs = kb.binding_adrs
+        corpus = [tokenize(_document_text(adr)) or ["\u2205"] for adr in adrs]
+        words = [vocabulary.terms(_vocabulary_text(adr)) or ["\u2205"] for adr in adrs]
+        index = _SearchIndex(
+            signature,
+            adrs,
+            [set(t) for t in corpus],
+            _bm25_postings(corpus),
+            [set(t) for t in words],
+            _bm25_postings(words),
+            {id(adr): position for position, adr in enumerate(adrs)},
+        )
+        kb.cache["bm25"] = index
+        return index
 
-        retriever = bm25s.BM25()
-        retriever.index(corpus, show_progress=False)
-    index = _SearchIndex(signature, adrs, [set(tokens) for tokens in corpus], retriever)
-    kb.cache["bm25"] = index
-    return index
+
+def _vocabulary_text(adr: Adr) -> str:
+    principles = []
+    for rule in adr.rules:
+        for code in [rule.options.get("check"), *rule.options.get("codes", ())]:
+            principle = _principle_of(str(code)) if code else None
+            if principle:
+                principles.append(principle)
+    kinds = tuple(rule.kind for rule in adr.rules)
+    return vocabulary.vocabulary_text(adr.tags, kinds, tuple(principles))
 
 
 def search_adrs(kb: KnowledgeBase, query: str, *, limit: int = 5) -> list[Relevant]:
-    """Binding ADRs ranked by BM25 over title, tags, keywords, rules and body; best first."""
+    """Binding ADRs ranked by BM25 over title, tags, keywords, rules and body, plus (at
+    ``VOCABULARY_WEIGHT``) BM25 over the vocabulary of their principles; best first."""
     index = _search_index(kb)
     terms = list(dict.fromkeys(tokenize(query)))
-    if index.retriever is None or not terms or limit <= 0:
+    words = list(dict.fromkeys(vocabulary.terms(query)))
+    if (not index.postings and not index.vocabulary) or not (terms or words) or limit <= 0:
         return []
-    k = min(limit, len(index.adrs))
-    results = index.retriever.retrieve([terms], k=k, show_progress=False)
+    scores: dict[int, float] = {}
+    for postings, query_terms, weight in (
+        (index.postings, terms, 1.0),
+        (index.vocabulary, words, VOCABULARY_WEIGHT),
+    ):
+        for term in query_terms:
+            for position, score in postings.get(term, ()):
+                scores[position] = scores.get(position, 0.0) + weight * score
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    best = ranked[0][1] if ranked else 0.0
+    spelled = vocabulary.spellings(query)
     found: list[Relevant] = []
-    best = float(results.scores[0][0]) if len(results.scores[0]) else 0.0
-    for position, score in zip(results.documents[0], results.scores[0], strict=True):
+    for position, score in ranked:
         if score <= 0 or score < best * SEARCH_CUTOFF:
             continue
-        adr = index.adrs[int(position)]
-        matched = [t for t in terms if t in index.tokens[int(position)]][:3]
-        reason = "mentions " + ", ".join(f"`{t}`" for t in matched)
-        found.append(Relevant(adr, round(float(score), 3), reason))
+        reason = _search_reason(index, position, terms, words, spelled)
+        found.append(Relevant(index.adrs[position], round(score, 3), reason))
     return found
+
+
+def _search_reason(
+    index: _SearchIndex, position: int, terms: list[str], words: list[str], spelled: dict[str, str]
+) -> str:
+    """Why an ADR matched: the question's words it contains, else those of its principle
+    (``spelled`` maps a folded word back to how the question wrote it)."""
+    matched = [t for t in terms if t in index.tokens[position]][:3]
+    reason = "mentions " + ", ".join(f"`{t}`" for t in matched) if matched else ""
+    spoken = [w for w in words if w in index.vocabulary_tokens[position]]
+    if spoken and len(matched) < 2:
+        tags = ", ".join(index.adrs[position].tags[:2])
+        principle = f" ({tags})" if tags else ""
+        shown = [spelled.get(w, w) for w in spoken[:3]]
+        vocabulary_reason = "speaks of " + ", ".join(f"`{w}`" for w in shown) + principle
+        reason = f"{reason}; {vocabulary_reason}" if reason else vocabulary_reason
+    return reason

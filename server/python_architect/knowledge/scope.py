@@ -11,10 +11,12 @@ import os
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from .model import Adr, RuleSpec
+
+if TYPE_CHECKING:
+    import pathspec
 
 
 @lru_cache(maxsize=1024)
@@ -24,6 +26,9 @@ def compiled_spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
     A leading ``./`` (common in hand-written ADRs, meaningless to gitignore) is dropped.
     """
     cleaned = [p.removeprefix("./") for p in (p.strip() for p in patterns)]
+    # Imported here: pathspec costs ~25 ms at start-up and only ADR rules with globs need it.
+    import pathspec
+
     return pathspec.PathSpec.from_lines("gitignore", cleaned)
 
 

@@ -10,14 +10,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 Position = tuple[Any, ...]
 CLOSING_LINES = ("---", "...")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml when PyYAML was built with it: about ten times faster, with the same marks."""
+
+
+@cache
+def _yaml() -> Any:
+    # PyYAML costs ~20-60 ms to import; a workspace without ADR frontmatter (and ``check --help``)
+    # never needs it, so it is imported on the first header that is loaded. ``cache`` around a pure
+    # import is safe from two threads (at worst both import; the module object is the same).
+    import yaml
+
+    return yaml
+
+
+def _loader() -> Any:
+    """libyaml when PyYAML was built with it: about ten times faster, with the same marks."""
+    yaml = _yaml()
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,7 @@ def load_header(yaml_text: str, first_line: int = 2) -> Header:
 
     Raises ``HeaderError`` at the error's file line when it does not parse.
     """
+    yaml = _yaml()
     try:
         return _compose(yaml_text, first_line)
     except RecursionError:
@@ -121,7 +138,7 @@ def _untab(yaml_text: str) -> str:
 
 
 def _compose(yaml_text: str, first_line: int) -> Header:
-    loader = _LOADER(yaml_text)
+    loader = _loader()(yaml_text)
     try:
         node = loader.get_single_node()
         value = loader.construct_document(node) if node is not None else None
@@ -138,6 +155,7 @@ def _record(node: yaml.Node, prefix: Position, header: Header, base: int, seen: 
     if id(node) in seen:
         return
     seen.add(id(node))
+    yaml = _yaml()
     if isinstance(node, yaml.ScalarNode):
         header.scalars[prefix] = node.value
     elif isinstance(node, yaml.MappingNode):

@@ -1,23 +1,36 @@
 """Work off the keystroke path: the workspace index, workspace-wide findings, reloads.
 
-After ``initialized`` every folder's index is built in the background thread, then its
-workspace-wide findings (import cycles) are computed and shown. Saves and watched-file events
-(ADRs, ``.ai`` documents, agent files, ``pyproject.toml``, requirements, Python files) reload what
-changed and re-diagnose the open documents; pull clients are asked to refresh.
+After ``initialized`` every folder's index is built in the background thread: facts of unchanged
+files come from the persistent cache in the user's cache directory, the rest are parsed in worker
+processes, and the client sees ``$/progress`` (files done / total) when it supports it. Then the
+workspace-wide findings (import cycles, indirect layer chains) are computed and shown.
+
+Afterwards nothing re-reads the tree: an edit updates that module's entry from the unsaved text
+(``Project.analyze``); when the edit changed what other modules can see of it (imports, classes,
+names; not mere line shifts) the open documents that import it, directly or not, are re-analysed
+and the workspace-wide findings are recomputed shortly after. Saves and watched-file events
+(creates, deletes, renames, ADRs, ``.ai`` documents, agent files, ``pyproject.toml``,
+requirements) update the index or reload what changed, and re-analyse the open documents.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
+import os
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from lsprotocol import types
 
+from ..baseline import is_baseline_file, watch_globs
+from ..config import ProjectConfig
 from ..findings import Finding
+from ..workspace.files import file_kind
 from . import scheduling
-from .state import FolderState
+from .state import DocumentState, FolderState
 
 if TYPE_CHECKING:
     from .server import ArchitectServer
@@ -32,9 +45,12 @@ async def refresh_workspace_findings(ls: ArchitectServer, folder: FolderState) -
     if project is None:
         return
     loop = asyncio.get_running_loop()
+    if not project.index.scanned:
+        await first_scan(ls, folder, project)
     by_path = await loop.run_in_executor(ls.background_pool, _workspace_findings, folder, project)
     folder.workspace_findings = by_path
     folder.index_ready = True
+    ls.folder_event(folder, "findings")  # the first time: the first scan is done
     folder.published_closed = scheduling.publish_closed_files(ls, folder, folder.published_closed)
     for state in list(ls.documents.values()):
         if state.folder is folder:
@@ -42,8 +58,104 @@ async def refresh_workspace_findings(ls: ArchitectServer, folder: FolderState) -
     await request_refresh(ls)
 
 
+_PROGRESS_TOKENS = itertools.count(1)
+PROGRESS_INTERVAL_S = 0.1
+"""Reports closer together than this are dropped (the last one, done == total, never is)."""
+
+
+class ScanProgress:
+    """``$/progress`` for one folder's first scan, when the client offers work-done progress.
+
+    ``report`` may be called from any thread; notifications are sent on the event loop.
+    """
+
+    def __init__(self, ls: ArchitectServer, folder: FolderState) -> None:
+        self.ls = ls
+        self.folder = folder
+        self.token = f"python-architect-index-{next(_PROGRESS_TOKENS)}"
+        self.active = False
+        self._last = 0.0
+        self._loop = asyncio.get_running_loop()
+
+    async def begin(self, total: int) -> None:
+        if not self.ls.client_supports("window.work_done_progress"):
+            return
+        try:
+            await asyncio.wait_for(self.ls.work_done_progress.create_async(self.token), 5)
+        except Exception as exc:  # noqa: BLE001 - no progress bar is no reason to stop indexing
+            log.debug("work done progress refused: %s", exc)
+            return
+        self.active = True
+        self.ls.work_done_progress.begin(self.token, types.WorkDoneProgressBegin(
+            title="Python Architect: indexing", message=f"0/{total} files", percentage=0, cancellable=False))
+
+    def report(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.active or (now - self._last < PROGRESS_INTERVAL_S and done < total):
+            return
+        self._last = now
+        value = types.WorkDoneProgressReport(message=f"{done}/{total} files",
+                                             percentage=int(100 * done / total) if total else 100)
+        self._loop.call_soon_threadsafe(self.ls.work_done_progress.report, self.token, value)
+
+    def end(self, message: str) -> None:
+        if self.active:
+            self.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
+            self.active = False
+
+
+async def first_scan(ls: ArchitectServer, folder: FolderState, project) -> None:
+    """Builds the folder's index in the background thread, with progress, from the cache first."""
+    total = len(project.workspace_files.python)
+    progress = ScanProgress(ls, folder)
+    await progress.begin(total)
+    started = time.perf_counter()
+    try:
+        reused, parsed = await asyncio.get_running_loop().run_in_executor(
+            ls.background_pool, _scan, folder, project, progress.report)
+    finally:
+        progress.end(f"{len(project.index)} modules indexed")
+    log.info("indexed %s: %d files from the cache, %d parsed, in %.2f s", folder.root, reused, parsed,
+             time.perf_counter() - started)
+
+
+def _scan(folder: FolderState, project, report: Callable[[int, int], None]) -> tuple[int, int]:
+    from ..workspace.batch import default_jobs
+    from ..workspace.cache import CheckCache
+    from ..workspace.cached_run import warm_index
+    from ..workspace.index import WorkspaceIndex, scan_results
+
+    with folder.lock:
+        if project.index.scanned:
+            return 0, 0
+        files = list(project.workspace_files.python)
+        roots = project.index.roots
+    cache = CheckCache.for_server(project.root)
+    # The locking rule (``state``): fill a private index without the lock, then hand its facts to
+    # the project's index under it (``ensure_index`` re-scans if a reload changed the roots).
+    scratch = WorkspaceIndex(roots)
+    # Parsing happens in worker processes, one core fewer than the machine has: this process
+    # (and its interpreter lock) stays free for the keystrokes of open documents.
+    parallel = default_jobs(len(files)) > 1
+    jobs = max(1, (os.cpu_count() or 2) - 1) if parallel else 1
+    reused, parsed = warm_index(scratch, files, cache, jobs=jobs, progress=report, in_processes=parallel)
+
+    known = set(files)
+
+    def from_scratch(roots, paths, *, jobs, progress):
+        if roots is not scratch.roots:  # a reload changed the source roots meanwhile
+            return scan_results(roots, paths, jobs=jobs, progress=progress)
+        scanned = ((path, scratch.lookup_module(module) if (module := scratch.module_at(path)) else None)
+                   for path in paths if path in known)
+        return itertools.chain(scanned, scan_results(roots, [p for p in paths if p not in known]))
+
+    # Records under the lock, then collects and freezes the long-lived facts (GC pauses).
+    project.ensure_index(lock=folder.lock, facts_source=from_scratch)
+    return reused, parsed
+
+
 def _workspace_findings(folder: FolderState, project) -> dict[Path, list[Finding]]:
-    project.ensure_index()
+    project.ensure_index(lock=folder.lock)  # parses unlocked, records locked (``state``'s rule)
     with folder.lock:
         findings = project.workspace_findings()
     by_path: dict[Path, list[Finding]] = {}
@@ -66,12 +178,14 @@ async def register_watchers(ls: ArchitectServer) -> None:
     if not ls.client_supports("workspace.did_change_watched_files.dynamic_registration"):
         log.info("client cannot watch files for us; knowledge reloads on save of open files only")
         return
-    patterns = {"**/*.py", "**/pyproject.toml", "**/requirements*.txt", "**/.ai/**/*.md", "**/.claude/agents/*.md"}
+    patterns = {"**/*.py", "**/pyproject.toml", "**/requirements*.txt", "**/requirements/*.txt",
+                "**/.ai/**/*.md", "**/.claude/agents/*.md"}
     for folder in ls.folders.values():
         knowledge = folder.settings.knowledge_dir or ".ai"
         agents = folder.settings.agents_dir or ".claude/agents"
         patterns.add(f"**/{knowledge.strip('/')}/**/*.md")
         patterns.add(f"**/{agents.strip('/')}/*.md")
+        patterns |= watch_globs(folder.root, folder.project.config if folder.project else None)
     watchers = [types.FileSystemWatcher(glob_pattern=pattern) for pattern in sorted(patterns)]
     registration = types.Registration(
         id=WATCH_ID,
@@ -97,11 +211,11 @@ def classify(folder: FolderState, path: Path) -> str:
         return "other"
     if path.name == "pyproject.toml" and resolved.parent == folder.root:
         return "config"
-    if path.suffix == ".py":
-        return "python"
-    if path.name.startswith("requirements") and path.suffix == ".txt":
-        return "dependencies"
-    return "other"
+    if project is not None and is_baseline_file(path, folder.root, project.config):
+        return "config"  # reloading the config re-reads the baseline and re-filters open documents
+    # Python and dependency files: the one classifier the engine and the CLI use too.
+    kind = file_kind(path, folder.root, project.config if project else ProjectConfig())
+    return kind if kind in ("python", "dependencies") else "other"
 
 
 async def files_changed(ls: ArchitectServer, changes: list[tuple[Path, int]]) -> None:
@@ -122,6 +236,7 @@ async def files_changed(ls: ArchitectServer, changes: list[tuple[Path, int]]) ->
         if "config" in kinds or "knowledge" in kinds:
             await loop.run_in_executor(ls.analysis_pool, _reload, ls, folder, project, "config" in kinds)
             log.info("reloaded the knowledge base of %s: %d ADRs", root, len(project.kb.adrs))
+            ls.folder_event(folder, "knowledge")
             for state in list(ls.documents.values()):
                 if state.folder is folder:
                     scheduling.schedule(ls, state.uri, immediate=True)
@@ -129,18 +244,108 @@ async def files_changed(ls: ArchitectServer, changes: list[tuple[Path, int]]) ->
             open_paths = {state.path.resolve() for state in ls.documents.values()}
             closed = [(p, c) for p, c in kinds["python"] if p.resolve() not in open_paths]
             await loop.run_in_executor(ls.background_pool, _update_index, folder, project, closed)
+            # A created, deleted or renamed module changes what other modules' checks see
+            # (bases, layer targets): the open documents are analysed again.
+            reanalyse_open_documents(ls, folder)
         await refresh_workspace_findings(ls, folder)
 
 
 def _update_index(folder: FolderState, project, changes: list[tuple[Path, int]]) -> None:
-    """Python files changed outside the editor: re-discover on create/delete, re-read edits."""
-    if any(change != types.FileChangeType.Changed for _, change in changes):
-        with folder.lock:
-            project.refresh_files()
+    """Python files changed outside the editor: the index follows file by file, without walking
+    the tree again, unless a file adds a new top-level name (then first-party names change and
+    the files are discovered again)."""
+    index = project.index
     for path, change in changes:
-        if change != types.FileChangeType.Deleted and path.is_file() and path.stat().st_size <= scheduling.MAX_LIVE_CHARS:
-            with folder.lock:
+        with folder.lock:
+            if change == types.FileChangeType.Deleted or not path.is_file():
+                index.remove(path)
+                continue
+            module = project.module_name(path)
+            if module is None:
+                continue
+            if not project.roots.is_first_party(module):
+                project.refresh_files()
+                continue
+            if path.stat().st_size <= scheduling.MAX_LIVE_CHARS:
                 project.analyze(path, ruff=False)
+
+
+def reanalyse_open_documents(ls: ArchitectServer, folder: FolderState, only: set[Path] | None = None) -> None:
+    """Schedules the folder's open Python documents (or those in ``only``) for analysis."""
+    for state in list(ls.documents.values()):
+        if state.folder is not folder or state.path.suffix not in (".py", ".pyi"):
+            continue
+        if only is None or state.path.resolve() in only:
+            scheduling.schedule(ls, state.uri)
+
+
+# --- after an edit ---------------------------------------------------------------------------
+WORKSPACE_REFRESH_DELAY_S = 0.3
+"""Edits that change imports recompute cycles and layer chains this long after the last one."""
+_seen_interfaces: dict[tuple[int, str], int] = {}
+_reverse_graphs: dict[int, tuple[int, dict[str, set[str]]]] = {}
+_pending_refresh: dict[Path, asyncio.Task[None]] = {}
+_graph_versions: dict[int, int] = {}
+
+
+def after_analysis(ls: ArchitectServer, state: DocumentState, analysis: Any) -> None:
+    """Called on the event loop after an open document's analysis was shown.
+
+    When the edit changed the module's interface (what other modules' checks read: imports,
+    classes, names), the open documents that import it directly or indirectly are analysed
+    again, and when it changed the module's imports the workspace-wide findings follow shortly.
+    """
+    project = state.folder.project
+    module = getattr(analysis, "module", None)
+    if project is None or module is None or getattr(analysis, "facts", None) is None:
+        return
+    index = project.index
+    key = (id(index), module)
+    current = index.interface_version(module)
+    previous = _seen_interfaces.get(key)
+    _seen_interfaces[key] = current
+    if previous is None or previous == current:
+        return
+    dependants = _dependants(index, module)
+    paths = {p.resolve() for p in (index.path_of(m) for m in dependants) if p is not None}
+    paths.discard(state.path.resolve())
+    if paths:
+        reanalyse_open_documents(ls, state.folder, paths)
+    if index.scanned and _graph_versions.get(id(index)) != index.version:
+        _graph_versions[id(index)] = index.version
+        _refresh_soon(ls, state.folder)
+
+
+def _dependants(index, module: str) -> set[str]:
+    """Every module that imports ``module``, directly or through others (reverse closure)."""
+    cached = _reverse_graphs.get(id(index))
+    if cached is None or cached[0] != index.version:
+        reverse: dict[str, set[str]] = {}
+        for source, edges in index.graph().items():
+            for edge in edges:
+                reverse.setdefault(edge.target, set()).add(source)
+        cached = _reverse_graphs[id(index)] = (index.version, reverse)
+    reverse = cached[1]
+    found: set[str] = set()
+    todo = [module]
+    while todo:
+        for importer in reverse.get(todo.pop(), ()):
+            if importer not in found:
+                found.add(importer)
+                todo.append(importer)
+    return found
+
+
+def _refresh_soon(ls: ArchitectServer, folder: FolderState) -> None:
+    pending = _pending_refresh.get(folder.root)
+    if pending is not None and not pending.done():
+        pending.cancel()
+
+    async def later() -> None:
+        await asyncio.sleep(WORKSPACE_REFRESH_DELAY_S)
+        await refresh_workspace_findings(ls, folder)
+
+    _pending_refresh[folder.root] = asyncio.ensure_future(later())
 
 
 def _reload(ls: ArchitectServer, folder: FolderState, project, config_changed: bool) -> None:

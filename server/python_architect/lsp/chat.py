@@ -87,7 +87,7 @@ class ChatRouter:
         project = await self.server.project_of(folder)
         if project is None:
             return _result(ChatFinal(f"The workspace {folder.root} could not be loaded.", error="no project"))
-        advisor = self._advisor(folder.root, project)
+        advisor = self._advisor(folder, project)
         advisor.settings = folder.settings
         text, analysis = self._open_text(uri)
         code = request.get("code")
@@ -123,10 +123,11 @@ class ChatRouter:
         root = getattr(self.server.workspace, "root_path", None)
         return self.server.add_folder(Path(root)) if root else None
 
-    def _advisor(self, root: Path, project: Any) -> Advisor:
-        advisor = self.advisors.get(root)
+    def _advisor(self, folder: Any, project: Any) -> Advisor:
+        advisor = self.advisors.get(folder.root)
         if advisor is None or advisor.project is not project:
-            advisor = self.advisors[root] = Advisor(project)
+            # The folder's lock guards its project for every thread (see ``state``).
+            advisor = self.advisors[folder.root] = Advisor(project, lock=folder.lock)
         return advisor
 
     def _open_text(self, uri: Any) -> tuple[str | None, Any]:

@@ -80,6 +80,17 @@ def to_diagnostic(finding: Finding, lines: LineIndex, kb: KnowledgeBase | None) 
         )
         for adr in adrs
     ]
+    # Other places of the finding (every import line of a cycle). Their files' texts are not at
+    # hand: columns are taken as characters, exact for the ASCII import lines they point at.
+    related += [
+        types.DiagnosticRelatedInformation(
+            location=types.Location(uri=uri_of(item.path), range=types.Range(
+                start=types.Position(line=item.span.line - 1, character=item.span.column - 1),
+                end=types.Position(line=item.span.end_line - 1, character=item.span.end_column - 1))),
+            message=item.message,
+        )
+        for item in finding.related
+    ]
     return types.Diagnostic(
         range=span_range(finding.span, lines),
         message=finding.message_with_adrs(),
@@ -92,21 +103,11 @@ def to_diagnostic(finding: Finding, lines: LineIndex, kb: KnowledgeBase | None) 
     )
 
 
-_DOCS_URLS: dict[str, str | None] = {}
-
-
 def _docs_url(code: str) -> str | None:
-    """Hundreds of findings share a code: registered entries never change, so hits are kept
-    (misses are not, as a check module may register the code later)."""
-    if code in _DOCS_URLS:
-        return _DOCS_URLS[code]
-    from ..analysis.registry import lookup
+    """The code's section in the rules reference installed with the package (works offline)."""
+    from ..codes.docs import section_uri
 
-    info = lookup(code)
-    if info is None:
-        return None
-    _DOCS_URLS[code] = info.docs_url
-    return info.docs_url
+    return section_uri(code)
 
 
 def finding_data(finding: Finding) -> dict[str, Any]:

@@ -38,6 +38,7 @@ def register(server: ArchitectServer) -> None:
 def initialize(ls: ArchitectServer, params: types.InitializeParams) -> None:
     ls.loop = asyncio.get_running_loop()
     options = params.initialization_options
+    # No project is loaded yet, so there are no overrides to apply.
     ls.apply_settings(options.get(SETTINGS_SECTION, options) if isinstance(options, dict) else options)
     roots = [path_of(folder.uri) for folder in params.workspace_folders or ()]
     if not roots and (params.root_uri or params.root_path):
@@ -75,7 +76,7 @@ async def _pull_folder_settings(ls: ArchitectServer) -> None:
         return
     for folder, value in zip(folders, values or ()):
         if isinstance(value, dict) and value:
-            ls.apply_settings(value, folder)
+            await ls.reload_overrides(ls.apply_settings(value, folder))
 
 
 def did_open(ls: ArchitectServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -90,13 +91,13 @@ def did_change(ls: ArchitectServer, params: types.DidChangeTextDocumentParams) -
 def did_save(ls: ArchitectServer, params: types.DidSaveTextDocumentParams) -> None:
     path = path_of(params.text_document.uri)
     if path is not None:
-        asyncio.ensure_future(guarded(_after_save)(ls, params.text_document.uri, path))
+        ls.spawn(guarded(_after_save)(ls, params.text_document.uri, path))
 
 
 async def _after_save(ls: ArchitectServer, uri: str, path: Path) -> None:
     state = ls.documents.get(uri)
     if state is not None:  # the index must hold the saved text before cycles are recomputed
-        await scheduling.wait_settled(ls, state, timeout=10)
+        await scheduling.settled_within(ls, state, 10)
     folder = ls.folder_for_path(path)
     if background.classify(folder, path) in ("knowledge", "config") and not ls.client_supports(
         "workspace.did_change_watched_files.dynamic_registration"
@@ -115,7 +116,7 @@ async def document_diagnostic(ls: ArchitectServer, params: types.DocumentDiagnos
     state = ls.documents.get(uri)
     if state is None or ls.document(uri) is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    await scheduling.wait_settled(ls, state)
+    await scheduling.settled_within(ls, state)
     if params.previous_result_id and params.previous_result_id == state.result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=state.result_id)
     return types.RelatedFullDocumentDiagnosticReport(items=state.diagnostics, result_id=state.result_id)
@@ -129,7 +130,7 @@ async def watched_files_changed(ls: ArchitectServer, params: types.DidChangeWatc
 async def configuration_changed(ls: ArchitectServer, params: types.DidChangeConfigurationParams) -> None:
     settings = params.settings
     if isinstance(settings, dict) and settings:
-        ls.apply_settings(settings.get(SETTINGS_SECTION, settings))
+        await ls.reload_overrides(ls.apply_settings(settings.get(SETTINGS_SECTION, settings)))
     await _pull_folder_settings(ls)
     for state in list(ls.documents.values()):
         scheduling.schedule(ls, state.uri, immediate=True)

@@ -7,6 +7,7 @@ Never waits for an analysis and never parses: it reads the document's last good 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from lsprotocol import types
 
@@ -29,7 +30,12 @@ async def hover(ls: ArchitectServer, params: types.HoverParams) -> types.Hover |
         return None
     lines = LineIndex(document.source, ls.position_encoding)
     line, column = lines.to_core(params.position.line, params.position.character)
-    markdown = hover_markdown(state.folder.project, state.analysis, document.source, line, column)
+    analysis = state.analysis
+    if analysis is not None and state.shown:
+        # What the user sees on this file includes workspace-wide findings (import cycles,
+        # indirect layer chains): hover explains those too.
+        analysis = replace(analysis, findings=list(state.shown))
+    markdown = hover_markdown(state.folder.project, analysis, document.source, line, column)
     if not markdown:
         return None
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown))

@@ -10,6 +10,7 @@ get ``publishDiagnostics``; pull clients read the stored report (``textDocument/
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 from pathlib import Path
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from ..baseline import lines_reader
+from ..codes import ARC900
 from ..explain.positions import LineIndex
 from ..findings import Finding, Severity
 from .convert import path_of, to_diagnostic, uri_of
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
     from .server import ArchitectServer
 
 log = logging.getLogger("python_architect")
-PARSE_ERROR = "ARC900"
+PARSE_ERROR = ARC900
 MAX_LIVE_CHARS = 1_000_000
 """Larger documents are not analysed as they are typed: CPython's parser holds the GIL for the
 whole parse (seconds for a 5 MB file), which would stall every other request meanwhile."""
@@ -59,8 +62,9 @@ def close_document(ls: ArchitectServer, uri: str) -> None:
     state = ls.documents.pop(uri, None)
     if state is not None and state.pending is not None:
         state.pending.cancel()
-    if state is not None and state.folder.project is not None:
-        state.folder.project.forget(state.path)
+    if state is not None and state.folder.project is not None and ls.loop is not None:
+        # The project is the folder lock's (see ``state``): its open text is dropped in the pool.
+        ls.loop.run_in_executor(ls.analysis_pool, _forget, state.folder, state.folder.project, state.path)
     if not ls.pull_diagnostics:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -82,13 +86,16 @@ async def _analyze_later(ls: ArchitectServer, state: DocumentState, delay: float
             return
         settings = state.folder.settings
         analysis = await asyncio.get_running_loop().run_in_executor(
-            ls.analysis_pool, _analyze, state.folder, project, state.path, text, settings.ruff
+            ls.analysis_pool, _analyze, ls, state, project, text, settings.ruff
         )
         current = ls.document(state.uri)
         if current is None or current.version != version:
             log.debug("dropping results for %s version %s (now %s)", state.uri, version, getattr(current, "version", None))
             return
         _accept(ls, state, version, text, analysis)
+        from .background import after_analysis  # late: background imports this module
+
+        after_analysis(ls, state, analysis)  # open dependants of an edited interface (H10)
     except asyncio.CancelledError:
         raise
     except Exception as exc:
@@ -121,9 +128,18 @@ def _show_too_large(ls: ArchitectServer, state: DocumentState, version: int | No
         )
 
 
-def _analyze(folder: FolderState, project, path: Path, text: str, ruff: bool):
+def _analyze(ls: ArchitectServer, state: DocumentState, project, text: str, ruff: bool):
+    with state.folder.lock:
+        # A document closed meanwhile must not leave its text behind (``close_document`` has
+        # already queued its ``forget``, which may run before this).
+        if ls.documents.get(state.uri) is state:
+            project.track_open(state.path, text)
+        return project.analyze(state.path, text, ruff=ruff)
+
+
+def _forget(folder: FolderState, project, path: Path) -> None:
     with folder.lock:
-        return project.analyze(path, text, ruff=ruff)
+        project.forget(path)
 
 
 def _accept(ls: ArchitectServer, state: DocumentState, version: int | None, text: str, analysis) -> None:
@@ -151,7 +167,10 @@ def _show(ls: ArchitectServer, state: DocumentState, version: int | None, own: l
     settings = state.folder.settings
     findings = list(own)
     if state.analysis is not None and state.analysis.kind == "python":
-        findings.extend(state.folder.workspace_findings.get(state.path.resolve(), ()))
+        findings.extend(state.folder.workspace_findings.get(_resolved(state.path), ()))
+    project = state.folder.project
+    if project is not None and project.baseline.entries:  # recorded findings are not news
+        findings = project.baseline.filter(findings, project.root, lines_reader({state.path: text})).new
     findings = apply_overrides(findings, settings.severity_overrides) if settings.enable else []
     kb = state.folder.project.kb if state.folder.project is not None else None
     lines = LineIndex(text, ls.position_encoding)
@@ -164,6 +183,13 @@ def _show(ls: ArchitectServer, state: DocumentState, version: int | None, own: l
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=state.uri, version=version, diagnostics=state.diagnostics)
         )
+
+
+@functools.lru_cache(maxsize=1024)
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, remembered: it stats every folder on the way (~0.2 ms on a deep path
+    under load), and an open document's path does not move while it is open."""
+    return path.resolve()
 
 
 def _convert(state: DocumentState, findings: list[Finding], lines: LineIndex, kb) -> list[types.Diagnostic]:
@@ -236,21 +262,31 @@ def _result_id(ls: ArchitectServer, diagnostics: list) -> str:
     return digest.hexdigest()[:16]
 
 
-async def wait_settled(ls: ArchitectServer, state: DocumentState, timeout: float = 30.0) -> None:
+SETTLE_TIMEOUT_S = 30.0
+"""How long a request waits for a document's results before answering with what it has."""
+
+
+async def settled_within(ls: ArchitectServer, state: DocumentState, seconds: float = SETTLE_TIMEOUT_S) -> bool:
+    """``wait_settled`` under a deadline (the caller's cancel scope); False when it ran out, and
+    the caller answers with the last results."""
+    try:
+        await asyncio.wait_for(wait_settled(ls, state), seconds)
+    except asyncio.TimeoutError:
+        log.debug("%s not settled after %.0f s; answering with the last results", state.uri, seconds)
+        return False
+    return True
+
+
+async def wait_settled(ls: ArchitectServer, state: DocumentState) -> None:
     """Waits until the document's current version has results (pull requests)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
     while True:
         document = ls.document(state.uri)
         if document is None or (state.settled.is_set() and state.version == document.version):
             return
         if state.pending is None or state.pending.done() and not state.settled.is_set():
             schedule(ls, state.uri, immediate=True)
-        remaining = deadline - loop.time()
-        if remaining <= 0:
-            return
         try:
-            await asyncio.wait_for(state.settled.wait(), min(remaining, 1.0))
+            await asyncio.wait_for(state.settled.wait(), 1.0)
         except asyncio.TimeoutError:
             pass
         if state.settled.is_set() and state.version != getattr(ls.document(state.uri), "version", None):
@@ -278,6 +314,8 @@ def publish_closed_files(ls: ArchitectServer, folder: FolderState, previous: set
         except OSError:
             text = ""
         lines = LineIndex(text, ls.position_encoding)
+        if folder.project.baseline.entries:
+            findings = folder.project.baseline.filter(findings, folder.project.root, lines_reader({path: text})).new
         shown = apply_overrides(findings, folder.settings.severity_overrides)
         diagnostics = [to_diagnostic(finding, lines, folder.project.kb) for finding in _unique(shown)]
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri_of(path), diagnostics=diagnostics))

@@ -5,12 +5,21 @@ in a thread, with its own settings); documents map to the folder that contains t
 in a small thread pool so hovers and other requests are never blocked behind a slow file or the
 ruff subprocess. Feature handlers live in ``diagnostics``, ``hover``, ``code_actions`` and
 ``commands`` and are a few lines each.
+
+Folder events: ``folder_listeners`` (the editor API's status notification and
+workspace-pull wake-up) are called on the event loop with ``(folder, what)`` whenever a folder's
+project is loaded or fails to load (``"loaded"``/``"failed"``), its knowledge base or settings
+change (``"knowledge"``/``"settings"``), its workspace findings are recomputed (``"findings"``;
+the first time = the first scan finished), or the set of open documents changes
+(``folder=None``, ``"documents"``). Whoever changes those calls ``folder_event``; listeners must
+be quick and never raise into the caller (errors are logged).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -58,6 +67,32 @@ class ClientLogHandler(logging.Handler):
             pass
 
 
+FolderListener = Callable[["FolderState | None", str], None]
+
+
+class _OpenDocuments(dict):
+    """The open documents by URI. Opening and closing happen in ``scheduling``; an added or
+    removed entry is a folder event (the workspace pull leaves open files out), so the dict
+    itself reports it rather than every place that opens or closes a document."""
+
+    def __init__(self, changed: Callable[[], None]) -> None:
+        super().__init__()
+        self._changed = changed
+
+    def __setitem__(self, key: str, value: DocumentState) -> None:
+        known = key in self
+        super().__setitem__(key, value)
+        if not known:
+            self._changed()
+
+    def pop(self, key: str, *default: Any) -> Any:
+        known = key in self
+        value = super().pop(key, *default)
+        if known:
+            self._changed()
+        return value
+
+
 class ArchitectServer(LanguageServer):
     """Per-folder projects and settings, document states, and the pools analyses run in."""
 
@@ -69,16 +104,34 @@ class ArchitectServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
         self.folders: dict[Path, FolderState] = {}
-        self.documents: dict[str, DocumentState] = {}
+        self.folder_listeners: list[FolderListener] = []
+        self.documents: dict[str, DocumentState] = _OpenDocuments(lambda: self.folder_event(None, "documents"))
         self.default_settings = EditorSettings()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.analysis_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
         self.background_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
         self.shown_error = False
+        self._tasks: set[asyncio.Task[Any]] = set()
         self.log_handler = ClientLogHandler(self)
         self.log_handler.setFormatter(logging.Formatter("%(message)s"))
         log.addHandler(self.log_handler)
         log.setLevel(logging.INFO)
+
+    def spawn(self, coroutine: Any) -> asyncio.Task[Any]:
+        """Runs ``coroutine`` as a task the server holds on to until it ends: the event loop keeps
+        only a weak reference, and an unreferenced task can be collected mid-flight (RUF006)."""
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def folder_event(self, folder: FolderState | None, what: str) -> None:
+        """Tells the listeners (see the module docstring); event-loop thread only."""
+        for listener in list(self.folder_listeners):
+            try:
+                listener(folder, what)
+            except Exception:
+                log.exception("folder listener %r failed on %s", listener, what)
 
     # -- client capabilities ------------------------------------------------------------------
     def client_supports(self, dotted: str) -> bool:
@@ -138,19 +191,32 @@ class ArchitectServer(LanguageServer):
         if folder.loading is None:
             assert self.loop is not None
             folder.loading = self.loop.run_in_executor(self.analysis_pool, self._load_project, folder)
+            # Reported once per load, by the future itself: an awaiter may be cancelled meanwhile.
+            folder.loading.add_done_callback(lambda future: self._loaded(folder, future))
         try:
             return await asyncio.shield(folder.loading)
-        except Exception as exc:
-            folder.load_error = str(exc)
-            folder.loading = None  # the next document event tries again
-            log.exception("loading %s failed", folder.root)
-            self.report_once(f"Python Architect could not load {folder.root}: {exc}")
+        except Exception:  # noqa: BLE001 - any load failure: ``_loaded`` logged and reported it
             return None
+
+    def _loaded(self, folder: FolderState, future: asyncio.Future[Any]) -> None:
+        if future.cancelled():
+            folder.loading = None
+            return
+        exc = future.exception()
+        if exc is None:
+            folder.load_error = None
+            self.folder_event(folder, "loaded")
+            return
+        folder.load_error = str(exc)
+        folder.loading = None  # the next document event tries again
+        log.error("loading %s failed", folder.root, exc_info=exc)
+        self.report_once(f"Python Architect could not load {folder.root}: {exc}")
+        self.folder_event(folder, "failed")
 
     def _load_project(self, folder: FolderState) -> Any:
         from ..engine import Project
 
-        project = Project.load(folder.root)
+        project = Project.load(folder.root, editor=True)  # un-adopted judgment findings show as hints
         self._apply_folder_overrides(folder, project)
         folder.project = project
         for error in getattr(project, "config_errors", ()) or ():
@@ -159,7 +225,10 @@ class ArchitectServer(LanguageServer):
         return project
 
     def _apply_folder_overrides(self, folder: FolderState, project: Any) -> bool:
-        """Settings that override the project's knowledge/agents directories; True when changed."""
+        """Settings that override the project's knowledge/agents directories; True when changed.
+
+        Takes the folder lock and may reload the knowledge base: pool threads only (``state``).
+        """
         changes = {}
         if folder.settings.knowledge_dir and folder.settings.knowledge_dir != project.config.knowledge_dir:
             changes["knowledge_dir"] = folder.settings.knowledge_dir
@@ -173,7 +242,9 @@ class ArchitectServer(LanguageServer):
         return True
 
     # -- settings -----------------------------------------------------------------------------
-    def apply_settings(self, raw: Any, folder: FolderState | None = None) -> None:
+    def apply_settings(self, raw: Any, folder: FolderState | None = None) -> list[FolderState]:
+        """Takes new settings (for one folder, or all); returns the folders whose loaded project
+        must now apply them (``reload_overrides``: a reload is never done on the event loop)."""
         settings, problems = EditorSettings.from_client(raw)
         for problem in problems:
             log.warning("settings: %s", problem)
@@ -182,9 +253,18 @@ class ArchitectServer(LanguageServer):
             self.default_settings = settings
         for target in targets:
             target.settings = settings
-            if target.project is not None:
-                self._apply_folder_overrides(target, target.project)
+            self.folder_event(target, "settings")
         self.set_log_level(settings.log_level)
+        return [target for target in targets if target.project is not None]
+
+    async def reload_overrides(self, folders: list[FolderState]) -> None:
+        """Applies the folders' directory overrides in the analysis pool: the reload waits for
+        the folder lock (an analysis may hold it for long) while the loop keeps answering."""
+        assert self.loop is not None
+        for folder in folders:
+            if folder.project is not None and await self.loop.run_in_executor(
+                    self.analysis_pool, self._apply_folder_overrides, folder, folder.project):
+                self.folder_event(folder, "knowledge")
 
     def set_log_level(self, level: str) -> None:
         log.setLevel(_LEVELS.get(level.lower(), logging.INFO))
@@ -198,6 +278,11 @@ class ArchitectServer(LanguageServer):
             self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=message))
 
     def report_server_error(self, error: Exception, source: Any) -> None:
+        from .wire import recover_undecodable
+
+        if recover_undecodable(self.protocol, error):
+            log.warning("a message from the editor was not valid UTF-8: undecodable bytes were replaced with U+FFFD")
+            return
         log.error("internal error (%s): %s", getattr(source, "__name__", source), error)
 
     def shutdown(self) -> None:
@@ -236,15 +321,39 @@ def guarded(handler: Any) -> Any:
     return run
 
 
+class LateCancelFilter(logging.Filter):
+    """Quiets pygls' "Cancel notification for unknown message id" unless debugging.
+
+    LSP lets a client cancel a request whose response is already on its way; the server then
+    ignores the cancel. VS Code does this all the time (a hover or code action the cursor moved
+    away from, the chat's Stop racing the answer's end), so the warning was noise on stderr.
+    """
+
+    MESSAGE = "Cancel notification for unknown message id"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith(self.MESSAGE):
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+        return True
+
+
+def quiet_late_cancels() -> None:
+    json_rpc = logging.getLogger("pygls.protocol.json_rpc")
+    if not any(isinstance(existing, LateCancelFilter) for existing in json_rpc.filters):
+        json_rpc.addFilter(LateCancelFilter())
+
+
 def create_server() -> ArchitectServer:
     """The server with every feature registered (the chat's too)."""
-    from . import code_actions, commands, diagnostics, hover
+    from . import code_actions, commands, diagnostics, editor_api, hover
     from .chat import register_chat
 
+    quiet_late_cancels()
     server = ArchitectServer()
     diagnostics.register(server)
     hover.register(server)
     code_actions.register(server)
     commands.register(server)
     register_chat(server)
+    editor_api.register(server)
     return server

@@ -2,6 +2,24 @@
 
 Kept compact on purpose: the last good analysis (facts and findings, never an AST), the findings
 shown, the diagnostics built from them and a result id for pull clients.
+
+The locking rule (one rule, one lock per folder: ``FolderState.lock``)
+------------------------------------------------------------------------
+1. ``FolderState.lock`` guards everything of ``FolderState.project``: its configuration,
+   knowledge base, finalizer, file lists, source roots, module index and open-document texts.
+   Whoever reads or changes them holds it: analyses (``scheduling``), reloads, index updates and
+   workspace findings (``background``), the chat's analyses (``Advisor(lock=...)``), settings
+   overrides (``ArchitectServer.reload_overrides``). One analysis or one reload per hold.
+2. It is never taken on the event-loop thread: only in the thread pools (``run_in_executor``),
+   so the server keeps answering while a long analysis holds it. Code on the loop reads only
+   what it can read atomically (``folder.project``, ``project.kb`` as a whole object).
+3. Slow work that needs no project state runs without it and hands its results over under it:
+   the index scan (``Project.ensure_index(lock=folder.lock, progress=..., facts_source=...)``)
+   parses files unlocked and records their facts under the lock a chunk at a time, into the
+   index it started on (starting over if a reload replaced it; keeping entries an edit wrote
+   meanwhile). A faster scan (a persistent cache) plugs in as its ``facts_source``.
+4. ``DocumentState`` and ``FolderState``'s other fields belong to the event loop: only handlers
+   on the loop change them.
 """
 
 from __future__ import annotations
@@ -29,7 +47,7 @@ class FolderState:
     loading: asyncio.Future[Project] | None = None
     load_error: str | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
-    """Serialises knowledge/config reloads with analyses (never held by the slow index scan)."""
+    """Guards ``project``: see the locking rule in this module's docstring."""
     workspace_findings: dict[Path, list[Finding]] = field(default_factory=dict)
     """Index-wide findings (import cycles), by file."""
     index_ready: bool = False

@@ -1,9 +1,11 @@
 """``--format json``: exactly ``{"findings": [...], "files": N, "adrs": N}``.
 
 A finding is ``{"code", "message", "severity", "path", "line", "column", "end_line", "end_column",
-"adrs", "fix"}`` with 1-based positions (end column exclusive) and the path relative to the
-workspace root; ``fix`` is null or ``{"title", "safe", "edits": [{"line", "column", "end_line",
-"end_column", "new_text"}]}``. Scripts depend on this shape: add nothing casually.
+"adrs", "fix", "related"}`` with 1-based positions (end column exclusive) and the path relative to
+the workspace root; ``fix`` is null or ``{"title", "safe", "edits": [{"line", "column", "end_line",
+"end_column", "new_text"}]}``; ``related`` is a list (often empty) of ``{"message", "path", "line",
+"column", "end_line", "end_column"}``: the other places that explain the finding, e.g. every import
+line of an ARC103 cycle. Scripts depend on this shape: add nothing casually.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..findings import Finding, Fix
+from ..findings import Finding, Fix, Related
 from . import relative_path
 
 
@@ -35,6 +37,17 @@ def fix_to_dict(fix: Fix | None) -> dict[str, Any] | None:
     }
 
 
+def related_to_dict(item: Related, root: Path) -> dict[str, Any]:
+    return {
+        "message": item.message,
+        "path": relative_path(item.path, root),
+        "line": item.span.line,
+        "column": item.span.column,
+        "end_line": item.span.end_line,
+        "end_column": item.span.end_column,
+    }
+
+
 def finding_to_dict(finding: Finding, root: Path) -> dict[str, Any]:
     return {
         "code": finding.code,
@@ -47,6 +60,7 @@ def finding_to_dict(finding: Finding, root: Path) -> dict[str, Any]:
         "end_column": finding.span.end_column,
         "adrs": list(finding.adrs),
         "fix": fix_to_dict(finding.fix),
+        "related": [related_to_dict(item, root) for item in finding.related],
     }
 
 

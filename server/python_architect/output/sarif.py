@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from .. import __version__
-from ..analysis.registry import CheckInfo, lookup
+from ..codes import CheckInfo
+from ..codes import metadata as lookup
 from ..findings import Finding, Severity
 from . import relative_path
 
@@ -84,7 +85,6 @@ def build_rule(
         "shortDescription": {"text": info.title},
         "fullDescription": {"text": info.rationale},
         "help": {"text": "\n\n".join(text_parts), "markdown": "\n".join(markdown_parts)},
-        "helpUri": info.docs_url,
         "defaultConfiguration": {"level": LEVEL_OF[info.severity]},
         "properties": properties,
     }
@@ -175,7 +175,18 @@ def sarif_log(findings: Sequence[Finding], *, root: Path, kb: "KnowledgeBase | N
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
         print_ = fingerprint(finding.code, relative, line_text, occurrence)
-        results.append(build_result(finding, index_of[finding.code], relative, print_))
+        result = build_result(finding, index_of[finding.code], relative, print_)
+        if finding.related:  # every import line of a cycle (issue 8)
+            result["relatedLocations"] = [
+                {"id": number, "message": {"text": item.message},
+                 "physicalLocation": {
+                     "artifactLocation": {"uri": _uri(relative_path(item.path, root)), "uriBaseId": "%SRCROOT%"},
+                     "region": {"startLine": max(item.span.line, 1), "startColumn": max(item.span.column, 1),
+                                "endLine": max(item.span.end_line, item.span.line, 1),
+                                "endColumn": max(item.span.end_column, 1)}}}
+                for number, item in enumerate(finding.related)
+            ]
+        results.append(result)
 
     root_uri = root.resolve().as_uri().rstrip("/") + "/"
     return {

@@ -1,45 +1,58 @@
-"""``check`` over many files: the CLI's whole-workspace run.
+"""``check`` over many Python files: the own checks per file (in two worker processes when there
+are enough files for it to pay) with one ruff invocation over all of them running alongside.
 
-Own checks run per file (in two worker processes when there are enough files for it to pay;
-each worker loads the project once in its initializer, so no AST is ever pickled), while one ruff
-invocation over all files runs alongside. Workspace findings (import cycles), ADR-file problems
-and configuration problems are added, and everything is sorted.
+It knows nothing of the engine's ``Project``: the caller passes in an *analyser* (anything with
+``analyze(path, ruff=False)``; it is inherited by forked workers, pickled otherwise, so no worker
+re-reads the workspace and no AST is ever pickled), a function that finalises ruff's raw findings
+for one file, and one that records each parsed file's facts in the index. The engine composes
+the rest of a run (workspace, dependency, ADR and configuration findings).
 """
 
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import Any, Protocol
 
-from ..analysis import ruff_bridge
+from ..analysis import ruff_bridge, ruff_refine
 from ..analysis.decoding import read_source, source_lines
-from ..analysis.registry import all_checks
-from ..findings import Finding, sort_key
-from .files import discover_files
-from .finalize import Finalizer
+from ..analysis.facts import ModuleFacts
+from ..analysis.registry import RawFinding
+from ..findings import Finding
+from .cached_run import CachedRun, analyze_recording
 from .parse import parse_python
-
-if TYPE_CHECKING:
-    from ..engine import CheckResult, FileAnalysis, Project
 
 PARALLEL_THRESHOLD = 50
 """Below this many Python files a second process costs more to start than it saves."""
 
-_WORKER: "Project | None" = None
+
+class Analysis(Protocol):
+    """What the batch reads of one file's analysis."""
+
+    path: Path
+    findings: list[Finding]
+    facts: ModuleFacts | None
 
 
-def _init_worker(project: "Project") -> None:
-    """Receives the loaded project once (inherited on fork, pickled otherwise: config, knowledge
-    base and compact facts only), so no worker re-reads the workspace."""
+class Analyzer(Protocol):
+    def analyze(self, path: Path, text: str | None = None, *, ruff: bool | None = None) -> Any: ...
+
+
+FinalizeRuff = Callable[[list[RawFinding], Path, list[str]], list[Finding]]
+"""``(raw ruff findings, path, the file's lines) -> findings`` (severity, citations, suppression)."""
+
+_WORKER: Analyzer | None = None
+
+
+def _init_worker(analyzer: Analyzer) -> None:
     global _WORKER
-    _WORKER = project
+    _WORKER = analyzer
 
 
-def _analyze_in_worker(path: Path) -> "FileAnalysis":
+def _analyze_in_worker(path: Path) -> tuple[Analysis, tuple[str, ...]]:
     assert _WORKER is not None
-    return _WORKER.analyze(path, ruff=False)
+    return analyze_recording(_WORKER, path)
 
 
 def default_jobs(file_count: int) -> int:
@@ -48,90 +61,88 @@ def default_jobs(file_count: int) -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def _own_analyses(project: "Project", python: list[Path], jobs: int,
-                  tick: Callable[[], None]) -> Iterable["FileAnalysis"]:
+def _own_analyses(analyzer: Analyzer, python: list[Path], jobs: int,
+                  tick: Callable[[], None]) -> Iterable[tuple[Analysis, tuple[str, ...]]]:
+    """Each file's analysis with the modules its checks looked up (for the cache)."""
     if jobs <= 1:
         for path in python:
-            yield project.analyze(path, ruff=False)
+            yield analyze_recording(analyzer, path)
             tick()
         return
-    # Import every check module here, once: forked workers inherit them instead of each
-    # paying the imports (about half a second of CPU apiece).
-    all_checks()
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(project,)) as pool:
+    # Imported here: a warm run analyses nothing and need not load multiprocessing.
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(analyzer,)) as pool:
         for analysis in pool.map(_analyze_in_worker, python, chunksize=max(1, len(python) // (jobs * 8))):
             yield analysis
             tick()
 
 
-def _ruff_findings(project: "Project", analysis: "FileAnalysis", raw: list) -> list[Finding]:
+def _ruff_findings(path: Path, raw: list[RawFinding], finalize_ruff: FinalizeRuff) -> list[Finding]:
     try:
-        text = read_source(analysis.path)
+        text = read_source(path)
     except OSError:
         return []
     lines = source_lines(text)
-    if any(r.code == "S113" and r.fix is None for r in raw):
+    if ruff_refine.needs_tree(raw):
         # The batch keeps no trees (workers send back facts only), so the rare file that needs
-        # a timeout fix is parsed again here rather than holding every tree alive.
-        tree, _ = parse_python(text, analysis.path)
+        # a timeout fix or a false-positive check is parsed again here rather than holding every tree alive.
+        tree, _ = parse_python(text, path)
         if tree is not None:
-            raw = ruff_bridge.timeout_fixes(tree, lines, raw)
-    return project._finalize(raw, analysis.path, lines, "ruff")
+            raw = ruff_refine.post_process(tree, lines, raw)
+    return finalize_ruff(raw, path, lines)
 
 
-def check_paths(project: "Project", paths: list[Path] | None, *, select: tuple[str, ...] = (),
-                ignore: tuple[str, ...] = (), jobs: int | None = None,
-                progress: Callable[[int, int], None] | None = None, ruff: bool = True) -> "CheckResult":
-    from ..engine import CheckResult
+def check_python_files(
+    analyzer: Analyzer,
+    python: list[Path],
+    *,
+    jobs: int | None = None,
+    ruff_codes: list[str],
+    finalize_ruff: FinalizeRuff,
+    record_facts: Callable[[Path, ModuleFacts], Any],
+    tick: Callable[[], None] = lambda: None,
+    cache: CachedRun | None = None,
+) -> list[Finding]:
+    """Own-check and ruff findings of every file in ``python`` (unsorted); ``tick`` once per file.
 
-    saved = project.finalizer
-    project.finalizer = Finalizer(project.root, project.kb, project.config, select, ignore)
-    try:
-        whole = paths is None
-        files = project.workspace_files if whole else discover_files(project.root, project.config, paths)
-        python = files.python
-        total = len(files.all())
-        done = 0
-
-        def tick() -> None:
-            nonlocal done
-            done += 1
-            if progress is not None:
-                progress(done, total)
-
-        codes = project.ruff_codes() if ruff else []
-        batch = ruff_bridge.start_ruff_many(python, codes) if codes and python else None
-        jobs = default_jobs(len(python)) if jobs is None else max(1, jobs)
-        findings: list[Finding] = []
-        parsed: list["FileAnalysis"] = []
-        for analysis in _own_analyses(project, python, jobs, tick):
-            findings.extend(analysis.findings)
-            if analysis.facts is not None:
-                project.index.update(analysis.path, analysis.facts)
-                parsed.append(analysis)
-        if batch is not None:
-            by_path = batch.result()
-            for analysis in parsed:
-                raw = by_path.get(analysis.path.resolve())
-                if raw:
-                    findings.extend(_ruff_findings(project, analysis, raw))
-        if whole:
-            project.index.scanned = True
-        checked = set(python)
-        findings.extend(f for f in project.workspace_findings() if whole or f.path in checked)
-        for path in files.dependencies:
-            findings.extend(project.analyze(path).findings)
+    With a ``cache``, files whose findings are still valid are answered from it (their facts
+    recorded all the same) and only the rest are analysed; their findings go back into it.
+    """
+    findings: list[Finding] = []
+    if cache is not None:
+        reused, python = cache.split(python)
+        for entry in reused:
+            findings.extend(entry.findings)
+            if entry.facts is not None:
+                record_facts(entry.path, entry.facts)
             tick()
-        if whole:
-            # Every ADR problem, even in a file discovery skipped (a gitignored knowledge dir).
-            findings.extend(p for p in project.kb.problems if project.finalizer.selected(p.code))
-        for path in files.adrs:
-            if not whole:
-                findings.extend(project.analyze(path).findings)
-            tick()
-        if whole and project.root / "pyproject.toml" not in files.dependencies:
-            findings.extend(project.config_findings())
-        findings.sort(key=sort_key)
-        return CheckResult(findings=findings, files=total, adrs=len(project.kb.adrs))
-    finally:
-        project.finalizer = saved
+    batch = ruff_bridge.start_ruff_many(python, ruff_codes) if ruff_codes and python else None
+    jobs = default_jobs(len(python)) if jobs is None else max(1, jobs)
+    parsed: list[Path] = []
+    per_file: dict[Path, tuple[list[Finding], ModuleFacts | None, tuple[str, ...]]] = {}
+    for analysis, looked_up in _own_analyses(analyzer, python, jobs, tick):
+        findings.extend(analysis.findings)
+        per_file[analysis.path] = (list(analysis.findings), analysis.facts, looked_up)
+        if analysis.facts is not None:
+            # Facts from a worker process reach this process's index only through here.
+            record_facts(analysis.path, analysis.facts)
+            parsed.append(analysis.path)
+    if batch is not None:
+        by_path = batch.result()
+        # Ruff's results are keyed by resolved path; discovery's paths are resolved already
+        # (the walk does not follow directory links), so only a linked file needs resolving.
+        unmatched = set(by_path).difference(parsed)
+        for path in parsed:
+            raw = by_path.get(path)
+            if raw is None and unmatched:
+                raw = by_path.get(path.resolve())
+            if raw:
+                found = _ruff_findings(path, raw, finalize_ruff)
+                findings.extend(found)
+                per_file[path][0].extend(found)
+    if cache is not None:
+        for path, (own, facts, looked_up) in per_file.items():
+            cache.record(path, facts, own, looked_up)
+        cache.finish()
+    return findings

@@ -1,9 +1,11 @@
 """ARC103: import cycles among first-party modules, found over the whole workspace index.
 
-Imports under ``TYPE_CHECKING`` never count; imports inside functions count only with the
-``include-deferred`` option. Strongly connected components (Tarjan, iterative so deep graphs cannot hit the recursion limit)
-of the first-party import graph; every import statement whose edge lies inside a component is a
-line that closes a cycle, reported with the shortest cycle through it (``a -> b -> a``).
+Imports under ``TYPE_CHECKING`` and ``if __name__ == "__main__":`` never count; imports inside
+functions count only with the ``include-deferred`` option. Strongly connected components (Tarjan,
+iterative so deep graphs cannot hit the recursion limit) of the first-party import graph: each
+component is ONE finding, anchored on an import of its alphabetically first module that lies on
+a shortest cycle (``a -> b -> a``), with every import line between members as related
+information. ``find_cycles`` (every edge with its shortest cycle) stays for tools that want edges.
 
 Also defines ``WorkspaceContext``, what every workspace-scope check receives. Workspace checks
 yield ``(path, RawFinding)`` pairs because their findings land in many files.
@@ -17,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ..analysis.registry import RawFinding, check
-from ..findings import Severity
-from . import parse as _parse  # noqa: F401  registers the engine's own codes with the registry
+from ..codes import ARC103
+from ..findings import Related
 from .index import ImportEdge, WorkspaceIndex
 
 if TYPE_CHECKING:
@@ -130,42 +132,74 @@ def find_cycles(index: WorkspaceIndex, *, include_deferred: bool = False) -> lis
     return found
 
 
-@check(
-    "ARC103",
-    title="Import cycle among first-party modules",
-    principle="layering",
-    severity=Severity.WARNING,
-    scope="workspace",
-    default_options={"include-deferred": False},
-    rationale="""
-        Modules that import each other cannot be understood, tested or moved one at a time; the
-        cycle welds them into one unit and makes import order matter. Dependencies should point
-        one way.
-    """,
-    instead=(
-        "Move the shared piece into a lower module both can import, or invert the dependency "
-        "with an interface owned by the lower module."
-    ),
-)
+@dataclass(frozen=True)
+class ImportCycle:
+    """One strongly connected group of modules: reported once, on ``anchor``.
+
+    ``shortest`` is a shortest cycle through the anchor edge (``a -> b -> a``); ``edges`` every
+    import statement between members, each a line that would have to go to break the group.
+    """
+
+    members: tuple[str, ...]
+    anchor: ImportEdge
+    shortest: tuple[str, ...]
+    edges: tuple[ImportEdge, ...]
+
+
+def import_cycle_groups(index: WorkspaceIndex, *, include_deferred: bool = False) -> list[ImportCycle]:
+    """Each group of mutually importing modules once, anchored on an edge of its shortest cycle
+    through its alphabetically first module (stable across runs and machines)."""
+    edges_by_module = index.graph(include_deferred=include_deferred)
+    simple = {module: sorted({edge.target for edge in edges}) for module, edges in edges_by_module.items()}
+    groups: list[ImportCycle] = []
+    for component in strongly_connected(simple):
+        if len(component) < 2:
+            continue
+        members = set(component)
+        inside = tuple(
+            edge
+            for module in sorted(component)
+            for edge in sorted(edges_by_module.get(module, ()), key=lambda e: (e.fact.span, e.target))
+            if edge.target in members
+        )
+        first = min(component)
+        best: tuple[ImportEdge, list[str]] | None = None
+        for edge in inside:
+            if edge.source != first:
+                continue
+            back = shortest_path(simple, edge.target, first, members)
+            if back and (best is None or len(back) < len(best[1])):
+                best = (edge, back)
+        if best is None:  # cannot happen in a component of two or more, but never crash on it
+            continue
+        groups.append(ImportCycle(tuple(sorted(component)), best[0], (first, *best[1]), inside))
+    return sorted(groups, key=lambda group: group.members)
+
+
+@check(ARC103)
 def import_cycles(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]:
-    options = ctx.options_for("ARC103")
+    """One finding per group of mutually importing modules, on one import line, with every
+    member's import line in the related information (not one finding per line and both ends)."""
+    options = ctx.options_for(ARC103)
     # Imports inside functions run after import time and are the usual way to break a cycle;
     # counting them reported 747 "cycles" in Django against 66 import-time ones.
     include_deferred = bool(options.get("include-deferred", False))
-    reported: set[tuple[Path, int, str]] = set()
-    for edge, cycle in find_cycles(ctx.index, include_deferred=include_deferred):
-        path = ctx.index.path_of(edge.source)
+    for group in import_cycle_groups(ctx.index, include_deferred=include_deferred):
+        path = ctx.index.path_of(group.anchor.source)
         if path is None:
             continue
-        span = edge.fact.span
-        key = (path, span.line, edge.target)
-        if key in reported:
-            continue
-        reported.add(key)
-        chain = " -> ".join(cycle)
+        related = []
+        for edge in group.edges:
+            where = ctx.index.path_of(edge.source)
+            if where is not None:
+                related.append(Related(where, edge.fact.span, f"`{edge.source}` imports `{edge.target}`"))
+        chain = " -> ".join(group.shortest)
+        size = len(group.members)
+        more = f" ({size} modules import each other; {len(group.edges)} import lines in all)" if size > 2 else ""
         yield path, RawFinding(
-            code="ARC103",
-            message=f"Import of `{edge.target}` closes an import cycle: {chain}",
-            span=span,
-            data={"cycle": cycle, "target": edge.target},
+            code=ARC103,
+            message=f"Import of `{group.anchor.target}` closes an import cycle: {chain}{more}",
+            span=group.anchor.fact.span,
+            data={"cycle": list(group.shortest), "target": group.anchor.target, "members": list(group.members)},
+            related=tuple(related),
         )

@@ -1,4 +1,6 @@
-"""File discovery: which files under the workspace root are checked, and as what.
+"""File discovery and the one file classifier: which files under the workspace root are
+checked, and as what (``file_kind``: the engine, the CLI's discovery and the editor's file
+watcher all ask it, so a file is never a dependency file to one and ignored by another).
 
 Honours ``.gitignore`` files (the root's and nested ones, each relative to its own directory)
 and ``[tool.python-architect] exclude`` (gitignore-style globs relative to the root), and always
@@ -7,16 +9,19 @@ skips tool and environment directories. Sorts results so every run sees the same
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from ..config import ProjectConfig
 from .roots import PYTHON_SUFFIXES
+
+if TYPE_CHECKING:
+    import pathspec
 
 ALWAYS_SKIPPED = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
@@ -36,6 +41,20 @@ def is_dependency_file(path: Path) -> bool:
 
 def is_python_file(path: Path) -> bool:
     return Path(path).suffix in PYTHON_SUFFIXES
+
+
+FILE_KINDS = ("python", "dependencies", "adr", "other")
+
+
+def file_kind(path: Path, root: Path, config: ProjectConfig) -> str:
+    """What ``path`` is checked as: one of ``FILE_KINDS`` (first match wins, in that order)."""
+    if is_python_file(path):
+        return "python"
+    if is_dependency_file(path):
+        return "dependencies"
+    if is_adr_file(path, root, config):
+        return "adr"
+    return "other"
 
 
 def adr_directory(root: Path, config: ProjectConfig) -> Path:
@@ -62,6 +81,9 @@ class WorkspaceFiles:
     python: list[Path] = field(default_factory=list)
     dependencies: list[Path] = field(default_factory=list)
     adrs: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    """Paths that looked checkable but cannot be read as files, with why (a symlink loop, a
+    link to nothing): reported as warnings, never a crash."""
 
     def all(self) -> list[Path]:
         return sorted({*self.python, *self.dependencies, *self.adrs})
@@ -77,7 +99,7 @@ class IgnoreRules:
     def __init__(self, root: Path, exclude: Iterable[str] = ()) -> None:
         self.root = Path(root).resolve()
         self._root_text = str(self.root)
-        self.exclude = pathspec.PathSpec.from_lines("gitignore", list(exclude)) if exclude else None
+        self.exclude = _compile(list(exclude), gitignore=False) if exclude else None
         self._gitignores: dict[str, pathspec.PathSpec | None] = {}
 
     def _spec_for(self, relative_dir: str) -> pathspec.PathSpec | None:
@@ -95,7 +117,7 @@ class IgnoreRules:
                         lines += handle.read().splitlines()
                 except OSError:
                     pass
-            self._gitignores[relative_dir] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+            self._gitignores[relative_dir] = _compile(lines, gitignore=True) if lines else None
         return self._gitignores[relative_dir]
 
     def note_no_gitignore(self, relative_dir: str) -> None:
@@ -124,6 +146,16 @@ class IgnoreRules:
         return relative != "." and self.ignored_relative(relative, is_dir)
 
 
+def _compile(lines: list[str], *, gitignore: bool) -> pathspec.PathSpec:
+    # Imported on first need: most workspaces' walks never match a pattern, and pathspec's
+    # import is a tenth of a warm ``check``.
+    import pathspec
+
+    if gitignore:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    return pathspec.PathSpec.from_lines("gitignore", lines)
+
+
 def _wanted(name: str) -> bool:
     return name.endswith((".py", ".pyi", ".md", ".toml", ".txt"))
 
@@ -138,40 +170,149 @@ def discover_files(root: Path, config: ProjectConfig, under: Iterable[Path] | No
     found = WorkspaceFiles()
     seen: set[Path] = set()
     starts = [Path(p) for p in under] if under is not None else [root]
-    for start in starts:
-        start = (root / start).resolve() if not start.is_absolute() else start.resolve()
+    for given in starts:
+        given = given if given.is_absolute() else root / given
+        try:
+            start = given.resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+            found.skipped.append((given, _unreadable(given)))
+            continue
+        if not start.exists():  # a dangling link given by name
+            found.skipped.append((given, _unreadable(given)))
+            continue
         if start.is_file():
             _classify(start, root, config, found, seen)
             continue
         if start != root and rules.ignored(start, is_dir=True):
             continue
-        root_text = str(root)
-        for dirpath, dirnames, filenames in os.walk(start):
-            relative_dir = dirpath[len(root_text) + 1:].replace(os.sep, "/")
-            prefix = relative_dir + "/" if relative_dir else ""
-            if ".gitignore" not in filenames and relative_dir:
-                rules.note_no_gitignore(relative_dir)  # saves an open() per directory
-            # Prune in place so os.walk never descends into ignored trees.
-            dirnames[:] = sorted(
-                name for name in dirnames
-                if name not in ALWAYS_SKIPPED and not rules.ignored_relative(prefix + name, is_dir=True)
-            )
-            for name in filenames:
-                if _wanted(name) and not rules.ignored_relative(prefix + name):
-                    _classify(Path(dirpath, name), root, config, found, seen)
+        _Walk(root, config, rules, found, seen).run(str(start))
     found.python.sort()
     found.dependencies.sort()
     found.adrs.sort()
     return found
 
 
+class _Walk:
+    """One ``os.scandir`` walk that classifies with string operations.
+
+    A warm ``check`` of a large tree is mostly this walk: ``DirEntry`` answers "file or
+    directory" from the listing itself (no stat, except for links), and only the ``.gitignore``
+    files that apply to a directory are matched against its entries (``active``: each one with the
+    length of its directory's root-relative prefix). Like ``os.walk``, it lists a link to a
+    directory but does not follow it. ``file_kind`` gives the same answers for these names; the
+    walk just avoids building a ``Path`` for files it does not keep.
+    """
+
+    def __init__(self, root: Path, config: ProjectConfig, rules: IgnoreRules, found: WorkspaceFiles,
+                 seen: set[Path]) -> None:
+        self.root, self.config, self.rules, self.found, self.seen = root, config, rules, found, seen
+        self.root_text = str(root)
+        try:
+            self.adr_dir = str(adr_directory(root, config).resolve())
+        except OSError:
+            self.adr_dir = None
+
+    def run(self, start: str) -> None:
+        relative = start[len(self.root_text) + 1:].replace(os.sep, "/")
+        active: list[tuple[int, pathspec.PathSpec]] = []
+        # The .gitignore files of the directories above the start apply to it as well.
+        parts = relative.split("/") if relative else []
+        for depth in range(len(parts)):
+            spec = self.rules._spec_for("/".join(parts[:depth]))
+            if spec is not None:
+                base = "/".join(parts[:depth])
+                active.append((len(base) + 1 if base else 0, spec))
+        self._walk(start, relative, active)
+
+    def _ignored(self, relative: str, is_dir: bool, active: list[tuple[int, pathspec.PathSpec]]) -> bool:
+        suffix = "/" if is_dir else ""
+        exclude = self.rules.exclude
+        if exclude is not None and exclude.match_file(relative + suffix):
+            return True
+        return any(spec.match_file(relative[cut:] + suffix) for cut, spec in active)
+
+    def _walk(self, directory: str, relative: str, active: list[tuple[int, pathspec.PathSpec]]) -> None:
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:  # unreadable directory: os.walk skipped it silently too
+            return
+        if not relative or any(entry.name == ".gitignore" for entry in entries):
+            spec = self.rules._spec_for(relative)
+            if spec is not None:
+                active = [*active, (len(relative) + 1 if relative else 0, spec)]
+        else:
+            self.rules.note_no_gitignore(relative)
+        prefix = relative + "/" if relative else ""
+        subdirectories: list[tuple[str, str]] = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name in ALWAYS_SKIPPED or entry.is_symlink():
+                    continue
+                if not self._ignored(prefix + name, True, active):
+                    subdirectories.append((entry.path, prefix + name))
+                continue
+            if not _wanted(name) or self._ignored(prefix + name, False, active):
+                continue
+            path = Path(entry.path)
+            # A symlink loop or a dangling link is listed as neither file nor directory: reported,
+            # and kept out of everything downstream (ruff, the index, the report).
+            try:
+                regular = entry.is_file()
+            except OSError:
+                regular = False
+            if not regular:
+                self.found.skipped.append((path, _unreadable(path)))
+                continue
+            self._keep(path, name, directory)
+        for path, child in subdirectories:
+            self._walk(path, child, active)
+
+    def _keep(self, path: Path, name: str, directory: str) -> None:
+        if path in self.seen:
+            return
+        self.seen.add(path)
+        extension = os.path.splitext(name)[1]  # pathlib's suffix: a leading dot is not one
+        if extension in PYTHON_SUFFIXES:
+            self.found.python.append(path)
+        elif is_dependency_file(path):
+            self.found.dependencies.append(path)
+        elif extension == ".md" and directory == self.adr_dir and name[:-3].lower() not in _not_adrs():
+            self.found.adrs.append(path)
+
+
+def _not_adrs() -> frozenset[str]:
+    from ..knowledge.loader import NOT_ADRS
+
+    return NOT_ADRS
+
+
+def _unreadable(path: Path) -> str:
+    """Why ``path`` cannot be checked, in a few words."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop"
+        if os.path.islink(path):
+            return "symbolic link to nothing"
+        return exc.strerror or "cannot be read"
+    return "not a regular file"
+
+
 def _classify(path: Path, root: Path, config: ProjectConfig, found: WorkspaceFiles, seen: set[Path]) -> None:
     if path in seen:
         return
     seen.add(path)
-    if is_python_file(path):
+    kind = file_kind(path, root, config)
+    if kind == "python":
         found.python.append(path)
-    elif is_dependency_file(path):
+    elif kind == "dependencies":
         found.dependencies.append(path)
-    elif is_adr_file(path, root, config):
+    elif kind == "adr":
         found.adrs.append(path)

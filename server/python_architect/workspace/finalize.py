@@ -3,7 +3,9 @@
 One place decides severity (the governing ADR rule's, else the finding's own, else the
 registry default; capped at ``info`` for a proposed ADR), which ADRs a finding cites
 (its rule's ADR, accepted ADRs whose ``check``/``ruff`` rules name the code, accepted ADRs tagged
-with the code's principle), the merged options of a check, select/ignore and suppression comments.
+with the code's principle), the merged options of a check, select/ignore and suppression comments,
+whether a ``judgment``-tier check is adopted (else dropped, or a hint in the editor) and whether
+the check keeps quiet in test code and command-line entry points (``analysis.context``).
 """
 
 from __future__ import annotations
@@ -11,20 +13,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..analysis.registry import CheckInfo, RawFinding, lookup
-from ..analysis.ruff_bridge import ruff_info
+from ..analysis.registry import RawFinding
+from ..analysis.context import FileContext, file_context, silent_here
+from ..analysis.ruff_bridge import NO_FIX
+from ..codes import RULE_DRIVEN, CheckInfo, metadata
+from ..codes.model import JUDGMENT
 from ..config import ProjectConfig, code_selected
 from ..findings import Finding, Severity
 from ..knowledge.model import Adr, KnowledgeBase, RuleSpec
 
 PROPOSED_SUFFIX = " (proposed, not yet binding)"
-RULE_DRIVEN = {"forbidden-import": "ARC101", "layers": "ARC102", "pinned-dependencies": "ARC110"}
-"""Checks that only ADR rules of one kind drive: they run when such rules exist."""
 _NOT_OPTIONS = frozenset({"check", "codes", "paths", "exclude", "options"})
 
 
 def info_for(code: str) -> CheckInfo | None:
-    return lookup(code) or ruff_info(code)
+    return metadata(code)
 
 
 def rule_options(rule: RuleSpec) -> dict[str, Any]:
@@ -55,12 +58,16 @@ class Finalizer:
     """Turns raw findings into findings for one knowledge base and configuration."""
 
     def __init__(self, root: Path, kb: KnowledgeBase, config: ProjectConfig,
-                 extra_select: tuple[str, ...] = (), extra_ignore: tuple[str, ...] = ()) -> None:
+                 extra_select: tuple[str, ...] = (), extra_ignore: tuple[str, ...] = (),
+                 *, editor: bool = False) -> None:
         self.root = root
         self.kb = kb
         self.config = config
         self.extra_select = extra_select
         self.extra_ignore = extra_ignore
+        self.editor = editor
+        """In the editor an un-adopted judgment finding is shown as a hint instead of dropped."""
+        self._context: tuple[Path, list[str] | None, FileContext] | None = None
         self._check_rules: dict[str, list[tuple[Adr, RuleSpec]]] = {}
         for adr, rule in kb.rules("check"):
             code = str(rule.options.get("check", "")).strip().upper()
@@ -89,10 +96,39 @@ class Finalizer:
 
     def enabled(self, info: CheckInfo, path: Path | None = None) -> bool:
         """A check runs when it needs no configuration, when ADR rules of the kind that drives it
-        exist, or when a binding ``check`` rule names it."""
+        exist, or when a binding ``check`` rule names it; outside the editor an un-adopted
+        judgment check does not run at all (its findings would be dropped)."""
+        if not self.editor and not self.adopted(info, path):
+            return False
         if info.default_enabled or info.code in self._driven:
             return True
         return bool(self.check_rules(info.code, path))
+
+    def adopted(self, info: CheckInfo | None, path: Path | None = None) -> bool:
+        """Core checks always; a judgment check once the team adopts it: ``select`` names it
+        (a code or prefix, or ``ALL``; for ruff codes also the ``ruff`` list) or has an ``options``
+        table for it, a binding ADR's ``check``/``ruff`` rule names it, or an
+        accepted ADR is tagged with its principle."""
+        if info is None or info.tier != JUDGMENT:
+            return True
+        select = self.extra_select or self.config.select
+        if any(info.code.startswith(prefix) or prefix == "ALL" for prefix in select if prefix):
+            return True
+        if not isinstance(self.config.ruff, bool) and any(info.code.startswith(c) for c in self.config.ruff):
+            return True  # ``ruff = ["T201"]`` names it
+        if info.code in self.config.options:
+            return True  # the team tuned it in [tool.python-architect.options.CODE]
+        if self.check_rules(info.code, path) or self.ruff_rules(info.code, path):
+            return True
+        return bool(self.kb.adrs_for_principle(info.principle))
+
+    def context_of(self, path: Path, lines: list[str] | None) -> FileContext:
+        """The file's context, kept for the file whose findings are being finalised."""
+        cached = self._context  # one read: another thread may replace it meanwhile
+        if cached is None or cached[0] != path or cached[1] is not lines:
+            cached = (path, lines, file_context(path, self.root, None, lines, self.config.scripts))
+            self._context = cached
+        return cached[2]
 
     def options_for(self, code: str, path: Path | None = None) -> dict[str, Any]:
         """Defaults < ``[tool.python-architect.options.CODE]`` < accepted ADRs' ``check`` rules."""
@@ -113,6 +149,14 @@ class Finalizer:
         if not self.selected(raw.code):
             return None
         info = info_for(raw.code)
+        hint = not self.adopted(info, path)
+        if hint and not self.editor:
+            return None
+        context = self.context_of(path, lines)
+        if (context.is_test or context.in_script(raw.span.line)) and silent_here(
+            raw.code, context, raw.span.line, self.options_for(raw.code, path)
+        ):
+            return None
         principle = info.principle if info else ""
         severity = info.severity if info else Severity.WARNING
         cited: dict[str, None] = {}
@@ -151,6 +195,8 @@ class Finalizer:
         for adr in self.kb.adrs_for_principle(principle) if principle else ():
             cited[adr.id] = None
         severity = severity.at_most(ceiling)
+        if hint:
+            severity = Severity.HINT  # not adopted: a quiet suggestion in the editor, nothing more
 
         message = raw.message + (PROPOSED_SUFFIX if proposed and not raw.message.endswith(PROPOSED_SUFFIX) else "")
         adrs = tuple(cited)
@@ -160,8 +206,9 @@ class Finalizer:
             if suppressed(raw.code, adrs, lines[raw.span.line - 1]):
                 return None
         return Finding(code=raw.code, message=message, severity=severity, path=path, span=raw.span,
-                       adrs=adrs, fix=raw.fix, principle=principle, source=source, rule_id=rule_id,
-                       data=dict(raw.data))
+                       adrs=adrs, fix=None if source == "ruff" and raw.code in NO_FIX else raw.fix,
+                       principle=principle, source=source, rule_id=rule_id,
+                       data=dict(raw.data), related=raw.related)
 
     def _runs_unprompted(self, code: str, info: CheckInfo | None) -> bool:
         """Whether the code would be reported without any ADR asking for it."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 from ..analysis.decoding import read_source
 from ..analysis.facts import ImportFact, ModuleFacts
@@ -54,6 +54,11 @@ class WorkspaceIndex:
         self.scanned = False
         self.version = 0
         """Grows whenever the import graph may have changed (for caching graph-wide results)."""
+        self._interface_changes: dict[str, int] = {}
+        """Module -> how often an update changed what other modules can see of it."""
+        self.looked_up: set[str] | None = None
+        """While not None, every module name ``lookup_module`` is asked for (the persistent cache
+        records them: a file's cross-module findings stay valid only while those modules do)."""
 
     # --- contents -----------------------------------------------------------------------
     def __len__(self) -> int:
@@ -71,6 +76,8 @@ class WorkspaceIndex:
         Before a full scan, a first-party module is read from disk on first use (and cached), so
         cross-module checks give the same answer whatever order files are analysed in.
         """
+        if self.looked_up is not None:
+            self.looked_up.add(name)
         facts = self._facts.get(name)
         if facts is not None or self.scanned or name in self._missing:
             return facts
@@ -93,21 +100,33 @@ class WorkspaceIndex:
         return self._modules_by_path.get(Path(path))
 
     # --- building -----------------------------------------------------------------------
-    def scan(self, paths: Iterable[Path], *, jobs: int = 1) -> int:
+    def scan(self, paths: Iterable[Path], *, jobs: int = 1,
+             progress: Callable[[int, int], None] | None = None,
+             on_facts: Callable[[Path, ModuleFacts | None], None] | None = None,
+             in_processes: bool | None = None) -> int:
         """Parses every file and records its facts; returns how many modules were indexed.
 
         With ``jobs`` > 1 and enough files, the parsing happens in fresh worker processes
         (spawned, so a threaded server is never forked): the caller's thread only receives
-        compact facts and keeps answering while the scan runs.
+        compact facts and keeps answering while the scan runs. ``progress(done, total)`` is
+        called from the scanning thread as files are done; ``on_facts`` receives each file's
+        facts (None: it does not parse) for the persistent cache. ``in_processes=True`` parses
+        in ``jobs`` worker processes even when ``jobs`` is 1 (an editor keeps its own process's
+        interpreter lock for the user's keystrokes).
         """
         todo = [Path(p) for p in paths if self.roots.module_name(p) is not None]
+        total = len(todo)
         results: Iterable[tuple[Path, ModuleFacts | None]] | None = None
-        if jobs > 1 and len(todo) >= PARALLEL_SCAN_THRESHOLD:
-            results = _scan_in_processes(self.roots, todo, jobs)
+        parallel = jobs > 1 if in_processes is None else in_processes
+        if parallel and total >= PARALLEL_SCAN_THRESHOLD:
+            results = _scan_in_processes(self.roots, todo, max(1, jobs), progress)
         if results is None:
-            results = ((path, _facts_of_file(self.roots, path)) for path in todo)
+            results = _scan_here(self.roots, todo, progress)
         for path, facts in results:
-            if facts is not None:
+            if on_facts is not None:
+                on_facts(path, facts)
+            # An entry made meanwhile (an open document's unsaved text) is newer than the disk.
+            if facts is not None and path not in self._modules_by_path:
                 self.update(path, facts)
         self.scanned = True
         return len(self._facts)
@@ -129,6 +148,11 @@ class WorkspaceIndex:
             return self._facts.get(module)
         self._missing.discard(module)
         previous = self._facts.get(module)
+        # Dependants matter once the index is complete (an editor after its scan); a batch that
+        # is still filling it skips the comparison.
+        if (self.scanned and previous is not None and previous is not facts
+                and interface_of(previous) != interface_of(facts)):
+            self._interface_changes[module] = self._interface_changes.get(module, 0) + 1
         self._facts[module] = facts
         self._paths[module] = path
         self._modules_by_path[path] = module
@@ -137,9 +161,15 @@ class WorkspaceIndex:
             self.version += 1
         return facts
 
+    def interface_version(self, module: str) -> int:
+        """Grows each time an update changes what other modules' checks can see of ``module``
+        (imports, classes and their bases, defined names; not positions)."""
+        return self._interface_changes.get(module, 0)
+
     def remove(self, path: Path) -> None:
         module = self._modules_by_path.pop(Path(path), None)
         if module is not None:
+            self._interface_changes[module] = self._interface_changes.get(module, 0) + 1
             self._facts.pop(module, None)
             self._paths.pop(module, None)
             self._graph = None
@@ -198,6 +228,18 @@ class WorkspaceIndex:
         )
 
 
+_NOT_INTERFACE = frozenset({"span", "statement_span", "used", "unused"})
+
+
+def interface_of(facts: ModuleFacts) -> int:
+    """A hash of the facts other modules' checks read: positions and usage left out, so an edit
+    that only moves lines does not make dependants re-run."""
+    def strip(fact: object) -> tuple:
+        return tuple(value for name, value in vars(fact).items() if name not in _NOT_INTERFACE)
+
+    return hash((tuple(strip(i) for i in facts.imports), tuple(strip(c) for c in facts.classes), facts.defines))
+
+
 PARALLEL_SCAN_THRESHOLD = 200
 """Spawning workers costs about a second; below this many files a thread scans faster."""
 
@@ -232,18 +274,44 @@ def _scan_chunk(paths: list[Path]) -> list[tuple[Path, ModuleFacts | None]]:
     return [(path, _facts_of_file(_SCAN_ROOTS, path)) for path in paths]
 
 
-def _scan_in_processes(roots: SourceRoots, paths: list[Path], jobs: int) -> list[tuple[Path, ModuleFacts | None]] | None:
+def _scan_here(roots: SourceRoots, paths: list[Path],
+               progress: Callable[[int, int], None] | None) -> Iterator[tuple[Path, ModuleFacts | None]]:
+    step = max(1, len(paths) // 50)
+    for done, path in enumerate(paths, start=1):
+        yield path, _facts_of_file(roots, path)
+        if progress is not None and (done % step == 0 or done == len(paths)):
+            progress(done, len(paths))
+
+
+def _scan_in_processes(roots: SourceRoots, paths: list[Path], jobs: int,
+                       progress: Callable[[int, int], None] | None = None) -> list[tuple[Path, ModuleFacts | None]] | None:
     """Facts of ``paths`` computed in worker processes; None when workers cannot be used."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
-    size = max(1, len(paths) // (jobs * 4))
+    # Small chunks so progress moves in steps of a few percent; each costs one pickle round trip.
+    size = max(1, len(paths) // (jobs * 16))
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    results: list[tuple[Path, ModuleFacts | None]] = []
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
                                  initializer=_init_scan_worker, initargs=(roots,)) as pool:
-            return [item for chunk in pool.map(_scan_chunk, chunks) for item in chunk]
+            for future in as_completed([pool.submit(_scan_chunk, chunk) for chunk in chunks]):
+                results.extend(future.result())
+                if progress is not None:
+                    progress(len(results), len(paths))
+            return results
     except (BrokenProcessPool, OSError, RuntimeError) as exc:
         log.warning("parallel scan failed (%s); scanning in this process", exc)
         return None
+
+
+def scan_results(roots: SourceRoots, paths: Iterable[Path], *, jobs: int = 1,
+                 progress: Callable[[int, int], None] | None = None) -> Iterable[tuple[Path, ModuleFacts | None]]:
+    """What ``WorkspaceIndex.scan`` would record, without recording it: each first-party file's
+    facts (None: it does not parse), parsed here or in worker processes. The engine's
+    ``Project.ensure_index`` parses with this outside the folder lock and records under it."""
+    todo = [Path(p) for p in paths if roots.module_name(p) is not None]
+    results = _scan_in_processes(roots, todo, jobs, progress) if jobs > 1 and len(todo) >= PARALLEL_SCAN_THRESHOLD else None
+    return results if results is not None else _scan_here(roots, todo, progress)

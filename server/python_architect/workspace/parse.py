@@ -15,47 +15,12 @@ from contextlib import contextmanager
 from typing import Iterator
 from pathlib import Path
 
-from ..analysis.registry import REGISTRY, CheckInfo, register
+from ..codes import ARC006, ARC900
 from ..config import ConfigError
 from ..findings import Finding, Severity, Span
 
-PARSE_ERROR = "ARC900"
-CONFIG_PROBLEM = "ARC006"
-
-
-def _register_metadata() -> None:
-    entries = (
-        CheckInfo(
-            code=PARSE_ERROR,
-            title="File does not parse",
-            principle="knowledge",
-            severity=Severity.ERROR,
-            rationale=(
-                "A file that is not valid Python cannot be checked against any decision: every "
-                "other check is silent on it until the syntax error is fixed."
-            ),
-            scope="engine",
-            instead="Fix the syntax error; the architecture checks run again once the file parses.",
-        ),
-        CheckInfo(
-            code=CONFIG_PROBLEM,
-            title="Configuration problem",
-            principle="knowledge",
-            severity=Severity.ERROR,
-            rationale=(
-                "A misspelt or mistyped key in [tool.python-architect] would otherwise be ignored "
-                "silently, and the checks would run with settings nobody chose."
-            ),
-            scope="engine",
-            instead="Correct the key or value named in the message (see the known keys listed).",
-        ),
-    )
-    for info in entries:
-        if info.code not in REGISTRY:
-            register(info)
-
-
-_register_metadata()
+PARSE_ERROR = ARC900
+CONFIG_PROBLEM = ARC006
 
 
 @contextmanager

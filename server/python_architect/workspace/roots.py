@@ -8,6 +8,7 @@ packages). First-party top-level names are the packages and modules found under 
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,9 @@ NEVER_FIRST_PARTY = frozenset(
     {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", "build", "dist",
      ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages"}
 )
+
+_NAME_MEMO_LIMIT = 200_000
+"""Bounds the memo of module names (a server lives long; a workspace rarely has this many files)."""
 
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__", "__main__"}
 
@@ -52,6 +56,8 @@ class SourceRoots:
     root: Path
     roots: tuple[Path, ...]
     first_party: frozenset[str] = field(default_factory=frozenset)
+    _names: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    """Path -> module name, remembered (paths do not change their module while roots stay)."""
 
     @classmethod
     def from_config(cls, root: Path, config: ProjectConfig, files: Iterable[Path] | None = None) -> "SourceRoots":
@@ -64,6 +70,31 @@ class SourceRoots:
 
     def module_name(self, path: Path) -> str | None:
         """Dotted module name of a Python file, or None when it is outside every source root."""
+        text = str(path)
+        if text in self._names:
+            return self._names[text]
+        name = self._module_name(path)
+        if len(self._names) < _NAME_MEMO_LIMIT:
+            self._names[text] = name
+        return name
+
+    def _module_name(self, path: Path) -> str | None:
+        # String operations first: a warm ``check`` asks this for every file, and pathlib's
+        # parsing cost more than everything else the cache does per file.
+        text = str(path)
+        suffix = next((s for s in PYTHON_SUFFIXES if text.endswith(s)), None)
+        if suffix is None:
+            return None
+        if os.path.isabs(text):
+            for source_root in self.roots:
+                prefix = str(source_root) + os.sep
+                if text.startswith(prefix):
+                    parts = text[len(prefix):-len(suffix)].split(os.sep)
+                    if parts and parts[-1] == "__init__":
+                        parts.pop()
+                    if parts and all(part.isidentifier() for part in parts):
+                        return ".".join(parts)
+                    return None
         path = Path(path)
         if not path.is_absolute():
             path = self.root / path

@@ -1,0 +1,193 @@
+"""Builds ``bundled/`` for the VSIX: the server and its runtime dependencies for CPython 3.10-3.13.
+
+Owned by packaging (``npm run package`` calls it). The dependencies are ``[project]
+dependencies`` of ``pyproject.toml`` pinned by ``constraints.txt``, installed with ``uv pip install
+--target`` for each CPython minor version and the target platform, from wheels only. Then split by top-level entry
+(a package folder, a module, a ``.dist-info``): an entry identical for every version goes once into
+``bundled/libs/``; one that differs (compiled extensions: pydantic-core, jiter, PyYAML's
+``_yaml``, ...) or exists for some versions only (tomli on 3.10) goes into
+``bundled/libs-cp3XX/``. A package is never split across folders: Python imports a regular package
+from the first ``sys.path`` entry that has it, so its compiled module must sit beside it. ruff's
+executable goes once into ``bundled/libs/bin/`` (where ``ruff.find_ruff_bin`` looks for a
+``--target`` install). Other console scripts are dropped: their shebangs name the build machine.
+
+The dependency tree is cached under ``${XDG_CACHE_HOME:-~/.cache}/python-architect/bundle/<key>``,
+keyed by the dependency list, the constraints, the platform, the versions and this script's
+layout version, so a second run with unchanged inputs only copies. The ``python_architect``
+package itself is copied fresh from ``server/`` every time (it changes with every edit).
+
+Usage: python client/scripts/bundle_python.py [--platform x86_64-manylinux_2_28] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+LAYOUT_VERSION = "2"
+REPO = Path(__file__).resolve().parents[2]
+VERSIONS = ("3.10", "3.11", "3.12", "3.13")
+# VS Code itself needs glibc >= 2.28 on Linux, so wheels up to manylinux_2_28 run wherever it does.
+DEFAULT_PLATFORM = "x86_64-manylinux_2_28"
+DROPPED = {"__pycache__", "bin", ".lock"}
+
+
+def cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "python-architect" / "bundle"
+
+
+def runtime_dependencies(pyproject: Path) -> list[str]:
+    with pyproject.open("rb") as handle:
+        return list(tomllib.load(handle)["project"]["dependencies"])
+
+
+def cache_key(deps: list[str], constraints: str, platform: str) -> str:
+    digest = hashlib.sha256()
+    for part in (LAYOUT_VERSION, "\n".join(deps), constraints, platform, "\n".join(VERSIONS)):
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def uv_executable() -> str:
+    """uv from this interpreter's environment (the test extra installs it), else PATH."""
+    beside = Path(sys.executable).with_name("uv")
+    found = str(beside) if beside.is_file() else shutil.which("uv")
+    if not found:
+        raise SystemExit("bundle: uv is missing; run ./dev setup (it installs the test extra)")
+    return found
+
+
+def install_target(target: Path, version: str, deps: list[str], constraints: Path, platform: str) -> None:
+    # uv, not pip: pip evaluates environment markers (tomli, exceptiongroup, the 3.10 pins in
+    # constraints.txt) against the interpreter running it, not the --python-version target.
+    command = [uv_executable(), "pip", "install", "--quiet", "--no-compile", "--target", str(target),
+               "--python-version", version, "--python-platform", platform, "--only-binary", ":all:",
+               "-c", str(constraints)]
+    subprocess.run(command + deps, check=True)
+
+
+def tree_digest(path: Path) -> str:
+    """Content hash of a file or folder (relative names, bytes, executable bits)."""
+    digest = hashlib.sha256()
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for file in files:
+        if "__pycache__" in file.parts:
+            continue
+        digest.update(str(file.relative_to(path.parent)).encode() + b"\0")
+        digest.update(b"x" if os.access(file, os.X_OK) else b"-")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def split(per_version: dict[str, Path], out: Path) -> dict[str, list[str]]:
+    """Writes ``out/libs`` and ``out/libs-cp3XX``; returns which entries went where."""
+    shared = out / "libs"
+    shared.mkdir(parents=True)
+    names = sorted({p.name for d in per_version.values() for p in d.iterdir()} - DROPPED)
+    placed: dict[str, list[str]] = {"libs": []}
+    for name in names:
+        digests = {v: tree_digest(d / name) for v, d in per_version.items() if (d / name).exists()}
+        if len(digests) == len(per_version) and len(set(digests.values())) == 1:
+            _copy(next(iter(per_version.values())) / name, shared / name)
+            placed["libs"].append(name)
+            continue
+        for version in digests:
+            folder = f"libs-cp{version.replace('.', '')}"
+            _copy(per_version[version] / name, out / folder / name)
+            placed.setdefault(folder, []).append(name)
+    exe = next((n for n in ("ruff", "ruff.exe") if (next(iter(per_version.values())) / "bin" / n).is_file()), "ruff")
+    rufs = {tree_digest(d / "bin" / exe) for d in per_version.values() if (d / "bin" / exe).is_file()}
+    if len(rufs) != 1:
+        raise SystemExit(f"bundle: expected one identical ruff executable across versions, found {len(rufs)}")
+    (shared / "bin").mkdir()
+    _copy(next(iter(per_version.values())) / "bin" / exe, shared / "bin" / exe)
+    for version in per_version:  # every supported version gets its folder, even if empty
+        (out / f"libs-cp{version.replace('.', '')}").mkdir(exist_ok=True)
+    return placed
+
+
+def _copy(source: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    else:
+        shutil.copy2(source, dest)
+
+
+def build_dependencies(platform: str) -> Path:
+    deps = runtime_dependencies(REPO / "pyproject.toml")
+    constraints = REPO / "constraints.txt"
+    key = cache_key(deps, constraints.read_text(encoding="utf-8"), platform)
+    final = cache_root() / key
+    if (final / "complete").is_file():
+        print(f"bundle: dependencies from cache {final}", file=sys.stderr)
+        return final
+    work = final.with_name(f"{key}.partial-{os.getpid()}")
+    shutil.rmtree(work, ignore_errors=True)
+    started = time.monotonic()
+    per_version = {}
+    for version in VERSIONS:
+        target = work / "targets" / f"cp{version.replace('.', '')}"
+        print(f"bundle: installing dependencies for CPython {version}", file=sys.stderr)
+        install_target(target, version, deps, constraints, platform)
+        per_version[version] = target
+    placed = split(per_version, work / "out")
+    shutil.rmtree(work / "targets")
+    (work / "out" / "placement.txt").write_text(
+        "".join(f"{folder}: {' '.join(names)}\n" for folder, names in sorted(placed.items())), encoding="utf-8")
+    (work / "out" / "complete").write_text(key, encoding="utf-8")
+    shutil.rmtree(final, ignore_errors=True)
+    (work / "out").rename(final)
+    shutil.rmtree(work, ignore_errors=True)
+    prune(keep=final)
+    print(f"bundle: dependencies built in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return final
+
+
+def prune(keep: Path, entries: int = 3) -> None:
+    """Drops all but the newest few cached trees (each is ~90 MB; constraints change often)."""
+    trees = sorted((p for p in keep.parent.iterdir() if (p / "complete").is_file() and p != keep),
+                   key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in trees[entries - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def assemble(deps: Path, out: Path) -> None:
+    shutil.rmtree(out, ignore_errors=True)
+    for entry in deps.iterdir():
+        if entry.is_dir() and entry.name.startswith("libs"):
+            shutil.copytree(entry, out / entry.name, symlinks=False)
+    _copy(REPO / "server" / "python_architect", out / "libs" / "python_architect")
+    _copy(REPO / "client" / "bundle" / "tool" / "bootstrap.py", out / "tool" / "bootstrap.py")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--platform", default=DEFAULT_PLATFORM,
+                        help=f"uv --python-platform target (default {DEFAULT_PLATFORM}; e.g. aarch64-manylinux_2_28)")
+    parser.add_argument("--out", default=str(REPO / "bundled"), help="output folder (default: bundled/)")
+    args = parser.parse_args(argv)
+    try:
+        deps = build_dependencies(args.platform)
+    except subprocess.CalledProcessError as exc:
+        print(f"bundle: uv failed (exit {exc.returncode}); see its message above", file=sys.stderr)
+        return 1
+    assemble(deps, Path(args.out))
+    print(f"bundle: wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

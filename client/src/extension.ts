@@ -1,0 +1,74 @@
+/**
+ * Activation: the output channel, status item, server, chat panel (with its serializer), the
+ * `@architect` participant where the editor has a chat API, the commands, and the listeners that
+ * restart the server when the interpreter changes.
+ */
+
+import * as vscode from 'vscode';
+import { ExtensionChatBackend } from './chat/backend';
+import { CHAT_VIEW_TYPE, ChatPanel } from './chat/panel';
+import { registerParticipant } from './chat/participant';
+import { Commands } from './commands';
+import { onPythonInterpreterChanged } from './python';
+import { ServerManager } from './server';
+import { restartNeeded, SECTION } from './settings';
+import { StatusItem } from './status';
+
+let server: ServerManager | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Python Architect', { log: true });
+  const status = new StatusItem();
+  server = new ServerManager(context, output, status);
+  const backend = new ExtensionChatBackend(context, server);
+  const commands = new Commands(context, server, backend);
+  const manager = server;
+  context.subscriptions.push(output, status, server, backend, ...commands.register());
+
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => {
+        ChatPanel.revive(panel, backend);
+      },
+    }),
+  );
+  const participant = registerParticipant(backend);
+  if (participant) {
+    context.subscriptions.push(participant);
+  }
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration(SECTION)) {
+        return;
+      }
+      if (restartNeeded((key) => event.affectsConfiguration(key))) {
+        manager.scheduleRestart('the interpreter settings changed');
+        return;
+      }
+      if (event.affectsConfiguration(`${SECTION}.chat.offline`)) {
+        backend.modeChanged();
+      }
+      manager.sendConfiguration();
+    }),
+    context.secrets.onDidChange((event) => {
+      if (event.key.startsWith('pythonArchitect.')) {
+        backend.modeChanged();
+      }
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => manager.scheduleRestart('the workspace is now trusted')),
+  );
+  void onPythonInterpreterChanged(() => manager.scheduleRestart('the Python extension selected another interpreter')).then((disposable) => {
+    if (disposable) {
+      context.subscriptions.push(disposable);
+    }
+  });
+
+  // Not awaited: activation returns at once; the status item shows the progress.
+  void server.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await server?.stop();
+  server = undefined;
+}

@@ -1,0 +1,145 @@
+/**
+ * "Python Architect: Show Dependency Graph" (host side): one webview panel that asks the server
+ * for `pythonArchitect/graph` of the active file's workspace folder (or the first folder) and
+ * hands the answer to `webview/graph.ts`, which draws it with the chat's bundled mermaid.
+ * Same security as the chat: scripts by nonce only, resources from client/out/webview only.
+ */
+
+import * as vscode from 'vscode';
+import type { ServerManager } from '../server';
+import { contentSecurityPolicy, makeNonce } from '../webviewPolicy';
+import { normalizeOptions, type GraphOptions, type GraphResult, type GraphToHost, type GraphToWebview } from '../webview/graphModel';
+
+export const GRAPH_VIEW_TYPE = 'pythonArchitect.graph';
+
+export class GraphPanel implements vscode.Disposable {
+  private static current: GraphPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private pending: vscode.CancellationTokenSource | undefined;
+  private options: GraphOptions = normalizeOptions(undefined);
+  private folderUri: string | undefined;
+
+  static show(extensionUri: vscode.Uri, server: ServerManager): GraphPanel {
+    const folder = GraphPanel.folder();
+    if (GraphPanel.current) {
+      GraphPanel.current.panel.reveal(undefined, false);
+      GraphPanel.current.folderUri = folder;
+      void GraphPanel.current.refresh(GraphPanel.current.options);
+      return GraphPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      GRAPH_VIEW_TYPE,
+      'Dependency Graph',
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+      {
+        enableScripts: true,
+        retainContextWhenHidden: false,
+        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'client', 'out', 'webview')],
+        enableCommandUris: false,
+      },
+    );
+    return new GraphPanel(panel, extensionUri, server, folder);
+  }
+
+  /** The active file's workspace folder, else the first one (the server's default too). */
+  private static folder(): string | undefined {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
+    return folder?.uri.toString();
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly server: ServerManager,
+    folderUri: string | undefined,
+  ) {
+    GraphPanel.current = this;
+    this.folderUri = folderUri;
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((message: GraphToHost) => {
+        if (message?.type === 'refresh') {
+          void this.refresh(normalizeOptions(message.options));
+        } else if (message?.type === 'ready') {
+          void this.refresh(this.options);
+        }
+      }),
+    );
+  }
+
+  private async refresh(options: GraphOptions): Promise<void> {
+    this.options = options;
+    this.pending?.cancel();
+    const source = new vscode.CancellationTokenSource();
+    this.pending = source;
+    this.post({ type: 'loading', options });
+    try {
+      const params = { ...options, ...(this.folderUri ? { folderUri: this.folderUri } : {}) };
+      const result = await this.server.request<GraphResult>('pythonArchitect/graph', params, source.token);
+      if (!source.token.isCancellationRequested) {
+        this.post({ type: 'graph', options, result });
+      }
+    } catch (error) {
+      if (!source.token.isCancellationRequested) {
+        this.post({ type: 'error', options, message: error instanceof Error ? error.message : String(error) });
+      }
+    } finally {
+      if (this.pending === source) {
+        this.pending = undefined;
+      }
+      source.dispose();
+    }
+  }
+
+  private post(message: GraphToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const base = vscode.Uri.joinPath(this.extensionUri, 'client', 'out', 'webview');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(base, 'graph.js'));
+    const diagrams = webview.asWebviewUri(vscode.Uri.joinPath(base, 'diagrams.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(base, 'graph.css'));
+    const nonce = makeNonce();
+    const csp = contentSecurityPolicy(webview, nonce);
+    const depths = Array.from({ length: 6 }, (_, index) => index)
+      .map((depth) => `<option value="${depth}">${depth === 0 ? 'modules' : depth}</option>`)
+      .join('');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>Dependency Graph</title>
+</head>
+<body>
+<header>
+  <label>Depth <select id="depth" disabled>${depths}</select></label>
+  <label><input id="layers" type="checkbox" disabled> Group by layers</label>
+  <button id="refresh" type="button" disabled>Refresh</button>
+  <span id="summary" aria-live="polite"></span>
+</header>
+<main id="picture"></main>
+<ul id="violations"></ul>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+<script nonce="${nonce}" src="${diagrams.toString()}" async></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    if (GraphPanel.current === this) {
+      GraphPanel.current = undefined;
+    }
+    this.pending?.cancel();
+    for (const disposable of this.disposables.splice(0)) {
+      disposable.dispose();
+    }
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The interpreter that runs the server: the setting, else the Python extension's selection
+ * (through its published `environments` API, when `ms-python.python` is installed; it is
+ * optional), else `python3` on PATH. The order and version rules are pure, in `interpreter.ts`.
+ */
+
+import { execFile } from 'node:child_process';
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { chooseInterpreter, interpreterProblem, parseVersion, resolvedCommand, VERSION_SCRIPT, type InterpreterChoice } from './interpreter';
+import { SECTION } from './settings';
+import { interpreterKey, type VersionCache } from './versionCache';
+
+const PYTHON_EXTENSION = 'ms-python.python';
+
+/** The slice of the Python extension's API this client uses. */
+interface PythonEnvironmentsApi {
+  environments: {
+    getActiveEnvironmentPath(resource?: vscode.Uri): { id: string; path: string };
+    resolveEnvironment(environment: { id: string; path: string } | string): Promise<{ executable: { uri?: vscode.Uri } } | undefined>;
+    onDidChangeActiveEnvironmentPath: vscode.Event<unknown>;
+  };
+}
+
+export function pythonExtensionInstalled(): boolean {
+  return vscode.extensions.getExtension(PYTHON_EXTENSION) !== undefined;
+}
+
+async function pythonApi(): Promise<PythonEnvironmentsApi | undefined> {
+  const extension = vscode.extensions.getExtension<PythonEnvironmentsApi>(PYTHON_EXTENSION);
+  if (!extension) {
+    return undefined;
+  }
+  try {
+    const api = extension.isActive ? extension.exports : await extension.activate();
+    return api?.environments ? api : undefined;
+  } catch {
+    return undefined; // a broken Python extension must not stop ours
+  }
+}
+
+/** The executable selected in the Python extension for `resource`, if any. */
+async function selectedInPythonExtension(resource: vscode.Uri | undefined): Promise<string | undefined> {
+  const api = await pythonApi();
+  if (!api) {
+    return undefined;
+  }
+  try {
+    const active = api.environments.getActiveEnvironmentPath(resource);
+    const resolved = await api.environments.resolveEnvironment(active);
+    return resolved?.executable.uri?.fsPath ?? active.path;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function findInterpreter(folder: vscode.WorkspaceFolder | undefined): Promise<InterpreterChoice> {
+  const setting = vscode.workspace.getConfiguration(SECTION, folder?.uri).get<unknown>('interpreter', []);
+  const vars = { workspaceFolder: folder?.uri.fsPath, userHome: os.homedir(), env: process.env };
+  const fromSetting = chooseInterpreter(setting, undefined, vars);
+  if (fromSetting.source === 'setting') {
+    return fromSetting; // do not activate the Python extension when it is not needed
+  }
+  return chooseInterpreter(setting, await selectedInPythonExtension(folder?.uri), vars);
+}
+
+export interface InterpreterCheck {
+  /** The sentence to show when the interpreter cannot run the server. */
+  problem?: string;
+  /** The command to launch the server with (the resolved executable when known). */
+  command: string[];
+  /** True when the answer came from the cache (no Python was spawned). */
+  cached?: boolean;
+}
+
+/**
+ * Runs the version script in `cwd` (where the server will run: launchers pick versions by it),
+ * or answers from `cache` for an interpreter binary already checked (see `versionCache.ts`).
+ */
+export function checkInterpreter(choice: InterpreterChoice, env: NodeJS.ProcessEnv, cwd: string, cache?: VersionCache): Promise<InterpreterCheck> {
+  const key = cache ? interpreterKey(choice.command, env.PATH, cwd) : undefined;
+  const known = cache?.get(key);
+  if (known !== undefined && interpreterProblem(choice, { stdout: known }) === undefined) {
+    return Promise.resolve({ command: resolvedCommand(choice, parseVersion(known)), cached: true });
+  }
+  const [command, ...args] = choice.command;
+  return new Promise((resolve) => {
+    execFile(command ?? 'python3', [...args, '-c', VERSION_SCRIPT], { timeout: 20_000, env, cwd, windowsHide: true }, (error, stdout) => {
+      if (error) {
+        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : error.message.split('\n')[0] ?? String(error);
+        resolve({ problem: interpreterProblem(choice, { error: reason }), command: choice.command });
+        return;
+      }
+      const output = String(stdout);
+      const problem = interpreterProblem(choice, { stdout: output });
+      if (!problem) {
+        void cache?.put(key, output); // only good answers: a fixed interpreter is checked again
+      }
+      resolve({ problem, command: resolvedCommand(choice, parseVersion(output)) });
+    });
+  });
+}
+
+/** Calls `listener` when the Python extension's selected interpreter changes. */
+export async function onPythonInterpreterChanged(listener: () => void): Promise<vscode.Disposable | undefined> {
+  if (!pythonExtensionInstalled()) {
+    return undefined;
+  }
+  const api = await pythonApi();
+  return api?.environments.onDidChangeActiveEnvironmentPath(() => listener());
+}
+
+/** "Select Interpreter": the Python extension's picker when it is there, else our setting. */
+export async function selectInterpreter(): Promise<void> {
+  if (pythonExtensionInstalled()) {
+    await vscode.commands.executeCommand('python.setInterpreter');
+    return;
+  }
+  await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.interpreter`);
+}

@@ -1,0 +1,93 @@
+/**
+ * The dependency-graph webview (page script `graph.js`): depth and layer controls, the mermaid
+ * picture drawn by the shared `diagrams.js` (strict mermaid, SVG re-sanitised by DOMPurify), the
+ * list of violating edges. The host (`graph/panel.ts`) asks the server; options persist through
+ * `setState`. Server text only ever reaches the page as `textContent` or sanitised SVG.
+ */
+
+import DOMPurify from 'dompurify';
+import { diagramsLoaded } from './diagramsReady';
+import { normalizeOptions, summaryLine, violationLines, type GraphOptions, type GraphToHost, type GraphToWebview } from './graphModel';
+
+interface VsCodeApi {
+  postMessage(message: GraphToHost): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+
+const vscode = acquireVsCodeApi();
+const purify = DOMPurify(window);
+
+const depth = document.getElementById('depth') as HTMLSelectElement;
+const layers = document.getElementById('layers') as HTMLInputElement;
+const refresh = document.getElementById('refresh') as HTMLButtonElement;
+const summary = document.getElementById('summary') as HTMLElement;
+const picture = document.getElementById('picture') as HTMLElement;
+const list = document.getElementById('violations') as HTMLElement;
+
+let generation = 0;
+
+function options(): GraphOptions {
+  return normalizeOptions({ depth: Number(depth.value), layers: layers.checked });
+}
+
+function show(saved: GraphOptions): void {
+  depth.value = String(saved.depth);
+  layers.checked = saved.layers;
+}
+
+function ask(): void {
+  const current = options();
+  vscode.setState(current);
+  vscode.postMessage({ type: 'refresh', options: current });
+}
+
+async function receive(message: GraphToWebview): Promise<void> {
+  const mine = ++generation; // a newer answer wins over a slower older one
+  show(message.options);
+  if (message.type === 'loading') {
+    summary.textContent = 'Building the graph…';
+    picture.setAttribute('aria-busy', 'true');
+    return;
+  }
+  picture.removeAttribute('aria-busy');
+  if (message.type === 'error') {
+    summary.textContent = message.message;
+    picture.replaceChildren();
+    list.replaceChildren();
+    return;
+  }
+  const { result } = message;
+  summary.textContent = summaryLine(result);
+  list.replaceChildren(...violationLines(result.violations).map((line) => {
+    const item = document.createElement('li');
+    item.textContent = line;
+    return item;
+  }));
+  if (!result.mermaid.trim()) {
+    picture.replaceChildren();
+    return;
+  }
+  const pre = document.createElement('pre');
+  const code = document.createElement('code');
+  code.className = 'language-mermaid';
+  code.textContent = result.mermaid;
+  pre.append(code);
+  picture.replaceChildren(pre); // the source shows until mermaid has loaded and drawn it
+  const draw = await diagramsLoaded();
+  if (mine === generation) {
+    await draw(picture, purify);
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<GraphToWebview>) => void receive(event.data));
+depth.addEventListener('change', ask);
+layers.addEventListener('change', ask);
+refresh.addEventListener('click', ask);
+show(normalizeOptions(vscode.getState()));
+for (const control of [depth, layers, refresh]) {
+  control.disabled = false;
+}
+vscode.postMessage({ type: 'ready' });

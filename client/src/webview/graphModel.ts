@@ -1,0 +1,65 @@
+/**
+ * The dependency-graph view's pure parts (no DOM, no VS Code): the messages between the graph
+ * webview and the extension host, the request options, and how violations read as text.
+ * Imported by both sides and unit-tested in `client/test/graph.test.ts`.
+ */
+
+export const DEFAULT_DEPTH = 2;
+export const MAX_DEPTH = 20;
+
+export interface GraphOptions {
+  depth: number;
+  layers: boolean;
+}
+
+export interface GraphViolation {
+  source: string;
+  target: string;
+  kind: 'layer' | 'cycle' | string;
+  imports: number;
+}
+
+/** `pythonArchitect/graph`'s answer. */
+export interface GraphResult {
+  folderUri: string | null;
+  mermaid: string;
+  nodes: number;
+  edges: number;
+  violations: GraphViolation[];
+  message?: string;
+}
+
+export type GraphToWebview =
+  | { type: 'loading'; options: GraphOptions }
+  | { type: 'graph'; options: GraphOptions; result: GraphResult }
+  | { type: 'error'; options: GraphOptions; message: string };
+
+export type GraphToHost = { type: 'ready' } | { type: 'refresh'; options: GraphOptions };
+
+/** Options from anything (saved webview state, a message): a whole depth in 0..MAX_DEPTH. */
+export function normalizeOptions(value: unknown): GraphOptions {
+  const raw = (value && typeof value === 'object' ? value : {}) as { depth?: unknown; layers?: unknown };
+  const depth = typeof raw.depth === 'number' && Number.isInteger(raw.depth) ? Math.min(Math.max(raw.depth, 0), MAX_DEPTH) : DEFAULT_DEPTH;
+  return { depth, layers: raw.layers === true };
+}
+
+const KIND_TEXT: Record<string, string> = {
+  layer: 'layer violation (ARC102)',
+  cycle: 'import cycle (ARC103)',
+};
+
+/** One line per violating edge, layer violations first, for the list under the picture. */
+export function violationLines(violations: readonly GraphViolation[]): string[] {
+  const rank = (kind: string) => (kind === 'layer' ? 0 : kind === 'cycle' ? 1 : 2);
+  return [...violations]
+    .sort((a, b) => rank(a.kind) - rank(b.kind) || a.source.localeCompare(b.source) || a.target.localeCompare(b.target))
+    .map((v) => `${v.source} → ${v.target}: ${KIND_TEXT[v.kind] ?? v.kind}, ${v.imports} import${v.imports === 1 ? '' : 's'}`);
+}
+
+/** The line above the picture: size, violations and what the server said. */
+export function summaryLine(result: GraphResult): string {
+  const parts = [`${result.nodes} node${result.nodes === 1 ? '' : 's'}`, `${result.edges} edge${result.edges === 1 ? '' : 's'}`];
+  const count = result.violations.length;
+  parts.push(count === 0 ? 'no violations' : `${count} violating edge${count === 1 ? '' : 's'}`);
+  return result.message ? `${parts.join(', ')}. ${result.message}` : parts.join(', ');
+}

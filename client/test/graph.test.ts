@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_DEPTH, MAX_DEPTH, normalizeOptions, summaryLine, violationLines } from '../src/webview/graphModel';
+
+describe('graph options', () => {
+  it('keeps whole depths in range and layers only when true', () => {
+    assert.deepEqual(normalizeOptions({ depth: 3, layers: true }), { depth: 3, layers: true });
+    assert.deepEqual(normalizeOptions({ depth: 0, layers: 'yes' }), { depth: 0, layers: false });
+  });
+
+  it('clamps out-of-range depths and defaults anything that is not a whole number', () => {
+    assert.equal(normalizeOptions({ depth: -4 }).depth, 0);
+    assert.equal(normalizeOptions({ depth: 999 }).depth, MAX_DEPTH);
+    for (const bad of [1.5, '3', null, Number.NaN]) {
+      assert.equal(normalizeOptions({ depth: bad }).depth, DEFAULT_DEPTH, String(bad));
+    }
+    assert.deepEqual(normalizeOptions(undefined), { depth: DEFAULT_DEPTH, layers: false });
+    assert.deepEqual(normalizeOptions('state from an older version'), { depth: DEFAULT_DEPTH, layers: false });
+  });
+});
+
+describe('graph text', () => {
+  it('lists layer violations before cycles, each with its rule and import count', () => {
+    const lines = violationLines([
+      { source: 'shop.b', target: 'shop.a', kind: 'cycle', imports: 1 },
+      { source: 'shop.domain', target: 'shop.api', kind: 'layer', imports: 3 },
+      { source: 'shop.a', target: 'shop.b', kind: 'cycle', imports: 2 },
+    ]);
+    assert.deepEqual(lines, [
+      'shop.domain → shop.api: layer violation (ARC102), 3 imports',
+      'shop.a → shop.b: import cycle (ARC103), 2 imports',
+      'shop.b → shop.a: import cycle (ARC103), 1 import',
+    ]);
+  });
+
+  it('summarises size and violations, and appends what the server said', () => {
+    const base = { folderUri: 'file:///w', mermaid: 'flowchart LR', nodes: 1, edges: 0, violations: [] };
+    assert.equal(summaryLine(base), '1 node, 0 edges, no violations');
+    assert.equal(
+      summaryLine({ ...base, nodes: 4, edges: 3, violations: [{ source: 'a', target: 'b', kind: 'layer', imports: 1 }], message: 'no ADR has a `layers` rule' }),
+      '4 nodes, 3 edges, 1 violating edge. no ADR has a `layers` rule',
+    );
+  });
+});

@@ -1,0 +1,132 @@
+"""Where a line of code runs: test code, a command-line entry point, or the application itself.
+
+Owns the one answer to "is this test code / a script?" that every check and the finalizer use,
+so no check guesses on its own:
+
+- **test code**: files under a ``tests/`` or ``test/`` directory, ``test_*.py``, ``*_test.py``,
+  ``conftest.py``;
+- **entry points**: ``__main__.py``, modules named as console-script targets in the project's
+  ``pyproject.toml`` (``[project.scripts]``, ``[project.gui-scripts]``, ``[tool.poetry.scripts]``),
+  and the lines of ``if __name__ == "__main__":`` blocks.
+
+Which checks stay silent in which context is declared per check (``CONTEXT_DEFAULTS`` below,
+overridable with the ``in-tests`` / ``in-scripts`` options of any check). Detection works on the
+text lines, not the tree, so ruff's findings (which come without our parse) are judged the same
+way as our own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable, Mapping
+
+from ..config import script_modules  # noqa: F401  re-exported: the context's third source
+
+TEST_DIRS = frozenset({"tests", "test"})
+_MAIN_GUARD = re.compile(r"""^if\s+(?:__name__\s*==\s*(['"])__main__\1|(['"])__main__\2\s*==\s*__name__)\s*:""")
+
+# Checks whose premise does not hold in test code or in a command-line entry point. A test
+# catches everything, prints, sleeps, builds SQL and hard-codes fake keys on purpose; a CLI's
+# output *is* its prints, and its top level reports any error to the user instead of a traceback.
+SILENT_IN_TESTS = frozenset(
+    {
+        "ARC201", "ARC202", "ARC203", "ARC402", "ARC502",
+        "BLE001", "S110", "T201", "G004", "TRY400", "S311", "S608", "S301", "S307", "S113",
+        "S501", "S602", "S604", "B006", "B019", "RUF006",
+        "ASYNC109", "ASYNC110", "ASYNC115", "ASYNC116", "ASYNC230", "ASYNC240", "ASYNC251",
+    }
+)
+SILENT_IN_SCRIPTS = frozenset({"T201", "BLE001", "TRY400", "G004", "S602", "S604"})
+CONTEXT_OPTIONS = ("in-tests", "in-scripts")
+"""Options every check accepts: ``in-tests = true`` reports it in test code too, and so on."""
+
+
+@dataclass(frozen=True)
+class FileContext:
+    """What kind of code a file holds, and which of its lines only run as a script."""
+
+    is_test: bool = False
+    is_entry_point: bool = False
+    """The whole file is a command-line entry point (``__main__.py`` or a console-script module)."""
+    script_blocks: tuple[tuple[int, int], ...] = ()
+    """1-based inclusive line ranges of ``if __name__ == "__main__":`` blocks."""
+
+    def in_script(self, line: int) -> bool:
+        return self.is_entry_point or any(start <= line <= end for start, end in self.script_blocks)
+
+    def contexts_at(self, line: int) -> tuple[str, ...]:
+        """``"tests"`` and/or ``"scripts"`` for a line of this file."""
+        found = []
+        if self.is_test:
+            found.append("tests")
+        if self.in_script(line):
+            found.append("scripts")
+        return tuple(found)
+
+
+def is_test_path(relative: PurePosixPath | Path | str) -> bool:
+    """Test code by path alone (``relative`` to the workspace root)."""
+    parts = PurePosixPath(str(relative).replace("\\", "/")).parts
+    if not parts:
+        return False
+    name = parts[-1]
+    if name == "conftest.py" or (name.startswith("test_") and name.endswith(".py")) or name.endswith("_test.py"):
+        return True
+    return any(part in TEST_DIRS for part in parts[:-1])
+
+
+def script_blocks(lines: Iterable[str]) -> tuple[tuple[int, int], ...]:
+    """Line ranges of top-level ``if __name__ == "__main__":`` blocks (the ``if`` line included).
+
+    A block ends before the next non-blank line that starts in column 0 (comments too: a
+    top-level comment after the block belongs to what follows).
+    """
+    blocks: list[tuple[int, int]] = []
+    start: int | None = None
+    last = 0
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if start is not None and stripped and not line[:1].isspace():
+            blocks.append((start, last))
+            start = None
+        if start is None and _MAIN_GUARD.match(line):
+            start = number
+        if stripped:
+            last = number
+    if start is not None:
+        blocks.append((start, last))
+    return tuple(blocks)
+
+
+def file_context(path: Path, root: Path, module: str | None, lines: list[str] | None,
+                 scripts: Iterable[str] = ()) -> FileContext:
+    """The context of one file; ``scripts`` are the console-script modules of the project."""
+    try:
+        relative = PurePosixPath(Path(path).resolve().relative_to(Path(root).resolve()).as_posix())
+    except ValueError:
+        relative = PurePosixPath(Path(path).name)
+    entry = relative.name == "__main__.py" or _is_script_module(relative, module, scripts)
+    blocks = script_blocks(lines) if lines and not entry else ()
+    return FileContext(is_test=is_test_path(relative), is_entry_point=entry, script_blocks=blocks)
+
+
+def _is_script_module(relative: PurePosixPath, module: str | None, scripts: Iterable[str]) -> bool:
+    """The file is a console-script target: by module name, else by its path ending in the
+    module's dotted path (``src/pkg/cli.py`` for ``pkg.cli``: source roots are not known here)."""
+    if module is not None:
+        return module in set(scripts)
+    dotted = ".".join(relative.with_suffix("").parts)
+    if dotted.endswith(".__init__"):
+        dotted = dotted[: -len(".__init__")]
+    return any(dotted == target or dotted.endswith("." + target) for target in scripts)
+
+
+def silent_here(code: str, context: FileContext, line: int, options: Mapping[str, Any]) -> bool:
+    """Whether ``code`` keeps quiet on ``line`` of a file in ``context`` (options may re-enable it)."""
+    if context.is_test and not options.get("in-tests", code not in SILENT_IN_TESTS):
+        return True
+    if context.in_script(line) and not options.get("in-scripts", code not in SILENT_IN_SCRIPTS):
+        return True
+    return False

@@ -1,0 +1,193 @@
+"""Ruff findings we know to be wrong, dropped with the parse we already have (issue 8).
+
+Owns three false-positive classes of curated ruff rules, each judged on the syntax tree of the
+file ruff looked at (never on ruff's message text):
+
+- TRY400 "use ``logging.exception``" inside a handler whose last statement is a bare ``raise``:
+  the exception and its traceback travel on; logging the traceback too would print it twice.
+- B019 "``lru_cache`` on a method leaks" when the cache has an explicit, finite ``maxsize``:
+  a bounded cache holds at most that many instances alive, which is a choice, not a leak.
+  ``functools.cache`` and ``maxsize=None`` stay reported.
+- S608 "SQL built from strings" when every interpolated value sits inside identifier quotes
+  (``"..."``, `````...````` or ``[...]``) or is the result of a quoting call (``quote_identifier(t)``,
+  ``preparer.quote(name)``): a table or column name, not a value. A value in single quotes, or
+  bare, stays reported.
+
+``post_process`` is what the engine and the batch call after ruff: this refinement, then the
+bridge's S113 timeout fix. Pure functions of (tree, lines, findings); no state.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from .registry import RawFinding
+from .ruff_bridge import timeout_fixes
+
+REFINED = frozenset({"TRY400", "B019", "S608"})
+"""Codes whose findings are worth a parse to refine (the batch parses again only for these)."""
+
+_IDENTIFIER_QUOTES = {'"': '"', "`": "`", "[": "]"}
+_QUOTING_CALL = re.compile(r"^quote(_?(ident|identifier|name|table|column|schema))?s?$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdr]|\{[^{}]*\}")
+
+
+def needs_tree(findings: list[RawFinding]) -> bool:
+    """Whether ``post_process`` has work that needs the file's parse."""
+    return any(f.code in REFINED or (f.code == "S113" and f.fix is None) for f in findings)
+
+
+def post_process(tree: ast.AST, lines: list[str], findings: list[RawFinding]) -> list[RawFinding]:
+    """Ruff's findings for one file judged on its parse: false positives dropped, S113 fixed."""
+    return timeout_fixes(tree, lines, refine(tree, lines, findings))
+
+
+def refine(tree: ast.AST, lines: list[str], findings: list[RawFinding]) -> list[RawFinding]:
+    """``findings`` without the known false positives above (the same list when none apply)."""
+    wanted = [f for f in findings if f.code in REFINED]
+    if not wanted:
+        return findings
+    false = {id(f) for f in wanted if _is_false_positive(tree, lines, f)}
+    return [f for f in findings if id(f) not in false] if false else findings
+
+
+def _is_false_positive(tree: ast.AST, lines: list[str], finding: RawFinding) -> bool:
+    line = finding.span.line
+    if finding.code == "TRY400":
+        handler = _innermost_handler(tree, line)
+        return handler is not None and _ends_in_bare_raise(handler)
+    if finding.code == "B019":
+        return any(_bounded_cache(decorator) for decorator in _decorators_on(tree, line))
+    if finding.code == "S608":
+        node = _expression_at(tree, lines, line, finding.span.column)
+        return node is not None and _only_quoted_identifiers(node)
+    return False
+
+
+# --- TRY400 -----------------------------------------------------------------------------------
+
+def _innermost_handler(tree: ast.AST, line: int) -> ast.ExceptHandler | None:
+    found = None
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.ExceptHandler) and node.body
+                and node.body[0].lineno <= line <= (node.end_lineno or node.lineno)
+                and (found is None or node.lineno >= found.lineno)):
+            found = node  # the innermost handler: the latest-starting one around the line
+    return found
+
+
+def _ends_in_bare_raise(handler: ast.ExceptHandler) -> bool:
+    last = handler.body[-1]
+    return isinstance(last, ast.Raise) and last.exc is None
+
+
+# --- B019 -------------------------------------------------------------------------------------
+
+def _decorators_on(tree: ast.AST, line: int) -> Iterator[ast.expr]:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for decorator in node.decorator_list:
+                if decorator.lineno <= line <= (decorator.end_lineno or decorator.lineno):
+                    yield decorator
+
+
+def _bounded_cache(decorator: ast.expr) -> bool:
+    """``lru_cache(maxsize=N)`` / ``lru_cache(N)`` with N a finite number (not None, not a name
+    we cannot see: a variable may well hold None)."""
+    if not isinstance(decorator, ast.Call) or _name_of(decorator.func) != "lru_cache":
+        return False
+    size = next((k.value for k in decorator.keywords if k.arg == "maxsize"), None)
+    if size is None and decorator.args:
+        size = decorator.args[0]
+    return (isinstance(size, ast.Constant) and isinstance(size.value, int)
+            and not isinstance(size.value, bool))
+
+
+def _name_of(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+# --- S608 -------------------------------------------------------------------------------------
+
+def _expression_at(tree: ast.AST, lines: list[str], line: int, column: int) -> ast.expr | None:
+    """The outermost expression starting at ruff's 1-based character position."""
+    if not 0 < line <= len(lines):
+        return None
+    text = lines[line - 1]
+    best = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.expr) and node.lineno == line:
+            start = len(text.encode("utf-8")[:node.col_offset].decode("utf-8", errors="replace")) + 1
+            if start == column and (best is None or _size(node) > _size(best)):
+                best = node
+    return best
+
+
+def _size(node: ast.expr) -> tuple[int, int]:
+    return (node.end_lineno or node.lineno, node.end_col_offset or 0)
+
+
+def _only_quoted_identifiers(node: ast.expr) -> bool:
+    """Whether every value put into the SQL text is an identifier in quotes (at least one)."""
+    if isinstance(node, ast.JoinedStr):
+        return _pieces_quoted(list(node.values))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _pieces_quoted(_flatten_add(node))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _is_str(node.left):
+        return _placeholders_quoted(node.left.value)  # type: ignore[attr-defined]
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+            and _is_str(node.func.value)):
+        return _placeholders_quoted(node.func.value.value)  # type: ignore[attr-defined]
+    return False
+
+
+def _flatten_add(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _flatten_add(node.left) + _flatten_add(node.right)
+    if isinstance(node, ast.JoinedStr):
+        return list(node.values)
+    return [node]
+
+
+def _pieces_quoted(pieces: list[ast.expr]) -> bool:
+    """Literal text and values in order: each value needs identifier quotes around it in the
+    neighbouring text, or must come out of a quoting call."""
+    values = 0
+    for index, piece in enumerate(pieces):
+        if _is_str(piece):
+            continue
+        values += 1
+        value = piece.value if isinstance(piece, ast.FormattedValue) else piece
+        if isinstance(value, ast.Call) and _QUOTING_CALL.match(_name_of(value.func)):
+            continue
+        before = pieces[index - 1] if index > 0 else None
+        after = pieces[index + 1] if index + 1 < len(pieces) else None
+        if not (_is_str(before) and _is_str(after)):
+            return False
+        # The quotes must touch the value: `"{t}"`, not `"x" {t} "y"`.
+        opening, closing = before.value[-1:], after.value[:1]  # type: ignore[union-attr]
+        if not opening or _IDENTIFIER_QUOTES.get(opening) != closing:
+            return False
+    return values > 0
+
+
+def _placeholders_quoted(template: str) -> bool:
+    found = list(_PLACEHOLDER.finditer(template))
+    if not found:
+        return False
+    for match in found:
+        opening = template[match.start() - 1:match.start()]
+        closing = template[match.end():match.end() + 1]
+        if not opening or _IDENTIFIER_QUOTES.get(opening) != closing:
+            return False
+    return True
+
+
+def _is_str(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)

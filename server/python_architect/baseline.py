@@ -1,0 +1,240 @@
+"""The baseline: today's findings, recorded so ``check`` and the editor report only new ones.
+
+Owns the baseline file's format and the matching rule. An entry is a fingerprint, not a line
+number: the code, the root-relative path, a hash of the finding's *statement* (the source lines of
+its span with whitespace collapsed and a trailing comment dropped) and the occurrence (the n-th
+finding with that code on an identical statement in that file). Moving code up or down, or
+editing other lines, keeps the fingerprint; changing the offending statement makes a new one.
+
+The file is JSON, sorted by path, code and fingerprint, one entry per line-ish block, with a
+message for people reading the diff (never the statement itself: it may hold the very secret
+ARC701 reported). Entries no finding matches any more are *stale* (the finding was fixed);
+``python-architect baseline --prune`` drops them.
+
+A ``Baseline`` is immutable after loading; ``filter`` is a pure function of its arguments, so
+the CLI and the language server's threads can share one without a lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .analysis.decoding import read_source, source_lines
+from .config import ConfigError, ProjectConfig, locate_key
+from .findings import Finding
+
+FORMAT_VERSION = 1
+DEFAULT_FILE = "architect-baseline.json"
+_MAX_STATEMENT_LINES = 20
+_TRAILING_COMMENT = re.compile(r"\s+#[^'\"]*$")
+
+Key = tuple[str, str, str, int]
+"""(code, path, statement hash, occurrence)."""
+
+
+class BaselineError(Exception):
+    """The baseline file is missing, unreadable or not a baseline; the message says which."""
+
+
+def normalised_statement(lines: list[str] | None, finding: Finding) -> str:
+    """The finding's source lines, whitespace collapsed and trailing comments dropped."""
+    if not lines or not 0 < finding.span.line <= len(lines):
+        return ""
+    last = min(finding.span.end_line, finding.span.line + _MAX_STATEMENT_LINES - 1, len(lines))
+    pieces = [_TRAILING_COMMENT.sub("", line.rstrip("\r\n")) for line in lines[finding.span.line - 1 : last]]
+    return " ".join(" ".join(pieces).split())
+
+
+def _digest(statement: str) -> str:
+    return hashlib.sha256(statement.encode("utf-8", errors="surrogatepass")).hexdigest()[:16]
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def fingerprints(findings: Iterable[Finding], root: Path,
+                 lines_of: Callable[[Path], list[str] | None]) -> list[tuple[Key, Finding]]:
+    """Each finding with its key; occurrences count in line order within a file."""
+    ordered = sorted(findings, key=lambda f: (str(f.path), f.span.line, f.span.column, f.code))
+    seen: dict[tuple[str, str, str], int] = {}
+    cache: dict[Path, list[str] | None] = {}
+    keyed: list[tuple[Key, Finding]] = []
+    for finding in ordered:
+        if finding.path not in cache:
+            cache[finding.path] = lines_of(finding.path)
+        path = _relative(finding.path, root)
+        digest = _digest(normalised_statement(cache[finding.path], finding))
+        base = (finding.code, path, digest)
+        occurrence = seen.get(base, 0)
+        seen[base] = occurrence + 1
+        keyed.append(((*base, occurrence), finding))
+    return keyed
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    path: str
+    fingerprint: str
+    occurrence: int
+    message: str = ""
+
+    @property
+    def key(self) -> Key:
+        return (self.code, self.path, self.fingerprint, self.occurrence)
+
+    def to_json(self) -> dict[str, object]:
+        return {"code": self.code, "path": self.path, "fingerprint": self.fingerprint,
+                "occurrence": self.occurrence, "message": self.message}
+
+
+@dataclass(frozen=True)
+class FilterResult:
+    new: list[Finding]
+    """Findings the baseline does not cover: what is reported."""
+    matched: frozenset[Key]
+    stale: list[Entry]
+    """Entries for the checked files that matched nothing (their findings were fixed)."""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    entries: tuple[Entry, ...] = ()
+    path: Path | None = None
+    _keys: frozenset[Key] = field(default=frozenset(), repr=False)
+
+    @classmethod
+    def of(cls, entries: Iterable[Entry], path: Path | None = None) -> "Baseline":
+        unique = {entry.key: entry for entry in entries}
+        ordered = tuple(sorted(unique.values(), key=lambda e: (e.path, e.code, e.fingerprint, e.occurrence)))
+        return cls(ordered, path, frozenset(unique))
+
+    @classmethod
+    def record(cls, findings: Iterable[Finding], root: Path,
+               lines_of: Callable[[Path], list[str] | None]) -> "Baseline":
+        return cls.of(Entry(*key, message=finding.message) for key, finding in fingerprints(findings, root, lines_of))
+
+    @classmethod
+    def load(cls, path: Path) -> "Baseline":
+        try:
+            document = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise BaselineError(f"baseline file {path} does not exist (create it with `python-architect baseline`)") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BaselineError(f"cannot read baseline file {path}: {exc}") from None
+        except json.JSONDecodeError as exc:
+            raise BaselineError(f"baseline file {path} is not JSON: line {exc.lineno}: {exc.msg}") from None
+        if not isinstance(document, dict) or not isinstance(document.get("findings"), list):
+            raise BaselineError(f"baseline file {path} has no `findings` list: not a python-architect baseline")
+        entries = []
+        for number, item in enumerate(document["findings"], 1):
+            try:
+                entries.append(Entry(str(item["code"]), str(item["path"]), str(item["fingerprint"]),
+                                     int(item.get("occurrence", 0)), str(item.get("message", ""))))
+            except (KeyError, TypeError, ValueError):
+                raise BaselineError(f"baseline file {path}: entry {number} lacks code, path or fingerprint") from None
+        return cls.of(entries, Path(path))
+
+    def dumps(self) -> str:
+        """Stable, sorted JSON with one entry per block: re-recording unchanged code is a no-op diff."""
+        body = ",\n".join("    " + json.dumps(entry.to_json(), ensure_ascii=False, sort_keys=False)
+                          for entry in self.entries)
+        return f'{{\n  "version": {FORMAT_VERSION},\n  "findings": [\n{body}\n  ]\n}}\n' if body else \
+            f'{{\n  "version": {FORMAT_VERSION},\n  "findings": []\n}}\n'
+
+    def write(self, path: Path) -> None:
+        Path(path).write_text(self.dumps(), encoding="utf-8")
+
+    def filter(self, findings: Iterable[Finding], root: Path, lines_of: Callable[[Path], list[str] | None],
+               checked: Iterable[Path] | None = None) -> FilterResult:
+        """Drops baselined findings. ``checked`` limits stale detection to the files looked at
+        (default: the files with findings plus every file named in the baseline)."""
+        findings = list(findings)
+        if not self.entries:
+            return FilterResult(findings, frozenset(), [])
+        matched: set[Key] = set()
+        covered: set[int] = set()
+        for key, finding in fingerprints(findings, root, lines_of):
+            if key in self._keys:
+                matched.add(key)
+                covered.add(id(finding))
+        new = [finding for finding in findings if id(finding) not in covered]  # order kept
+        scope = None if checked is None else {_relative(p, root) for p in checked}
+        stale = [e for e in self.entries if e.key not in matched and (scope is None or e.path in scope)]
+        return FilterResult(new, frozenset(matched), stale)
+
+    def pruned(self, matched: Iterable[Key]) -> "Baseline":
+        keep = set(matched)
+        return Baseline.of((e for e in self.entries if e.key in keep), self.path)
+
+
+def lines_reader(texts: dict[Path, str] | None = None) -> Callable[[Path], list[str] | None]:
+    """Lines of a file: from ``texts`` (unsaved editor text) when there, else from disk."""
+    def read(path: Path) -> list[str] | None:
+        text = (texts or {}).get(Path(path))
+        if text is None:
+            try:
+                text = read_source(Path(path))
+            except OSError:
+                return None
+        return source_lines(text)
+
+    return read
+
+
+def baseline_for(root: Path, config: ProjectConfig) -> tuple[Baseline, list[ConfigError]]:
+    """The baseline ``[tool.python-architect] baseline`` names (empty without the key); a file
+    that is missing or broken is a configuration error, never a silently empty baseline."""
+    if not config.baseline:
+        return Baseline(), []
+    path = Path(root) / config.baseline
+    try:
+        return Baseline.load(path), []
+    except BaselineError as exc:
+        try:
+            text = (Path(root) / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = None
+        return Baseline(), [ConfigError(Path(root) / "pyproject.toml", str(exc), locate_key(text, ("baseline",)))]
+
+
+def watch_globs(root: Path, config: ProjectConfig | None = None) -> set[str]:
+    """Glob patterns an editor should watch so a changed baseline file re-filters the open
+    documents: the default name, and the configured one (read from ``pyproject.toml`` when the
+    project is not loaded yet: watchers are registered before the first load)."""
+    names = {DEFAULT_FILE}
+    name = config.baseline if config is not None else _configured_name(Path(root))
+    if name:
+        names.add(name.replace("\\", "/").removeprefix("./"))
+    return {f"**/{name}" for name in names if name and not Path(name).is_absolute()}
+
+
+def is_baseline_file(path: Path, root: Path, config: ProjectConfig) -> bool:
+    """Whether ``path`` is the baseline file ``config`` names under ``root``."""
+    if not config.baseline:
+        return False
+    try:
+        return Path(path).resolve() == (Path(root) / config.baseline).resolve()
+    except OSError:
+        return False
+
+
+def _configured_name(root: Path) -> str | None:
+    from .config import tomllib  # tomllib, or tomli before Python 3.11
+
+    try:
+        with open(root / "pyproject.toml", "rb") as handle:
+            table = tomllib.load(handle).get("tool", {}).get("python-architect", {})
+    except (OSError, ValueError):  # a missing or broken pyproject is reported by the config loader
+        return None
+    name = table.get("baseline") if isinstance(table, dict) else None
+    return name if isinstance(name, str) and name.strip() else None

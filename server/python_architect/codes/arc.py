@@ -1,0 +1,306 @@
+"""One constant per architect code (``ARC...``) and the metadata of each, in code order.
+
+The constants are the only place a code's string is spelled; everything else imports them. The
+implementations live in ``analysis`` and ``workspace`` (``@check(ARC201)``); ``catalog`` joins
+them to these records. A per-check ``tier`` and option schema (issue 8) go into these records.
+"""
+
+from __future__ import annotations
+
+from ..findings import Severity
+from .model import JUDGMENT, CheckInfo
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+# -- the ADR files and the configuration (produced by the knowledge loader and the engine) ------
+ARC001 = "ARC001"
+ARC002 = "ARC002"
+ARC003 = "ARC003"
+ARC004 = "ARC004"
+ARC005 = "ARC005"
+ARC006 = "ARC006"
+# -- imports and dependencies --------------------------------------------------------------------
+ARC101 = "ARC101"
+ARC102 = "ARC102"
+ARC103 = "ARC103"
+ARC110 = "ARC110"
+# -- design, runtime ----------------------------------------------------------------------------
+ARC201 = "ARC201"
+ARC202 = "ARC202"
+ARC203 = "ARC203"
+ARC402 = "ARC402"
+ARC502 = "ARC502"
+ARC701 = "ARC701"
+# -- the engine -----------------------------------------------------------------------------------
+ARC900 = "ARC900"
+
+RULE_DRIVEN = {"forbidden-import": ARC101, "layers": ARC102, "pinned-dependencies": ARC110}
+"""Checks that only ADR rules of one kind drive: they run when such rules exist."""
+
+ARC001_INFO = CheckInfo(
+    code=ARC001,
+    title="ADR frontmatter does not parse",
+    principle="knowledge",
+    severity=ERROR,
+    scope="adr",
+    rationale=(
+        "A decision whose YAML header cannot be read enforces nothing: its rules, "
+        "status and scope are silently lost until the header is fixed."
+    ),
+    instead="Fix the YAML at the reported line (indentation, quoting, a missing colon).",
+)
+ARC002_INFO = CheckInfo(
+    code=ARC002,
+    title="Unknown rule kind, option, check code or status in an ADR",
+    principle="knowledge",
+    severity=ERROR,
+    scope="adr",
+    rationale=(
+        "A misspelt rule kind or option is not enforced, so the team believes a "
+        "decision is guarded when it is not."
+    ),
+    instead="Use one of the documented kinds, options, statuses and check codes.",
+)
+ARC003_INFO = CheckInfo(
+    code=ARC003,
+    title="ADR refers to an ADR that does not exist",
+    principle="knowledge",
+    severity=WARNING,
+    scope="adr",
+    rationale=(
+        "A supersedes / superseded-by link to a missing record breaks the decision "
+        "history readers rely on to know what is current."
+    ),
+    instead="Point the link at an existing ADR id, or add the missing record.",
+)
+ARC004_INFO = CheckInfo(
+    code=ARC004,
+    title="Two ADRs share an id",
+    principle="knowledge",
+    severity=ERROR,
+    scope="adr",
+    rationale=(
+        "Findings, links and conversations cite decisions by id; two records with "
+        "one id make every citation ambiguous."
+    ),
+    instead="Give one of the records the next free number.",
+)
+ARC005_INFO = CheckInfo(
+    code=ARC005,
+    title="ADR path glob matches no file",
+    principle="knowledge",
+    severity=WARNING,
+    scope="adr",
+    rationale=(
+        "A scope that matches nothing usually means a typo or a moved folder: the "
+        "decision then governs no code at all."
+    ),
+    instead="Correct the glob (relative to the workspace root, gitignore syntax).",
+)
+ARC006_INFO = CheckInfo(
+    code=ARC006,
+    title="Configuration problem",
+    principle="knowledge",
+    severity=ERROR,
+    scope="engine",
+    rationale=(
+        "A misspelt or mistyped key in [tool.python-architect] would otherwise be ignored "
+        "silently, and the checks would run with settings nobody chose."
+    ),
+    instead="Correct the key or value named in the message (see the known keys listed).",
+)
+ARC101_INFO = CheckInfo(
+    code=ARC101,
+    title="Forbidden import",
+    principle="framework-isolation",
+    severity=ERROR,
+    default_enabled=False,
+    rationale=(
+        "An ADR decided that this part of the code must not depend on certain modules, most "
+        "often to keep a framework, a vendor SDK or an infrastructure library out of the core "
+        "so that the core can be tested and changed on its own. One import is enough to break "
+        "that promise, because everything that imports this module now depends on the forbidden"
+        " one too."
+    ),
+    instead=(
+        "Depend on an interface owned by this layer and let an adapter at the edge import the "
+        "framework or SDK."
+    ),
+)
+ARC102_INFO = CheckInfo(
+    code=ARC102,
+    title="Import from a higher layer",
+    principle="layering",
+    severity=ERROR,
+    default_enabled=False,
+    rationale=(
+        "Layers only work when dependencies point one way: the outer layers (API, CLI, jobs) "
+        "use the inner ones (services, domain), never the reverse. An inner module that imports"
+        " an outer one drags the web framework into the domain, invites import cycles, and "
+        "means the core can no longer be reused or tested without the whole application."
+    ),
+    instead=(
+        "Move the shared code down into the lower layer, or invert the dependency: the lower "
+        "layer defines an interface and the higher layer passes in an implementation."
+    ),
+)
+ARC103_INFO = CheckInfo(
+    code=ARC103,
+    title="Import cycle among first-party modules",
+    principle="layering",
+    severity=WARNING,
+    scope="workspace",
+    default_options={"include-deferred": False},
+    option_types={"include-deferred": "bool"},
+    rationale=(
+        "Modules that import each other cannot be understood, tested or moved one at a time; "
+        "the cycle welds them into one unit and makes import order matter. Dependencies should "
+        "point one way."
+    ),
+    instead=(
+        "Move the shared piece into a lower module both can import, or invert the dependency "
+        "with an interface owned by the lower module."
+    ),
+)
+ARC110_INFO = CheckInfo(
+    code=ARC110,
+    title="Dependency not pinned as the policy requires",
+    principle="dependencies",
+    severity=WARNING,
+    scope="dependencies",
+    default_enabled=False,
+    rationale=(
+        "A requirement without an exact pin (or at least an upper bound) lets every new install"
+        " pick up whatever was released last night: builds stop being reproducible and a major "
+        "release of a library can break production without a single line of our code changing. "
+        "The team decided how tightly dependencies are pinned; this keeps every file to that "
+        "decision."
+    ),
+    instead=(
+        "Pin the requirement (`==` for the exact policy) or give it an upper bound such as `<3`"
+        " (bounded policy), and upgrade deliberately."
+    ),
+)
+ARC201_INFO = CheckInfo(
+    code=ARC201,
+    title="Inherits implementation from a concrete class",
+    principle="composition",
+    severity=WARNING,
+    default_options={"allow-bases": []},
+    option_types={"allow-bases": "strings"},
+    tier=JUDGMENT,
+    rationale=(
+        "Subclassing a concrete class of our own couples the child to every detail of the "
+        "parent's implementation: a change in the parent silently changes the child, and the "
+        "child can only be understood by reading both. Inheriting from an interface (an ABC or "
+        "a Protocol) keeps the contract and drops the coupling; holding the collaborator as a "
+        "field keeps the behaviour."
+    ),
+    instead=(
+        "Hold the other class as a collaborator (composition), or extract an ABC or Protocol "
+        "that both implement."
+    ),
+)
+ARC202_INFO = CheckInfo(
+    code=ARC202,
+    title="Deep inheritance chain",
+    principle="composition",
+    severity=WARNING,
+    default_options={"max-depth": 3},
+    option_types={"max-depth": "int"},
+    tier=JUDGMENT,
+    rationale=(
+        "Every level of a class hierarchy is another file to read before a method call can be "
+        "understood, and another place where an override can change behaviour from afar. Past a"
+        " few levels the hierarchy is usually doing the job that small collaborating objects do"
+        " better."
+    ),
+    instead=(
+        "Flatten the hierarchy: move shared behaviour into collaborators the classes hold, and "
+        "keep inheritance for interfaces."
+    ),
+)
+ARC203_INFO = CheckInfo(
+    code=ARC203,
+    title="Shallow wrapper class",
+    principle="deep-modules",
+    severity=INFO,
+    default_options={"min-methods": 3},
+    option_types={"min-methods": "int"},
+    tier=JUDGMENT,
+    rationale=(
+        "A class whose every public method just hands its arguments to the same inner object "
+        "adds a name and a file but hides nothing: callers still have to know everything about "
+        "the inner object's behaviour. Good modules are deep: a small interface in front of "
+        "real work, such as retries, caching, translation to domain terms or validation."
+    ),
+    instead=(
+        "Let callers use the wrapped object directly, or give the wrapper real work (a domain "
+        "vocabulary, caching, retries, validation) behind a smaller interface."
+    ),
+)
+ARC402_INFO = CheckInfo(
+    code=ARC402,
+    title="Retry loop without backoff or bound",
+    principle="resilience",
+    severity=WARNING,
+    tier=JUDGMENT,
+    rationale=(
+        "A loop that catches a failure and immediately tries again turns one outage into a "
+        "storm: it hammers the failing service as fast as the CPU allows, never gives up, and "
+        "hides the error from whoever could act on it. Retries need a pause that grows between "
+        "attempts and a limit after which the error is raised."
+    ),
+    instead=(
+        "Retry a bounded number of times with exponential backoff and jitter (for example with "
+        "tenacity or backoff), then re-raise."
+    ),
+)
+ARC502_INFO = CheckInfo(
+    code=ARC502,
+    title="N+1 query: a query per loop iteration",
+    principle="data-layer",
+    severity=WARNING,
+    tier=JUDGMENT,
+    rationale=(
+        "Issuing one query per item of a loop makes the number of round trips grow with the "
+        "data: fast with ten rows in a test, slow with ten thousand in production. The database"
+        " can answer the whole question at once, and the repository is the place to ask it that"
+        " way."
+    ),
+    instead=(
+        "Load everything the loop needs in one query (an IN clause, a join, selectinload, or a "
+        "repository method that takes many ids) before the loop."
+    ),
+)
+ARC701_INFO = CheckInfo(
+    code=ARC701,
+    title="Hard-coded credential",
+    principle="security",
+    severity=ERROR,
+    rationale=(
+        "A secret written into the source is shared with everyone who can read the repository, "
+        "its history, its forks and every log or model prompt the code passes through, and it "
+        "cannot be rotated without a deploy. Credentials belong in the environment or a secret "
+        "store."
+    ),
+    instead=(
+        "Read the secret from the environment or a secret manager at start-up, and rotate the "
+        "one that was committed."
+    ),
+)
+ARC900_INFO = CheckInfo(
+    code=ARC900,
+    title="File does not parse",
+    principle="knowledge",
+    severity=ERROR,
+    scope="engine",
+    rationale=(
+        "A file that is not valid Python cannot be checked against any decision: every "
+        "other check is silent on it until the syntax error is fixed."
+    ),
+    instead="Fix the syntax error; the architecture checks run again once the file parses.",
+)
+
+ENTRIES = tuple(info for name, info in sorted(globals().items()) if name.endswith("_INFO"))
+"""Every ``ARC`` record, in code order."""

@@ -1,0 +1,77 @@
+"""The curated ruff codes: the principle, default severity, title and rationale of each.
+
+Ruff implements these; the ruff bridge (``analysis.ruff_bridge``) runs it and decides what is
+selected. Their metadata lives here, with every other code's, so hover, SARIF, relevance and
+the rules doc never need the bridge. Severity and tier changes for the curated set are made here (``error`` is kept for
+high-confidence merge blockers, which no curated ruff code is on its own).
+"""
+
+from __future__ import annotations
+
+from ..findings import Severity
+from .model import CORE, JUDGMENT, CheckInfo
+
+WARN, ERR, INFO = Severity.WARNING, Severity.ERROR, Severity.INFO
+_SECURITY_WHY = "Untrusted input reaching this call can run code or leak data; the safe form costs nothing."
+_BLOCKING_WHY = ("A blocking call inside `async def` stalls the event loop: every other request served "
+                 "by that loop waits until it returns.")
+
+# code: (principle, severity, title, rationale)
+CURATED: dict[str, tuple[str, Severity, str, str]] = {
+    "ASYNC100": ("async", WARN, "Cancel scope without a checkpoint", "A timeout scope with no `await` inside can never fire: the deadline is checked only at checkpoints."),
+    "ASYNC105": ("async", WARN, "Trio call not awaited", "An un-awaited async call does nothing; the work silently never happens."),
+    "ASYNC109": ("async", WARN, "Async function takes a `timeout` parameter", "Timeouts belong to the caller's cancel scope (`asyncio.timeout`), not to each coroutine's signature."),
+    "ASYNC110": ("async", WARN, "Busy-wait with sleep in a loop", "Polling with `sleep` in a loop wastes the loop and adds latency; wait on an Event instead."),
+    "ASYNC115": ("async", INFO, "`sleep(0)` used as a checkpoint", "A zero sleep hides intent; the explicit checkpoint says what it is for."),
+    "ASYNC116": ("async", INFO, "Very long sleep", "A sleep longer than a day is really 'forever' and should say so."),
+    "ASYNC210": ("async", WARN, "Blocking HTTP call in async function", _BLOCKING_WHY),
+    "ASYNC212": ("async", WARN, "Blocking httpx call in async function", _BLOCKING_WHY),
+    "ASYNC220": ("async", WARN, "Blocking subprocess creation in async function", _BLOCKING_WHY),
+    "ASYNC221": ("async", WARN, "Blocking process run in async function", _BLOCKING_WHY),
+    "ASYNC222": ("async", WARN, "Blocking process wait in async function", _BLOCKING_WHY),
+    "ASYNC230": ("async", WARN, "Blocking file open in async function", _BLOCKING_WHY),
+    "ASYNC240": ("async", WARN, "Blocking path operation in async function", _BLOCKING_WHY),
+    "ASYNC250": ("async", WARN, "Blocking `input()` in async function", _BLOCKING_WHY),
+    "ASYNC251": ("async", WARN, "`time.sleep` in async function", _BLOCKING_WHY),
+    "RUF006": ("async", WARN, "Dangling asyncio task", "The loop keeps only a weak reference to a task; without one of your own it can be garbage-collected mid-flight."),
+    "S113": ("resilience", WARN, "HTTP request without timeout", "Without a timeout one slow dependency hangs the caller forever and exhausts its workers."),
+    "BLE001": ("resilience", WARN, "Blind `except Exception`", "Catching everything hides bugs as well as the failures you meant to handle; name the exceptions you can recover from."),
+    "S110": ("resilience", WARN, "`try`-`except`-`pass`", "A swallowed exception leaves no trace: the failure resurfaces later, far from its cause."),
+    "S608": ("data-layer", WARN, "SQL built from strings", "Query text assembled from values invites SQL injection; pass values as bound parameters. Not reported when every interpolated value is a quoted identifier (`\"{table}\"`, a `quote_identifier(...)` call)."),
+    "T201": ("observability", INFO, "`print` instead of logging", "Printed output has no level, no logger name and no structure; operators cannot route or filter it."),
+    "G004": ("observability", INFO, "f-string in a logging call", "Formatting before the level check wastes work and loses the message template that log tools group by."),
+    "TRY400": ("observability", INFO, "`logging.error` in an except block", "`logger.exception` records the traceback; `error` throws away the evidence needed to debug. Not reported when the handler ends in a bare `raise`: the traceback travels on."),
+    "S301": ("security", WARN, "`pickle` deserialisation", _SECURITY_WHY),
+    "S506": ("security", WARN, "Unsafe `yaml.load`", _SECURITY_WHY),
+    "S602": ("security", WARN, "`subprocess` with `shell=True`", _SECURITY_WHY),
+    "S604": ("security", WARN, "Call with `shell=True`", _SECURITY_WHY),
+    "S307": ("security", WARN, "`eval` on data", _SECURITY_WHY),
+    "S501": ("security", WARN, "TLS certificate verification disabled", "`verify=False` lets anyone on the network impersonate the server."),
+    "S311": ("security", INFO, "Non-cryptographic random", "The `random` module is predictable; use `secrets` for tokens, keys and passwords."),
+    "B006": ("memory", WARN, "Mutable default argument", "The default is created once and shared by every call: state leaks between callers."),
+    "B019": ("memory", WARN, "`lru_cache` on a method", "The cache holds `self` alive for ever: instances are never freed. Not reported when an explicit `maxsize=N` bounds the cache."),
+}
+
+# Judgment calls: right in some codebases, noise in others (measured on twelve real packages by
+# benchmarks/bench_real.py): a CLI prints, a top-level handler catches everything, backoff jitter
+# uses `random`, `eval` of annotation code has no `literal_eval` replacement, SQL text built from
+# quoted identifiers is not injection. They report once the team adopts them (see ``JUDGMENT``).
+JUDGMENT_CODES = frozenset({
+    "ASYNC109", "ASYNC110", "ASYNC115", "ASYNC116", "ASYNC240", "BLE001", "S110", "S608", "T201",
+    "G004", "TRY400", "S301", "S307", "S311", "B019",
+})
+
+ENTRIES = tuple(
+    CheckInfo(code=code, title=title, principle=principle, severity=severity, rationale=rationale, scope="ruff",
+              tier=JUDGMENT if code in JUDGMENT_CODES else CORE)
+    for code, (principle, severity, title, rationale) in CURATED.items()
+)
+
+
+def family_info(code: str) -> CheckInfo | None:
+    """A record for a ruff code outside the curated list whose family belongs to one principle
+    (every flake8-async code is about blocking the loop); None for anything else."""
+    if code.startswith("ASYNC"):
+        return CheckInfo(code=code, title=f"{code} (flake8-async)", principle="async", severity=WARN,
+                         rationale=_BLOCKING_WHY, scope="ruff")
+    return None

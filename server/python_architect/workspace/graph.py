@@ -1,0 +1,196 @@
+"""The module dependency graph for people: collapsed to packages at a depth, violating edges
+marked, layers as groups; rendered as JSON, Graphviz ``dot`` or Mermaid.
+
+Owns the shape of ``python-architect graph`` output (the CLI, the chat and the editor command all
+render through ``render``). Built from the workspace index only: first-party modules and their
+import-time and deferred imports (never ``TYPE_CHECKING`` ones, which do not run).
+
+An edge is marked ``layer`` when one of its imports goes from a lower layer up to a higher one
+(ARC102, the first ``layers`` rule of an accepted ADR), ``cycle`` when one of its imports closes an
+import-time cycle (ARC103); ``layer`` wins when both apply.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .cycles import strongly_connected
+from .layers import layer_of, layer_prefixes
+
+if TYPE_CHECKING:
+    from ..knowledge.model import KnowledgeBase
+    from .index import WorkspaceIndex
+
+FORMATS = ("mermaid", "dot", "json")
+
+
+@dataclass
+class GraphEdge:
+    source: str
+    target: str
+    imports: int = 0
+    violation: str | None = None
+
+
+@dataclass
+class ModuleGraph:
+    depth: int
+    nodes: dict[str, int] = field(default_factory=dict)
+    """Collapsed name -> how many modules it stands for."""
+    edges: dict[tuple[str, str], GraphEdge] = field(default_factory=dict)
+    layers: list[list[str]] = field(default_factory=list)
+    layer_source: str | None = None
+    """``ADR-005/layers``: the rule the layers come from."""
+
+    def layer_of_node(self, node: str) -> str | None:
+        where = layer_of(node, self.layers)
+        return where[1] if where else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "depth": self.depth,
+            "nodes": [{"id": name, "modules": count, "layer": self.layer_of_node(name)}
+                      for name, count in sorted(self.nodes.items())],
+            "edges": [{"source": e.source, "target": e.target, "imports": e.imports, "violation": e.violation}
+                      for _, e in sorted(self.edges.items())],
+            "layers": [{"name": " | ".join(prefixes), "prefixes": prefixes} for prefixes in self.layers],
+            "layers_from": self.layer_source,
+        }
+
+
+def collapse(module: str, depth: int) -> str:
+    return ".".join(module.split(".")[:depth]) if depth > 0 else module
+
+
+def build_graph(index: WorkspaceIndex, kb: KnowledgeBase | None = None, *, depth: int = 2,
+                with_layers: bool = False) -> ModuleGraph:
+    """The collapsed graph; ``with_layers`` also groups nodes by the first ``layers`` rule."""
+    graph = ModuleGraph(depth=depth)
+    layers: list[list[str]] = []
+    if kb is not None:
+        for adr, rule in kb.rules("layers"):
+            layers = layer_prefixes(rule.options.get("layers"))
+            if layers:
+                graph.layer_source = f"{adr.id}/{rule.id}"
+                break
+    if with_layers:
+        graph.layers = layers
+    edges = index.graph(include_deferred=True)
+    cyclic = _cycle_edges(index)
+    for module in index.modules():
+        node = collapse(module, depth)
+        graph.nodes[node] = graph.nodes.get(node, 0) + 1
+    for module, module_edges in edges.items():
+        source_node = collapse(module, depth)
+        for edge in module_edges:
+            target_node = collapse(edge.target, depth)
+            if target_node == source_node:
+                continue
+            entry = graph.edges.setdefault((source_node, target_node), GraphEdge(source_node, target_node))
+            entry.imports += 1
+            violation = _violation(module, edge.target, layers, cyclic)
+            if violation == "layer" or (violation and entry.violation is None):
+                entry.violation = violation
+    return graph
+
+
+def _cycle_edges(index: WorkspaceIndex) -> set[tuple[str, str]]:
+    import_time = index.graph(include_deferred=False)
+    simple = {module: sorted({e.target for e in edges}) for module, edges in import_time.items()}
+    cyclic: set[tuple[str, str]] = set()
+    for component in strongly_connected(simple):
+        if len(component) < 2:
+            continue
+        members = set(component)
+        for module in component:
+            cyclic.update((module, target) for target in simple.get(module, ()) if target in members)
+    return cyclic
+
+
+def _violation(source: str, target: str, layers: list[list[str]], cyclic: set[tuple[str, str]]) -> str | None:
+    if layers:
+        own, other = layer_of(source, layers), layer_of(target, layers)
+        if own is not None and other is not None and other[0] < own[0]:
+            return "layer"
+    return "cycle" if (source, target) in cyclic else None
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+def render(graph: ModuleGraph, output_format: str) -> str:
+    if output_format == "json":
+        return json.dumps(graph.as_json(), indent=2) + "\n"
+    if output_format == "dot":
+        return _dot(graph)
+    if output_format == "mermaid":
+        return _mermaid(graph)
+    raise ValueError(f"unknown graph format {output_format!r}; expected one of {', '.join(FORMATS)}")
+
+
+def _grouped(graph: ModuleGraph) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """Nodes per layer (top first) and the nodes in no layer."""
+    groups: dict[str, list[str]] = {" | ".join(p): [] for p in graph.layers}
+    loose: list[str] = []
+    for node in sorted(graph.nodes):
+        where = layer_of(node, graph.layers) if graph.layers else None
+        if where is None:
+            loose.append(node)
+        else:
+            groups[" | ".join(graph.layers[where[0]])].append(node)
+    return list(groups.items()), loose
+
+
+_DOT_COLOURS = {"layer": "#d33", "cycle": "#e69500"}
+
+
+def _dot_id(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _dot(graph: ModuleGraph) -> str:
+    lines = ["digraph modules {", "  rankdir=LR;", '  node [shape=box, fontname="Helvetica"];']
+    groups, loose = _grouped(graph)
+    for number, (name, nodes) in enumerate(groups):
+        lines.append(f"  subgraph cluster_{number} {{")
+        lines.append(f"    label={_dot_id('layer ' + name)};")
+        lines.extend(f"    {_dot_id(node)};" for node in nodes)
+        lines.append("  }")
+    lines.extend(f"  {_dot_id(node)};" for node in loose)
+    for (source, target), edge in sorted(graph.edges.items()):
+        attributes = [f"label={_dot_id(str(edge.imports))}"]
+        if edge.violation:
+            colour = _DOT_COLOURS[edge.violation]
+            attributes += [f'color="{colour}"', f'fontcolor="{colour}"', "penwidth=2",
+                           f"tooltip={_dot_id('ARC102 layer violation' if edge.violation == 'layer' else 'ARC103 import cycle')}"]
+        lines.append(f"  {_dot_id(source)} -> {_dot_id(target)} [{', '.join(attributes)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+_MERMAID_LABEL_UNSAFE = re.compile(r'["<>{}\[\]|#;`]')
+
+
+def _mermaid_label(text: str) -> str:
+    return '"' + _MERMAID_LABEL_UNSAFE.sub("_", text) + '"'
+
+
+def _mermaid(graph: ModuleGraph) -> str:
+    # Module names hold dots and keywords (``end``) that Mermaid ids cannot: nodes get n0, n1, ...
+    ids = {node: f"n{number}" for number, node in enumerate(sorted(graph.nodes))}
+    lines = ["flowchart LR"]
+    groups, loose = _grouped(graph)
+    for number, (name, nodes) in enumerate(groups):
+        lines.append(f"  subgraph layer{number}[{_mermaid_label('layer ' + name)}]")
+        lines.extend(f"    {ids[node]}[{_mermaid_label(node)}]" for node in nodes)
+        lines.append("  end")
+    lines.extend(f"  {ids[node]}[{_mermaid_label(node)}]" for node in loose)
+    styles: list[str] = []
+    for number, ((source, target), edge) in enumerate(sorted(graph.edges.items())):
+        label = {"layer": "ARC102 ", "cycle": "ARC103 "}.get(edge.violation or "", "") + str(edge.imports)
+        lines.append(f"  {ids[source]} -->|{_mermaid_label(label)}| {ids[target]}")
+        if edge.violation:
+            styles.append(f"  linkStyle {number} stroke:{_DOT_COLOURS[edge.violation]},stroke-width:2px")
+    return "\n".join(lines + styles) + "\n"

@@ -1,0 +1,95 @@
+"""``python-architect baseline`` and ``check`` with a baseline: recorded findings stay quiet
+through line shifts, a changed statement is reported again, fixed findings go stale and
+``--prune`` drops them; the file is stable, sorted JSON."""
+
+from __future__ import annotations
+
+import json
+
+from cli_support import run_cli
+from python_architect.baseline import Baseline, lines_reader
+from python_architect.engine import Project
+
+LEGACY = (
+    '"""Legacy billing."""\n'
+    "\n"
+    "\n"
+    "def charge(items=[]):\n"
+    "    return items\n"
+    "\n"
+    "\n"
+    "def refund(items=[]):\n"
+    "    return items\n"
+)
+CONFIG = '[tool.python-architect]\nsrc = ["src"]\nbaseline = "architect-baseline.json"\n'
+
+
+def _codes_and_lines(result) -> list[tuple[str, int]]:
+    return [(f["code"], f["line"]) for f in result.json()["findings"]]
+
+
+def test_baseline_round_trip(workspace):
+    root = workspace({"src/app/__init__.py": "", "src/app/billing.py": LEGACY})
+    recorded = run_cli("baseline", cwd=root)
+    assert recorded.returncode == 0, recorded.stderr
+    assert "recorded 2 findings" in recorded.stderr and 'baseline = "architect-baseline.json"' in recorded.stderr
+    document = json.loads((root / "architect-baseline.json").read_text(encoding="utf-8"))
+    assert [(e["code"], e["path"], e["occurrence"]) for e in document["findings"]] == [
+        ("B006", "src/app/billing.py", 0), ("B006", "src/app/billing.py", 0)]
+    assert "items=[]" not in json.dumps(document)  # fingerprints and messages, never the statement
+
+    # Without the key, check reports everything; --baseline uses the file without configuring it.
+    assert len(run_cli("check", "--format", "json", cwd=root).json()["findings"]) == 2
+    assert run_cli("check", "--baseline", "architect-baseline.json", cwd=root).returncode == 0
+    (root / "pyproject.toml").write_text(CONFIG, encoding="utf-8")
+    assert run_cli("check", cwd=root).returncode == 0
+
+    # Moved 20 lines down (and an unrelated edit): still the same findings, still suppressed.
+    source = root / "src/app/billing.py"
+    source.write_text(LEGACY.replace('"""Legacy billing."""\n', '"""Legacy billing, moved."""\n' + "\n" * 20), encoding="utf-8")
+    moved = run_cli("check", "--format", "json", cwd=root)
+    assert moved.returncode == 0 and moved.json()["findings"] == [], moved.stdout
+
+    # The offending statement changed: a new finding, reported; the old entry is stale.
+    source.write_text(source.read_text(encoding="utf-8").replace("def refund(items=[]):", "def refund(items=[], why={}):"),
+                      encoding="utf-8")
+    changed = run_cli("check", "--format", "json", cwd=root)
+    assert changed.returncode == 1
+    assert [(f["code"], f["line"]) for f in changed.json()["findings"]] == [("B006", 28), ("B006", 28)]
+    assert "1 baseline entry matches no finding any more" in changed.stderr
+
+    # Fix it all: both entries are stale; --prune drops them and adds nothing.
+    source.write_text('"""Fixed."""\n', encoding="utf-8")
+    fixed = run_cli("check", cwd=root)
+    assert fixed.returncode == 0 and "2 baseline entries match no finding" in fixed.stderr
+    pruned = run_cli("baseline", "--prune", cwd=root)
+    assert pruned.returncode == 0 and "dropped 2 stale entries, kept 0" in pruned.stderr
+    assert json.loads((root / "architect-baseline.json").read_text(encoding="utf-8"))["findings"] == []
+    assert "no finding any more" not in run_cli("check", cwd=root).stderr
+
+
+def test_a_configured_baseline_that_is_missing_is_a_configuration_error(workspace):
+    root = workspace({"src/app/__init__.py": ""})
+    (root / "pyproject.toml").write_text(CONFIG, encoding="utf-8")
+    result = run_cli("check", cwd=root)
+    assert result.returncode == 2
+    assert result.stderr.startswith("pyproject.toml:3: baseline file")  # the line of the key
+    assert "python-architect baseline" in result.stderr
+    assert run_cli("baseline", cwd=root).returncode == 0  # creating it is how to fix that
+    assert run_cli("check", cwd=root).returncode == 0
+
+
+def test_occurrences_tell_identical_statements_apart_and_the_file_is_stable(tmp_path):
+    (tmp_path / "app").mkdir()
+    twice = "def a(x=[]):\n    return x\n\n\ndef a(x=[]):\n    return x\n"
+    path = tmp_path / "app" / "dup.py"
+    path.write_text(twice, encoding="utf-8")
+    project = Project.load(tmp_path)
+    findings = project.check_paths().findings
+    baseline = Baseline.record(findings, tmp_path, lines_reader())
+    assert sorted(e.occurrence for e in baseline.entries) == [0, 1]
+    assert baseline.dumps() == Baseline.record(list(reversed(findings)), tmp_path, lines_reader()).dumps()
+    # A third identical statement is new: exactly one finding is reported.
+    path.write_text(twice + "\n\ndef a(x=[]):\n    return x\n", encoding="utf-8")
+    result = baseline.filter(Project.load(tmp_path).check_paths().findings, tmp_path, lines_reader())
+    assert [f.line for f in result.new] == [9] and result.stale == []

@@ -1,0 +1,90 @@
+"""A project shared between threads: one locking rule, and only open documents' texts kept.
+
+The index scan parses without the folder's lock and records what it parsed under it; a reload
+that replaced the index meanwhile sends the scan over to the new one. Steps are ordered with
+events (a facts source that pauses), never with sleeps.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from owned_lock import OwnedLock
+from python_architect.engine import Project
+from python_architect.workspace.index import scan_results
+from trees import write_tree
+
+CYCLE = {"lib/pkg/__init__.py": "", "lib/pkg/a.py": "from pkg import b\n", "lib/pkg/b.py": "from pkg import a\n"}
+
+
+def test_a_reload_during_the_scan_sends_it_to_the_new_index_and_no_parse_holds_the_lock(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {**CYCLE, "pyproject.toml": "[project]\nname = 'x'\n"})
+    project = Project.load(root)
+    lock = OwnedLock()
+    paused, resume = threading.Event(), threading.Event()
+    parsed_under_lock: list[bool] = []
+    scans: list[str] = []
+
+    def pausing_source(roots, paths, *, jobs, progress):
+        scans.append(roots.module_name(root / "lib/pkg/a.py") or "")
+        for number, item in enumerate(scan_results(roots, paths, jobs=1, progress=progress)):
+            parsed_under_lock.append(lock.held_here())
+            yield item
+            if number == 0 and len(scans) == 1:
+                paused.set()
+                resume.wait()
+
+    scanner = threading.Thread(target=project.ensure_index, kwargs={"lock": lock, "facts_source": pausing_source})
+    scanner.start()
+    paused.wait()
+    (root / "pyproject.toml").write_text("[project]\nname = 'x'\n\n[tool.python-architect]\nsrc = ['lib']\n")
+    with lock:  # what the server's config reload does
+        project.reload_config()
+    resume.set()
+    scanner.join()
+
+    assert scans == ["lib.pkg.a", "pkg.a"]  # started over under the new source roots
+    assert project.index.scanned and sorted(project.index.modules()) == ["pkg", "pkg.a", "pkg.b"]
+    assert parsed_under_lock and not any(parsed_under_lock)
+    assert {f.code for f in project.workspace_findings()} == {"ARC103"}
+
+
+def test_an_edit_analysed_during_the_scan_is_not_overwritten_by_the_disk(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {**CYCLE, "pyproject.toml": "[tool.python-architect]\nsrc = ['lib']\n"})
+    project = Project.load(root)
+    lock = OwnedLock()
+    paused, resume = threading.Event(), threading.Event()
+
+    def pausing_source(roots, paths, *, jobs, progress):
+        paused.set()
+        resume.wait()
+        yield from scan_results(roots, paths, jobs=1, progress=progress)
+
+    scanner = threading.Thread(target=project.ensure_index, kwargs={"lock": lock, "facts_source": pausing_source})
+    scanner.start()
+    paused.wait()
+    with lock:  # the editor analyses an unsaved edit that breaks the cycle
+        project.analyze(root / "lib/pkg/b.py", "x = 1\n", ruff=False)
+    resume.set()
+    scanner.join()
+    assert project.workspace_findings() == []
+
+
+def test_only_open_documents_shadow_the_disk(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {**CYCLE, "pyproject.toml": "[tool.python-architect]\nsrc = ['lib']\n"})
+    project = Project.load(root)
+    project.ensure_index()
+    [cycle] = project.workspace_findings()
+    lines = cycle.path.read_text().splitlines(keepends=True)
+    lines[cycle.span.line - 1] = lines[cycle.span.line - 1].rstrip("\n") + "  # architect: ignore[ARC103]\n"
+    suppressed = "".join(lines)
+    # Another caller (the chat, an assistant tool) analyses a text: it must leave no trace.
+    project.analyze(cycle.path, suppressed, ruff=False)
+    project.analyze(cycle.path, ruff=False)  # and the disk's text is analysed again
+    assert [f.code for f in project.workspace_findings()] == ["ARC103"]
+    # The editor has the file open with that text: its findings follow the open text.
+    project.track_open(cycle.path, suppressed)
+    assert project.workspace_findings() == []
+    project.forget(cycle.path)
+    assert [f.code for f in project.workspace_findings()] == ["ARC103"]

@@ -1,0 +1,35 @@
+"""Issue 8 in the editor: an un-adopted judgment check is a hint (not silence, not a warning),
+and a cycle's import lines ride along as related information."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsp_support import start
+from lsprotocol import types
+from trees import write_tree
+from python_architect.explain.positions import LineIndex
+from python_architect.findings import Finding, Related, Severity, Span
+from python_architect.lsp.convert import to_diagnostic
+
+INHERITS = "class Engine:\n    def __init__(self):\n        self.x = 1\n\n\nclass Turbo(Engine):\n    pass\n"
+
+
+async def test_unadopted_judgment_finding_is_a_hint_in_the_editor(vscode_client, tmp_path):
+    root = write_tree(tmp_path / "ws", {"pyproject.toml": '[project]\nname = "app"\n',
+                                       "app/__init__.py": "", "app/models.py": INHERITS})
+    session = await start(vscode_client, [root])
+    uri = session.open("app/models.py")
+    (hint,) = await session.diagnostics(uri)
+    assert (hint.code, hint.severity) == ("ARC201", types.DiagnosticSeverity.Hint)
+    assert hint.range.start.line == 5
+
+
+def test_related_places_become_related_information(tmp_path: Path):
+    a, b = tmp_path / "a.py", tmp_path / "b.py"
+    finding = Finding(code="ARC103", message="cycle", severity=Severity.WARNING, path=a, span=Span(1, 1, 1, 18),
+                      related=(Related(a, Span(1, 1, 1, 18), "`app.a` imports `app.b`"),
+                               Related(b, Span(3, 1, 3, 18), "`app.b` imports `app.a`")))
+    diagnostic = to_diagnostic(finding, LineIndex("from app import b\n"), None)
+    places = [(r.location.uri, r.location.range.start.line, r.message) for r in diagnostic.related_information]
+    assert places == [(a.as_uri(), 0, "`app.a` imports `app.b`"), (b.as_uri(), 2, "`app.b` imports `app.a`")]

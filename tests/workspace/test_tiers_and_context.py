@@ -1,0 +1,131 @@
+"""Tiers (a judgment check is silent until the team adopts it; a hint in the editor) and context
+(test code and command-line entry points keep checks quiet that do not apply there)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trees import write_tree
+from python_architect.analysis.context import file_context, is_test_path, script_blocks, script_modules
+from python_architect.engine import Project
+from python_architect.findings import Severity
+
+INHERITS = "class Engine:\n    def __init__(self):\n        self.x = 1\n\n\nclass Turbo(Engine):\n    pass\n"
+
+COMPOSITION_ADR = """---
+id: ADR-009
+title: Composition over inheritance
+status: accepted
+tags: [composition]
+---
+# ADR-009: Composition over inheritance
+
+## Decision
+Hold collaborators; inherit only interfaces.
+"""
+
+CHECK_RULE_ADR = """---
+id: ADR-020
+title: Logging goes through the logger
+status: accepted
+rules:
+  - id: no-print
+    kind: ruff
+    codes: [T201]
+---
+# ADR-020: Logging goes through the logger
+
+## Decision
+No print in service code.
+"""
+
+
+def _codes(project: Project, relative: str) -> list[str]:
+    return [f.code for f in project.analyze(project.root / relative).findings]
+
+
+def test_judgment_check_is_silent_without_an_adr_and_reported_with_one(tmp_path: Path) -> None:
+    bare = Project.load(write_tree(tmp_path / "bare", {"app/models.py": INHERITS}))
+    assert _codes(bare, "app/models.py") == []
+    adopted = Project.load(write_tree(tmp_path / "adr", {"app/models.py": INHERITS,
+                                                          ".ai/adrs/0009-composition.md": COMPOSITION_ADR}))
+    (finding,) = adopted.analyze(adopted.root / "app/models.py").findings
+    assert (finding.code, finding.line, finding.adrs) == ("ARC201", 6, ("ADR-009",))
+
+
+def test_config_select_or_options_adopt_a_judgment_check(tmp_path: Path) -> None:
+    selected = Project.load(write_tree(tmp_path / "s", {
+        "app/models.py": INHERITS, "pyproject.toml": '[tool.python-architect]\nselect = ["ARC201", "ARC7"]\n'}))
+    assert _codes(selected, "app/models.py") == ["ARC201"]
+    tuned = Project.load(write_tree(tmp_path / "o", {
+        "app/models.py": INHERITS,
+        "pyproject.toml": '[tool.python-architect.options.ARC201]\nallow-bases = ["Other"]\n'}))
+    assert _codes(tuned, "app/models.py") == ["ARC201"]
+
+
+def test_the_editor_shows_an_unadopted_judgment_finding_as_a_hint(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"app/models.py": INHERITS})
+    (finding,) = Project.load(root, editor=True).analyze(root / "app/models.py").findings
+    assert finding.code == "ARC201" and finding.severity is Severity.HINT
+    assert Project.load(root).analyze(root / "app/models.py").findings == []  # check: silent
+
+
+def test_ruff_rule_adopts_print_and_entry_points_stay_quiet(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        ".ai/adrs/0020-logging.md": CHECK_RULE_ADR,
+        "app/service.py": "def run():\n    print('x')\n",
+        "app/__main__.py": "print('usage: app')\n",
+        "app/tool.py": "def main():\n    pass\n\n\nif __name__ == '__main__':\n    print('done')\n",
+        "app/cli.py": "def main():\n    print('hello')\n",
+        "tests/test_service.py": "def test_run():\n    print('debug')\n",
+        "pyproject.toml": '[project]\nname = "app"\n\n[project.scripts]\napp = "app.cli:main"\n',
+    })
+    project = Project.load(root)
+    assert _codes(project, "app/service.py") == ["T201"]  # adopted by ADR-020 and applies here
+    for quiet in ("app/__main__.py", "app/tool.py", "app/cli.py", "tests/test_service.py"):
+        assert _codes(project, quiet) == [], quiet
+
+
+def test_context_option_reports_a_check_in_scripts_again(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        "app/__main__.py": "print('usage: app')\n",
+        "pyproject.toml": '[tool.python-architect.options.T201]\nin-scripts = true\n',
+    })
+    assert _codes(Project.load(root), "app/__main__.py") == ["T201"]
+
+
+def test_core_checks_still_fire_in_tests_and_scripts(tmp_path: Path) -> None:
+    live = 'KEY = "sk_live_' + "a1B2c3D4e5F6g7H8i9J0k1L2" + '"\n'
+    root = write_tree(tmp_path, {"tests/test_pay.py": live, "app/__main__.py": live})
+    project = Project.load(root)
+    assert _codes(project, "tests/test_pay.py") == ["ARC701"]
+    assert _codes(project, "app/__main__.py") == ["ARC701"]
+
+
+def test_context_recognition() -> None:
+    assert all(is_test_path(p) for p in ("tests/a.py", "pkg/test/b.py", "test_x.py", "x_test.py", "conftest.py"))
+    assert not any(is_test_path(p) for p in ("app/testing.py", "app/contest.py", "latest/x.py"))
+    lines = ["import sys", "", "if __name__ == \"__main__\":", "    main()", "", "    exit()", "# after", "x = 1"]
+    assert script_blocks(lines) == ((3, 6),)
+    assert script_modules({"project": {"scripts": {"a": "pkg.cli:main"}, "gui-scripts": {"b": "pkg.gui:run"}},
+                           "tool": {"poetry": {"scripts": {"c": "pkg.other:go"}}}}) == ("pkg.cli", "pkg.gui", "pkg.other")
+    context = file_context(Path("/r/src/pkg/cli.py"), Path("/r"), None, [], scripts=("pkg.cli",))
+    assert context.is_entry_point and context.in_script(1)
+    assert not file_context(Path("/r/src/pkg/core.py"), Path("/r"), None, [], scripts=("pkg.cli",)).is_entry_point
+
+
+def test_default_ruff_set_reports_core_codes_only(tmp_path: Path) -> None:
+    code = (
+        "import logging\nimport requests\n\nlog = logging.getLogger(__name__)\n\n\n"
+        "def fetch(url):\n    try:\n        return requests.get(url)\n"
+        "    except Exception as exc:\n        log.error(f\"failed {exc}\")\n        print(exc)\n"
+    )
+    root = write_tree(tmp_path, {"app/client.py": code, "pyproject.toml": '[project]\nname = "app"\n'})
+    bare = Project.load(root)
+    assert _codes(bare, "app/client.py") == ["S113"]  # BLE001, G004, TRY400 and T201 are judgment calls
+    (root / "pyproject.toml").write_text('[project]\nname = "app"\n\n[tool.python-architect]\nselect = ["ALL"]\n')
+    everything = Project.load(root)
+    findings = everything.analyze(root / "app/client.py").findings
+    assert {"S113", "BLE001", "G004", "TRY400", "T201"} <= {f.code for f in findings}
+    (printed,) = [f for f in findings if f.code == "T201"]
+    assert printed.fix is None  # deleting a print would delete a CLI's output: no fix offered
