@@ -10,25 +10,9 @@ import subprocess
 from pathlib import Path
 
 from cli_support import REPO, run_cli
-from trees import write_tree
+from trees import layers_adr, write_tree
 
-LAYERS_ADR = """---
-id: ADR-005
-title: Layered architecture
-status: accepted
-date: 2024-02-20
-tags: [layering]
-rules:
-  - id: layers
-    kind: layers
-    layers: [shop.api, shop.services, shop.domain]
----
-# ADR-005: Layered architecture
-
-## Decision
-
-A lower layer never imports a higher one.
-"""
+LAYERS_ADR = layers_adr("shop")
 
 TREE = {
     "pyproject.toml": "[project]\nname = 'shop'\n",

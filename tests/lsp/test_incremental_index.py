@@ -14,7 +14,7 @@ from harness import SERVER_COMMAND, make_client, wait_until
 from lsp_support import start
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-from trees import write_tree
+from trees import layers_adr, write_tree
 
 CACHE_DIR = Path(os.environ.get("TMPDIR", "/tmp")) / "python-architect-test-cache"
 CONFIG = ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client,
@@ -149,23 +149,7 @@ async def test_files_created_deleted_and_renamed_outside_the_editor(client, tmp_
     await latest(client, child, lambda shown: "ARC201" not in codes(shown))
 
 
-LAYERS_ADR = """---
-id: ADR-005
-title: Layered architecture
-status: accepted
-date: 2024-02-20
-tags: [layering]
-rules:
-  - id: layers
-    kind: layers
-    layers: [app.api, app.services, app.domain]
----
-# ADR-005: Layered architecture
-
-## Decision
-
-A lower layer never imports a higher one, not even through a helper.
-"""
+LAYERS_ADR = layers_adr("app")
 
 
 async def test_indirect_layer_chain_in_diagnostic_related_information_and_hover(client, tmp_path):

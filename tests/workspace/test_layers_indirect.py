@@ -8,25 +8,9 @@ from pathlib import Path
 from python_architect.engine import Project
 from python_architect.workspace.cycles import WorkspaceContext
 from python_architect.workspace.layers import indirect_layer_violations, layer_chains
-from trees import write_tree
+from trees import layers_adr, write_tree
 
-LAYERS_ADR = """---
-id: ADR-005
-title: Layered architecture
-status: accepted
-date: 2024-02-20
-tags: [layering]
-rules:
-  - id: layers
-    kind: layers
-    layers: [app.api, app.services, app.domain]
----
-# ADR-005: Layered architecture
-
-## Decision
-
-A lower layer never imports a higher one, not even through a helper.
-"""
+LAYERS_ADR = layers_adr("app")
 
 TREE = {
     "pyproject.toml": "[project]\nname = 'app'\n",

@@ -19,7 +19,7 @@ from ..findings import Finding, sort_key
 from ..output import relative_path
 from ..output.json_format import finding_to_dict
 from ..output.text import format_finding
-from .check_command import find_root
+from .check_command import find_root, report_config_errors
 
 _RULE_SUMMARY_KEYS = ("modules", "allow", "layers", "policy", "check", "codes", "options", "paths", "exclude")
 
@@ -139,9 +139,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     root = find_root(start if start.is_dir() else start.parent)
     project = Project.load(root)
-    if project.config_errors:
-        for error in project.config_errors:
-            print(f"{relative_path(error.path, root)}:{error.line}: {error.message}", file=sys.stderr)
+    if report_config_errors(project.config_errors, root):
         return 2
     if args.output_format == "json":
         sys.stdout.write(json.dumps(adrs_document(project), indent=2, ensure_ascii=False, default=str) + "\n")

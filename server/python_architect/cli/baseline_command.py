@@ -62,7 +62,7 @@ def report_stale(stale: list, baseline_path: Path | None, root: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..engine import Project
-    from .check_command import find_root
+    from .check_command import find_root, report_config_errors
 
     cwd = Path.cwd()
     paths = [(p if p.is_absolute() else cwd / p).resolve() for p in args.paths]
@@ -78,9 +78,7 @@ def run(args: argparse.Namespace) -> int:
     project = Project.load(root)
     # A configured baseline that cannot be read is the one thing we are about to (re)write.
     errors = [e for e in project.config_errors if "baseline file" not in e.message]
-    if errors:
-        for error in errors:
-            print(f"{relative_path(error.path, root)}:{error.line}: {error.message}", file=sys.stderr)
+    if report_config_errors(errors, root):
         return 2
     configured = root / project.config.baseline if project.config.baseline else None
     output = (args.output if args.output is None or args.output.is_absolute() else cwd / args.output) \

@@ -71,6 +71,14 @@ def find_root(start: Path) -> Path:
     return start
 
 
+def report_config_errors(errors: list[Any], root: Path) -> bool:
+    """Prints each configuration error as ``path:line: message`` on stderr (the commands then exit
+    2); returns whether there were any."""
+    for error in errors:
+        print(f"{relative_path(error.path, root)}:{error.line}: {error.message}", file=sys.stderr)
+    return bool(errors)
+
+
 def parse_selectors(raw: str, option: str) -> tuple[str, ...]:
     """``"arc1, ASYNC"`` -> ``("ARC1", "ASYNC")``; a malformed entry is a usage error."""
     selectors = tuple(part.strip().upper() for part in raw.split(",") if part.strip())
@@ -209,10 +217,7 @@ def run(args: argparse.Namespace) -> int:
     from ..engine import Project
 
     project = Project.load(root)
-    if project.config_errors:
-        for error in project.config_errors:
-            where = relative_path(error.path, root)
-            print(f"{where}:{error.line}: {error.message}", file=sys.stderr)
+    if report_config_errors(project.config_errors, root):
         return 2
 
     whole = not paths or paths == [root]

@@ -11,8 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..output import relative_path
-from .check_command import find_root
+from .check_command import find_root, report_config_errors
 
 DEFAULT_DEPTH = 2
 
@@ -65,9 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from ..workspace.graph import build_graph, render
 
     project = Project.load(root)
-    if project.config_errors:
-        for error in project.config_errors:
-            print(f"{relative_path(error.path, root)}:{error.line}: {error.message}", file=sys.stderr)
+    if report_config_errors(project.config_errors, root):
         return 2
     from ..workspace.batch import default_jobs
     from ..workspace.cache import CheckCache
