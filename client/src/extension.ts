@@ -1,5 +1,6 @@
 /**
- * Activation: the output channel, status item, server, chat panel (with its serializer), the
+ * Activation: the output channel, status item, server, chat and graph panels (with their
+ * serializers, so both come back after a window reload), the
  * `@architect` participant where the editor has a chat API, the commands, and the listeners that
  * restart the server when the interpreter changes.
  */
@@ -9,6 +10,7 @@ import { ExtensionChatBackend } from './chat/backend';
 import { CHAT_VIEW_TYPE, ChatPanel } from './chat/panel';
 import { registerParticipant } from './chat/participant';
 import { Commands } from './commands';
+import { GRAPH_VIEW_TYPE, GraphPanel } from './graph/panel';
 import { onPythonInterpreterChanged } from './python';
 import { ServerManager } from './server';
 import { restartNeeded, SECTION } from './settings';
@@ -29,6 +31,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
         ChatPanel.revive(panel, backend);
+      },
+    }),
+    vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => {
+        GraphPanel.revive(panel, context.extensionUri, manager, state);
       },
     }),
   );

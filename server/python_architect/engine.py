@@ -14,17 +14,15 @@ import gc
 import itertools
 import logging
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from .analysis.constructs import Construct
 from .analysis.decoding import read_source, read_text, source_lines
 from .analysis.facts import ModuleFacts
 from .analysis import ruff_bridge, ruff_refine
 from .analysis.registry import ModuleContext, RawFinding, Registry
 from .catalog import REGISTRY
-from .codes import ARC001, ARC002, ARC102, ARC110
+from .codes import ARC001, ARC002, ARC110
 from .baseline import Baseline, baseline_for
 from .config import ConfigError, ProjectConfig, load_project_config
 from .findings import Finding, sort_key
@@ -34,6 +32,7 @@ from .workspace.files import WorkspaceFiles, discover_files, file_kind
 from .workspace.finalize import Finalizer
 from .workspace.index import WorkspaceIndex, scan_results
 from .workspace.parse import config_error_finding, gc_paused, parse_python
+from .workspace.results import CheckResult, FileAnalysis
 from .workspace.roots import SourceRoots
 
 if TYPE_CHECKING:
@@ -46,35 +45,6 @@ _RECORD_CHUNK = 64
 """Facts recorded per hold of the lock during a scan: short holds keep keystrokes flowing."""
 FactsSource = Callable[..., Iterable[tuple[Path, ModuleFacts | None]]]
 """``(roots, paths, *, jobs, progress) -> (path, facts or None)`` for each first-party file."""
-
-
-@dataclass
-class FileAnalysis:
-    """The result of analysing one file's text (saved or not).
-
-    ``kind`` is ``python``, ``dependencies`` (requirements*.txt / pyproject.toml), ``adr``
-    (an ADR markdown file) or ``other``. ``syntax_error`` is set (and ``findings`` holds only it
-    plus ADR/dependency findings) when Python text does not parse; ``facts`` is None then.
-    ``constructs`` are what hover explains (classes with bases, ``async def``s, query calls in
-    loops, logging and HTTP calls), from the same parse and walk as the facts.
-    """
-
-    path: Path
-    kind: str
-    findings: list[Finding] = field(default_factory=list)
-    syntax_error: Finding | None = None
-    facts: ModuleFacts | None = None
-    module: str | None = None
-    constructs: tuple[Construct, ...] = ()
-
-
-@dataclass
-class CheckResult:
-    findings: list[Finding]
-    files: int
-    adrs: int
-    skipped: list[tuple[Path, str]] = field(default_factory=list)
-    """Paths that could not be checked (a symlink loop, a dangling link), with why."""
 
 
 def _load_knowledge(root: Path, config: ProjectConfig, files: Callable[[], list[Path]]) -> KnowledgeBase:
@@ -258,8 +228,12 @@ class Project:
         codes = self.ruff_codes(path) if ruff else []
         # Ruff needs about a second per 5 MB; the margin keeps huge files from timing out.
         pending = ruff_bridge.RuffRun(text, path, codes, 10.0 + len(text) / 200_000) if codes else None
-        with gc_paused():
-            return self._analyze_python_text(path, text, pending)
+        try:
+            with gc_paused():
+                return self._analyze_python_text(path, text, pending)
+        finally:
+            if pending is not None:
+                pending.close()
 
     def _analyze_python_text(self, path: Path, text: str, pending: ruff_bridge.RuffRun | None) -> FileAnalysis:
         module = self.roots.module_name(path)
@@ -359,39 +333,39 @@ class Project:
         return findings
 
     # --- the whole workspace ----------------------------------------------------------------
-    def workspace_findings(self) -> list[Finding]:
-        """Findings that need the whole index (import cycles ARC103), grouped by file by callers."""
+    def workspace_findings(self, lock: AbstractContextManager[Any] | None = None) -> list[Finding]:
+        """Findings that need the whole index (import cycles ARC103, indirect layer chains),
+        grouped by file by callers.
+
+        ``lock`` guards this project for other threads (the server's folder lock, see the rule
+        there): only taking a snapshot of the index and remembering the result happen under it;
+        the graph-wide checks (tens of milliseconds on a large workspace, again after every
+        import-changing edit) run on the snapshot without it, so keystrokes are not held up.
+        """
         from .workspace.cycles import WorkspaceContext
+        from .workspace.graph_checks import graph_findings
 
-        self.ensure_index()
-        context = WorkspaceContext(root=self.root, index=self.index, kb=self.kb, config=self.config,
-                                   roots=self.roots, options_for=self.finalizer.options_for)
-        key = (self.index.version, id(self.index), id(self.finalizer))
-        if self._workspace_raw is None or self._workspace_raw[0] != key:
-            results: list[tuple[Path, RawFinding]] = []
-            for info in self.registry.by_scope("workspace"):
-                if info.run is None or not self.finalizer.selected(info.code):
-                    continue
-                try:
-                    results.extend(info.run(context))
-                except Exception:
-                    log.exception("workspace check %s failed", info.code)
-            if self.finalizer.selected(ARC102) and self.kb.rules("layers"):
-                # ARC102 is a module check; its indirect chains need the whole graph (H10).
-                from .workspace.layers import indirect_layer_violations
-
-                try:
-                    results.extend(indirect_layer_violations(context))
-                except Exception:
-                    log.exception("indirect layer check failed")
-            self._workspace_raw = (key, results)
+        guard = lock if lock is not None else nullcontext()
+        with guard:
+            self.ensure_index()
+            key = (self.index.version, id(self.index), id(self.finalizer))
+            known = self._workspace_raw if self._workspace_raw is not None and self._workspace_raw[0] == key else None
+            index, finalizer, kb, config, roots = self.index.snapshot(), self.finalizer, self.kb, self.config, self.roots
+        if known is None:
+            context = WorkspaceContext(root=self.root, index=index, kb=kb, config=config, roots=roots,
+                                       options_for=finalizer.options_for)
+            results = graph_findings(context, self.registry, finalizer)
+            known = (key, results)
+            with guard:
+                if (self.index.version, id(self.index), id(self.finalizer)) == key:
+                    self._workspace_raw = known
         findings: list[Finding] = []
         lines_of: dict[Path, list[str] | None] = {}
         # Suppression comments can change without the graph changing: finalise every time.
-        for path, raw in self._workspace_raw[1]:
+        for path, raw in known[1]:
             if path not in lines_of:
                 lines_of[path] = self._lines_of(path)
-            finding = self.finalizer.finalize(raw, path, lines_of[path])
+            finding = finalizer.finalize(raw, path, lines_of[path])
             if finding is not None:
                 findings.append(finding)
         return sorted(findings, key=sort_key)

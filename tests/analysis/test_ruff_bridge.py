@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from python_architect.analysis import ruff_bridge
+from python_architect.analysis import ruff_bridge, ruff_refine
 from python_architect.analysis.decoding import decode_source
 from python_architect.codes import METADATA as REGISTRY
 from python_architect.findings import Span, TextEdit
@@ -101,7 +101,7 @@ def test_ruff_fix_is_converted_with_applicability() -> None:
 def test_s113_timeout_fix_gives_valid_code(source: str, expected: str) -> None:
     found = ruff_bridge.run_ruff(source, Path("m.py"), ["S113"])
     assert [f.code for f in found] == ["S113"]
-    fixed = ruff_bridge.timeout_fixes(ast.parse(source), source.splitlines(), found)
+    fixed = ruff_refine.timeout_fixes(ast.parse(source), source.splitlines(), found)
     fix = fixed[0].fix
     assert fix is not None and fix.safe is False
     result = _apply(source, fix.edits)
@@ -122,7 +122,7 @@ def test_s113_fixes_reach_calls_in_decorators_and_deep_in_large_files() -> None:
     )
     found = ruff_bridge.run_ruff(source, Path("m.py"), ["S113"])
     assert len(found) == 2
-    fixed = ruff_bridge.timeout_fixes(ast.parse(source), source.splitlines(), found)
+    fixed = ruff_refine.timeout_fixes(ast.parse(source), source.splitlines(), found)
     assert all(f.fix is not None for f in fixed)
     result = source
     for finding in sorted(fixed, key=lambda f: f.span, reverse=True):

@@ -17,7 +17,7 @@ def test_same_text_path_and_codes_reuse_the_answer(monkeypatch) -> None:
         calls.append(text)
         return [RawFinding(code="T201", message=f"print in {len(calls)}", span=Span(1, 1, 1, 6))]
 
-    monkeypatch.setattr(ruff_bridge, "_ask_ruff_server", lambda *args: None)  # count ruff check runs
+    monkeypatch.setattr(ruff_bridge, "_begin_ruff_server", lambda *args: None)  # count ruff check runs
     monkeypatch.setattr(ruff_bridge, "run_ruff", fake_run)
     monkeypatch.setattr(ruff_bridge, "_RECENT_RUNS", type(ruff_bridge._RECENT_RUNS)())
     path = Path("/w/app/x.py")
@@ -33,7 +33,7 @@ def test_same_text_path_and_codes_reuse_the_answer(monkeypatch) -> None:
 
 def test_only_the_most_recent_answers_are_kept(monkeypatch) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(ruff_bridge, "_ask_ruff_server", lambda *args: None)
+    monkeypatch.setattr(ruff_bridge, "_begin_ruff_server", lambda *args: None)
     monkeypatch.setattr(ruff_bridge, "run_ruff", lambda text, path, codes, timeout=10.0: calls.append(text) or [])
     monkeypatch.setattr(ruff_bridge, "_RECENT_RUNS", type(ruff_bridge._RECENT_RUNS)())
     for number in range(ruff_bridge.RECENT_RUNS_KEPT + 1):

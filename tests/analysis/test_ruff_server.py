@@ -72,7 +72,7 @@ def test_missing_binary_or_silent_server_gives_none(tmp_path: Path, monkeypatch)
 
 
 def test_the_editor_path_falls_back_to_ruff_check(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(ruff_bridge, "_ask_ruff_server", lambda *args: None)
+    monkeypatch.setattr(ruff_bridge, "_begin_ruff_server", lambda *args: None)
     monkeypatch.setattr(ruff_bridge, "_RECENT_RUNS", type(ruff_bridge._RECENT_RUNS)())
     found = ruff_bridge.RuffRun(TEXT, tmp_path / "b.py", list(CODES)).result()
     assert {f.code for f in found} == {"B006", "S113", "BLE001", "S110", "S608"}
@@ -106,3 +106,79 @@ def test_a_ruff_that_keeps_failing_is_not_started_again(tmp_path: Path, monkeypa
     answers = [server.diagnostics(TEXT, tmp_path / "a.py", 1) for _ in range(ruff_server.MAX_FAILURES + 3)]
     assert answers == [None] * len(answers)
     assert len(starts.read_text().splitlines()) == ruff_server.MAX_FAILURES
+
+
+def test_questions_in_flight_together_get_their_own_answers(tmp_path: Path) -> None:
+    """``begin`` sends at once and ``finish`` reads in the caller's thread: answers that arrive
+    for another request meanwhile are kept for it, in whatever order the requests finish."""
+    server = RuffServer(ruff_bridge.find_ruff(), CODES)
+    texts = {"one.py": TEXT, "two.py": "import requests\nrequests.post('https://x')\n",
+             "three.py": "x = 1\n"}
+    try:
+        requests = {name: server.begin(text, tmp_path / name, 10) for name, text in texts.items()}
+        assert all(requests.values())
+        answers = {name: {f.code for f in requests[name].finish()} for name in ("three.py", "one.py", "two.py")}
+        assert answers == {"one.py": {"B006", "S113", "BLE001", "S110", "S608"}, "two.py": {"S113"},
+                           "three.py": set()}
+        assert server._answers == {}, "no answer is left behind"
+    finally:
+        server._stop()
+
+
+def test_a_document_already_in_flight_is_not_sent_twice(tmp_path: Path) -> None:
+    server = RuffServer(ruff_bridge.find_ruff(), CODES)
+    try:
+        first = server.begin(TEXT, tmp_path / "a.py", 10)
+        assert first is not None
+        assert server.begin(TEXT, tmp_path / "a.py", 10) is None, "the caller must fall back"
+        assert {f.code for f in first.finish()} == {"B006", "S113", "BLE001", "S110", "S608"}
+        again = server.begin("import requests\nrequests.get('u')\n", tmp_path / "a.py", 10)
+        assert again is not None and [f.code for f in again.finish()] == ["S113"]
+    finally:
+        server._stop()
+
+
+def test_a_cancelled_question_leaves_the_server_usable(tmp_path: Path) -> None:
+    """An analysis that raised never reads its answer: the document is closed, the stray answer
+    is skipped by the next reader, and the same file can be asked about again."""
+    server = RuffServer(ruff_bridge.find_ruff(), CODES)
+    try:
+        abandoned = server.begin(TEXT, tmp_path / "a.py", 10)
+        abandoned.cancel()
+        edited = "import requests\nrequests.get('u')\n"
+        assert [f.code for f in server.diagnostics(edited, tmp_path / "a.py", 10)] == ["S113"]
+        assert server._answers == {}
+    finally:
+        server._stop()
+
+
+def test_the_editor_path_finishes_or_closes_its_question(tmp_path: Path, monkeypatch) -> None:
+    """``RuffRun`` through the server: the answer equals ``ruff check``'s; ``close`` without
+    ``result`` hands the document back so the next run for that file uses the server again."""
+    monkeypatch.setattr(ruff_bridge, "_RECENT_RUNS", type(ruff_bridge._RECENT_RUNS)())
+    path = tmp_path / "c.py"
+    run = ruff_bridge.RuffRun(TEXT, path, list(CODES))
+    assert run._request is not None, "the server took the question"
+    assert normalised(run.result()) == normalised(ruff_bridge.run_ruff(TEXT, path, CODES))
+    run.close()
+    dropped = ruff_bridge.RuffRun(TEXT + "\n# edited\n", path, list(CODES))
+    dropped.close()
+    later = ruff_bridge.RuffRun(TEXT + "\n# edited again\n", path, list(CODES))
+    assert later._request is not None, "the closed document did not block the next question"
+    assert {f.code for f in later.result()} == {"B006", "S113", "BLE001", "S110", "S608"}
+
+
+def test_a_finished_document_is_closed_with_the_next_question(tmp_path: Path) -> None:
+    server = RuffServer(ruff_bridge.find_ruff(), CODES)
+    try:
+        first = server.begin(TEXT, tmp_path / "a.py", 10)
+        assert first.finish() is not None
+        assert server._closing == [first.uri] and first.uri not in server._open
+        second = server.begin("x = 1\n", tmp_path / "b.py", 10)
+        assert server._closing == [], "the didClose went out with the next question"
+        assert second.finish() == []
+        # Reopening the closed document works: its didClose precedes the new didOpen.
+        assert {f.code for f in server.diagnostics(TEXT, tmp_path / "a.py", 10)} == {
+            "B006", "S113", "BLE001", "S110", "S608"}
+    finally:
+        server._stop()

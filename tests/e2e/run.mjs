@@ -7,7 +7,8 @@
 // edits the text, the chat offline (ADR citation) and online through the fake Anthropic server
 // (API key set through the "Set API Key" command, so through SecretStorage), the citation link
 // opening the ADR at its Decision, stop cancelling a slow stream, an injected answer rendering
-// inert, the dependency graph drawn as SVG (layer groups, the ARC102 edge listed), a restart
+// inert, the dependency graph drawn as SVG (layer groups, the ARC102 edge listed), both panels
+// restored by "Developer: Reload Window" (graph options, the chat's conversation), a restart
 // (the warm start's figures), the version check answered from the cache for a real binary, and
 // a bad interpreter giving one notification and the error status without a restart loop. Every
 // step waits on a UI event and leaves a screenshot in $E2E_OUT (default tests/e2e/output/).
@@ -377,7 +378,8 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     await graph.locator('#depth').selectOption('3');
     graph = await webviewFrame(page, '#picture');
     await graph.locator('#violations li', { hasText: 'ARC102' }).first().waitFor();
-    await graph.locator('#picture svg').first().waitFor();
+    // The old picture stays while the new one is built: wait for the drawing with layer groups.
+    await graph.locator('#picture svg .cluster').first().waitFor();
     const drawn = await graph.evaluate(() => ({
       clusters: document.querySelectorAll('#picture svg .cluster').length,
       text: document.querySelector('#picture svg')?.textContent ?? '',
@@ -387,6 +389,32 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     check(drawn.clusters >= 2, `the layers were not drawn as groups: ${JSON.stringify(drawn).slice(0, 300)}`);
     check(/pricing_service\.domain/.test(drawn.text), 'the module names are not in the picture');
     check(drawn.scripts === 0 && drawn.source === 0, `unexpected content in the picture: ${JSON.stringify(drawn).slice(0, 300)}`);
+  });
+
+  await step(page, 'panels-survive-window-reload', async () => {
+    // Both webview panels come back after a window reload (their serializers): the graph with
+    // the depth and layer grouping chosen above, drawn afresh by the restarted server; the chat
+    // with its whole conversation (the webview's saved state), without asking anything again.
+    const requestsBefore = (await fake.send({ cmd: 'stats' })).message_requests;
+    // The editor's own reload (a browser reload may cut the workbench off before it saves state).
+    const reloaded = page.waitForEvent('load');
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.locator('.monaco-workbench .part.editor').waitFor();
+    const graph = await webviewFrame(page, '#picture');
+    await graph.locator('#picture svg').first().waitFor();
+    const restored = await graph.evaluate(() => ({
+      depth: document.querySelector('#depth').value, layers: document.querySelector('#layers').checked,
+    }));
+    check(restored.depth === '3' && restored.layers, `the graph came back with ${JSON.stringify(restored)}`);
+    await page.locator('.tabs-container .tab', { hasText: 'Architect Chat' }).first().click();
+    frame = await chatFrame(page);
+    await frame.locator('#messages .message.assistant', { hasText: 'Online architect' }).first().waitFor();
+    await frame.locator('#messages .message.assistant', { hasText: 'End of answer' }).first().waitFor();
+    const questions = await frame.locator('#messages .message.user').count();
+    check(questions >= 4, `the restored chat shows ${questions} of the 4 questions asked`);
+    const stats = await fake.send({ cmd: 'stats' });
+    check(stats.message_requests === requestsBefore, 'restoring the chat asked the API again');
   });
 
   await step(page, 'bad-interpreter-notifies-without-restart-loop', async () => {

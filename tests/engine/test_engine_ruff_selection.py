@@ -82,3 +82,37 @@ def test_reload_knowledge_picks_up_a_new_adr(tmp_path: Path) -> None:
     (root / ".ai/adrs/0020-ruff.md").write_text(RUFF_ADR)
     project.reload_knowledge()
     assert "PLW0602" in {f.code for f in project.analyze(root / "a.py").findings}
+
+
+PROPOSED_LOGGING_ADR = """---
+id: ADR-015
+title: Structured logging only
+status: proposed
+rules:
+  - id: no-print
+    kind: ruff
+    codes: [T201, TRY400]
+---
+# ADR-015: Structured logging only
+
+## Decision
+Output goes through logging; handlers log with logger.exception.
+"""
+LOGGING_CODE = ("import logging\n\nlog = logging.getLogger(__name__)\n\n\ndef f(x):\n    try:\n"
+                "        return int(x)\n    except ValueError:\n        log.error('bad %s', x)\n        return 0\n")
+
+
+def test_a_judgment_code_adopted_by_a_proposed_adr_cites_it_capped_and_labelled(tmp_path: Path) -> None:
+    """TRY400 is judgment-tier: here only the proposed ADR adopts it, so its findings name that
+    ADR and say it is not yet binding (they used to cite nothing). Adopted by the configuration
+    as well, the finding is the configuration's own: full severity, no proposed label."""
+    root = write_tree(tmp_path, {".ai/adrs/0015-logging.md": PROPOSED_LOGGING_ADR, "a.py": LOGGING_CODE})
+    finding = next(f for f in Project.load(root).analyze(root / "a.py").findings if f.code == "TRY400")
+    assert finding.adrs == ("ADR-015",) and finding.rule_id == "no-print"
+    assert "not yet binding" in finding.message
+    capped = finding.severity
+
+    (root / "pyproject.toml").write_text('[tool.python-architect]\nselect = ["TRY400"]\n', encoding="utf-8")
+    adopted = next(f for f in Project.load(root).analyze(root / "a.py").findings if f.code == "TRY400")
+    assert "not yet binding" not in adopted.message
+    assert adopted.severity >= capped

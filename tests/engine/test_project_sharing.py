@@ -88,3 +88,29 @@ def test_only_open_documents_shadow_the_disk(tmp_path: Path) -> None:
     assert project.workspace_findings() == []
     project.forget(cycle.path)
     assert [f.code for f in project.workspace_findings()] == ["ARC103"]
+
+
+def test_workspace_checks_run_on_a_snapshot_without_the_lock(tmp_path: Path) -> None:
+    """Cycles and layer chains take tens of milliseconds on a large workspace: they run on a
+    snapshot of the index with the folder's lock released, the result is remembered for that
+    index version, and an edit that changes the graph is seen by the next call."""
+    from python_architect.catalog import REGISTRY
+
+    root = write_tree(tmp_path, {**CYCLE, "pyproject.toml": "[project]\nname = 'x'\n\n[tool.python-architect]\nsrc = ['lib']\n"})
+    lock = OwnedLock()
+    held: list[bool] = []
+    original = REGISTRY.lookup("ARC103").run
+
+    def spying_cycles(context):
+        held.append(lock.held_here())
+        return original(context)
+
+    project = Project.load(root, REGISTRY.replacing("ARC103", spying_cycles))
+    assert [f.code for f in project.workspace_findings(lock=lock)] == ["ARC103"]
+    assert held == [False], "the graph-wide check ran under the folder lock"
+    assert [f.code for f in project.workspace_findings(lock=lock)] == ["ARC103"]
+    assert held == [False], "an unchanged index is answered from the remembered result"
+    with lock:  # an edit breaks the cycle
+        project.analyze(root / "lib/pkg/b.py", "VALUE = 1\n")
+    assert project.workspace_findings(lock=lock) == []
+    assert held == [False, False]

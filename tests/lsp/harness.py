@@ -84,6 +84,12 @@ def _register_capability(client: LanguageClient, params: types.RegistrationParam
     _wake(client)
 
 
+def _unregister_capability(client: LanguageClient, params: types.UnregistrationParams) -> None:
+    gone = {(u.id, u.method) for u in params.unregisterations}
+    client.registrations[:] = [r for r in client.registrations if (r.id, r.method) not in gone]  # type: ignore[attr-defined]
+    _wake(client)
+
+
 def _apply_edit(client: LanguageClient, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
     client.applied_edits.append(params.edit)  # type: ignore[attr-defined]
     _wake(client)
@@ -99,6 +105,7 @@ def make_client() -> LanguageClient:
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _record_publish
     features[types.CLIENT_REGISTER_CAPABILITY] = _register_capability
+    features[types.CLIENT_UNREGISTER_CAPABILITY] = _unregister_capability
     features[types.WORKSPACE_APPLY_EDIT] = _apply_edit
     for method in (types.WORKSPACE_DIAGNOSTIC_REFRESH, types.WINDOW_LOG_MESSAGE, types.PROGRESS):
         features[method] = _waking(DEFAULT_CLIENT_FEATURES[method])

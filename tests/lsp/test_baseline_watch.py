@@ -72,3 +72,42 @@ async def test_a_changed_baseline_file_refilters_open_documents(vscode_client, t
     _changed(vscode_client, root / "ci" / "known.json")
     again = await _publish_after(session, uri, mark, lambda codes: "B006" in codes)
     assert [d.code for d in again].count("B006") == 1
+
+
+async def test_a_renamed_baseline_file_is_watched_from_then_on(vscode_client, tmp_path):
+    """``baseline`` renamed in ``pyproject.toml`` while the server runs: the watchers are registered
+    again with the new name (the old registration withdrawn), and a change to the new file
+    re-filters the open document."""
+    root = write_tree(tmp_path / "ws", {
+        "pyproject.toml": '[project]\nname = "app"\n\n[tool.python-architect]\nbaseline = "ci/known.json"\n',
+        "app/__init__.py": "", "app/report.py": MUTABLE_DEFAULT})
+    (root / "ci").mkdir()
+    session = await start(vscode_client, [root])
+
+    def watched() -> set[str]:
+        return {w["globPattern"] for r in vscode_client.registrations if r.method == "workspace/didChangeWatchedFiles"
+                for w in r.register_options["watchers"]}
+
+    await wait_until(vscode_client, lambda: "**/ci/known.json" in watched(), what="the first registration")
+    uri = session.open("app/report.py")
+    assert "B006" in await session.codes(uri)
+
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "app"\n\n[tool.python-architect]\nbaseline = "ci/accepted.json"\n', encoding="utf-8")
+    _changed(vscode_client, root / "pyproject.toml")
+    await wait_until(vscode_client, lambda: "**/ci/accepted.json" in watched(), what="the new file's watcher")
+    assert "**/ci/known.json" not in watched() and len(vscode_client.registrations) == 1
+
+    mark = session.publish_count()
+    _record_baseline_as(root, "ci/accepted.json")
+    _changed(vscode_client, root / "ci" / "accepted.json")
+    after = await _publish_after(session, uri, mark, lambda codes: "B006" not in codes)
+    assert all(d.code != "B006" for d in after)
+
+
+def _record_baseline_as(root: Path, relative: str) -> None:
+    completed = subprocess.run([sys.executable, "-m", "python_architect", "baseline"], cwd=root,
+                               check=False, capture_output=True, text=True, encoding="utf-8", timeout=120,
+                               stdin=subprocess.DEVNULL)
+    assert completed.returncode == 0, completed.stderr
+    assert "B006" in (root / relative).read_text(encoding="utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
 
 from lsp_support import start
@@ -43,18 +42,20 @@ def test_serve_rejects_a_bad_tcp_address():
 
 
 async def test_serve_over_tcp_answers_initialize(shop):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = await asyncio.create_subprocess_exec(*SERVER_COMMAND, "--tcp", f"127.0.0.1:{port}")
+    """Port 0: the server picks a free port and says which on stderr once it listens; the client
+    connects to that (no probing for a free port, no connect-and-retry loop)."""
+    process = await asyncio.create_subprocess_exec(*SERVER_COMMAND, "--tcp", "127.0.0.1:0",
+                                                   stderr=asyncio.subprocess.PIPE)
     client = LanguageClient("tcp-test", "1")
     try:
-        for _ in range(200):
-            try:
-                await client.start_tcp("127.0.0.1", port)
-                break
-            except OSError:
-                await asyncio.sleep(0.1)
+        line = ""
+        while "listening on" not in line:
+            raw = await asyncio.wait_for(process.stderr.readline(), 60)
+            assert raw, "the server exited without listening"
+            line = raw.decode()
+        host, port = line.rsplit(" ", 1)[1].strip().rsplit(":", 1)
+        assert host == "127.0.0.1" and int(port) > 0
+        await client.start_tcp(host, int(port))
         result = await asyncio.wait_for(client.initialize_async(initialize_params("visual_studio_code", [shop])), 30)
         assert result.server_info.name == "python-architect"
         assert result.capabilities.hover_provider

@@ -75,6 +75,7 @@ def test_package_json_declares_the_extension_entry_points() -> None:
         "onLanguage:python",
         "workspaceContains:.ai/adrs",
         "onWebviewPanel:pythonArchitect.chat",
+        "onWebviewPanel:pythonArchitect.graph",
     }
     commands = {entry["command"] for entry in package["contributes"]["commands"]}
     assert commands == {

@@ -170,3 +170,20 @@ def test_without_the_sdk_the_command_says_how_to_install_it(tmp_path):
     assert done.returncode == 2
     assert "pip install 'python-architect[mcp]'" in done.stderr
     assert done.stdout == ""
+
+
+async def test_an_adr_written_by_hand_is_listed_and_readable_at_once(workspace):
+    """A teammate's ADR that arrives while the server runs (an editor, a git pull) is a resource at
+    the next list, with its text; no restart, no ``record_decision``."""
+    async with architect_session(workspace) as session:
+        before = {str(r.uri) for r in (await session.list_resources()).resources}
+        assert "architect://adrs/ADR-042" not in before
+        (workspace / ".ai" / "adrs" / "0042-events-carry-ids-only.md").write_text(
+            "---\nid: ADR-042\ntitle: Events carry ids only\nstatus: accepted\ndate: 2026-11-30\n---\n"
+            "# ADR-042: Events carry ids only\n\n## Decision\n\nDomain events carry entity ids, never whole entities.\n",
+            encoding="utf-8")
+        listed = {str(r.uri): r for r in (await session.list_resources()).resources}
+        assert "architect://adrs/ADR-042" in listed and listed["architect://adrs/ADR-042"].title == "Events carry ids only"
+        assert before <= set(listed)
+        text = (await session.read_resource("architect://adrs/ADR-042")).contents[0].text
+        assert "never whole entities" in text

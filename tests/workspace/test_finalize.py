@@ -51,11 +51,22 @@ def test_proposed_rule_caps_and_labels_once() -> None:
     assert finding.severity is Severity.INFO and finding.message.count(PROPOSED_SUFFIX) == 1
 
 
-def test_check_rule_of_a_proposed_adr_does_not_touch_a_default_check() -> None:
+def test_check_rule_of_a_proposed_adr_does_not_touch_a_core_check() -> None:
+    rule = _rule("ADR-004", "check", Severity.ERROR, check="ARC701")
+    finalizer = _finalizer(_adr("ADR-004", "proposed", rule))
+    raw = RawFinding("ARC701", "secret", SPAN, severity=Severity.WARNING)
+    finding = finalizer.finalize(raw, FILE, None)
+    assert finding.severity is Severity.WARNING and finding.adrs == () and PROPOSED_SUFFIX not in finding.message
+
+
+def test_a_judgment_check_only_a_proposed_adr_adopts_cites_it_capped() -> None:
+    """ARC502 is judgment-tier: the proposed ADR is why it reports at all, so the finding names it,
+    says so and is capped (a proposed rule is informational until accepted)."""
     rule = _rule("ADR-004", "check", Severity.ERROR, check="ARC502")
     finalizer = _finalizer(_adr("ADR-004", "proposed", rule))
     finding = finalizer.finalize(RawFinding("ARC502", "n+1", SPAN), FILE, None)
-    assert finding.severity is Severity.WARNING and finding.adrs == () and PROPOSED_SUFFIX not in finding.message
+    assert finding.adrs == ("ADR-004",) and finding.message.endswith(PROPOSED_SUFFIX)
+    assert finding.severity is Severity.INFO
 
 
 def test_citations_in_order_without_duplicates() -> None:

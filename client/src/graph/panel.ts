@@ -31,14 +31,30 @@ export class GraphPanel implements vscode.Disposable {
       GRAPH_VIEW_TYPE,
       'Dependency Graph',
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      {
-        enableScripts: true,
-        retainContextWhenHidden: false,
-        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'client', 'out', 'webview')],
-        enableCommandUris: false,
-      },
+      GraphPanel.webviewOptions(extensionUri),
     );
     return new GraphPanel(panel, extensionUri, server, folder);
+  }
+
+  /**
+   * A panel VS Code kept across a window reload: the same page again, with the depth and layer
+   * grouping the webview had saved (`state`), asking the server afresh.
+   */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, server: ServerManager, state: unknown): GraphPanel {
+    GraphPanel.current?.dispose();
+    panel.webview.options = GraphPanel.webviewOptions(extensionUri);
+    const revived = new GraphPanel(panel, extensionUri, server, GraphPanel.folder());
+    revived.options = normalizeOptions(state);
+    return revived;
+  }
+
+  private static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false, // the options survive through setState, the picture is asked for again
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'client', 'out', 'webview')],
+      enableCommandUris: false,
+    };
   }
 
   /** The active file's workspace folder, else the first one (the server's default too). */

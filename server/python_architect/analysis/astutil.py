@@ -152,22 +152,40 @@ class IterativeVisitor:
         self.handlers[cls] = handler
         return handler
 
+    names_read: Callable[[str], None] | None = None
+    """When set, called with the id of every ``Name`` that is read (not assigned) in place of a
+    ``visit_Name`` method: names are a third of a module's nodes, and a method call each was a
+    tenth of the facts pass."""
+
     def run(self, roots: list[ast.stmt]) -> None:
         # The hot loop of the facts pass (a node in a large module is visited in well under a
         # microsecond): one dict lookup per item decides between a handler, the generic descent
         # (children pushed straight onto the stack, no intermediate list), an action or a skip.
         stack: list[Any] = list(reversed(roots))
-        pop, push = stack.pop, stack.extend
+        pop, push, push_one = stack.pop, stack.extend, stack.append
         handlers = self.handlers
         fields_of = _CHILD_FIELDS
+        names_read = self.names_read
+        name_class, store_class = ast.Name, ast.Store
         while stack:
             item = pop()
             cls = item.__class__
+            if cls is name_class and names_read is not None:
+                if item.ctx.__class__ is not store_class:
+                    names_read(item.id)
+                continue
             handler = handlers.get(cls)
             if handler is None:
                 handler = self._handler(item)
             if handler is _GENERIC:
                 fields = fields_of[cls] if cls in fields_of else _child_fields(cls)
+                if len(fields) == 1:  # Attribute, Expr, Return, Await...: no list to build
+                    value = getattr(item, fields[0], None)
+                    if value.__class__ is list:
+                        push(reversed(value))
+                    elif value is not None:
+                        push_one(value)
+                    continue
                 children: list[Any] = []
                 for name in fields:
                     value = getattr(item, name, None)

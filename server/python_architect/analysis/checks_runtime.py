@@ -8,7 +8,6 @@ literals) instead of walking the whole tree again.
 from __future__ import annotations
 
 import ast
-import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ from .astutil import LineIndex, dotted_name, walk_local
 from .extract import tree_index
 from .registry import ModuleContext, RawFinding, check
 from ..codes import ARC402, ARC502, ARC701
-from .context import is_test_path
+from .context import is_test_path, relative_to_root
 from .secrets import STRUCTURAL_KINDS, is_password_name, is_secret_name, known_token_kind, looks_like_secret_value
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
@@ -347,17 +346,7 @@ _LESS_CERTAIN = frozenset({"secret", "JSON Web Token", "bearer token"})
 
 
 def _relative(ctx: ModuleContext) -> str:
-    return _relative_to_root(ctx.path, ctx.root)
-
-
-@functools.lru_cache(maxsize=4096)
-def _relative_to_root(path: Path, root: Path) -> str:
-    # Remembered: two resolves stat every folder on the way, and this ran four times per
-    # analysis (~15 % of a keystroke's analysis time on a deep Django path).
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.name
+    return relative_to_root(Path(ctx.path), Path(ctx.root)) or Path(ctx.path).name
 
 
 def _is_prose(value: str) -> bool:

@@ -98,6 +98,7 @@ class _FactsVisitor(LoopIndexer):
         self.classes: list[_PendingClass] = []
         self.defines: list[str] = []
         self.referenced: set[str] = set()
+        self.names_read = self.referenced.add  # what ``visit_Name`` would do, without the call
         super().__init__()
         self.bound_strings: set[int] = set()
         """ids of literals already recorded with the name they are bound to."""
@@ -173,11 +174,7 @@ class _FactsVisitor(LoopIndexer):
         for statement in node.orelse:
             self.visit(statement)
 
-    # -- names and usage ----------------------------------------------------------------------
-    def visit_Name(self, node: ast.Name) -> None:
-        if node.ctx.__class__ is not ast.Store:
-            self.referenced.add(node.id)
-
+    # -- names and usage (a read ``Name`` goes straight to ``referenced``: see ``names_read``) ----
     def _annotation(self, node: ast.expr | None) -> None:
         """Visits an annotation; names inside string annotations count as used too (read by
         ``visit_Constant`` while ``annotation_depth`` is up: no second walk of the annotation)."""

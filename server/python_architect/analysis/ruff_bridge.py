@@ -3,14 +3,13 @@
 Ruff gets the file's decoded text on stdin (it refuses non-UTF-8 bytes), ``--isolated`` so the
 project's own ruff config cannot change what the architect reports, and an explicit curated
 ``--select``. Each curated code's metadata (its principle, severity, title) is declared in
-``python_architect.codes.ruff``. Ruff's own fixes ride along from its JSON; S113
-gets our own fix (``timeout=10``). A missing or failing ruff never breaks a check: it yields no
+``python_architect.codes.ruff``. Ruff's own fixes ride along from its JSON; S113 gets our own fix
+(``timeout=10``, made in ``ruff_refine``). A missing or failing ruff never breaks a check: it yields no
 ruff findings and one logged warning.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import logging
@@ -18,11 +17,10 @@ import os
 import subprocess
 import sys
 import threading
-from bisect import bisect_left
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from ..codes import ruff as ruff_codes
 from ..findings import Fix, Span, TextEdit
@@ -173,55 +171,83 @@ USE_RUFF_SERVER = True
 instead of starting ``ruff check``; whole runs keep one ``ruff check`` over all files."""
 
 
-def _ask_ruff_server(text: str, path: Path, codes: list[str], timeout: float) -> list[RawFinding] | None:
-    if not USE_RUFF_SERVER:
+def _begin_ruff_server(text: str, path: Path, codes: list[str], timeout: float) -> Any:
+    """The long-lived server's ``RuffRequest`` for this text, or None (no server: use ``ruff check``)."""
+    if not USE_RUFF_SERVER or not codes:
         return None
     binary = find_ruff()
     if binary is None:
         return None
     from .ruff_server import server_for
 
-    return server_for(binary, codes).diagnostics(text, path, timeout)
+    return server_for(binary, codes).begin(text, path, timeout)
 
 
 class RuffRun:
-    """``run_ruff`` started in a thread so the subprocess overlaps our own parse and checks
-    (or the remembered answer for the same text, path and codes)."""
+    """Ruff's answer for one text, computed while our own parse and checks run.
+
+    Through the long-lived ``ruff server`` the text goes out now and the answer is read in
+    ``result`` by the same thread (ruff works on another core meanwhile); without one, ``ruff
+    check`` runs in a thread. The remembered answer for the same text, path and codes needs
+    neither. ``close`` must follow (``result`` or not): it gives the server's document back.
+    """
 
     def __init__(self, text: str, path: Path, codes: Iterable[str], timeout: float = 10.0) -> None:
         self._findings: list[RawFinding] = []
-        codes = list(codes)
+        self._args = (text, path, list(codes), timeout)
         self._key = (hashlib.blake2b(text.encode("utf-8", errors="surrogatepass"), digest_size=16).digest(),
-                     str(path), tuple(codes))
+                     str(path), tuple(self._args[2]))
         with _RECENT_LOCK:
             remembered = _RECENT_RUNS.get(self._key)
             if remembered is not None:
                 _RECENT_RUNS.move_to_end(self._key)
         self._thread: threading.Thread | None = None
+        self._request: Any = None
         if remembered is not None:
             self._findings = list(remembered)
             return
         find_ruff()  # resolve the binary on the caller's thread, once
-        self._thread = threading.Thread(target=self._run, args=(text, path, codes, timeout),
-                                        name="ruff", daemon=True)
-        self._thread.start()
-
-    def _run(self, text: str, path: Path, codes: list[str], timeout: float) -> None:
         try:
-            found = _ask_ruff_server(text, path, codes, timeout) if codes else None
-            self._findings = found if found is not None else run_ruff(text, path, codes, timeout=timeout)
+            self._request = _begin_ruff_server(text, path, self._args[2], timeout)
+        except Exception:  # the server is an optimisation: anything odd means ``ruff check``
+            log.exception("ruff server request failed on %s", path)
+        if self._request is None:
+            self._thread = threading.Thread(target=self._run_check, name="ruff", daemon=True)
+            self._thread.start()
+
+    def _run_check(self) -> None:
+        text, path, codes, timeout = self._args
+        try:
+            self._findings = run_ruff(text, path, codes, timeout=timeout)
         except Exception:  # a thread's exception would vanish into stderr; keep it in the log
             log.exception("ruff run failed on %s", path)
             return
+        self._remember()
+
+    def _remember(self) -> None:
         with _RECENT_LOCK:
             _RECENT_RUNS[self._key] = list(self._findings)
             while len(_RECENT_RUNS) > RECENT_RUNS_KEPT:
                 _RECENT_RUNS.popitem(last=False)
 
     def result(self) -> list[RawFinding]:
+        if self._request is not None:
+            request, self._request = self._request, None
+            found = request.finish()
+            if found is None:  # the server could not answer: ask ``ruff check`` (in this thread)
+                self._run_check()
+            else:
+                self._findings = found
+                self._remember()
         if self._thread is not None:
             self._thread.join()
         return self._findings
+
+    def close(self) -> None:
+        """Gives a server document back if ``result`` was never asked for (an exception)."""
+        request, self._request = self._request, None
+        if request is not None:
+            request.cancel()
 
 
 def _parse_output(stdout: bytes, stderr: bytes) -> dict[str, list[RawFinding]]:
@@ -328,73 +354,3 @@ def start_ruff_many(paths: Iterable[Path], codes: Iterable[str], *, chunk: int =
 def run_ruff_many(paths: Iterable[Path], codes: Iterable[str]) -> dict[Path, list[RawFinding]]:
     """Ruff findings per resolved path for many files in one invocation."""
     return start_ruff_many(paths, codes).result()
-
-
-# --- our own fix for S113 -----------------------------------------------------------------
-
-def _char_column(line: str, byte_offset: int) -> int:
-    """1-based character column for an ast byte offset into ``line``."""
-    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="replace")) + 1
-
-
-def timeout_fixes(tree: ast.AST, lines: list[str], findings: list[RawFinding], seconds: int = 10) -> list[RawFinding]:
-    """Adds "add `timeout=`" fixes to S113 findings that have none (one walk, only when needed)."""
-    wanted = {(f.span.line, f.span.column): f for f in findings if f.code == "S113" and f.fix is None}
-    if not wanted:
-        return findings
-    fixes: dict[tuple[int, int], Fix] = {}
-    for node in _calls_on_lines(tree, sorted({line for line, _ in wanted})):
-        # Ruff points at the callee, or at ``timeout=None`` when the keyword is there.
-        anchors = [node.func, *(k for k in node.keywords if k.arg == "timeout")]
-        for anchor in anchors:
-            key = (anchor.lineno, _char_column(lines[anchor.lineno - 1], anchor.col_offset))
-            if key in wanted:
-                fix = _timeout_fix(node, lines, seconds)
-                if fix is not None:
-                    fixes[key] = fix
-    return [replace(f, fix=fixes[(f.span.line, f.span.column)])
-            if f.code == "S113" and (f.span.line, f.span.column) in fixes else f for f in findings]
-
-
-def _calls_on_lines(tree: ast.AST, lines: list[int]) -> Iterator[ast.Call]:
-    """Calls in subtrees that span one of ``lines`` (sorted). This runs on every keystroke of a
-    file with S113 findings, so subtrees far from them are skipped instead of walking it all."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        start = getattr(node, "lineno", None)
-        if start is not None:
-            end = getattr(node, "end_lineno", None) or start
-            # Decorators sit above a definition's own line.
-            start = min([start, *(d.lineno for d in getattr(node, "decorator_list", ()))])
-            at = bisect_left(lines, start)
-            if at == len(lines) or lines[at] > end:
-                continue
-            if isinstance(node, ast.Call):
-                yield node
-        stack.extend(ast.iter_child_nodes(node))
-
-
-def _timeout_fix(call: ast.Call, lines: list[str], seconds: int) -> Fix | None:
-    def position(line: int, offset: int) -> tuple[int, int]:
-        return line, _char_column(lines[line - 1], offset)
-
-    for keyword in call.keywords:
-        if keyword.arg == "timeout":
-            if isinstance(keyword.value, ast.Constant) and keyword.value.value is None:
-                start = position(keyword.value.lineno, keyword.value.col_offset)
-                end = position(keyword.value.end_lineno or keyword.value.lineno, keyword.value.end_col_offset or 0)
-                return Fix(f"Set `timeout={seconds}`", (TextEdit(Span(*start, *end), str(seconds)),), safe=False)
-            return None
-    arguments = [*call.args, *call.keywords]
-    if arguments:
-        last = max(arguments, key=lambda n: (n.end_lineno or 0, n.end_col_offset or 0))
-        at = position(last.end_lineno or last.lineno, last.end_col_offset or 0)
-        new_text = f", timeout={seconds}"
-    else:
-        if call.end_lineno is None or call.end_col_offset is None:
-            return None
-        at = position(call.end_lineno, call.end_col_offset - 1)
-        new_text = f"timeout={seconds}"
-    # Unsafe: the right timeout is a judgement call, so "fix all" leaves it to a person.
-    return Fix(f"Add `timeout={seconds}`", (TextEdit(Span(*at, *at), new_text),), safe=False)

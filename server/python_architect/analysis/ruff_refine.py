@@ -13,18 +13,20 @@ file ruff looked at (never on ruff's message text):
   ``preparer.quote(name)``): a table or column name, not a value. A value in single quotes, or
   bare, stays reported.
 
-``post_process`` is what the engine and the batch call after ruff: this refinement, then the
-bridge's S113 timeout fix. Pure functions of (tree, lines, findings); no state.
+Also owns our own fix for S113 (``timeout_fixes``: "add ``timeout=``"), made on the same parse.
+``post_process`` is what the engine and the batch call after ruff: this refinement, then that fix. Pure functions of (tree, lines, findings); no state.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
+from dataclasses import replace
 
+from ..findings import Fix, Span, TextEdit
 from .registry import RawFinding
-from .ruff_bridge import timeout_fixes
 
 REFINED = frozenset({"TRY400", "B019", "S608"})
 """Codes whose findings are worth a parse to refine (the batch parses again only for these)."""
@@ -49,28 +51,32 @@ def refine(tree: ast.AST, lines: list[str], findings: list[RawFinding]) -> list[
     wanted = [f for f in findings if f.code in REFINED]
     if not wanted:
         return findings
-    false = {id(f) for f in wanted if _is_false_positive(tree, lines, f)}
+    # One pruned walk for all of them: the nodes around their lines (a whole-tree walk per finding
+    # cost tens of milliseconds on a large file with many).
+    near = list(nodes_spanning(tree, sorted({f.span.line for f in wanted})))
+    false = {id(f) for f in wanted if _is_false_positive(near, lines, f)}
     return [f for f in findings if id(f) not in false] if false else findings
 
 
-def _is_false_positive(tree: ast.AST, lines: list[str], finding: RawFinding) -> bool:
+def _is_false_positive(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+    """``near``: every node whose span holds the line of a finding being judged."""
     line = finding.span.line
     if finding.code == "TRY400":
-        handler = _innermost_handler(tree, line)
+        handler = _innermost_handler(near, line)
         return handler is not None and _ends_in_bare_raise(handler)
     if finding.code == "B019":
-        return any(_bounded_cache(decorator) for decorator in _decorators_on(tree, line))
+        return any(_bounded_cache(decorator) for decorator in _decorators_on(near, line))
     if finding.code == "S608":
-        node = _expression_at(tree, lines, line, finding.span.column)
+        node = _expression_at(near, lines, line, finding.span.column)
         return node is not None and _only_quoted_identifiers(node)
     return False
 
 
 # --- TRY400 -----------------------------------------------------------------------------------
 
-def _innermost_handler(tree: ast.AST, line: int) -> ast.ExceptHandler | None:
+def _innermost_handler(near: list[ast.AST], line: int) -> ast.ExceptHandler | None:
     found = None
-    for node in ast.walk(tree):
+    for node in near:
         if (isinstance(node, ast.ExceptHandler) and node.body
                 and node.body[0].lineno <= line <= (node.end_lineno or node.lineno)
                 and (found is None or node.lineno >= found.lineno)):
@@ -85,8 +91,8 @@ def _ends_in_bare_raise(handler: ast.ExceptHandler) -> bool:
 
 # --- B019 -------------------------------------------------------------------------------------
 
-def _decorators_on(tree: ast.AST, line: int) -> Iterator[ast.expr]:
-    for node in ast.walk(tree):
+def _decorators_on(near: list[ast.AST], line: int) -> Iterator[ast.expr]:
+    for node in near:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for decorator in node.decorator_list:
                 if decorator.lineno <= line <= (decorator.end_lineno or decorator.lineno):
@@ -115,13 +121,13 @@ def _name_of(node: ast.expr) -> str:
 
 # --- S608 -------------------------------------------------------------------------------------
 
-def _expression_at(tree: ast.AST, lines: list[str], line: int, column: int) -> ast.expr | None:
+def _expression_at(near: list[ast.AST], lines: list[str], line: int, column: int) -> ast.expr | None:
     """The outermost expression starting at ruff's 1-based character position."""
     if not 0 < line <= len(lines):
         return None
     text = lines[line - 1]
     best = None
-    for node in ast.walk(tree):
+    for node in near:
         if isinstance(node, ast.expr) and node.lineno == line:
             start = len(text.encode("utf-8")[:node.col_offset].decode("utf-8", errors="replace")) + 1
             if start == column and (best is None or _size(node) > _size(best)):
@@ -191,3 +197,78 @@ def _placeholders_quoted(template: str) -> bool:
 
 def _is_str(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+# --- our own fix for S113 -----------------------------------------------------------------
+
+def _char_column(line: str, byte_offset: int) -> int:
+    """1-based character column for an ast byte offset into ``line``."""
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="replace")) + 1
+
+
+def timeout_fixes(tree: ast.AST, lines: list[str], findings: list[RawFinding], seconds: int = 10) -> list[RawFinding]:
+    """Adds "add `timeout=`" fixes to S113 findings that have none (one walk, only when needed)."""
+    wanted = {(f.span.line, f.span.column): f for f in findings if f.code == "S113" and f.fix is None}
+    if not wanted:
+        return findings
+    fixes: dict[tuple[int, int], Fix] = {}
+    for node in _calls_on_lines(tree, sorted({line for line, _ in wanted})):
+        # Ruff points at the callee, or at ``timeout=None`` when the keyword is there.
+        anchors = [node.func, *(k for k in node.keywords if k.arg == "timeout")]
+        for anchor in anchors:
+            key = (anchor.lineno, _char_column(lines[anchor.lineno - 1], anchor.col_offset))
+            if key in wanted:
+                fix = _timeout_fix(node, lines, seconds)
+                if fix is not None:
+                    fixes[key] = fix
+    return [replace(f, fix=fixes[(f.span.line, f.span.column)])
+            if f.code == "S113" and (f.span.line, f.span.column) in fixes else f for f in findings]
+
+
+def _calls_on_lines(tree: ast.AST, lines: list[int]) -> Iterator[ast.Call]:
+    """Calls in subtrees that span one of ``lines`` (sorted)."""
+    return (node for node in nodes_spanning(tree, lines) if isinstance(node, ast.Call))
+
+
+def nodes_spanning(tree: ast.AST, lines: list[int]) -> Iterator[ast.AST]:
+    """Every node whose span (decorators included) holds one of ``lines`` (sorted), and the module.
+    This runs on every keystroke of a file with findings to judge, so subtrees far from them are
+    skipped instead of walking it all."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        start = getattr(node, "lineno", None)
+        if start is not None:
+            end = getattr(node, "end_lineno", None) or start
+            # Decorators sit above a definition's own line.
+            start = min([start, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+            at = bisect_left(lines, start)
+            if at == len(lines) or lines[at] > end:
+                continue
+        yield node
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _timeout_fix(call: ast.Call, lines: list[str], seconds: int) -> Fix | None:
+    def position(line: int, offset: int) -> tuple[int, int]:
+        return line, _char_column(lines[line - 1], offset)
+
+    for keyword in call.keywords:
+        if keyword.arg == "timeout":
+            if isinstance(keyword.value, ast.Constant) and keyword.value.value is None:
+                start = position(keyword.value.lineno, keyword.value.col_offset)
+                end = position(keyword.value.end_lineno or keyword.value.lineno, keyword.value.end_col_offset or 0)
+                return Fix(f"Set `timeout={seconds}`", (TextEdit(Span(*start, *end), str(seconds)),), safe=False)
+            return None
+    arguments = [*call.args, *call.keywords]
+    if arguments:
+        last = max(arguments, key=lambda n: (n.end_lineno or 0, n.end_col_offset or 0))
+        at = position(last.end_lineno or last.lineno, last.end_col_offset or 0)
+        new_text = f", timeout={seconds}"
+    else:
+        if call.end_lineno is None or call.end_col_offset is None:
+            return None
+        at = position(call.end_lineno, call.end_col_offset - 1)
+        new_text = f"timeout={seconds}"
+    # Unsafe: the right timeout is a judgement call, so "fix all" leaves it to a person.
+    return Fix(f"Add `timeout={seconds}`", (TextEdit(Span(*at, *at), new_text),), safe=False)

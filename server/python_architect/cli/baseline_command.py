@@ -48,16 +48,22 @@ def files_under(project, paths: list[Path]) -> list[Path]:
     return [f for f in project.files() if any(f == p or p in f.parents for p in paths)]
 
 
-def report_stale(stale: list, baseline_path: Path | None, root: Path) -> None:
+def report_stale(stale: list, baseline_path: Path | None, root: Path, out: list[str] | None = None) -> None:
+    """Tells which baseline entries matched no finding: on stderr, or appended to ``out`` (each
+    line ending in a newline) for a caller that prints them itself (``check`` keeps them for its
+    run record)."""
     if not stale:
         return
     where = relative_path(baseline_path, root) if baseline_path else "the baseline"
-    print(f"{where}: {len(stale)} baseline {'entry matches' if len(stale) == 1 else 'entries match'} no "
-          "finding any more (fixed); `python-architect baseline --prune` drops them:", file=sys.stderr)
-    for entry in stale[:20]:
-        print(f"  {entry.path}: {entry.code} {entry.message}", file=sys.stderr)
+    lines = [(f"{where}: {len(stale)} baseline {'entry matches' if len(stale) == 1 else 'entries match'} no "
+              "finding any more (fixed); `python-architect baseline --prune` drops them:")]
+    lines += [f"  {entry.path}: {entry.code} {entry.message}" for entry in stale[:20]]
     if len(stale) > 20:
-        print(f"  ... and {len(stale) - 20} more", file=sys.stderr)
+        lines.append(f"  ... and {len(stale) - 20} more")
+    if out is None:
+        sys.stderr.write("".join(f"{line}\n" for line in lines))
+    else:
+        out.extend(f"{line}\n" for line in lines)
 
 
 def run(args: argparse.Namespace) -> int:

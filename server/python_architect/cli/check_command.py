@@ -5,7 +5,9 @@ Output goes to stdout (or ``--output FILE``) in ``--format text|json|sarif|githu
 relative to the workspace root with ``/`` separators. Exit codes: 0 clean, 1 findings, 2 usage or
 configuration error (configuration errors are printed to stderr as ``path:line: message``).
 ``--explain CODE`` prints what the registry says about a code. A progress bar (tqdm) appears on
-stderr only when stderr is a terminal and the run takes a while.
+stderr only when stderr is a terminal and the run takes a while. A run over an unchanged
+workspace is answered from the record of the last identical run (``workspace.run_record``):
+the same stdout, stderr lines and exit code, without importing the engine.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -98,6 +101,8 @@ def _usage(message: str) -> int:
 
 
 def _warn_unknown(selectors: tuple[str, ...], option: str) -> None:
+    if not selectors:  # the registry's import is a good part of a run answered from its record
+        return
     from ..codes import METADATA
 
     codes = list(METADATA)
@@ -121,10 +126,10 @@ def _resolve_paths(paths: list[Path], cwd: Path) -> list[Path]:
     return resolved
 
 
-def _warn_skipped(skipped: list[tuple[Path, str]], root: Path) -> None:
+def _warn_skipped(skipped: list[tuple[Path, str]], root: Path, notes: list[str]) -> None:
     """One warning line per path that could not be checked; the exit code follows the findings."""
     for path, why in skipped:
-        print(f"python-architect check: warning: {relative_path(path, root)}: skipped ({why})", file=sys.stderr)
+        _note(notes, f"python-architect check: warning: {relative_path(path, root)}: skipped ({why})\n")
 
 
 def _progress_printer(stream: TextIO) -> tuple[Callable[[int, int], None], Callable[[], None]]:
@@ -213,19 +218,64 @@ def run(args: argparse.Namespace) -> int:
         return _usage(str(exc))
     _warn_unknown(select, "--select")
     _warn_unknown(ignore, "--ignore")
+    baseline = None if args.baseline is None else args.baseline if args.baseline.is_absolute() else cwd / args.baseline
 
+    recorder = None
+    if not args.no_cache and args.changed_since is None:
+        # An unchanged workspace is answered from the last identical run (workspace.run_record)
+        # without importing the engine; any other run is recorded for the next one.
+        from ..workspace import run_record
+
+        key = run_record.invocation_key(root=root, paths=paths, select=select, ignore=ignore,
+                                        output_format=args.output_format, exit_zero=args.exit_zero,
+                                        ruff=not args.no_ruff, baseline=baseline)
+        replay = run_record.replay(root, key)
+        if replay is not None:
+            sys.stderr.write("".join(replay.stderr))
+            return replay.code if _write_report(replay.report, args.output) else 2
+        from ..workspace.run_recorder import Recorder
+
+        recorder = Recorder(root, key)
+        if recorder.usable:  # else the cache folder cannot be written: run without recording
+            recorder.add_environment([baseline])
+        else:
+            recorder = None
+    notes: list[str] = []
+    with recorder.watching_warnings() if recorder is not None else nullcontext():
+        code, report = _check(args, root, paths, select, ignore, baseline, notes, recorder)
+    if recorder is not None and report is not None:
+        recorder.save(report, notes, code)
+    return code
+
+
+def _check(args: argparse.Namespace, root: Path, paths: list[Path], select: tuple[str, ...],
+           ignore: tuple[str, ...], baseline_file: Path | None, notes: list[str],
+           recorder: Any) -> tuple[int, str | None]:
+    """The normal run: ``(exit code, the report as written)``, the report None when nothing (or
+    not everything) was written. Each stderr line it prints is also appended to ``notes``."""
     from ..engine import Project
+    from ..workspace.files import observing_discovery
 
-    project = Project.load(root)
+    with observing_discovery(recorder.racy_after_ns) if recorder is not None else nullcontext() as listing:
+        project = Project.load(root)
     if report_config_errors(project.config_errors, root):
-        return 2
+        return 2, None
+    if recorder is not None:
+        # Every file the run will read, stat before it reads them (discovery reported its own).
+        recorder.add_listing(listing)
+        # Skipped links too: one to nothing turns into a checked file when its target appears.
+        found = project.workspace_files
+        for group in (found.python, found.dependencies, found.adrs, paths, [path for path, _ in found.skipped]):
+            for path in group:
+                recorder.add_file(path)
 
     whole = not paths or paths == [root]
     progress, clear = _progress_printer(sys.stderr) if sys.stderr.isatty() else (None, lambda: None)
     from ..workspace.cache import CheckCache
 
-    options = dict(select=select, ignore=ignore, jobs=args.jobs, progress=progress, ruff=not args.no_ruff,
-                   cache=None if args.no_cache else CheckCache.for_cli(root))
+    options: dict[str, Any] = {"select": select, "ignore": ignore, "jobs": args.jobs, "progress": progress,
+                               "ruff": not args.no_ruff,
+                               "cache": None if args.no_cache else CheckCache.for_cli(root)}
     try:
         if args.changed_since is not None:
             from ..workspace.changed import ChangedSinceError
@@ -234,32 +284,41 @@ def run(args: argparse.Namespace) -> int:
             try:
                 result = check_changed(project, args.changed_since, None if whole else paths, **options)
             except ChangedSinceError as exc:
-                return _usage(f"--changed-since {args.changed_since}: {exc}")
+                return _usage(f"--changed-since {args.changed_since}: {exc}"), None
         else:
             result = project.check_paths(None if whole else paths, **options)
     finally:
         clear()
-    _warn_skipped(result.skipped, root)
+    _warn_skipped(result.skipped, root, notes)
     findings = result.findings
     baseline = project.baseline
-    if args.baseline is not None:
+    if baseline_file is not None:
         from ..baseline import Baseline, BaselineError
 
         try:
-            baseline = Baseline.load(args.baseline if args.baseline.is_absolute() else cwd / args.baseline)
+            baseline = Baseline.load(baseline_file)
         except BaselineError as exc:
-            return _usage(f"--baseline: {exc}")
+            return _usage(f"--baseline: {exc}"), None
     if baseline.entries:
         from .baseline_command import apply_baseline, files_under, report_stale
 
         filtered = apply_baseline(baseline, findings, root, None if whole else files_under(project, paths))
         findings = filtered.new
-        report_stale(filtered.stale, baseline.path, root)
+        stale: list[str] = []
+        report_stale(filtered.stale, baseline.path, root, out=stale)
+        for line in stale:
+            _note(notes, line)
     report = render(args.output_format, findings, root=root, files=result.files,
                     adrs=result.adrs, kb=project.kb)
     if not _write_report(report, args.output):
-        return 2
-    return 0 if args.exit_zero or not findings else 1
+        return 2, None
+    return (0 if args.exit_zero or not findings else 1), report
+
+
+def _note(notes: list[str], line: str) -> None:
+    """Prints one line on stderr and keeps it for the run record."""
+    notes.append(line)
+    sys.stderr.write(line)
 
 
 def _write_report(report: str, output: Path | None) -> bool:

@@ -15,14 +15,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     transport = parser.add_mutually_exclusive_group()
     transport.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
-    transport.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP address instead (debugging)")
+    transport.add_argument("--tcp", metavar="HOST:PORT",
+                           help="listen on a TCP address instead (debugging; port 0 picks a free one; "
+                           "the address is printed on stderr once listening)")
     parser.add_argument("--log-file", metavar="FILE", help="also write the server's log to FILE")
     parser.set_defaults(func=run)
 
 
 def _address(value: str) -> tuple[str, int]:
     host, _, port = value.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not host or not port.isdigit() or not 0 <= int(port) < 65536:
         raise ValueError(f"--tcp expects HOST:PORT, got {value!r}")
     return host, int(port)
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
@@ -123,41 +123,42 @@ def _scan(folder: FolderState, project, report: Callable[[int, int], None]) -> t
     from ..workspace.batch import default_jobs
     from ..workspace.cache import CheckCache
     from ..workspace.cached_run import warm_index
-    from ..workspace.index import WorkspaceIndex, scan_results
+    from ..workspace.index import SCAN_WORKER_NICE, background_scan_jobs, scan_results
+    from ..workspace.recording import SliceRecorder
 
     with folder.lock:
-        if project.index.scanned:
+        index = project.index
+        if index.scanned:
             return 0, 0
         files = list(project.workspace_files.python)
-        roots = project.index.roots
     cache = CheckCache.for_server(project.root)
-    # The locking rule (``state``): fill a private index without the lock, then hand its facts to
-    # the project's index under it (``ensure_index`` re-scans if a reload changed the roots).
-    scratch = WorkspaceIndex(roots)
-    # Parsing happens in worker processes, one core fewer than the machine has: this process
-    # (and its interpreter lock) stays free for the keystrokes of open documents.
+    # The locking rule (``state``): files are read and parsed without the lock, in worker
+    # processes running at a lower priority (the keystrokes' threads win the cores), and their
+    # facts are recorded into the project's index as they arrive, under the lock in slices of a
+    # couple of milliseconds that let a waiting analysis go first.
+    recorder = SliceRecorder(index, folder.lock, is_current=lambda: project.index is index)
     parallel = default_jobs(len(files)) > 1
-    jobs = max(1, (os.cpu_count() or 2) - 1) if parallel else 1
-    reused, parsed = warm_index(scratch, files, cache, jobs=jobs, progress=report, in_processes=parallel)
-
+    jobs = background_scan_jobs() if parallel else 1
+    reused, parsed = warm_index(index, files, cache, jobs=jobs, progress=report, in_processes=parallel,
+                                record=recorder, worker_nice=SCAN_WORKER_NICE)
     known = set(files)
 
-    def from_scratch(roots, paths, *, jobs, progress):
-        if roots is not scratch.roots:  # a reload changed the source roots meanwhile
+    def rest(roots, paths, *, jobs, progress):
+        """What the scan left for ``ensure_index``: nothing to parse again unless a reload replaced
+        the index (new source roots) or found new files meanwhile."""
+        if recorder.stale or roots is not index.roots:
             return scan_results(roots, paths, jobs=jobs, progress=progress)
-        scanned = ((path, scratch.lookup_module(module) if (module := scratch.module_at(path)) else None)
-                   for path in paths if path in known)
+        scanned = ((path, None) for path in paths if path in known)  # they did not parse
         return itertools.chain(scanned, scan_results(roots, [p for p in paths if p not in known]))
 
-    # Records under the lock, then collects and freezes the long-lived facts (GC pauses).
-    project.ensure_index(lock=folder.lock, facts_source=from_scratch)
+    # Marks the index scanned, then collects and freezes the long-lived facts (GC pauses).
+    project.ensure_index(lock=folder.lock, facts_source=rest)
     return reused, parsed
 
 
 def _workspace_findings(folder: FolderState, project) -> dict[Path, list[Finding]]:
     project.ensure_index(lock=folder.lock)  # parses unlocked, records locked (``state``'s rule)
-    with folder.lock:
-        findings = project.workspace_findings()
+    findings = project.workspace_findings(lock=folder.lock)  # checks a snapshot, unlocked
     by_path: dict[Path, list[Finding]] = {}
     for finding in findings:
         by_path.setdefault(Path(finding.path).resolve(), []).append(finding)
@@ -174,7 +175,9 @@ async def request_refresh(ls: ArchitectServer) -> None:
 
 
 async def register_watchers(ls: ArchitectServer) -> None:
-    """Dynamically registers file watching for the knowledge base, config and Python files."""
+    """Dynamically registers file watching for the knowledge base, config and Python files; again
+    (replacing the old registration) when a reloaded configuration names another knowledge folder
+    or baseline file."""
     if not ls.client_supports("workspace.did_change_watched_files.dynamic_registration"):
         log.info("client cannot watch files for us; knowledge reloads on save of open files only")
         return
@@ -186,6 +189,15 @@ async def register_watchers(ls: ArchitectServer) -> None:
         patterns.add(f"**/{knowledge.strip('/')}/**/*.md")
         patterns.add(f"**/{agents.strip('/')}/*.md")
         patterns |= watch_globs(folder.root, folder.project.config if folder.project else None)
+    if patterns == ls.watched_patterns:
+        return
+    if ls.watched_patterns is not None:
+        unregistration = types.Unregistration(id=WATCH_ID, method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+        try:
+            await ls.client_unregister_capability_async(types.UnregistrationParams(unregisterations=[unregistration]))
+        except Exception as exc:  # noqa: BLE001 - the client's answer (or error) is optional
+            log.debug("could not unregister the old file watchers: %s", exc)
+    ls.watched_patterns = frozenset(patterns)
     watchers = [types.FileSystemWatcher(glob_pattern=pattern) for pattern in sorted(patterns)]
     registration = types.Registration(
         id=WATCH_ID,
@@ -237,6 +249,8 @@ async def files_changed(ls: ArchitectServer, changes: list[tuple[Path, int]]) ->
             await loop.run_in_executor(ls.analysis_pool, _reload, ls, folder, project, "config" in kinds)
             log.info("reloaded the knowledge base of %s: %d ADRs", root, len(project.kb.adrs))
             ls.folder_event(folder, "knowledge")
+            if "config" in kinds:  # it may name another baseline file: watch that one
+                await register_watchers(ls)
             for state in list(ls.documents.values()):
                 if state.folder is folder:
                     scheduling.schedule(ls, state.uri, immediate=True)

@@ -35,7 +35,7 @@ from lsprotocol import types
 from ..explain.positions import LineIndex
 from ..findings import Finding
 from .convert import adr_decision_range, path_of, to_diagnostic, uri_of
-from .scheduling import _unique, apply_overrides
+from .scheduling import apply_overrides, unique_findings
 
 if TYPE_CHECKING:
     from .server import ArchitectServer
@@ -280,7 +280,7 @@ def _closed_file_findings(folder: FolderState, project: Any, checked: CheckedFol
     for path, findings in by_path.items():
         if path in open_paths:
             continue
-        kept = _unique(apply_overrides(findings, overrides))
+        kept = unique_findings(apply_overrides(findings, overrides))
         if kept:
             shown[path] = kept
     return shown

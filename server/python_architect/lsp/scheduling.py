@@ -62,6 +62,8 @@ def close_document(ls: ArchitectServer, uri: str) -> None:
     state = ls.documents.pop(uri, None)
     if state is not None and state.pending is not None:
         state.pending.cancel()
+    if state is not None:
+        state.settled.set()  # a request waiting for its results answers now (there are none)
     if state is not None and state.folder.project is not None and ls.loop is not None:
         # The project is the folder lock's (see ``state``): its open text is dropped in the pool.
         ls.loop.run_in_executor(ls.analysis_pool, _forget, state.folder, state.folder.project, state.path)
@@ -175,7 +177,7 @@ def _show(ls: ArchitectServer, state: DocumentState, version: int | None, own: l
     kb = state.folder.project.kb if state.folder.project is not None else None
     lines = LineIndex(text, ls.position_encoding)
     state.shown = findings
-    state.diagnostics = _convert(state, _unique(findings), lines, kb)
+    state.diagnostics = _convert(state, unique_findings(findings), lines, kb)
     state.result_id = _result_id(ls, state.diagnostics)
     state.version = version
     state.settled.set()
@@ -223,7 +225,9 @@ def _convert(state: DocumentState, findings: list[Finding], lines: LineIndex, kb
     return diagnostics
 
 
-def _unique(findings: list[Finding]) -> list[Finding]:
+def unique_findings(findings: list[Finding]) -> list[Finding]:
+    """Each (code, span, message) once, first occurrence kept (a finding can reach a file twice:
+    from its own analysis and from the workspace-wide pass)."""
     seen: set[tuple] = set()
     unique = []
     for finding in findings:
@@ -278,19 +282,20 @@ async def settled_within(ls: ArchitectServer, state: DocumentState, seconds: flo
 
 
 async def wait_settled(ls: ArchitectServer, state: DocumentState) -> None:
-    """Waits until the document's current version has results (pull requests)."""
+    """Waits until the document's current version has results (pull requests), or the document
+    is closed. Wakes on ``settled`` only: every run either sets it or was replaced by a newer
+    scheduled run (``schedule`` clears it), and closing sets it."""
     while True:
         document = ls.document(state.uri)
-        if document is None or (state.settled.is_set() and state.version == document.version):
+        if document is None or ls.documents.get(state.uri) is not state:
             return
-        if state.pending is None or state.pending.done() and not state.settled.is_set():
+        if state.settled.is_set() and state.version == document.version:
+            return
+        if state.settled.is_set() or state.pending is None or state.pending.done():
+            # Nothing on its way for this version (its run was dropped as stale, or never
+            # scheduled): ask for one now.
             schedule(ls, state.uri, immediate=True)
-        try:
-            await asyncio.wait_for(state.settled.wait(), 1.0)
-        except asyncio.TimeoutError:
-            pass
-        if state.settled.is_set() and state.version != getattr(ls.document(state.uri), "version", None):
-            await asyncio.sleep(0.005)
+        await state.settled.wait()
 
 
 def publish_closed_files(ls: ArchitectServer, folder: FolderState, previous: set[Path]) -> set[Path]:
@@ -317,6 +322,6 @@ def publish_closed_files(ls: ArchitectServer, folder: FolderState, previous: set
         if folder.project.baseline.entries:
             findings = folder.project.baseline.filter(findings, folder.project.root, lines_reader({path: text})).new
         shown = apply_overrides(findings, folder.settings.severity_overrides)
-        diagnostics = [to_diagnostic(finding, lines, folder.project.kb) for finding in _unique(shown)]
+        diagnostics = [to_diagnostic(finding, lines, folder.project.kb) for finding in unique_findings(shown)]
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri_of(path), diagnostics=diagnostics))
     return set(by_path)

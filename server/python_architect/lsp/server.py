@@ -111,6 +111,8 @@ class ArchitectServer(LanguageServer):
         self.analysis_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="analysis")
         self.background_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
         self.shown_error = False
+        self.watched_patterns: frozenset[str] | None = None
+        """The glob patterns the client watches for us (``background.register_watchers``)."""
         self._tasks: set[asyncio.Task[Any]] = set()
         self.log_handler = ClientLogHandler(self)
         self.log_handler.setFormatter(logging.Formatter("%(message)s"))
@@ -285,6 +287,18 @@ class ArchitectServer(LanguageServer):
             return
         log.error("internal error (%s): %s", getattr(source, "__name__", source), error)
 
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
+        """Serves over stdio until the editor says exit (see ``transport.serve_stdio``)."""
+        from .transport import serve_stdio
+
+        serve_stdio(self, stdin, stdout)
+
+    def start_tcp(self, host: str, port: int) -> None:
+        """Serves one TCP client (see ``transport.serve_tcp``)."""
+        from .transport import serve_tcp
+
+        serve_tcp(self, host, port)
+
     def shutdown(self) -> None:
         for pool in (self.analysis_pool, self.background_pool):
             pool.shutdown(wait=False, cancel_futures=True)
@@ -347,8 +361,10 @@ def create_server() -> ArchitectServer:
     """The server with every feature registered (the chat's too)."""
     from . import code_actions, commands, diagnostics, editor_api, hover
     from .chat import register_chat
+    from .wire import install_fast_text_sync
 
     quiet_late_cancels()
+    install_fast_text_sync()
     server = ArchitectServer()
     diagnostics.register(server)
     hover.register(server)

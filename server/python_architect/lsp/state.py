@@ -13,11 +13,16 @@ The locking rule (one rule, one lock per folder: ``FolderState.lock``)
 2. It is never taken on the event-loop thread: only in the thread pools (``run_in_executor``),
    so the server keeps answering while a long analysis holds it. Code on the loop reads only
    what it can read atomically (``folder.project``, ``project.kb`` as a whole object).
-3. Slow work that needs no project state runs without it and hands its results over under it:
-   the index scan (``Project.ensure_index(lock=folder.lock, progress=..., facts_source=...)``)
-   parses files unlocked and records their facts under the lock a chunk at a time, into the
-   index it started on (starting over if a reload replaced it; keeping entries an edit wrote
-   meanwhile). A faster scan (a persistent cache) plugs in as its ``facts_source``.
+3. Slow work that needs no project state runs without it and hands its results over under it.
+   The first index scan (``background._scan``) reads and parses files without it, in worker
+   processes at a lower priority, and records their facts into the project's index as they
+   arrive, under it in slices of at most ~2 ms (``workspace.recording.SliceRecorder``); between
+   slices a thread waiting for the lock goes first (the lock counts its waiters), so a keystroke
+   waits at most one slice behind the scan. Recording stops if a reload replaced the index;
+   entries an edit wrote meanwhile are kept; ``Project.ensure_index(lock=..., facts_source=...)``
+   then finishes (or redoes) the scan and marks the index scanned. Workspace findings
+   (``Project.workspace_findings(lock=...)``) take a snapshot of the index under it and run the
+   graph-wide checks on the snapshot without it.
 4. ``DocumentState`` and ``FolderState``'s other fields belong to the event loop: only handlers
    on the loop change them.
 """
@@ -25,13 +30,13 @@ The locking rule (one rule, one lock per folder: ``FolderState.lock``)
 from __future__ import annotations
 
 import asyncio
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding
 from ..settings import EditorSettings
+from ..workspace.recording import WaitCountingLock
 
 if TYPE_CHECKING:
     from ..engine import FileAnalysis, Project
@@ -46,7 +51,7 @@ class FolderState:
     project: Project | None = None
     loading: asyncio.Future[Project] | None = None
     load_error: str | None = None
-    lock: threading.RLock = field(default_factory=threading.RLock)
+    lock: WaitCountingLock = field(default_factory=WaitCountingLock)
     """Guards ``project``: see the locking rule in this module's docstring."""
     workspace_findings: dict[Path, list[Finding]] = field(default_factory=dict)
     """Index-wide findings (import cycles), by file."""

@@ -1,4 +1,5 @@
-"""A faster JSON form for the diagnostics this server builds.
+"""The wire: a faster JSON form for the diagnostics this server builds, and incremental edits
+applied by slicing (``install_fast_text_sync``).
 
 pygls serialises every outgoing message through cattrs, which walks each ``Diagnostic`` field by
 field and recursively copies ``data`` (typed ``LSPAny``) with a runtime type dispatch per value.
@@ -128,3 +129,42 @@ def recover_undecodable(protocol: Any, error: Exception) -> bool:
         return False
     protocol.handle_message(message)
     return True
+
+
+def install_fast_text_sync() -> None:
+    """Makes pygls apply incremental edits by slicing instead of rebuilding the text line by line.
+
+    pygls' ``TextDocument._apply_incremental_change`` writes every line of the document into a
+    ``StringIO`` for each edit: 0.4 ms a keystroke on a 300-line file, 0.7 ms on 2,800 lines,
+    before the analysis can even start. The replacement computes the same text from two offsets
+    (same line splitting, same column conversion, same clamping); edits it was not written for
+    (ranges that end before they start) go to pygls' own code. Idempotent.
+    """
+    from pygls.workspace.text_document import TextDocument
+
+    original = TextDocument._apply_incremental_change
+    if getattr(original, "_python_architect_fast", False):
+        return
+
+    def apply_incremental_change(self: Any, change: types.TextDocumentContentChangePartial) -> None:
+        lines = self.lines
+        server_range = self._position_codec.range_from_client_units(lines, change.range)
+        start_line, start_col = server_range.start.line, server_range.start.character
+        end_line, end_col = server_range.end.line, server_range.end.character
+        count = len(lines)
+        if start_line == count:  # an edit at the very end of the file (an empty document)
+            self._source = self.source + change.text
+            return
+        if not (0 <= start_line <= end_line < count) or start_col < 0 or end_col < 0:
+            original(self, change)
+            return
+        head = sum(map(len, lines[:start_line]))
+        tail = head + sum(map(len, lines[start_line:end_line]))
+        start_text, end_text = lines[start_line], lines[end_line]
+        self._source = "".join((
+            self.source[:head], start_text[:start_col], change.text, end_text[end_col:],
+            self.source[tail + len(end_text):],
+        ))
+
+    apply_incremental_change._python_architect_fast = True  # type: ignore[attr-defined]
+    TextDocument._apply_incremental_change = apply_incremental_change

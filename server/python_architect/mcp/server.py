@@ -34,10 +34,24 @@ def _guarded(call: Any) -> Any:
         raise ToolError(str(exc)) from None
 
 
+class _ArchitectServer(MCPServer):
+    """Lists the ADRs as they are at each ``resources/list``: one written by hand (or by a git
+    pull) while the server runs is a resource at the next list, not only those from
+    ``record_decision``."""
+
+    def __init__(self, tools: ArchitectTools, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.tools = tools
+
+    async def list_resources(self) -> list[Any]:
+        _add_adr_resources(self, self.tools)
+        return await super().list_resources()
+
+
 def build_server(root: Path) -> MCPServer:
     """The server for the workspace at ``root`` (loaded now; raises if it cannot be read)."""
     tools = ArchitectTools(root)
-    server = MCPServer(name="python-architect", instructions=INSTRUCTIONS, log_level="WARNING")
+    server = _ArchitectServer(tools, name="python-architect", instructions=INSTRUCTIONS, log_level="WARNING")
 
     @server.tool()
     def check(

@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Sequence
 
-from ..findings import Finding
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: ``check`` answered from its run record never loads findings
+    from ..findings import Finding
     from ..knowledge.model import KnowledgeBase
 
 FORMATS = ("text", "json", "sarif", "github")

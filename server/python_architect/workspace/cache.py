@@ -13,6 +13,11 @@ Owns the on-disk format and its rules; nothing else reads or writes the cache di
 * **Where.** The CLI keeps it in ``.python-architect-cache/`` at the workspace root, with a
   ``.gitignore`` holding ``*`` so it is never committed; the server in the user's cache directory
   (``$XDG_CACHE_HOME`` or ``~/.cache``, ``%LOCALAPPDATA%`` on Windows), one folder per workspace.
+* **Eviction.** The server's folders (one per workspace ever opened) would pile up: each server
+  save deletes sibling folders unused for ``EVICT_AFTER_DAYS`` (by their newest pack), then the
+  least recently used until all of them fit in ``EVICT_CAP_BYTES``. A folder with a file newer
+  than ``EVICT_MIN_IDLE_S`` is never touched (a server may be writing it), nor one whose name is
+  not a workspace digest (``$PYTHON_ARCHITECT_CACHE_DIR`` may hold other things).
 * **Code.** The tool version alone would keep findings made by older checks alive through a
   development edit or an upgrade that forgot to bump it: every pack also names the fingerprint of
   the installed ``python_architect`` package (a hash of its files' bytes, ~5 ms once per process,
@@ -31,13 +36,14 @@ Owns the on-disk format and its rules; nothing else reads or writes the cache di
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import os
 import pickle
 import secrets
+import shutil
 import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +52,9 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..analysis.facts import ModuleFacts
 from ..findings import Finding
+
+# Re-exported: the code key moved to ``fingerprint`` (light to import); callers still find it here.
+from .fingerprint import _CODE_FINGERPRINTS, PACKAGE_DIR, atomic_write, code_fingerprint, digest  # noqa: F401
 
 if TYPE_CHECKING:
     from .roots import SourceRoots
@@ -59,48 +68,15 @@ TOOL_VERSION = f"{__version__} py{sys.version_info[0]}.{sys.version_info[1]}"
 MAX_PACKS = 8
 """More packs than this are merged into one on the next save (loading many small files costs)."""
 
+EVICT_AFTER_DAYS = 30
+EVICT_CAP_BYTES = 500 * 1024 * 1024
+EVICT_MIN_IDLE_S = 24 * 3600
+_WORKSPACE_FOLDER_NAME_LENGTH = 16
+
 Dep = tuple[str, str | None, str | None]
 """A module another file's checks looked up: (module, its file relative to the root, that file's
 key), the last two None when no such module existed."""
 Deps = tuple[Dep, ...]
-
-
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
-"""The installed ``python_architect`` package, whose code decides every fact and finding."""
-_CODE_FINGERPRINTS: dict[str, str] = {}
-
-
-def code_fingerprint(package: Path | None = None) -> str:
-    """A hash of every file of ``package`` (default: this package), names and bytes, computed once
-    per process. Bytes rather than mtimes: an edit that keeps the size within one timestamp tick
-    must still count, and reading ~0.8 MB costs a few milliseconds."""
-    directory = str(package or PACKAGE_DIR)
-    if directory not in _CODE_FINGERPRINTS:
-        parts: list[bytes] = []
-        for current, dirnames, filenames in os.walk(directory):
-            # Not code: bytecode, and hidden folders such as the ``.ruff_cache`` a lint run
-            # leaves inside the package (it changes whenever ruff runs there).
-            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
-            for name in sorted(filenames):
-                if name.endswith((".pyc", ".pyo")) or name.startswith("."):
-                    continue
-                path = os.path.join(current, name)
-                parts.append(os.path.relpath(path, directory).replace(os.sep, "/").encode())
-                try:
-                    with open(path, "rb") as handle:
-                        parts.append(handle.read())
-                except OSError:
-                    parts.append(b"")
-        _CODE_FINGERPRINTS[directory] = digest(*parts)
-    return _CODE_FINGERPRINTS[directory]
-
-
-def digest(*parts: bytes) -> str:
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        hasher.update(len(part).to_bytes(8, "little"))
-        hasher.update(part)
-    return hasher.hexdigest()
 
 
 def user_cache_dir(root: Path) -> Path:
@@ -197,6 +173,8 @@ class CheckCache:
         """Keys this run found: a merge keeps these (and what it wrote), so the cache holds the
         current files, not every version they ever had."""
         self._loaded = False
+        self.evicts_siblings = False
+        """The server's caches: a save also evicts other workspaces' stale folders."""
         self.hits = 0
         self.misses = 0
 
@@ -206,7 +184,9 @@ class CheckCache:
 
     @classmethod
     def for_server(cls, root: Path) -> CheckCache:
-        return cls(user_cache_dir(root), root)
+        cache = cls(user_cache_dir(root), root)
+        cache.evicts_siblings = True
+        return cache
 
     # --- reading ----------------------------------------------------------------------------
     def load(self) -> None:
@@ -274,7 +254,7 @@ class CheckCache:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             if self.gitignore and not (self.directory / ".gitignore").exists():
-                _atomic_write(self.directory / ".gitignore", b"# written by python-architect\n*\n")
+                atomic_write(self.directory / ".gitignore", b"# written by python-architect\n*\n")
             if len(self._packs) + 1 > MAX_PACKS:
                 merged = _Contents()
                 if len(self._used) * 2 >= len(self._stored.facts):
@@ -284,17 +264,19 @@ class CheckCache:
                 else:  # a run over a few files knows too little to judge the rest
                     merged.merge(self._stored)
                 merged.merge(self._new)
-                _atomic_write(self._pack_name(), _encode(merged))
+                atomic_write(self._pack_name(), _encode(merged))
                 for pack in self._packs:  # only packs this run read: a concurrent writer's survive
                     _unlink(pack)
                 self._packs = []
             else:
-                _atomic_write(self._pack_name(), _encode(self._new))
+                atomic_write(self._pack_name(), _encode(self._new))
         except OSError as exc:
             log.warning("could not write the cache in %s: %s", self.directory, exc)
             return
         self._stored.merge(self._new)
         self._new = _Contents()
+        if self.evicts_siblings:
+            evict_workspace_caches(self.directory.parent, keep=self.directory)
 
     def _pack_name(self) -> Path:
         return self.directory / f"{os.getpid()}-{secrets.token_hex(6)}.pack"
@@ -305,14 +287,50 @@ class CheckCache:
         self._stored, self._new, self._packs = _Contents(), _Contents(), []
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+def evict_workspace_caches(base: Path, *, keep: Path, now: float | None = None,
+                           max_age_s: float = EVICT_AFTER_DAYS * 86400, cap_bytes: int = EVICT_CAP_BYTES,
+                           min_idle_s: float = EVICT_MIN_IDLE_S) -> list[Path]:
+    """Deletes workspace cache folders under ``base`` other than ``keep``: those whose newest pack
+    is older than ``max_age_s``, then the least recently used until all folders together take at
+    most ``cap_bytes``. Folders with any file newer than ``min_idle_s`` are left alone. Returns
+    the folders deleted; a folder that cannot be read or deleted is skipped with a log line."""
+    now = time.time() if now is None else now
+    keep = Path(keep).resolve()
+    candidates: list[tuple[float, int, Path]] = []  # (last used, bytes, folder)
+    total = 0
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    finally:
-        _unlink(temporary)
+        entries = [Path(entry.path) for entry in os.scandir(base) if entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
+    for folder in entries:
+        try:
+            files = [(entry.name, entry.stat(follow_symlinks=False)) for entry in os.scandir(folder)
+                     if entry.is_file(follow_symlinks=False)]
+        except OSError as exc:
+            log.info("cache eviction: cannot read %s (%s)", folder, exc)
+            continue
+        size = sum(stat.st_size for _, stat in files)
+        total += size
+        ours = len(folder.name) == _WORKSPACE_FOLDER_NAME_LENGTH and all(c in "0123456789abcdef" for c in folder.name)
+        if not ours or folder.resolve() == keep:
+            continue
+        newest = max((stat.st_mtime for _, stat in files), default=0.0)
+        used = max((stat.st_mtime for name, stat in files if name.endswith(".pack")), default=newest)
+        if now - newest >= min_idle_s:
+            candidates.append((used, size, folder))
+    deleted: list[Path] = []
+    for used, size, folder in sorted(candidates):  # least recently used first
+        if now - used < max_age_s and total <= cap_bytes:
+            break
+        try:
+            shutil.rmtree(folder)
+        except OSError as exc:
+            log.info("cache eviction: cannot remove %s (%s)", folder, exc)
+            continue
+        log.info("cache eviction: removed %s (%d bytes, last used %.0f days ago)", folder, size, (now - used) / 86400)
+        total -= size
+        deleted.append(folder)
+    return deleted
 
 
 def _unlink(path: Path) -> None:

@@ -178,18 +178,28 @@ class CachedRun:
 
 def warm_index(index: WorkspaceIndex, paths: Iterable[Path], cache: CheckCache | None, *, jobs: int = 1,
                progress: Callable[[int, int], None] | None = None,
-               in_processes: bool | None = None) -> tuple[int, int]:
+               in_processes: bool | None = None,
+               record: Callable[[list[tuple[Path, ModuleFacts | None]]], None] | None = None,
+               worker_nice: int = 0) -> tuple[int, int]:
     """Fills ``index`` with every file's facts: from ``cache`` when its bytes are unchanged, else
     by a (parallel) scan whose results go back into the cache. Returns (reused, parsed).
 
     ``progress(done, total)`` counts both kinds, so a client sees one bar from 0 to total.
+    ``record`` takes over the recording, a batch at a time as batches are ready (an editor
+    records into an index other threads use, under their lock: ``recording.SliceRecorder``);
+    ``index`` is then neither read nor marked scanned here. ``worker_nice`` lowers the worker
+    processes' priority (an editor's background scan).
     """
+    from .index import stream_results
+
     roots = index.roots
     # Only files with a module name are indexed: the progress counts exactly those.
-    todo = [Path(p) for p in paths if index.module_at(Path(p)) is None and roots.module_name(p) is not None]
+    todo = [Path(p) for p in paths
+            if (record is not None or index.module_at(Path(p)) is None) and roots.module_name(p) is not None]
     total = len(todo)
     keys: dict[Path, str] = {}
     misses: list[Path] = []
+    hits: list[tuple[Path, ModuleFacts | None]] = []
     if cache is not None:
         current = _Keys(Path(roots.root), roots_context(roots), cache)
         for path in todo:
@@ -200,10 +210,16 @@ def warm_index(index: WorkspaceIndex, paths: Iterable[Path], cache: CheckCache |
             found, facts = cache.facts(key)
             if not found:
                 misses.append(path)
-            elif facts is not None and index.module_at(path) is None:
-                index.update(path, facts)
+            elif facts is not None:
+                hits.append((path, facts))
     else:
         misses = todo
+    if record is not None:
+        record(hits)
+    else:
+        for path, facts in hits:
+            if index.module_at(path) is None:
+                index.update(path, facts)
     reused = total - len(misses)
     if progress is not None and reused:
         progress(reused, total)
@@ -216,7 +232,14 @@ def warm_index(index: WorkspaceIndex, paths: Iterable[Path], cache: CheckCache |
         if cache is not None and path in keys:
             cache.store(keys[path], facts)
 
-    index.scan(misses, jobs=jobs, progress=scanned, on_facts=remember, in_processes=in_processes)
+    if record is None:
+        index.scan(misses, jobs=jobs, progress=scanned, on_facts=remember, in_processes=in_processes)
+    else:
+        for batch in stream_results(roots, misses, jobs=jobs, progress=scanned, in_processes=in_processes,
+                                    nice=worker_nice):
+            for path, facts in batch:
+                remember(path, facts)
+            record(batch)
     if cache is not None:
         cache.save()
     return reused, len(misses)

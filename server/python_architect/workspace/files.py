@@ -5,6 +5,12 @@ watcher all ask it, so a file is never a dependency file to one and ignored by a
 Honours ``.gitignore`` files (the root's and nested ones, each relative to its own directory)
 and ``[tool.python-architect] exclude`` (gitignore-style globs relative to the root), and always
 skips tool and environment directories. Sorts results so every run sees the same order.
+
+Inside ``observing_discovery()`` every walk also reports what it read, each with the ``os.stat``
+taken *before* the read (the directories it listed with their entry names, the ignore files it
+opened or found absent): the CLI's run record (``workspace.run_record``) trusts a later run's
+stat of the same paths only if nothing can have changed unseen between that stat and the read.
+Outside it the walk takes no extra stat.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ from __future__ import annotations
 import errno
 import fnmatch
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,6 +97,42 @@ class WorkspaceFiles:
         return sorted({*self.python, *self.dependencies, *self.adrs})
 
 
+@dataclass
+class Listing:
+    """What discovery read while observed, each with the stat taken just before reading it (None:
+    the path was absent or unreadable then, which is a state too)."""
+
+    racy_after_ns: int | None = None
+    """Keep a directory's names only when its mtime or ctime is this late or later (None: always):
+    a caller that trusts older directories by their stat needs no copy of thousands of listings."""
+    directories: list[tuple[str, os.stat_result | None, tuple[str, ...] | None]] = field(default_factory=list)
+    """(directory, its stat before ``scandir``, the names listed, sorted, or None: not kept)."""
+    ignore_files: list[tuple[str, os.stat_result | None]] = field(default_factory=list)
+    """(``.gitignore`` or ``.git/info/exclude``, its stat before opening it)."""
+
+
+_OBSERVER: ContextVar[Listing | None] = ContextVar("python_architect_discovery_observer", default=None)
+
+
+@contextmanager
+def observing_discovery(racy_after_ns: int | None = None) -> Iterator[Listing]:
+    """Every discovery in this context (and thread) records what it read into the yielded
+    ``Listing`` (see ``Listing.racy_after_ns``)."""
+    listing = Listing(racy_after_ns)
+    token = _OBSERVER.set(listing)
+    try:
+        yield listing
+    finally:
+        _OBSERVER.reset(token)
+
+
+def _stat_or_none(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
 class IgnoreRules:
     """``.gitignore`` files plus ``exclude`` globs, answering "is this path ignored?".
 
@@ -101,6 +145,7 @@ class IgnoreRules:
         self._root_text = str(self.root)
         self.exclude = _compile(list(exclude), gitignore=False) if exclude else None
         self._gitignores: dict[str, pathspec.PathSpec | None] = {}
+        self.listing = _OBSERVER.get()
 
     def _spec_for(self, relative_dir: str) -> pathspec.PathSpec | None:
         """The .gitignore of a root-relative directory (``""`` is the root), cached."""
@@ -112,6 +157,8 @@ class IgnoreRules:
                 sources.insert(0, os.path.join(directory, ".git", "info", "exclude"))
             lines: list[str] = []
             for source in sources:
+                if self.listing is not None:
+                    self.listing.ignore_files.append((source, _stat_or_none(source)))
                 try:
                     with open(source, encoding="utf-8", errors="replace") as handle:
                         lines += handle.read().splitlines()
@@ -232,11 +279,19 @@ class _Walk:
         return any(spec.match_file(relative[cut:] + suffix) for cut, spec in active)
 
     def _walk(self, directory: str, relative: str, active: list[tuple[int, pathspec.PathSpec]]) -> None:
+        observer = self.rules.listing
+        status = _stat_or_none(directory) if observer is not None else None
         try:
             with os.scandir(directory) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError:  # unreadable directory: os.walk skipped it silently too
+            if observer is not None:
+                observer.directories.append((directory, status, ()))
             return
+        if observer is not None:
+            recent = observer.racy_after_ns
+            keep = recent is None or status is None or max(status.st_mtime_ns, status.st_ctime_ns) >= recent
+            observer.directories.append((directory, status, tuple(entry.name for entry in entries) if keep else None))
         if not relative or any(entry.name == ".gitignore" for entry in entries):
             spec = self.rules._spec_for(relative)
             if spec is not None:

@@ -111,16 +111,20 @@ class Finalizer:
         accepted ADR is tagged with its principle."""
         if info is None or info.tier != JUDGMENT:
             return True
+        if self._adopted_by_config(info):
+            return True
+        if self.check_rules(info.code, path) or self.ruff_rules(info.code, path):
+            return True
+        return bool(self.kb.adrs_for_principle(info.principle))
+
+    def _adopted_by_config(self, info: CheckInfo) -> bool:
+        """A judgment check the configuration adopts, whatever the ADRs say."""
         select = self.extra_select or self.config.select
         if any(info.code.startswith(prefix) or prefix == "ALL" for prefix in select if prefix):
             return True
         if not isinstance(self.config.ruff, bool) and any(info.code.startswith(c) for c in self.config.ruff):
             return True  # ``ruff = ["T201"]`` names it
-        if info.code in self.config.options:
-            return True  # the team tuned it in [tool.python-architect.options.CODE]
-        if self.check_rules(info.code, path) or self.ruff_rules(info.code, path):
-            return True
-        return bool(self.kb.adrs_for_principle(info.principle))
+        return info.code in self.config.options  # the team tuned it in [tool.python-architect.options.CODE]
 
     def context_of(self, path: Path, lines: list[str] | None) -> FileContext:
         """The file's context, kept for the file whose findings are being finalised."""
@@ -175,7 +179,7 @@ class Finalizer:
         accepted_others = [(a, r) for a, r in others if a.status == "accepted"]
         if source == "ruff" and raw.rule is None and not others and not self._runs_unprompted(raw.code, info):
             return None  # asked for by an ADR whose scope does not cover this file
-        if raw.rule is None and not accepted_others and others and not self._runs_unprompted(raw.code, info):
+        if raw.rule is None and not accepted_others and others and not self._reported_without_adrs(raw.code, info):
             # Only a proposed ADR asked for this code: it reports, capped and labelled.
             governing.append(others[0])
         governing.extend(accepted_others)
@@ -209,6 +213,13 @@ class Finalizer:
                        adrs=adrs, fix=None if source == "ruff" and raw.code in NO_FIX else raw.fix,
                        principle=principle, source=source, rule_id=rule_id,
                        data=dict(raw.data), related=raw.related)
+
+    def _reported_without_adrs(self, code: str, info: CheckInfo | None) -> bool:
+        """Whether the code would be reported (not merely hinted) with no ADR asking for it: a
+        judgment check needs the configuration's adoption for that (ruff may well run it)."""
+        if info is not None and info.tier == JUDGMENT and not self._adopted_by_config(info):
+            return False
+        return self._runs_unprompted(code, info)
 
     def _runs_unprompted(self, code: str, info: CheckInfo | None) -> bool:
         """Whether the code would be reported without any ADR asking for it."""

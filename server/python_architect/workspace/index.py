@@ -8,10 +8,12 @@ parsing keeps its last good facts.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from ..analysis.decoding import read_source
 from ..analysis.facts import ImportFact, ModuleFacts
@@ -61,6 +63,18 @@ class WorkspaceIndex:
         records them: a file's cross-module findings stay valid only while those modules do)."""
 
     # --- contents -----------------------------------------------------------------------
+    def snapshot(self) -> WorkspaceIndex:
+        """A copy that later updates of this index do not touch (the facts themselves are
+        immutable and shared): graph-wide checks read it without holding the lock that guards
+        this one. Cheap: a few dict copies of the module tables."""
+        copy = WorkspaceIndex.__new__(WorkspaceIndex)
+        copy.__dict__.update(self.__dict__)
+        copy._facts, copy._paths = dict(self._facts), dict(self._paths)
+        copy._modules_by_path, copy._missing = dict(self._modules_by_path), set(self._missing)
+        copy._interface_changes = dict(self._interface_changes)
+        copy.looked_up = None  # the graph (when built) is replaced on change, never edited: shared
+        return copy
+
     def __len__(self) -> int:
         return len(self._facts)
 
@@ -114,20 +128,15 @@ class WorkspaceIndex:
         in ``jobs`` worker processes even when ``jobs`` is 1 (an editor keeps its own process's
         interpreter lock for the user's keystrokes).
         """
-        todo = [Path(p) for p in paths if self.roots.module_name(p) is not None]
-        total = len(todo)
-        results: Iterable[tuple[Path, ModuleFacts | None]] | None = None
         parallel = jobs > 1 if in_processes is None else in_processes
-        if parallel and total >= PARALLEL_SCAN_THRESHOLD:
-            results = _scan_in_processes(self.roots, todo, max(1, jobs), progress)
-        if results is None:
-            results = _scan_here(self.roots, todo, progress)
-        for path, facts in results:
-            if on_facts is not None:
-                on_facts(path, facts)
-            # An entry made meanwhile (an open document's unsaved text) is newer than the disk.
-            if facts is not None and path not in self._modules_by_path:
-                self.update(path, facts)
+        for batch in stream_results(self.roots, paths, jobs=jobs if parallel else 1, progress=progress,
+                                    in_processes=parallel):
+            for path, facts in batch:
+                if on_facts is not None:
+                    on_facts(path, facts)
+                # An entry made meanwhile (an open document's unsaved text) is newer than the disk.
+                if facts is not None and path not in self._modules_by_path:
+                    self.update(path, facts)
         self.scanned = True
         return len(self._facts)
 
@@ -264,9 +273,28 @@ def _facts_of_file(roots: SourceRoots, path: Path) -> ModuleFacts | None:
     return facts_from_text(text, path, roots.module_name(path), roots.is_package(path))
 
 
-def _init_scan_worker(roots: SourceRoots) -> None:
+SCAN_WORKER_NICE = 10
+"""How much lower the editor's scan workers run than the editor (POSIX niceness): while the
+user types, the keystroke's threads and ruff win the cores; when the editor is idle the workers
+still get them all."""
+
+
+def background_scan_jobs() -> int:
+    """Worker processes for an editor's background scan: every core when the workers can run at
+    a lower priority (they then yield to the keystrokes), else one core fewer than the machine
+    has (the editor's process keeps one)."""
+    cores = os.cpu_count() or 2
+    return cores if hasattr(os, "nice") else max(1, cores - 1)
+
+
+def _init_scan_worker(roots: SourceRoots, nice: int = 0) -> None:
     global _SCAN_ROOTS
     _SCAN_ROOTS = roots
+    if nice and hasattr(os, "nice"):
+        try:
+            os.nice(nice)
+        except OSError as exc:  # a sandbox may refuse; the scan still runs, at normal priority
+            log.debug("could not lower the scan worker's priority: %s", exc)
 
 
 def _scan_chunk(paths: list[Path]) -> list[tuple[Path, ModuleFacts | None]]:
@@ -274,18 +302,29 @@ def _scan_chunk(paths: list[Path]) -> list[tuple[Path, ModuleFacts | None]]:
     return [(path, _facts_of_file(_SCAN_ROOTS, path)) for path in paths]
 
 
-def _scan_here(roots: SourceRoots, paths: list[Path],
-               progress: Callable[[int, int], None] | None) -> Iterator[tuple[Path, ModuleFacts | None]]:
-    step = max(1, len(paths) // 50)
-    for done, path in enumerate(paths, start=1):
-        yield path, _facts_of_file(roots, path)
-        if progress is not None and (done % step == 0 or done == len(paths)):
-            progress(done, len(paths))
+def _scan_here(roots: SourceRoots, paths: list[Path], progress: Callable[[int, int], None] | None,
+               done: int = 0, total: int | None = None) -> Iterator[list[tuple[Path, ModuleFacts | None]]]:
+    total = len(paths) if total is None else total
+    step = max(1, total // 50)
+    batch: list[tuple[Path, ModuleFacts | None]] = []
+    for path in paths:
+        batch.append((path, _facts_of_file(roots, path)))
+        done += 1
+        if done % step == 0 or done == total:
+            yield batch
+            batch = []
+            if progress is not None:
+                progress(done, total)
+    if batch:
+        yield batch
 
 
 def _scan_in_processes(roots: SourceRoots, paths: list[Path], jobs: int,
-                       progress: Callable[[int, int], None] | None = None) -> list[tuple[Path, ModuleFacts | None]] | None:
-    """Facts of ``paths`` computed in worker processes; None when workers cannot be used."""
+                       progress: Callable[[int, int], None] | None = None,
+                       nice: int = 0) -> Iterator[list[tuple[Path, ModuleFacts | None]]]:
+    """Facts of ``paths`` computed in worker processes, a chunk at a time as workers finish
+    them (so the caller records while the workers parse); the files of chunks not done when the
+    workers cannot be used (or die) are scanned in this process instead."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
@@ -293,18 +332,40 @@ def _scan_in_processes(roots: SourceRoots, paths: list[Path], jobs: int,
     # Small chunks so progress moves in steps of a few percent; each costs one pickle round trip.
     size = max(1, len(paths) // (jobs * 16))
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
-    results: list[tuple[Path, ModuleFacts | None]] = []
+    pending = {id(chunk): chunk for chunk in chunks}
+    done = 0
+    pool = None
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_init_scan_worker, initargs=(roots,)) as pool:
-            for future in as_completed([pool.submit(_scan_chunk, chunk) for chunk in chunks]):
-                results.extend(future.result())
-                if progress is not None:
-                    progress(len(results), len(paths))
-            return results
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_scan_worker, initargs=(roots, nice))
+        futures = {pool.submit(_scan_chunk, chunk): chunk for chunk in chunks}
+        for future in as_completed(futures):
+            results = future.result()
+            pending.pop(id(futures[future]), None)
+            done += len(results)
+            yield results
+            if progress is not None:
+                progress(done, len(paths))
     except (BrokenProcessPool, OSError, RuntimeError) as exc:
         log.warning("parallel scan failed (%s); scanning in this process", exc)
-        return None
+        rest = [path for chunk in pending.values() for path in chunk]
+        yield from _scan_here(roots, rest, progress, done, len(paths))
+    finally:
+        if pool is not None:  # also when the caller stops early: drop what has not started
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def stream_results(roots: SourceRoots, paths: Iterable[Path], *, jobs: int = 1,
+                   progress: Callable[[int, int], None] | None = None, in_processes: bool | None = None,
+                   nice: int = 0) -> Iterator[list[tuple[Path, ModuleFacts | None]]]:
+    """Each first-party file's facts (None: it does not parse), in batches as they are ready:
+    parsed here, or with ``jobs`` > 1 (or ``in_processes``) and enough files in fresh worker
+    processes (spawned, so a threaded server is never forked) running ``nice`` lower."""
+    todo = [Path(p) for p in paths if roots.module_name(p) is not None]
+    parallel = jobs > 1 if in_processes is None else in_processes
+    if parallel and len(todo) >= PARALLEL_SCAN_THRESHOLD:
+        return _scan_in_processes(roots, todo, max(1, jobs), progress, nice)
+    return _scan_here(roots, todo, progress)
 
 
 def scan_results(roots: SourceRoots, paths: Iterable[Path], *, jobs: int = 1,
@@ -312,6 +373,4 @@ def scan_results(roots: SourceRoots, paths: Iterable[Path], *, jobs: int = 1,
     """What ``WorkspaceIndex.scan`` would record, without recording it: each first-party file's
     facts (None: it does not parse), parsed here or in worker processes. The engine's
     ``Project.ensure_index`` parses with this outside the folder lock and records under it."""
-    todo = [Path(p) for p in paths if roots.module_name(p) is not None]
-    results = _scan_in_processes(roots, todo, jobs, progress) if jobs > 1 and len(todo) >= PARALLEL_SCAN_THRESHOLD else None
-    return results if results is not None else _scan_here(roots, todo, progress)
+    return itertools.chain.from_iterable(stream_results(roots, paths, jobs=jobs, progress=progress))
