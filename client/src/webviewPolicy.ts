@@ -1,6 +1,7 @@
 /**
  * The one Content-Security-Policy of our webviews (chat and graph): nothing remote, scripts only
- * by nonce, inline styles allowed because mermaid puts a <style> inside the SVG it draws.
+ * by nonce, inline styles allowed because mermaid puts a <style> inside the SVG it draws; and the
+ * one set of panel options both are created (and revived) with.
  */
 import type * as vscode from 'vscode';
 
@@ -18,4 +19,17 @@ export function contentSecurityPolicy(webview: vscode.Webview, nonce: string): s
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
+}
+
+/**
+ * Options of a panel whose page loads only from `webviewRoot` (client/out/webview). Not kept
+ * alive when hidden: the page's state survives through `setState` and a revived panel.
+ */
+export function panelOptions(webviewRoot: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    retainContextWhenHidden: false,
+    localResourceRoots: [webviewRoot],
+    enableCommandUris: false,
+  };
 }

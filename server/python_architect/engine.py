@@ -350,7 +350,8 @@ class Project:
             self.ensure_index()
             key = (self.index.version, id(self.index), id(self.finalizer))
             known = self._workspace_raw if self._workspace_raw is not None and self._workspace_raw[0] == key else None
-            index, finalizer, kb, config, roots = self.index.snapshot(), self.finalizer, self.kb, self.config, self.roots
+            finalizer, kb, config, roots = self.finalizer, self.kb, self.config, self.roots
+            index = self.index.snapshot() if known is None else None  # copied only when checked
         if known is None:
             context = WorkspaceContext(root=self.root, index=index, kb=kb, config=config, roots=roots,
                                        options_for=finalizer.options_for)

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { AskExtras, Citation, ContextChip, ToHost, ToWebview } from '../webview/protocol';
 import { editorChip, type ChatBackend, type ChatResult } from './backend';
-import { contentSecurityPolicy, makeNonce } from '../webviewPolicy';
+import { contentSecurityPolicy, makeNonce, panelOptions } from '../webviewPolicy';
 
 export const CHAT_VIEW_TYPE = 'pythonArchitect.chat';
 
@@ -43,12 +43,7 @@ export class ChatPanel implements vscode.Disposable {
   }
 
   private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false, // state survives through setState, not a hidden live page
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'client', 'out', 'webview')],
-      enableCommandUris: false,
-    };
+    return panelOptions(vscode.Uri.joinPath(extensionUri, 'client', 'out', 'webview'));
   }
 
   private constructor(

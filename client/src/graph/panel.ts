@@ -7,7 +7,7 @@
 
 import * as vscode from 'vscode';
 import type { ServerManager } from '../server';
-import { contentSecurityPolicy, makeNonce } from '../webviewPolicy';
+import { contentSecurityPolicy, makeNonce, panelOptions } from '../webviewPolicy';
 import { normalizeOptions, type GraphOptions, type GraphResult, type GraphToHost, type GraphToWebview } from '../webview/graphModel';
 
 export const GRAPH_VIEW_TYPE = 'pythonArchitect.graph';
@@ -49,12 +49,7 @@ export class GraphPanel implements vscode.Disposable {
   }
 
   private static webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      retainContextWhenHidden: false, // the options survive through setState, the picture is asked for again
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'client', 'out', 'webview')],
-      enableCommandUris: false,
-    };
+    return panelOptions(vscode.Uri.joinPath(extensionUri, 'client', 'out', 'webview'));
   }
 
   /** The active file's workspace folder, else the first one (the server's default too). */

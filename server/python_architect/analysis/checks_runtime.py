@@ -346,7 +346,7 @@ _LESS_CERTAIN = frozenset({"secret", "JSON Web Token", "bearer token"})
 
 
 def _relative(ctx: ModuleContext) -> str:
-    return relative_to_root(Path(ctx.path), Path(ctx.root)) or Path(ctx.path).name
+    return relative_to_root(ctx.path, ctx.root) or ctx.path.name
 
 
 def _is_prose(value: str) -> bool:
