@@ -269,10 +269,7 @@ async def edits(probe: Probe, path: Path, runs: int, stop: asyncio.Event | None 
     lines = text.split("\n")
     target = next(i for i, line in enumerate(lines) if line.startswith(("import ", "from ")))
     uri = path.as_uri()
-    for key in [k for k in probe.arrivals if k[0] == uri]:  # versions restart at 1 on reopening
-        probe.arrivals.pop(key, None)
-        probe.waiters.pop(key, None)
-    await probe.open_to_diagnostics(uri, text)
+    await reopen(probe, uri, text)
     old = lines[target]
     times = []
     for run in range(runs * 50 if stop else runs):
@@ -283,6 +280,48 @@ async def edits(probe: Probe, path: Path, runs: int, stop: asyncio.Event | None 
         old = new
     probe.client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
     return times
+
+
+async def line_edits(probe: Probe, path: Path, runs: int) -> list[float]:
+    """Change -> diagnostics times for a statement typed into a function body halfway down the
+    file and removed again (Enter + text, then the line deleted): code, not a comment, and every
+    later line moves by one each time."""
+    text = read_source(path)
+    lines = text.split("\n")
+    target = next(i for i in range(len(lines) // 2, len(lines))
+                  if lines[i].startswith(" ") and lines[i].lstrip().startswith("return ")
+                  and lines[i].rstrip().endswith(")"))
+    indent = lines[target][:len(lines[target]) - len(lines[target].lstrip())]
+    uri = path.as_uri()
+    await reopen(probe, uri, text)
+    times = []
+    for run in range(runs):
+        added = f"{indent}probe_{run} = {run}"
+        if run % 2 == 0:  # a new line before the return
+            change = types.Range(start=types.Position(target, 0), end=types.Position(target, 0))
+            times.append(await change_range(probe, uri, change, added + "\n"))
+        else:  # and deleted again
+            change = types.Range(start=types.Position(target, 0), end=types.Position(target + 1, 0))
+            times.append(await change_range(probe, uri, change, ""))
+    probe.client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
+    return times
+
+
+async def reopen(probe: Probe, uri: str, text: str) -> None:
+    for key in [k for k in probe.arrivals if k[0] == uri]:  # versions restart at 1 on reopening
+        probe.arrivals.pop(key, None)
+        probe.waiters.pop(key, None)
+    await probe.open_to_diagnostics(uri, text)
+
+
+async def change_range(probe: Probe, uri: str, change: types.Range, text: str) -> float:
+    probe.versions[uri] += 1
+    version = probe.versions[uri]
+    started = time.perf_counter()
+    probe.client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[types.TextDocumentContentChangePartial(range=change, text=text)]))
+    return await probe._wait(uri, version) - started
 
 
 def rss_mb(pid: int) -> float | None:
@@ -313,6 +352,8 @@ async def lsp_figures(root: Path, small: Path, large: Path, runs: int) -> dict[s
     figures["scan_s"] = watcher.seconds()
     figures["small"] = await edits(probe, small, runs)
     figures["large"] = await edits(probe, large, runs)
+    figures["small lines"] = await line_edits(probe, small, runs)
+    figures["large lines"] = await line_edits(probe, large, runs)
     server = probe.client._server
     figures["rss"] = rss_mb(server.pid) if server is not None else None
     await probe.stop()
@@ -358,13 +399,19 @@ def main(argv: list[str] | None = None) -> int:
     cold = cold_nocache = warm = warm_normal = lint_warm = ours_layers = grimp = None
     if cli_rows:
         cold_nocache = timed_cli(root, "--no-cache")  # also warms the OS file cache for what follows
-        # The read+parse anchor again, now on a warm file cache like the runs it is compared to.
-        anchor_parse = min(anchor_parse, parse_anchor(files))
-        colds = []
-        for _ in range(2):
+        # Cold runs and the read+parse anchor in interleaved pairs (this VM's speed drifts by tens
+        # of percent over a minute): the ratio is the median of the pairs' ratios.
+        pairs = []
+        for _ in range(max(3, min(args.runs, 7))):
+            anchor = parse_anchor(files)
             shutil.rmtree(root / ".python-architect-cache", ignore_errors=True)
-            colds.append(timed_cli(root))
-        cold = min(colds)
+            pairs.append((timed_cli(root), anchor))
+        ratios = sorted(ours / anchor for ours, anchor in pairs)
+        cold_ratio = statistics.median(ratios)
+        anchor_parse = statistics.median(anchor for _, anchor in pairs)
+        cold = cold_ratio * anchor_parse  # shown as the median anchor times the median ratio
+        print(f"cold check / read+parse in {len(pairs)} interleaved pairs: "
+              + " ".join(f"{ours:.2f}/{anchor:.2f}s" for ours, anchor in pairs), file=sys.stderr)
         warm = statistics.median(timed_cli(root) for _ in range(5))
         warm_normal = statistics.median(timed_cli_without_record(root) for _ in range(5))
         lint_warm = None if args.tiny else lint_imports_warm(root)
@@ -405,7 +452,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for label, key, parse, lines_of_file in (("small", "small", small_parse, small_lines),
                                              ("large", "large", large_parse, large_lines),
-                                             ("small, during scan", "during scan", small_parse, small_lines)):
+                                             ("small, during scan", "during scan", small_parse, small_lines),
+                                             ("small, +/- a line", "small lines", small_parse, small_lines),
+                                             ("large, +/- a line", "large lines", large_parse, large_lines)):
         values = lsp[key]
         median, high = med(values), p95(values)
         if label.startswith("small"):

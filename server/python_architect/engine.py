@@ -3,8 +3,9 @@
 This is the single entry point the CLI, the language server and the advisor call. It owns the
 order of work: one parse per file version, module checks, the ruff bridge, ADR-rule citations,
 severity caps for proposed ADRs, select/ignore and suppression comments (the last three live in
-``workspace.finalize``). Long-lived state is compact (facts, never ASTs) and frozen out of the
-garbage collector's reach after a full scan.
+``workspace.finalize``). Long-lived state is compact (facts; the only trees kept are those of
+documents open in an editor, bounded) and frozen out of the garbage collector's reach after a
+full scan.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from .analysis.decoding import read_source, read_text, source_lines
+from .analysis.decoding import read_source, source_lines
 from .analysis.facts import ModuleFacts
 from .analysis import ruff_bridge, ruff_refine
 from .analysis.registry import ModuleContext, RawFinding, Registry
 from .catalog import REGISTRY
-from .codes import ARC001, ARC002, ARC110
 from .baseline import Baseline, baseline_for
 from .config import ConfigError, ProjectConfig, load_project_config
 from .findings import Finding, sort_key
@@ -31,7 +31,8 @@ from .workspace.batch import default_jobs
 from .workspace.files import WorkspaceFiles, discover_files, file_kind
 from .workspace.finalize import Finalizer
 from .workspace.index import WorkspaceIndex, scan_results
-from .workspace.parse import config_error_finding, gc_paused, parse_python
+from .workspace.other_files import adr_file_analysis, config_findings, dependency_file_analysis
+from .workspace.parse import OpenTrees, gc_paused, parse_python
 from .workspace.results import CheckResult, FileAnalysis
 from .workspace.roots import SourceRoots
 
@@ -81,7 +82,11 @@ class Project:
         self.roots = SourceRoots(self.root, (self.root,))
         self.index = WorkspaceIndex(self.roots)
         self.finalizer = Finalizer(self.root, self.kb, self.config, editor=editor)
+        self.hover_constructs = True
+        """Whether analyses carry hover's constructs (a batch's worker processes turn it off:
+        they never hover, and computing and sending them back was pure cost)."""
         self._open_texts: dict[Path, str] = {}
+        self._open_trees = OpenTrees()
         self._workspace_raw: tuple[tuple[int, int, int], list[tuple[Path, RawFinding]]] | None = None
 
     @classmethod
@@ -219,10 +224,15 @@ class Project:
         self._open_texts[self._absolute(path)] = text
 
     def forget(self, path: Path) -> None:
-        """The editor closed ``path``: drop its unsaved text (the index keeps its facts)."""
+        """The editor closed ``path``: drop its unsaved text and tree (the index keeps its facts)."""
         self._open_texts.pop(self._absolute(path), None)
+        self._open_trees.forget(self._absolute(path))
 
     def _analyze_python(self, path: Path, text: str | None, *, ruff: bool) -> FileAnalysis:
+        # The text an editor sent for a document it has open splices into that document's kept
+        # tree. A read from disk never does: whole-workspace checks read files outside the editor's
+        # hold on the project (``lsp.editor_api``), and the disk is not the document's text.
+        editing = text is not None and path in self._open_texts
         if text is None:
             text = read_source(path)
         codes = self.ruff_codes(path) if ruff else []
@@ -230,15 +240,22 @@ class Project:
         pending = ruff_bridge.RuffRun(text, path, codes, 10.0 + len(text) / 200_000) if codes else None
         try:
             with gc_paused():
-                return self._analyze_python_text(path, text, pending)
+                return self._analyze_python_text(path, text, pending, editing)
         finally:
             if pending is not None:
                 pending.close()
 
-    def _analyze_python_text(self, path: Path, text: str, pending: ruff_bridge.RuffRun | None) -> FileAnalysis:
+    def _analyze_python_text(self, path: Path, text: str, pending: ruff_bridge.RuffRun | None,
+                             editing: bool) -> FileAnalysis:
         module = self.roots.module_name(path)
         analysis = FileAnalysis(path=path, kind="python", module=module)
-        tree, error = parse_python(text, path)
+        lines = source_lines(text)
+        # An open document's next version re-parses only the statements its edit touched.
+        memo = None
+        if editing:
+            tree, error, memo = self._open_trees.parse(path, text, lines)
+        else:
+            tree, error = parse_python(text, path)
         if tree is None:
             assert error is not None
             analysis.syntax_error = error
@@ -247,17 +264,19 @@ class Project:
             return analysis
         from .analysis.constructs import constructs_of
         from .analysis.extract import extract_facts, tree_index
+        from .analysis.reparse import statement_starts
 
-        lines = source_lines(text)
-        facts = extract_facts(tree, text, module, is_package=self.roots.is_package(path), lines=lines)
+        facts = extract_facts(tree, text, module, is_package=self.roots.is_package(path), lines=lines, memo=memo)
         analysis.facts = facts
-        analysis.constructs = constructs_of(tree_index(tree, text))
+        if self.hover_constructs:
+            analysis.constructs = constructs_of(tree_index(tree, text))
+        analysis.statement_starts = statement_starts(tree)
         self.index.update(path, facts)
         context = ModuleContext(
             root=self.root, path=path, module=module, text=text, lines=lines, tree=tree,
             facts=facts, kb=self.kb, config=self.config,
             is_first_party=self.roots.is_first_party, is_stdlib=self.roots.is_stdlib,
-            lookup_module=self.index.lookup_module,
+            lookup_module=self.index.lookup_module, is_module=self.index.is_module,
             options_for=lambda code: self.finalizer.options_for(code, path),
         )
         raw: list[RawFinding] = []
@@ -276,6 +295,8 @@ class Project:
             ruff_findings = ruff_refine.post_process(tree, lines, ruff_findings)
             analysis.findings.extend(self._finalize(ruff_findings, path, lines, RUFF_SOURCE))
         analysis.findings.sort(key=sort_key)
+        if memo is not None:
+            self._open_trees.keep(path, text, lines, tree, memo)
         return analysis
 
     def ruff_codes(self, path: Path | None = None) -> list[str]:
@@ -291,46 +312,14 @@ class Project:
         return [f for f in findings if f is not None]
 
     def _analyze_dependencies(self, path: Path, text: str | None) -> FileAnalysis:
-        from .analysis.dependencies import check_dependency_file
-
-        if text is None:
-            text = read_text(path)
-        raw: list[RawFinding] = []
-        if self.finalizer.selected(ARC110):
-            try:
-                raw = check_dependency_file(self.root, path, text, self.kb, self.config)
-            except Exception:  # one faulty check must not hide the rest of the report
-                log.exception("dependency check failed on %s", path)
-        analysis = FileAnalysis(path=path, kind="dependencies")
-        analysis.findings = sorted(self._finalize(raw, path, source_lines(text)), key=sort_key)
-        if path == self.root / "pyproject.toml":
-            analysis.findings.extend(self.config_findings(text))
-        return analysis
+        return dependency_file_analysis(self.root, path, text, self.kb, self.config, self.finalizer, self.config_errors)
 
     def _analyze_adr(self, path: Path, text: str | None) -> FileAnalysis:
-        """Problems located in one ADR file; unsaved text is re-parsed so edits show up at once."""
-        from .knowledge.problems import problems_in
-
-        problems = problems_in(self.kb.problems, path)
-        if text is not None:
-            from .knowledge.adr_parser import parse_adr
-
-            _, own = parse_adr(path, text)
-            # ARC001/ARC002 come from this file alone; cross-file problems keep the loaded state.
-            problems = [p for p in problems if p.code not in (ARC001, ARC002)] + list(own)
-        selected = [p for p in problems if self.finalizer.selected(p.code)]
-        return FileAnalysis(path=path, kind="adr", findings=sorted(selected, key=sort_key))
+        return adr_file_analysis(path, text, self.kb, self.finalizer)
 
     def config_findings(self, text: str | None = None) -> list[Finding]:
         """ARC006 findings for configuration problems, on the offending key's line when found."""
-        from .workspace.parse import locate_config_error
-
-        findings = []
-        for error in self.config_errors:
-            finding = locate_config_error(config_error_finding(error), text)
-            if self.finalizer.selected(finding.code):
-                findings.append(finding)
-        return findings
+        return config_findings(self.config_errors, self.finalizer, text)
 
     # --- the whole workspace ----------------------------------------------------------------
     def workspace_findings(self, lock: AbstractContextManager[Any] | None = None) -> list[Finding]:
@@ -406,6 +395,19 @@ class Project:
         """
         view = copy.copy(self)
         view.finalizer = Finalizer(self.root, self.kb, self.config, select, ignore, editor=self.editor)
+        view._workspace_raw = None
+        return view
+
+    def detached(self, lock: AbstractContextManager[Any] | None = None) -> "Project":
+        """A view that starts from this project's state as it is now (taken under ``lock``, the
+        one that guards this project) and changes only its own copies: its index and open texts
+        are copies, it keeps no trees. A whole-workspace check in a background thread runs on one
+        and never holds the lock for its seconds of work (``lsp/state.py``'s rule 3)."""
+        with lock if lock is not None else nullcontext():
+            view = copy.copy(self)
+            view.index = self.index.snapshot()
+            view._open_texts = dict(self._open_texts)
+        view._open_trees = OpenTrees()
         view._workspace_raw = None
         return view
 

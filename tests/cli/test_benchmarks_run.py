@@ -51,7 +51,7 @@ def test_scale_benchmark_prints_one_table_of_figures_ratios_and_targets() -> Non
         assert label in rows, out
     assert re.search(r"\s\d+\.\d\d s\s+\d+\.\d\d s\s+\d+\.\d\dx", rows["cold check (writes the cache) vs read+parse"])
     changes = [line for line in out.splitlines() if line.startswith("change->diag")]
-    assert len(changes) == 6 and all(re.search(r"\d+\.\d ms\s+\d+\.\d ms\s+\d+\.\d\dx", c) for c in changes), changes
+    assert len(changes) == 10 and all(re.search(r"\d+\.\d ms\s+\d+\.\d ms\s+\d+\.\d\dx", c) for c in changes), changes
     assert re.search(r"server RSS, workspace indexed\s+\d+ MB", out)
     assert "scan reported $/progress: True" in out
 

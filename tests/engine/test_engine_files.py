@@ -66,6 +66,9 @@ def test_latin1_file_with_cookie_is_checked(tmp_path: Path) -> None:
 def test_invalid_utf8_without_cookie_is_decoded_with_replacement(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {"odd.py": b"NAME = '\xff\xfe'\nprint(NAME)\n", "pyproject.toml": ADOPT_PRINT})
     assert [f.code for f in Project.load(root).analyze(root / "odd.py").findings] == ["T201"]
+    # The batch's one ruff run cannot read it (not UTF-8): it goes through stdin, and ruff's own
+    # "cannot read" finding, asked for only to learn that, is never shown.
+    assert [(f.code, f.line) for f in Project.load(root).check_paths().findings] == [("T201", 2)]
 
 
 def test_five_megabyte_file_finishes(tmp_path: Path) -> None:
@@ -163,17 +166,24 @@ def test_check_paths_on_a_subset_still_sees_cycles_through_other_files(tmp_path:
 
 
 def test_parallel_run_matches_serial_run(tmp_path: Path) -> None:
-    files = {"pkg/__init__.py": "", "pyproject.toml": ADOPT_PRINT}
+    files = {"pkg/__init__.py": "", "pyproject.toml": ADOPT_PRINT.replace('"T201"', '"T201", "S113"')}
     for i in range(60):
-        files[f"pkg/m{i}.py"] = f"from pkg import m{(i + 1) % 60}\nprint({i})\n"
+        # Sizes differ (the workers take the largest first) and three files have a ruff finding
+        # whose fix needs the file's parse (judged in the workers when there are some).
+        body = "".join(f"def f{n}(u):\n    return u + {n}\n" for n in range(i % 7 * 20))
+        if i % 20 == 0:
+            body += "import requests\n\n\ndef fetch(u):\n    return requests.get(u)\n"
+        files[f"pkg/m{i}.py"] = f"from pkg import m{(i + 1) % 60}\nprint({i})\n{body}"
     root = write_tree(tmp_path, files)
     serial = Project.load(root).check_paths(jobs=1)
     parallel = Project.load(root).check_paths(jobs=2)
     seen: list[tuple[int, int]] = []
     with_progress = Project.load(root).check_paths(jobs=2, progress=lambda done, total: seen.append((done, total)))
     assert serial.findings == parallel.findings == with_progress.findings
-    assert {f.code for f in serial.findings} == {"ARC103", "T201"}
+    assert {f.code for f in serial.findings} == {"ARC103", "T201", "S113"}
     assert len([f for f in serial.findings if f.code == "T201"]) == 60
+    timeouts = [f for f in parallel.findings if f.code == "S113"]
+    assert len(timeouts) == 3 and all(f.fix is not None for f in timeouts)
     assert seen[-1] == (62, 62) and len(seen) == 62
 
 

@@ -71,3 +71,59 @@ def test_constructs_carry_character_spans_and_words(project: Project) -> None:
     assert http.span.end_column == column + len("httpx.post('u')")
     broken = project.analyze(Path("src/shop/client.py"), "async def go(:\n", ruff=False)
     assert broken.syntax_error is not None and broken.constructs == ()
+
+
+def test_an_open_documents_edits_are_spliced_and_find_what_a_full_parse_finds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_tree(tmp_path, {**FILES, "src/shop/service.py": SERVICE})
+    project, reference = Project.load(root), Project.load(root)
+    path = Path("src/shop/service.py")
+    versions = [
+        SERVICE,
+        SERVICE.replace("        repo.get(i)", "        repo.get(i)\n        requests.post('https://x')"),
+        SERVICE.replace("        repo.get(i)", "        repo.get(i)\n        requests.post('https://x'"),  # mid-typing
+        SERVICE.replace("        repo.get(i)", "        repo.get(i)\n        requests.post('https://x', timeout=2)"),
+        SERVICE.replace("class Client(requests.Session):\n    pass\n", ""),
+    ]
+    real_parse = ast.parse
+    whole_parses: list[str] = []
+
+    def counting_parse(source, *args, **kwargs):
+        if source in versions:
+            whole_parses.append(source)
+        return real_parse(source, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", counting_parse)
+    for text in versions:
+        project.track_open(path, text)
+        got = project.analyze(path, text, ruff=False)
+        expected = reference.analyze(path, text, ruff=False)  # never open: a full parse each time
+        assert got.findings == expected.findings
+        assert got.constructs == expected.constructs and got.facts == expected.facts
+    # The project that has the document open parsed the whole text once; the one that did not,
+    # every version (the mid-typing one fails in both and is parsed whole by both).
+    assert whole_parses.count(versions[0]) == 2
+    assert [whole_parses.count(text) for text in versions[1:]] == [1, 2, 1, 1]
+    project.forget(path)
+    project.analyze(path, versions[-1], ruff=False)
+    assert whole_parses.count(versions[-1]) == 2  # closed: no tree kept, a full parse again
+
+
+def test_a_read_from_disk_never_touches_the_open_documents_kept_tree(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Whole-workspace checks read files outside the editor's hold on the project: only the text
+    # the editor sends may splice into (and so move) an open document's kept tree.
+    from python_architect.workspace.parse import OpenTrees
+
+    root = write_tree(tmp_path, {**FILES, "src/shop/service.py": SERVICE})
+    project, path = Project.load(root), Path("src/shop/service.py")
+    edited = SERVICE + "\n\nLIMIT = 1\n"
+    project.track_open(path, edited)
+    project.analyze(path, edited, ruff=False)
+    used: list[str] = []
+    real = OpenTrees.parse
+    monkeypatch.setattr(OpenTrees, "parse", lambda self, p, text, lines: used.append(text) or real(self, p, text, lines))
+    from_disk = project.analyze(path, ruff=False)
+    assert used == [] and from_disk.facts is not None
+    project.analyze(path, edited + "MORE = 2\n", ruff=False)
+    assert used == [edited + "MORE = 2\n"]

@@ -114,3 +114,36 @@ def test_workspace_checks_run_on_a_snapshot_without_the_lock(tmp_path: Path) -> 
         project.analyze(root / "lib/pkg/b.py", "VALUE = 1\n")
     assert project.workspace_findings(lock=lock) == []
     assert held == [False, False]
+
+
+def test_a_detached_view_reads_the_project_under_its_lock_and_changes_only_its_copies(tmp_path: Path) -> None:
+    # The editor's "check workspace" runs for seconds in a background thread: on a detached view,
+    # never holding the folder's lock meanwhile and never changing what keystrokes share.
+    from contextlib import contextmanager
+
+    from trees import write_tree
+    from workspace_fixture import FILES
+
+    root = write_tree(tmp_path, {**FILES, "src/shop/extra.py": "X = 1\n"})
+    project = Project.load(root)
+    project.ensure_index()
+    path = root / "src/shop/extra.py"
+    project.track_open(path, "X = 1\nY = 2\n")
+    project.analyze(path, "X = 1\nY = 2\n", ruff=False)
+    module = project.module_name(path)
+    facts, version = project.index.lookup_module(module), project.index.version
+    held: list[bool] = []
+
+    @contextmanager
+    def lock():
+        held.append(True)
+        yield
+
+    view = project.detached(lock())
+    assert held == [True]  # the snapshot was taken under the project's lock
+    path.write_text("import os\n\nX = os.sep\n", encoding="utf-8")  # changed on disk meanwhile
+    view.check_paths(ruff=False)
+    view.analyze(path, ruff=False)
+    assert [i.module for i in view.index.lookup_module(module).imports] == ["os"]
+    assert project.index.lookup_module(module) is facts and project.index.version == version
+    assert project._open_texts[path] == "X = 1\nY = 2\n"

@@ -38,3 +38,24 @@ def test_interface_version_ignores_moved_lines_and_counts_real_changes(tmp_path:
     assert index.interface_version("app.base") == before + 1
     index.remove(path)
     assert index.interface_version("app.base") == before + 2
+
+
+def test_is_module_answers_from_the_disk_without_parsing_and_is_recorded(tmp_path: Path, monkeypatch) -> None:
+    from python_architect.workspace import index as index_module
+
+    root = write_tree(tmp_path, {"app/__init__.py": "", "app/api/__init__.py": "", "app/models.py": "X = 1\n"})
+    index, _ = index_of(root)
+    parsed: list[Path] = []
+    real = index_module.facts_from_text
+    monkeypatch.setattr(index_module, "facts_from_text", lambda text, path, *a, **k: parsed.append(path) or real(text, path, *a, **k))
+    index.looked_up = set()
+    assert index.is_module("app.models") and index.is_module("app.api")
+    assert not index.is_module("app.models.X") and not index.is_module("requests")
+    assert parsed == []  # existence only: nothing was read
+    assert index.looked_up == {"app.models", "app.api", "app.models.X", "requests"}
+    (root / "app/models.py").unlink()
+    index.remove(root / "app/models.py")
+    assert not index.is_module("app.models")  # a deleted module is gone at once
+    assert not index.is_module("app.late")
+    index.update(root / "app/late.py", "Y = 2\n")  # a module the editor created since
+    assert index.is_module("app.late")

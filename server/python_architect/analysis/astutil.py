@@ -123,7 +123,17 @@ def _child_fields(cls: type) -> tuple[str, ...]:
 
 
 # What ``run`` does with a popped item besides calling a ``visit_`` method.
-_GENERIC, _CALL, _SKIP = object(), object(), object()
+_GENERIC, _CALL, _SKIP, _EXPAND = object(), object(), object(), object()
+
+
+class Expand:
+    """An item ``run`` calls when it is reached; what the call returns (items, in order) is run
+    next. Lets a decision wait for the state the walk has at that point (``statement_facts``)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], list[Any] | None]) -> None:
+        self.make = make
 
 
 class IterativeVisitor:
@@ -147,6 +157,8 @@ class IterativeVisitor:
         if isinstance(item, ast.AST):
             method = getattr(type(self), "visit_" + cls.__name__, None)
             handler = _GENERIC if method is None else method
+        elif cls is Expand:
+            handler = _EXPAND
         else:
             handler = _CALL if callable(item) else _SKIP
         self.handlers[cls] = handler
@@ -198,6 +210,10 @@ class IterativeVisitor:
                     push(children)
             elif handler is _CALL:
                 item()
+            elif handler is _EXPAND:
+                items = item.make()
+                if items:
+                    push(reversed(items))
             elif handler is not _SKIP:
                 self.pending = pending = []
                 handler(self, item)

@@ -238,7 +238,7 @@ def _layer_targets(ctx: ModuleContext, fact: ImportFact, layers: list[list[str]]
     targets: list[str] = []
     for name in fact.names:
         submodule = f"{fact.module}.{name}"
-        if name != "*" and (ctx.lookup_module(submodule) is not None or layer_of(submodule, layers) != base):
+        if name != "*" and (ctx.module_exists(submodule) or layer_of(submodule, layers) != base):
             targets.append(submodule)
         else:
             targets.append(fact.module)

@@ -23,6 +23,7 @@ from ..findings import Span
 from .astutil import LineIndex, dotted_name, resolve_relative
 from .facts import ClassFact, ImportFact, ModuleFacts
 from .node_index import TREE_INDEXES, LoopIndexer, TreeIndex, tree_index
+from .statement_facts import FactsMemo, statement_items
 
 __all__ = ["LineIndex", "TreeIndex", "dotted_name", "extract_facts", "resolve_relative", "tree_index"]
 
@@ -97,8 +98,11 @@ class _FactsVisitor(LoopIndexer):
         self.aliases: dict[str, str] = {}
         self.classes: list[_PendingClass] = []
         self.defines: list[str] = []
-        self.referenced: set[str] = set()
-        self.names_read = self.referenced.add  # what ``visit_Name`` would do, without the call
+        self.reads: list[str] = []
+        """Every name read, in walk order (a list, so a statement's reads are a slice of it:
+        ``statement_facts``); ``import_facts`` makes the set."""
+        self.names_read = self.reads.append  # what ``visit_Name`` would do, without the call
+        self.memo: FactsMemo | None = None
         super().__init__()
         self.bound_strings: set[int] = set()
         """ids of literals already recorded with the name they are bound to."""
@@ -174,7 +178,7 @@ class _FactsVisitor(LoopIndexer):
         for statement in node.orelse:
             self.visit(statement)
 
-    # -- names and usage (a read ``Name`` goes straight to ``referenced``: see ``names_read``) ----
+    # -- names and usage (a read ``Name`` goes straight to ``reads``: see ``names_read``) --------
     def _annotation(self, node: ast.expr | None) -> None:
         """Visits an annotation; names inside string annotations count as used too (read by
         ``visit_Constant`` while ``annotation_depth`` is up: no second walk of the annotation)."""
@@ -213,7 +217,7 @@ class _FactsVisitor(LoopIndexer):
         if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
             for element in value.elts:
                 if isinstance(element, ast.Constant) and isinstance(element.value, str):
-                    self.referenced.add(element.value)
+                    self.reads.append(element.value)
 
     def _define_target(self, target: ast.expr) -> None:
         if self.function_depth or self.class_depth:
@@ -261,7 +265,7 @@ class _FactsVisitor(LoopIndexer):
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str):
             if self.annotation_depth:
-                self.referenced.update(_names_in_source(node.value))
+                self.reads.extend(_names_in_source(node.value))
             if id(node) not in self.bound_strings:
                 self.index.strings.append((node, None))
 
@@ -305,8 +309,11 @@ class _FactsVisitor(LoopIndexer):
             self.visit(expr)
         self.later(self._enter("class_depth", 1))
         self.later(self._new_frame)
-        for statement in node.body:
-            self.visit(statement)
+        if self.memo is None:
+            for statement in node.body:
+                self.visit(statement)
+        else:  # each statement of a class body replayed when it was reused (``statement_facts``)
+            self.pending += statement_items(self, node.body, self.memo)
         self.later(self._end_frame)
         self.later(self._enter("class_depth", -1))
 
@@ -363,12 +370,13 @@ class _FactsVisitor(LoopIndexer):
         )
 
     def import_facts(self) -> tuple[ImportFact, ...]:
+        referenced = set(self.reads)
         facts: list[ImportFact] = []
         for fact in self.imports:
             if fact.module == "__future__" or not fact.bound:
                 facts.append(fact)
                 continue
-            unused = tuple(name for name in fact.bound if name not in self.referenced)
+            unused = tuple(name for name in fact.bound if name not in referenced)
             if unused:
                 fact = replace(fact, used=len(unused) < len(fact.bound), unused=unused)
             facts.append(fact)
@@ -376,14 +384,23 @@ class _FactsVisitor(LoopIndexer):
 
 
 def extract_facts(
-    tree: ast.Module, text: str, module: str | None, *, is_package: bool = False, lines: list[str] | None = None
+    tree: ast.Module, text: str, module: str | None, *, is_package: bool = False, lines: list[str] | None = None,
+    memo: FactsMemo | None = None,
 ) -> ModuleFacts:
     """Facts of one parsed module; also records the node index the module checks read.
 
     ``lines`` is ``source_lines(text)`` when the caller already has it (saves splitting again).
+    ``memo`` (an open document's, see ``statement_facts``) replays what the previous tree's
+    reused statements gave instead of walking them again, and is updated to this tree.
     """
     visitor = _FactsVisitor(text, module, is_package, lines)
-    visitor.run(tree.body)
+    if memo is None:
+        visitor.run(tree.body)
+    else:
+        memo.begin(module, is_package)
+        visitor.memo = memo
+        visitor.run(statement_items(visitor, tree.body, memo))
+        memo.end()
     TREE_INDEXES[tree] = visitor.index
     return ModuleFacts(
         module=module,

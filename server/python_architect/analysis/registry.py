@@ -79,6 +79,13 @@ class ModuleContext:
     """Facts of another first-party module from the workspace index (None when unknown)."""
     options_for: Callable[[str], dict[str, Any]]
     """Merged options for a check code: defaults < pyproject options < ADR ``check`` rules."""
+    is_module: Callable[[str], bool] | None = None
+    """Whether a first-party module of that name exists, without reading it (the workspace
+    index's; when None, ``lookup_module`` answers)."""
+
+    def module_exists(self, name: str) -> bool:
+        """Whether ``name`` is a first-party module (``from app import api``: is ``app.api`` one?)."""
+        return self.is_module(name) if self.is_module is not None else self.lookup_module(name) is not None
 
     def rules_for(self, kind: str) -> list[tuple[Adr, RuleSpec]]:
         """Binding rules of ``kind`` whose paths/exclude (or their ADR's applies-to) cover this file."""

@@ -294,6 +294,10 @@ def convert_fix(raw: dict[str, Any] | None) -> Fix | None:
     return Fix(title=title, edits=edits, safe=raw.get("applicability") == "safe")
 
 
+_IO_ERROR = "E902"
+"""Ruff's code for a file it could not read, a file that is not UTF-8 among them."""
+
+
 @dataclass
 class RuffBatch:
     """One ruff run over many files (much faster than one process per file), started early so it
@@ -301,11 +305,11 @@ class RuffBatch:
 
     codes: list[str]
     processes: list[subprocess.Popen] = field(default_factory=list)
-    stdin_files: list[tuple[Path, str]] = field(default_factory=list)
     timeout: float = 300.0
 
     def result(self) -> dict[Path, list[RawFinding]]:
         found: dict[Path, list[RawFinding]] = {}
+        unread: dict[Path, list[RawFinding]] = {}
         for process in self.processes:
             try:
                 stdout, stderr = process.communicate(timeout=self.timeout)
@@ -315,35 +319,34 @@ class RuffBatch:
                 _warn_once("ruff timed out after %.0f s: its findings are missing", self.timeout)
                 continue
             for filename, findings in _parse_output(stdout, stderr).items():
-                found.setdefault(Path(filename).resolve(), []).extend(findings)
-        for path, text in self.stdin_files:
-            found[path] = run_ruff(text, path, self.codes)
+                path = Path(filename).resolve()
+                if any(f.code == _IO_ERROR for f in findings):
+                    unread[path] = findings
+                    continue
+                found.setdefault(path, []).extend(findings)
+        for path, findings in unread.items():
+            # Ruff reads UTF-8 only; a file declaring another encoding (PEP 263) goes through stdin.
+            from .decoding import decode_source
+
+            try:
+                found[path] = run_ruff(decode_source(path.read_bytes()), path, self.codes)
+            except OSError:  # unreadable for us too: ruff's E902 only when it was asked for
+                found[path] = [f for f in findings if f.code in self.codes]
         return found
 
 
 def start_ruff_many(paths: Iterable[Path], codes: Iterable[str], *, chunk: int = 1000) -> RuffBatch:
-    """Starts ruff over ``paths``; files that are not UTF-8 go through stdin, decoded per PEP 263."""
-    from .decoding import decode_source
-
+    """Starts ruff over ``paths`` at once; the files it cannot read as UTF-8 (it reports them as
+    E902) are run again through stdin, decoded per PEP 263, when the result is asked for."""
     batch = RuffBatch(codes=list(codes))
-    command = _command(batch.codes) if batch.codes else None
+    command = _command(batch.codes + [_IO_ERROR]) if batch.codes else None
     if command is None:
         return batch
-    direct: list[Path] = []
-    for path in paths:
-        path = Path(path).resolve()
-        try:
-            data = path.read_bytes()
-            data.decode("utf-8")
-            direct.append(path)
-        except UnicodeDecodeError:
-            batch.stdin_files.append((path, decode_source(data)))
-        except OSError:
-            continue
-    for start in range(0, len(direct), chunk):
+    files = [str(path) for path in paths]
+    for start in range(0, len(files), chunk):
         try:
             batch.processes.append(subprocess.Popen(
-                command + [str(p) for p in direct[start:start + chunk]],
+                command + files[start:start + chunk],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL))
         except OSError as exc:
             _warn_once("ruff could not run (%s): the ruff-based checks are skipped", exc)

@@ -165,7 +165,8 @@ class EditorApi:
                 continue
             checked = self.checked.get(folder.root)
             if checked is not None:
-                await loop.run_in_executor(self.server.background_pool, _refresh_stale, checked, project, open_paths)
+                await loop.run_in_executor(self.server.background_pool, _refresh_stale, checked, folder, project,
+                                           open_paths)
             for path, findings in _closed_file_findings(folder, project, checked, open_paths).items():
                 uri = uri_of(path)
                 shown.add(uri)
@@ -236,7 +237,10 @@ def _mtime(path: Path) -> float | None:
 
 
 def _check_folder(folder: FolderState, project: Any) -> tuple[CheckedFolder, int]:
-    """The CLI's whole-workspace check, without the findings the server already keeps live."""
+    """The CLI's whole-workspace check, without the findings the server already keeps live. It
+    runs on a detached view of the project: seconds of work, never under the folder's lock, and
+    never changing what the keystrokes' analyses share."""
+    project = project.detached(folder.lock)
     result = project.check_paths(ruff=folder.settings.ruff)
     live = {_key(f) for f in project.workspace_findings()} | {_key(f) for f in project.kb.problems}
     checked = CheckedFolder()
@@ -250,17 +254,20 @@ def _check_folder(folder: FolderState, project: Any) -> tuple[CheckedFolder, int
     return checked, result.files
 
 
-def _refresh_stale(checked: CheckedFolder, project: Any, open_paths: set[Path]) -> None:
-    """Re-analyses checked files changed on disk since the check (edited, then closed)."""
-    for path, mtime in list(checked.mtimes.items()):
-        if path in open_paths or _mtime(path) == mtime:
-            continue
+def _refresh_stale(checked: CheckedFolder, folder: FolderState, project: Any, open_paths: set[Path]) -> None:
+    """Re-analyses checked files changed on disk since the check (edited, then closed), on a
+    detached view of the folder's project (taken here, in the pool: never on the event loop)."""
+    stale = [path for path, mtime in checked.mtimes.items() if path not in open_paths and _mtime(path) != mtime]
+    if not stale:
+        return
+    view = project.detached(folder.lock)
+    for path in stale:
         checked.mtimes[path] = _mtime(path)
         if checked.mtimes[path] is None:
             checked.findings.pop(path, None)
             continue
         try:
-            checked.findings[path] = list(project.analyze(path).findings)
+            checked.findings[path] = list(view.analyze(path).findings)
         except Exception:
             log.exception("re-checking %s failed", path)
 

@@ -6,7 +6,9 @@ shown, the diagnostics built from them and a result id for pull clients.
 The locking rule (one rule, one lock per folder: ``FolderState.lock``)
 ------------------------------------------------------------------------
 1. ``FolderState.lock`` guards everything of ``FolderState.project``: its configuration,
-   knowledge base, finalizer, file lists, source roots, module index and open-document texts.
+   knowledge base, finalizer, file lists, source roots, module index, open-document texts and
+   open-document trees (``workspace.parse.OpenTrees``: the last tree of each open document, which
+   the next analysis splices its edit into, moving reused nodes in place).
    Whoever reads or changes them holds it: analyses (``scheduling``), reloads, index updates and
    workspace findings (``background``), the chat's analyses (``Advisor(lock=...)``), settings
    overrides (``ArchitectServer.reload_overrides``). One analysis or one reload per hold.
@@ -22,7 +24,9 @@ The locking rule (one rule, one lock per folder: ``FolderState.lock``)
    entries an edit wrote meanwhile are kept; ``Project.ensure_index(lock=..., facts_source=...)``
    then finishes (or redoes) the scan and marks the index scanned. Workspace findings
    (``Project.workspace_findings(lock=...)``) take a snapshot of the index under it and run the
-   graph-wide checks on the snapshot without it.
+   graph-wide checks on the snapshot without it. "Check workspace" runs on
+   ``Project.detached(lock)``: copies of the index and open texts taken under it, then its
+   seconds of work without it, changing only those copies.
 4. ``DocumentState`` and ``FolderState``'s other fields belong to the event loop: only handlers
    on the loop change them.
 """

@@ -1,5 +1,7 @@
 """``check`` over many Python files: the own checks per file (in two worker processes when there
-are enough files for it to pay) with one ruff invocation over all of them running alongside.
+are enough files for it to pay, largest files first) with one ruff invocation over all of them
+running alongside; ruff's findings that need a file's parse are judged on the statements around
+them, parsed again (``analysis.reparse.parse_statements``).
 
 It knows nothing of the engine's ``Project``: the caller passes in an *analyser* (anything with
 ``analyze(path, ruff=False)``; it is inherited by forked workers, pickled otherwise, so no worker
@@ -19,6 +21,7 @@ from ..analysis import ruff_bridge, ruff_refine
 from ..analysis.decoding import read_source, source_lines
 from ..analysis.facts import ModuleFacts
 from ..analysis.registry import RawFinding
+from ..analysis.reparse import parse_statements
 from ..findings import Finding
 from .cached_run import CachedRun, analyze_recording
 from .parse import parse_python
@@ -33,6 +36,7 @@ class Analysis(Protocol):
     path: Path
     findings: list[Finding]
     facts: ModuleFacts | None
+    statement_starts: tuple[tuple[int, int], ...]
 
 
 class Analyzer(Protocol):
@@ -48,6 +52,8 @@ _WORKER: Analyzer | None = None
 def _init_worker(analyzer: Analyzer) -> None:
     global _WORKER
     _WORKER = analyzer
+    if hasattr(analyzer, "hover_constructs"):  # this process's copy: a batch never hovers
+        analyzer.hover_constructs = False
 
 
 def _analyze_in_worker(path: Path) -> tuple[Analysis, tuple[str, ...]]:
@@ -61,33 +67,58 @@ def default_jobs(file_count: int) -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def _own_analyses(analyzer: Analyzer, python: list[Path], jobs: int,
-                  tick: Callable[[], None]) -> Iterable[tuple[Analysis, tuple[str, ...]]]:
-    """Each file's analysis with the modules its checks looked up (for the cache)."""
-    if jobs <= 1:
-        for path in python:
-            yield analyze_recording(analyzer, path)
-            tick()
-        return
-    # Imported here: a warm run analyses nothing and need not load multiprocessing.
-    from concurrent.futures import ProcessPoolExecutor
+class _Workers:
+    """The own checks of many files, in ``jobs`` worker processes (or in this one).
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(analyzer,)) as pool:
-        for analysis in pool.map(_analyze_in_worker, python, chunksize=max(1, len(python) // (jobs * 8))):
-            yield analysis
-            tick()
+    ``start`` hands out every file at once, largest first in small chunks: the big modules do
+    not end up alone at the tail while the other worker idles.
+    """
+
+    def __init__(self, analyzer: Analyzer, jobs: int) -> None:
+        self.analyzer = analyzer
+        self.pool: Any = None
+        if jobs > 1:
+            # Imported here: a warm run analyses nothing and need not load multiprocessing.
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(analyzer,))
+        self.jobs = jobs
+
+    def start(self, python: list[Path]) -> Iterable[tuple[Analysis, tuple[str, ...]]]:
+        """Each file's analysis with the modules its checks looked up (for the cache)."""
+        if self.pool is None:
+            return (analyze_recording(self.analyzer, path) for path in python)
+        largest_first = sorted(python, key=_size, reverse=True)
+        chunk = max(1, len(python) // (self.jobs * 32))
+        return self.pool.map(_analyze_in_worker, largest_first, chunksize=chunk)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _ruff_findings(path: Path, raw: list[RawFinding], finalize_ruff: FinalizeRuff) -> list[Finding]:
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _ruff_findings(path: Path, raw: list[RawFinding], starts: tuple[tuple[int, int], ...],
+                   finalize_ruff: FinalizeRuff) -> list[Finding]:
+    """Ruff's raw findings of one file, judged on its parse where a refinement needs it (a
+    timeout fix, a false-positive check), then finalised. The batch keeps no trees (workers send
+    back facts only), so such a file is parsed again: only the statements around its findings when
+    their first lines are known (one method of a 2,000-line class, not the module)."""
     try:
         text = read_source(path)
     except OSError:
         return []
     lines = source_lines(text)
     if ruff_refine.needs_tree(raw):
-        # The batch keeps no trees (workers send back facts only), so the rare file that needs
-        # a timeout fix or a false-positive check is parsed again here rather than holding every tree alive.
-        tree, _ = parse_python(text, path)
+        tree = parse_statements(lines, starts, (f.span.line for f in raw)) if starts else None
+        if tree is None:
+            tree, _ = parse_python(text, path)
         if tree is not None:
             raw = ruff_refine.post_process(tree, lines, raw)
     return finalize_ruff(raw, path, lines)
@@ -117,28 +148,37 @@ def check_python_files(
             if entry.facts is not None:
                 record_facts(entry.path, entry.facts)
             tick()
-    batch = ruff_bridge.start_ruff_many(python, ruff_codes) if ruff_codes and python else None
     jobs = default_jobs(len(python)) if jobs is None else max(1, jobs)
-    parsed: list[Path] = []
+    starts_of: dict[Path, tuple[tuple[int, int], ...]] = {}
+    """The files that parsed, with where their statements start (for ruff's refinements)."""
     per_file: dict[Path, tuple[list[Finding], ModuleFacts | None, tuple[str, ...]]] = {}
-    for analysis, looked_up in _own_analyses(analyzer, python, jobs, tick):
-        findings.extend(analysis.findings)
-        per_file[analysis.path] = (list(analysis.findings), analysis.facts, looked_up)
-        if analysis.facts is not None:
-            # Facts from a worker process reach this process's index only through here.
-            record_facts(analysis.path, analysis.facts)
-            parsed.append(analysis.path)
+    workers = _Workers(analyzer, jobs)
+    batch = None
+    try:
+        analyses = workers.start(python)
+        # Ruff starts once the workers have their files; it and they share the cores from here.
+        batch = ruff_bridge.start_ruff_many(python, ruff_codes) if ruff_codes and python else None
+        for analysis, looked_up in analyses:
+            findings.extend(analysis.findings)
+            per_file[analysis.path] = (list(analysis.findings), analysis.facts, looked_up)
+            if analysis.facts is not None:
+                # Facts from a worker process reach this process's index only through here.
+                record_facts(analysis.path, analysis.facts)
+                starts_of[analysis.path] = analysis.statement_starts
+            tick()
+    finally:
+        workers.close()
     if batch is not None:
         by_path = batch.result()
         # Ruff's results are keyed by resolved path; discovery's paths are resolved already
         # (the walk does not follow directory links), so only a linked file needs resolving.
-        unmatched = set(by_path).difference(parsed)
-        for path in parsed:
+        unmatched = set(by_path).difference(starts_of)
+        for path, starts in starts_of.items():
             raw = by_path.get(path)
             if raw is None and unmatched:
                 raw = by_path.get(path.resolve())
             if raw:
-                found = _ruff_findings(path, raw, finalize_ruff)
+                found = _ruff_findings(path, raw, starts, finalize_ruff)
                 findings.extend(found)
                 per_file[path][0].extend(found)
     if cache is not None:

@@ -115,28 +115,10 @@ class CachedRun:
             roots = self.project.roots
             if roots.is_first_party(module):
                 path = self.project.index.path_of(module)
-                if path is None and self._listed(module):
+                if path is None and roots.may_be_module(module, self._listings):
                     path = roots.path_of_module(module)
             self._paths[module] = None if path is None else str(path)
         return self._paths[module]
-
-    def _listed(self, module: str) -> bool:
-        """Whether a file or folder named like ``module`` is in its parent's listing under some
-        source root. Most first-party names the checks look up are classes or functions
-        (``app.models.Order``), not modules: one cached listing per folder rules them out, where
-        ``path_of_module`` stats four candidates for each."""
-        *parents, last = module.split(".")
-        for source_root in self.project.roots.roots:
-            folder = os.path.join(str(source_root), *parents)
-            if folder not in self._listings:
-                try:
-                    self._listings[folder] = frozenset(os.listdir(folder))
-                except OSError:
-                    self._listings[folder] = frozenset()
-            names = self._listings[folder]
-            if last in names or f"{last}.py" in names or f"{last}.pyi" in names:
-                return True
-        return False
 
     def _still_valid(self, dep: Dep) -> bool:
         module, relative, key = dep

@@ -53,6 +53,11 @@ class WorkspaceIndex:
         self._modules_by_path: dict[Path, str] = {}
         self._graph: dict[str, list[ImportEdge]] | None = None
         self._missing: set[str] = set()
+        self._on_disk: set[str] = set()
+        """First-party modules ``is_module`` found as files before the index had their facts."""
+        self._listings: dict[str, frozenset[str]] = {}
+        """Folder -> its entries, for ``is_module``'s misses; a folder's entry is dropped when a
+        file in it is updated or removed."""
         self.scanned = False
         self.version = 0
         """Grows whenever the import graph may have changed (for caching graph-wide results)."""
@@ -71,6 +76,7 @@ class WorkspaceIndex:
         copy.__dict__.update(self.__dict__)
         copy._facts, copy._paths = dict(self._facts), dict(self._paths)
         copy._modules_by_path, copy._missing = dict(self._modules_by_path), set(self._missing)
+        copy._on_disk, copy._listings = set(self._on_disk), dict(self._listings)
         copy._interface_changes = dict(self._interface_changes)
         copy.looked_up = None  # the graph (when built) is replaced on change, never edited: shared
         return copy
@@ -106,6 +112,23 @@ class WorkspaceIndex:
         if facts is None:
             self._missing.add(name)
         return facts
+
+    def is_module(self, name: str) -> bool:
+        """Whether ``name`` is a first-party module (in the index, or a file under a source root),
+        without reading it: ``from app import api`` only asks whether ``app.api`` is a module, and
+        parsing every such module ahead of its turn was most of a cold run's repeated parses.
+        Recorded in ``looked_up`` like a lookup (the answer depends on that file)."""
+        if self.looked_up is not None:
+            self.looked_up.add(name)
+        if name in self._facts or name in self._on_disk:
+            return True
+        if name in self._missing or not self.roots.is_first_party(name):
+            return False
+        if self.roots.may_be_module(name, self._listings) and self.roots.path_of_module(name) is not None:
+            self._on_disk.add(name)
+            return True
+        self._missing.add(name)
+        return False
 
     def path_of(self, module: str) -> Path | None:
         return self._paths.get(module)
@@ -149,6 +172,9 @@ class WorkspaceIndex:
         module = self.roots.module_name(path)
         if module is None:
             return None
+        folder = os.path.dirname(str(path))
+        if path.name not in self._listings.get(folder, (path.name,)):
+            del self._listings[folder]  # a file is new there: list the folder again when asked
         if isinstance(text_or_facts, str):
             facts = facts_from_text(text_or_facts, path, module, self.roots.is_package(path))
         else:
@@ -176,6 +202,8 @@ class WorkspaceIndex:
         return self._interface_changes.get(module, 0)
 
     def remove(self, path: Path) -> None:
+        self._on_disk.discard(self.roots.module_name(Path(path)) or "")
+        self._listings.pop(os.path.dirname(str(path)), None)
         module = self._modules_by_path.pop(Path(path), None)
         if module is not None:
             self._interface_changes[module] = self._interface_changes.get(module, 0) + 1

@@ -1,8 +1,10 @@
 """The one parse per file version, and the engine's own finding codes.
 
 ``parse_python`` turns text into an ``ast.Module`` or a single clear ARC900 finding (syntax
-errors, null bytes, nesting too deep for the parser). ARC006 is how configuration problems in
-``[tool.python-architect]`` reach the same output as every other finding.
+errors, null bytes, nesting too deep for the parser). ``OpenTrees`` keeps the last tree of each
+document open in an editor so the next version re-parses only the statements an edit touched
+(``analysis.reparse``). ARC006 is how configuration problems in ``[tool.python-architect]`` reach
+the same output as every other finding.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import gc
 import re
 import warnings
 from contextlib import contextmanager
-from typing import Iterator
+from collections import OrderedDict
+from typing import Iterator, Sequence
 from pathlib import Path
 
+from ..analysis.statement_facts import FactsMemo
 from ..codes import ARC006, ARC900
 from ..config import ConfigError
 from ..findings import Finding, Severity, Span
@@ -56,6 +60,64 @@ def parse_python(text: str, path: Path) -> tuple[ast.Module | None, Finding | No
         else:
             message = "source contains null bytes" if "null" in str(exc) else str(exc)
         return None, _finding(path, Span(1, 1, 1, 1), f"File does not parse: {message}")
+
+
+class OpenTrees:
+    """The last tree parsed for each open document, to splice the next version into.
+
+    Owner: one ``Project``, under its locking rule (one analysis at a time per project: the
+    language server holds the folder lock, the MCP server its own). A kept tree is *taken* by the
+    parse that uses it, because splicing moves its nodes in place; only the finished analysis
+    ``keep``s the new tree, so a failed analysis leaves nothing half-changed behind. A version
+    that does not parse keeps the last good tree for the next one. Bounded: at most
+    ``MAX_TEXT`` characters of source behind the kept trees (a tree takes ~30x its text), least
+    recently used dropped first.
+    """
+
+    MAX_TEXT = 1_000_000
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[Path, tuple[Sequence[str], int, ast.Module, FactsMemo]] = OrderedDict()
+        self._text_size = 0
+
+    def parse(self, path: Path, text: str, lines: Sequence[str]) -> tuple[ast.Module | None, Finding | None, FactsMemo | None]:
+        """``parse_python(text, path)``, re-parsing only what changed since the kept tree, and
+        the facts pass's memo of the statements it reuses (empty after a whole parse; None for a
+        text too large to keep, whose walk need not record anything)."""
+        from ..analysis.reparse import splice_parse
+
+        kept = self._take(path)
+        if kept is not None:
+            old_lines, size, old_tree, memo = kept
+            tree = splice_parse(old_lines, old_tree, lines)
+            if tree is not None:
+                return tree, None, memo
+            # The splice leaves the old tree untouched when it gives up: it stays the last good one.
+            self._put(path, old_lines, size, old_tree, memo)
+        return (*parse_python(text, path), FactsMemo() if len(text) <= self.MAX_TEXT else None)
+
+    def keep(self, path: Path, text: str, lines: Sequence[str], tree: ast.Module, memo: FactsMemo) -> None:
+        """``tree`` is what ``lines`` of ``path`` parse to (``memo`` its facts pass's), and no
+        one else will use them."""
+        self._take(path)
+        if len(text) <= self.MAX_TEXT:
+            self._put(path, lines, len(text), tree, memo)
+
+    def forget(self, path: Path) -> None:
+        self._take(path)
+
+    def _take(self, path: Path) -> tuple[Sequence[str], int, ast.Module, FactsMemo] | None:
+        kept = self._kept.pop(path, None)
+        if kept is not None:
+            self._text_size -= kept[1]
+        return kept
+
+    def _put(self, path: Path, lines: Sequence[str], size: int, tree: ast.Module, memo: FactsMemo) -> None:
+        self._kept[path] = (lines, size, tree, memo)
+        self._text_size += size
+        while self._text_size > self.MAX_TEXT:
+            _, (_, dropped, _, _) = self._kept.popitem(last=False)
+            self._text_size -= dropped
 
 
 def syntax_error_finding(exc: SyntaxError, text: str, path: Path) -> Finding:

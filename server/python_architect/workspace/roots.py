@@ -122,6 +122,25 @@ class SourceRoots:
                     return candidate
         return None
 
+    def may_be_module(self, name: str, listings: dict[str, frozenset[str]]) -> bool:
+        """False when no file or folder named like ``name`` is in its parent folder under any
+        source root (then ``path_of_module`` finds nothing); True when one might be. Most names
+        asked about are classes or functions (``app.models.Order``): one listing per folder,
+        cached in ``listings`` by the caller (who drops a folder's entry when it changes), rules
+        them out where ``path_of_module`` stats four candidates for each."""
+        *parents, last = name.split(".")
+        for source_root in self.roots:
+            folder = os.path.join(str(source_root), *parents)
+            names = listings.get(folder)
+            if names is None:
+                try:
+                    names = listings[folder] = frozenset(os.listdir(folder))
+                except OSError:
+                    names = listings[folder] = frozenset()
+            if last in names or f"{last}.py" in names or f"{last}.pyi" in names:
+                return True
+        return False
+
     def is_package(self, path: Path) -> bool:
         return Path(path).stem == "__init__"
 
