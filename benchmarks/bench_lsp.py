@@ -147,17 +147,18 @@ class Probe:
         return await self._wait(uri, 1) - started
 
     async def change_to_diagnostics(self, uri: str, line: int, new_line: str, old_length: int) -> float:
+        change = types.Range(start=types.Position(line, 0), end=types.Position(line, old_length))
+        return await self.edit_to_diagnostics(uri, change, new_line)
+
+    async def edit_to_diagnostics(self, uri: str, change: types.Range, text: str) -> float:
+        """Seconds from sending one incremental edit to the diagnostics of that version."""
         self.versions[uri] += 1
         version = self.versions[uri]
         started = time.perf_counter()
         self.client.text_document_did_change(
             types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                content_changes=[
-                    types.TextDocumentContentChangePartial(
-                        range=types.Range(start=types.Position(line, 0), end=types.Position(line, old_length)), text=new_line
-                    )
-                ],
+                content_changes=[types.TextDocumentContentChangePartial(range=change, text=text)],
             )
         )
         return await self._wait(uri, version) - started

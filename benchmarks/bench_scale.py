@@ -299,10 +299,10 @@ async def line_edits(probe: Probe, path: Path, runs: int) -> list[float]:
         added = f"{indent}probe_{run} = {run}"
         if run % 2 == 0:  # a new line before the return
             change = types.Range(start=types.Position(target, 0), end=types.Position(target, 0))
-            times.append(await change_range(probe, uri, change, added + "\n"))
+            times.append(await probe.edit_to_diagnostics(uri, change, added + "\n"))
         else:  # and deleted again
             change = types.Range(start=types.Position(target, 0), end=types.Position(target + 1, 0))
-            times.append(await change_range(probe, uri, change, ""))
+            times.append(await probe.edit_to_diagnostics(uri, change, ""))
     probe.client.text_document_did_close(types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri)))
     return times
 
@@ -312,16 +312,6 @@ async def reopen(probe: Probe, uri: str, text: str) -> None:
         probe.arrivals.pop(key, None)
         probe.waiters.pop(key, None)
     await probe.open_to_diagnostics(uri, text)
-
-
-async def change_range(probe: Probe, uri: str, change: types.Range, text: str) -> float:
-    probe.versions[uri] += 1
-    version = probe.versions[uri]
-    started = time.perf_counter()
-    probe.client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-        content_changes=[types.TextDocumentContentChangePartial(range=change, text=text)]))
-    return await probe._wait(uri, version) - started
 
 
 def rss_mb(pid: int) -> float | None:

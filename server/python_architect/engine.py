@@ -82,9 +82,10 @@ class Project:
         self.roots = SourceRoots(self.root, (self.root,))
         self.index = WorkspaceIndex(self.roots)
         self.finalizer = Finalizer(self.root, self.kb, self.config, editor=editor)
-        self.hover_constructs = True
-        """Whether analyses carry hover's constructs (a batch's worker processes turn it off:
-        they never hover, and computing and sending them back was pure cost)."""
+        self.in_batch_worker = False
+        """A batch's worker process (``workspace.batch`` sets it in their copies): analyses carry
+        where statements start (for ruff's refinements) instead of hover's constructs, which only
+        an editor reads; a keystroke computes neither's cost for nothing."""
         self._open_texts: dict[Path, str] = {}
         self._open_trees = OpenTrees()
         self._workspace_raw: tuple[tuple[int, int, int], list[tuple[Path, RawFinding]]] | None = None
@@ -268,9 +269,10 @@ class Project:
 
         facts = extract_facts(tree, text, module, is_package=self.roots.is_package(path), lines=lines, memo=memo)
         analysis.facts = facts
-        if self.hover_constructs:
+        if self.in_batch_worker:
+            analysis.statement_starts = statement_starts(tree)
+        else:
             analysis.constructs = constructs_of(tree_index(tree, text))
-        analysis.statement_starts = statement_starts(tree)
         self.index.update(path, facts)
         context = ModuleContext(
             root=self.root, path=path, module=module, text=text, lines=lines, tree=tree,

@@ -52,8 +52,8 @@ _WORKER: Analyzer | None = None
 def _init_worker(analyzer: Analyzer) -> None:
     global _WORKER
     _WORKER = analyzer
-    if hasattr(analyzer, "hover_constructs"):  # this process's copy: a batch never hovers
-        analyzer.hover_constructs = False
+    if hasattr(analyzer, "in_batch_worker"):  # this process's copy only
+        analyzer.in_batch_worker = True
 
 
 def _analyze_in_worker(path: Path) -> tuple[Analysis, tuple[str, ...]]:

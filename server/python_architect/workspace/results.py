@@ -32,9 +32,9 @@ class FileAnalysis:
     module: str | None = None
     constructs: tuple[Construct, ...] = ()
     statement_starts: tuple[tuple[int, int], ...] = ()
-    """First line and column of each top-level and class-body statement: a later look at a few
-    lines re-parses only the statements around them (``analysis.reparse.parse_statements``; the
-    batch's ruff refinements)."""
+    """First line and column of each top-level and class-body statement, in a batch's workers: a
+    later look at a few lines re-parses only the statements around them
+    (``analysis.reparse.parse_statements``; the batch's ruff refinements)."""
 
 
 @dataclass
