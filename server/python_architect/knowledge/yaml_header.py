@@ -1,8 +1,8 @@
 """YAML frontmatter with line numbers: finding the ``---`` block at the top of a markdown file and
 loading it so that every key and list item knows its line in the file.
 
-PyYAML's node API (the loader python-frontmatter uses) is called directly instead of
-``frontmatter.loads`` because diagnostics must point at lines: the line of a syntax error
+PyYAML's node API is called directly (for ADRs and agent definitions alike) because
+diagnostics must point at lines: the line of a syntax error
 (ARC001), the line of an unknown option (ARC002), the line of a glob that matches nothing (ARC005).
 
 A header is a stranger's input (SECURITY.md), and YAML aliases let a few hundred bytes stand for
