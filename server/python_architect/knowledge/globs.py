@@ -96,9 +96,13 @@ class GlobSpec:
     """An ordered list of patterns answering "does this relative path match?"."""
 
     def __init__(self, globs: Iterable[Glob], *, gitignore: bool = False) -> None:
-        # Checked from the last pattern backwards: the first decisive match wins.
+        # Checked from the last pattern backwards: the first decisive match wins. Bound methods
+        # and flags in plain tuples: this loop runs for every file of every walk.
         self._globs = tuple(reversed(tuple(globs)))
         self._gitignore = gitignore
+        self._searches = tuple(
+            (glob.regex.search, glob.include, _DIR_MARK in glob.regex.groupindex) for glob in self._globs
+        )
 
     @classmethod
     def from_lines(
@@ -132,21 +136,21 @@ class GlobSpec:
         elif path.startswith("./"):
             path = path[2:]
         if not self._gitignore:
-            for glob in self._globs:
-                if glob.regex.search(path) is not None:
-                    return glob.include
+            for search, include, _ in self._searches:
+                if search(path) is not None:
+                    return include
             return False
         # git: a match of the path itself (or, via a trailing "**", of everything below a
         # directory) outranks a match that only named a directory above the path.
         fallback: bool | None = None
-        for glob in self._globs:
-            match = glob.regex.search(path)
+        for search, include, has_mark in self._searches:
+            match = search(path)
             if match is None:
                 continue
-            if not match.groupdict().get(_DIR_MARK):
-                return glob.include
+            if not (has_mark and match.group(_DIR_MARK)):
+                return include
             if fallback is None:
-                fallback = glob.include
+                fallback = include
         return bool(fallback)
 
 
@@ -192,12 +196,13 @@ def _translate(segments: list[str], is_dir_pattern: bool, gitignore: bool) -> st
             if i == end:
                 parts.append(_DIR_MARK_CAPTURE if gitignore and is_dir_pattern else "/")
                 break
-            # The run of segments up to the next "**": its first occurrence is taken when
-            # another "**" follows it (atomic), any occurrence otherwise (last in the pattern).
+            # The run of segments up to the next "**": its first occurrence is taken when an
+            # inner "**" follows it (atomic); otherwise nothing after it can backtrack, and any
+            # occurrence will do (pathspec's regex as it is).
             stop = next((k for k in range(i + 1, end + 1) if segments[k] == "**"), None)
             run_end = (stop - 1) if stop is not None else end
             run = _run(segments, i + 1, run_end, end, gitignore, names)
-            if stop is None:
+            if stop is None or stop == end:
                 parts.append(("^(?:.+/)?" if i == 0 else "(?:/.+)?/") + run)
             else:
                 lazy = "(?:.+?/)??" if i == 0 else "(?:/.+?)??/"
