@@ -198,3 +198,19 @@ def test_an_adr_that_is_a_fifo_is_a_problem_not_a_hang(tmp_path: Path) -> None:
     os.mkfifo(adrs / "0002-pipe.md")
     kb = load_knowledge(tmp_path, ProjectConfig())
     assert [a.id for a in kb.adrs] == ["ADR-001"]
+
+
+def test_unusable_adr_globs_are_arc002_on_their_line_and_left_out() -> None:
+    long_glob = "src/" + "x" * 1100
+    text = (
+        "---\nid: ADR-001\napplies-to:\n  paths:\n    - 'bad\\'\n    - src/**\n"
+        f"rules:\n  - kind: forbidden-import\n    modules: [requests]\n    paths: ['{long_glob}', 'app/**']\n"
+        "---\n# Globs\n"
+    )
+    adr, problems = parse_adr(Path("0001-x.md"), text)
+    assert [(p.code, p.span.line) for p in problems] == [("ARC002", 5), ("ARC002", 10)]
+    assert "backslash" in problems[0].message and "longer than 1024 characters" in problems[1].message
+    assert adr.applies_to.paths == ("src/**",)
+    assert adr.rules[0].options["paths"] == ["app/**"]
+    # Only the usable globs are checked against the workspace (ARC005), never the refused ones.
+    assert [pattern for pattern, _, _ in adr.globs] == ["src/**", "app/**"]
