@@ -14,7 +14,12 @@ from python_architect.knowledge.adr_parser import parse_adr
 from python_architect.knowledge.agents import parse_agent
 from python_architect.knowledge.loader import load_knowledge
 from python_architect.knowledge.reading import MAX_KNOWLEDGE_BYTES
-from python_architect.knowledge.yaml_header import NODE_BUDGET, _loader, expanded_size, load_header
+from python_architect.knowledge.yaml_header import (
+    NODE_BUDGET,
+    _loader,
+    expanded_size,
+    load_header,
+)
 
 GOOD_ADR = """---
 id: ADR-001
@@ -117,7 +122,7 @@ def test_modest_aliases_still_load() -> None:
 
 def test_a_header_with_too_many_plain_values_is_refused_without_blaming_aliases() -> None:
     values = ", ".join(str(n) for n in range(NODE_BUDGET + 1))
-    adr, problems = parse_adr(Path("0001-x.md"), f"---\nid: ADR-001\ntags: [{values}]\n---\n# T\n")
+    _, problems = parse_adr(Path("0001-x.md"), f"---\nid: ADR-001\ntags: [{values}]\n---\n# T\n")
     assert [(p.code, p.span.line) for p in problems] == [("ARC001", 3)]
     assert "the frontmatter holds under `tags` past 10,000 values" in problems[0].message
 

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from trees import write_tree
 from python_architect.config import ProjectConfig
 from python_architect.workspace.files import discover_files
+from trees import write_tree
 
 BACKTRACKING = "*a" * 25 + "*b"
 LONG_NAME = "a" * 60 + ".py"

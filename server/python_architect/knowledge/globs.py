@@ -8,8 +8,9 @@ them, so one ADR glob against one long file name hung ``check`` and the language
 compares the two on thousands of random patterns and paths), with one change: a wildcard that has
 another wildcard after it commits to the *leftmost* place where what follows it matches, the
 classic greedy two-pointer wildcard match. Inside a segment, ``*`` before a fixed-width chunk
-takes the chunk's first occurrence; across segments, ``**`` before a run of segments takes their
-first occurrence. Leftmost is always safe there (whatever matched later can match after the
+(when another ``*`` follows the chunk) takes the chunk's first occurrence; across segments,
+``**`` before a run of segments that another inner ``**`` follows takes the run's first
+occurrence. The last wildcard keeps pathspec's greedy form: nothing after it can backtrack. Leftmost is always safe there (whatever matched later can match after the
 earlier occurrence too), and each commitment is an atomic lookahead (``(?=(?P<g>…))(?P=g)``, the
 device ``fnmatch`` uses), so a match costs a polynomial in the path's and pattern's lengths.
 
@@ -162,9 +163,8 @@ def _normalize(segments: list[str], is_dir_pattern: bool, gitignore: bool) -> tu
     """pathspec's normalisation: ``(segments, None)`` or ``(None, a whole-pattern regex)``."""
     if not segments[0]:
         del segments[0]  # "/x": anchored at the root
-    elif len(segments) == 1 or (len(segments) == 2 and not segments[1]):
-        if segments[0] != "**":
-            segments.insert(0, "**")  # "x" or "x/": at any depth
+    elif (len(segments) == 1 or (len(segments) == 2 and not segments[1])) and segments[0] != "**":
+        segments.insert(0, "**")  # "x" or "x/": at any depth
     if not segments:
         raise GlobError("the pattern is empty")
     if not segments[-1]:

@@ -197,7 +197,8 @@ MAX_IGNORE_FILE_BYTES = 1 << 20
 def _ignore_lines(source: str, root: str) -> list[str]:
     """The lines of an ignore file: a regular file inside the root within the size bound, else
     none (a missing file is the common case; a link out of the root is not read)."""
-    from ..root_paths import contained, read_bounded  # here: the walker imports its own names
+    # Imported here: the walker's import lines are its own.
+    from ..root_paths import contained, read_bounded
 
     resolved = contained(source, root)
     if resolved is None:
