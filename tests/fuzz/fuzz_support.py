@@ -20,6 +20,7 @@ record at ERROR from ``python_architect`` is a crash as much as a raised excepti
 from __future__ import annotations
 
 import ast
+import json
 import logging
 import random
 import shutil
@@ -294,3 +295,81 @@ def adr_documents() -> st.SearchStrategy[str]:
     """Whole ADR files: frontmatter from the known keys (and near misses) with values of any
     shape, as YAML, as non-YAML or never closed, over a body."""
     return st.builds(_document, frontmatter, bodies, st.sampled_from(["yaml", "yaml", "raw", "unclosed"]))
+
+
+# -- ADR frontmatter with anchors, aliases and merge keys (issue 24: "billion laughs") -----------
+ALIAS_PLACES = [
+    # Where in the schema the anchored definitions live (a YAML list at ``indent``).
+    ("id:", 2), ("title:", 2), ("status:", 2), ("date:", 2), ("supersedes:", 2),
+    ("superseded-by:", 2), ("tags:", 2), ("applies-to:", 2), ("applies-to:\n  paths:", 4),
+    ("applies-to:\n  exclude:", 4), ("applies-to:\n  keywords:", 4), ("rules:", 2),
+    ("rules:\n  - kind: forbidden-import\n    modules:", 6),
+    ("rules:\n  - kind: ruff\n    codes: [S]\n    paths:", 6),
+    ("rules:\n  - kind: layers\n    layers:", 6),
+    ("rules:\n  - kind: check\n    check: ARC201\n    options:\n      max:", 8),
+    ("deciders:", 2),
+]
+ALIAS_SCALARS = ["lol", "app/**", "requests", "*a*a*b", "accepted", "ADR-001", "011", "~", "S113"]
+ALIAS_USES = ["tags", "supersedes", "applies-to:\n  keywords", "applies-to:\n  paths", "status", "x-more"]
+
+
+@st.composite
+def aliased_adr_documents(draw: st.DrawFn) -> str:
+    """Whole ADR files whose frontmatter defines anchors (scalars, lists of aliases, mappings
+    with ``<<`` merge keys, now and then a list that contains itself) under one key the schema
+    reads, and uses the last anchor under another: from harmless sharing to exponential bombs."""
+    place, indent = draw(st.sampled_from(ALIAS_PLACES))
+    pad = " " * indent
+    names: list[str] = []
+    mappings: list[str] = []
+    lines = [place]
+    for n in range(draw(st.integers(1, 10))):
+        name = f"a{n}"
+        kind = draw(st.sampled_from(["scalar", "list", "list", "mapping"])) if names else "scalar"
+        if kind == "scalar":
+            lines.append(f"{pad}- &{name} {json.dumps(draw(st.sampled_from(ALIAS_SCALARS)))}")
+        elif kind == "list":
+            refs = draw(st.lists(st.sampled_from(names), min_size=1, max_size=12))
+            lines.append(f"{pad}- &{name} [" + ", ".join(f"*{r}" for r in refs) + "]")
+        else:
+            merged = draw(st.lists(st.sampled_from(mappings), max_size=6)) if mappings else []
+            entries = [f"k{n}: *{draw(st.sampled_from(names))}"]
+            if merged:
+                entries.insert(0, "<<: [" + ", ".join(f"*{m}" for m in merged) + "]")
+            lines.append(f"{pad}- &{name} {{" + ", ".join(entries) + "}")
+            mappings.append(name)
+        names.append(name)
+    if draw(st.integers(0, 9)) == 0:
+        lines.append(f"{pad}- &loop [x, *loop]")
+    use = draw(st.sampled_from(ALIAS_USES))
+    lines.append(f"{use}: *{names[-1]}")
+    body = draw(st.sampled_from(["# Aliased\n\n## Decision\n\nUse it.\n", ""]))
+    return "---\n" + "\n".join(lines) + "\n---\n" + body
+
+
+def expanded_header_size(yaml_text: str) -> float:
+    """The values a walk of the header visits with every alias expanded, computed apart from the
+    product (a memoised count over the composed graph; an alias loop is infinite): the header's
+    top-level keys and everything below them, which is what the node budget bounds."""
+    root = yaml.compose(yaml_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    memo: dict[int, float] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> float:
+        if id(node) in memo:
+            return memo[id(node)]
+        if id(node) in open_nodes:
+            return float("inf")
+        open_nodes.add(id(node))
+        total = 1.0
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        open_nodes.discard(id(node))
+        memo[id(node)] = total
+        return total
+
+    if root is None:
+        return 0.0
+    return size(root) - 1  # the root mapping itself is not one of its values

@@ -8,6 +8,7 @@ import pytest
 from python_architect.findings import Severity
 from python_architect.knowledge.adr_parser import parse_adr
 from python_architect.knowledge.model import ADR_STATUSES
+from python_architect.knowledge.reading import MAX_KNOWLEDGE_BYTES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "knowledge"
 SERVICE_ADRS = FIXTURES / "service" / ".ai" / "adrs"
@@ -207,12 +208,20 @@ def test_frontmatter_that_is_not_a_mapping_is_arc001():
 
 
 def test_very_large_adr_parses():
-    body = "\n".join(f"Line {i} of a very long context section." for i in range(120_000))
+    body = "\n".join(f"Line {i} of a very long context section." for i in range(12_000))
     text = "---\nid: ADR-001\n---\n# ADR-001: Big\n\n## Context\n\n" + body + "\n## Decision\n\nx\n"
-    assert len(text) > 5_000_000
+    assert 450_000 < len(text) <= MAX_KNOWLEDGE_BYTES
     adr, problems = parse_adr(Path("0001-big.md"), text)
     assert problems == []
-    assert adr.decision is not None and adr.decision.line == 120_008
+    assert adr.decision is not None and adr.decision.line == 12_008
+
+
+def test_adr_text_over_the_size_bound_is_arc001_and_not_parsed():
+    text = "---\nid: ADR-001\n---\n# Big\n\n" + "x" * MAX_KNOWLEDGE_BYTES
+    adr, problems = parse_adr(Path("0001-big.md"), text)
+    assert adr is None
+    assert [(p.code, p.span.line) for p in problems] == [("ARC001", 1)]
+    assert "over the 524,288-byte limit" in problems[0].message
 
 
 def test_hostile_yaml_neither_hangs_nor_crashes():
@@ -224,7 +233,10 @@ def test_hostile_yaml_neither_hangs_nor_crashes():
             + "]"
         )
     adr, problems = parse_adr(Path("0001-x.md"), "---\n" + "\n".join(laughs) + "\n---\n# T\n")
-    assert adr is not None and problems == []
+    # Unused anchors count too: a walk of the loaded header would still visit them all.
+    assert adr is not None and adr.title == "T"
+    assert [(p.code, p.span.line) for p in problems] == [("ARC001", 6)]
+    assert "YAML aliases expand under `l4` past 10,000 values" in problems[0].message
     deep = "---\nid: " + "[" * 600 + "]" * 600 + "\n---\n# T\n"
     adr, problems = parse_adr(Path("0002-deep.md"), deep)
     assert adr.id == "ADR-002"  # a nested list is no id: the file name's number is used

@@ -25,6 +25,7 @@ from .problems import (
     normalize_rule_options,
     rule_problems,
 )
+from .scope import glob_problem
 from .yaml_header import Header, Position, line_of, normalize_key
 
 STATUS_SYNONYMS = {
@@ -198,6 +199,8 @@ def _applies_to(
             )
             continue
         entries = [(i, str(v).strip()) for i, v in _listed(items) if str(v).strip()]
+        if key != "keywords":
+            entries = _usable_globs(entries, f"applies-to {key}", ("applies-to", key), report)
         found[key] = tuple(v for _, v in entries)
         if key == "paths":
             # Only scopes are checked against the workspace (ARC005): excluding a folder that
@@ -208,6 +211,22 @@ def _applies_to(
                 )
     keywords = tuple(k.lower() for k in found.get("keywords", ()))
     return AppliesTo(found.get("paths", ()), found.get("exclude", ()), keywords)
+
+
+def _usable_globs(
+    entries: list[tuple[int | None, str]], where: str, position: Position, report: Any
+) -> list[tuple[int | None, str]]:
+    """The globs that can be used; each one that cannot (too long, a dangling backslash, a bad
+    range) is reported (ARC002) and left out, so it neither matches nor fails ARC005."""
+    usable = []
+    for index, pattern in entries:
+        why = glob_problem(pattern)
+        if why is None:
+            usable.append((index, pattern))
+        else:
+            where_item = (*position, index) if index is not None else position
+            report(f"`{pattern[:80]}` in {where} cannot be used ({why}); ignored", *where_item)
+    return usable
 
 
 def _read_rule(
@@ -241,7 +260,13 @@ def _read_rule(
         return
     if kind == "check":
         options["check"] = str(options["check"]).strip().upper()
-    for item_index, pattern in enumerate(options.get("paths", [])):
-        where_line = line_of(positions, "rules", index, "paths", item_index)
-        draft.globs.append((pattern, f"rule `{rule_id}` paths", where_line))
+    for key in ("paths", "exclude"):
+        if key not in options:
+            continue
+        listed: list[tuple[int | None, str]] = list(enumerate(options[key]))
+        usable = _usable_globs(listed, f"rule `{rule_id}` {key}", ("rules", index, key), report)
+        options[key] = [pattern for _, pattern in usable]
+        for item_index, pattern in usable if key == "paths" else ():
+            where_line = line_of(positions, "rules", index, "paths", item_index)
+            draft.globs.append((pattern, f"rule `{rule_id}` paths", where_line))
     draft.rules.append(RuleSpec(rule_id, kind, draft.id or "", severity, message, options, line))

@@ -19,6 +19,7 @@ from .ids import ADR_REFERENCE, format_adr_id
 from .markdown import normalize_text, split_sections
 from .model import Adr, Section
 from .problems import FRONTMATTER_ERROR, UNKNOWN_VALUE, adr_problem
+from .reading import MAX_KNOWLEDGE_BYTES
 from .yaml_header import HeaderError, find_header, load_header
 
 _FILE_NUMBER = re.compile(r"^(?:adr[-_ ]?)?0*(\d{1,5})(?=[-_ .]|$)", re.IGNORECASE)
@@ -37,12 +38,18 @@ _DATE_LINE = re.compile(
 def parse_adr(path: Path, text: str) -> tuple[Adr | None, list[Finding]]:
     """The ADR in ``text`` (the content of ``path``) and the problems found in it.
 
-    Returns ``(None, [])`` for a blank file. A frontmatter that does not parse gives ARC001 and
-    an ADR read from the body alone (no rules), so a broken header never hides the record.
+    Returns ``(None, [])`` for a blank file, ``(None, [ARC001])`` for one over the size bound. A
+    frontmatter that does not parse (or whose aliases expand past ``yaml_header.NODE_BUDGET``)
+    gives ARC001 and an ADR read from the body alone (no rules), so a broken header never hides
+    the record.
     """
     text = normalize_text(text)
     if not text.strip():
         return None, []
+    if len(text) > MAX_KNOWLEDGE_BYTES:
+        # The editor's unsaved text gets the loader's bound (``reading``) too.
+        message = f"not loaded: {len(text):,} characters, over the {MAX_KNOWLEDGE_BYTES:,}-byte limit"
+        return None, [adr_problem(FRONTMATTER_ERROR, path, 1, message)]
     lines = text.split("\n")
     problems: list[Finding] = []
     draft = AdrDraft()

@@ -7,12 +7,16 @@ every file yields an agent, falling back to the file name and first paragraph.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from .markdown import decode_text, first_paragraph
 from .model import AgentDefinition
-from .yaml_header import find_header
+from .reading import read_inside
+from .yaml_header import HeaderError, find_header, load_header
+
+log = logging.getLogger("python_architect")
 
 
 def _tools(value: Any) -> tuple[str, ...]:
@@ -24,23 +28,21 @@ def _tools(value: Any) -> tuple[str, ...]:
 
 
 def parse_agent(path: Path, text: str) -> AgentDefinition:
-    """The agent in ``text``; a frontmatter that does not parse is treated as absent."""
-    # Imported here: python-frontmatter and PyYAML cost ~60 ms at start-up, and most workspaces
-    # have no agent files.
-    import frontmatter
-    import yaml
-
+    """The agent in ``text``; a frontmatter that does not parse (or is over the alias budget of
+    ``yaml_header``) is treated as absent, and the prose below it is still the persona."""
+    lines = text.split("\n")
+    header = find_header(lines)
     metadata: dict[str, Any] = {}
     persona = text
-    try:
-        post = frontmatter.loads(text)
-        if isinstance(post.metadata, dict):
-            metadata, persona = post.metadata, post.content
-    except (yaml.YAMLError, ValueError):
-        # The header is unreadable; the prose below it is still the persona.
-        lines = text.split("\n")
-        header = find_header(lines)
-        metadata, persona = {}, "\n".join(lines[header.body_index :]) if header else text
+    if header is not None and header.close is not None:
+        persona = "\n".join(lines[header.body_index :])
+        try:
+            loaded = load_header("\n".join(lines[1 : header.close]))
+        except HeaderError as error:
+            log.warning("agent %s: frontmatter not read (line %d: %s)", path, error.line, error.message)
+        else:
+            if isinstance(loaded.value, dict):
+                metadata = loaded.value
     name = str(metadata.get("name") or "").strip() or path.stem
     description = str(metadata.get("description") or "").strip() or first_paragraph(persona)
     model = metadata.get("model")
@@ -54,8 +56,11 @@ def parse_agent(path: Path, text: str) -> AgentDefinition:
     )
 
 
-def load_agents(agents_dir: Path) -> list[AgentDefinition]:
-    """Every ``*.md`` agent in ``agents_dir`` (sorted by file name); none when it is missing."""
+def load_agents(agents_dir: Path, root: Path) -> list[AgentDefinition]:
+    """Every ``*.md`` agent in ``agents_dir`` (sorted by file name); none when it is missing.
+
+    One that resolves outside ``root``, is over the size bound or is not a regular file is
+    skipped with a log line (``reading``)."""
     try:
         paths = sorted(p for p in agents_dir.glob("*.md") if p.is_file())
     except OSError:
@@ -63,8 +68,10 @@ def load_agents(agents_dir: Path) -> list[AgentDefinition]:
     agents: list[AgentDefinition] = []
     for path in paths:
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_inside(path, root, "agent definition")
+        except OSError as error:
+            log.warning("skipped agent definition %s: %s", path, error)
             continue
-        agents.append(parse_agent(path, decode_text(data)))
+        if data is not None:
+            agents.append(parse_agent(path, decode_text(data)))
     return agents

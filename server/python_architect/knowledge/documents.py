@@ -5,11 +5,15 @@ They carry no rules; hover and chat quote their sections. A missing file is simp
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from .markdown import decode_text, first_heading, split_sections
 from .model import Document
+from .reading import read_inside
 from .yaml_header import find_header
+
+log = logging.getLogger("python_architect")
 
 DOCUMENT_FILES = ("architecture-decisions.md", "project-context.md", "coding-standards.md")
 
@@ -34,14 +38,22 @@ def parse_document(path: Path, text: str) -> Document:
     )
 
 
-def load_documents(knowledge_dir: Path) -> dict[str, Document]:
-    """The documents present in ``knowledge_dir``, keyed by file stem (``project-context``)."""
+def load_documents(knowledge_dir: Path, root: Path) -> dict[str, Document]:
+    """The documents present in ``knowledge_dir``, keyed by file stem (``project-context``).
+
+    One that resolves outside ``root``, is over the size bound or is not a regular file is
+    skipped with a log line (``reading``)."""
     documents: dict[str, Document] = {}
     for file_name in DOCUMENT_FILES:
         path = knowledge_dir / file_name
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_inside(path, root, "document")
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            log.warning("skipped document %s: %s", path, error)
+            continue
+        if data is None:
             continue
         document = parse_document(path, decode_text(data))
         documents[document.name] = document

@@ -3,6 +3,8 @@ the problems that need every ADR at once (ARC003 missing references, ARC004 dupl
 ARC005 globs matching nothing).
 
 Files are read as bytes and decoded robustly; an unreadable or broken file costs that file only.
+Only files inside the root are read, each within a size bound (``reading``): a link out of the
+root is skipped with a log line, an oversized ADR is an ARC001 problem on that file.
 """
 
 from __future__ import annotations
@@ -12,12 +14,20 @@ from pathlib import Path
 
 from ..config import ProjectConfig
 from ..findings import Finding, sort_key
+from ..root_paths import NotReadable
 from .adr_parser import parse_adr
 from .agents import load_agents
 from .documents import load_documents
 from .markdown import decode_text, normalize_text
 from .model import Adr, KnowledgeBase
-from .problems import duplicate_id_problems, missing_reference_problems, unmatched_glob_problems
+from .problems import (
+    FRONTMATTER_ERROR,
+    adr_problem,
+    duplicate_id_problems,
+    missing_reference_problems,
+    unmatched_glob_problems,
+)
+from .reading import read_inside
 from .scope import relative_posix
 
 NOT_ADRS = frozenset({"readme", "index", "template", "adr-template"})
@@ -61,16 +71,23 @@ def load_knowledge(
     lines_of: dict[Path, list[str]] = {}
     for path in adr_files(root, config):
         try:
-            text = decode_text(path.read_bytes())
+            data = read_inside(path, root, "ADR")
+        except NotReadable as error:
+            # Over the size bound, a FIFO, a device: the file is a problem to fix, shown on it.
+            kb.problems.append(adr_problem(FRONTMATTER_ERROR, path, 1, f"not loaded: {error}"))
+            continue
         except OSError:
             continue
+        if data is None:
+            continue
+        text = decode_text(data)
         adr, problems = parse_adr(path, text)
         kb.problems.extend(problems)
         if adr is not None:
             kb.adrs.append(adr)
             lines_of[path] = text.split("\n")
-    kb.documents = load_documents(root / config.knowledge_dir)
-    kb.agents = load_agents(root / config.agents_dir)
+    kb.documents = load_documents(root / config.knowledge_dir, root)
+    kb.agents = load_agents(root / config.agents_dir, root)
     kb.problems.extend(cross_adr_problems(kb.adrs, lines_of, root, workspace_files))
     kb.problems.sort(key=sort_key)
     return kb

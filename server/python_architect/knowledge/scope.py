@@ -11,25 +11,33 @@ import os
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from .globs import GlobError, GlobSpec, compile_glob
 from .model import Adr, RuleSpec
-
-if TYPE_CHECKING:
-    import pathspec
 
 
 @lru_cache(maxsize=1024)
-def compiled_spec(patterns: tuple[str, ...]) -> pathspec.PathSpec:
-    """One compiled spec per distinct pattern list (gitignore semantics, as in ``.gitignore``).
+def compiled_spec(patterns: tuple[str, ...]) -> GlobSpec:
+    """One compiled spec per distinct pattern list (gitignore semantics, as in ``.gitignore``),
+    matched without exponential backtracking (``globs``).
 
-    A leading ``./`` (common in hand-written ADRs, meaningless to gitignore) is dropped.
+    A leading ``./`` (common in hand-written ADRs, meaningless to gitignore) is dropped. A
+    pattern that cannot be used matches nothing here; the ADR reader reports it (ARC002).
     """
-    cleaned = [p.removeprefix("./") for p in (p.strip() for p in patterns)]
-    # Imported here: pathspec costs ~25 ms at start-up and only ADR rules with globs need it.
-    import pathspec
+    return GlobSpec.from_lines(clean_pattern(p) for p in patterns)
 
-    return pathspec.PathSpec.from_lines("gitignore", cleaned)
+
+def clean_pattern(pattern: str) -> str:
+    return pattern.strip().removeprefix("./")
+
+
+def glob_problem(pattern: str) -> str | None:
+    """Why an ADR glob cannot be used, or None when it can."""
+    try:
+        compile_glob(clean_pattern(pattern))
+    except GlobError as error:
+        return str(error)
+    return None
 
 
 @lru_cache(maxsize=64)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -29,7 +30,7 @@ from ..config import ProjectConfig
 from .roots import PYTHON_SUFFIXES
 
 if TYPE_CHECKING:
-    import pathspec
+    from ..knowledge.globs import GlobSpec
 
 ALWAYS_SKIPPED = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
@@ -144,10 +145,10 @@ class IgnoreRules:
         self.root = Path(root).resolve()
         self._root_text = str(self.root)
         self.exclude = _compile(list(exclude), gitignore=False) if exclude else None
-        self._gitignores: dict[str, pathspec.PathSpec | None] = {}
+        self._gitignores: dict[str, GlobSpec | None] = {}
         self.listing = _OBSERVER.get()
 
-    def _spec_for(self, relative_dir: str) -> pathspec.PathSpec | None:
+    def _spec_for(self, relative_dir: str) -> GlobSpec | None:
         """The .gitignore of a root-relative directory (``""`` is the root), cached."""
         if relative_dir not in self._gitignores:
             directory = os.path.join(self._root_text, relative_dir) if relative_dir else self._root_text
@@ -159,12 +160,8 @@ class IgnoreRules:
             for source in sources:
                 if self.listing is not None:
                     self.listing.ignore_files.append((source, _stat_or_none(source)))
-                try:
-                    with open(source, encoding="utf-8", errors="replace") as handle:
-                        lines += handle.read().splitlines()
-                except OSError:
-                    pass
-            self._gitignores[relative_dir] = _compile(lines, gitignore=True) if lines else None
+                lines += _ignore_lines(source, self._root_text)
+            self._gitignores[relative_dir] = _compile(lines, gitignore=True, source=sources[-1]) if lines else None
         return self._gitignores[relative_dir]
 
     def note_no_gitignore(self, relative_dir: str) -> None:
@@ -193,14 +190,46 @@ class IgnoreRules:
         return relative != "." and self.ignored_relative(relative, is_dir)
 
 
-def _compile(lines: list[str], *, gitignore: bool) -> pathspec.PathSpec:
-    # Imported on first need: most workspaces' walks never match a pattern, and pathspec's
-    # import is a tenth of a warm ``check``.
-    import pathspec
+MAX_IGNORE_FILE_BYTES = 1 << 20
+"""A ``.gitignore`` is a few KiB; one linked to ``/dev/zero`` must not be read forever."""
 
-    if gitignore:
-        return pathspec.GitIgnoreSpec.from_lines(lines)
-    return pathspec.PathSpec.from_lines("gitignore", lines)
+
+def _ignore_lines(source: str, root: str) -> list[str]:
+    """The lines of an ignore file: a regular file inside the root within the size bound, else
+    none (a missing file is the common case; a link out of the root is not read)."""
+    # Imported here: the walker's import lines are its own.
+    from ..root_paths import contained, read_bounded
+
+    resolved = contained(source, root)
+    if resolved is None:
+        _log.warning("skipped ignore file %s: it resolves outside the workspace root", source)
+        return []
+    try:
+        data = read_bounded(resolved, MAX_IGNORE_FILE_BYTES, follow_symlinks=False)
+    except OSError:
+        return []
+    return data.decode("utf-8", errors="replace").splitlines()
+
+
+def _compile(lines: list[str], *, gitignore: bool, source: str = "exclude setting") -> GlobSpec:
+    """The ignore patterns of ``lines`` (a ``.gitignore`` or the ``exclude`` setting), matched
+    without exponential backtracking (``knowledge.globs``): both are repository input. A pattern
+    that cannot be used is skipped, and said once per process and file."""
+    # Imported on first need: most workspaces' walks never match a pattern.
+    from ..knowledge.globs import GlobSpec
+
+    def skipped(line: str, why: str) -> None:
+        if (source, line) not in _REPORTED_PATTERNS:
+            _REPORTED_PATTERNS.add((source, line))
+            _log.warning("ignored pattern %r in %s: %s", line[:80], source, why)
+
+    return GlobSpec.from_lines(lines, gitignore=gitignore, on_error=skipped)
+
+
+_REPORTED_PATTERNS: set[tuple[str, str]] = set()
+"""(source, pattern) already logged. Owned by ``_compile``; a set's add is atomic under the GIL
+and a race at worst logs a line twice, so no lock."""
+_log = logging.getLogger("python_architect")
 
 
 def _wanted(name: str) -> bool:
@@ -261,7 +290,7 @@ class _Walk:
 
     def run(self, start: str) -> None:
         relative = start[len(self.root_text) + 1:].replace(os.sep, "/")
-        active: list[tuple[int, pathspec.PathSpec]] = []
+        active: list[tuple[int, GlobSpec]] = []
         # The .gitignore files of the directories above the start apply to it as well.
         parts = relative.split("/") if relative else []
         for depth in range(len(parts)):
@@ -271,14 +300,14 @@ class _Walk:
                 active.append((len(base) + 1 if base else 0, spec))
         self._walk(start, relative, active)
 
-    def _ignored(self, relative: str, is_dir: bool, active: list[tuple[int, pathspec.PathSpec]]) -> bool:
+    def _ignored(self, relative: str, is_dir: bool, active: list[tuple[int, GlobSpec]]) -> bool:
         suffix = "/" if is_dir else ""
         exclude = self.rules.exclude
         if exclude is not None and exclude.match_file(relative + suffix):
             return True
         return any(spec.match_file(relative[cut:] + suffix) for cut, spec in active)
 
-    def _walk(self, directory: str, relative: str, active: list[tuple[int, pathspec.PathSpec]]) -> None:
+    def _walk(self, directory: str, relative: str, active: list[tuple[int, GlobSpec]]) -> None:
         observer = self.rules.listing
         status = _stat_or_none(directory) if observer is not None else None
         try:
