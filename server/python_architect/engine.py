@@ -27,6 +27,7 @@ from .baseline import Baseline, baseline_for
 from .config import ConfigError, ProjectConfig, load_project_config
 from .findings import Finding, sort_key
 from .knowledge.model import KnowledgeBase
+from .root_paths import contained
 from .workspace.batch import default_jobs
 from .workspace.files import WorkspaceFiles, discover_files, file_kind
 from .workspace.finalize import Finalizer
@@ -199,10 +200,15 @@ class Project:
 
         Python files: module checks + ruff bridge; dependency files: ARC110; ADR files: the
         knowledge problems located in that file. Updates the index entry for Python files.
-        Never raises on bad input (syntax errors, odd encodings, huge files).
+        Never raises on bad input (syntax errors, odd encodings, huge files). A path read from
+        disk must resolve inside the root; one that does not is analysed as nothing.
         """
         path = self._absolute(path)
         kind = self.kind_of(path)
+        if text is None and contained(path, self.root) is None:
+            # The disk is read only inside the root (``root_paths``): a link out gets nothing.
+            log.info("skipped %s: it resolves outside the workspace root", path)
+            return FileAnalysis(path=path, kind=kind)
         try:
             if kind == "python":
                 return self._analyze_python(path, text, ruff=ruff is not False)
