@@ -129,3 +129,41 @@ def test_a_watched_file_event_for_a_link_out_keeps_it_out_of_the_index(tree) -> 
                                       (root / "pkg/leak.py", types.FileChangeType.Changed)])
     assert project.index.module_at(root / "pkg/late.py") is None
     assert "pkg.late" not in project.index.modules() and "pkg.leak" not in project.index.modules()
+
+
+def test_init_writes_nothing_through_links_out_of_the_root(tree) -> None:
+    from python_architect.cli.init_command import initialise
+
+    root, outside = tree
+    target = outside / "elsewhere"
+    target.mkdir()
+    os.symlink(target, root / ".ai")
+    os.symlink(outside / "pyproject.toml", root / "pyproject.toml")
+    before = (outside / "pyproject.toml").read_text()
+    report = initialise(root, decision="none", agent=True)
+    assert list(target.iterdir()) == []
+    assert (outside / "pyproject.toml").read_text() == before
+    assert any(".ai/adrs resolves outside" in note for note in report.notes)
+    assert report.created == []
+    os.unlink(root / ".ai")  # the knowledge folder is written now; the linked pyproject still not
+    report = initialise(root, decision="none", agent=True)
+    assert (root / ".ai/adrs/template.md").is_file()
+    assert (outside / "pyproject.toml").read_text() == before
+    assert any(note.startswith("pyproject.toml resolves outside") for note in report.notes)
+
+
+def test_a_pyproject_fifo_gives_the_editor_a_finding_not_a_blocked_thread(tree) -> None:
+    root, _ = tree
+    os.mkfifo(root / "pyproject.toml")
+    project = Project.load(root)  # the loader refuses it: one ARC006 problem
+    found: list = []
+    # Placing the finding must not read the FIFO: that blocked the editor's thread for good.
+    worker = threading.Thread(target=lambda: found.extend(project.config_findings()), daemon=True)
+    worker.start()
+    worker.join(30)  # a hang guard only
+    blocked = worker.is_alive()
+    if blocked:  # a writer that closes at once ends the blocked read before the test fails
+        os.close(os.open(root / "pyproject.toml", os.O_WRONLY | os.O_NONBLOCK))
+    assert not blocked
+    [finding] = found
+    assert finding.code == "ARC006" and "not a regular file" in finding.message
