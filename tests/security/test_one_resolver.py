@@ -32,10 +32,10 @@ from trees import write_tree
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cli"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lsp"))
 
-from cli_support import run_cli  # noqa: E402
-from harness import SERVER_COMMAND, initialize_params, make_client, wait_until  # noqa: E402
-from lsprotocol import types  # noqa: E402
-from pytest_lsp import ClientServerConfig  # noqa: E402
+from cli_support import run_cli
+from harness import SERVER_COMMAND, initialize_params, make_client, wait_until
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig
 
 MARKER = "markerzqx7731"
 """In every file outside the root, and nowhere inside it: seen in an output, it leaked."""

@@ -10,13 +10,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from trees import write_tree
-
 from python_architect.baseline import baseline_for
 from python_architect.config import ProjectConfig, load_project_config
 from python_architect.engine import Project
 from python_architect.workspace.files import OUTSIDE_ROOT, discover_files
 from python_architect.workspace.roots import SourceRoots, source_roots_for
+from trees import write_tree
 
 SECRET = "outside-secret-31337"
 
@@ -111,7 +110,6 @@ def test_a_configured_baseline_outside_the_root_is_a_configuration_error(tree, n
 
 def test_a_watched_file_event_for_a_link_out_keeps_it_out_of_the_index(tree) -> None:
     from lsprotocol import types
-
     from python_architect.lsp.background import _update_index
 
     root, outside = tree

@@ -2,11 +2,9 @@
 checked, and as what (``file_kind``: the engine, the CLI's discovery and the editor's file
 watcher all ask it, so a file is never a dependency file to one and ignored by another).
 
-Only what lies inside the root after resolving symlinks is checked (``root_paths``, the one
-resolver every reader asks): a file link, a directory link or an explicitly named path that
-leaves the root is skipped with one log line and listed in ``WorkspaceFiles.skipped`` as
-``OUTSIDE_ROOT``, so front ends say so once. Directory links are never followed (a target inside
-the root is walked where it lives); file links inside the root are checked like files.
+Only what resolves inside the root is checked (``root_paths``): a file link, directory link or
+named path that leaves it is skipped with one log line and listed in ``skipped`` as
+``OUTSIDE_ROOT``. Directory links are never followed; file links inside the root are files.
 
 Honours ``.gitignore`` files (the root's and nested ones, each relative to its own directory)
 and ``[tool.python-architect] exclude`` (gitignore-style globs relative to the root), and always
@@ -373,8 +371,7 @@ def _not_adrs() -> frozenset[str]:
 
 
 def _skip_outside(found: WorkspaceFiles, path: Path) -> None:
-    """The one log line for a path that leaves the root (INFO: the CLI's ``check`` and ``graph``
-    print the ``skipped`` list themselves; the editor's log shows this line)."""
+    """One INFO line (the editor's log shows it; ``check`` and ``graph`` print ``skipped``)."""
     log.info("skipped %s: it resolves %s", path, OUTSIDE_ROOT)
     found.skipped.append((path, OUTSIDE_ROOT))
 
