@@ -196,6 +196,15 @@ def _graph(root: Path) -> Seen:
     return Seen(modules=modules, notices={"": run.stderr}, everything=run.stdout + run.stderr)
 
 
+def _baseline(root: Path) -> Seen:
+    output = root.parent / "recorded-baseline.json"  # outside the shared workspace: it stays as built
+    run = run_cli("baseline", "--output", output, cwd=root)
+    assert run.returncode == 0, run.stderr
+    text = output.read_text(encoding="utf-8")
+    findings = [(e["path"], e["code"], e["message"]) for e in json.loads(text)["findings"]]
+    return Seen(findings=findings, notices={"": run.stderr}, everything=run.stdout + run.stderr + text)
+
+
 def _adrs(root: Path) -> Seen:
     run = run_cli("adrs", "--format", "json", cwd=root)
     assert run.returncode in (0, 1), run.stderr
@@ -211,6 +220,7 @@ READERS = [
     Reader("check-json", _check_json),
     Reader("check-each-path", _check_each_path),
     Reader("graph", _graph, covers=lambda row: row.module is not None),
+    Reader("baseline", _baseline),
     Reader("adrs", _adrs, covers=lambda row: False, notice=None),
 ]
 

@@ -112,9 +112,9 @@ def _warn_unknown(selectors: tuple[str, ...], option: str) -> None:
             print(f"python-architect check: warning: {option} `{selector}` matches no known check", file=sys.stderr)
 
 
-def _absolute_paths(paths: list[Path], cwd: Path) -> list[Path]:
+def absolute_paths(paths: list[Path], cwd: Path) -> list[Path]:
     """The given paths made absolute with their symlinks kept: the root is found from where a
-    path *is*, and where it points is ``_within_root``'s question."""
+    path *is*, and where it points is ``within_root``'s question."""
     absolute = []
     for path in paths:
         given = path if path.is_absolute() else cwd / path
@@ -124,7 +124,7 @@ def _absolute_paths(paths: list[Path], cwd: Path) -> list[Path]:
     return absolute
 
 
-def _within_root(paths: list[Path], root: Path) -> list[Path]:
+def within_root(paths: list[Path], root: Path) -> list[Path]:
     """Each path resolved when it lands inside ``root`` (as the walk finds it); a path that lies
     in the root but cannot be resolved there (a loop, a link to nothing, a link out of the root)
     keeps its place for discovery to skip with the reason (``root_paths``: the verdict a
@@ -219,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
         if args.jobs is not None and args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
         cwd = Path.cwd()
-        paths = _absolute_paths(args.paths, cwd)
+        paths = absolute_paths(args.paths, cwd)
         if args.root is not None:
             root = args.root.resolve()
             if not root.is_dir():
@@ -231,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
         if not paths and cwd.resolve() != root.resolve():
             # Like ruff: with no PATH, check the current directory's subtree.
             paths = [cwd.resolve()]
-        paths = _within_root(paths, root)
+        paths = within_root(paths, root)
         root = root.resolve()
     except UsageError as exc:
         return _usage(str(exc))
