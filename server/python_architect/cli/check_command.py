@@ -7,7 +7,9 @@ configuration error (configuration errors are printed to stderr as ``path:line: 
 ``--explain CODE`` prints what the registry says about a code. A progress bar (tqdm) appears on
 stderr only when stderr is a terminal and the run takes a while. A run over an unchanged
 workspace is answered from the record of the last identical run (``workspace.run_record``):
-the same stdout, stderr lines and exit code, without importing the engine.
+the same stdout, stderr lines and exit code, without importing the engine. A named path is
+taken where it lies: one in the root that resolves outside it (a link out, a loop) is skipped
+with the reason discovery gives the same file in a whole-workspace run, said once on stderr.
 """
 
 from __future__ import annotations
