@@ -275,6 +275,23 @@ async def test_the_language_server_gives_the_same_verdicts(tmp_path: Path) -> No
         await wait_until(client, scanned, timeout=60, what="the inside cycles from the workspace scan")
         on_open = [d for p in client.published if p.uri == opened for d in p.diagnostics]  # type: ignore[attr-defined]
         assert any(d.code == "ARC103" and "pkg.plain" in d.message for d in on_open)
+
+        # The editor opens the link out with the text it read there: not this workspace's module.
+        leak = (root / "pkg/leak.py").as_uri()
+        client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(
+            uri=leak, language_id="python", version=1, text=(root / "pkg/leak.py").read_text())))
+        await wait_until(client, lambda: any(p.uri == leak and p.version == 1 for p in client.published),
+                         timeout=60, what="the link out's (empty) diagnostics")
+        assert [d for p in client.published if p.uri == leak for d in p.diagnostics] == []
+        graph = await client.protocol.send_request_async(
+            "pythonArchitect/graph", {"folderUri": root.as_uri(), "depth": 9})
+        mermaid = (graph._asdict() if hasattr(graph, "_asdict") else graph)["mermaid"]
+        assert '"pkg.alias"' in mermaid and '"pkg.leak"' not in mermaid and '"pkg.ext"' not in mermaid
+
+        # The editor's whole-workspace check counts the files the CLI counts.
+        checked = await client.protocol.send_request_async("pythonArchitect/checkWorkspace", {})
+        files = (checked._asdict() if hasattr(checked, "_asdict") else checked)["files"]
+        assert files == run_cli("check", "--no-cache", "--format", "json", cwd=root).json()["files"]
     finally:
         await client.shutdown_session()  # answered after every notification sent before it
         await client.stop()
