@@ -11,6 +11,9 @@ message for people reading the diff (never the statement itself: it may hold the
 ARC701 reported). Entries no finding matches any more are *stale* (the finding was fixed);
 ``python-architect baseline --prune`` drops them.
 
+The configured file (``baseline = FILE``) must resolve inside the workspace root
+(``root_paths``); one outside is a configuration error, never read.
+
 A ``Baseline`` is immutable after loading; ``filter`` is a pure function of its arguments, so
 the CLI and the language server's threads can share one without a lock.
 """
@@ -25,12 +28,15 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .analysis.decoding import read_source, source_lines
-from .config import ConfigError, ProjectConfig, locate_key
+from .config import ConfigError, ProjectConfig, locate_key, pyproject_text
 from .findings import Finding
+from .root_paths import OutsideRoot, read_bounded, resolve_in_root
 
 FORMAT_VERSION = 1
 DEFAULT_FILE = "architect-baseline.json"
 _MAX_STATEMENT_LINES = 20
+MAX_BASELINE_BYTES = 256 << 20
+"""A baseline file larger than this (or a device, a FIFO) is not read: a configuration error."""
 _TRAILING_COMMENT = re.compile(r"\s+#[^'\"]*$")
 
 Key = tuple[str, str, str, int]
@@ -126,7 +132,7 @@ class Baseline:
     @classmethod
     def load(cls, path: Path) -> "Baseline":
         try:
-            document = json.loads(Path(path).read_text(encoding="utf-8"))
+            document = json.loads(read_bounded(path, MAX_BASELINE_BYTES).decode("utf-8"))
         except FileNotFoundError:
             raise BaselineError(f"baseline file {path} does not exist (create it with `python-architect baseline`)") from None
         except (OSError, UnicodeDecodeError) as exc:
@@ -196,14 +202,12 @@ def baseline_for(root: Path, config: ProjectConfig) -> tuple[Baseline, list[Conf
     that is missing or broken is a configuration error, never a silently empty baseline."""
     if not config.baseline:
         return Baseline(), []
-    path = Path(root) / config.baseline
     try:
+        # The name comes from the repository: it may point anywhere (``root_paths``).
+        path = resolve_in_root(config.baseline, root, must_exist=False)
         return Baseline.load(path), []
-    except BaselineError as exc:
-        try:
-            text = (Path(root) / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            text = None
+    except (BaselineError, OutsideRoot) as exc:
+        text = pyproject_text(root)
         return Baseline(), [ConfigError(Path(root) / "pyproject.toml", str(exc), locate_key(text, ("baseline",)))]
 
 
@@ -231,10 +235,10 @@ def is_baseline_file(path: Path, root: Path, config: ProjectConfig) -> bool:
 def _configured_name(root: Path) -> str | None:
     from .config import tomllib  # tomllib, or tomli before Python 3.11
 
+    text = pyproject_text(root)
     try:
-        with open(root / "pyproject.toml", "rb") as handle:
-            table = tomllib.load(handle).get("tool", {}).get("python-architect", {})
-    except (OSError, ValueError):  # a missing or broken pyproject is reported by the config loader
+        table = tomllib.loads(text or "").get("tool", {}).get("python-architect", {})
+    except ValueError:  # a missing or broken pyproject is reported by the config loader
         return None
     name = table.get("baseline") if isinstance(table, dict) else None
     return name if isinstance(name, str) and name.strip() else None

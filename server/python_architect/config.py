@@ -8,10 +8,14 @@ on them, the server shows them once), with a suggestion when one is close.
 
 Also reads, outside the tool table, the console-script targets (``[project.scripts]`` and
 friends) so checks can tell command-line entry points from library code.
+
+``pyproject.toml`` is read only when it resolves inside the root (``root_paths``: a link out of
+the root gives the defaults, with one log line) and only when it is a regular file of bounded size.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from dataclasses import dataclass, field, fields, replace
@@ -21,11 +25,18 @@ from typing import Any, Callable, Iterable
 from .codes import METADATA, metadata
 from .codes.options import option_problems, suggestion
 from .codes.ruff import CURATED
+from .root_paths import NotReadable, contained, read_bounded
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
+
+log = logging.getLogger(__name__)
+
+MAX_CONFIG_BYTES = 4 << 20
+"""A ``pyproject.toml`` larger than this (or a device, a FIFO) is a configuration error, not a
+read without end."""
 
 
 @dataclass(frozen=True)
@@ -242,12 +253,29 @@ def script_modules(pyproject: dict[str, Any]) -> tuple[str, ...]:
     return tuple(modules)
 
 
+def pyproject_text(root: Path) -> str | None:
+    """The root ``pyproject.toml``'s text for readers other than the loader (None when it is
+    missing, a link out of the root, or not a bounded regular file: the loader reports those)."""
+    path = Path(root) / "pyproject.toml"
+    if contained(path, root) is None:
+        return None
+    try:
+        return read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
 def load_project_config(root: Path, ruff_codes: Callable[[], Iterable[str]] | None = None) -> tuple[ProjectConfig, list[ConfigError]]:
     """Reads ``root/pyproject.toml``; a missing file or table gives the defaults. ``ruff_codes``:
     see ``parse_project_config`` (the engine passes the ruff bridge's list)."""
     path = root / "pyproject.toml"
+    if contained(path, root) is None:  # discovery lists it as skipped: ``check`` says so once
+        log.info("skipped %s: it resolves outside the workspace root", path)
+        return ProjectConfig(), []
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_CONFIG_BYTES)
+    except NotReadable as exc:
+        return ProjectConfig(), [ConfigError(path, f"pyproject.toml is not read: {exc}")]
     except OSError:
         return ProjectConfig(), []
     text = raw.decode("utf-8", errors="replace")

@@ -27,8 +27,9 @@ from .baseline import Baseline, baseline_for
 from .config import ConfigError, ProjectConfig, load_project_config
 from .findings import Finding, sort_key
 from .knowledge.model import KnowledgeBase
+from .root_paths import contained
 from .workspace.batch import default_jobs
-from .workspace.files import WorkspaceFiles, discover_files, file_kind
+from .workspace.files import OUTSIDE_ROOT, WorkspaceFiles, discover_files, file_kind
 from .workspace.finalize import Finalizer
 from .workspace.index import WorkspaceIndex, scan_results
 from .workspace.other_files import adr_file_analysis, config_findings, dependency_file_analysis
@@ -87,6 +88,9 @@ class Project:
         where statements start (for ruff's refinements) instead of hover's constructs, which only
         an editor reads; a keystroke computes neither's cost for nothing."""
         self._open_texts: dict[Path, str] = {}
+        self._said_outside: set[Path] = set()
+        """Paths ``analyze`` refused as outside the root, logged once each (an editor asks again
+        on every keystroke)."""
         self._open_trees = OpenTrees()
         self._workspace_raw: tuple[tuple[int, int, int], list[tuple[Path, RawFinding]]] | None = None
 
@@ -114,6 +118,8 @@ class Project:
     def refresh_files(self) -> None:
         """Re-discovers the workspace's files and first-party names (after files were added)."""
         self.workspace_files = discover_files(self.root, self.config)
+        # Discovery has said these once; an editor opening one is not news (``analyze``).
+        self._said_outside.update(path for path, why in self.workspace_files.skipped if why == OUTSIDE_ROOT)
         roots = SourceRoots.from_config(self.root, self.config, self.workspace_files.python)
         if roots == self.roots:
             if self.index.scanned:
@@ -199,10 +205,18 @@ class Project:
 
         Python files: module checks + ruff bridge; dependency files: ARC110; ADR files: the
         knowledge problems located in that file. Updates the index entry for Python files.
-        Never raises on bad input (syntax errors, odd encodings, huge files).
+        Never raises on bad input (syntax errors, odd encodings, huge files). A path that
+        resolves outside the root is analysed as nothing, with or without ``text``.
         """
         path = self._absolute(path)
         kind = self.kind_of(path)
+        if contained(path, self.root) is None:
+            # Only what resolves inside the root is this workspace's (``root_paths``): a link out
+            # is neither read nor, with an editor's text, indexed as one of its modules.
+            if path not in self._said_outside:
+                self._said_outside.add(path)
+                log.info("skipped %s: it resolves outside the workspace root", path)
+            return FileAnalysis(path=path, kind=kind)
         try:
             if kind == "python":
                 return self._analyze_python(path, text, ruff=ruff is not False)

@@ -4,7 +4,16 @@ symlinks, and a regular file read within a size bound.
 Everything a repository ships is a stranger's input (SECURITY.md): a symlinked ADR, module or
 cache pack may point anywhere on the machine, a ``*.pack`` may be a link to ``/dev/zero``. Every
 reader of workspace paths — discovery, the knowledge loader, the cache, MCP, the chat's context
-and the agent's tools — asks here, so the same path gets the same answer everywhere.
+and the agent's tools — asks here, so the same path gets the same answer everywhere. Readers:
+
+* ``workspace.files``: the walk and paths named on the command line (links out: ``skipped``).
+* ``workspace.roots``: ``src`` roots and ``path_of_module`` (no import reaches outside code).
+* ``config``, ``baseline``, ``workspace.parse``: ``pyproject.toml`` and the configured baseline.
+* ``engine.Project.analyze``: any file, from disk or an editor; ``output.sarif``: flagged lines.
+* ``lsp.background`` (watched-file events), ``lsp.scheduling.read_inside`` (closed-file positions),
+  ``lsp.server.folder_for_path`` (a link out stays its folder's document, never a new project).
+* ``cli.check_command.within_root`` (``check`` and ``baseline``: named paths keep their place so
+  discovery says why), ``cli.init_command`` (writes nothing through a link out).
 
 * ``contained(path, root)``: the resolved path when it lies inside the resolved root, else None
   (a link out of the root, a loop, a dangling link). ``skip_outside`` is the same with one log

@@ -68,19 +68,19 @@ def report_stale(stale: list, baseline_path: Path | None, root: Path, out: list[
 
 def run(args: argparse.Namespace) -> int:
     from ..engine import Project
-    from .check_command import find_root, report_config_errors
+    from .check_command import UsageError, absolute_paths, find_root, report_config_errors, within_root
 
     cwd = Path.cwd()
-    paths = [(p if p.is_absolute() else cwd / p).resolve() for p in args.paths]
-    for path in paths:
-        if not path.exists():
-            print(f"python-architect baseline: error: {path} does not exist", file=sys.stderr)
-            return 2
-    if args.root is not None:
-        root = args.root.resolve()
-    else:
+    try:  # the paths as ``check`` takes them: a link out of the root is skipped, said once
+        paths = absolute_paths(args.paths, cwd)
         first = paths[0] if paths else cwd
-        root = find_root(first if first.is_dir() else first.parent)
+        root = args.root if args.root is not None else find_root(
+            first if first.is_dir() and not first.is_symlink() else first.parent)
+        paths = within_root(paths, root)
+        root = root.resolve()
+    except UsageError as exc:
+        print(f"python-architect baseline: error: {exc}", file=sys.stderr)
+        return 2
     project = Project.load(root)
     # A configured baseline that cannot be read is the one thing we are about to (re)write.
     errors = [e for e in project.config_errors if "baseline file" not in e.message]
@@ -91,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
         if args.output is not None else (configured or root / DEFAULT_FILE)
     whole = not paths or paths == [root]
     result = project.check_paths(None if whole else paths)
+    for path, why in result.skipped:  # as ``check`` says it: once per path
+        print(f"python-architect baseline: warning: {relative_path(path, root)}: skipped ({why})", file=sys.stderr)
     current = Baseline.record(result.findings, root, lines_reader())
     if args.prune:
         try:

@@ -7,7 +7,9 @@ configuration error (configuration errors are printed to stderr as ``path:line: 
 ``--explain CODE`` prints what the registry says about a code. A progress bar (tqdm) appears on
 stderr only when stderr is a terminal and the run takes a while. A run over an unchanged
 workspace is answered from the record of the last identical run (``workspace.run_record``):
-the same stdout, stderr lines and exit code, without importing the engine.
+the same stdout, stderr lines and exit code, without importing the engine. A named path is
+taken where it lies: one in the root that resolves outside it (a link out, a loop) is skipped
+with the reason discovery gives the same file in a whole-workspace run, said once on stderr.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..output import FORMATS, relative_path, render
+from ..root_paths import contained
 
 ROOT_MARKERS = ("pyproject.toml", ".ai")
 _SELECTOR = re.compile(r"^(?:ALL|[A-Z]{1,10}[0-9]{0,4})$")
@@ -111,19 +114,37 @@ def _warn_unknown(selectors: tuple[str, ...], option: str) -> None:
             print(f"python-architect check: warning: {option} `{selector}` matches no known check", file=sys.stderr)
 
 
-def _resolve_paths(paths: list[Path], cwd: Path) -> list[Path]:
-    resolved = []
+def absolute_paths(paths: list[Path], cwd: Path) -> list[Path]:
+    """The given paths made absolute with their symlinks kept: the root is found from where a
+    path *is*, and where it points is ``within_root``'s question."""
+    absolute = []
     for path in paths:
         given = path if path.is_absolute() else cwd / path
-        try:
-            absolute = given.resolve()
-        except (OSError, RuntimeError):  # a symlink loop: discovery reports it as skipped
-            resolved.append(Path(os.path.abspath(given)))
-            continue
-        if not absolute.exists() and not os.path.lexists(given):
+        if not os.path.lexists(given):
             raise UsageError(f"{path}: no such file or directory")
-        resolved.append(absolute if absolute.exists() else Path(os.path.abspath(given)))
-    return resolved
+        absolute.append(Path(os.path.abspath(given)))
+    return absolute
+
+
+def within_root(paths: list[Path], root: Path) -> list[Path]:
+    """Each path resolved when it lands inside ``root`` (as the walk finds it); a path that lies
+    in the root but cannot be resolved there (a loop, a link to nothing, a link out of the root)
+    keeps its place for discovery to skip with the reason (``root_paths``: the verdict a
+    whole-workspace run gives the same file); any other path is a usage error."""
+    base = root.resolve()
+    kept = []
+    for path in paths:
+        resolved = contained(path, base)
+        if resolved is not None and resolved.exists():
+            kept.append(resolved)
+            continue
+        for anchor in (root, base):
+            if path == anchor or anchor in path.parents:
+                kept.append(base / path.relative_to(anchor))
+                break
+        else:
+            raise UsageError(f"{path} is outside the workspace root {base}")
+    return kept
 
 
 def _warn_skipped(skipped: list[tuple[Path, str]], root: Path, notes: list[str]) -> None:
@@ -200,20 +221,20 @@ def run(args: argparse.Namespace) -> int:
         if args.jobs is not None and args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
         cwd = Path.cwd()
-        paths = _resolve_paths(args.paths, cwd)
+        paths = absolute_paths(args.paths, cwd)
         if args.root is not None:
             root = args.root.resolve()
             if not root.is_dir():
                 raise UsageError(f"--root {args.root}: not a directory")
         else:
             first = paths[0] if paths else cwd
-            root = find_root(first if first.is_dir() else first.parent)
+            # A directory link is a place in the tree, not a project of its own: start above it.
+            root = find_root(first if first.is_dir() and not first.is_symlink() else first.parent)
         if not paths and cwd.resolve() != root.resolve():
             # Like ruff: with no PATH, check the current directory's subtree.
             paths = [cwd.resolve()]
-        for path in paths:
-            if path != root and root not in path.parents:
-                raise UsageError(f"{path} is outside the workspace root {root}")
+        paths = within_root(paths, root)
+        root = root.resolve()
     except UsageError as exc:
         return _usage(str(exc))
     _warn_unknown(select, "--select")

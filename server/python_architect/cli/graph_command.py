@@ -2,7 +2,8 @@
 workspace's module dependency graph, collapsed to packages at a depth, with layer violations
 (ARC102) and import cycles (ARC103) marked and, with ``--layers``, the layers of the first
 ``layers`` rule as groups. Prints to stdout (or ``--output FILE``). Exit codes: 0, or 2 on a
-usage or configuration error. Rendering lives in ``workspace.graph``.
+usage or configuration error. Rendering lives in ``workspace.graph``. Files discovery skipped (a
+link out of the root, a loop) are named on stderr once each, as ``check`` names them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..output import relative_path
 from .check_command import find_root, report_config_errors
 
 DEFAULT_DEPTH = 2
@@ -70,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
     from ..workspace.cache import CheckCache
     from ..workspace.cached_run import warm_index
 
+    for path, why in project.workspace_files.skipped:  # as ``check`` says it: once per path
+        print(f"python-architect graph: warning: {relative_path(path, root)}: skipped ({why})", file=sys.stderr)
     files = list(project.workspace_files.python)
     # The facts of unchanged files come from the cache ``check`` keeps (and go back into it).
     warm_index(project.index, files, None if args.no_cache else CheckCache.for_cli(root),

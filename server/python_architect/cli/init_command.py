@@ -5,7 +5,9 @@ Writes, from the templates in ``cli/templates/`` (package data): ``.ai/adrs/temp
 skeletons of the three ``.ai/*.md`` documents; ``.claude/agents/python-architect.md`` (a persona
 that uses the MCP tools); and the ``[tool.python-architect]`` table, appended to an existing
 ``pyproject.toml`` only when the result still parses. An existing file is never overwritten: it
-is reported as kept. Questions are asked only on a terminal; every answer has a flag.
+is reported as kept. Nothing is written through a link out of the root (``root_paths``): a
+``.ai``, ``.claude`` or ``pyproject.toml`` that resolves elsewhere is left alone, with a note.
+Questions are asked only on a terminal; every answer has a flag.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from string import Template
+
+from ..root_paths import contained
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -146,6 +150,8 @@ def initialise(root: Path, *, decision: str, package: str | None = None, agent: 
     report = Report()
     root.mkdir(parents=True, exist_ok=True)
     adrs = root / ".ai" / "adrs"
+    if not _inside(root, adrs, report):
+        return report
     adrs.mkdir(parents=True, exist_ok=True)
     today = today or datetime.date.today().isoformat()
     has_src = (root / "src").is_dir()
@@ -174,8 +180,9 @@ def initialise(root: Path, *, decision: str, package: str | None = None, agent: 
         _write(root, root / ".ai" / document, _template(document), report)
     if agent:
         agents = root / ".claude" / "agents"
-        agents.mkdir(parents=True, exist_ok=True)
-        _write(root, agents / "python-architect.md", _template("python-architect-agent.md"), report)
+        if _inside(root, agents, report):
+            agents.mkdir(parents=True, exist_ok=True)
+            _write(root, agents / "python-architect.md", _template("python-architect-agent.md"), report)
     if pyproject:
         _add_table(root, '"src"' if has_src else '"."', report)
     return report
@@ -190,7 +197,17 @@ def _next_number(folder: Path) -> int:
     return max(numbers, default=0) + 1
 
 
+def _inside(root: Path, path: Path, report: Report) -> bool:
+    """Whether ``path`` resolves inside ``root``; if not, a note says it is left alone."""
+    if contained(path, root) is not None:
+        return True
+    report.notes.append(f"{_relative(path, root)} resolves outside {root}: left alone")
+    return False
+
+
 def _write(root: Path, path: Path, text: str, report: Report) -> None:
+    if not _inside(root, path, report):
+        return
     try:
         with path.open("x", encoding="utf-8", newline="\n") as handle:  # "x": never overwrite
             handle.write(text)
@@ -205,6 +222,8 @@ def _add_table(root: Path, src: str, report: Report) -> None:
     file has no such table yet and the result parses; a broken file is left alone."""
     path = root / "pyproject.toml"
     table = Template(_template("pyproject-table.toml")).safe_substitute(src=src)
+    if not _inside(root, path, report):
+        return
     if not path.exists():
         _write(root, path, table.lstrip("\n"), report)
         return

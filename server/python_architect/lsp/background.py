@@ -10,7 +10,8 @@ Afterwards nothing re-reads the tree: an edit updates that module's entry from t
 names; not mere line shifts) the open documents that import it, directly or not, are re-analysed
 and the workspace-wide findings are recomputed shortly after. Saves and watched-file events
 (creates, deletes, renames, ADRs, ``.ai`` documents, agent files, ``pyproject.toml``,
-requirements) update the index or reload what changed, and re-analyse the open documents.
+requirements) update the index or reload what changed, and re-analyse the open documents; a
+changed file that resolves outside the root (a link out) leaves the index instead.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from lsprotocol import types
 from ..baseline import is_baseline_file, watch_globs
 from ..config import ProjectConfig
 from ..findings import Finding
+from ..root_paths import contained
 from ..workspace.files import file_kind
 from . import scheduling
 from .state import DocumentState, FolderState
@@ -271,7 +273,8 @@ def _update_index(folder: FolderState, project, changes: list[tuple[Path, int]])
     index = project.index
     for path, change in changes:
         with folder.lock:
-            if change == types.FileChangeType.Deleted or not path.is_file():
+            # A link out of the root is no module of this workspace (``root_paths``).
+            if change == types.FileChangeType.Deleted or not path.is_file() or contained(path, project.root) is None:
                 index.remove(path)
                 continue
             module = project.module_name(path)

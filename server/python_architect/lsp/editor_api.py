@@ -35,7 +35,7 @@ from lsprotocol import types
 from ..explain.positions import LineIndex
 from ..findings import Finding
 from .convert import adr_decision_range, path_of, to_diagnostic, uri_of
-from .scheduling import apply_overrides, unique_findings
+from .scheduling import apply_overrides, read_inside, unique_findings
 
 if TYPE_CHECKING:
     from .server import ArchitectServer
@@ -185,10 +185,7 @@ class EditorApi:
         return reports
 
     def _diagnostics(self, path: Path, findings: list[Finding], project: Any) -> list[types.Diagnostic]:
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            text = ""
+        text = read_inside(path, project.root)
         lines = LineIndex(text, self.server.position_encoding)
         return [to_diagnostic(finding, lines, project.kb) for finding in findings]
 

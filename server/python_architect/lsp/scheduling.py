@@ -22,6 +22,7 @@ from ..baseline import lines_reader
 from ..codes import ARC900
 from ..explain.positions import LineIndex
 from ..findings import Finding, Severity
+from ..root_paths import contained
 from .convert import path_of, to_diagnostic, uri_of
 from .state import DocumentState, FolderState
 
@@ -298,6 +299,17 @@ async def wait_settled(ls: ArchitectServer, state: DocumentState) -> None:
         await state.settled.wait()
 
 
+def read_inside(path: Path, root: Path) -> str:
+    """A closed file's text for placing its diagnostics: "" when it is unreadable or resolves
+    outside the folder's root (``root_paths``: nothing outside the root is read)."""
+    if contained(path, root) is None:
+        return ""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 def publish_closed_files(ls: ArchitectServer, folder: FolderState, previous: set[Path]) -> set[Path]:
     """Push clients also see workspace findings and ADR-file problems in files that are not open."""
     if ls.pull_diagnostics or folder.project is None:
@@ -314,10 +326,7 @@ def publish_closed_files(ls: ArchitectServer, folder: FolderState, previous: set
     for path, findings in by_path.items():
         if path in open_paths:
             continue
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            text = ""
+        text = read_inside(path, folder.root)
         lines = LineIndex(text, ls.position_encoding)
         if folder.project.baseline.entries:
             findings = folder.project.baseline.filter(findings, folder.project.root, lines_reader({path: text})).new

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -169,11 +170,14 @@ class ArchitectServer(LanguageServer):
 
     def folder_for_path(self, path: Path) -> FolderState:
         """The deepest workspace folder containing ``path``; a file outside every folder gets a
-        folder of its own at the nearest ancestor that looks like a project root."""
+        folder of its own at the nearest ancestor that looks like a project root. A link in a
+        folder to a file outside every folder stays that folder's (whose project then refuses
+        to analyse it: ``root_paths``), never a project opened where it points."""
         resolved = path.resolve()
-        containing = [root for root in self.folders if resolved == root or root in resolved.parents]
-        if containing:
-            return self.folders[max(containing, key=lambda root: len(root.parts))]
+        for candidate in (resolved, Path(os.path.abspath(path))):
+            containing = [root for root in self.folders if candidate == root or root in candidate.parents]
+            if containing:
+                return self.folders[max(containing, key=lambda root: len(root.parts))]
         for ancestor in resolved.parents:
             if any((ancestor / marker).exists() for marker in _ROOT_MARKERS):
                 return self.add_folder(ancestor)

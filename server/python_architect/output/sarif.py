@@ -19,6 +19,7 @@ from .. import __version__
 from ..codes import CheckInfo
 from ..codes import metadata as lookup
 from ..findings import Finding, Severity
+from ..root_paths import contained
 from . import relative_path
 
 if TYPE_CHECKING:
@@ -106,7 +107,9 @@ class _LineReader:
     def line(self, relative: str, number: int) -> str:
         if relative not in self._lines:
             try:
-                text = (self.root / relative).read_text(encoding="utf-8", errors="replace")
+                path = self.root / relative
+                # Findings name files inside the root; anything else is not read (``root_paths``).
+                text = path.read_text(encoding="utf-8", errors="replace") if contained(path, self.root) else ""
             except (OSError, ValueError):
                 text = ""
             self._lines[relative] = text.splitlines()

@@ -2,6 +2,10 @@
 checked, and as what (``file_kind``: the engine, the CLI's discovery and the editor's file
 watcher all ask it, so a file is never a dependency file to one and ignored by another).
 
+Only what resolves inside the root is checked (``root_paths``): a file link, directory link or
+named path that leaves it is skipped with one log line and listed in ``skipped`` as
+``OUTSIDE_ROOT``. Directory links are never followed; file links inside the root are files.
+
 Honours ``.gitignore`` files (the root's and nested ones, each relative to its own directory)
 and ``[tool.python-architect] exclude`` (gitignore-style globs relative to the root), and always
 skips tool and environment directories. Sorts results so every run sees the same order.
@@ -27,10 +31,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import ProjectConfig
+from ..root_paths import contained
 from .roots import PYTHON_SUFFIXES
 
 if TYPE_CHECKING:
     from ..knowledge.globs import GlobSpec
+
+log = logging.getLogger(__name__)
+
+OUTSIDE_ROOT = "outside the workspace root"
+"""The ``WorkspaceFiles.skipped`` reason of a path whose resolved target leaves the root."""
 
 ALWAYS_SKIPPED = frozenset(
     {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
@@ -91,8 +101,8 @@ class WorkspaceFiles:
     dependencies: list[Path] = field(default_factory=list)
     adrs: list[Path] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
-    """Paths that looked checkable but cannot be read as files, with why (a symlink loop, a
-    link to nothing): reported as warnings, never a crash."""
+    """Paths that looked checkable but are not checked, with why (a symlink loop, a link to
+    nothing, ``OUTSIDE_ROOT``): reported as warnings, never a crash."""
 
     def all(self) -> list[Path]:
         return sorted({*self.python, *self.dependencies, *self.adrs})
@@ -256,6 +266,9 @@ def discover_files(root: Path, config: ProjectConfig, under: Iterable[Path] | No
         if not start.exists():  # a dangling link given by name
             found.skipped.append((given, _unreadable(given)))
             continue
+        if contained(start, root) is None:  # a link (or a path) out of the root
+            _skip_outside(found, given)
+            continue
         if start.is_file():
             _classify(start, root, config, found, seen)
             continue
@@ -336,7 +349,13 @@ class _Walk:
             except OSError:
                 is_dir = False
             if is_dir:
-                if name in ALWAYS_SKIPPED or entry.is_symlink():
+                if name in ALWAYS_SKIPPED:
+                    continue
+                if entry.is_symlink():
+                    # Not followed: a target inside the root is walked where it lives; one
+                    # outside is said once (a link back up the tree is no news).
+                    if not self._ignored(prefix + name, True, active) and contained(entry.path, self.root) is None:
+                        _skip_outside(self.found, Path(entry.path))
                     continue
                 if not self._ignored(prefix + name, True, active):
                     subdirectories.append((entry.path, prefix + name))
@@ -352,6 +371,9 @@ class _Walk:
                 regular = False
             if not regular:
                 self.found.skipped.append((path, _unreadable(path)))
+                continue
+            if entry.is_symlink() and contained(path, self.root) is None:
+                _skip_outside(self.found, path)
                 continue
             self._keep(path, name, directory)
         for path, child in subdirectories:
@@ -374,6 +396,12 @@ def _not_adrs() -> frozenset[str]:
     from ..knowledge.loader import NOT_ADRS
 
     return NOT_ADRS
+
+
+def _skip_outside(found: WorkspaceFiles, path: Path) -> None:
+    """One INFO line (the editor's log shows it; ``check`` and ``graph`` print ``skipped``)."""
+    log.info("skipped %s: it resolves %s", path, OUTSIDE_ROOT)
+    found.skipped.append((path, OUTSIDE_ROOT))
 
 
 def _unreadable(path: Path) -> str:

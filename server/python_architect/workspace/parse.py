@@ -20,8 +20,9 @@ from pathlib import Path
 
 from ..analysis.statement_facts import FactsMemo
 from ..codes import ARC006, ARC900
-from ..config import ConfigError
+from ..config import MAX_CONFIG_BYTES, ConfigError
 from ..findings import Finding, Severity, Span
+from ..root_paths import read_bounded
 
 PARSE_ERROR = ARC900
 CONFIG_PROBLEM = ARC006
@@ -161,8 +162,8 @@ def locate_config_error(finding: Finding, text: str | None) -> Finding:
     """Moves an ARC006 finding onto the line of the key its message names, when it can be found
     inside the ``[tool.python-architect]`` tables of the pyproject text."""
     if text is None:
-        try:
-            text = Path(finding.path).read_text(encoding="utf-8", errors="replace")
+        try:  # bounded, regular files only: the error may be that it is a FIFO (``config``)
+            text = read_bounded(finding.path, MAX_CONFIG_BYTES).decode("utf-8", errors="replace")
         except OSError:
             return finding
     if finding.span.line != 1:

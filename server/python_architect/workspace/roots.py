@@ -4,10 +4,16 @@ Source roots come from ``[tool.python-architect] src``, else ``src/`` when it ex
 workspace root. A file's dotted module name is its path relative to the deepest source root that
 contains it (``pkg/__init__.py`` is ``pkg``; directories without ``__init__.py`` count as namespace
 packages). First-party top-level names are the packages and modules found under the roots.
+
+Roots and module files lie inside the workspace root after resolving symlinks (``root_paths``):
+a ``src`` entry that leaves it (``../lib``, or a link out) is dropped with one log line, and
+``path_of_module`` never answers with a file that resolves outside, so no import pulls outside
+code into the index.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from dataclasses import dataclass, field
@@ -15,6 +21,9 @@ from pathlib import Path
 from typing import Iterable
 
 from ..config import ProjectConfig
+from ..root_paths import contained
+
+log = logging.getLogger(__name__)
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 
@@ -39,12 +48,17 @@ def is_stdlib(name: str) -> bool:
 def source_roots_for(root: Path, config: ProjectConfig) -> tuple[Path, ...]:
     """The source roots, absolute, deepest first so the most specific root wins."""
     root = root.resolve()
-    if config.src:
-        roots = [(root / entry).resolve() for entry in config.src]
-    elif (root / "src").is_dir():
-        roots = [root / "src"]
-    else:
-        roots = [root]
+    roots: list[Path] = []
+    for entry in config.src or (("src",) if (root / "src").is_dir() else ()):
+        inside = contained(root / entry, root)
+        if inside is not None:
+            roots.append(inside)
+        elif os.path.normpath(root / entry).startswith(str(root) + os.sep):
+            # A link out of the root: discovery names it as skipped already (said once).
+            log.info("skipped source root %s: it resolves outside the workspace root", entry)
+        else:
+            log.warning("skipped source root %s: it is outside the workspace root %s", entry, root)
+    roots = roots or [root]
     unique = dict.fromkeys(roots)
     return tuple(sorted(unique, key=lambda p: len(p.parts), reverse=True))
 
@@ -118,7 +132,8 @@ class SourceRoots:
             base = source_root.joinpath(*parts)
             for candidate in (base.with_name(base.name + ".py"), base / "__init__.py",
                               base.with_name(base.name + ".pyi"), base / "__init__.pyi"):
-                if candidate.is_file() and self.module_name(candidate) == name:
+                if (candidate.is_file() and self.module_name(candidate) == name
+                        and contained(candidate, self.root) is not None):
                     return candidate
         return None
 
@@ -170,6 +185,8 @@ class SourceRoots:
             for entry in entries:
                 if entry.name in NEVER_FIRST_PARTY or entry.name.startswith("."):
                     continue
+                if entry.is_symlink() and contained(entry, self.root) is None:
+                    continue  # a name is no reason to look outside the root
                 if entry.is_file() and entry.suffix in PYTHON_SUFFIXES and entry.stem.isidentifier():
                     names.add(entry.stem)
                 elif entry.is_dir() and entry.name.isidentifier() and _holds_python(entry):
@@ -186,7 +203,7 @@ def _holds_python(directory: Path, depth: int = 3) -> bool:
     if any(child.suffix in PYTHON_SUFFIXES and child.is_file() for child in children):
         return True
     return depth > 1 and any(
-        child.is_dir() and child.name.isidentifier() and child.name not in NEVER_FIRST_PARTY
+        child.is_dir() and not child.is_symlink() and child.name.isidentifier() and child.name not in NEVER_FIRST_PARTY
         and _holds_python(child, depth - 1)
         for child in children
     )
