@@ -68,7 +68,9 @@ def test_fold_and_operators():
     assert fold("pinned") == fold("pin") == fold("pinning")
     assert fold("caching") == fold("cache") == fold("cached")
     assert fold("subclassing") == "subclass"
-    assert terms("Is pydantic>=2 fine?") == ["pydantic", "fin", ">="]  # folded like the index
+    assert fold("queries") == fold("query") and fold("retries") == fold("retry")
+    assert fold("n+1") == "n+1" and fold("requirements.txt") == "requirements.txt"  # symbols stay whole
+    assert terms("Is pydantic>=2 fine?") == [fold("pydantic"), fold("fine"), ">="]  # stemmed like the index
     assert "==" in terms("x==1") and ">=" not in terms("x==1")
 
 

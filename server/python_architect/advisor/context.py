@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,21 @@ MAX_RELEVANT = 5
 FULL_TEXT_RELEVANT = 3
 WINDOW_LINES = 25
 LEXICAL_FLOOR = 0.5
+RANK_FLOOR = 0.6
+"""An ADR scoring under this share of the best one is left off the list (a list that also names
+weak matches teaches people to skip it); ADRs named or in focus always stay."""
+NAMED = 10.0
+EARLIER_WEIGHT = 0.5
+"""What earlier turns of the conversation ask about and cite, beside the question's own words:
+a follow-up ("show me how that would look in code") names little of its own."""
+EARLIER_TURNS = 4
+HISTORY_QUESTION = re.compile(
+    r"\b(?:reject\w*|turn(?:ed|ing)? down|decid\w* against|why (?:not|don't|didn't|did we not)|abandon\w*|"
+    r"supersed\w*|replac\w*|used to|drop(?:ped)?|g[ai]ve up|instead of|what happened|no longer|originally|"
+    r"deprecat\w*|history)\b",
+    re.IGNORECASE,
+)
+"""A question about a decision's history: rejected and superseded ADRs are answers to it."""
 MAX_CODE_FACTS = 8
 MAX_SELECTED_LINES = 80
 """Only this much of a selection is searched for names (a whole-file selection names everything)."""
@@ -107,10 +123,12 @@ def rank_adrs(
     focus: Sequence[str] = (),
     code_facts: Sequence[CodeFact] = (),
     limit: int = MAX_RELEVANT,
+    earlier: Sequence[str] = (),
 ) -> list[RankedAdr]:
     """Merges the code relevance, the ADRs the code named in the question brings (``code_facts``,
-    weights up to 1) and the question's lexical ranking (each normalised to 1), with ADRs named in
-    the question or passed as ``focus`` first."""
+    weights up to 1), the question's lexical ranking (normalised to 1) and what the conversation
+    so far asked and cited (``earlier``: the text of earlier turns, at ``EARLIER_WEIGHT``), with
+    ADRs named in the question or passed as ``focus`` first; weak tails (``RANK_FLOOR``) dropped."""
     merged: dict[str, RankedAdr] = {}
     topics = tuple(dict.fromkeys([*topics, *(t for fact in code_facts for t in fact.topics)]))
 
@@ -125,7 +143,7 @@ def rank_adrs(
         for adr_id in ids:
             adr = kb.get(adr_id)
             if adr is not None:
-                add(adr, 10.0, why)
+                add(adr, NAMED, why)
     # First: their reasons (what the named code is) say more than a tag match does.
     for fact in code_facts:
         for adr_id, why, weight in fact.adrs:
@@ -139,15 +157,33 @@ def rank_adrs(
         top = max((hit.score for hit in code_hits), default=0.0) or 1.0
         for hit in code_hits:
             add(hit.adr, hit.score / top, hit.reason)
+    history = bool(HISTORY_QUESTION.search(question))
     if question.strip():
-        lexical = search_adrs(kb, question, limit=limit)
-        top = max((hit.score for hit in lexical), default=0.0) or 1.0
-        for hit in lexical:
-            # BM25 over a dozen records scores common words too: keep the clear matches only.
-            if hit.score >= top * LEXICAL_FLOOR:
-                add(hit.adr, hit.score / top, hit.reason or "matches the question's words")
-    ranked = sorted(merged.values(), key=lambda r: (-r.score, r.adr.id))
+        _add_lexical(kb, question, add, 1.0, "", history)
+    turns = [turn for turn in earlier if turn.strip()][-EARLIER_TURNS:]
+    if turns:
+        said = "\n".join(turns)
+        _add_lexical(kb, said, add, EARLIER_WEIGHT, "asked earlier in this conversation: ", history)
+        for adr_id in mentioned_adr_ids(said):
+            adr = kb.get(adr_id)
+            if adr is not None:
+                add(adr, EARLIER_WEIGHT, "cited earlier in this conversation")
+    # On a tie, what the named code is (a rule that binds it) beats a match of words.
+    coded = {adr_id for fact in code_facts for adr_id, _, _ in fact.adrs}
+    ranked = sorted(merged.values(), key=lambda r: (-round(r.score, 6), r.adr.id not in coded, r.adr.id))
+    # The floor is relative to the best ADR found (named ones stay, and set no floor for the rest).
+    top = max((r.score for r in ranked if r.score < NAMED), default=0.0)
+    ranked = [r for r in ranked if r.score >= NAMED or r.score >= top * RANK_FLOOR]
     return ranked[:limit]
+
+
+def _add_lexical(kb: KnowledgeBase, text: str, add: Any, weight: float, prefix: str, history: bool) -> None:
+    lexical = search_adrs(kb, text, limit=MAX_RELEVANT, include_history=history)
+    top = max((hit.score for hit in lexical), default=0.0) or 1.0
+    for hit in lexical:
+        # BM25 over a dozen records scores common words too: keep the clear matches only.
+        if hit.score >= top * LEXICAL_FLOOR:
+            add(hit.adr, weight * hit.score / top, prefix + (hit.reason or "matches the question's words"))
 
 
 def gather(

@@ -237,7 +237,8 @@ def _module_facts(project: Any, index: Any, names: _ModuleNames, name: str, expl
     ]
     if not hits:
         return []
-    weight = 1.0 if explicit else 0.5  # a plain English word may only look like a module name
+    # A plain English word ("requests") may only look like a module name; `urllib3` cannot.
+    weight = 1.0 if explicit or not name.isalpha() else 0.5
     text = f"`{name}`: " + "; ".join(f"{hit.adr.id} {hit.reason}" for hit in hits)
     return [CodeFact("module", name, text + ".", tuple((h.adr.id, h.reason, weight) for h in hits))]
 

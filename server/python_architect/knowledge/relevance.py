@@ -42,7 +42,15 @@ STOP_WORDS = frozenset(
     # Question verbs and judgements: they ask about a decision without naming what it is about.
     """may might must shall keep make makes get gets put go goes fine acceptable allowed good bad
     right wrong really still""".split()  # noqa: SIM905
+) | frozenset(
+    # Words of a request about anything ("show me how that would look in code"): ranking on them
+    # picks ADRs for saying "code" or "example" somewhere in their text.
+    """code show look looks like example examples thing things something anything idea approach
+    better best now currently today actually here there one ones tell explain see say said
+    happen happened happens every each against via per read""".split()  # noqa: SIM905
 )
+_STOP_STEMS = frozenset(vocabulary.fold(word) for word in STOP_WORDS)
+"""Inflections of stop words are stop words too (``keeps``, ``looking``, ``happening``)."""
 SEARCH_CUTOFF = 0.25
 """Results scoring under this share of the best one are noise (one common word in common)."""
 _TOKEN = re.compile(r"[a-z0-9]+(?:[+#][a-z0-9+#]*)?")
@@ -206,14 +214,14 @@ def _parts_of(identifier: str) -> set[str]:
     parts = {identifier.lower()}
     for piece in re.split(r"[_\W]+", identifier):
         for part in _CAMEL.findall(piece):
-            parts.update((part.lower(), _stem(part.lower())))
+            parts.update((part.lower(), vocabulary.fold(part.lower())))
     return parts
 
 
 def _keyword_match(keyword: str, identifiers: list[tuple[str, set[str]]]) -> str | None:
     """The first identifier containing the keyword, whole or (``unit of work``) every word of it."""
     wanted = keyword.lower().strip()
-    words = [_stem(w) for w in re.split(r"[\s_\-]+", wanted) if w]
+    words = [vocabulary.fold(w) for w in re.split(r"[\s_\-]+", wanted) if w]
     for identifier, parts in identifiers:
         if wanted in parts or (len(words) > 1 and all(w in parts for w in words)):
             return identifier
@@ -221,16 +229,33 @@ def _keyword_match(keyword: str, identifiers: list[tuple[str, set[str]]]) -> str
 
 
 def tokenize(text: str) -> list[str]:
-    """Lowercase words without stop words, plurals folded (``queries`` -> ``query``)."""
-    return [_stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOP_WORDS and len(t) > 1]
+    """Lowercase words without stop words, stemmed like the vocabulary (``queries`` -> ``queri``)."""
+    stems = (vocabulary.fold(t) for t in _TOKEN.findall(text.lower()) if t not in STOP_WORDS and len(t) > 1)
+    return [stem for stem in stems if stem not in _STOP_STEMS]
 
 
-def _stem(token: str) -> str:
-    if len(token) > 4 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
+def unparsed_adr_paths(kb: KnowledgeBase) -> frozenset[Path]:
+    """The ADR files whose frontmatter did not parse (ARC001): their status is unknown, whatever
+    the parser fell back to, so no answer may present them as accepted."""
+    from ..codes import ARC001
+
+    return frozenset(Path(p.path) for p in kb.problems if p.code == ARC001)
+
+
+def status_of(kb: KnowledgeBase, adr: Adr) -> str:
+    """The status to show for ``adr``: as parsed, or "unknown …" when its frontmatter did not
+    parse and the parser fell back to the default (``accepted``)."""
+    if adr.status == "accepted" and Path(adr.path) in unparsed_adr_paths(kb):
+        return UNKNOWN_STATUS
+    return adr.status
+
+
+UNKNOWN_STATUS = "unknown — frontmatter did not parse (ARC001)"
+HISTORY_FACTOR = 1.5
+"""Rejected, superseded and deprecated ADRs weigh this much more in a search that asks for them
+("why did we turn down …?" asks about a decision that is history, not a rule)."""
+UNPARSED_FACTOR = 0.5
+"""An ADR with an unreadable header may not say what it seems to: it ranks below a clean one."""
 
 
 BM25_K1, BM25_B = 1.5, 0.75
@@ -244,12 +269,16 @@ index need no lock (it is immutable and replaced whole)."""
 
 @dataclass(frozen=True)
 class _SearchIndex:
-    """A BM25 index over the binding ADRs of one knowledge base, immutable once built.
+    """A BM25 index over every ADR of one knowledge base, immutable once built.
 
     ``postings`` maps a term to ``(document, weight)`` pairs with the term's whole BM25 weight
     (idf times the saturated, length-normalised term frequency) precomputed, so a query is a sum.
-    ``vocabulary`` is the same over each ADR's principle vocabulary (``knowledge.vocabulary``), a
-    second field scored at ``VOCABULARY_WEIGHT`` beside the ADR's own words.
+    ``vocabulary`` is the same over each ADR's principle vocabulary (``knowledge.vocabulary``),
+    added at ``VOCABULARY_WEIGHT``. ``head_tokens`` (title, tags, keywords, rules) and
+    ``decision_tokens`` (the Decision section) are the words that say what an ADR is about: the
+    reasons name them, and an ADR whose one match is elsewhere in its body is a weak hit
+    (``BODY_ONLY_FACTOR``). Scoring the Decision section again on its own was measured and lost
+    a held-out question: it only names the matches.
     """
 
     signature: tuple[int, ...]
@@ -260,11 +289,16 @@ class _SearchIndex:
     vocabulary: dict[str, list[tuple[int, float]]]
     positions: dict[int, int]
     """``id(adr)`` -> its position in ``adrs`` (the hover asks per ADR)."""
+    head_tokens: list[set[str]]
+    decision_tokens: list[set[str]]
 
 
 VOCABULARY_WEIGHT = 0.6
 """A principle's words count for less than the ADR's own: they say what it is about, not what it
 decided, and several ADRs may share a principle."""
+BODY_ONLY_FACTOR = 0.4
+"""An ADR whose one match is a word of its body, not of its title, tags, keywords, rules or
+principle ("mentions `year`", "decision mentions operators"), is a weak hit."""
 
 
 def _bm25_postings(corpus: list[list[str]]) -> dict[str, list[tuple[int, float]]]:
@@ -286,6 +320,16 @@ def _bm25_postings(corpus: list[list[str]]) -> dict[str, list[tuple[int, float]]
     return postings
 
 
+def _head_text(adr: Adr) -> str:
+    rule_text = " ".join(
+        " ".join([r.message or "", *map(str, r.options.get("modules", ())), r.kind])
+        for r in adr.rules
+    )
+    keywords = " ".join(adr.applies_to.keywords)
+    tags = " ".join(tag.replace("-", " ") for tag in adr.tags)
+    return f"{adr.title} {tags} {keywords} {rule_text}"
+
+
 def _document_text(adr: Adr) -> str:
     rule_text = " ".join(
         " ".join([r.message or "", *map(str, r.options.get("modules", ())), r.kind])
@@ -298,6 +342,20 @@ def _document_text(adr: Adr) -> str:
     return f"{title} {tags} {tags} {keywords} {keywords} {rule_text} {adr.body}"
 
 
+def _decision_text(adr: Adr) -> str:
+    """The Decision section up to its first subsection (MADR's "Positive Consequences" is not
+    what was decided)."""
+    section = adr.decision
+    if section is None:
+        return ""
+    lines = []
+    for line in section.text.splitlines():
+        if line.lstrip().startswith("#"):
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _search_index(kb: KnowledgeBase) -> _SearchIndex:
     signature = tuple(id(adr) for adr in kb.adrs)
     cached = kb.cache.get("bm25")
@@ -307,9 +365,10 @@ def _search_index(kb: KnowledgeBase) -> _SearchIndex:
         cached = kb.cache.get("bm25")  # another thread may have built it while we waited
         if isinstance(cached, _SearchIndex) and cached.signature == signature:
             return cached
-        adrs = kb.binding_adrs
+        adrs = list(kb.adrs)
         corpus = [tokenize(_document_text(adr)) or ["\u2205"] for adr in adrs]
         words = [vocabulary.terms(_vocabulary_text(adr)) or ["\u2205"] for adr in adrs]
+        decisions = [tokenize(_decision_text(adr)) or ["\u2205"] for adr in adrs]
         index = _SearchIndex(
             signature,
             adrs,
@@ -318,6 +377,8 @@ def _search_index(kb: KnowledgeBase) -> _SearchIndex:
             [set(t) for t in words],
             _bm25_postings(words),
             {id(adr): position for position, adr in enumerate(adrs)},
+            [set(tokenize(_head_text(adr))) for adr in adrs],
+            [set(t) for t in decisions],
         )
         kb.cache["bm25"] = index
         return index
@@ -334,9 +395,10 @@ def _vocabulary_text(adr: Adr) -> str:
     return vocabulary.vocabulary_text(adr.tags, kinds, tuple(principles))
 
 
-def search_adrs(kb: KnowledgeBase, query: str, *, limit: int = 5) -> list[Relevant]:
-    """Binding ADRs ranked by BM25 over title, tags, keywords, rules and body, plus (at
-    ``VOCABULARY_WEIGHT``) BM25 over the vocabulary of their principles; best first."""
+def search_adrs(kb: KnowledgeBase, query: str, *, limit: int = 5, include_history: bool = False) -> list[Relevant]:
+    """Binding ADRs ranked by BM25 over title, tags, keywords, rules and body, plus the vocabulary
+    of their principles (``VOCABULARY_WEIGHT``); best first. ``include_history``: rejected, superseded and deprecated
+    ADRs too, at ``HISTORY_FACTOR`` (for "why did we reject …?")."""
     index = _search_index(kb)
     terms = list(dict.fromkeys(tokenize(query)))
     words = list(dict.fromkeys(vocabulary.terms(query)))
@@ -350,30 +412,67 @@ def search_adrs(kb: KnowledgeBase, query: str, *, limit: int = 5) -> list[Releva
         for term in query_terms:
             for position, score in postings.get(term, ()):
                 scores[position] = scores.get(position, 0.0) + weight * score
+    unparsed = unparsed_adr_paths(kb)
+    for position in list(scores):
+        adr = index.adrs[position]
+        if not adr.binding and not include_history:
+            del scores[position]
+            continue
+        factor = 1.0 if adr.binding else HISTORY_FACTOR
+        if Path(adr.path) in unparsed:
+            factor *= UNPARSED_FACTOR
+        weak = index.head_tokens[position].isdisjoint(terms) and index.vocabulary_tokens[position].isdisjoint(words)
+        if weak and len(index.tokens[position].intersection(terms)) < 2:
+            factor *= BODY_ONLY_FACTOR
+        scores[position] *= factor
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
     best = ranked[0][1] if ranked else 0.0
-    spelled = vocabulary.spellings(query)
+    spelled = {**vocabulary.spellings(query), **_spellings(query)}
     found: list[Relevant] = []
     for position, score in ranked:
         if score <= 0 or score < best * SEARCH_CUTOFF:
             continue
-        reason = _search_reason(index, position, terms, words, spelled)
+        reason = _search_reason(kb, index, position, terms, words, spelled)
         found.append(Relevant(index.adrs[position], round(score, 3), reason))
     return found
 
 
+def _spellings(text: str) -> dict[str, str]:
+    """Stem -> the first word of ``text`` with that stem, as ``tokenize`` splits it."""
+    found: dict[str, str] = {}
+    for word in _TOKEN.findall(text.lower()):
+        found.setdefault(vocabulary.fold(word), word)
+    return found
+
+
 def _search_reason(
-    index: _SearchIndex, position: int, terms: list[str], words: list[str], spelled: dict[str, str]
+    kb: KnowledgeBase, index: _SearchIndex, position: int, terms: list[str], words: list[str], spelled: dict[str, str]
 ) -> str:
-    """Why an ADR matched: the question's words it contains, else those of its principle
-    (``spelled`` maps a folded word back to how the question wrote it)."""
-    matched = [t for t in terms if t in index.tokens[position]][:3]
-    reason = "mentions " + ", ".join(f"`{t}`" for t in matched) if matched else ""
+    """Why an ADR matched, in the question's own words and by where they stand: its title or tags
+    ("about caching, prices"), its decision ("decision mentions …"), else its other text (weak),
+    and the words of its principle ("speaks of `extend` (composition)")."""
+    adr = index.adrs[position]
+
+    def shown(stems: list[str]) -> str:
+        return ", ".join(spelled.get(t, t) for t in stems[:3])
+
+    head = [t for t in terms if t in index.head_tokens[position]]
+    decided = [t for t in terms if t in index.decision_tokens[position] and t not in head]
+    elsewhere = [t for t in terms if t in index.tokens[position] and t not in head and t not in decided]
+    parts = []
+    if head:
+        parts.append(f"about {shown(head)}")
+    if decided:
+        parts.append(f"decision mentions {shown(decided)}")
+    if not head and not decided and elsewhere:
+        parts.append(f"its text mentions {shown(elsewhere)}")
     spoken = [w for w in words if w in index.vocabulary_tokens[position]]
-    if spoken and len(matched) < 2:
-        tags = ", ".join(index.adrs[position].tags[:2])
+    if spoken and len(head) + len(decided) < 2:
+        tags = ", ".join(adr.tags[:2])
         principle = f" ({tags})" if tags else ""
-        shown = [spelled.get(w, w) for w in spoken[:3]]
-        vocabulary_reason = "speaks of " + ", ".join(f"`{w}`" for w in shown) + principle
-        reason = f"{reason}; {vocabulary_reason}" if reason else vocabulary_reason
+        parts.append("speaks of " + ", ".join(f"`{spelled.get(w, w)}`" for w in spoken[:3]) + principle)
+    reason = "; ".join(parts)
+    status = status_of(kb, adr)
+    if status != "accepted" and status != "proposed":
+        reason += f" ({status})"
     return reason
