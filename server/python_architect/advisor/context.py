@@ -168,6 +168,12 @@ def rank_adrs(
             adr = kb.get(adr_id)
             if adr is not None:
                 add(adr, EARLIER_WEIGHT, "cited earlier in this conversation")
+    # Support only: an ADR over the named code's directory that was found for another reason.
+    for fact in code_facts:
+        for adr_id, why, weight in fact.governed:
+            current = merged.get(adr_id)
+            if current is not None and why not in current.reason:
+                merged[adr_id] = RankedAdr(current.adr, current.score + weight, f"{current.reason}; {why}")
     # On a tie, what the named code is (a rule that binds it) beats a match of words.
     coded = {adr_id for fact in code_facts for adr_id, _, _ in fact.adrs}
     ranked = sorted(merged.values(), key=lambda r: (-round(r.score, 6), r.adr.id not in coded, r.adr.id))

@@ -47,7 +47,7 @@ STOP_WORDS = frozenset(
     # picks ADRs for saying "code" or "example" somewhere in their text.
     """code show look looks like example examples thing things something anything idea approach
     better best now currently today actually here there one ones tell explain see say said
-    happen happened happens every each against via per read""".split()  # noqa: SIM905
+    happen happened happens every each against via per read many much""".split()  # noqa: SIM905
 )
 _STOP_STEMS = frozenset(vocabulary.fold(word) for word in STOP_WORDS)
 """Inflections of stop words are stop words too (``keeps``, ``looking``, ``happening``)."""
