@@ -32,7 +32,13 @@ from typing import Any
 
 from ..knowledge.model import KnowledgeBase
 from ..knowledge.relevance import module_matches, relevant_adrs
-from ..knowledge.scope import adr_applies_to, describe_scope, glob_matches_any, rule_applies_to, rule_scope
+from ..knowledge.scope import (
+    adr_applies_to,
+    describe_scope,
+    glob_matches_any,
+    rule_applies_to,
+    rule_scope,
+)
 
 log = logging.getLogger(__name__)
 
