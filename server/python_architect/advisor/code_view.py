@@ -4,8 +4,8 @@ The file in view goes whole when it fits the share of the budget it is given. Wh
 it is never a window that cuts the imports off: the view keeps the module's top-level imports,
 the definition enclosing the selection (the innermost one that fits) and the selection itself,
 with a ``# … lines a-b not shown …`` marker at each gap, in file order. Without a selection, the
-imports come first, then whole top-level statements in order while they fit, then the first
-line of each remaining definition (an outline).
+imports come first, then the first line of each top-level definition (an outline), then whole
+top-level statements from the top while they fit.
 
 Definitions (``definitions``) are the source of the classes and functions the question or the
 selection names (``retrieval.CodeFact.path``), read through ``root_paths`` (inside the workspace
@@ -68,19 +68,25 @@ def code_view(
             keep.append(_trim(lines, span, max_chars - _size(lines, keep)))
         what = "imports, the enclosing definition and the selection"
     else:
-        for block in outline.statements:
+        for line in outline.heads:  # the outline first: every definition's first line
+            if _size(lines, _merge([*keep, (line, line)])) <= max_chars:
+                keep.append((line, line))
+        for block in outline.statements:  # then whole statements from the top while they fit
             if _size(lines, _merge([*keep, block])) > max_chars:
                 break
             keep.append(block)
-        shown = _merge(keep)
-        for line in outline.heads:
-            if not _covered(line, shown) and _size(lines, _merge([*keep, (line, line)])) <= max_chars:
-                keep.append((line, line))
-        what = "imports and the top of the file, then an outline"
+        what = "imports, an outline and the top of the file"
     blocks = _merge(keep)
-    while blocks and _size(lines, blocks) > max_chars:  # even the imports do not fit: shorten from the end
-        first, last = blocks[-1]
-        blocks = blocks[:-1] + ([(first, last - 1)] if last > first else [])
+    while blocks and _size(lines, blocks) > max_chars:
+        # Even imports and selection do not fit: the imports' tail goes first, the selection last.
+        first, last = blocks[0]
+        if len(blocks) == 1:
+            shorter = _trim(lines, (first, last), max_chars)
+            if shorter == (first, last):
+                return None
+            blocks = [shorter]
+        else:
+            blocks = ([(first, last - 1)] if last > first else []) + blocks[1:]
     if not blocks:
         return None
     return CodeView(f"{label}, {what} ({total} lines in all)", _render(lines, blocks), True)
@@ -194,10 +200,6 @@ def _merge(blocks: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((first, last))
     return merged
-
-
-def _covered(line: int, blocks: Sequence[tuple[int, int]]) -> bool:
-    return any(first <= line <= last for first, last in blocks)
 
 
 def _size(lines: Sequence[str], blocks: Sequence[tuple[int, int]]) -> int:

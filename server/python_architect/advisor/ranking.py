@@ -38,6 +38,10 @@ EARLIER_WEIGHT = 0.5
 """What earlier turns of the conversation ask about and cite, beside the question's own words:
 a follow-up ("show me how that would look in code") names little of its own."""
 EARLIER_TURNS = 4
+IN_VIEW_WEIGHT = 0.7
+"""The code in view (its imports, paths, findings' principles) beside a question: context for
+what is asked, so it weighs less than the question's own words (a question about caching in a
+file that imports the adapters is about caching, not layering)."""
 HISTORY_QUESTION = re.compile(
     r"\b(?:reject\w*|turn(?:ed|ing)? down|decid\w* against|why (?:not|don't|didn't|did we not)|abandon\w*|"
     r"supersed\w*|replac\w*|used to|drop(?:ped)?|g[ai]ve up|instead of|what happened|no longer|originally|"
@@ -106,8 +110,9 @@ def rank_adrs(
             kb, path=path, modules=tuple(modules), topics=tuple(topics), codes=tuple(codes), limit=limit
         )
         top = max((hit.score for hit in code_hits), default=0.0) or 1.0
+        weight = IN_VIEW_WEIGHT if question.strip() else 1.0
         for hit in code_hits:
-            add(hit.adr, hit.score / top, hit.reason)
+            add(hit.adr, weight * hit.score / top, hit.reason)
     history = bool(HISTORY_QUESTION.search(question))
     if question.strip():
         _add_lexical(kb, question, add, 1.0, "", history)

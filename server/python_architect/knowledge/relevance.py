@@ -42,13 +42,7 @@ STOP_WORDS = frozenset(
     # Question verbs and judgements: they ask about a decision without naming what it is about.
     """may might must shall keep make makes get gets put go goes fine acceptable allowed good bad
     right wrong really still""".split()  # noqa: SIM905
-) | frozenset(
-    # Words of a request about anything ("show me how that would look in code"): ranking on them
-    # picks ADRs for saying "code" or "example" somewhere in their text.
-    """code show look looks like example examples thing things something anything idea approach
-    better best now currently today actually here there one ones tell explain see say said
-    happen happened happens every each against via per read many much""".split()  # noqa: SIM905
-)
+) | vocabulary.REQUEST_WORDS
 _STOP_STEMS = frozenset(vocabulary.fold(word) for word in STOP_WORDS)
 """Inflections of stop words are stop words too (``keeps``, ``looking``, ``happening``)."""
 SEARCH_CUTOFF = 0.25

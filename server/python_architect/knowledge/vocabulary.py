@@ -62,11 +62,18 @@ RULE_KIND_WORDS: dict[str, str] = {
 
 _OPERATOR = re.compile(r"(?<![<>=!~])(===|==|>=|<=|~=|!=)")
 _WORD = re.compile(r"[a-z0-9]+(?:[+#.][a-z0-9+#]+)*")
+REQUEST_WORDS = frozenset(
+    # Words of a request about anything ("show me how that would look in code"): ranking on them
+    # picks ADRs for saying "code" (or "hard-coded") somewhere. ``relevance`` stops them too.
+    """code show look looks like example examples thing things something anything idea approach
+    better best now currently today actually here there one ones tell explain see say said
+    happen happened happens every each against via per read many much""".split()  # noqa: SIM905
+)
 _STOP = frozenset(
     """a an and are as at be but by can could do does for from how i if in into is it its may me
     my of on or our should so that the their them then there these they this to use we what when
     where which who why will with would you your""".split()  # noqa: SIM905
-)
+) | REQUEST_WORDS
 
 
 @lru_cache(maxsize=1)
@@ -88,10 +95,14 @@ def fold(word: str) -> str:
     return _english().stemWord(word)
 
 
+_STOP_STEMS = frozenset(fold(word) for word in _STOP)
+
+
 def terms(text: str) -> list[str]:
     """Folded words and version operators of ``text``, in order, stop words dropped."""
     lowered = text.lower()
     found = [fold(w) for w in _WORD.findall(lowered) if w not in _STOP and len(w) > 1]
+    found = [stem for stem in found if stem not in _STOP_STEMS]
     found.extend(match.group(1) for match in _OPERATOR.finditer(lowered))
     return found
 
