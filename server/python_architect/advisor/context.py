@@ -27,7 +27,7 @@ from typing import Any
 
 from ..findings import Finding
 from ..knowledge.model import Adr, KnowledgeBase
-from ..knowledge.relevance import status_of
+from ..knowledge.adr_status import status_of
 from . import prompts
 from .code_view import code_view, definitions
 from .persona import Persona

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..findings import Finding, Severity
 from ..knowledge.model import KnowledgeBase
-from ..knowledge.relevance import UNKNOWN_STATUS, status_of
+from ..knowledge.adr_status import UNKNOWN_STATUS, status_of
 from .context import Material, RankedAdr
 from .prompts import consequences_text, decision_text, relative
 
