@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding
-from ..knowledge.model import Adr, KnowledgeBase
 from ..knowledge.adr_status import status_of
+from ..knowledge.model import Adr, KnowledgeBase
 from . import prompts
 from .code_view import code_view, definitions
 from .persona import Persona

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 
 from ..findings import Finding, Severity
-from ..knowledge.model import KnowledgeBase
 from ..knowledge.adr_status import UNKNOWN_STATUS, status_of
+from ..knowledge.model import KnowledgeBase
 from .context import Material, RankedAdr
 from .prompts import consequences_text, decision_text, relative
 
