@@ -187,6 +187,15 @@ def test_a_file_too_long_keeps_imports_enclosing_definition_and_selection():
     assert "subtotal = sum(" in tiny.text and "from decimal" not in tiny.text  # the selection outlasts imports
 
 
+def test_a_cursor_outside_any_definition_keeps_the_lines_around_it():
+    lines = BIG_MODULE.splitlines()
+    blank = next(n for n, line in enumerate(lines, 1) if line.startswith("def helper_30")) - 1
+    view = code_view("big.py", lines, (blank, blank), 1_200)
+    assert "import json" in view.text
+    assert "def helper_29(value):" in view.text and "def helper_31(value):" in view.text
+    assert "def helper_2(value)" not in view.text
+
+
 def test_without_a_selection_a_long_file_keeps_imports_an_outline_and_its_top():
     body = "\n".join(f"    step_{n} = value * {n}" for n in range(40))
     source = "import os\nimport sys\n\n" + "\n\n".join(

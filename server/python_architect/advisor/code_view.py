@@ -2,7 +2,8 @@
 
 The file in view goes whole when it fits the share of the budget it is given. When it does not,
 it is never a window that cuts the imports off: the view keeps the module's top-level imports,
-the definition enclosing the selection (the innermost one that fits) and the selection itself,
+the definition enclosing the selection (the innermost one that fits; for a bare cursor outside
+one, the lines around it) and the selection itself,
 with a ``# … lines a-b not shown …`` marker at each gap, in file order. Without a selection, the
 imports come first, then the first line of each top-level definition (an outline), then whole
 top-level statements from the top while they fit.
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 MAX_DEFINITION_LINES = 80
 """A longer definition is cut after this many lines, with a marker saying how many are left."""
 MAX_DEFINITIONS = 4
+CURSOR_CONTEXT = 25
+"""A cursor outside any definition that fits shows this many lines either side of it."""
 MAX_SOURCE_BYTES = 2_000_000
 """Definitions are not looked for in files larger than this (a generated module, a data dump)."""
 
@@ -59,7 +62,10 @@ def code_view(
     outline = _Outline.of(lines)
     keep: list[tuple[int, int]] = list(outline.imports)
     if span is not None:
-        candidates = [*outline.enclosing(span), span]
+        candidates = outline.enclosing(span)
+        if span[0] == span[1]:  # a cursor, not a selection: the lines around it before the line alone
+            candidates.append((max(1, span[0] - CURSOR_CONTEXT), min(total, span[0] + CURSOR_CONTEXT)))
+        candidates.append(span)
         for block in candidates:
             if _size(lines, _merge([*keep, block])) <= max_chars:
                 keep.append(block)
