@@ -127,11 +127,15 @@ def _rule_signals(
                 signals.append((weight, f"forbids importing `{module}` {where}"))
     elif rule.kind == "layers":
         layers = [str(layer) for layer in options.get("layers", ())]
+        placed: dict[str, list[str]] = {}  # one reason per layer, however many of its modules are here
         for module in modules:
             layer = next((lay for lay in layers if module_matches(module, lay)), None)
             if layer is not None:
-                order = " > ".join(f"`{lay}`" for lay in layers)
-                signals.append((MEDIUM, f"puts `{module}` in layer `{layer}` of {order}"))
+                placed.setdefault(layer, []).append(module)
+        order = " > ".join(f"`{lay}`" for lay in layers)
+        for layer, found in placed.items():
+            named = ", ".join(f"`{module}`" for module in found[:2]) + (f" and {len(found) - 2} more" if len(found) > 2 else "")
+            signals.append((MEDIUM, f"puts {named} in layer `{layer}` of {order}"))
     for code in codes:
         if rule.kind == "check" and options.get("check") == code:
             signals.append((STRONG, f"puts {code} under this decision (rule `{rule.id}`)"))
