@@ -145,8 +145,10 @@ def test_selection_is_the_code_sent(project, workspace):
     material = ctx.gather(project, persona, "Explain", path=path, text=text, selection=(8, 11),
                           findings=project.analyze(path, text).findings, modules=["stripe"])
     rendered = ctx.fit(material, budget=24_000)
-    assert "src/shop/services/checkout.py, lines 8-11" in rendered.user_text
-    assert "def charge" in rendered.user_text and "Checkout: charges" not in rendered.user_text
+    # Issue 18: the whole file goes when it fits (a window cut the imports off), the selection named.
+    assert "src/shop/services/checkout.py (selection: lines 8-11)" in rendered.user_text
+    assert "def charge" in rendered.user_text and "Checkout: charges" in rendered.user_text
+    assert "import stripe" in rendered.user_text
 
 
 def test_rank_adrs_puts_named_and_focused_first(project):

@@ -82,7 +82,7 @@ async def test_findings_in_view_with_priority_and_adrs(project, workspace):
     checkout = workspace / "src" / "shop" / "services" / "checkout.py"
     _, final = await collect(advisor.ask("q", "Review this code", path=checkout))
     findings = final.text.split("### Findings in the code in view", 1)[1].split("###", 1)[0]
-    assert re.search(r"\*\*critical\*\* — line 3, ARC101: .*\[ADR-001\]", findings)
+    assert re.search(r"🔴 Critical — line 3, ARC101: .*\[ADR-001\]", findings)  # the persona's priorities
     assert re.search(r"line 5, ARC701: .*\[ADR-002\]", findings)
     assert STRIPE_KEY not in final.text
     assert {"ADR-001", "ADR-002"} <= set(listed_adrs(final.text))

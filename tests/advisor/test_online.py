@@ -23,10 +23,11 @@ async def test_request_carries_persona_adrs_cache_control_and_no_secret(project,
     system = body["system"]
     assert "ADA-SHOP-ARCHITECT" in system[0]["text"]  # the chosen agent's persona
     rules = " ".join(system[0]["text"].split())
-    assert "ask those clarifying questions first" in rules  # the behaviour rules
-    assert "critical, important or nice-to-have" in rules and "mermaid" in rules
+    assert "Ask clarifying questions before making assumptions" in rules  # the behaviour rules
+    assert "🔴 Critical, 🟡 Important, 🟢 Nice-to-have" in rules and "mermaid" in rules
     assert all(block["cache_control"] == {"type": "ephemeral"} for block in system)
-    assert len(system) == 2 and "ADR-004" in system[1]["text"]  # the ADR corpus is the cached part
+    # Persona and rules; the documents; the ADR corpus: three cached blocks.
+    assert len(system) == 3 and "ADR-004" in system[2]["text"]
     user = body["messages"][-1]["content"]
     assert "ADR-001" in user and "ADR-002" in user  # governing the findings in view
     assert "ARC101" in user and "ARC701" in user

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from python_architect.config import ProjectConfig
-from python_architect.knowledge import relevance
+from python_architect.knowledge import adr_search
 from python_architect.knowledge.loader import load_knowledge
 from python_architect.knowledge.model import Adr, KnowledgeBase, RuleSpec
 from python_architect.knowledge.relevance import relevant_adrs, search_adrs, tokenize
@@ -44,7 +44,7 @@ def test_lexical_ranking_with_vocabulary_finds_most_held_out_adrs_first(kb):
 
 def test_without_the_vocabulary_fewer_are_found(kb, monkeypatch):
     with_vocabulary = sum(first(search_adrs(kb, q)) == a for q, a in QUESTIONS)
-    monkeypatch.setattr(relevance, "VOCABULARY_WEIGHT", 0.0)
+    monkeypatch.setattr(adr_search, "VOCABULARY_WEIGHT", 0.0)
     fresh = load_knowledge(EXAMPLE, ProjectConfig())
     without = sum(first(search_adrs(fresh, q)) == a for q, a in QUESTIONS)
     assert without < with_vocabulary
@@ -68,7 +68,9 @@ def test_fold_and_operators():
     assert fold("pinned") == fold("pin") == fold("pinning")
     assert fold("caching") == fold("cache") == fold("cached")
     assert fold("subclassing") == "subclass"
-    assert terms("Is pydantic>=2 fine?") == ["pydantic", "fin", ">="]  # folded like the index
+    assert fold("queries") == fold("query") and fold("retries") == fold("retry")
+    assert fold("n+1") == "n+1" and fold("requirements.txt") == "requirements.txt"  # symbols stay whole
+    assert terms("Is pydantic>=2 fine?") == [fold("pydantic"), fold("fine"), ">="]  # stemmed like the index
     assert "==" in terms("x==1") and ">=" not in terms("x==1")
 
 
@@ -103,7 +105,7 @@ def test_the_search_index_is_built_once_when_two_threads_search_at_once(tmp_path
     kb = KnowledgeBase(root=tmp_path, adrs=[adr])
     building, release, second_waits = threading.Event(), threading.Event(), threading.Event()
     builds: list[int] = []
-    real_postings = relevance._bm25_postings
+    real_postings = adr_search._bm25_postings
 
     def slow_postings(corpus):
         builds.append(1)
@@ -125,8 +127,8 @@ def test_the_search_index_is_built_once_when_two_threads_search_at_once(tmp_path
         def __exit__(self, *exc):
             self.lock.release()
 
-    monkeypatch.setattr(relevance, "_bm25_postings", slow_postings)
-    monkeypatch.setattr(relevance, "_INDEX_LOCK", ObservedLock(threading.Lock()))
+    monkeypatch.setattr(adr_search, "_bm25_postings", slow_postings)
+    monkeypatch.setattr(adr_search, "_INDEX_LOCK", ObservedLock(threading.Lock()))
     results: dict[str, list] = {}
     first = threading.Thread(target=lambda: results.setdefault("first", search_adrs(kb, "cache")))
     first.start()

@@ -1,10 +1,14 @@
 """The answer without a model: deterministic, built from the knowledge base and the findings.
 
-Used when there is no API key, offline mode is on, or the user asks for it. It is meant to be
-useful on its own: the ADRs that apply with their decisions quoted, what the code the question
-names is (a class's bases and findings, a module's layer, a specifier judged by the pin rules),
-the findings for the code in view with their fixes and priorities, the clarifying questions a senior architect would ask
-(unless ``project-context.md`` already answers them), and one line saying a key enables more.
+Used when there is no API key, offline mode is on, or the user asks for it. It follows the
+architect's structure where a program can: the ADR context first (the ADRs that apply with their
+decisions quoted; a rejected or superseded one with its reasons and its replacement; an ADR whose
+frontmatter did not parse with its status unknown), then the clarifying questions a senior
+architect would ask (scale, latency, consistency, integration, security, team, timeline — unless
+``project-context.md`` already answers them), what the code the question names is (a class's
+bases and findings, a module's layer, a specifier judged by the pin rules), the findings for the
+code in view with their fixes and 🔴/🟡/🟢 priorities, and one line naming the editor's
+"Python Architect: Set API Key" command for the full answer.
 """
 
 from __future__ import annotations
@@ -13,11 +17,17 @@ import re
 from dataclasses import dataclass
 
 from ..findings import Finding, Severity
-from ..knowledge.model import Adr, KnowledgeBase
+from ..knowledge.adr_status import UNKNOWN_STATUS, status_of
+from ..knowledge.model import KnowledgeBase
 from .context import Material, RankedAdr
-from .prompts import decision_text, relative
+from .prompts import consequences_text, decision_text, relative
 
-PRIORITY = {Severity.ERROR: "critical", Severity.WARNING: "important", Severity.INFO: "nice-to-have", Severity.HINT: "nice-to-have"}
+PRIORITY = {
+    Severity.ERROR: "🔴 Critical",
+    Severity.WARNING: "🟡 Important",
+    Severity.INFO: "🟢 Nice-to-have",
+    Severity.HINT: "🟢 Nice-to-have",
+}
 QUOTE_CHARS = 420
 
 
@@ -61,11 +71,35 @@ TOPICS = (
         ("team", "engineers", "developers", "on-call", "oncall", "owner", "owns", "squad"),
         "Who will own and operate it: team size, on-call, experience with this technology?",
     ),
+    Topic(
+        "integration",
+        ("integrate", "integration", "external", "third-party", "third party", "partner", "webhook", "gateway",
+         "provider", "upstream", "downstream", "api"),
+        ("integration", "integrations", "external", "internal", "provider", "partner"),
+        "Which systems does this connect to (internal services, external providers), and what do they guarantee?",
+    ),
+    Topic(
+        "security",
+        ("security", "secure", "auth", "token", "password", "secret", "credential", "pii", "personal data",
+         "gdpr", "encrypt", "compliance", "permission"),
+        ("compliance", "gdpr", "pci", "sensitive", "pii", "security"),
+        "What security constraints apply: data sensitivity, compliance (PCI, GDPR), who may call this?",
+    ),
+    Topic(
+        "timeline",
+        ("migrate", "migration", "rewrite", "replace", "adopt", "introduce", "mvp", "prototype", "deadline",
+         "refactor", "split"),
+        ("deadline", "quarter", "timeline", "mvp", "prototype", "by q", "release"),
+        "Is this a proof of concept or production, and by when must the change (or migration) be done?",
+    ),
 )
 
+SET_KEY_COMMAND = "Python Architect: Set API Key"
 KEY_LINE = (
-    "_This is the offline answer. Set `ANTHROPIC_API_KEY` (and leave offline mode off) for a full "
-    "answer from Claude: trade-offs, a migration path and diagrams for this exact question._"
+    f"_This is the offline answer. For the full answer from Claude — options with trade-offs, Python "
+    f"examples, performance implications and a migration path for this exact question — run "
+    f"**{SET_KEY_COMMAND}** from the Command Palette (in a terminal: the `ANTHROPIC_API_KEY` "
+    f"variable) and leave offline mode off._"
 )
 
 
@@ -73,15 +107,15 @@ def offline_answer(material: Material) -> str:
     """The offline answer in markdown."""
     parts = ["**Offline answer** — from the team's ADRs and the checks, without a model."]
     parts.append(_adr_section(material.relevant, material.kb, material))
+    questions = _clarifying_section(material.question, material.kb)
+    if questions:
+        parts.append(questions)
     if material.code_facts:
         lines = ["### The code you named"]
         lines.extend(f"- {fact.text}" for fact in material.code_facts)
         parts.append("\n".join(lines))
     if material.code_lines:
         parts.append(_findings_section(material.findings))
-    questions = _clarifying_section(material.question, material.kb)
-    if questions:
-        parts.append(questions)
     parts.append(KEY_LINE)
     return "\n\n".join(parts) + "\n"
 
@@ -95,23 +129,29 @@ def _adr_section(relevant: list[RankedAdr], kb: KnowledgeBase, material: Materia
     lines = ["### ADRs that apply"]
     for ranked in relevant:
         adr = ranked.adr
+        status = status_of(kb, adr)
         why = f" — {ranked.reason}" if ranked.reason else ""
-        lines.append(f"- **{adr.id}: {adr.title}** ({adr.status}) `{relative(adr.path, material.root)}`{why}")
-        if not adr.binding or adr.status == "superseded" or adr.superseded_by:
+        lines.append(f"- **{adr.id}: {adr.title}** ({status}) `{relative(adr.path, material.root)}`{why}")
+        if status == UNKNOWN_STATUS:
+            lines.append("  Its frontmatter does not parse: fix the header before relying on this record.")
+        elif not adr.binding or adr.status == "superseded" or adr.superseded_by:
             replacements = kb.superseding(adr)
             if replacements:
                 names = ", ".join(f"{r.id} ({r.title})" for r in replacements)
                 lines.append(f"  Superseded by {names}: follow that one instead.")
             else:
                 lines.append(f"  Status {adr.status}: history, not a rule.")
-        quote = _quote(adr)
+        quote = _quote(decision_text(adr))
         if quote:
             lines.append("  > " + quote.replace("\n", "\n  > "))
+        reasons = _quote(consequences_text(adr)) if not adr.binding else ""
+        if reasons:
+            lines.append("  Why (its consequences): " + reasons)
     return "\n".join(lines)
 
 
-def _quote(adr: Adr) -> str:
-    text = " ".join(decision_text(adr).split())
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
     if len(text) <= QUOTE_CHARS:
         return text
     sentences = re.split(r"(?<=[.!?])\s+", text)
@@ -131,7 +171,7 @@ def _findings_section(findings: list[Finding]) -> str:
     for finding in ordered:
         adrs = f" [{', '.join(finding.adrs)}]" if finding.adrs else ""
         lines.append(
-            f"- **{PRIORITY[finding.severity]}** — line {finding.span.line}, {finding.code}: {finding.message}{adrs}"
+            f"- {PRIORITY[finding.severity]} — line {finding.span.line}, {finding.code}: {finding.message}{adrs}"
         )
         if finding.fix is not None:
             lines.append(f"  Fix: {finding.fix.title}")

@@ -4,7 +4,10 @@ A question like "should `QuoteService` extend `BaseService`?" or "can I declare 
 names code. ``resolve_code`` looks each name up:
 
 - a class in the workspace index: its bases, the findings on its ``class`` line and the ADRs
-  those cite (a class with bases also raises the composition principle);
+  those cite (a class with bases also raises the composition principle), and the ADRs whose
+  ``applies-to`` paths cover its file ("governs `src/app/adapters/**`, where `X` lives", weighed
+  by how specific the glob is);
+- a backticked top-level function or constant (`refund_safely`): its module and those ADRs;
 - a first-party module or package: its layer in the ``layers`` rules and the ``forbidden-import``
   rules that bind its files;
 - a module a ``forbidden-import`` rule names (``urllib3``, ``fastapi``): that rule;
@@ -29,7 +32,13 @@ from typing import Any
 
 from ..knowledge.model import KnowledgeBase
 from ..knowledge.relevance import module_matches, relevant_adrs
-from ..knowledge.scope import describe_scope, rule_applies_to, rule_scope
+from ..knowledge.scope import (
+    adr_applies_to,
+    describe_scope,
+    glob_matches_any,
+    rule_applies_to,
+    rule_scope,
+)
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +70,11 @@ class CodeFact:
     text: str
     adrs: tuple[tuple[str, str, float], ...] = ()
     topics: tuple[str, ...] = ()
+    path: Path | None = None
+    """The file that defines it (a class or function), for its definition in the request."""
+    governed: tuple[tuple[str, str, float], ...] = ()
+    """ADRs whose ``applies-to`` covers its file: support for an ADR found otherwise, never a
+    reason on their own (a directory's ADRs are not all about every question on it)."""
 
 
 @dataclass
@@ -124,11 +138,18 @@ def resolve_code(project: Any, question: str, *, selected: bool = False) -> list
             plain += 1
             if selected or plain > MAX_PLAIN_WORDS:
                 continue
-        facts.extend(_module_facts(project, index, names, name, explicit))
+        found = _module_facts(project, index, names, name, explicit)
+        if not found and explicit and "." not in name and names.find(name) is None:
+            found = _function_facts(project, index, name)
+        facts.extend(found)
     unique: dict[tuple[str, str], CodeFact] = {}
     for fact in facts:
         if selected:
-            fact = replace(fact, adrs=tuple((adr_id, why, weight / 2) for adr_id, why, weight in fact.adrs))
+            fact = replace(
+                fact,
+                adrs=tuple((adr_id, why, weight / 2) for adr_id, why, weight in fact.adrs),
+                governed=tuple((adr_id, why, weight / 2) for adr_id, why, weight in fact.governed),
+            )
         unique.setdefault((fact.kind, fact.name), fact)
     return list(unique.values())[:MAX_FACTS]
 
@@ -207,8 +228,63 @@ def _class_facts(project: Any, index: Any, name: str) -> list[CodeFact]:
                     adrs.append((adr_id, f"cited by {finding.code} on `{name}`", 1.0))
         else:
             text += "; no findings on it"
-        facts.append(CodeFact("class", name, text + ".", tuple(adrs), ("composition",) if bases else ()))
+        governed = tuple(_governing(project, path, name)) if path is not None else ()
+        facts.append(CodeFact("class", name, text + ".", tuple(adrs), ("composition",) if bases else (), path, governed))
     return facts
+
+
+GOVERNS_WEIGHT = 0.3
+"""An ADR whose ``applies-to`` covers the named code's directory exactly; a broader glob
+(``src/**`` over ``src/app/adapters/x.py``) weighs its share of the directory's depth."""
+
+
+def _governing(project: Any, path: Path, name: str) -> list[tuple[str, str, float]]:
+    """The binding ADRs whose ``applies-to`` paths cover ``path``, with the glob that does."""
+    root: Path = project.root
+    depth = max(1, _relative(path, root).count("/"))
+    found: list[tuple[str, str, float]] = []
+    for adr in project.kb.binding_adrs:
+        if not adr.applies_to.paths or not adr_applies_to(adr, path, root):
+            continue
+        globs = [g for g in adr.applies_to.paths if glob_matches_any(g, [path], root)] or list(adr.applies_to.paths)
+        glob = max(globs, key=_literal_depth)
+        weight = GOVERNS_WEIGHT * min(1.0, _literal_depth(glob) / depth)
+        found.append((adr.id, f"governs `{glob}`, where `{name}` lives", round(weight, 3)))
+    return found
+
+
+def _literal_depth(glob: str) -> int:
+    """Directories a glob names before its first wildcard: ``src/app/adapters/**`` -> 3."""
+    depth = 0
+    for part in glob.strip("/").split("/")[:-1]:
+        if any(c in part for c in "*?["):
+            break
+        depth += 1
+    return depth
+
+
+def _function_facts(project: Any, index: Any, name: str) -> list[CodeFact]:
+    """A top-level function, class or constant ``name`` in the index: where it is defined."""
+    if index is None or not name.isidentifier():
+        return []
+    found = []
+    try:
+        for module in index.modules():
+            facts = index.lookup_module(module)
+            if facts is not None and name in (getattr(facts, "defines", ()) or ()):
+                found.append(module)
+                if len(found) > 2:
+                    break
+    except RuntimeError:  # the index changed under us (a scan on another thread)
+        pass
+    result = []
+    for module in found[:2]:
+        path = index.path_of(module)
+        if path is None:
+            continue
+        text = f"`{name}` is defined in `{module}` ({_relative(path, project.root)})"
+        result.append(CodeFact("function", name, text + ".", (), (), path, tuple(_governing(project, path, name))))
+    return result
 
 
 def _findings_on(project: Any, path: Path, line: int) -> list[Any]:
@@ -237,7 +313,8 @@ def _module_facts(project: Any, index: Any, names: _ModuleNames, name: str, expl
     ]
     if not hits:
         return []
-    weight = 1.0 if explicit else 0.5  # a plain English word may only look like a module name
+    # A plain English word ("requests") may only look like a module name; `urllib3` cannot.
+    weight = 1.0 if explicit or not name.isalpha() else 0.5
     text = f"`{name}`: " + "; ".join(f"{hit.adr.id} {hit.reason}" for hit in hits)
     return [CodeFact("module", name, text + ".", tuple((h.adr.id, h.reason, weight) for h in hits))]
 
@@ -308,9 +385,11 @@ def _first_party_fact(project: Any, index: Any, module: str) -> CodeFact:
                 # Weaker than the layer: a rule binding a whole tree says little about this module.
                 adrs.append((adr.id, f"its rule `{rule.id}` binds `{module}`", 0.5))
     where = f" ({_relative(path, root)})" if path is not None else ""
+    governed = tuple(_governing(project, path, module)) if path is not None else ()
     if not parts:
-        return CodeFact("module", module, f"`{module}`{where} is first-party; no layer or import rule names it.")
-    return CodeFact("module", module, f"`{module}`{where}: " + "; ".join(parts) + ".", tuple(adrs))
+        text = f"`{module}`{where} is first-party; no layer or import rule names it."
+        return CodeFact("module", module, text, tuple(adrs), governed=governed)
+    return CodeFact("module", module, f"`{module}`{where}: " + "; ".join(parts) + ".", tuple(adrs), governed=governed)
 
 
 def _package_path(index: Any, package: str) -> Path | None:

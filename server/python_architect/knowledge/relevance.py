@@ -1,5 +1,5 @@
-"""Which decisions matter here: ranking ADRs for hover (signals from the code at the cursor) and
-for chat (lexical BM25 search over the records' text, a small pure-Python Okapi BM25).
+"""Which decisions matter here: ranking ADRs for hover (signals from the code at the cursor); the
+chat's lexical search over the records' text lives in ``adr_search`` and is re-exported here.
 
 Only binding ADRs (accepted, proposed) are ranked; superseded, rejected and deprecated records
 never are. Nothing is returned when nothing is specifically relevant: a generic "here are some
@@ -8,18 +8,24 @@ ADRs" answer would teach people to ignore the list. Every result carries a one-l
 
 from __future__ import annotations
 
-import math
 import re
 import sys
-import threading
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..codes import RULE_DRIVEN
 from . import vocabulary
+from .adr_search import (  # re-exported: the search's users import it from here
+    STOP_WORDS,
+    Relevant,
+    _search_index,
+    _SearchIndex,
+    principle_of,
+    search_adrs,
+    tokenize,
+)
+from .adr_status import UNKNOWN_STATUS, status_of, unparsed_adr_paths
 from .model import Adr, KnowledgeBase, RuleSpec
 from .scope import adr_applies_to, describe_scope, rule_applies_to, rule_scope
 
@@ -30,32 +36,7 @@ STRONG, MEDIUM, WEAK, FAINT = 3.0, 2.0, 1.5, 0.5
 VOCABULARY_SIGNAL = 0.25
 PROPOSED_FACTOR = 0.8
 
-STOP_WORDS = frozenset(
-    """a about above after again all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each few for from further
-    had has have having he her here hers him his how i if in into is it its itself just me more
-    most my no nor not of off on once only or other our ours out over own same she should so some
-    such than that the their them then there these they this those through to too under until up
-    very was we were what when where which while who whom why will with within without would you
-    your yours use used using need want way ok okay please let lets""".split()  # noqa: SIM905
-) | frozenset(
-    # Question verbs and judgements: they ask about a decision without naming what it is about.
-    """may might must shall keep make makes get gets put go goes fine acceptable allowed good bad
-    right wrong really still""".split()  # noqa: SIM905
-)
-SEARCH_CUTOFF = 0.25
-"""Results scoring under this share of the best one are noise (one common word in common)."""
-_TOKEN = re.compile(r"[a-z0-9]+(?:[+#][a-z0-9+#]*)?")
 _CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-
-
-@dataclass(frozen=True)
-class Relevant:
-    """An ADR ranked for a place or a question, with why it applies (one line)."""
-
-    adr: Adr
-    score: float
-    reason: str
 
 
 def relevant_adrs(
@@ -146,11 +127,15 @@ def _rule_signals(
                 signals.append((weight, f"forbids importing `{module}` {where}"))
     elif rule.kind == "layers":
         layers = [str(layer) for layer in options.get("layers", ())]
+        placed: dict[str, list[str]] = {}  # one reason per layer, however many of its modules are here
         for module in modules:
             layer = next((lay for lay in layers if module_matches(module, lay)), None)
             if layer is not None:
-                order = " > ".join(f"`{lay}`" for lay in layers)
-                signals.append((MEDIUM, f"puts `{module}` in layer `{layer}` of {order}"))
+                placed.setdefault(layer, []).append(module)
+        order = " > ".join(f"`{lay}`" for lay in layers)
+        for layer, found in placed.items():
+            named = ", ".join(f"`{module}`" for module in found[:2]) + (f" and {len(found) - 2} more" if len(found) > 2 else "")
+            signals.append((MEDIUM, f"puts {named} in layer `{layer}` of {order}"))
     for code in codes:
         if rule.kind == "check" and options.get("check") == code:
             signals.append((STRONG, f"puts {code} under this decision (rule `{rule.id}`)"))
@@ -164,17 +149,10 @@ def _rule_signals(
 def _tag_signals(adr: Adr, topics: Sequence[str], codes: Sequence[str]) -> list[tuple[float, str]]:
     signals = [(MEDIUM, f"tagged `{t}`") for t in dict.fromkeys(topics) if t in adr.tags]
     for code in codes:
-        principle = _principle_of(code)
+        principle = principle_of(code)
         if principle and principle in adr.tags and principle not in topics:
             signals.append((MEDIUM, f"tagged `{principle}`, the principle of {code}"))
     return signals
-
-
-def _principle_of(code: str) -> str | None:
-    from ..codes import metadata
-
-    info = metadata(code)
-    return info.principle if info else None
 
 
 def module_matches(module: str, pattern: str, root: Path | None = None) -> bool:
@@ -206,174 +184,21 @@ def _parts_of(identifier: str) -> set[str]:
     parts = {identifier.lower()}
     for piece in re.split(r"[_\W]+", identifier):
         for part in _CAMEL.findall(piece):
-            parts.update((part.lower(), _stem(part.lower())))
+            parts.update((part.lower(), vocabulary.fold(part.lower())))
     return parts
 
 
 def _keyword_match(keyword: str, identifiers: list[tuple[str, set[str]]]) -> str | None:
     """The first identifier containing the keyword, whole or (``unit of work``) every word of it."""
     wanted = keyword.lower().strip()
-    words = [_stem(w) for w in re.split(r"[\s_\-]+", wanted) if w]
+    words = [vocabulary.fold(w) for w in re.split(r"[\s_\-]+", wanted) if w]
     for identifier, parts in identifiers:
         if wanted in parts or (len(words) > 1 and all(w in parts for w in words)):
             return identifier
     return None
 
 
-def tokenize(text: str) -> list[str]:
-    """Lowercase words without stop words, plurals folded (``queries`` -> ``query``)."""
-    return [_stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOP_WORDS and len(t) > 1]
-
-
-def _stem(token: str) -> str:
-    if len(token) > 4 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
-
-
-BM25_K1, BM25_B = 1.5, 0.75
-"""Okapi BM25 with Lucene's idf, the parameters the ranking was tuned with (bm25s' defaults)."""
-
-_INDEX_LOCK = threading.Lock()
-"""Guards building ``kb.cache["bm25"]``: the chat worker and the request thread may search the same
-knowledge base at once, and the index must be built once, not twice half-way. Reads of a built
-index need no lock (it is immutable and replaced whole)."""
-
-
-@dataclass(frozen=True)
-class _SearchIndex:
-    """A BM25 index over the binding ADRs of one knowledge base, immutable once built.
-
-    ``postings`` maps a term to ``(document, weight)`` pairs with the term's whole BM25 weight
-    (idf times the saturated, length-normalised term frequency) precomputed, so a query is a sum.
-    ``vocabulary`` is the same over each ADR's principle vocabulary (``knowledge.vocabulary``), a
-    second field scored at ``VOCABULARY_WEIGHT`` beside the ADR's own words.
-    """
-
-    signature: tuple[int, ...]
-    adrs: list[Adr]
-    tokens: list[set[str]]
-    postings: dict[str, list[tuple[int, float]]]
-    vocabulary_tokens: list[set[str]]
-    vocabulary: dict[str, list[tuple[int, float]]]
-    positions: dict[int, int]
-    """``id(adr)`` -> its position in ``adrs`` (the hover asks per ADR)."""
-
-
-VOCABULARY_WEIGHT = 0.6
-"""A principle's words count for less than the ADR's own: they say what it is about, not what it
-decided, and several ADRs may share a principle."""
-
-
-def _bm25_postings(corpus: list[list[str]]) -> dict[str, list[tuple[int, float]]]:
-    """Term -> (document, weight) for Okapi BM25: ``idf * tf / (tf + k1 * (1 - b + b * dl / avgdl))``
-    with ``idf = ln(1 + (N - df + 0.5) / (df + 0.5))`` (Lucene's, never negative)."""
-    count = len(corpus)
-    if not count:
-        return {}
-    average = sum(len(tokens) for tokens in corpus) / count or 1.0
-    frequencies = [Counter(tokens) for tokens in corpus]
-    document_frequency = Counter(term for counts in frequencies for term in counts)
-    postings: dict[str, list[tuple[int, float]]] = {}
-    for position, (tokens, counts) in enumerate(zip(corpus, frequencies, strict=True)):
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * len(tokens) / average)
-        for term, tf in counts.items():
-            df = document_frequency[term]
-            idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
-            postings.setdefault(term, []).append((position, idf * tf / (tf + norm)))
-    return postings
-
-
-def _document_text(adr: Adr) -> str:
-    rule_text = " ".join(
-        " ".join([r.message or "", *map(str, r.options.get("modules", ())), r.kind])
-        for r in adr.rules
-    )
-    keywords = " ".join(adr.applies_to.keywords)
-    tags = " ".join(tag.replace("-", " ") for tag in adr.tags)
-    # Titles name what was decided: counted three times, tags and keywords twice.
-    title = f"{adr.title} {adr.title} {adr.title}"
-    return f"{title} {tags} {tags} {keywords} {keywords} {rule_text} {adr.body}"
-
-
-def _search_index(kb: KnowledgeBase) -> _SearchIndex:
-    signature = tuple(id(adr) for adr in kb.adrs)
-    cached = kb.cache.get("bm25")
-    if isinstance(cached, _SearchIndex) and cached.signature == signature:
-        return cached
-    with _INDEX_LOCK:
-        cached = kb.cache.get("bm25")  # another thread may have built it while we waited
-        if isinstance(cached, _SearchIndex) and cached.signature == signature:
-            return cached
-        adrs = kb.binding_adrs
-        corpus = [tokenize(_document_text(adr)) or ["\u2205"] for adr in adrs]
-        words = [vocabulary.terms(_vocabulary_text(adr)) or ["\u2205"] for adr in adrs]
-        index = _SearchIndex(
-            signature,
-            adrs,
-            [set(t) for t in corpus],
-            _bm25_postings(corpus),
-            [set(t) for t in words],
-            _bm25_postings(words),
-            {id(adr): position for position, adr in enumerate(adrs)},
-        )
-        kb.cache["bm25"] = index
-        return index
-
-
-def _vocabulary_text(adr: Adr) -> str:
-    principles = []
-    for rule in adr.rules:
-        for code in [rule.options.get("check"), *rule.options.get("codes", ())]:
-            principle = _principle_of(str(code)) if code else None
-            if principle:
-                principles.append(principle)
-    kinds = tuple(rule.kind for rule in adr.rules)
-    return vocabulary.vocabulary_text(adr.tags, kinds, tuple(principles))
-
-
-def search_adrs(kb: KnowledgeBase, query: str, *, limit: int = 5) -> list[Relevant]:
-    """Binding ADRs ranked by BM25 over title, tags, keywords, rules and body, plus (at
-    ``VOCABULARY_WEIGHT``) BM25 over the vocabulary of their principles; best first."""
-    index = _search_index(kb)
-    terms = list(dict.fromkeys(tokenize(query)))
-    words = list(dict.fromkeys(vocabulary.terms(query)))
-    if (not index.postings and not index.vocabulary) or not (terms or words) or limit <= 0:
-        return []
-    scores: dict[int, float] = {}
-    for postings, query_terms, weight in (
-        (index.postings, terms, 1.0),
-        (index.vocabulary, words, VOCABULARY_WEIGHT),
-    ):
-        for term in query_terms:
-            for position, score in postings.get(term, ()):
-                scores[position] = scores.get(position, 0.0) + weight * score
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    best = ranked[0][1] if ranked else 0.0
-    spelled = vocabulary.spellings(query)
-    found: list[Relevant] = []
-    for position, score in ranked:
-        if score <= 0 or score < best * SEARCH_CUTOFF:
-            continue
-        reason = _search_reason(index, position, terms, words, spelled)
-        found.append(Relevant(index.adrs[position], round(score, 3), reason))
-    return found
-
-
-def _search_reason(
-    index: _SearchIndex, position: int, terms: list[str], words: list[str], spelled: dict[str, str]
-) -> str:
-    """Why an ADR matched: the question's words it contains, else those of its principle
-    (``spelled`` maps a folded word back to how the question wrote it)."""
-    matched = [t for t in terms if t in index.tokens[position]][:3]
-    reason = "mentions " + ", ".join(f"`{t}`" for t in matched) if matched else ""
-    spoken = [w for w in words if w in index.vocabulary_tokens[position]]
-    if spoken and len(matched) < 2:
-        tags = ", ".join(index.adrs[position].tags[:2])
-        principle = f" ({tags})" if tags else ""
-        shown = [spelled.get(w, w) for w in spoken[:3]]
-        vocabulary_reason = "speaks of " + ", ".join(f"`{w}`" for w in shown) + principle
-        reason = f"{reason}; {vocabulary_reason}" if reason else vocabulary_reason
-    return reason
+__all__ = [
+    "STOP_WORDS", "UNKNOWN_STATUS", "Relevant", "module_matches", "principle_of", "relevant_adrs",
+    "search_adrs", "status_of", "tokenize", "unparsed_adr_paths",
+]

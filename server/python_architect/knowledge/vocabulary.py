@@ -6,7 +6,7 @@ common ADR tags carry the vocabulary of their principle here; ``knowledge.releva
 ADR's vocabulary (from its tags, rule kinds and the principles of the checks its rules name) as a
 second, lower-weighted field beside the ADR's own words.
 
-Words are folded (``extends``/``extended``/``extending`` -> ``extend``) by ``terms``, which both
+Words are stemmed (Snowball English: ``extends``/``extended``/``extending`` -> ``extend``) by ``terms``, which both
 sides of the match use; version operators (``>=``, ``==``, ``~=``) are terms of their own.
 Keep each list to words that point at the principle: a generic word ("service", "code") would
 pull every question towards every ADR.
@@ -15,6 +15,8 @@ pull every question towards every ADR.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Any
 
 PRINCIPLE_WORDS: dict[str, str] = {
     "composition": """inherit inheritance extend subclass subclassing base class parent class
@@ -36,7 +38,7 @@ PRINCIPLE_WORDS: dict[str, str] = {
         lazy load select round trip""",
     "observability": """log logging logger print debug trace metric structured diagnostic
         stdout""",
-    "security": """secret password api key token credential hard-coded hardcoded environment
+    "security": """secret password key token credential hard-coded hardcoded environment
         env vault leak""",
     "memory": """cache unbounded grow growth memory leak lru size limit evict""",
 }
@@ -60,35 +62,47 @@ RULE_KIND_WORDS: dict[str, str] = {
 
 _OPERATOR = re.compile(r"(?<![<>=!~])(===|==|>=|<=|~=|!=)")
 _WORD = re.compile(r"[a-z0-9]+(?:[+#.][a-z0-9+#]+)*")
+REQUEST_WORDS = frozenset(
+    # Words of a request about anything ("show me how that would look in code"): ranking on them
+    # picks ADRs for saying "code" (or "hard-coded") somewhere. ``relevance`` stops them too.
+    """code show look looks like example examples thing things something anything idea approach
+    better best now currently today actually here there one ones tell explain see say said
+    happen happened happens every each against via per read many much""".split()  # noqa: SIM905
+)
 _STOP = frozenset(
     """a an and are as at be but by can could do does for from how i if in into is it its may me
     my of on or our should so that the their them then there these they this to use we what when
     where which who why will with would you your""".split()  # noqa: SIM905
-)
+) | REQUEST_WORDS
 
 
+@lru_cache(maxsize=1)
+def _english() -> Any:
+    # Snowball's English (Porter2) stemmer: pure Python, the one Sphinx's search uses. Built once.
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65_536)
 def fold(word: str) -> str:
-    """A light stemmer: ``extending``/``extended``/``extends`` -> ``extend``, ``pinned`` ->
-    ``pin``, ``caching``/``cache`` -> ``cach``; both sides of a match use it."""
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            if word[-1] == word[-2] and word[-1] not in "lsz":
-                word = word[:-1]
-            break
-    if len(word) > 3 and word.endswith("e"):
-        word = word[:-1]
-    return word
+    """The stem both sides of a match use (Snowball English): ``extending``/``extended``/
+    ``extends`` -> ``extend``, ``pinned`` -> ``pin``, ``caching``/``cache`` -> ``cach``,
+    ``queries`` -> ``queri``. Words with symbols (``n+1``, ``requirements.txt``) stay whole."""
+    word = word.lower()
+    if not word.isalpha():
+        return word
+    return _english().stemWord(word)
+
+
+_STOP_STEMS = frozenset(fold(word) for word in _STOP)
 
 
 def terms(text: str) -> list[str]:
     """Folded words and version operators of ``text``, in order, stop words dropped."""
     lowered = text.lower()
     found = [fold(w) for w in _WORD.findall(lowered) if w not in _STOP and len(w) > 1]
+    found = [stem for stem in found if stem not in _STOP_STEMS]
     found.extend(match.group(1) for match in _OPERATOR.finditer(lowered))
     return found
 
