@@ -11,8 +11,11 @@ Owns the on-disk format and its rules; nothing else reads or writes the cache di
   file and that file's key at the time (or as absent), and the findings are reused only while
   all of those still hold.
 * **Where.** The CLI keeps it in ``.python-architect-cache/`` at the workspace root, with a
-  ``.gitignore`` holding ``*`` so it is never committed; the server in the user's cache directory
-  (``$XDG_CACHE_HOME`` or ``~/.cache``, ``%LOCALAPPDATA%`` on Windows), one folder per workspace.
+  ``.gitignore`` holding ``*`` so it is never committed; when that name is a symlink or not a
+  directory the CLI neither reads nor writes it (a planted link would send writes out of the
+  root) and runs uncached, with one log line. The server keeps it in the user's cache base
+  (``cache_key.user_cache_base()``: ``$XDG_CACHE_HOME`` or ``~/.cache``, ``%LOCALAPPDATA%`` on
+  Windows, then ``python-architect``), one folder per workspace.
 * **Eviction.** The server's folders (one per workspace ever opened) would pile up: each server
   save deletes sibling folders unused for ``EVICT_AFTER_DAYS`` (by their newest pack), then the
   least recently used until all of them fit in ``EVICT_CAP_BYTES``. A folder with a file newer
@@ -22,10 +25,17 @@ Owns the on-disk format and its rules; nothing else reads or writes the cache di
   development edit or an upgrade that forgot to bump it: every pack also names the fingerprint of
   the installed ``python_architect`` package (a hash of its files' bytes, ~5 ms once per process,
   see ``code_fingerprint``), and a pack made by other code is discarded like a foreign version.
-* **Trust.** Each pack starts with a magic line, the tool version, the code fingerprint and a
-  checksum of the payload. A corrupt, truncated or foreign-version pack is discarded with a log
-  line, never trusted; unpickling
-  only builds this package's value types (see ``_SafeUnpickler``), so a planted file cannot run code.
+* **Trust.** A repository can ship this folder, so a pack is data, never code, and trusted only
+  if this user wrote it. Its bytes are a magic line, a MAC (``cache_key``: keyed with a per-user
+  secret no repository has) over everything else, then the tool version, the code fingerprint and
+  the payload: ``marshal`` of plain values (``cache_schema`` owns that layout and rebuilds the
+  value types through their constructors, validating every field). The MAC is checked before any
+  other byte is parsed, so ``marshal`` only ever sees bytes this user's runs wrote. A pack that is
+  planted, another user's, of an older format, damaged, of another version or code, or of the
+  wrong shape is discarded (deleted) with one log line. Packs are read as regular files of at
+  most ``MAX_PACK_BYTES``, without following symlinks (``root_paths.read_bounded``): a link, a
+  device, a FIFO or an oversized file is skipped with one log line, never read. Without a usable
+  key (``cache_key.user_key``) nothing is read or written: the run is cold.
 * **Concurrency.** A run writes only what it computed, as a new pack named by process and a random
   token, through a temporary file and ``os.replace``: two processes writing at once each add a
   complete pack and lose nothing. When packs pile up, a run merges the ones it read into one
@@ -36,10 +46,9 @@ Owns the on-disk format and its rules; nothing else reads or writes the cache di
 
 from __future__ import annotations
 
-import io
 import logging
+import marshal
 import os
-import pickle
 import secrets
 import shutil
 import sys
@@ -52,9 +61,24 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..analysis.facts import ModuleFacts
 from ..findings import Finding
+from ..root_paths import NotReadable, read_bounded
+from . import cache_key
+from .cache_schema import (
+    facts_from_plain,
+    facts_to_plain,
+    finding_from_plain,
+    finding_to_plain,
+)
 
 # Re-exported: the code key moved to ``fingerprint`` (light to import); callers still find it here.
-from .fingerprint import _CODE_FINGERPRINTS, PACKAGE_DIR, atomic_write, code_fingerprint, digest  # noqa: F401
+from .fingerprint import (  # noqa: F401
+    _CODE_FINGERPRINTS,
+    PACKAGE_DIR,
+    atomic_write,
+    code_fingerprint,
+    digest,
+)
+from .run_record import cache_dir_refusal
 
 if TYPE_CHECKING:
     from .roots import SourceRoots
@@ -62,11 +86,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLI_CACHE_DIR = ".python-architect-cache"
-MAGIC = b"python-architect-cache 2\n"
+MAGIC = b"python-architect-cache 3\n"
 TOOL_VERSION = f"{__version__} py{sys.version_info[0]}.{sys.version_info[1]}"
 """Facts come from this package's extractor and this interpreter's parser: both are in the key."""
 MAX_PACKS = 8
 """More packs than this are merged into one on the next save (loading many small files costs)."""
+MAX_PACK_BYTES = 256 * 1024 * 1024
+"""A larger pack is skipped unread (Django's whole cache is ~2 MB): a bound on what a planted or
+runaway file can make a run read."""
+_MARSHAL_VERSION = 4
 
 EVICT_AFTER_DAYS = 30
 EVICT_CAP_BYTES = 500 * 1024 * 1024
@@ -80,35 +108,9 @@ Deps = tuple[Dep, ...]
 
 
 def user_cache_dir(root: Path) -> Path:
-    """The server's cache folder for one workspace, under the platform's user cache directory
-    (``$PYTHON_ARCHITECT_CACHE_DIR`` replaces that directory, e.g. for tests)."""
-    override = os.environ.get("PYTHON_ARCHITECT_CACHE_DIR")
-    if override:
-        return Path(override) / digest(str(Path(root).resolve()).encode())[:16]
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    name = digest(str(Path(root).resolve()).encode())[:16]
-    return base / "python-architect" / name
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    """Builds only the value types a cache holds; anything else is a corrupt (or planted) file."""
-
-    _ALLOWED_MODULES = ("python_architect.",)
-    _ALLOWED = frozenset({
-        ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"), ("pathlib", "PurePosixPath"),
-        ("pathlib", "PureWindowsPath"), ("pathlib", "Path"), ("copyreg", "_reconstructor"),
-        ("builtins", "object"), ("builtins", "frozenset"), ("builtins", "set"),
-    })
-
-    def find_class(self, module: str, name: str):
-        if (module, name) in self._ALLOWED or (module.startswith(self._ALLOWED_MODULES) and not name.startswith("_")):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"unexpected type {module}.{name} in cache")
+    """The server's cache folder for one workspace, under the user's cache base
+    (``$PYTHON_ARCHITECT_CACHE_DIR`` replaces that base, e.g. for tests)."""
+    return cache_key.user_cache_base() / digest(str(Path(root).resolve()).encode())[:16]
 
 
 @dataclass
@@ -126,37 +128,63 @@ class _Contents:
         return len(self.facts) + len(self.findings)
 
 
-def _encode(contents: _Contents) -> bytes:
-    payload = pickle.dumps((contents.facts, contents.findings), protocol=pickle.HIGHEST_PROTOCOL)
-    return header() + digest(payload).encode() + b"\n" + payload
+def _encode(contents: _Contents) -> bytes | None:
+    """A pack's bytes (see "Trust"); None without a usable key."""
+    facts = {key: facts_to_plain(value) for key, value in contents.facts.items()}
+    findings = {key: (tuple(deps), tuple(finding_to_plain(f) for f in found))
+                for key, (deps, found) in contents.findings.items()}
+    body = header() + marshal.dumps((facts, findings), _MARSHAL_VERSION)
+    return cache_key.sign(MAGIC, body)
 
 
 def header() -> bytes:
-    """What a pack starts with, before its checksum: magic, tool version, code fingerprint."""
-    return MAGIC + TOOL_VERSION.encode() + b"\n" + code_fingerprint().encode() + b"\n"
+    """What a pack's body starts with, after its MAC: tool version, code fingerprint."""
+    return TOOL_VERSION.encode() + b"\n" + code_fingerprint().encode() + b"\n"
 
 
 def _decode(data: bytes) -> _Contents:
-    """The pack's contents; raises ValueError (with the reason) for anything not to be trusted."""
-    if not data.startswith(MAGIC):
-        raise ValueError("not a cache file")
-    rest = data[len(MAGIC):]
-    version, _, rest = rest.partition(b"\n")
+    """The pack's contents; raises ValueError (with the reason) for anything not to be trusted.
+    The MAC is verified first: nothing else is parsed, ``marshal`` never runs, on bytes this
+    user's runs did not write."""
+    body = cache_key.verified_body(MAGIC, data)
+    version, _, rest = body.partition(b"\n")
     if version.decode(errors="replace") != TOOL_VERSION:
         raise ValueError(f"written by version {version.decode(errors='replace')!r}, this is {TOOL_VERSION!r}")
-    code, _, rest = rest.partition(b"\n")
+    code, _, payload = rest.partition(b"\n")
     if code.decode(errors="replace") != code_fingerprint():
         raise ValueError("written by other code of this version (its checks may have changed)")
-    checksum, _, payload = rest.partition(b"\n")
-    if checksum.decode(errors="replace") != digest(payload):
-        raise ValueError("checksum mismatch (truncated or corrupt)")
     try:
-        facts, findings = _SafeUnpickler(io.BytesIO(payload)).load()
-    except Exception as exc:
-        raise ValueError(f"unreadable payload: {exc}") from exc
-    if not isinstance(facts, dict) or not isinstance(findings, dict):
+        plain = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError) as exc:
+        raise ValueError(f"unreadable payload: {exc}") from None
+    if type(plain) is not tuple or len(plain) != 2 or type(plain[0]) is not dict or type(plain[1]) is not dict:
         raise ValueError("unexpected payload shape")
-    return _Contents(facts, findings)
+    try:
+        return _contents_from_plain(plain)
+    except TypeError as exc:  # a constructor refusing what the shape checks let through
+        raise ValueError(f"unexpected payload shape: {exc}") from None
+
+
+def _contents_from_plain(plain: tuple) -> _Contents:
+    contents = _Contents()
+    for key, value in plain[0].items():
+        if type(key) is not str:
+            raise ValueError("unexpected facts key")
+        contents.facts[key] = facts_from_plain(value)
+    for key, value in plain[1].items():
+        if type(key) is not tuple or len(key) != 2 or type(key[0]) is not str or type(key[1]) is not str \
+                or type(value) is not tuple or len(value) != 2 or type(value[1]) is not tuple:
+            raise ValueError("unexpected findings entry")
+        contents.findings[key] = (_deps(value[0]), [finding_from_plain(item) for item in value[1]])
+    return contents
+
+
+def _deps(value: object) -> Deps:
+    if type(value) is not tuple or not all(
+            type(dep) is tuple and len(dep) == 3 and type(dep[0]) is str
+            and all(part is None or type(part) is str for part in dep[1:]) for dep in value):
+        raise ValueError("unexpected dependencies")
+    return value
 
 
 class CheckCache:
@@ -177,10 +205,15 @@ class CheckCache:
         """The server's caches: a save also evicts other workspaces' stale folders."""
         self.hits = 0
         self.misses = 0
+        self.usable = True
+        """False when the folder must not be touched (the CLI's is a symlink or not a directory):
+        the run is then uncached, neither reading nor writing it."""
 
     @classmethod
     def for_cli(cls, root: Path) -> CheckCache:
-        return cls(Path(root) / CLI_CACHE_DIR, root, gitignore=True)
+        cache = cls(Path(root) / CLI_CACHE_DIR, root, gitignore=True)
+        cache.usable = cli_cache_dir_usable(root)
+        return cache
 
     @classmethod
     def for_server(cls, root: Path) -> CheckCache:
@@ -190,17 +223,23 @@ class CheckCache:
 
     # --- reading ----------------------------------------------------------------------------
     def load(self) -> None:
-        """Reads every pack; an untrustworthy one is deleted with a log line (idempotent)."""
+        """Reads every pack this user wrote; an untrustworthy one is deleted, one that is not a
+        regular file within ``MAX_PACK_BYTES`` skipped, each with one log line (idempotent)."""
         if self._loaded:
             return
         self._loaded = True
+        if not self.usable or cache_key.user_key() is None:  # logged where it was found out
+            return
         try:
             packs = sorted(self.directory.glob("*.pack"), key=lambda p: p.name)
         except OSError:
             return
         for pack in packs:
             try:
-                contents = _decode(pack.read_bytes())
+                contents = _decode(read_bounded(pack, MAX_PACK_BYTES, follow_symlinks=False))
+            except NotReadable as exc:
+                log.warning("skipped cache pack: %s", exc)
+                continue
             except OSError as exc:
                 log.info("cache pack %s unreadable (%s); ignored", pack, exc)
                 continue
@@ -249,7 +288,7 @@ class CheckCache:
 
     def save(self) -> None:
         """Writes what this run computed (nothing when everything was a hit)."""
-        if not self._new and len(self._packs) <= MAX_PACKS:
+        if not self.usable or (not self._new and len(self._packs) <= MAX_PACKS):
             return
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -264,12 +303,13 @@ class CheckCache:
                 else:  # a run over a few files knows too little to judge the rest
                     merged.merge(self._stored)
                 merged.merge(self._new)
-                atomic_write(self._pack_name(), _encode(merged))
+                if not _write_pack(self._pack_name(), merged):
+                    return
                 for pack in self._packs:  # only packs this run read: a concurrent writer's survive
                     _unlink(pack)
                 self._packs = []
-            else:
-                atomic_write(self._pack_name(), _encode(self._new))
+            elif not _write_pack(self._pack_name(), self._new):
+                return
         except OSError as exc:
             log.warning("could not write the cache in %s: %s", self.directory, exc)
             return
@@ -282,9 +322,39 @@ class CheckCache:
         return self.directory / f"{os.getpid()}-{secrets.token_hex(6)}.pack"
 
     def clear(self) -> None:
+        if not self.usable:
+            return
         for pack in self.directory.glob("*.pack"):
             _unlink(pack)
         self._stored, self._new, self._packs = _Contents(), _Contents(), []
+
+
+def _write_pack(path: Path, contents: _Contents) -> bool:
+    """Writes one pack; False (nothing written) without a usable key."""
+    data = _encode(contents)
+    if data is None:
+        return False
+    atomic_write(path, data, mode=0o600)
+    return True
+
+
+_REFUSED_CLI_DIRS: set[str] = set()
+"""CLI cache folders already refused in this process (one log line each)."""
+
+
+def cli_cache_dir_usable(root: Path) -> bool:
+    """Whether ``<root>/.python-architect-cache`` may be read and written: absent (it will be made)
+    or a real directory (``run_record.cache_dir_refusal``). A symlink (a repository could point it
+    anywhere, and writes would follow) or anything else is refused, one log line per process."""
+    refusal = cache_dir_refusal(root)
+    if refusal is None:
+        return True
+    directory = str(Path(root) / CLI_CACHE_DIR)
+    if directory not in _REFUSED_CLI_DIRS:
+        _REFUSED_CLI_DIRS.add(directory)
+        log.warning("cache folder %s is %s: running without the cache (it is neither read nor written)",
+                    directory, refusal)
+    return False
 
 
 def evict_workspace_caches(base: Path, *, keep: Path, now: float | None = None,
