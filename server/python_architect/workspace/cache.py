@@ -55,6 +55,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -179,10 +180,14 @@ def _contents_from_plain(plain: tuple) -> _Contents:
     return contents
 
 
+_DEP_TYPES = frozenset({(str, str, str), (str, type(None), type(None))})
+
+
 def _deps(value: object) -> Deps:
-    if type(value) is not tuple or not all(
-            type(dep) is tuple and len(dep) == 3 and type(dep[0]) is str
-            and all(part is None or type(part) is str for part in dep[1:]) for dep in value):
+    if type(value) is not tuple or not all(type(dep) is tuple for dep in value):
+        raise ValueError("unexpected dependencies")
+    # Each dep's item types, collected in C (thousands of deps in a pack): (str, str, str) or absent.
+    if not set(map(tuple, map(map, repeat(type), value))) <= _DEP_TYPES:
         raise ValueError("unexpected dependencies")
     return value
 

@@ -7,12 +7,15 @@ Decoding validates the shape as it goes: a wrong type or length anywhere raises 
 and the whole pack is discarded. A pack names the code fingerprint of the package that wrote it
 (``workspace.fingerprint``), so a change to any layout below never meets packs of the old one.
 
-Layouts (``span`` is ``(line, column, end_line, end_column)``):
+Layouts (``span`` is ``(line, column, end_line, end_column)``; in imports and classes, the
+thousands of records of a pack, its four ints are inlined as ``*span`` so that one type check
+covers the record):
 
 * facts: ``(module, imports, classes, defines)`` or None (the text does not parse)
-* import: ``(module, names, span, is_from, level, bound, used, type_checking, deferred,
-  statement_span, unused)``
-* class: ``(name, span, bases, keywords, decorators, public_methods, abstract_methods,
+* import: ``(module, names, *span, is_from, level, bound, used, type_checking, deferred,
+  statement, unused)``; ``statement`` is True when the statement span is the span (nearly
+  always), else the statement span or None
+* class: ``(name, *span, bases, keywords, decorators, public_methods, abstract_methods,
   is_abstract, nested, type_checking)``
 * finding: ``(code, message, severity, path, span, adrs, fix, principle, source, rule_id, data,
   related)``; fix ``(title, ((span, new_text), ...), safe)``; related ``(path, span, message)``
@@ -21,6 +24,7 @@ Layouts (``span`` is ``(line, column, end_line, end_column)``):
 
 from __future__ import annotations
 
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +46,20 @@ def facts_to_plain(facts: ModuleFacts | None) -> tuple | None:
     if facts is None:
         return None
     imports = tuple(
-        (i.module, tuple(i.names), _span(i.span), i.is_from, i.level, tuple(i.bound), i.used, i.type_checking,
-         i.deferred, None if i.statement_span is None else _span(i.statement_span), tuple(i.unused))
+        (i.module, tuple(i.names), *_span(i.span), i.is_from, i.level, tuple(i.bound), i.used, i.type_checking,
+         i.deferred, _statement(i), tuple(i.unused))
         for i in facts.imports)
     classes = tuple(
-        (c.name, _span(c.span), tuple(c.bases), tuple(c.keywords), tuple(c.decorators), tuple(c.public_methods),
+        (c.name, *_span(c.span), tuple(c.bases), tuple(c.keywords), tuple(c.decorators), tuple(c.public_methods),
          tuple(c.abstract_methods), c.is_abstract, c.nested, c.type_checking)
         for c in facts.classes)
     return (facts.module, imports, classes, tuple(facts.defines))
+
+
+def _statement(fact: ImportFact) -> bool | tuple[int, int, int, int] | None:
+    if fact.statement_span is None:
+        return None
+    return True if fact.statement_span == fact.span else _span(fact.statement_span)
 
 
 def finding_to_plain(finding: Finding) -> tuple:
@@ -68,50 +78,97 @@ def _fail(what: str, value: Any) -> ValueError:
     return ValueError(f"unexpected {what}: {type(value).__name__}")
 
 
-def _str(value: Any, what: str) -> str:
-    if type(value) is not str:
+# Type signatures of the records, compared in one go (``tuple(map(type, value))``): a Django-sized
+# pack holds thousands of records, and a check per field cost more than the rest of the decoding.
+_NONE = type(None)
+_SPAN_TYPES = (int, int, int, int)
+_FACTS_TYPES = {(str, tuple, tuple, tuple), (_NONE, tuple, tuple, tuple)}
+_IMPORT_TYPES = {(str, tuple, *_SPAN_TYPES, bool, int, tuple, bool, bool, bool, statement, tuple)
+                 for statement in (bool, tuple, _NONE)}
+_CLASS_TYPES = (str, *_SPAN_TYPES, tuple, tuple, tuple, tuple, tuple, bool, bool, bool)
+_FINDING_TYPES = {(str, str, str, str, tuple, tuple, fix, str, str, rule, dict, tuple)
+                  for fix in (tuple, _NONE) for rule in (str, _NONE)}
+_FIX_TYPES = (str, tuple, bool)
+_EDIT_TYPES = (tuple, str)
+_RELATED_TYPES = (str, tuple, str)
+
+
+def _checked_layout(cls: type, names: tuple[str, ...]) -> tuple[str, ...]:
+    """``names`` when they are ``cls``'s fields in order (the builders below assign exactly these):
+    a field added to a value type fails here, at import, not silently in a pack."""
+    if tuple(field.name for field in dataclass_fields(cls)) != names or hasattr(cls, "__post_init__"):
+        raise TypeError(f"cache_schema: the layout of {cls.__name__} no longer matches its fields")
+    return names
+
+
+_checked_layout(Span, ("line", "column", "end_line", "end_column"))
+_checked_layout(ImportFact, ("module", "names", "span", "is_from", "level", "bound", "used", "type_checking",
+                             "deferred", "statement_span", "unused"))
+_checked_layout(ClassFact, ("name", "span", "bases", "keywords", "decorators", "public_methods",
+                            "abstract_methods", "is_abstract", "nested", "type_checking"))
+_new = object.__new__
+
+# The builders fill a frozen dataclass's fields from validated values, as its generated __init__
+# does but without one ``object.__setattr__`` per field: a Django-sized pack holds ~17,000 of
+# these, and constructing them through ``__init__`` made decoding slower than unpickling.
+
+
+def _build_span(value: tuple) -> Span:
+    span = _new(Span)
+    fields = span.__dict__
+    fields["line"], fields["column"], fields["end_line"], fields["end_column"] = value
+    return span
+
+
+def _build_import(value: tuple) -> ImportFact:
+    fact = _new(ImportFact)
+    fields = fact.__dict__
+    (fields["module"], fields["names"], fields["span"], fields["is_from"], fields["level"], fields["bound"],
+     fields["used"], fields["type_checking"], fields["deferred"], fields["statement_span"],
+     fields["unused"]) = value
+    return fact
+
+
+def _build_class(value: tuple) -> ClassFact:
+    fact = _new(ClassFact)
+    fields = fact.__dict__
+    (fields["name"], fields["span"], fields["bases"], fields["keywords"], fields["decorators"],
+     fields["public_methods"], fields["abstract_methods"], fields["is_abstract"], fields["nested"],
+     fields["type_checking"]) = value
+    return fact
+
+
+def _record(value: Any, types: tuple | set, what: str) -> tuple:
+    """``value`` when it is a tuple whose items have exactly the types given (or one of a set)."""
+    if type(value) is not tuple:
         raise _fail(what, value)
+    found = tuple(map(type, value))
+    if found != types and (type(types) is not set or found not in types):
+        raise ValueError(f"unexpected {what}: {', '.join(t.__name__ for t in found)}")
     return value
 
 
-def _optional_str(value: Any, what: str) -> str | None:
-    if value is not None and type(value) is not str:
-        raise _fail(what, value)
-    return value
-
-
-def _bool(value: Any, what: str) -> bool:
-    if type(value) is not bool:
-        raise _fail(what, value)
-    return value
-
-
-def _strings(value: Any, what: str) -> tuple[str, ...]:
-    if type(value) is not tuple or not all(type(item) is str for item in value):
-        raise _fail(what, value)
-    return value
-
-
-def _record(value: Any, length: int, what: str) -> tuple:
-    if type(value) is not tuple or len(value) != length:
-        raise _fail(what, value)
+def _strings(value: tuple, what: str) -> tuple:
+    """A tuple (its type already checked) of str only; ``join`` checks every item in C."""
+    try:
+        "".join(value)
+    except TypeError:
+        raise ValueError(f"unexpected {what}: not all strings") from None
     return value
 
 
 def _to_span(value: Any) -> Span:
-    if type(value) is not tuple or len(value) != 4 or not all(type(number) is int for number in value):
+    if type(value) is not tuple or tuple(map(type, value)) != _SPAN_TYPES:
         raise _fail("span", value)
-    return Span(*value)
+    return _build_span(value)
 
 
 def facts_from_plain(value: Any) -> ModuleFacts | None:
     if value is None:
         return None
-    module, imports, classes, defines = _record(value, 4, "facts")
-    if type(imports) is not tuple or type(classes) is not tuple:
-        raise _fail("facts", value)
+    module, imports, classes, defines = _record(value, _FACTS_TYPES, "facts")
     return ModuleFacts(
-        module=_optional_str(module, "module name"),
+        module=module,
         imports=tuple(_import_from_plain(item) for item in imports),
         classes=tuple(_class_from_plain(item) for item in classes),
         defines=_strings(defines, "defines"),
@@ -119,63 +176,47 @@ def facts_from_plain(value: Any) -> ModuleFacts | None:
 
 
 def _import_from_plain(value: Any) -> ImportFact:
-    (module, names, span, is_from, level, bound, used, type_checking, deferred, statement_span,
-     unused) = _record(value, 11, "import")
-    if type(level) is not int:
-        raise _fail("import level", level)
-    return ImportFact(
-        module=_str(module, "import module"), names=_strings(names, "import names"), span=_to_span(span),
-        is_from=_bool(is_from, "is_from"), level=level, bound=_strings(bound, "bound names"),
-        used=_bool(used, "used"), type_checking=_bool(type_checking, "type_checking"),
-        deferred=_bool(deferred, "deferred"),
-        statement_span=None if statement_span is None else _to_span(statement_span),
-        unused=_strings(unused, "unused names"),
-    )
+    if type(value) is not tuple or tuple(map(type, value)) not in _IMPORT_TYPES:
+        raise _fail("import", value)
+    _strings(value[1] + value[8] + value[13], "import names")  # names, bound, unused
+    span = _build_span(value[2:6])
+    statement = value[12]
+    if statement is True:
+        statement = span
+    elif statement is not None:  # False is no layout
+        statement = _to_span(statement)
+    return _build_import((*value[:2], span, *value[6:12], statement, value[13]))
 
 
 def _class_from_plain(value: Any) -> ClassFact:
-    (name, span, bases, keywords, decorators, public_methods, abstract_methods, is_abstract, nested,
-     type_checking) = _record(value, 10, "class")
-    return ClassFact(
-        name=_str(name, "class name"), span=_to_span(span), bases=_strings(bases, "bases"),
-        keywords=_strings(keywords, "keywords"), decorators=_strings(decorators, "decorators"),
-        public_methods=_strings(public_methods, "public methods"),
-        abstract_methods=_strings(abstract_methods, "abstract methods"),
-        is_abstract=_bool(is_abstract, "is_abstract"), nested=_bool(nested, "nested"),
-        type_checking=_bool(type_checking, "type_checking"),
-    )
+    _record(value, _CLASS_TYPES, "class")
+    _strings(value[5] + value[6] + value[7] + value[8] + value[9], "class names")  # bases ... abstract methods
+    return _build_class((value[0], _build_span(value[1:5]), *value[5:]))
 
 
 def finding_from_plain(value: Any) -> Finding:
     (code, message, severity, path, span, adrs, fix, principle, source, rule_id, data,
-     related) = _record(value, 12, "finding")
-    if type(severity) is not str or severity not in _SEVERITIES:
-        raise _fail("severity", severity)
-    if type(data) is not dict or not all(type(key) is str for key in data):
-        raise _fail("finding data", data)
+     related) = _record(value, _FINDING_TYPES, "finding")
+    if severity not in _SEVERITIES:
+        raise ValueError(f"unexpected severity {severity!r}")
     _check_plain(data, 0)
-    if type(related) is not tuple:
-        raise _fail("related", related)
     return Finding(
-        code=_str(code, "code"), message=_str(message, "message"), severity=_SEVERITIES[severity],
-        path=Path(_str(path, "path")), span=_to_span(span), adrs=_strings(adrs, "adrs"),
-        fix=None if fix is None else _fix_from_plain(fix), principle=_str(principle, "principle"),
-        source=_str(source, "source"), rule_id=_optional_str(rule_id, "rule id"), data=data,
+        code=code, message=message, severity=_SEVERITIES[severity], path=Path(path), span=_to_span(span),
+        adrs=_strings(adrs, "adrs"), fix=None if fix is None else _fix_from_plain(fix), principle=principle,
+        source=source, rule_id=rule_id, data=data,
         related=tuple(_related_from_plain(item) for item in related),
     )
 
 
 def _fix_from_plain(value: Any) -> Fix:
-    title, edits, safe = _record(value, 3, "fix")
-    if type(edits) is not tuple:
-        raise _fail("fix edits", edits)
-    return Fix(title=_str(title, "fix title"), safe=_bool(safe, "fix safety"), edits=tuple(
-        TextEdit(_to_span(span), _str(text, "edit text")) for span, text in (_record(e, 2, "edit") for e in edits)))
+    title, edits, safe = _record(value, _FIX_TYPES, "fix")
+    plain_edits = (_record(edit, _EDIT_TYPES, "edit") for edit in edits)
+    return Fix(title=title, safe=safe, edits=tuple(TextEdit(_to_span(span), text) for span, text in plain_edits))
 
 
 def _related_from_plain(value: Any) -> Related:
-    path, span, message = _record(value, 3, "related")
-    return Related(Path(_str(path, "related path")), _to_span(span), _str(message, "related message"))
+    path, span, message = _record(value, _RELATED_TYPES, "related")
+    return Related(Path(path), _to_span(span), message)
 
 
 def _check_plain(value: Any, depth: int) -> None:
