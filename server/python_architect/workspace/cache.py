@@ -20,7 +20,8 @@ Owns the on-disk format and its rules; nothing else reads or writes the cache di
   save deletes sibling folders unused for ``EVICT_AFTER_DAYS`` (by their newest pack), then the
   least recently used until all of them fit in ``EVICT_CAP_BYTES``. A folder with a file newer
   than ``EVICT_MIN_IDLE_S`` is never touched (a server may be writing it), nor one whose name is
-  not a workspace digest (``$PYTHON_ARCHITECT_CACHE_DIR`` may hold other things).
+  not a workspace digest (``$PYTHON_ARCHITECT_CACHE_DIR`` may hold other things; the key lives
+  there too). Owned by ``cache_eviction``.
 * **Code.** The tool version alone would keep findings made by older checks alive through a
   development edit or an upgrade that forgot to bump it: every pack also names the fingerprint of
   the installed ``python_architect`` package (a hash of its files' bytes, ~5 ms once per process,
@@ -50,9 +51,7 @@ import logging
 import marshal
 import os
 import secrets
-import shutil
 import sys
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -64,6 +63,7 @@ from ..analysis.facts import ModuleFacts
 from ..findings import Finding
 from ..root_paths import NotReadable, read_bounded
 from . import cache_key
+from .cache_eviction import evict_workspace_caches
 from .cache_schema import (
     facts_from_plain,
     facts_to_plain,
@@ -95,12 +95,10 @@ MAX_PACKS = 8
 MAX_PACK_BYTES = 256 * 1024 * 1024
 """A larger pack is skipped unread (Django's whole cache is ~2 MB): a bound on what a planted or
 runaway file can make a run read."""
+MAX_SETTINGS_FILE_BYTES = 16 * 1024 * 1024
+"""Settings and knowledge files larger than this are identified by their stat, not read."""
 _MARSHAL_VERSION = 4
 
-EVICT_AFTER_DAYS = 30
-EVICT_CAP_BYTES = 500 * 1024 * 1024
-EVICT_MIN_IDLE_S = 24 * 3600
-_WORKSPACE_FOLDER_NAME_LENGTH = 16
 
 Dep = tuple[str, str | None, str | None]
 """A module another file's checks looked up: (module, its file relative to the root, that file's
@@ -362,52 +360,6 @@ def cli_cache_dir_usable(root: Path) -> bool:
     return False
 
 
-def evict_workspace_caches(base: Path, *, keep: Path, now: float | None = None,
-                           max_age_s: float = EVICT_AFTER_DAYS * 86400, cap_bytes: int = EVICT_CAP_BYTES,
-                           min_idle_s: float = EVICT_MIN_IDLE_S) -> list[Path]:
-    """Deletes workspace cache folders under ``base`` other than ``keep``: those whose newest pack
-    is older than ``max_age_s``, then the least recently used until all folders together take at
-    most ``cap_bytes``. Folders with any file newer than ``min_idle_s`` are left alone. Returns
-    the folders deleted; a folder that cannot be read or deleted is skipped with a log line."""
-    now = time.time() if now is None else now
-    keep = Path(keep).resolve()
-    candidates: list[tuple[float, int, Path]] = []  # (last used, bytes, folder)
-    total = 0
-    try:
-        entries = [Path(entry.path) for entry in os.scandir(base) if entry.is_dir(follow_symlinks=False)]
-    except OSError:
-        return []
-    for folder in entries:
-        try:
-            files = [(entry.name, entry.stat(follow_symlinks=False)) for entry in os.scandir(folder)
-                     if entry.is_file(follow_symlinks=False)]
-        except OSError as exc:
-            log.info("cache eviction: cannot read %s (%s)", folder, exc)
-            continue
-        size = sum(stat.st_size for _, stat in files)
-        total += size
-        ours = len(folder.name) == _WORKSPACE_FOLDER_NAME_LENGTH and all(c in "0123456789abcdef" for c in folder.name)
-        if not ours or folder.resolve() == keep:
-            continue
-        newest = max((stat.st_mtime for _, stat in files), default=0.0)
-        used = max((stat.st_mtime for name, stat in files if name.endswith(".pack")), default=newest)
-        if now - newest >= min_idle_s:
-            candidates.append((used, size, folder))
-    deleted: list[Path] = []
-    for used, size, folder in sorted(candidates):  # least recently used first
-        if now - used < max_age_s and total <= cap_bytes:
-            break
-        try:
-            shutil.rmtree(folder)
-        except OSError as exc:
-            log.info("cache eviction: cannot remove %s (%s)", folder, exc)
-            continue
-        log.info("cache eviction: removed %s (%d bytes, last used %.0f days ago)", folder, size, (now - used) / 86400)
-        total -= size
-        deleted.append(folder)
-    return deleted
-
-
 def _unlink(path: Path) -> None:
     try:
         path.unlink()
@@ -425,7 +377,7 @@ def settings_fingerprint(root: Path, *, knowledge_dir: str, roots: SourceRoots, 
     parts.append(",".join(sorted(roots.first_party)).encode())
     parts.append(",".join(str(r) for r in roots.roots).encode())
     pyproject = root / "pyproject.toml"
-    parts.append(_read_or_empty(pyproject))
+    parts.append(_identity_of(pyproject))
     knowledge = root / knowledge_dir
     try:
         documents = sorted(p for p in knowledge.rglob("*") if p.is_file())
@@ -433,12 +385,20 @@ def settings_fingerprint(root: Path, *, knowledge_dir: str, roots: SourceRoots, 
         documents = []
     for document in documents:
         parts.append(document.relative_to(root).as_posix().encode() if document.is_relative_to(root) else str(document).encode())
-        parts.append(_read_or_empty(document))
+        parts.append(_identity_of(document))
     return digest(*parts)
 
 
-def _read_or_empty(path: Path) -> bytes:
+def _identity_of(path: Path) -> bytes:
+    """A settings file's bytes, read bounded (a repository's ``.ai/`` may hold a link to anything);
+    past ``MAX_SETTINGS_FILE_BYTES``, its size and times stand in (a change still shows)."""
     try:
-        return path.read_bytes()
+        return read_bounded(path, MAX_SETTINGS_FILE_BYTES)
+    except NotReadable:
+        try:
+            status = path.stat()
+        except OSError:
+            return b"unreadable"
+        return f"large {status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino}".encode()
     except OSError:
         return b""
