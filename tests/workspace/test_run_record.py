@@ -254,3 +254,33 @@ def test_racy_entries_verified_once_old_are_settled_into_stat_only(tmp_path: Pat
     assert run_record.replay(root, "k" * 32) is not None and read == []
     (root / "app" / "core.py").write_text("VALUE = 3\n")
     assert run_record.replay(root, "k" * 32) is None, "settled entries still compare their stat"
+
+
+def test_a_record_is_read_only_as_a_regular_file_in_a_real_folder(tmp_path: Path, caplog) -> None:
+    root = write_tree(tmp_path / "ws", TREE)
+    record(root)
+    path = run_record.record_path(root, "k" * 32)
+    assert run_record.replay(root, "k" * 32, now_ns=time.time_ns() + LATER_NS) is not None
+    # A valid record reached through a link (a repository could point it anywhere): not read.
+    elsewhere = tmp_path / "elsewhere.json"
+    path.rename(elsewhere)
+    path.symlink_to(elsewhere)
+    with caplog.at_level(logging.INFO, logger="python_architect.workspace.run_record"):
+        assert run_record.replay(root, "k" * 32) is None
+    assert any("symbolic link" in r.getMessage() for r in caplog.records)
+    path.unlink()
+    os.mkfifo(path)  # would block a plain open() until a writer came
+    assert run_record.replay(root, "k" * 32) is None
+
+
+def test_a_linked_cache_folder_is_neither_read_nor_written(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "ws", TREE)
+    record(root)
+    (root / CLI_CACHE_DIR).rename(tmp_path / "elsewhere")
+    (root / CLI_CACHE_DIR).symlink_to(tmp_path / "elsewhere")
+    before = sorted(p.name for p in (tmp_path / "elsewhere").iterdir())
+    assert run_record.cache_dir_refusal(root) == "a symbolic link"
+    assert run_record.replay(root, "k" * 32) is None, "its valid record is not replayed through the link"
+    recorder = record(root, key="j" * 32)
+    assert not recorder.usable
+    assert sorted(p.name for p in (tmp_path / "elsewhere").iterdir()) == before, "nothing written through it"
