@@ -29,8 +29,8 @@ Owns the on-disk format and its rules; nothing else reads or writes the cache di
 * **Trust.** A repository can ship this folder, so a pack is data, never code, and trusted only
   if this user wrote it. Its bytes are a magic line, a MAC (``cache_key``: keyed with a per-user
   secret no repository has) over everything else, then the tool version, the code fingerprint and
-  the payload: ``marshal`` of plain values (``cache_schema`` owns that layout and rebuilds the
-  value types through their constructors, validating every field). The MAC is checked before any
+  the payload: ``marshal`` of plain values (``cache_schema`` owns that layout, validates every
+  field's type and rebuilds only this package's value types from them). The MAC is checked before any
   other byte is parsed, so ``marshal`` only ever sees bytes this user's runs wrote. A pack that is
   planted, another user's, of an older format, damaged, of another version or code, or of the
   wrong shape is discarded (deleted) with one log line. Packs are read as regular files of at

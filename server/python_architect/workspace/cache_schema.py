@@ -1,7 +1,9 @@
 """The check cache's schema: ``ModuleFacts`` and ``Finding`` (and everything nested in them) as
-plain values — tuples, lists, dicts, str, int, float, bool, None — and back through their own
-constructors. ``workspace.cache`` serialises the plain form with ``marshal`` (only ever on bytes
-whose MAC verified, see ``workspace.cache_key``); nothing here can build any other type.
+plain values — tuples, lists, dicts, str, int, float, bool, None — and back. ``workspace.cache``
+serialises the plain form with ``marshal`` (only ever on bytes whose MAC verified, see
+``workspace.cache_key``); nothing here can build any other type. Findings are rebuilt through
+their constructors; the thousands of spans, imports and classes of a pack through builders that
+fill exactly their dataclass's fields (checked against ``dataclasses.fields`` at import).
 
 Decoding validates the shape as it goes: a wrong type or length anywhere raises ``ValueError``
 and the whole pack is discarded. A pack names the code fingerprint of the package that wrote it
