@@ -30,12 +30,9 @@ Imports only the standard library, so every layer (knowledge upwards) may use it
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
 from pathlib import Path
-
-log = logging.getLogger("python_architect")
 
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO would block open() until a writer comes
@@ -74,7 +71,10 @@ def skip_outside(path: Path | str, root: Path | str, what: str = "file") -> Path
     """``contained`` with one log line when the path is skipped (for walkers that go on)."""
     resolved = contained(path, root)
     if resolved is None:
-        log.warning("skipped %s %s: it resolves outside the workspace root %s", what, path, root)
+        import logging  # here: the run record's fast path reads through this module without logging
+
+        logging.getLogger("python_architect").warning(
+            "skipped %s %s: it resolves outside the workspace root %s", what, path, root)
     return resolved
 
 

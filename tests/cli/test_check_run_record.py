@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 from cli_support import EXAMPLE, CliRun, run_cli, run_cli_process
-from python_architect.workspace import run_record
+from python_architect.workspace import cache_key, run_record
 from python_architect.workspace.cache import CLI_CACHE_DIR
-from python_architect.workspace.fingerprint import PACKAGE_DIR, digest
+from python_architect.workspace.fingerprint import PACKAGE_DIR
 from trees import layers_adr, write_tree
 
 HIT = "answered from run record"
@@ -197,11 +197,11 @@ def test_a_damaged_record_is_replaced_by_the_normal_path(tmp_path: Path, check, 
 
 
 def _tamper(path: Path) -> bytes:
-    """Makes the record's report say TAMPERED, checksum and all: only a run that reads it prints it."""
+    """Makes the record's report say TAMPERED, signed with this user's key: only a run that reads it
+    prints it."""
     fields = json.loads(path.read_bytes().split(b"\n", 2)[2])
     fields["report"] = "TAMPERED\n"
-    payload = json.dumps(fields).encode()
-    data = run_record.MAGIC + digest(payload).encode() + b"\n" + payload
+    data = cache_key.sign(run_record.MAGIC, json.dumps(fields).encode())
     path.write_bytes(data)
     return data
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from python_architect.config import ProjectConfig
-from python_architect.workspace import run_record, run_recorder
+from python_architect.workspace import cache_key, run_record, run_recorder
 from python_architect.workspace.cache import CLI_CACHE_DIR
 from python_architect.workspace.files import discover_files, observing_discovery
 from python_architect.workspace.fingerprint import digest
@@ -40,10 +40,10 @@ def stored(root: Path, key: str = "k" * 32) -> dict:
 
 
 def restore(root: Path, fields: dict, key: str = "k" * 32) -> None:
-    """Writes ``fields`` back as a well-formed record (valid checksum): a record that *looks*
-    trustworthy, to show what the fast path compares."""
+    """Writes ``fields`` back as a well-formed record signed with this user's key: a record that
+    is trusted, to show what the fast path compares."""
     payload = json.dumps(fields).encode()
-    run_record.record_path(root, key).write_bytes(run_record.MAGIC + digest(payload).encode() + b"\n" + payload)
+    run_record.record_path(root, key).write_bytes(cache_key.sign(run_record.MAGIC, payload))
 
 
 def test_replay_gives_back_what_was_saved_while_nothing_changed(tmp_path: Path) -> None:
@@ -138,8 +138,7 @@ def test_a_damaged_record_is_ignored_with_a_log_line(tmp_path: Path, caplog, dam
     elif damage == "foreign":
         path.write_bytes(data.replace(run_record.MAGIC, b"python-architect-run-record 0\n"))
     elif damage == "garbage":
-        payload = b"\xff not json"
-        path.write_bytes(run_record.MAGIC + digest(payload).encode() + b"\n" + payload)
+        path.write_bytes(cache_key.sign(run_record.MAGIC, b"\xff not json"))
     elif damage == "shape":
         fields = stored(root)
         fields["racy"] = [["not a position", 1]]
@@ -148,7 +147,11 @@ def test_a_damaged_record_is_ignored_with_a_log_line(tmp_path: Path, caplog, dam
         path.write_bytes(b"")
     with caplog.at_level(logging.INFO, logger="python_architect.workspace.run_record"):
         assert run_record.replay(root, "k" * 32) is None
-    assert any("ignoring run record" in r.getMessage() for r in caplog.records)
+    [line] = [r.getMessage() for r in caplog.records if "ignoring run record" in r.getMessage()]
+    # Damage the MAC covers is refused by it; a signed record of the wrong content by its parser.
+    reason = {"truncated": "MAC mismatch", "checksum": "MAC mismatch", "foreign": "not a file of this format",
+              "garbage": "unreadable payload", "shape": "list indices", "empty": "not a file of this format"}
+    assert reason[damage] in line, line
     assert all(r.levelno < logging.WARNING for r in caplog.records), "not on stderr by default"
 
 
@@ -230,7 +233,9 @@ def test_the_module_imports_nothing_heavy() -> None:
              "print(sorted(m for m in sys.modules if m.startswith('python_architect') or m in "
              "('logging', 'dataclasses', 'inspect', 'pickle')))\n")
     completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
-    assert completed.stdout.strip() == str(sorted(["python_architect", "python_architect.workspace",
+    assert completed.stdout.strip() == str(sorted(["python_architect", "python_architect.root_paths",
+                                                     "python_architect.workspace",
+                                                     "python_architect.workspace.cache_key",
                                                      "python_architect.workspace.fingerprint",
                                                      "python_architect.workspace.run_record"]))
 
@@ -249,3 +254,33 @@ def test_racy_entries_verified_once_old_are_settled_into_stat_only(tmp_path: Pat
     assert run_record.replay(root, "k" * 32) is not None and read == []
     (root / "app" / "core.py").write_text("VALUE = 3\n")
     assert run_record.replay(root, "k" * 32) is None, "settled entries still compare their stat"
+
+
+def test_a_record_is_read_only_as_a_regular_file_in_a_real_folder(tmp_path: Path, caplog) -> None:
+    root = write_tree(tmp_path / "ws", TREE)
+    record(root)
+    path = run_record.record_path(root, "k" * 32)
+    assert run_record.replay(root, "k" * 32, now_ns=time.time_ns() + LATER_NS) is not None
+    # A valid record reached through a link (a repository could point it anywhere): not read.
+    elsewhere = tmp_path / "elsewhere.json"
+    path.rename(elsewhere)
+    path.symlink_to(elsewhere)
+    with caplog.at_level(logging.INFO, logger="python_architect.workspace.run_record"):
+        assert run_record.replay(root, "k" * 32) is None
+    assert any("symbolic link" in r.getMessage() for r in caplog.records)
+    path.unlink()
+    os.mkfifo(path)  # would block a plain open() until a writer came
+    assert run_record.replay(root, "k" * 32) is None
+
+
+def test_a_linked_cache_folder_is_neither_read_nor_written(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "ws", TREE)
+    record(root)
+    (root / CLI_CACHE_DIR).rename(tmp_path / "elsewhere")
+    (root / CLI_CACHE_DIR).symlink_to(tmp_path / "elsewhere")
+    before = sorted(p.name for p in (tmp_path / "elsewhere").iterdir())
+    assert run_record.cache_dir_refusal(root) == "a symbolic link"
+    assert run_record.replay(root, "k" * 32) is None, "its valid record is not replayed through the link"
+    recorder = record(root, key="j" * 32)
+    assert not recorder.usable
+    assert sorted(p.name for p in (tmp_path / "elsewhere").iterdir()) == before, "nothing written through it"

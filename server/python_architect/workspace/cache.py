@@ -11,21 +11,32 @@ Owns the on-disk format and its rules; nothing else reads or writes the cache di
   file and that file's key at the time (or as absent), and the findings are reused only while
   all of those still hold.
 * **Where.** The CLI keeps it in ``.python-architect-cache/`` at the workspace root, with a
-  ``.gitignore`` holding ``*`` so it is never committed; the server in the user's cache directory
-  (``$XDG_CACHE_HOME`` or ``~/.cache``, ``%LOCALAPPDATA%`` on Windows), one folder per workspace.
+  ``.gitignore`` holding ``*`` so it is never committed; when that name is a symlink or not a
+  directory the CLI neither reads nor writes it (a planted link would send writes out of the
+  root) and runs uncached, with one log line. The server keeps it in the user's cache base
+  (``cache_key.user_cache_base()``: ``$XDG_CACHE_HOME`` or ``~/.cache``, ``%LOCALAPPDATA%`` on
+  Windows, then ``python-architect``), one folder per workspace.
 * **Eviction.** The server's folders (one per workspace ever opened) would pile up: each server
   save deletes sibling folders unused for ``EVICT_AFTER_DAYS`` (by their newest pack), then the
   least recently used until all of them fit in ``EVICT_CAP_BYTES``. A folder with a file newer
   than ``EVICT_MIN_IDLE_S`` is never touched (a server may be writing it), nor one whose name is
-  not a workspace digest (``$PYTHON_ARCHITECT_CACHE_DIR`` may hold other things).
+  not a workspace digest (``$PYTHON_ARCHITECT_CACHE_DIR`` may hold other things; the key lives
+  there too). Owned by ``cache_eviction``.
 * **Code.** The tool version alone would keep findings made by older checks alive through a
   development edit or an upgrade that forgot to bump it: every pack also names the fingerprint of
   the installed ``python_architect`` package (a hash of its files' bytes, ~5 ms once per process,
   see ``code_fingerprint``), and a pack made by other code is discarded like a foreign version.
-* **Trust.** Each pack starts with a magic line, the tool version, the code fingerprint and a
-  checksum of the payload. A corrupt, truncated or foreign-version pack is discarded with a log
-  line, never trusted; unpickling
-  only builds this package's value types (see ``_SafeUnpickler``), so a planted file cannot run code.
+* **Trust.** A repository can ship this folder, so a pack is data, never code, and trusted only
+  if this user wrote it. Its bytes are a magic line, a MAC (``cache_key``: keyed with a per-user
+  secret no repository has) over everything else, then the tool version, the code fingerprint and
+  the payload: ``marshal`` of plain values (``cache_schema`` owns that layout, validates every
+  field's type and rebuilds only this package's value types from them). The MAC is checked before any
+  other byte is parsed, so ``marshal`` only ever sees bytes this user's runs wrote. A pack that is
+  planted, another user's, of an older format, damaged, of another version or code, or of the
+  wrong shape is discarded (deleted) with one log line. Packs are read as regular files of at
+  most ``MAX_PACK_BYTES``, without following symlinks (``root_paths.read_bounded``): a link, a
+  device, a FIFO or an oversized file is skipped with one log line, never read. Without a usable
+  key (``cache_key.user_key``) nothing is read or written: the run is cold.
 * **Concurrency.** A run writes only what it computed, as a new pack named by process and a random
   token, through a temporary file and ``os.replace``: two processes writing at once each add a
   complete pack and lose nothing. When packs pile up, a run merges the ones it read into one
@@ -36,25 +47,39 @@ Owns the on-disk format and its rules; nothing else reads or writes the cache di
 
 from __future__ import annotations
 
-import io
 import logging
+import marshal
 import os
-import pickle
 import secrets
-import shutil
 import sys
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..analysis.facts import ModuleFacts
 from ..findings import Finding
+from ..root_paths import NotReadable, read_bounded
+from . import cache_key
+from .cache_eviction import evict_workspace_caches
+from .cache_schema import (
+    facts_from_plain,
+    facts_to_plain,
+    finding_from_plain,
+    finding_to_plain,
+)
 
 # Re-exported: the code key moved to ``fingerprint`` (light to import); callers still find it here.
-from .fingerprint import _CODE_FINGERPRINTS, PACKAGE_DIR, atomic_write, code_fingerprint, digest  # noqa: F401
+from .fingerprint import (  # noqa: F401
+    _CODE_FINGERPRINTS,
+    PACKAGE_DIR,
+    atomic_write,
+    code_fingerprint,
+    digest,
+)
+from .run_record import cache_dir_refusal
 
 if TYPE_CHECKING:
     from .roots import SourceRoots
@@ -62,16 +87,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLI_CACHE_DIR = ".python-architect-cache"
-MAGIC = b"python-architect-cache 2\n"
+MAGIC = b"python-architect-cache 3\n"
 TOOL_VERSION = f"{__version__} py{sys.version_info[0]}.{sys.version_info[1]}"
 """Facts come from this package's extractor and this interpreter's parser: both are in the key."""
 MAX_PACKS = 8
 """More packs than this are merged into one on the next save (loading many small files costs)."""
+MAX_PACK_BYTES = 256 * 1024 * 1024
+"""A larger pack is skipped unread (Django's whole cache is ~2 MB): a bound on what a planted or
+runaway file can make a run read."""
+MAX_SETTINGS_FILE_BYTES = 16 * 1024 * 1024
+"""Settings and knowledge files larger than this are identified by their stat, not read."""
+_MARSHAL_VERSION = 4
 
-EVICT_AFTER_DAYS = 30
-EVICT_CAP_BYTES = 500 * 1024 * 1024
-EVICT_MIN_IDLE_S = 24 * 3600
-_WORKSPACE_FOLDER_NAME_LENGTH = 16
 
 Dep = tuple[str, str | None, str | None]
 """A module another file's checks looked up: (module, its file relative to the root, that file's
@@ -80,35 +107,9 @@ Deps = tuple[Dep, ...]
 
 
 def user_cache_dir(root: Path) -> Path:
-    """The server's cache folder for one workspace, under the platform's user cache directory
-    (``$PYTHON_ARCHITECT_CACHE_DIR`` replaces that directory, e.g. for tests)."""
-    override = os.environ.get("PYTHON_ARCHITECT_CACHE_DIR")
-    if override:
-        return Path(override) / digest(str(Path(root).resolve()).encode())[:16]
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    name = digest(str(Path(root).resolve()).encode())[:16]
-    return base / "python-architect" / name
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    """Builds only the value types a cache holds; anything else is a corrupt (or planted) file."""
-
-    _ALLOWED_MODULES = ("python_architect.",)
-    _ALLOWED = frozenset({
-        ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"), ("pathlib", "PurePosixPath"),
-        ("pathlib", "PureWindowsPath"), ("pathlib", "Path"), ("copyreg", "_reconstructor"),
-        ("builtins", "object"), ("builtins", "frozenset"), ("builtins", "set"),
-    })
-
-    def find_class(self, module: str, name: str):
-        if (module, name) in self._ALLOWED or (module.startswith(self._ALLOWED_MODULES) and not name.startswith("_")):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"unexpected type {module}.{name} in cache")
+    """The server's cache folder for one workspace, under the user's cache base
+    (``$PYTHON_ARCHITECT_CACHE_DIR`` replaces that base, e.g. for tests)."""
+    return cache_key.user_cache_base() / digest(str(Path(root).resolve()).encode())[:16]
 
 
 @dataclass
@@ -126,37 +127,67 @@ class _Contents:
         return len(self.facts) + len(self.findings)
 
 
-def _encode(contents: _Contents) -> bytes:
-    payload = pickle.dumps((contents.facts, contents.findings), protocol=pickle.HIGHEST_PROTOCOL)
-    return header() + digest(payload).encode() + b"\n" + payload
+def _encode(contents: _Contents) -> bytes | None:
+    """A pack's bytes (see "Trust"); None without a usable key."""
+    facts = {key: facts_to_plain(value) for key, value in contents.facts.items()}
+    findings = {key: (tuple(deps), tuple(finding_to_plain(f) for f in found))
+                for key, (deps, found) in contents.findings.items()}
+    body = header() + marshal.dumps((facts, findings), _MARSHAL_VERSION)
+    return cache_key.sign(MAGIC, body)
 
 
 def header() -> bytes:
-    """What a pack starts with, before its checksum: magic, tool version, code fingerprint."""
-    return MAGIC + TOOL_VERSION.encode() + b"\n" + code_fingerprint().encode() + b"\n"
+    """What a pack's body starts with, after its MAC: tool version, code fingerprint."""
+    return TOOL_VERSION.encode() + b"\n" + code_fingerprint().encode() + b"\n"
 
 
 def _decode(data: bytes) -> _Contents:
-    """The pack's contents; raises ValueError (with the reason) for anything not to be trusted."""
-    if not data.startswith(MAGIC):
-        raise ValueError("not a cache file")
-    rest = data[len(MAGIC):]
-    version, _, rest = rest.partition(b"\n")
+    """The pack's contents; raises ValueError (with the reason) for anything not to be trusted.
+    The MAC is verified first: nothing else is parsed, ``marshal`` never runs, on bytes this
+    user's runs did not write."""
+    body = cache_key.verified_body(MAGIC, data)
+    version, _, rest = body.partition(b"\n")
     if version.decode(errors="replace") != TOOL_VERSION:
         raise ValueError(f"written by version {version.decode(errors='replace')!r}, this is {TOOL_VERSION!r}")
-    code, _, rest = rest.partition(b"\n")
+    code, _, payload = rest.partition(b"\n")
     if code.decode(errors="replace") != code_fingerprint():
         raise ValueError("written by other code of this version (its checks may have changed)")
-    checksum, _, payload = rest.partition(b"\n")
-    if checksum.decode(errors="replace") != digest(payload):
-        raise ValueError("checksum mismatch (truncated or corrupt)")
     try:
-        facts, findings = _SafeUnpickler(io.BytesIO(payload)).load()
-    except Exception as exc:
-        raise ValueError(f"unreadable payload: {exc}") from exc
-    if not isinstance(facts, dict) or not isinstance(findings, dict):
+        plain = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError) as exc:
+        raise ValueError(f"unreadable payload: {exc}") from None
+    if type(plain) is not tuple or len(plain) != 2 or type(plain[0]) is not dict or type(plain[1]) is not dict:
         raise ValueError("unexpected payload shape")
-    return _Contents(facts, findings)
+    try:
+        return _contents_from_plain(plain)
+    except TypeError as exc:  # a constructor refusing what the shape checks let through
+        raise ValueError(f"unexpected payload shape: {exc}") from None
+
+
+def _contents_from_plain(plain: tuple) -> _Contents:
+    contents = _Contents()
+    for key, value in plain[0].items():
+        if type(key) is not str:
+            raise ValueError("unexpected facts key")
+        contents.facts[key] = facts_from_plain(value)
+    for key, value in plain[1].items():
+        if type(key) is not tuple or len(key) != 2 or type(key[0]) is not str or type(key[1]) is not str \
+                or type(value) is not tuple or len(value) != 2 or type(value[1]) is not tuple:
+            raise ValueError("unexpected findings entry")
+        contents.findings[key] = (_deps(value[0]), [finding_from_plain(item) for item in value[1]])
+    return contents
+
+
+_DEP_TYPES = frozenset({(str, str, str), (str, type(None), type(None))})
+
+
+def _deps(value: object) -> Deps:
+    if type(value) is not tuple or not all(type(dep) is tuple for dep in value):
+        raise ValueError("unexpected dependencies")
+    # Each dep's item types, collected in C (thousands of deps in a pack): (str, str, str) or absent.
+    if not set(map(tuple, map(map, repeat(type), value))) <= _DEP_TYPES:
+        raise ValueError("unexpected dependencies")
+    return value
 
 
 class CheckCache:
@@ -177,10 +208,15 @@ class CheckCache:
         """The server's caches: a save also evicts other workspaces' stale folders."""
         self.hits = 0
         self.misses = 0
+        self.usable = True
+        """False when the folder must not be touched (the CLI's is a symlink or not a directory):
+        the run is then uncached, neither reading nor writing it."""
 
     @classmethod
     def for_cli(cls, root: Path) -> CheckCache:
-        return cls(Path(root) / CLI_CACHE_DIR, root, gitignore=True)
+        cache = cls(Path(root) / CLI_CACHE_DIR, root, gitignore=True)
+        cache.usable = cli_cache_dir_usable(root)
+        return cache
 
     @classmethod
     def for_server(cls, root: Path) -> CheckCache:
@@ -190,17 +226,23 @@ class CheckCache:
 
     # --- reading ----------------------------------------------------------------------------
     def load(self) -> None:
-        """Reads every pack; an untrustworthy one is deleted with a log line (idempotent)."""
+        """Reads every pack this user wrote; an untrustworthy one is deleted, one that is not a
+        regular file within ``MAX_PACK_BYTES`` skipped, each with one log line (idempotent)."""
         if self._loaded:
             return
         self._loaded = True
+        if not self.usable or cache_key.user_key() is None:  # logged where it was found out
+            return
         try:
             packs = sorted(self.directory.glob("*.pack"), key=lambda p: p.name)
         except OSError:
             return
         for pack in packs:
             try:
-                contents = _decode(pack.read_bytes())
+                contents = _decode(read_bounded(pack, MAX_PACK_BYTES, follow_symlinks=False))
+            except NotReadable as exc:
+                log.warning("skipped cache pack: %s", exc)
+                continue
             except OSError as exc:
                 log.info("cache pack %s unreadable (%s); ignored", pack, exc)
                 continue
@@ -249,7 +291,7 @@ class CheckCache:
 
     def save(self) -> None:
         """Writes what this run computed (nothing when everything was a hit)."""
-        if not self._new and len(self._packs) <= MAX_PACKS:
+        if not self.usable or (not self._new and len(self._packs) <= MAX_PACKS):
             return
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -264,12 +306,13 @@ class CheckCache:
                 else:  # a run over a few files knows too little to judge the rest
                     merged.merge(self._stored)
                 merged.merge(self._new)
-                atomic_write(self._pack_name(), _encode(merged))
+                if not _write_pack(self._pack_name(), merged):
+                    return
                 for pack in self._packs:  # only packs this run read: a concurrent writer's survive
                     _unlink(pack)
                 self._packs = []
-            else:
-                atomic_write(self._pack_name(), _encode(self._new))
+            elif not _write_pack(self._pack_name(), self._new):
+                return
         except OSError as exc:
             log.warning("could not write the cache in %s: %s", self.directory, exc)
             return
@@ -282,55 +325,39 @@ class CheckCache:
         return self.directory / f"{os.getpid()}-{secrets.token_hex(6)}.pack"
 
     def clear(self) -> None:
+        if not self.usable:
+            return
         for pack in self.directory.glob("*.pack"):
             _unlink(pack)
         self._stored, self._new, self._packs = _Contents(), _Contents(), []
 
 
-def evict_workspace_caches(base: Path, *, keep: Path, now: float | None = None,
-                           max_age_s: float = EVICT_AFTER_DAYS * 86400, cap_bytes: int = EVICT_CAP_BYTES,
-                           min_idle_s: float = EVICT_MIN_IDLE_S) -> list[Path]:
-    """Deletes workspace cache folders under ``base`` other than ``keep``: those whose newest pack
-    is older than ``max_age_s``, then the least recently used until all folders together take at
-    most ``cap_bytes``. Folders with any file newer than ``min_idle_s`` are left alone. Returns
-    the folders deleted; a folder that cannot be read or deleted is skipped with a log line."""
-    now = time.time() if now is None else now
-    keep = Path(keep).resolve()
-    candidates: list[tuple[float, int, Path]] = []  # (last used, bytes, folder)
-    total = 0
-    try:
-        entries = [Path(entry.path) for entry in os.scandir(base) if entry.is_dir(follow_symlinks=False)]
-    except OSError:
-        return []
-    for folder in entries:
-        try:
-            files = [(entry.name, entry.stat(follow_symlinks=False)) for entry in os.scandir(folder)
-                     if entry.is_file(follow_symlinks=False)]
-        except OSError as exc:
-            log.info("cache eviction: cannot read %s (%s)", folder, exc)
-            continue
-        size = sum(stat.st_size for _, stat in files)
-        total += size
-        ours = len(folder.name) == _WORKSPACE_FOLDER_NAME_LENGTH and all(c in "0123456789abcdef" for c in folder.name)
-        if not ours or folder.resolve() == keep:
-            continue
-        newest = max((stat.st_mtime for _, stat in files), default=0.0)
-        used = max((stat.st_mtime for name, stat in files if name.endswith(".pack")), default=newest)
-        if now - newest >= min_idle_s:
-            candidates.append((used, size, folder))
-    deleted: list[Path] = []
-    for used, size, folder in sorted(candidates):  # least recently used first
-        if now - used < max_age_s and total <= cap_bytes:
-            break
-        try:
-            shutil.rmtree(folder)
-        except OSError as exc:
-            log.info("cache eviction: cannot remove %s (%s)", folder, exc)
-            continue
-        log.info("cache eviction: removed %s (%d bytes, last used %.0f days ago)", folder, size, (now - used) / 86400)
-        total -= size
-        deleted.append(folder)
-    return deleted
+def _write_pack(path: Path, contents: _Contents) -> bool:
+    """Writes one pack; False (nothing written) without a usable key."""
+    data = _encode(contents)
+    if data is None:
+        return False
+    atomic_write(path, data, mode=0o600)
+    return True
+
+
+_REFUSED_CLI_DIRS: set[str] = set()
+"""CLI cache folders already refused in this process (one log line each)."""
+
+
+def cli_cache_dir_usable(root: Path) -> bool:
+    """Whether ``<root>/.python-architect-cache`` may be read and written: absent (it will be made)
+    or a real directory (``run_record.cache_dir_refusal``). A symlink (a repository could point it
+    anywhere, and writes would follow) or anything else is refused, one log line per process."""
+    refusal = cache_dir_refusal(root)
+    if refusal is None:
+        return True
+    directory = str(Path(root) / CLI_CACHE_DIR)
+    if directory not in _REFUSED_CLI_DIRS:
+        _REFUSED_CLI_DIRS.add(directory)
+        log.warning("cache folder %s is %s: running without the cache (it is neither read nor written)",
+                    directory, refusal)
+    return False
 
 
 def _unlink(path: Path) -> None:
@@ -350,7 +377,7 @@ def settings_fingerprint(root: Path, *, knowledge_dir: str, roots: SourceRoots, 
     parts.append(",".join(sorted(roots.first_party)).encode())
     parts.append(",".join(str(r) for r in roots.roots).encode())
     pyproject = root / "pyproject.toml"
-    parts.append(_read_or_empty(pyproject))
+    parts.append(_identity_of(pyproject))
     knowledge = root / knowledge_dir
     try:
         documents = sorted(p for p in knowledge.rglob("*") if p.is_file())
@@ -358,12 +385,20 @@ def settings_fingerprint(root: Path, *, knowledge_dir: str, roots: SourceRoots, 
         documents = []
     for document in documents:
         parts.append(document.relative_to(root).as_posix().encode() if document.is_relative_to(root) else str(document).encode())
-        parts.append(_read_or_empty(document))
+        parts.append(_identity_of(document))
     return digest(*parts)
 
 
-def _read_or_empty(path: Path) -> bytes:
+def _identity_of(path: Path) -> bytes:
+    """A settings file's bytes, read bounded (a repository's ``.ai/`` may hold a link to anything);
+    past ``MAX_SETTINGS_FILE_BYTES``, its size and times stand in (a change still shows)."""
     try:
-        return path.read_bytes()
+        return read_bounded(path, MAX_SETTINGS_FILE_BYTES)
+    except NotReadable:
+        try:
+            status = path.stat()
+        except OSError:
+            return b"unreadable"
+        return f"large {status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino}".encode()
     except OSError:
         return b""

@@ -17,6 +17,9 @@ try:  # what ``hashlib.blake2b`` is; ``import hashlib`` also loads OpenSSL (~5 m
 except ImportError:  # pragma: no cover - an interpreter built without it
     from hashlib import blake2b
 
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_BINARY = getattr(os, "O_BINARY", 0)
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 """The installed ``python_architect`` package, whose code decides every fact and finding."""
 _CODE_FINGERPRINTS: dict[str, str] = {}
@@ -55,12 +58,15 @@ def digest(*parts: bytes) -> str:
     return hasher.hexdigest()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, mode: int = 0o666) -> None:
     """Writes ``data`` through a temporary file in the same folder and ``os.replace``: a reader sees
-    the old file or the new one, never a part; two writers each leave a complete file."""
+    the old file or the new one, never a part; two writers each leave a complete file. The
+    temporary file is created exclusively (``O_EXCL``, no symlink followed): a name planted in the
+    folder makes the write fail instead of writing through it. ``mode`` before the umask."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_BINARY
     try:
-        with open(temporary, "wb") as handle:
+        with os.fdopen(os.open(temporary, flags, mode), "wb") as handle:
             handle.write(data)
         os.replace(temporary, path)
     finally:

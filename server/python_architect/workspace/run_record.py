@@ -3,7 +3,7 @@ it read, so the same invocation over an unchanged workspace is answered without 
 engine (as git's index and ruff's cache trust stat data). Owns the record's format, key and
 validation; ``cli.check_command`` asks ``replay`` and, on a miss, feeds a
 ``run_recorder.Recorder`` through the normal run. Imports only the standard library,
-``__version__`` and ``workspace.fingerprint``.
+``__version__``, ``root_paths``, ``workspace.fingerprint`` and ``workspace.cache_key``.
 
 Trust rules:
 
@@ -32,18 +32,26 @@ Trust rules:
 * **Doubt means the normal path.** No record for runs with ``--changed-since`` or
   ``--no-cache``, runs that exit 2 or log a warning (it may or may not happen again: it is never
   replayed), runs whose cache directory cannot be written, or an input that cannot be
-  identified. An unreadable, truncated, checksum-failing or other-format record is ignored with
-  a log line (info: not on stderr by default) and replaced by the next normal run.
+  identified. An unreadable, truncated, other-format or unverified record is ignored with one log
+  line (info: not on stderr by default) and replaced by the next normal run.
+* **Trust.** A repository can ship ``.python-architect-cache/`` with a record claiming "all
+  passed": a record is replayed only if this user wrote it. Its second line is a MAC
+  (``workspace.cache_key``, keyed with a per-user secret) over the rest, checked before the JSON
+  is parsed; a record whose MAC fails (planted, another user's, an older format) is ignored. It is
+  read as a regular file of at most ``MAX_RECORD_BYTES``, not through a symlink
+  (``root_paths.read_bounded``), and not at all when the cache directory is itself a symlink or
+  not a directory (``cache_dir_refusal``); nor is one written then, or without a usable key.
 * **Storage.** ``.python-architect-cache/run-<key[:16]>.json`` (git-ignored by the directory's
-  own ``.gitignore``), written through a temporary file and ``os.replace`` so concurrent runs
-  each leave a complete record; the oldest beyond ``MAX_RECORDS`` are deleted. The cache
-  directory is not an input: runs write into it.
+  own ``.gitignore``), written through an exclusively created temporary file and ``os.replace``
+  so concurrent runs each leave a complete record; the oldest beyond ``MAX_RECORDS`` are deleted.
+  The cache directory is not an input: runs write into it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Iterable
@@ -51,13 +59,17 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..root_paths import read_bounded
+from . import cache_key
 from .fingerprint import PACKAGE_DIR, atomic_write, digest
 
 CACHE_DIR = ".python-architect-cache"
 """The CLI's cache directory (``workspace.cache.CLI_CACHE_DIR``; that module is too heavy to import
 on the fast path)."""
-MAGIC = b"python-architect-run-record 3\n"
+MAGIC = b"python-architect-run-record 4\n"
 MAX_RECORDS = 16
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+"""A larger record is not read (Django's is ~0.2 MB)."""
 RACY_NS = 2_000_000_000
 """Two seconds: covers the coarsest common timestamp granularity (FAT's)."""
 ENV_PREFIX = "PYTHON_ARCHITECT_"
@@ -109,6 +121,21 @@ def record_path(root: Path, key: str) -> Path:
     return Path(root) / CACHE_DIR / f"run-{key[:16]}.json"
 
 
+def cache_dir_refusal(root: Path | str) -> str | None:
+    """Why ``<root>/.python-architect-cache`` must be neither read nor written (a symbolic link: a
+    repository could point it anywhere; not a directory), or None when it is a real directory or
+    absent (it will be made). ``workspace.cache`` asks the same for the check cache."""
+    try:
+        mode = os.lstat(os.path.join(root, CACHE_DIR)).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be examined ({exc})"
+    if stat.S_ISDIR(mode):
+        return None
+    return "a symbolic link" if stat.S_ISLNK(mode) else "not a directory"
+
+
 # --- the fast path ------------------------------------------------------------------------------
 
 class Replay:
@@ -123,13 +150,17 @@ def replay(root: Path, key: str, *, now_ns: int | None = None) -> Replay | None:
     names is unchanged; None otherwise (the caller runs the normal path). ``now_ns``: when this
     check starts (a test may say later)."""
     path = record_path(root, key)
+    refusal = cache_dir_refusal(root)
+    if refusal is not None:  # the normal path says so (``workspace.cache``)
+        log_at(10, "no run record: the cache folder is %s", refusal)
+        return None
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_RECORD_BYTES, follow_symlinks=False)
     except FileNotFoundError:
         log_at(10, "no run record %s", path)
         return None
-    except OSError as exc:
-        log_at(20, "run record %s unreadable (%s); running the check", path, exc)
+    except OSError as exc:  # NotReadable too: a link, a FIFO, a device, too large
+        log_at(20, "run record %s not read (%s); running the check", path, exc)
         return None
     settled: list[int] = []
     try:
@@ -153,11 +184,7 @@ def replay(root: Path, key: str, *, now_ns: int | None = None) -> Replay | None:
 
 def _decode(data: bytes, key: str) -> dict[str, Any]:
     """The record's fields; raises ValueError (with the reason) for anything not to be trusted."""
-    if not data.startswith(MAGIC):
-        raise ValueError("not a run record of this format")
-    checksum, _, payload = data[len(MAGIC):].partition(b"\n")
-    if checksum.decode(errors="replace") != digest(payload):
-        raise ValueError("checksum mismatch (truncated or corrupt)")
+    payload = cache_key.verified_body(MAGIC, data)  # before anything is parsed
     try:
         record = json.loads(payload)
     except ValueError as exc:
@@ -218,10 +245,13 @@ def listing_of(path: str) -> list[str]:
 
 
 def write_record(path: Path, record: dict[str, Any]) -> bool:
-    """Writes a record (header, checksum, JSON); False, with a log line, when it cannot."""
-    payload = json.dumps(record, separators=(",", ":")).encode()
+    """Writes a record (magic, MAC, JSON); False, with a log line, when it cannot."""
+    data = cache_key.sign(MAGIC, json.dumps(record, separators=(",", ":")).encode())
+    if data is None:
+        log_at(10, "no run record %s: no cache key", path)
+        return False
     try:
-        atomic_write(path, MAGIC + digest(payload).encode() + b"\n" + payload)
+        atomic_write(path, data, mode=0o600)
     except OSError as exc:
         log_at(20, "could not write the run record %s: %s", path, exc)
         return False

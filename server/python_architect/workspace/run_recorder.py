@@ -16,12 +16,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from . import cache_key
 from .fingerprint import PACKAGE_DIR
 from .run_record import (
     CACHE_DIR,
     MAX_RECORDS,
     RACY_NS,
     atomic_write,
+    cache_dir_refusal,
     content_digest,
     identity,
     listing_of,
@@ -209,7 +211,14 @@ def _configured_dirs(pyproject: Path) -> tuple[str, str, str | None]:
 
 
 def _prepare(directory: Path) -> bool:
-    """The cache directory exists with its ``.gitignore`` (as ``workspace.cache`` writes it)."""
+    """The cache directory exists with its ``.gitignore`` (as ``workspace.cache`` writes it), is
+    not a symlink, and there is a key to sign a record with."""
+    refusal = cache_dir_refusal(directory.parent)
+    if refusal is not None:
+        log_at(10, "no run record: %s is %s", directory, refusal)
+        return False
+    if cache_key.user_key() is None:
+        return False
     try:
         directory.mkdir(parents=True, exist_ok=True)
         if not (directory / ".gitignore").exists():
