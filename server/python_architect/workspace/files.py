@@ -43,7 +43,9 @@ OUTSIDE_ROOT = "outside the workspace root"
 """The ``WorkspaceFiles.skipped`` reason of a path whose resolved target leaves the root."""
 
 ALWAYS_SKIPPED = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
+    # The tool's own cache folder is never a source, and a planted link there is the cache's to
+    # report (workspace.cache says it once), not discovery's.
+    {".python-architect-cache", ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
      "build", "dist", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs"}
 )
 
