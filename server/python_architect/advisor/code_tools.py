@@ -78,6 +78,8 @@ def read_file(root: Path, raw_path: str, start_line: int | None, end_line: int |
     if path.is_dir():
         raise CodeToolError(f"{raw_path!r} is a directory; use search_code with a glob to list its files")
     lines = source_lines(redactor(file_text(path, texts), config=is_config_file(path)))
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()  # the final newline ends the last line; it does not start another
     total = len(lines)
     first = max(1, start_line or 1)
     if first > max(1, total):

@@ -163,8 +163,9 @@ def _check(label: str, value: Any, schema: dict[str, Any]) -> None:
             raise ToolInputError(f"{label} must be an integer")
         if value < schema.get("minimum", value) or value > schema.get("maximum", value):
             low, high = schema.get("minimum"), schema.get("maximum")
-            raise ToolInputError(f"{label} must be " + (f"between {low} and {high}" if high is not None
-                                                       else f"at least {low}"))
+            if high is not None:
+                raise ToolInputError(f"{label} must be between {low} and {high}")
+            raise ToolInputError(f"{label} is 1-based: at least 1" if low == 1 else f"{label} must be at least {low}")
     elif kind == "boolean":
         if not isinstance(value, bool):
             raise ToolInputError(f"{label} must be true or false")
