@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.decoding import decode_source, source_lines
-from ..root_paths import NotReadable, contained, read_bounded, resolve_in_root
+from ..root_paths import NotReadable, contained, contained_many, read_bounded, resolve_in_root
 from .redaction import Redactor, is_config_file
 
 MAX_FILE_BYTES = 2_000_000
@@ -110,11 +110,12 @@ def search_code(root: Path, files: Iterable[Path], pattern: str, glob: str | Non
     if not pattern:
         raise CodeToolError("`pattern` must not be empty")
     matcher, note = compile_pattern(pattern)
+    whole = _whole_text(pattern, note)
     deadline = time.monotonic() + SEARCH_SECONDS
     matches: list[str] = []
     searched = 0
     stopped = ""
-    for path in files:
+    for path in contained_many(list(files), root):
         if cancelled is not None and cancelled.is_set():
             stopped = "cancelled"
             break
@@ -124,14 +125,15 @@ def search_code(root: Path, files: Iterable[Path], pattern: str, glob: str | Non
         name = relative(path, root)
         if glob and not (fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(path.name, glob)):
             continue
-        if contained(path, root) is None:
-            continue
         try:
             text = file_text(path, texts)
         except CodeToolError:
             continue
         searched += 1
-        for number, line in enumerate(source_lines(text), 1):
+        lines = source_lines(text)
+        if max(map(len, lines), default=0) <= MATCH_WINDOW and not whole(text):
+            continue  # one pass in C over a file with no match (most files) instead of a loop per line
+        for number, line in enumerate(lines, 1):
             if matcher(line[:MATCH_WINDOW]):
                 shown = redactor(line.strip(), config=is_config_file(path))
                 matches.append(f"{name}:{number}: {_cut(shown)}")
@@ -160,6 +162,14 @@ def compile_pattern(pattern: str) -> tuple[Callable[[str], Any], str]:
             reason = f"not a valid regex ({exc})"
     literal = pattern
     return (lambda line: literal in line), f"searched as literal text: {reason}"
+
+
+def _whole_text(pattern: str, note: str) -> Callable[[str], Any]:
+    """A test of a whole file that is true whenever some line of it matches (with ``^``/``$``
+    at every line); it may also be true when none does, so matching lines are then looked for."""
+    if note:
+        return lambda text: pattern in text
+    return re.compile(pattern, re.MULTILINE).search
 
 
 def _unsafe(pattern: str) -> str | None:
