@@ -12,6 +12,8 @@ and the agent's tools — asks here, so the same path gets the same answer every
   whole list at once (the root and each directory resolved once).
 * ``resolve_in_root(raw, root)``: a user- or model-given path (absolute or relative to the root)
   resolved and refused with ``OutsideRoot`` (a clear message) when it leaves the root.
+* ``relative_path(path, root)``: how every output names a path (``/`` separators, relative to the
+  root when inside it).
 * ``read_bounded(path, limit)``: the bytes of a *regular* file of at most ``limit`` bytes, opened
   without following a final symlink where the platform allows, checked with ``fstat`` on the
   open descriptor (a device, FIFO or directory is refused before a byte is read), and read at
@@ -25,7 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
-from pathlib import Path
+from pathlib import Path, PurePath
 
 log = logging.getLogger("python_architect")
 
@@ -142,3 +144,20 @@ def read_bounded(path: Path | str, limit: int, *, follow_symlinks: bool = True) 
         return data
     finally:
         os.close(fd)
+
+
+def relative_path(path: Path | str, root: Path) -> str:
+    """``path`` relative to ``root`` with ``/`` separators (unchanged when outside the root)."""
+    candidate = Path(path)
+    if candidate.is_absolute():
+        for base in (root, root.resolve()):
+            try:
+                return candidate.relative_to(base).as_posix()
+            except ValueError:
+                continue
+        try:
+            return candidate.resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            return candidate.as_posix()
+    text = PurePath(candidate).as_posix()
+    return text[2:] if text.startswith("./") else text

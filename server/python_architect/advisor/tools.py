@@ -24,9 +24,8 @@ from typing import Any
 
 from ..knowledge.model import Adr
 from ..knowledge.relevance import relevant_adrs
-from ..output import relative_path
-from ..output.json_format import finding_to_dict
-from ..root_paths import OutsideRoot, resolve_in_root
+from ..findings import finding_to_dict
+from ..root_paths import OutsideRoot, relative_path, resolve_in_root
 from . import code_tools
 from . import context as ctx
 from .persona import Persona, choose_persona
