@@ -70,16 +70,23 @@ def main() -> None:
         p90 = times[int(0.9 * (len(times) - 1))]
         print(f"  {name:14s} median {statistics.median(times):8.1f} ms  p90 {p90:8.1f} ms  "
               f"({len(times)} calls, {errors} refused)")
-    persona = choose_persona(project.kb)
-    question = "Should QuerySet caching move into a separate module?"
-    material = ctx.gather(project, persona, question, path=None, text=None, selection=None, findings=[], modules=[])
+    first_request_tokens(project, "Should QuerySet caching move into a separate module?")
+    example = Path(__file__).resolve().parents[1] / "examples" / "service"
+    first_request_tokens(Project.load(example), "Should QuoteService cache prices, and where?",
+                         example / "src/pricing_service/services/quote_service.py")
+
+
+def first_request_tokens(project: Project, question: str, path: Path | None = None) -> None:
+    """The first request's body text (system, user turn; then the tools) by ``estimate_tokens``."""
+    text = path.read_text() if path is not None else None
+    material = ctx.gather(project, choose_persona(project.kb), question, path=path, text=text, selection=None,
+                          findings=[], modules=[])
     context = ctx.fit(material, budget=24000)
     body = json.dumps(context.system) + json.dumps([{"role": "user", "content": context.user_text}])
     before = ctx.estimate_tokens(body)
     after = ctx.estimate_tokens(body + json.dumps(api_tools()))
-    print(f"first request: ~{before} tokens without tools, ~{after} with the {len(api_tools())} tools "
-          f"(+{after - before})")
-
+    print(f"first request on {project.root.name}: ~{before} tokens without tools, ~{after} with the "
+          f"{len(api_tools())} tools (+{after - before})")
 
 if __name__ == "__main__":
     main()

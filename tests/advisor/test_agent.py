@@ -198,3 +198,20 @@ async def test_offline_answers_use_no_tools(project, fake_api):
     events = await events_of(make_advisor(project, fake_api), "Which cache?", offline=True)
     assert fake_api.message_requests() == [] and not any(isinstance(e, ChatStep) for e in events)
     assert isinstance(events[0], ChatChunk)
+
+
+async def test_the_fake_answers_tool_use_without_streaming_as_the_sdk_expects(fake_api):
+    """The stand-in's non-streaming ``tool_use`` reply parses in the real SDK like the service's."""
+    import anthropic
+
+    fake_api.script(Reply(chunks=["Let me read it."], tool_uses=[("read_file", {"path": "a.py", "start_line": 2})]))
+    client = anthropic.AsyncAnthropic(api_key="test-key", base_url=fake_api.base_url, max_retries=0)
+    try:
+        message = await client.messages.create(model="m", max_tokens=10, messages=[{"role": "user", "content": "hi"}],
+                                               tools=[{"name": "read_file", "input_schema": {"type": "object"}}])
+    finally:
+        await client.close()
+    assert message.stop_reason == "tool_use"
+    text, use = message.content
+    assert text.text == "Let me read it." and (use.name, use.input) == ("read_file", {"path": "a.py", "start_line": 2})
+    assert fake_api.message_requests()[0].body["tools"][0]["name"] == "read_file"
