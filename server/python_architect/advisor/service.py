@@ -2,7 +2,9 @@
 
 ``Advisor.ask`` decides online or offline, reads the code in view (never outside the
 workspace), runs the checks on it, assembles the context within the token budget, streams the
-answer and keeps each conversation's history. Front ends (the language server, the ``ask``
+answer — online, through the agent loop (``agent``), so the model can read the workspace with
+the tools (``self.tools``) and each call is announced as a ``ChatStep`` — and keeps each
+conversation's history. Front ends (the language server, the ``ask``
 command) only render the events. Failures end the stream with a ``ChatFinal`` carrying a short
 message, never an exception — except cancellation, which propagates after closing the stream.
 """
