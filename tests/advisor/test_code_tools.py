@@ -79,3 +79,13 @@ def test_search_skips_files_reached_through_links_out_of_the_root(tmp_path):
              root / "pkg" / "alias.py"]
     found = search_code(root.resolve(), files, "LEAK", None, Redactor())
     assert found["matches"] == ["pkg/inside.py:1: LEAK = 2", "pkg/inside.py:1: LEAK = 2"]
+
+
+def test_a_cancelled_check_stops_and_says_so(project):
+    from python_architect.advisor.tools import ToolInputError, ToolSet
+
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(ToolInputError, match="cancelled"):
+        ToolSet(project).run("check", {"paths": ["src"]}, cancelled=stop)
+    assert ToolSet(project).run("check", {"paths": ["src"]})["files"] >= 1

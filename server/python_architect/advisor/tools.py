@@ -41,6 +41,10 @@ MAX_ADR_CHARS = 30_000
 __all__ = ["ToolInputError", "ToolSet"]
 
 
+class _Cancelled(Exception):
+    """Raised from a check's progress callback once the caller gave up on the call."""
+
+
 class ToolSet:
     """The tools over one ``Project`` (see the module docstring for the locking rule).
 
@@ -164,11 +168,22 @@ class ToolSet:
                 self._restore(target)
                 return self._findings_document(list(analysis.findings), 1)
         targets = [self.inside(p) for p in ([path] if path else []) + list(paths or [])]  # outside the lock
-        if cancelled is not None and cancelled.is_set():
-            raise ToolInputError("cancelled")
-        with self.locked() as project:
-            result = project.check_paths(targets or None, ruff=ruff)
-            return self._findings_document(result.findings, result.files)
+
+        def progress(done: int, total: int) -> None:
+            if cancelled is not None and cancelled.is_set():
+                raise _Cancelled
+
+        with self.locked():
+            pass  # the knowledge base fresh before the copy
+        # The seconds of checking run on a copy taken under the lock, never holding it (a
+        # whole-workspace check would otherwise stall the editor's keystrokes and every MCP call).
+        view = self.project.detached(self._lock)
+        try:
+            progress(0, len(targets))
+            result = view.check_paths(targets or None, ruff=ruff, progress=progress)
+        except _Cancelled:
+            raise ToolInputError("cancelled") from None
+        return self._findings_document(result.findings, result.files)
 
     def _restore(self, path: Path) -> None:
         """One call's unsaved text must not outlive it: the project and its index go back to the
