@@ -71,3 +71,19 @@ async def test_oversized_inputs_are_refused_while_other_calls_are_answered(works
         # Within the bound a list still works.
         checked = payload(await session.call_tool("check", {"paths": ["src/pricing_service/domain"] * 3, "ruff": False}))
         assert checked["findings"]
+
+
+async def test_a_long_check_does_not_hold_up_other_calls(workspace):
+    generated = workspace / "src" / "pricing_service" / "generated"
+    generated.mkdir()
+    (generated / "__init__.py").write_text("")
+    body = "".join(f"def rule_{i}(price: int) -> int:\n    return price * {i} // 100\n\n\n" for i in range(60))
+    for number in range(300):
+        (generated / f"table_{number}.py").write_text(f'"""Table {number}."""\n\nimport logging\n\n\n{body}')
+    async with architect_session(workspace) as session:
+        check = asyncio.ensure_future(session.call_tool("check", {"ruff": False}))
+        listed = asyncio.ensure_future(session.call_tool("list_adrs", {}))
+        done, _ = await asyncio.wait({check, listed}, timeout=300, return_when=asyncio.FIRST_COMPLETED)
+        assert listed in done and check not in done  # answered while the whole-workspace check runs
+        assert payload(listed.result())["adrs"]
+        assert payload(await asyncio.wait_for(check, 300))["files"] > 300
