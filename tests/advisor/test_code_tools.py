@@ -89,3 +89,11 @@ def test_a_cancelled_check_stops_and_says_so(project):
     with pytest.raises(ToolInputError, match="cancelled"):
         ToolSet(project).run("check", {"paths": ["src"]}, cancelled=stop)
     assert ToolSet(project).run("check", {"paths": ["src"]})["files"] >= 1
+
+
+def test_a_pattern_that_backtracks_polynomially_is_stopped_by_the_search_budget(tmp_path):
+    # `.*a.*a.*b` is allowed (three repeats) yet costs ~0.5 s a line on these lines: the budget is
+    # looked at between lines, so the search ends (partial) instead of running for minutes.
+    files = tree(tmp_path, {"hostile.py": ("a" * 240 + "\n") * 1000, "later.py": "ab\n"})
+    found = search_code(tmp_path.resolve(), files, ".*a.*a.*b", None, Redactor())
+    assert found["partial"] == "stopped after 2 s" and found["matches"] == []

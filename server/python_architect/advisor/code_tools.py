@@ -111,17 +111,16 @@ def search_code(root: Path, files: Iterable[Path], pattern: str, glob: str | Non
         raise CodeToolError("`pattern` must not be empty")
     matcher, note = compile_pattern(pattern)
     whole = _whole_text(pattern, note)
+    # Lines tested at once by ``whole`` (one pass in C, then line by line only where it hit): all
+    # of a file for a pattern without unbounded repeats, fewer the more a line can cost, one line
+    # at a time at the most, so the deadline is looked at before any expensive match.
+    repeats = 0 if note else _count_repeats(pattern)
+    block = {0: 1 << 30, 1: 200, 2: 20}.get(repeats, 1)
     deadline = time.monotonic() + SEARCH_SECONDS
     matches: list[str] = []
     searched = 0
     stopped = ""
     for path in contained_many(list(files), root):
-        if cancelled is not None and cancelled.is_set():
-            stopped = "cancelled"
-            break
-        if time.monotonic() > deadline:
-            stopped = f"stopped after {SEARCH_SECONDS:g} s"
-            break
         name = relative(path, root)
         if glob and not (fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(path.name, glob)):
             continue
@@ -131,16 +130,26 @@ def search_code(root: Path, files: Iterable[Path], pattern: str, glob: str | Non
             continue
         searched += 1
         lines = source_lines(text)
-        if max(map(len, lines), default=0) <= MATCH_WINDOW and not whole(text):
-            continue  # one pass in C over a file with no match (most files) instead of a loop per line
-        for number, line in enumerate(lines, 1):
-            if matcher(line[:MATCH_WINDOW]):
-                shown = redactor(line.strip(), config=is_config_file(path))
-                matches.append(f"{name}:{number}: {_cut(shown)}")
-                if len(matches) >= MAX_MATCHES:
-                    stopped = f"capped at {MAX_MATCHES} matches"
-                    break
-        if len(matches) >= MAX_MATCHES:
+        for first in range(0, len(lines), block):
+            if cancelled is not None and cancelled.is_set():
+                stopped = "cancelled"
+            elif time.monotonic() > deadline:
+                stopped = f"stopped after {SEARCH_SECONDS:g} s"
+            if stopped:
+                break
+            part = lines[first:first + block]
+            if max(map(len, part)) <= MATCH_WINDOW and not whole(text if len(part) == len(lines) else "\n".join(part)):
+                continue
+            for number, line in enumerate(part, first + 1):
+                if matcher(line[:MATCH_WINDOW]):
+                    shown = redactor(line.strip(), config=is_config_file(path))
+                    matches.append(f"{name}:{number}: {_cut(shown)}")
+                    if len(matches) >= MAX_MATCHES:
+                        stopped = f"capped at {MAX_MATCHES} matches"
+                        break
+            if stopped:
+                break
+        if stopped:
             break
     result: dict[str, Any] = {"matches": matches, "files_searched": searched}
     if note:
@@ -170,6 +179,14 @@ def _whole_text(pattern: str, note: str) -> Callable[[str], Any]:
     if note:
         return lambda text: pattern in text
     return re.compile(pattern, re.MULTILINE).search
+
+
+def _count_repeats(pattern: str) -> int:
+    """How many unbounded (or over 50) repeats a safe pattern has: what a line can cost."""
+    from re import _constants as c, _parser
+
+    return sum(1 for op, value in _flat(_parser.parse(pattern))
+               if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and (value[1] == c.MAXREPEAT or value[1] > 50))
 
 
 def _unsafe(pattern: str) -> str | None:
