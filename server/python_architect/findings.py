@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .root_paths import relative_path
+
 
 class Severity(str, enum.Enum):
     """How loudly a finding is reported; ordered from most to least severe."""
@@ -133,3 +135,51 @@ class Finding:
 
 def sort_key(finding: Finding) -> tuple:
     return (str(finding.path), finding.span.line, finding.span.column, finding.code)
+
+
+# -- the JSON shape of a finding (``check --format json``, MCP, the agent's tools) -----------
+
+def fix_to_dict(fix: Fix | None) -> dict[str, Any] | None:
+    if fix is None:
+        return None
+    return {
+        "title": fix.title,
+        "safe": fix.safe,
+        "edits": [
+            {
+                "line": edit.span.line,
+                "column": edit.span.column,
+                "end_line": edit.span.end_line,
+                "end_column": edit.span.end_column,
+                "new_text": edit.new_text,
+            }
+            for edit in fix.edits
+        ],
+    }
+
+
+def related_to_dict(item: Related, root: Path) -> dict[str, Any]:
+    return {
+        "message": item.message,
+        "path": relative_path(item.path, root),
+        "line": item.span.line,
+        "column": item.span.column,
+        "end_line": item.span.end_line,
+        "end_column": item.span.end_column,
+    }
+
+
+def finding_to_dict(finding: Finding, root: Path) -> dict[str, Any]:
+    return {
+        "code": finding.code,
+        "message": finding.message,
+        "severity": finding.severity.value,
+        "path": relative_path(finding.path, root),
+        "line": finding.span.line,
+        "column": finding.span.column,
+        "end_line": finding.span.end_line,
+        "end_column": finding.span.end_column,
+        "adrs": list(finding.adrs),
+        "fix": fix_to_dict(finding.fix),
+        "related": [related_to_dict(item, root) for item in finding.related],
+    }

@@ -17,9 +17,12 @@ and the agent's tools — asks here, so the same path gets the same answer every
 
 * ``contained(path, root)``: the resolved path when it lies inside the resolved root, else None
   (a link out of the root, a loop, a dangling link). ``skip_outside`` is the same with one log
-  line per skipped path, for walkers that skip and go on.
+  line per skipped path, for walkers that skip and go on; ``contained_many`` answers for a
+  whole list at once (the root and each directory resolved once).
 * ``resolve_in_root(raw, root)``: a user- or model-given path (absolute or relative to the root)
   resolved and refused with ``OutsideRoot`` (a clear message) when it leaves the root.
+* ``relative_path(path, root)``: how every output names a path (``/`` separators, relative to the
+  root when inside it).
 * ``read_bounded(path, limit)``: the bytes of a *regular* file of at most ``limit`` bytes, opened
   without following a final symlink where the platform allows, checked with ``fstat`` on the
   open descriptor (a device, FIFO or directory is refused before a byte is read), and read at
@@ -32,7 +35,7 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
+from pathlib import Path, PurePath
 
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO would block open() until a writer comes
@@ -65,6 +68,24 @@ def contained(path: Path | str, root: Path | str) -> Path | None:
     if resolved == base or resolved.is_relative_to(base):
         return resolved
     return None
+
+
+def contained_many(paths: list[Path], root: Path | str) -> list[Path]:
+    """``contained`` for many paths under one root, in order, dropping those outside: the root
+    is resolved once and each directory once (a search over a whole tree asks for every file)."""
+    base = str(_resolved_root(root))
+    real_dirs: dict[str, str] = {}
+    kept: list[Path] = []
+    for path in paths:
+        candidate = os.path.join(base, path)  # an absolute path stays as it is
+        parent, name = os.path.split(candidate)
+        real_parent = real_dirs.get(parent)
+        if real_parent is None:
+            real_parent = real_dirs[parent] = os.path.realpath(parent)
+        real = os.path.realpath(candidate) if os.path.islink(candidate) else os.path.join(real_parent, name)
+        if real == base or real.startswith(base.rstrip(os.sep) + os.sep):
+            kept.append(Path(real))
+    return kept
 
 
 def skip_outside(path: Path | str, root: Path | str, what: str = "file") -> Path | None:
@@ -132,3 +153,20 @@ def read_bounded(path: Path | str, limit: int, *, follow_symlinks: bool = True) 
         return data
     finally:
         os.close(fd)
+
+
+def relative_path(path: Path | str, root: Path) -> str:
+    """``path`` relative to ``root`` with ``/`` separators (unchanged when outside the root)."""
+    candidate = Path(path)
+    if candidate.is_absolute():
+        for base in (root, root.resolve()):
+            try:
+                return candidate.relative_to(base).as_posix()
+            except ValueError:
+                continue
+        try:
+            return candidate.resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            return candidate.as_posix()
+    text = PurePath(candidate).as_posix()
+    return text[2:] if text.startswith("./") else text

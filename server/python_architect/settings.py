@@ -52,6 +52,14 @@ class EditorSettings:
     chat_offline: bool = False
     """Never call the API; answer from the knowledge base alone."""
 
+    chat_max_tool_calls: int = 12
+    """Tool calls (reading files, searching, checking) the architect may make for one answer;
+    when spent it answers with what it has and says so."""
+
+    chat_max_answer_tokens: int = 200000
+    """Tokens (input and output, summed over the agent's requests) one answer may use; when
+    spent the architect answers without further tool calls and says so."""
+
     @classmethod
     def from_client(cls, raw: Any) -> tuple[EditorSettings, list[str]]:
         """Builds settings from the client's JSON (camelCase or snake_case keys, optionally
@@ -104,6 +112,8 @@ CLIENT_KEYS: dict[str, str] = {
     "chat_max_context_tokens": "chat.maxContextTokens",
     "chat_timeout_s": "chat.timeoutSeconds",
     "chat_offline": "chat.offline",
+    "chat_max_tool_calls": "chat.maxToolCalls",
+    "chat_max_answer_tokens": "chat.maxAnswerTokens",
 }
 """Each field's key under ``pythonArchitect`` in the client's settings (``package.json``)."""
 

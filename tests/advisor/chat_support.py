@@ -67,8 +67,8 @@ def make_advisor(project: Project, fake: FakeAnthropic | None = None, *, max_ret
 
 
 async def collect(events) -> tuple[list[str], object]:
-    """The chunks' texts and the final event of one ``ask``."""
-    from python_architect.advisor.service import ChatChunk, ChatFinal
+    """The chunks' texts and the final event of one ``ask`` (tool steps are in ``final.steps``)."""
+    from python_architect.advisor.service import ChatChunk, ChatFinal, ChatStep
 
     chunks: list[str] = []
     final = None
@@ -76,6 +76,8 @@ async def collect(events) -> tuple[list[str], object]:
         if isinstance(event, ChatChunk):
             assert final is None, "a chunk arrived after the final event"
             chunks.append(event.text)
+        elif isinstance(event, ChatStep):
+            assert final is None, "a step arrived after the final event"
         else:
             assert isinstance(event, ChatFinal)
             final = event

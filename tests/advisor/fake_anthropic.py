@@ -7,7 +7,9 @@ Speaks HTTP/1.1 like the real service: ``POST /v1/messages`` streams server-sent
 ``POST /v1/messages/count_tokens`` answers ``{"input_tokens": N}``; errors carry the real shape
 ``{"type": "error", "error": {"type", "message"}, "request_id"}`` with the real status codes
 (401 authentication_error, 429 rate_limit_error + retry-after, 529 overloaded_error, 400
-invalid_request_error). Every request's headers and JSON body are recorded; a slow mode delays
+invalid_request_error). A reply may carry ``tool_uses``: ``tool_use`` blocks after its text, with
+``stop_reason: tool_use``; streamed, each block's input arrives as ``input_json_delta`` pieces, as
+from the real service. Every request's headers and JSON body are recorded; a slow mode delays
 the first byte or each delta, and a closed client connection is recorded as a disconnect.
 """
 
@@ -42,6 +44,18 @@ class Reply:
     delay: float = 0.0
     error_after: int | None = None
     """Send an ``error`` event (overloaded) after this many deltas, as the API does mid-stream."""
+    tool_uses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    """``(tool name, input)`` blocks to ask for after the text (the stop reason becomes ``tool_use``)."""
+
+    def blocks(self) -> list[dict[str, Any]]:
+        """The reply's content blocks, with fresh ``tool_use`` ids."""
+        text = [{"type": "text", "text": "".join(self.chunks)}] if self.chunks else []
+        return text + [{"type": "tool_use", "id": f"toolu_{uuid.uuid4().hex[:20]}", "name": name, "input": value}
+                       for name, value in self.tool_uses]
+
+    @property
+    def stop_reason(self) -> str:
+        return "tool_use" if self.tool_uses else "end_turn"
 
 
 @dataclass
@@ -208,8 +222,8 @@ class _Handler(BaseHTTPRequestHandler):
             "type": "message",
             "role": "assistant",
             "model": body.get("model", "claude"),
-            "content": [{"type": "text", "text": text}],
-            "stop_reason": "end_turn",
+            "content": reply.blocks() if reply.tool_uses else [{"type": "text", "text": text}],
+            "stop_reason": reply.stop_reason,
             "stop_sequence": None,
             "usage": {"input_tokens": request_chars // 4, "output_tokens": max(1, len(text) // 4)},
         })
@@ -251,8 +265,10 @@ class _Handler(BaseHTTPRequestHandler):
                                                     "delta": {"type": "text_delta", "text": chunk}})
                 self._sent = sent + 1
             self._event("content_block_stop", {"type": "content_block_stop", "index": 0})
+            for index, block in enumerate(reply.blocks()[1 if reply.chunks else 0:], start=1):
+                self._tool_use_events(index, block)
             self._event("message_delta", {"type": "message_delta",
-                                          "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                                          "delta": {"stop_reason": reply.stop_reason, "stop_sequence": None},
                                           "usage": {"output_tokens": max(1, len("".join(reply.chunks)) // 4)}})
             self._event("message_stop", {"type": "message_stop"})
             self.wfile.write(b"0\r\n\r\n")
@@ -263,6 +279,16 @@ class _Handler(BaseHTTPRequestHandler):
             with self.owner.lock:
                 self.owner.disconnects.append(Disconnect(getattr(self, "_sent", 0), len(reply.chunks), time.monotonic()))
             self.close_connection = True
+
+    def _tool_use_events(self, index: int, block: dict[str, Any]) -> None:
+        """A ``tool_use`` block as the API streams it: empty input, then its JSON in pieces."""
+        start = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
+        self._event("content_block_start", {"type": "content_block_start", "index": index, "content_block": start})
+        encoded = json.dumps(block["input"])
+        for at in range(0, len(encoded), 7):
+            self._event("content_block_delta", {"type": "content_block_delta", "index": index,
+                                                "delta": {"type": "input_json_delta", "partial_json": encoded[at:at + 7]}})
+        self._event("content_block_stop", {"type": "content_block_stop", "index": index})
 
     def _event(self, name: str, data: dict[str, Any]) -> None:
         payload = f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()

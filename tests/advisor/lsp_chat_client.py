@@ -1,6 +1,6 @@
 """A language client for the chat: starts ``python-architect serve`` over stdio with a chosen
 environment, initializes it on one workspace folder and records every ``pythonArchitect/chatChunk``
-notification with its arrival time. Used by the LSP chat tests and by ``benchmarks/bench_chat.py``."""
+notification with its arrival time (text chunks in ``chunks``, tool steps in ``steps``). Used by the LSP chat tests and by ``benchmarks/bench_chat.py``."""
 
 from __future__ import annotations
 
@@ -52,11 +52,15 @@ def make_chat_client() -> LanguageClient:
     features[types.PROGRESS] = _record_progress  # partial results carry no work-done kind
     register_lsp_features(client, features)
     client.chunks = []  # type: ignore[attr-defined]
+    client.steps = []  # type: ignore[attr-defined]
     client.progress = []  # type: ignore[attr-defined]
 
     @client.feature(CHUNK)
     def on_chunk(params: Any) -> None:
         data = plain(params)
+        if data.get("kind") == "step":
+            client.steps.append({"conversationId": data["conversationId"], "at": len(client.chunks), **plain(data["step"])})  # type: ignore[attr-defined]
+            return
         client.chunks.append(Received(data["conversationId"], data.get("requestId"), data["text"], time.perf_counter()))  # type: ignore[attr-defined]
 
     return client

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from collections.abc import AsyncIterator
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mcp import ClientSession, StdioServerParameters
-from mcp.client.stdio import stdio_client
+from mcp.client.stdio import get_default_environment, stdio_client
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "service"
 
@@ -23,8 +24,12 @@ def copy_example(target: Path) -> Path:
 
 @asynccontextmanager
 async def architect_session(root: Path, errlog: Any = None) -> AsyncIterator[ClientSession]:
+    # The SDK passes the server only a few "safe" variables; PYTHONPATH picks the tree under test.
+    env = get_default_environment()
+    if os.environ.get("PYTHONPATH"):
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     params = StdioServerParameters(
-        command=sys.executable, args=["-m", "python_architect", "mcp", "--root", str(root)], cwd=str(root)
+        command=sys.executable, args=["-m", "python_architect", "mcp", "--root", str(root)], cwd=str(root), env=env
     )
     async with stdio_client(params, errlog=errlog or sys.stderr) as (read, write), ClientSession(read, write) as session:
         await session.initialize()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import anthropic
@@ -19,6 +20,16 @@ log = logging.getLogger(__name__)
 
 MAX_ANSWER_TOKENS = 4096
 DEFAULT_MAX_RETRIES = 2  # the SDK's own default, kept explicit
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One finished model reply: its content blocks as request params (ready to send back as
+    the assistant turn), why it stopped, and the tokens it cost (input + output)."""
+
+    content: list[dict[str, Any]]
+    stop_reason: str | None
+    tokens: int
 
 
 class OnlineChat:
@@ -82,6 +93,42 @@ class OnlineChat:
                 getattr(usage, "cache_creation_input_tokens", None),
                 usage.output_tokens,
             )
+
+    async def stream_turn(
+        self,
+        *,
+        model: str,
+        system: Sequence[dict[str, Any]],
+        messages: Sequence[dict[str, Any]],
+        tools: Sequence[dict[str, Any]] = (),
+        tool_choice: dict[str, Any] | None = None,
+        max_tokens: int = MAX_ANSWER_TOKENS,
+    ) -> AsyncIterator[str | Turn]:
+        """Yields the reply's text deltas as they arrive, then one ``Turn`` (the agent loop's
+        step: tool-use blocks arrive whole in it, their input assembled by the SDK from the
+        streamed ``input_json_delta`` events)."""
+        extra: dict[str, Any] = {}
+        if tools:
+            extra["tools"] = list(tools)
+        if tool_choice is not None:
+            extra["tool_choice"] = tool_choice
+        async with self.client.messages.stream(
+            model=model, max_tokens=max_tokens, system=list(system), messages=list(messages), **extra
+        ) as stream:
+            async for event in stream:
+                if event.type == "text":
+                    yield event.text
+            message = await stream.get_final_message()
+        usage = message.usage
+        log.info("agent turn: %s input tokens (%s from cache), %s output tokens, stop %s", usage.input_tokens,
+                 getattr(usage, "cache_read_input_tokens", None), usage.output_tokens, message.stop_reason)
+        content: list[dict[str, Any]] = []
+        for block in message.content:
+            if block.type == "text" and block.text:  # the API refuses empty text blocks
+                content.append({"type": "text", "text": block.text})
+            elif block.type == "tool_use":
+                content.append({"type": "tool_use", "id": block.id, "name": block.name, "input": block.input})
+        yield Turn(content, message.stop_reason, int(usage.input_tokens or 0) + int(usage.output_tokens or 0))
 
     async def close(self) -> None:
         await self.client.close()

@@ -2,7 +2,9 @@
 
 ``Advisor.ask`` decides online or offline, reads the code in view (never outside the
 workspace), runs the checks on it, assembles the context within the token budget, streams the
-answer and keeps each conversation's history. Front ends (the language server, the ``ask``
+answer — online, through the agent loop (``agent``), so the model can read the workspace with
+the tools (``self.tools``) and each call is announced as a ``ChatStep`` — and keeps each
+conversation's history. Front ends (the language server, the ``ask``
 command) only render the events. Failures end the stream with a ``ChatFinal`` carrying a short
 message, never an exception — except cancellation, which propagates after closing the stream.
 """
@@ -12,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import AbstractContextManager, aclosing, nullcontext
+from contextlib import AbstractContextManager, aclosing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,15 +24,21 @@ from typing import TYPE_CHECKING, Any
 from ..analysis.decoding import read_source
 from ..findings import Finding
 from ..settings import EditorSettings
+from . import agent
 from . import context as ctx
 from .errors import user_message
+from .events import ChatChunk, ChatEvent, ChatFinal, ChatStep, Citation
 from .offline import offline_answer
 from .persona import choose_persona, model_for
 from .prompts import decision_section
 from .redaction import Redactor, footer, inside_workspace
+from .tools import ToolSet
 
 if TYPE_CHECKING:
+    from .code_tools import TextOf
     from .online import OnlineChat
+
+__all__ = ["Advisor", "ChatChunk", "ChatEvent", "ChatFinal", "ChatStep", "Citation", "Conversation"]
 
 log = logging.getLogger(__name__)
 
@@ -41,34 +50,6 @@ MAX_CONVERSATIONS = 64
 
 MAX_HISTORY_SHARE = 0.25
 """At most this share of the token budget goes to earlier turns; the oldest are dropped first."""
-
-
-@dataclass(frozen=True)
-class Citation:
-    """An ADR the answer cites: where to open it (the Decision section's 1-based line)."""
-
-    id: str
-    title: str
-    path: Path
-    line: int
-
-
-@dataclass(frozen=True)
-class ChatChunk:
-    text: str
-
-
-@dataclass(frozen=True)
-class ChatFinal:
-    text: str
-    citations: tuple[Citation, ...] = ()
-    redacted: int = 0
-    offline: bool = False
-    error: str | None = None
-    model: str | None = None
-
-
-ChatEvent = ChatChunk | ChatFinal
 
 
 @dataclass
@@ -89,12 +70,16 @@ class Advisor:
         max_retries: int = DEFAULT_MAX_RETRIES,
         environ: Mapping[str, str] | None = None,
         lock: AbstractContextManager[Any] | None = None,
+        texts: TextOf | None = None,
     ) -> None:
         self.project = project
-        self._lock = lock if lock is not None else nullcontext()
+        self._lock = lock if lock is not None else threading.Lock()
         """Guards ``project`` against the other threads using it (the language server passes the
         folder's lock: see ``lsp.state``). Held, in a worker thread, while this advisor analyses
-        the code in view and gathers its context; never while talking to the model."""
+        the code in view and gathers its context, and by the tools while they read the project;
+        never while talking to the model."""
+        self.tools = ToolSet(project, self._lock, texts=texts)
+        """The read-only tools the model may call (``texts``: the editor's unsaved texts)."""
         self.settings = settings or EditorSettings()
         self._api_key = api_key
         self._base_url = base_url
@@ -216,6 +201,8 @@ class Advisor:
         history_tokens = sum(ctx.estimate_tokens(m["content"]) for m in history)
         chat = self._chat(api_key)
         answer: list[str] = []
+        steps: list[ChatStep] = []
+        redactor = Redactor()
         try:
             context = await self._fit(chat, material, model, history, history_tokens)
             messages = [*history, {"role": "user", "content": context.user_text}]
@@ -228,29 +215,44 @@ class Advisor:
                 context.redacted,
             )
             log.debug("chat prompt: system=%r messages=%r", context.system, messages)
-            async with aclosing(chat.stream_text(model=model, system=context.system, messages=messages)) as deltas:
-                async for delta in deltas:
-                    answer.append(delta)
-                    yield ChatChunk(delta)
+            budget = agent.Budget(settings.chat_max_tool_calls, settings.chat_max_answer_tokens)
+            outcome = agent.Outcome([])
+            events = agent.run(chat, self.tools, model=model, system=context.system, messages=messages,
+                               budget=budget, redactor=redactor)
+            async with aclosing(events) as stream:
+                async for event in stream:
+                    if isinstance(event, ChatChunk):
+                        answer.append(event.text)
+                        yield event
+                    elif isinstance(event, ChatStep):
+                        steps.append(event)
+                        yield event
+                    else:
+                        outcome = event
         except asyncio.CancelledError:
-            log.info("chat %s cancelled after %d chunks", conversation_id, len(answer))
+            log.info("chat %s cancelled after %d chunks and %d tool calls", conversation_id, len(answer), len(steps))
             raise
         except Exception as exc:  # noqa: BLE001 - every SDK failure becomes one sentence in the chat
             message = user_message(exc, timeout_s=settings.chat_timeout_s, model=model)
             log.warning("chat request failed: %s (%s)", message, type(exc).__name__)
             text = "".join(answer)
-            yield ChatFinal(f"{text}\n\n{message}" if text else message, (), 0, False, message, model)
+            yield ChatFinal(f"{text}\n\n{message}" if text else message, (), 0, False, message, model, tuple(steps))
             return
         text = "".join(answer)
-        note = footer(context.redacted)
+        redacted = context.redacted + redactor.count
+        notes = []
+        if outcome.stopped:
+            notes.append(f"The architect stopped looking further: {outcome.stopped} (ask a follow-up to go on).")
+        if footer(redacted):
+            notes.append(footer(redacted))
+        note = f"\n\n---\n" + "\n".join(notes) if notes else ""
         if note:
-            note = f"\n\n---\n{note}"
             yield ChatChunk(note)
-        redactor = Redactor()
         label = f" (about {material.code_path.name})" if material.code_path is not None else ""
-        conversation.messages.append({"role": "user", "content": redactor(material.question) + label})
+        conversation.messages.append({"role": "user", "content": Redactor()(material.question) + label})
         conversation.messages.append({"role": "assistant", "content": text})
-        yield ChatFinal(text + note, self._citations(text, material), context.redacted, False, None, model)
+        yield ChatFinal(text + note, self._citations(text, material), redacted, False, None, model,
+                        tuple(outcome.steps), outcome.stopped)
 
     async def _fit(self, chat, material, model, history, history_tokens) -> ctx.ChatContext:
         """Fits the context by the conservative estimate; when that had to cut, asks the API for

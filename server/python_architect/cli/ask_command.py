@@ -3,6 +3,9 @@
 The same ``Advisor`` as the editor: online with ``ANTHROPIC_API_KEY`` (``ANTHROPIC_BASE_URL``
 picks another endpoint), offline otherwise or with ``--offline``. ``--conversation ID`` keeps a
 conversation's turns across runs in the user's cache directory (questions and answers only).
+Online, the architect reads the workspace through its tools; each tool call is printed to stderr
+as it happens ("Reading `price_cache.py`…"). ``--format json`` prints one JSON object on stdout
+at the end: ``{answer, citations, steps, stopped, redacted, offline, model, error}``.
 Exit codes: 0 answered, 1 the API failed (a short message on stderr), 2 usage or configuration error.
 """
 
@@ -34,6 +37,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--conversation", metavar="ID", help="continue the conversation with this id")
     parser.add_argument("--root", type=Path, help="workspace root (default: found from --file or the current directory)")
     parser.add_argument("--model", help="Claude model (default: the agent's model, else the chat default)")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text: stream the answer; json: one object with answer, citations and tool steps")
+    parser.add_argument("--max-tool-calls", type=int, metavar="N", help="tool calls the architect may make (default 12)")
     parser.set_defaults(func=run)
 
 
@@ -67,7 +73,7 @@ def find_root(start: Path) -> Path:
 
 async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
     from ..advisor.retrieval import mentions
-    from ..advisor.service import Advisor, ChatChunk
+    from ..advisor.service import Advisor, ChatChunk, ChatStep
     from ..engine import Project
     from ..settings import EditorSettings
 
@@ -79,11 +85,16 @@ async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
             await asyncio.to_thread(project.ensure_index)
     except Exception as exc:  # noqa: BLE001 - a broken workspace is a usage error, not a crash
         return _usage(f"cannot load the workspace {root}: {exc}", code=2)
+    from dataclasses import replace
+
     settings = EditorSettings()
     if args.model:
-        from dataclasses import replace
-
         settings = replace(settings, chat_model=args.model)
+    if args.max_tool_calls is not None:
+        if args.max_tool_calls < 0:
+            return _usage("--max-tool-calls must be 0 or more")
+        settings = replace(settings, chat_max_tool_calls=args.max_tool_calls)
+    as_json = args.format == "json"
     advisor = Advisor(project, settings)
     conversation = args.conversation or "cli"
     if args.conversation:
@@ -96,14 +107,22 @@ async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
             conversation, args.question, path=file, selection=selection, offline=args.offline
         ):
             if isinstance(event, ChatChunk):
-                out.write(event.text)
-                out.flush()
+                if not as_json:
+                    out.write(event.text)
+                    out.flush()
+            elif isinstance(event, ChatStep):
+                print(f"  {event.label}", file=sys.stderr, flush=True)
             else:
                 final = event
     finally:
         await advisor.aclose()
     if final is None:
         return 1
+    if as_json:
+        out.write(json.dumps(_as_json(final, root), ensure_ascii=False, indent=2) + "\n")
+        if args.conversation and not final.error:
+            _save_history(args.conversation, advisor.conversations[conversation].messages)
+        return 1 if final.error else 0
     if final.error:
         print(f"python-architect ask: {final.error}", file=sys.stderr)
         return 1
@@ -116,6 +135,21 @@ async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
     if args.conversation:
         _save_history(args.conversation, advisor.conversations[conversation].messages)
     return 0
+
+
+def _as_json(final: Any, root: Path) -> dict[str, Any]:
+    return {
+        "answer": final.text,
+        "citations": [{"id": c.id, "title": c.title, "path": _display(c.path, root), "line": c.line}
+                      for c in final.citations],
+        "steps": [{"index": s.index, "tool": s.tool, "label": s.label, "path": s.path, "line": s.line,
+                   "error": s.error} for s in final.steps],
+        "stopped": final.stopped,
+        "redacted": final.redacted,
+        "offline": final.offline,
+        "model": final.model,
+        "error": final.error,
+    }
 
 
 def _display(path: Path, root: Path) -> str:

@@ -7,10 +7,13 @@ Wire contract (camelCase JSON):
   ``code`` is a finding code (``ARC101``) when it looks like one, else a code snippet to discuss.
 - while the answer streams: a ``pythonArchitect/chatChunk`` notification ``{conversationId,
   requestId?, text}`` per chunk, or ``$/progress`` ``{token, value: {conversationId, text}}``
-  when the client sent a ``partialResultToken``.
-- result ``{text, citations: [{id, title, uri, line}], redacted, offline, error, model}`` with
-  ``line`` 0-based (the ADR's Decision heading). ``$/cancelRequest`` cancels the handler's task,
-  which closes the HTTP stream to the API.
+  when the client sent a ``partialResultToken``. Each tool call the architect makes is the same
+  notification (or progress value) with ``kind: "step"`` and ``step: {index, tool, label, path?,
+  uri?, line?}`` instead of ``text`` (``line`` 0-based), sent before the tool runs, in order.
+- result ``{text, citations: [{id, title, uri, line}], redacted, offline, error, model, steps,
+  stopped}`` with ``line`` 0-based (the ADR's Decision heading). ``$/cancelRequest`` cancels the
+  handler's task, which closes the HTTP stream to the API or abandons the running tool: nothing
+  more is sent to the API for that answer.
 - command ``pythonArchitect.askAboutFinding`` with one argument ``{uri, range, code, adrs,
   message, question?, conversationId?}``: same result, chunks under the conversation id.
 """
@@ -28,7 +31,7 @@ from urllib.parse import unquote
 
 from lsprotocol import types
 
-from ..advisor.service import Advisor, ChatChunk, ChatFinal
+from ..advisor.service import Advisor, ChatChunk, ChatFinal, ChatStep
 from .convert import path_of
 
 log = logging.getLogger(__name__)
@@ -112,10 +115,12 @@ class ChatRouter:
                 if first_chunk_at is None:
                     first_chunk_at = time.perf_counter()
                     log.debug("chat %s: first chunk %.1f ms after the request", conversation, (first_chunk_at - started) * 1000)
-                self._send_chunk(request, conversation, event.text)
+                self._send_chunk(request, conversation, {"text": event.text})
+            elif isinstance(event, ChatStep):
+                self._send_chunk(request, conversation, {"kind": "step", "step": _step(event, folder.root)})
             else:
                 final = event
-        return _result(final)
+        return _result(final, folder.root)
 
     def _first_folder(self) -> Any:
         if self.server.folders:
@@ -127,8 +132,15 @@ class ChatRouter:
         advisor = self.advisors.get(folder.root)
         if advisor is None or advisor.project is not project:
             # The folder's lock guards its project for every thread (see ``state``).
-            advisor = self.advisors[folder.root] = Advisor(project, lock=folder.lock)
+            advisor = self.advisors[folder.root] = Advisor(project, lock=folder.lock, texts=self._unsaved_text)
         return advisor
+
+    def _unsaved_text(self, path: Path) -> str | None:
+        """An open document's text (the tools read it instead of the disk); called from workers."""
+        documents = self.server.workspace.text_documents
+        uri = path.as_uri()
+        document = documents.get(uri) or documents.get(unquote(uri))
+        return document.source if document is not None else None
 
     def _open_text(self, uri: Any) -> tuple[str | None, Any]:
         """The document's unsaved text when open, and its last analysis when it is of that text."""
@@ -144,13 +156,13 @@ class ChatRouter:
         log.debug("chat: no current analysis of %s to reuse; running the checks", uri)
         return text, None
 
-    def _send_chunk(self, request: dict[str, Any], conversation: str, text: str) -> None:
+    def _send_chunk(self, request: dict[str, Any], conversation: str, content: dict[str, Any]) -> None:
         token = request.get("partialResultToken")
         if token is not None:
-            value = {"conversationId": conversation, "text": text}
+            value = {"conversationId": conversation, **content}
             self.server.protocol.notify(types.PROGRESS, types.ProgressParams(token=token, value=value))
             return
-        payload: dict[str, Any] = {"conversationId": conversation, "text": text}
+        payload: dict[str, Any] = {"conversationId": conversation, **content}
         if request.get("requestId") is not None:
             payload["requestId"] = request["requestId"]
         self.server.protocol.notify(CHAT_CHUNK, payload)
@@ -210,7 +222,21 @@ def _selection(range_: Any) -> tuple[int, int] | None:
         return None
 
 
-def _result(final: ChatFinal) -> dict[str, Any]:
+def _step(step: ChatStep, root: Path | None) -> dict[str, Any]:
+    """A tool step on the wire: the place it reads as a URI and a 0-based line, for a link."""
+    payload: dict[str, Any] = {"index": step.index, "tool": step.tool, "label": step.label}
+    if step.error:
+        payload["error"] = step.error
+    if step.path and root is not None:
+        payload["path"] = step.path
+        target = Path(step.path) if Path(step.path).is_absolute() else root / step.path
+        payload["uri"] = target.as_uri()
+        if step.line is not None:
+            payload["line"] = max(0, step.line - 1)
+    return payload
+
+
+def _result(final: ChatFinal, root: Path | None = None) -> dict[str, Any]:
     return {
         "text": final.text,
         "citations": [
@@ -221,4 +247,6 @@ def _result(final: ChatFinal) -> dict[str, Any]:
         "offline": final.offline,
         "error": final.error,
         "model": final.model,
+        "steps": [_step(step, root) for step in final.steps],
+        "stopped": final.stopped,
     }

@@ -7,31 +7,16 @@ Every format reads the same plain findings and renders paths relative to the wor
 
 from __future__ import annotations
 
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
+
+from ..root_paths import relative_path  # noqa: F401 - the formats' (and front ends') import
 
 if TYPE_CHECKING:  # annotations only: ``check`` answered from its run record never loads findings
     from ..findings import Finding
     from ..knowledge.model import KnowledgeBase
 
 FORMATS = ("text", "json", "sarif", "github")
-
-
-def relative_path(path: Path | str, root: Path) -> str:
-    """``path`` relative to ``root`` with ``/`` separators (unchanged when outside the root)."""
-    candidate = Path(path)
-    if candidate.is_absolute():
-        for base in (root, root.resolve()):
-            try:
-                return candidate.relative_to(base).as_posix()
-            except ValueError:
-                continue
-        try:
-            return candidate.resolve().relative_to(root.resolve()).as_posix()
-        except (ValueError, OSError):
-            return candidate.as_posix()
-    text = PurePath(candidate).as_posix()
-    return text[2:] if text.startswith("./") else text
 
 
 def render(

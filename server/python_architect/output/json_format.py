@@ -14,54 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..findings import Finding, Fix, Related
-from . import relative_path
-
-
-def fix_to_dict(fix: Fix | None) -> dict[str, Any] | None:
-    if fix is None:
-        return None
-    return {
-        "title": fix.title,
-        "safe": fix.safe,
-        "edits": [
-            {
-                "line": edit.span.line,
-                "column": edit.span.column,
-                "end_line": edit.span.end_line,
-                "end_column": edit.span.end_column,
-                "new_text": edit.new_text,
-            }
-            for edit in fix.edits
-        ],
-    }
-
-
-def related_to_dict(item: Related, root: Path) -> dict[str, Any]:
-    return {
-        "message": item.message,
-        "path": relative_path(item.path, root),
-        "line": item.span.line,
-        "column": item.span.column,
-        "end_line": item.span.end_line,
-        "end_column": item.span.end_column,
-    }
-
-
-def finding_to_dict(finding: Finding, root: Path) -> dict[str, Any]:
-    return {
-        "code": finding.code,
-        "message": finding.message,
-        "severity": finding.severity.value,
-        "path": relative_path(finding.path, root),
-        "line": finding.span.line,
-        "column": finding.span.column,
-        "end_line": finding.span.end_line,
-        "end_column": finding.span.end_column,
-        "adrs": list(finding.adrs),
-        "fix": fix_to_dict(finding.fix),
-        "related": [related_to_dict(item, root) for item in finding.related],
-    }
+from ..findings import Finding, finding_to_dict, fix_to_dict, related_to_dict  # noqa: F401 - the shape lives with the value
 
 
 def render_json(findings: Sequence[Finding], *, root: Path, files: int, adrs: int) -> str:
