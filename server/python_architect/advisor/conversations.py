@@ -330,7 +330,7 @@ def parse_conversation(data: Any) -> StoredConversation:
 
 def _turn(data: Any) -> Turn:
     if not isinstance(data, dict):
-        raise ValueError("a turn is not an object")
+        raise ValueError("a turn is not an object")  # noqa: TRY004 - a schema error, caught like bad JSON
     question, answer, path = data.get("question"), data.get("answer"), data.get("path")
     adrs, steps, at = data.get("adrs", []), data.get("steps", []), data.get("at", 0.0)
     if not isinstance(question, str) or not isinstance(answer, str) or not (path is None or isinstance(path, str)):

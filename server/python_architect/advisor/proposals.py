@@ -122,7 +122,7 @@ class ProposalSet:
     def diff(self) -> str:
         """One unified diff over every proposed file (``patch -p1`` applies it at the root)."""
         pieces: list[str] = []
-        for path, proposals in self.files().items():
+        for proposals in self.files().values():
             first = proposals[0]
             old = "" if first.create else first.old_text
             pieces.append(unified_diff(old, apply(proposals), first.relative, create=first.create))
