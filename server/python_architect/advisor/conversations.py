@@ -51,6 +51,9 @@ MAX_TEXT_CHARS = 100_000
 """A single stored question or answer longer than this is cut (the file cap would drop it anyway)."""
 MAX_STEPS_PER_TURN = 200
 
+_SHARED: dict[Path, ConversationStore] = {}
+_SHARED_LOCK = threading.Lock()
+
 
 @dataclass(frozen=True)
 class ToolStep:
@@ -158,6 +161,17 @@ class ConversationStore:
     def for_workspace(cls, root: Path, **options: Any) -> ConversationStore:
         return cls(user_cache_dir(root) / FOLDER, root, **options)
 
+    @classmethod
+    def shared(cls, root: Path) -> ConversationStore:
+        """The one store of ``root`` in this process (every front end asks here, so one lock
+        guards each folder)."""
+        key = Path(root).resolve()
+        with _SHARED_LOCK:
+            store = _SHARED.get(key)
+            if store is None:
+                store = _SHARED[key] = cls.for_workspace(key)
+            return store
+
     # -- reading ----------------------------------------------------------------------------
 
     def get(self, conversation_id: str) -> StoredConversation | None:
@@ -169,6 +183,13 @@ class ConversationStore:
         with self._lock:
             found = [c for c in (self._read(p) for p in self._files()) if c is not None]
         return sorted(found, key=lambda c: c.updated, reverse=True)
+
+    def history(self, conversation_id: str, max_tokens: int) -> list[dict[str, Any]]:
+        """The earlier turns as Messages API history within ``max_tokens`` (``followups``)."""
+        from .followups import history_messages
+
+        conversation = self.get(conversation_id)
+        return history_messages(conversation.turns, max_tokens) if conversation is not None else []
 
     # -- writing ----------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from .prompts import decision_section
 from .redaction import Redactor, footer, inside_workspace
 
 if TYPE_CHECKING:
+    from .conversations import ConversationStore
     from .online import OnlineChat
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,8 @@ class Advisor:
         self._environ = environ if environ is not None else os.environ
         self._online: OnlineChat | None = None  # created on the first online question
         self.conversations: dict[str, Conversation] = {}
+        # agent-memory hook: the front end sets a ``ConversationStore`` to keep conversations on disk.
+        self.store: ConversationStore | None = None
 
     # -- public ---------------------------------------------------------------------------
 
@@ -133,7 +136,9 @@ class Advisor:
             answer = offline_answer(material)
             for paragraph in _paragraphs(answer):
                 yield ChatChunk(paragraph)
-            yield ChatFinal(answer, self._citations(answer, material), 0, True, None, None)
+            citations = self._citations(answer, material)
+            await self._remember(conversation_id, material, answer, citations)  # agent-memory hook
+            yield ChatFinal(answer, citations, 0, True, None, None)
             return
         async for event in self._ask_online(conversation_id, material, model, api_key):
             yield event
@@ -212,7 +217,11 @@ class Advisor:
         self.conversations[conversation_id] = conversation  # most recently used last
         while len(self.conversations) > MAX_CONVERSATIONS:
             del self.conversations[next(iter(self.conversations))]
-        history = _trim_history(conversation.messages, int(settings.chat_max_context_tokens * MAX_HISTORY_SHARE))
+        history_budget = int(settings.chat_max_context_tokens * MAX_HISTORY_SHARE)
+        if self.store is not None:  # agent-memory hook: the stored turns, summarised oldest first
+            history = await asyncio.to_thread(self.store.history, conversation_id, history_budget)
+        else:
+            history = _trim_history(conversation.messages, history_budget)
         history_tokens = sum(ctx.estimate_tokens(m["content"]) for m in history)
         chat = self._chat(api_key)
         answer: list[str] = []
@@ -250,7 +259,21 @@ class Advisor:
         label = f" (about {material.code_path.name})" if material.code_path is not None else ""
         conversation.messages.append({"role": "user", "content": redactor(material.question) + label})
         conversation.messages.append({"role": "assistant", "content": text})
-        yield ChatFinal(text + note, self._citations(text, material), context.redacted, False, None, model)
+        citations = self._citations(text, material)
+        await self._remember(conversation_id, material, text, citations)  # agent-memory hook
+        yield ChatFinal(text + note, citations, context.redacted, False, None, model)
+
+    async def _remember(self, conversation_id: str, material: ctx.Material, answer: str,
+                        citations: Sequence[Citation], steps: Sequence[Any] = ()) -> None:
+        """agent-memory hook: stores the completed turn with what it looked at (the store
+        redacts the question and answer again; tool steps ``{tool, path, line}`` come from the
+        agent loop)."""
+        if self.store is None:
+            return
+        await asyncio.to_thread(
+            self.store.append, conversation_id, question=material.question, answer=answer,
+            path=material.code_path, selection=material.selection, adrs=[c.id for c in citations], steps=steps,
+        )
 
     async def _fit(self, chat, material, model, history, history_tokens) -> ctx.ChatContext:
         """Fits the context by the conservative estimate; when that had to cut, asks the API for

@@ -28,7 +28,9 @@ from urllib.parse import unquote
 
 from lsprotocol import types
 
+from ..advisor.conversations import ConversationStore  # agent-memory hook
 from ..advisor.service import Advisor, ChatChunk, ChatFinal
+from .conversations import proposal_result, register_conversations  # agent-memory hook
 from .convert import path_of
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ _FINDING_CODE = re.compile(r"^[A-Z]{1,8}\d{1,4}$")
 
 def register_chat(server: Any) -> None:
     router = ChatRouter(server)
+    register_conversations(server, router)  # agent-memory hook: stored conversations, "Fix with the architect"
 
     @server.feature(CHAT_REQUEST)
     async def chat(ls: Any, params: Any) -> dict[str, Any]:
@@ -115,7 +118,9 @@ class ChatRouter:
                 self._send_chunk(request, conversation, event.text)
             else:
                 final = event
-        return _result(final)
+        result = _result(final)
+        result["proposals"] = proposal_result(self.server, folder.root, final.text)  # agent-memory hook
+        return result
 
     def _first_folder(self) -> Any:
         if self.server.folders:
@@ -128,6 +133,7 @@ class ChatRouter:
         if advisor is None or advisor.project is not project:
             # The folder's lock guards its project for every thread (see ``state``).
             advisor = self.advisors[folder.root] = Advisor(project, lock=folder.lock)
+            advisor.store = ConversationStore.shared(folder.root)  # agent-memory hook: conversations on disk
         return advisor
 
     def _open_text(self, uri: Any) -> tuple[str | None, Any]:
