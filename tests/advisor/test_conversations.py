@@ -187,3 +187,25 @@ def test_summaries_skip_code_and_markup() -> None:
     answer = "## Verdict\n\n🔴 Move the call. It belongs in the adapter.\n\n```python\nx = 1\n```\n\nThird sentence."
     assert summarise_answer(answer) == "🔴 Move the call. It belongs in the adapter."
     assert summarise_answer("- Use the cache. Then measure. Then ship.") == "Use the cache. Then measure."
+
+
+async def test_the_advisor_stores_offline_turns_and_feeds_them_to_the_next_online_request(
+    project, workspace, fake_api, cache
+) -> None:
+    from chat_support import collect, make_advisor
+
+    advisor = make_advisor(project, fake_api)
+    advisor.store = ConversationStore.shared(workspace)
+    checkout = workspace / "src" / "shop" / "services" / "checkout.py"
+    _, offline = await collect(advisor.ask("m", "Should we cache the catalogue in Redis?", path=checkout,
+                                           selection=(3, 4), offline=True))
+    [turn] = ConversationStore.for_workspace(workspace).get("m").turns
+    assert turn.answer == offline.text and turn.adrs == tuple(c.id for c in offline.citations) and "ADR-004" in turn.adrs
+    assert (turn.path, turn.selection) == ("src/shop/services/checkout.py", (3, 4))
+
+    await collect(advisor.ask("m", "And what would change for the checkout?"))
+    messages = fake_api.message_requests()[-1].body["messages"]
+    assert [m["role"] for m in messages] == ["user", "assistant", "user"]
+    assert messages[0]["content"] == "Should we cache the catalogue in Redis?"
+    assert "Looked at: src/shop/services/checkout.py (lines 3-4)." in messages[1]["content"]
+    assert len(ConversationStore.for_workspace(workspace).get("m").turns) == 2

@@ -14,13 +14,14 @@ view, the ADRs cited, the files the tools read) is kept for the follow-ups.
   the oldest turns dropped). Reading is defensive: the folder is the user's, but a file is read
   with ``root_paths.read_bounded`` (no symlinks, no devices, size-capped), parsed as JSON only
   and schema-checked; a file that fails is skipped with one log line, never trusted.
-* **Ownership and locking.** A ``ConversationStore`` owns its folder within one process; its
-  ``_lock`` serialises every read-modify-write (the language server calls it from worker
-  threads). Two processes on one workspace (two windows) each write whole files through
+* **Ownership and locking.** A ``ConversationStore`` owns its folder within one process (front
+  ends take ``ConversationStore.shared(root)``, one per folder); its ``_lock`` serialises every
+  read-modify-write (the language server calls it from worker threads). Two processes on one workspace (two windows) each write whole files through
   ``os.replace``: a reader sees one complete version; the last writer of a conversation wins.
 * **Follow-ups.** ``history_messages`` (in ``followups``) turns the stored turns into the
   history of the next request within a token budget; ``StoredConversation.context_terms()``
-  gives the files and ADRs earlier turns looked at, for the ranking.
+  gives the files and ADRs earlier turns looked at, for the ranking. The values and their JSON
+  schema live in ``conversation_model``.
 """
 
 from __future__ import annotations
@@ -30,112 +31,38 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from ..root_paths import NotReadable, read_bounded
 from ..workspace.cache import user_cache_dir
 from ..workspace.fingerprint import atomic_write
+from .conversation_model import (
+    ContextTerms,
+    StoredConversation,
+    ToolStep,
+    Turn,
+    parse_conversation,
+    selection_or_none,
+    step_of,
+    title_of,
+)
 from .redaction import Redactor
+
+__all__ = ["ContextTerms", "ConversationStore", "StoredConversation", "ToolStep", "Turn"]
 
 log = logging.getLogger(__name__)
 
 FOLDER = "conversations"
-SCHEMA_VERSION = 1
 MAX_CONVERSATIONS = 64
 MAX_FILE_BYTES = 256 * 1024
-TITLE_CHARS = 80
 MAX_TEXT_CHARS = 100_000
 """A single stored question or answer longer than this is cut (the file cap would drop it anyway)."""
 MAX_STEPS_PER_TURN = 200
 
 _SHARED: dict[Path, ConversationStore] = {}
 _SHARED_LOCK = threading.Lock()
-
-
-@dataclass(frozen=True)
-class ToolStep:
-    """One thing a tool looked at while answering: ``read_file`` of ``app/x.py`` at line 10."""
-
-    tool: str
-    path: str | None = None
-    line: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"tool": self.tool, "path": self.path, "line": self.line}
-
-
-@dataclass(frozen=True)
-class Turn:
-    question: str
-    answer: str
-    path: str | None = None
-    """The code in view, relative to the workspace root (posix), or None."""
-    selection: tuple[int, int] | None = None
-    """1-based inclusive lines of the code in view that were selected."""
-    adrs: tuple[str, ...] = ()
-    steps: tuple[ToolStep, ...] = ()
-    at: float = 0.0
-
-    def files(self) -> list[str]:
-        """The files this turn looked at: the code in view first, then what the tools read."""
-        seen: list[str] = []
-        for path in (self.path, *(step.path for step in self.steps)):
-            if path and path not in seen:
-                seen.append(path)
-        return seen
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "question": self.question,
-            "answer": self.answer,
-            "path": self.path,
-            "selection": list(self.selection) if self.selection else None,
-            "adrs": list(self.adrs),
-            "steps": [step.to_json() for step in self.steps],
-            "at": self.at,
-        }
-
-
-@dataclass(frozen=True)
-class ContextTerms:
-    """What earlier turns looked at, most recent first: for ranking ADRs and code of a follow-up."""
-
-    files: tuple[str, ...] = ()
-    adrs: tuple[str, ...] = ()
-
-
-@dataclass
-class StoredConversation:
-    id: str
-    title: str
-    created: float
-    updated: float
-    turns: list[Turn] = field(default_factory=list)
-
-    def context_terms(self) -> ContextTerms:
-        files: list[str] = []
-        adrs: list[str] = []
-        for turn in reversed(self.turns):
-            files.extend(f for f in turn.files() if f not in files)
-            adrs.extend(a for a in turn.adrs if a not in adrs)
-        return ContextTerms(tuple(files), tuple(adrs))
-
-    def summary(self) -> dict[str, Any]:
-        """What a conversation list shows: ``{id, title, updated, turns}`` (epoch seconds)."""
-        return {"id": self.id, "title": self.title, "updated": self.updated, "turns": len(self.turns)}
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "version": SCHEMA_VERSION,
-            "id": self.id,
-            "title": self.title,
-            "created": self.created,
-            "updated": self.updated,
-            "turns": [turn.to_json() for turn in self.turns],
-        }
 
 
 class ConversationStore:
@@ -211,15 +138,15 @@ class ConversationStore:
             question=redactor(question[:MAX_TEXT_CHARS]),
             answer=redactor(answer[:MAX_TEXT_CHARS]),
             path=self._relative(path),
-            selection=_selection_or_none(selection),
+            selection=selection_or_none(selection),
             adrs=tuple(dict.fromkeys(str(a) for a in adrs)),
-            steps=tuple(s for s in (_step(raw, self._relative) for raw in steps) if s is not None)[:MAX_STEPS_PER_TURN],
+            steps=tuple(s for s in (step_of(raw, self._relative) for raw in steps) if s is not None)[:MAX_STEPS_PER_TURN],
             at=self._clock(),
         )
         with self._lock:
             file = self._file(conversation_id)
             conversation = self._read(file, expected_id=conversation_id) or StoredConversation(
-                conversation_id, _title(turn.question), turn.at, turn.at
+                conversation_id, title_of(turn.question), turn.at, turn.at
             )
             conversation.turns.append(turn)
             conversation.updated = turn.at
@@ -331,80 +258,3 @@ class ConversationStore:
             except (ValueError, OSError):
                 return None  # outside the workspace: not stored
         return candidate.as_posix()[:500]
-
-
-# -- schema ---------------------------------------------------------------------------------
-
-
-def parse_conversation(data: Any) -> StoredConversation:
-    """A stored conversation from parsed JSON, or ``ValueError`` saying what is wrong."""
-    if not isinstance(data, dict) or data.get("version") != SCHEMA_VERSION:
-        raise ValueError("not a conversation of this version")
-    conversation_id, title = data.get("id"), data.get("title")
-    created, updated, turns = data.get("created"), data.get("updated"), data.get("turns")
-    if not isinstance(conversation_id, str) or not conversation_id or not isinstance(title, str):
-        raise ValueError("missing id or title")
-    if not _number(created) or not _number(updated) or not isinstance(turns, list):
-        raise ValueError("missing times or turns")
-    return StoredConversation(conversation_id, title, float(created), float(updated), [_turn(t) for t in turns])
-
-
-def _turn(data: Any) -> Turn:
-    if not isinstance(data, dict):
-        raise ValueError("a turn is not an object")  # noqa: TRY004 - a schema error, caught like bad JSON
-    question, answer, path = data.get("question"), data.get("answer"), data.get("path")
-    adrs, steps, at = data.get("adrs", []), data.get("steps", []), data.get("at", 0.0)
-    if not isinstance(question, str) or not isinstance(answer, str) or not (path is None or isinstance(path, str)):
-        raise ValueError("a turn's question, answer or path has the wrong type")
-    if not isinstance(adrs, list) or not all(isinstance(a, str) for a in adrs) or not isinstance(steps, list):
-        raise ValueError("a turn's ADRs or steps have the wrong type")
-    if not _number(at):
-        raise ValueError("a turn's time is not a number")
-    parsed_steps = [_step(step, lambda p: p) for step in steps]
-    if any(step is None for step in parsed_steps):
-        raise ValueError("a tool step has the wrong shape")
-    selection = data.get("selection")
-    return Turn(question, answer, path, _selection(selection) if selection is not None else None,
-                tuple(adrs), tuple(s for s in parsed_steps if s is not None), float(at))
-
-
-def _step(raw: Any, relative: Callable[[Any], str | None]) -> ToolStep | None:
-    if isinstance(raw, ToolStep):
-        raw = raw.to_json()
-    if not isinstance(raw, dict) or not isinstance(raw.get("tool"), str):
-        return None
-    path, line = raw.get("path"), raw.get("line")
-    if not (path is None or isinstance(path, str)) or not (line is None or (isinstance(line, int) and not isinstance(line, bool))):
-        return None
-    return ToolStep(raw["tool"][:100], relative(path) if path else None, line)
-
-
-def _selection(raw: Any) -> tuple[int, int]:
-    if (
-        not isinstance(raw, Sequence) or len(raw) != 2
-        or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in raw)
-    ):
-        raise ValueError("a selection must be two 1-based line numbers")
-    return int(raw[0]), int(raw[1])
-
-
-def _selection_or_none(raw: Any) -> tuple[int, int] | None:
-    try:
-        return _selection(list(raw)) if raw else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _title(question: str) -> str:
-    """The first question on one line, cut at a word near ``TITLE_CHARS``."""
-    line = " ".join(question.split())
-    if len(line) <= TITLE_CHARS:
-        return line or "(empty question)"
-    cut = line[: TITLE_CHARS - 1]
-    if " " in cut[TITLE_CHARS // 2 :]:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,.;:") + "…"

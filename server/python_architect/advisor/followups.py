@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .context import estimate_tokens
-from .conversations import Turn
+from .conversation_model import Turn
 
 SUMMARY_SENTENCES = 2
 SUMMARY_CHARS = 400
