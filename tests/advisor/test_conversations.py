@@ -209,3 +209,20 @@ async def test_the_advisor_stores_offline_turns_and_feeds_them_to_the_next_onlin
     assert messages[0]["content"] == "Should we cache the catalogue in Redis?"
     assert "Looked at: src/shop/services/checkout.py (lines 3-4)." in messages[1]["content"]
     assert len(ConversationStore.for_workspace(workspace).get("m").turns) == 2
+
+
+def test_an_idle_check_cache_with_recent_conversations_is_not_evicted(tmp_path: Path) -> None:
+    from python_architect.workspace.cache import evict_workspace_caches
+
+    base, now, day = tmp_path / "caches", 10_000_000.0, 86400.0
+    talked, idle, current = base / ("a" * 16), base / ("b" * 16), base / ("c" * 16)
+    for folder in (talked, idle, current):
+        folder.mkdir(parents=True)
+        pack = folder / "1-aa.pack"
+        pack.write_bytes(b"x")
+        os.utime(pack, (now - 60 * day, now - 60 * day))
+    store = ConversationStore(talked / "conversations", clock=lambda: now)
+    store.append("c", question="q", answer="a")
+    os.utime(talked / "conversations", (now - 2 * day, now - 2 * day))  # chatted two days ago
+    assert evict_workspace_caches(base, keep=current, now=now) == [idle]
+    assert store.get("c") is not None

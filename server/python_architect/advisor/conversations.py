@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..root_paths import NotReadable, read_bounded
-from ..workspace.cache import user_cache_dir
+from ..workspace.cache import CONVERSATIONS_FOLDER, user_cache_dir
 from ..workspace.fingerprint import atomic_write
 from .conversation_model import (
     ContextTerms,
@@ -54,7 +54,7 @@ __all__ = ["ContextTerms", "ConversationStore", "StoredConversation", "ToolStep"
 
 log = logging.getLogger(__name__)
 
-FOLDER = "conversations"
+FOLDER = CONVERSATIONS_FOLDER
 MAX_CONVERSATIONS = 64
 MAX_FILE_BYTES = 256 * 1024
 MAX_TEXT_CHARS = 100_000
