@@ -34,8 +34,8 @@ def summarise_answer(answer: str, sentences: int = SUMMARY_SENTENCES, limit: int
     """The first ``sentences`` sentences of the answer's prose (code blocks and headings left
     out, list and quote markers removed), at most ``limit`` characters."""
     prose = _MARKUP.sub("", _HEADING.sub(" ", _FENCE.sub(" ", answer)))
-    prose = " ".join(prose.split())
-    picked = _SENTENCE_END.split(prose)[:sentences]
+    prose = " ".join(prose[: limit * 4].split())  # the first sentences lie in the first few hundred characters
+    picked = _SENTENCE_END.split(prose, maxsplit=sentences)[:sentences]
     text = " ".join(picked)
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -88,14 +88,16 @@ def history_messages(
     whole, the oldest summarised first, and the oldest summaries left out last (their files and
     ADRs kept in a note on the first message)."""
     whole = [whole_turn(t) for t in turns]
-    summarised = [summarised_turn(t) for t in turns]
+    summarised: list[list[dict[str, Any]]] = [[] for _ in turns]  # built only for the turns that need one
     cost_whole = [sum(estimate(m["content"]) for m in pair) for pair in whole]
-    cost_summary = [sum(estimate(m["content"]) for m in pair) for pair in summarised]
+    cost_summary = list(cost_whole)
     forms = ["whole"] * len(turns)
     total = sum(cost_whole)
     for index in range(len(turns)):  # oldest first
         if total <= budget_tokens:
             break
+        summarised[index] = summarised_turn(turns[index])
+        cost_summary[index] = sum(estimate(m["content"]) for m in summarised[index])
         if cost_summary[index] < cost_whole[index]:
             forms[index] = "summary"
             total -= cost_whole[index] - cost_summary[index]
