@@ -98,9 +98,11 @@ def proposal_result(ls: Any, root: Path, answer: str) -> dict[str, Any] | None:
 
 
 def workspace_edit(ls: Any, found: ProposalSet) -> types.WorkspaceEdit:
-    """``documentChanges`` (with ``CreateFile`` for new files, versioned for open documents)."""
+    """``documentChanges`` (with ``CreateFile`` for new files, versioned for open documents);
+    plain ``changes`` for a client without ``documentChanges`` when no file is new."""
     encoding = getattr(ls, "position_encoding", "utf-16")
     entries: list[Any] = []
+    changes: dict[str, list[types.TextEdit]] = {}
     for path, proposals in found.files().items():
         uri = uri_of(path)
         first = proposals[0]
@@ -114,7 +116,16 @@ def workspace_edit(ls: Any, found: ProposalSet) -> types.WorkspaceEdit:
             version = document.version if document is not None else None
         entries.append(types.TextDocumentEdit(
             text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=edits))
-    return types.WorkspaceEdit(document_changes=entries)
+        changes[uri] = edits
+    if _supports_document_changes(ls) or any(p.create for p in found.proposals):
+        return types.WorkspaceEdit(document_changes=entries)
+    return types.WorkspaceEdit(changes=changes)
+
+
+def _supports_document_changes(ls: Any) -> bool:
+    workspace = getattr(getattr(ls, "client_capabilities", None), "workspace", None)
+    edit = workspace.workspace_edit if workspace is not None else None
+    return bool(edit and edit.document_changes)
 
 
 def _editor_text(ls: Any, path: Path) -> str | None:
