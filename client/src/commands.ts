@@ -1,6 +1,7 @@
 /**
  * The palette commands (category "Python Architect") and the server commands the client routes
- * itself (`askAboutFinding` opens the chat; `recordDecision` from the palette takes the selection).
+ * itself (`askAboutFinding` and `fixWithArchitect` open the chat; `recordDecision` from the palette
+ * takes the selection).
  */
 
 import * as vscode from 'vscode';
@@ -80,7 +81,8 @@ export class Commands {
 
   /** Server commands handled here instead of being sent to the server; undefined: send them. */
   private route(id: string, args: unknown[]): Promise<unknown> | undefined {
-    if (id === 'pythonArchitect.askAboutFinding') {
+    // fixWithArchitect carries its own question (asking for a fix as an edit): the same chat path.
+    if (id === 'pythonArchitect.askAboutFinding' || id === 'pythonArchitect.fixWithArchitect') {
       return Promise.resolve(this.askAboutFinding((args[0] ?? {}) as FindingArgs));
     }
     if (id === 'pythonArchitect.recordDecision' && args.length === 0) {

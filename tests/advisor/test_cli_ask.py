@@ -61,7 +61,10 @@ def test_conversation_continues_across_runs(workspace, fake_api, tmp_path):
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     messages = fake_api.message_requests()[1].body["messages"]
     assert [m["role"] for m in messages] == ["user", "assistant", "user"]
-    assert messages[1]["content"] == "Use Redis (ADR-004)."
+    # The store keeps what the turn looked at with its answer (the CLI and the editor share it).
+    assert messages[1]["content"].startswith("Use Redis (ADR-004).")
+    assert "ADRs cited: ADR-004" in messages[1]["content"]
+    assert list((tmp_path / "python-architect").glob("*/conversations/*.json")), "stored per workspace"
 
 
 def test_api_error_is_one_line_on_stderr_with_exit_1(workspace, fake_api):

@@ -125,3 +125,19 @@ async def test_no_relevant_adr_says_so(project):
     _, final = await collect(advisor.ask("q", "Which font should the invoices use?"))
     assert "No ADR covers this question directly" in final.text
     assert final.citations == ()
+
+
+async def test_a_follow_up_ranks_on_the_turns_it_follows(example_project, tmp_path):
+    """"Show me how that would look in code" says nothing about caching: ranked alone it cannot
+    find ADR-014; as a follow-up in the same (stored) conversation the earlier turn carries it."""
+    from python_architect.advisor.conversations import ConversationStore
+
+    alone = make_advisor(example_project)
+    _, cold = await collect(alone.ask("fresh", "Show me how that would look in code"))
+    advisor = make_advisor(example_project)
+    advisor.store = ConversationStore(tmp_path / "conversations", example_project.root)
+    _, first = await collect(advisor.ask("talk", "Should the pricing service cache quotes in Redis?"))
+    assert first.citations[0].id == "ADR-014"
+    _, follow_up = await collect(advisor.ask("talk", "Show me how that would look in code"))
+    assert "ADR-014" not in [c.id for c in cold.citations][:1]
+    assert follow_up.citations and follow_up.citations[0].id == "ADR-014"

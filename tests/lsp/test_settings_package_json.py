@@ -81,6 +81,7 @@ def test_package_json_declares_the_extension_entry_points() -> None:
     assert commands == {
         "pythonArchitect.openChat",
         "pythonArchitect.askAboutFinding",
+        "pythonArchitect.fixWithArchitect",
         "pythonArchitect.recordDecision",
         "pythonArchitect.openAdr",
         "pythonArchitect.restartServer",

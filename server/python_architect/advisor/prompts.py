@@ -18,6 +18,7 @@ from typing import Any
 from ..findings import Finding
 from ..knowledge.model import Adr, AgentDefinition, Document, Section
 from .persona import Persona
+from .proposals import PROPOSAL_INSTRUCTION
 
 BEHAVIOUR_RULES = """\
 How you work (the team's decision process and communication style):
@@ -40,7 +41,7 @@ How you work (the team's decision process and communication style):
 - Suggest an incremental migration path in small, reversible steps.
 - When code conflicts with an accepted ADR, say which ADR and what the code should do instead.
 - Use markdown; keep it as short as the question allows.
-"""
+""" + "- " + PROPOSAL_INSTRUCTION + "\n"
 
 EPHEMERAL = {"type": "ephemeral"}
 

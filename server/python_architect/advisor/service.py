@@ -36,6 +36,7 @@ from .tools import ToolSet
 
 if TYPE_CHECKING:
     from .code_tools import TextOf
+    from .conversations import ConversationStore
     from .online import OnlineChat
 
 __all__ = ["Advisor", "ChatChunk", "ChatEvent", "ChatFinal", "ChatStep", "Citation", "Conversation"]
@@ -87,6 +88,8 @@ class Advisor:
         self._environ = environ if environ is not None else os.environ
         self._online: OnlineChat | None = None  # created on the first online question
         self.conversations: dict[str, Conversation] = {}
+        # The front end sets a ``ConversationStore`` to keep conversations on disk.
+        self.store: ConversationStore | None = None
 
     # -- public ---------------------------------------------------------------------------
 
@@ -112,13 +115,17 @@ class Advisor:
         settings = self.settings
         persona = choose_persona(self.project.kb, settings.chat_agent)
         model = model_for(persona, settings.chat_model)
-        material = await self._material(question, persona, path, text, selection, focus_adrs, focus_codes, analysis)
+        earlier = await self._earlier(conversation_id)
+        material = await self._material(question, persona, path, text, selection, focus_adrs, focus_codes, analysis,
+                                        earlier)
         api_key = self._api_key or self._environ.get("ANTHROPIC_API_KEY", "").strip()
         if offline or settings.chat_offline or not api_key:
             answer = offline_answer(material)
             for paragraph in _paragraphs(answer):
                 yield ChatChunk(paragraph)
-            yield ChatFinal(answer, self._citations(answer, material), 0, True, None, None)
+            citations = self._citations(answer, material)
+            await self._remember(conversation_id, material, answer, citations)
+            yield ChatFinal(answer, citations, 0, True, None, None)
             return
         async for event in self._ask_online(conversation_id, material, model, api_key):
             yield event
@@ -133,8 +140,21 @@ class Advisor:
 
     # -- steps ----------------------------------------------------------------------------
 
+    async def _earlier(self, conversation_id: str) -> list[str]:
+        """The conversation's earlier turns as text, oldest first, so a follow-up ("show me that in
+        code") ranks on what it follows: each turn's question, answer, ADRs and files looked at."""
+        if self.store is not None:
+            stored = await asyncio.to_thread(self.store.get, conversation_id)
+            if stored is None:
+                return []
+            return [" ".join((turn.question, turn.answer, *turn.adrs, *turn.files())) for turn in stored.turns]
+        conversation = self.conversations.get(conversation_id)
+        if conversation is None:
+            return []
+        return [m["content"] for m in conversation.messages if isinstance(m.get("content"), str)]
+
     async def _material(
-        self, question, persona, path, text, selection, focus_adrs, focus_codes, analysis
+        self, question, persona, path, text, selection, focus_adrs, focus_codes, analysis, earlier=()
     ) -> ctx.Material:
         notes: list[str] = []
         findings: list[Finding] = []
@@ -151,19 +171,21 @@ class Advisor:
                 path = None
         return await asyncio.to_thread(
             self._gather_locked, question, persona, path, text, selection, focus_adrs, focus_codes, analysis,
-            notes, findings, modules,
+            notes, findings, modules, earlier,
         )
 
     def _gather_locked(
-        self, question, persona, path, text, selection, focus_adrs, focus_codes, analysis, notes, findings, modules
+        self, question, persona, path, text, selection, focus_adrs, focus_codes, analysis, notes, findings, modules,
+        earlier,
     ) -> ctx.Material:
         """The checks on the code in view and the context around it, under the project's lock."""
         with self._lock:
             return self._gather(question, persona, path, text, selection, focus_adrs, focus_codes, analysis,
-                                notes, findings, modules)
+                                notes, findings, modules, earlier)
 
     def _gather(
-        self, question, persona, path, text, selection, focus_adrs, focus_codes, analysis, notes, findings, modules
+        self, question, persona, path, text, selection, focus_adrs, focus_codes, analysis, notes, findings, modules,
+        earlier,
     ) -> ctx.Material:
         if path is not None and text is not None:
             try:
@@ -187,6 +209,7 @@ class Advisor:
             focus_adrs=focus_adrs,
             focus_codes=focus_codes,
             notes=notes,
+            earlier=earlier,
         )
 
     async def _ask_online(
@@ -197,7 +220,11 @@ class Advisor:
         self.conversations[conversation_id] = conversation  # most recently used last
         while len(self.conversations) > MAX_CONVERSATIONS:
             del self.conversations[next(iter(self.conversations))]
-        history = _trim_history(conversation.messages, int(settings.chat_max_context_tokens * MAX_HISTORY_SHARE))
+        history_budget = int(settings.chat_max_context_tokens * MAX_HISTORY_SHARE)
+        if self.store is not None:  # the stored turns, summarised oldest first
+            history = await asyncio.to_thread(self.store.history, conversation_id, history_budget)
+        else:
+            history = _trim_history(conversation.messages, history_budget)
         history_tokens = sum(ctx.estimate_tokens(m["content"]) for m in history)
         chat = self._chat(api_key)
         answer: list[str] = []
@@ -245,14 +272,27 @@ class Advisor:
             notes.append(f"The architect stopped looking further: {outcome.stopped} (ask a follow-up to go on).")
         if footer(redacted):
             notes.append(footer(redacted))
-        note = f"\n\n---\n" + "\n".join(notes) if notes else ""
+        note = "\n\n---\n" + "\n".join(notes) if notes else ""
         if note:
             yield ChatChunk(note)
         label = f" (about {material.code_path.name})" if material.code_path is not None else ""
         conversation.messages.append({"role": "user", "content": Redactor()(material.question) + label})
         conversation.messages.append({"role": "assistant", "content": text})
-        yield ChatFinal(text + note, self._citations(text, material), redacted, False, None, model,
-                        tuple(outcome.steps), outcome.stopped)
+        citations = self._citations(text, material)
+        steps = [{"tool": step.tool, "path": step.path, "line": step.line} for step in outcome.steps]
+        await self._remember(conversation_id, material, text, citations, steps)
+        yield ChatFinal(text + note, citations, redacted, False, None, model, tuple(outcome.steps), outcome.stopped)
+
+    async def _remember(self, conversation_id: str, material: ctx.Material, answer: str,
+                        citations: Sequence[Citation], steps: Sequence[Any] = ()) -> None:
+        """Stores the completed turn with what it looked at (the store redacts the question and
+        answer again; tool steps ``{tool, path, line}`` come from the agent loop)."""
+        if self.store is None:
+            return
+        await asyncio.to_thread(
+            self.store.append, conversation_id, question=material.question, answer=answer,
+            path=material.code_path, selection=material.selection, adrs=[c.id for c in citations], steps=steps,
+        )
 
     async def _fit(self, chat, material, model, history, history_tokens) -> ctx.ChatContext:
         """Fits the context by the conservative estimate; when that had to cut, asks the API for

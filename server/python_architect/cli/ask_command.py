@@ -2,10 +2,12 @@
 
 The same ``Advisor`` as the editor: online with ``ANTHROPIC_API_KEY`` (``ANTHROPIC_BASE_URL``
 picks another endpoint), offline otherwise or with ``--offline``. ``--conversation ID`` keeps a
-conversation's turns across runs in the user's cache directory (questions and answers only).
+conversation across runs in the same store as the editor's (``advisor.conversations``: the
+user's cache directory, per workspace; each turn with the ADRs and files it looked at).
 Online, the architect reads the workspace through its tools; each tool call is printed to stderr
 as it happens ("Reading `price_cache.py`…"). ``--format json`` prints one JSON object on stdout
-at the end: ``{answer, citations, steps, stopped, redacted, offline, model, error}``.
+at the end: ``{answer, proposals, citations, steps, stopped, redacted, offline, model, error}``
+(``proposals``: the answer's code for workspace files as edits and a unified diff; nothing is written).
 Exit codes: 0 answered, 1 the API failed (a short message on stderr), 2 usage or configuration error.
 """
 
@@ -15,8 +17,6 @@ import argparse
 import asyncio
 import json
 import logging
-import os
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -98,7 +98,10 @@ async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
     advisor = Advisor(project, settings)
     conversation = args.conversation or "cli"
     if args.conversation:
-        advisor.conversations.setdefault(conversation, _load_history(args.conversation))
+        # The same store as the editor's conversations (the user's cache dir, per workspace).
+        from ..advisor.conversations import ConversationStore
+
+        advisor.store = ConversationStore.shared(root)
     selection = (args.line, args.line) if args.line else None
     final = None
     out = sys.stdout
@@ -120,8 +123,6 @@ async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
         return 1
     if as_json:
         out.write(json.dumps(_as_json(final, root), ensure_ascii=False, indent=2) + "\n")
-        if args.conversation and not final.error:
-            _save_history(args.conversation, advisor.conversations[conversation].messages)
         return 1 if final.error else 0
     if final.error:
         print(f"python-architect ask: {final.error}", file=sys.stderr)
@@ -132,14 +133,15 @@ async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
         out.write("\nSources:\n")
         for citation in final.citations:
             out.write(f"  {citation.id}  {_display(citation.path, root)}:{citation.line}  {citation.title}\n")
-    if args.conversation:
-        _save_history(args.conversation, advisor.conversations[conversation].messages)
     return 0
 
 
 def _as_json(final: Any, root: Path) -> dict[str, Any]:
+    from ..advisor.proposals import parse_proposals
+
     return {
         "answer": final.text,
+        "proposals": parse_proposals(final.text, root).to_json(),
         "citations": [{"id": c.id, "title": c.title, "path": _display(c.path, root), "line": c.line}
                       for c in final.citations],
         "steps": [{"index": s.index, "tool": s.tool, "label": s.label, "path": s.path, "line": s.line,
@@ -162,32 +164,3 @@ def _display(path: Path, root: Path) -> str:
 def _usage(message: str, code: int = 2) -> int:
     print(f"python-architect ask: {message}", file=sys.stderr)
     return code
-
-
-def _history_path(conversation: str) -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", conversation)[:100] or "default"
-    return Path(base) / "python-architect" / "conversations" / f"{safe}.json"
-
-
-def _load_history(conversation: str) -> Any:
-    from ..advisor.service import Conversation
-
-    try:
-        messages = json.loads(_history_path(conversation).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return Conversation()
-    valid = [
-        m for m in messages
-        if isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)
-    ] if isinstance(messages, list) else []
-    return Conversation(valid[: len(valid) - len(valid) % 2])
-
-
-def _save_history(conversation: str, messages: list[dict[str, Any]]) -> None:
-    path = _history_path(conversation)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(messages, ensure_ascii=False), encoding="utf-8")
-    except OSError as exc:
-        print(f"python-architect ask: could not save the conversation: {exc.strerror or exc}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """Code-action plans: what each action does, as plain data the language server converts.
 
-For a finding: its quick fix (ruff's or ours, from ``finding.fix``), "Suppress CODE on this line",
-"Open ADR-011" and "Ask the architect about this". For a document: "fix all" (every safe fix that
+For a finding: its quick fix (ruff's or ours, from ``finding.fix``), "Fix with the architect" (the
+chat asked for a fix that ends in a proposed edit), "Suppress CODE on this line", "Open ADR-011" and
+"Ask the architect about this" — in that order. For a document: "fix all" (every safe fix that
 does not overlap another). For any selection: "Record a decision", a new MADR file with status
 proposed under the knowledge directory's ``adrs/`` with the next free number.
 """
@@ -25,6 +26,7 @@ FIX_ALL = "source.fixAll.python-architect"
 RECORD_DECISION = "refactor.rewrite.python-architect.recordDecision"
 OPEN_ADR_COMMAND = "pythonArchitect.openAdr"
 ASK_COMMAND = "pythonArchitect.askAboutFinding"
+FIX_COMMAND = "pythonArchitect.fixWithArchitect"
 RECORD_COMMAND = "pythonArchitect.recordDecision"
 
 
@@ -100,6 +102,20 @@ def ask_architect(finding: Finding, uri: str, lsp_range: dict[str, Any]) -> Acti
         command=ASK_COMMAND,
         arguments=(
             {"uri": uri, "range": lsp_range, "code": finding.code, "adrs": list(finding.adrs), "message": finding.message},
+        ),
+        findings=(finding,),
+    )
+
+
+def fix_with_architect(finding: Finding, uri: str, lsp_range: dict[str, Any], question: str) -> ActionPlan:
+    """Opens the chat on the finding with ``question`` (``advisor.proposals.fix_question``)."""
+    return ActionPlan(
+        title="Fix with the architect",
+        kind=QUICKFIX,
+        command=FIX_COMMAND,
+        arguments=(
+            {"uri": uri, "range": lsp_range, "code": finding.code, "adrs": list(finding.adrs),
+             "message": finding.message, "question": question},
         ),
         findings=(finding,),
     )

@@ -31,7 +31,9 @@ from urllib.parse import unquote
 
 from lsprotocol import types
 
+from ..advisor.conversations import ConversationStore
 from ..advisor.service import Advisor, ChatChunk, ChatFinal, ChatStep
+from .conversations import proposal_result, register_conversations
 from .convert import path_of
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ _FINDING_CODE = re.compile(r"^[A-Z]{1,8}\d{1,4}$")
 
 def register_chat(server: Any) -> None:
     router = ChatRouter(server)
+    register_conversations(server, router)  # stored conversations, "Fix with the architect"
 
     @server.feature(CHAT_REQUEST)
     async def chat(ls: Any, params: Any) -> dict[str, Any]:
@@ -120,7 +123,9 @@ class ChatRouter:
                 self._send_chunk(request, conversation, {"kind": "step", "step": _step(event, folder.root)})
             else:
                 final = event
-        return _result(final, folder.root)
+        result = _result(final, folder.root)
+        result["proposals"] = proposal_result(self.server, folder.root, final.text)
+        return result
 
     def _first_folder(self) -> Any:
         if self.server.folders:
@@ -133,6 +138,7 @@ class ChatRouter:
         if advisor is None or advisor.project is not project:
             # The folder's lock guards its project for every thread (see ``state``).
             advisor = self.advisors[folder.root] = Advisor(project, lock=folder.lock, texts=self._unsaved_text)
+            advisor.store = ConversationStore.shared(folder.root)  # conversations kept on disk
         return advisor
 
     def _unsaved_text(self, path: Path) -> str | None:

@@ -7,10 +7,12 @@ and "Record a decision" are resolved lazily when the client supports resolving `
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 
+from ..advisor.proposals import fix_question
 from ..explain import actions
 from ..explain.positions import LineIndex
 from .convert import core_span, finding_from_diagnostic, path_of, span_range, uri_of
@@ -45,15 +47,22 @@ def code_action(ls: ArchitectServer, params: types.CodeActionParams) -> list[typ
     lines = LineIndex(document.source, ls.position_encoding)
     plans: list[actions.ActionPlan] = []
     if _wanted(types.CodeActionKind.QuickFix, only):
+        # Real fixes first, then "Fix with the architect", then suppressions and the rest.
+        fixes, architect, rest = [], [], []
         for diagnostic in params.context.diagnostics:
             finding = finding_from_diagnostic(diagnostic, path, lines)
             if finding is None:
                 continue
             fix = actions.quick_fix(finding)
-            plans.extend([fix] if fix else [])
-            plans.append(actions.suppress(finding, lines.line_text(finding.span.line - 1)))
-            plans.extend(actions.open_adrs(finding, state.folder.project.kb))
-            plans.append(actions.ask_architect(finding, uri, ls.protocol._converter.unstructure(diagnostic.range)))
+            fixes.extend([fix] if fix else [])
+            editor_range = ls.protocol._converter.unstructure(diagnostic.range)
+            question = fix_question(finding.code, finding.message, finding.adrs,
+                                    _relative(path, state.folder.root), finding.span.line)
+            architect.append(actions.fix_with_architect(finding, uri, editor_range, question))
+            rest.append(actions.suppress(finding, lines.line_text(finding.span.line - 1)))
+            rest.extend(actions.open_adrs(finding, state.folder.project.kb))
+            rest.append(actions.ask_architect(finding, uri, editor_range))
+        plans = [*fixes, *architect, *rest]
     lazy = ls.client_supports("text_document.code_action.resolve_support")
     lazy = lazy and "edit" in (ls.client_capabilities.text_document.code_action.resolve_support.properties or ())
     result = [_to_action(ls, plan, lines, params.context.diagnostics) for plan in plans]
@@ -63,6 +72,13 @@ def code_action(ls: ArchitectServer, params: types.CodeActionParams) -> list[typ
     if not selection_empty and _wanted(actions.RECORD_DECISION, only) and _can_create_files(ls):
         result.append(_lazy_or_now(ls, uri, params.range, actions.RECORD_DECISION, "Record a decision (new ADR)", lazy))
     return [action for action in result if action is not None]
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _can_create_files(ls: ArchitectServer) -> bool:

@@ -63,7 +63,7 @@ from ..analysis.facts import ModuleFacts
 from ..findings import Finding
 from ..root_paths import NotReadable, read_bounded
 from . import cache_key
-from .cache_eviction import evict_workspace_caches
+from .cache_eviction import CONVERSATIONS_FOLDER, evict_workspace_caches  # noqa: F401 (re-exported)
 from .cache_schema import (
     facts_from_plain,
     facts_to_plain,

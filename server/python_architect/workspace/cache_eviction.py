@@ -18,6 +18,9 @@ EVICT_AFTER_DAYS = 30
 EVICT_CAP_BYTES = 500 * 1024 * 1024
 EVICT_MIN_IDLE_S = 24 * 3600
 _WORKSPACE_FOLDER_NAME_LENGTH = 16
+CONVERSATIONS_FOLDER = "conversations"
+"""The chat's stored conversations inside a workspace's folder (``advisor.conversations``); its
+modification time counts as use, so an idle check cache does not take the conversations with it."""
 
 
 def evict_workspace_caches(base: Path, *, keep: Path, now: float | None = None,
@@ -49,6 +52,8 @@ def evict_workspace_caches(base: Path, *, keep: Path, now: float | None = None,
             continue
         newest = max((stat.st_mtime for _, stat in files), default=0.0)
         used = max((stat.st_mtime for name, stat in files if name.endswith(".pack")), default=newest)
+        talked = _mtime(folder / CONVERSATIONS_FOLDER)  # stored chats keep their workspace's folder in use
+        used, newest = max(used, talked), max(newest, talked)
         if now - newest >= min_idle_s:
             candidates.append((used, size, folder))
     deleted: list[Path] = []
@@ -64,3 +69,10 @@ def evict_workspace_caches(base: Path, *, keep: Path, now: float | None = None,
         total -= size
         deleted.append(folder)
     return deleted
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return os.lstat(path).st_mtime
+    except OSError:
+        return 0.0
