@@ -132,8 +132,12 @@ async def test_invalid_utf8_is_decoded_with_replacement_and_answered(server: Raw
     assert "result" in await asyncio.wait_for(answer, TIMEOUT)
 
 
-async def test_the_server_exits_cleanly_and_printed_no_traceback(server: RawServer):
-    assert await server.stop() == 0
+async def test_after_shutdown_requests_are_refused_and_exit_ends_the_server_cleanly(server: RawServer):
+    assert "error" not in await server.request("shutdown")
+    late = await server.request("textDocument/hover", hover(server, 0)["params"])
+    assert late["error"]["code"] == -32600 and "shutdown" in late["error"]["message"]
+    await server.notify("exit", None)
+    assert await server.ended() == 0
     stderr = server.stderr.decode("utf-8", "replace")
     assert "Traceback" not in stderr and "ClassValidationError" not in stderr, stderr
 

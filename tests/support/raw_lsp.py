@@ -50,9 +50,11 @@ class RawServer:
         self._tasks = [asyncio.ensure_future(self._read_stdout()), asyncio.ensure_future(self._read_stderr())]
 
     @classmethod
-    async def start(cls, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> RawServer:
+    async def start(cls, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+                    command: list[str] | None = None) -> RawServer:
+        """``command`` (default ``python -m python_architect``) ``serve ARGS``."""
         process = await asyncio.create_subprocess_exec(
-            *SERVE, *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            *(command or SERVE[:-1]), "serve", *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, cwd=cwd, env=env)
         return cls(process)
 
@@ -105,6 +107,10 @@ class RawServer:
         answer = await self.request("shutdown")
         assert "error" not in answer, answer
         await self.notify("exit", None)
+        return await self.ended()
+
+    async def ended(self) -> int:
+        """The exit code once the process ended by itself and its output is all read."""
         code = await asyncio.wait_for(self.process.wait(), TIMEOUT)
         await asyncio.wait_for(asyncio.gather(*self._tasks), TIMEOUT)
         return code

@@ -14,7 +14,8 @@ body from ``framing.FrameReader`` and answers as JSON-RPC 2.0 says:
   fields (``params.position.line: invalid value for type, expected int``);
 - a notification that does not structure: no answer (JSON-RPC forbids one), a warning the first
   time per method and a debug line after, so a client that repeats it cannot flood the log;
-- a response that does not structure: the request waiting for it fails instead of hanging.
+- a response that does not structure: the request waiting for it fails instead of hanging;
+- a request after ``shutdown``: -32600, as LSP asks (pygls drops it unanswered).
 
 No traceback reaches stderr for any of these: they are the editor's faults, logged as one line.
 """
@@ -105,6 +106,10 @@ class ArchitectProtocol(LanguageServerProtocol):
             message = self.structure_message(data)
         except UnstructurableMessage as exc:
             self._refuse(exc)
+            return
+        if self._shutdown and "id" in data and "method" in data:  # pygls would drop it unanswered
+            self.send_error(usable_id(data), ErrorCodes.InvalidRequest,
+                            f"Invalid request: {data['method']} after shutdown (only exit is accepted)")
             return
         self.handle_message(message)
 
