@@ -113,22 +113,25 @@ def planted_pack(marker: Path, note: str = "") -> bytes:
     fingerprint in the header, a valid checksum, and a payload that resolves ``os.system``
     through a protocol-4 dotted name inside an allowed module and calls it (``note``: a string
     the payload carries and drops, valid pickle either way)."""
-    from python_architect.workspace import cache
+    from python_architect.workspace import cache, fingerprint
 
     payload = (pickle.PROTO + b"\x04" + _unicode(note) + pickle.POP
                + _unicode("python_architect.workspace.cache") + _unicode("os.system")
                + pickle.STACK_GLOBAL + _unicode(f"touch {shlex.quote(str(marker))}") + pickle.TUPLE1
                + pickle.REDUCE + pickle.STOP)
+    # The pack layout of this code (whatever a later format adds, an attacker has only this).
     magic = getattr(cache, "MAGIC", b"python-architect-cache 2\n")
     version = getattr(cache, "TOOL_VERSION", "")
-    header = magic + str(version).encode() + b"\n" + cache.code_fingerprint().encode() + b"\n"
-    return header + cache.digest(payload).encode() + b"\n" + payload
+    header = magic + str(version).encode() + b"\n" + fingerprint.code_fingerprint().encode() + b"\n"
+    return header + fingerprint.digest(payload).encode() + b"\n" + payload
 
 
 def server_cache_folder(case_cache: Path, root: Path) -> Path:
     """Where the language server keeps this workspace's packs (``user_cache_dir``)."""
-    from python_architect.workspace import cache
+    from python_architect.workspace import cache, fingerprint
 
+    if not hasattr(cache, "user_cache_dir"):  # its layout: one folder per resolved root
+        return case_cache / fingerprint.digest(str(root.resolve()).encode())[:16]
     previous = os.environ.get("PYTHON_ARCHITECT_CACHE_DIR")
     os.environ["PYTHON_ARCHITECT_CACHE_DIR"] = str(case_cache)
     try:
