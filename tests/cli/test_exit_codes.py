@@ -105,10 +105,10 @@ def test_usage_and_configuration_errors_are_2(workspaces):
 def test_a_memory_error_is_an_internal_error_2_in_one_line(workspaces, planted, command):
     result = run(command, cwd=workspaces["findings"], hook=planted, planted_error="memory")
     assert result.returncode == 2, (result.returncode, result.stderr)
-    assert result.stderr.splitlines() == [
+    assert result.stderr.splitlines() == [(
         "python-architect: internal error: MemoryError: out of memory (planted by the exit-code test) "
         "(please report it with the traceback that --verbose or PYTHON_ARCHITECT_DEBUG=1 prints)"
-    ]
+    )]
     assert result.stdout == ""
 
 

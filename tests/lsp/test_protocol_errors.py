@@ -142,8 +142,7 @@ async def test_after_shutdown_requests_are_refused_and_exit_ends_the_server_clea
     assert "Traceback" not in stderr and "ClassValidationError" not in stderr, stderr
 
 
-async def test_over_tcp_bad_frames_get_their_errors_and_shutdown_is_answered(tmp_path: Path):
-    root = build_workspace(tmp_path / "app")
+async def test_over_tcp_bad_frames_get_their_errors_and_shutdown_is_answered():
     process = await asyncio.create_subprocess_exec(
         *SERVE, "--tcp", "127.0.0.1:0",
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)

@@ -35,9 +35,9 @@ from raw_lsp import RawServer
 from trees import write_tree
 
 LIMIT = 3 << 30
-LIMITED = [sys.executable, "-c",
-           "import os, resource, sys; resource.setrlimit(resource.RLIMIT_AS, (%d, %d)); "
-           "os.execv(sys.executable, [sys.executable, '-m', 'python_architect', *sys.argv[1:]])" % (LIMIT, LIMIT)]
+LIMITED = [sys.executable, "-c", (
+    f"import os, resource, sys; resource.setrlimit(resource.RLIMIT_AS, ({LIMIT}, {LIMIT})); "
+    "os.execv(sys.executable, [sys.executable, '-m', 'python_architect', *sys.argv[1:]])")]
 """``python -m python_architect ARGS`` under the memory limit: a wrapper rather than
 ``preexec_fn`` because the MCP SDK starts its server itself (and ``preexec_fn`` is not safe with
 the threads an asyncio test runs)."""

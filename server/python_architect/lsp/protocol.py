@@ -30,7 +30,11 @@ from typing import Any
 from lsprotocol.types import ErrorCodes, ResponseErrorMessage
 from pygls.exceptions import JsonRpcInternalError
 from pygls.protocol import LanguageServerProtocol
-from pygls.protocol.json_rpc import JsonRPCNotification, JsonRPCRequestMessage, JsonRPCResponseMessage
+from pygls.protocol.json_rpc import (
+    JsonRPCNotification,
+    JsonRPCRequestMessage,
+    JsonRPCResponseMessage,
+)
 
 log = logging.getLogger("python_architect")
 
