@@ -87,6 +87,10 @@ async def test_a_body_that_is_not_json_gets_a_parse_error_with_id_null(server: R
     await server.write(b"Content-Length: %d\r\n\r\n%s" % (len(not_an_object), not_an_object))
     [invalid] = (await next_unmatched(server, before + 2))[before + 1:]
     assert invalid["id"] is None and invalid["error"]["code"] == -32600
+    too_deep = b"[" * 100_000  # json.loads raises RecursionError, not ValueError
+    await server.write(b"Content-Length: %d\r\n\r\n%s" % (len(too_deep), too_deep))
+    [deep] = (await next_unmatched(server, before + 3))[before + 2:]
+    assert deep["id"] is None and deep["error"]["code"] == -32700
     wrong_version = server.expect(3)
     await server.write(frame({"jsonrpc": "1.0", "id": 3, "method": "textDocument/hover", "params": {}}))
     assert (await asyncio.wait_for(wrong_version, TIMEOUT))["error"]["code"] == -32600
