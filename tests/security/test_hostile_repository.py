@@ -6,8 +6,9 @@ One workspace builder per case; each workspace also holds one good ADR (ADR-001:
 must appear, not an absence. ``check``, ``graph`` and ``adrs`` run as CLI processes, then the
 language server (raw stdio client: initialize, didOpen, diagnostics, hover, the editor API's
 ADR list and graph, shutdown) and the MCP server (the ``mcp`` SDK client: ``list_adrs``,
-``check``). Every process runs under a 3 GiB address-space limit (``LIMITED``: set, then exec),
-with the server's cache directory (``PYTHON_ARCHITECT_CACHE_DIR``) private to the case.
+``check``, ``relevant_adrs``). Every process runs under a 3 GiB address-space limit
+(``LIMITED``: set, then exec), with the server's cache directory (``PYTHON_ARCHITECT_CACHE_DIR``)
+private to the case.
 
 For every case and tool: the planted payload's marker file is never created, the process exits
 0 or 1 (never 2: that is a crash) without a traceback, the good ADR is still listed and its
@@ -308,12 +309,13 @@ async def test_mcp_server(cases, name, tmp_path):
             async with stdio_client(params, errlog=errlog) as (read, write), ClientSession(read, write) as client:
                 await client.initialize()
                 return (payload(await client.call_tool("list_adrs", {})),
-                        payload(await client.call_tool("check", {})))
+                        payload(await client.call_tool("check", {})),
+                        payload(await client.call_tool("relevant_adrs", {"question": "pickle decision"})))
 
-    listed, checked = await asyncio.wait_for(session(), HANG_GUARD)
+    listed, checked, relevant = await asyncio.wait_for(session(), HANG_GUARD)
     ids = [adr["id"] for adr in listed["adrs"]]
     assert "ADR-001" in ids and "ADR-009" not in ids, ids
     findings = checked["findings"]
     assert any(f["code"] == "ARC101" and "ADR-001" in f["adrs"] and f["path"].endswith("service.py") for f in findings)
     assert not any("leak" in f["path"] for f in findings)
-    case.assert_clean(json.dumps(listed), json.dumps(checked), errors.read_text(encoding="utf-8", errors="replace"))
+    case.assert_clean(json.dumps(listed), json.dumps(checked), json.dumps(relevant), errors.read_text(encoding="utf-8", errors="replace"))
