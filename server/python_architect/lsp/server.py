@@ -33,6 +33,7 @@ from pygls.lsp.server import LanguageServer
 from .. import __version__
 from ..settings import EditorSettings
 from .convert import path_of
+from .protocol import ArchitectProtocol
 from .state import DocumentState, FolderState
 from .wire import converter_factory
 
@@ -102,6 +103,7 @@ class ArchitectServer(LanguageServer):
             "python-architect",
             __version__,
             converter_factory=converter_factory,  # serialises our diagnostics without cattrs' walk
+            protocol_cls=ArchitectProtocol,  # answers every message, bad ones with their JSON-RPC error
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
         self.folders: dict[Path, FolderState] = {}
@@ -284,11 +286,6 @@ class ArchitectServer(LanguageServer):
             self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=message))
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        from .wire import recover_undecodable
-
-        if recover_undecodable(self.protocol, error):
-            log.warning("a message from the editor was not valid UTF-8: undecodable bytes were replaced with U+FFFD")
-            return
         log.error("internal error (%s): %s", getattr(source, "__name__", source), error)
 
     def start_io(self, stdin: Any = None, stdout: Any = None) -> None:

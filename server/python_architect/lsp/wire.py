@@ -107,30 +107,6 @@ def _plain(value: Any) -> bool:
     return False
 
 
-def recover_undecodable(protocol: Any, error: Exception) -> bool:
-    """Handles a message whose body was not valid UTF-8 instead of dropping it.
-
-    pygls decodes each body with ``json.loads(bytes)``; one stray byte (an editor that sent
-    Latin-1 text, a corrupted pipe) raises ``UnicodeDecodeError`` and the whole message - say a
-    ``didOpen`` - would be lost, leaving the document unknown to the server. The error carries the
-    body, so it is decoded again with U+FFFD for the undecodable bytes and handled as usual.
-    Returns whether the message was recovered (the caller logs that it happened).
-    """
-    import json
-
-    body = getattr(error, "object", None)
-    if not isinstance(error, UnicodeDecodeError) or not isinstance(body, bytes):
-        return False
-    try:
-        message = json.loads(body.decode("utf-8", errors="replace"), object_hook=protocol.structure_message)
-    except ValueError:
-        return False
-    if not hasattr(message, "jsonrpc"):  # a decoding error from elsewhere, not a message body
-        return False
-    protocol.handle_message(message)
-    return True
-
-
 def install_fast_text_sync() -> None:
     """Makes pygls apply incremental edits by slicing instead of rebuilding the text line by line.
 
