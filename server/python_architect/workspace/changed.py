@@ -21,9 +21,16 @@ class ChangedSinceError(Exception):
     """Git could not answer (not a repository, unknown revision, git missing): a usage error."""
 
 
+# A repository that ships its own ``.git/config`` (an archive, not a clone) is a stranger's input:
+# settings that make git run a program are overridden on the command line (which wins over every
+# config file), and ``diff`` never runs external diff or textconv drivers (SECURITY.md).
+_GIT_SAFETY = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.pager=cat",
+               "-c", "diff.external=", "-c", "core.sshCommand=false", "-c", "protocol.allow=never")
+
+
 def _git(root: Path, *args: str) -> str:
     try:
-        completed = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False,
+        completed = subprocess.run(["git", *_GIT_SAFETY, *args], cwd=root, capture_output=True, text=True, check=False,
                                    encoding="utf-8", errors="surrogateescape", timeout=60,
                                    stdin=subprocess.DEVNULL)
     except FileNotFoundError as exc:
@@ -43,7 +50,7 @@ def changed_files(root: Path, revision: str) -> list[Path]:
     root = Path(root).resolve()
     top = Path(_git(root, "rev-parse", "--show-toplevel").strip()).resolve()
     _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
-    names = _git(root, "diff", "--name-only", "-z", "--no-renames", revision, "--", ".").split("\0")
+    names = _git(root, "diff", "--no-ext-diff", "--no-textconv", "--name-only", "-z", "--no-renames", revision, "--", ".").split("\0")
     names += _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", ".").split("\0")
     found: set[Path] = set()
     for name in names:
