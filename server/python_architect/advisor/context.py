@@ -249,7 +249,7 @@ def fit(
         cut |= code[2]
         code = (code[0], redactor(code[1], config=is_config_file(material.code_path)), code[2])
     user_text = prompts.user_turn(
-        material.question,
+        redactor(material.question, question=True),
         relevant=[(r.adr.id, r.reason) for r in material.relevant],
         adr_texts=relevant_texts,
         code=(code[0], code[1]) if code is not None else None,
