@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..analysis.secret_shapes import names_a_scheme, not_a_credential
-from ..analysis.secrets import find_secrets, is_secret_name, is_weak_secret_name
+from ..analysis.secrets import Claims, find_secrets, is_secret_name, is_weak_secret_name
 
 MARKER = "[REDACTED {kind}]"
 _ASSIGNMENT_KIND = "secret assignment"
@@ -99,9 +99,12 @@ def is_config_file(path: Path | None) -> bool:
 
 def _secret_spans(text: str, config: bool, question: bool) -> list[tuple[int, int, str]]:
     spans = [(hit.start, hit.end, hit.mask or MARKER.format(kind=hit.kind)) for hit in find_secrets(text)]
+    claims = Claims()
+    for start, end, _ in spans:
+        claims.claim(start, end)
 
     def claim(start: int, end: int) -> None:
-        if start < end and not any(start < s_end and s_start < end for s_start, s_end, _ in spans):
+        if claims.claim(start, end):
             spans.append((start, end, MARKER.format(kind=_ASSIGNMENT_KIND)))
 
     for match in _QUOTED_PAIR.finditer(text):

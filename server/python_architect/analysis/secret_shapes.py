@@ -24,6 +24,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -70,14 +71,6 @@ SHAPES: tuple[Shape, ...] = (
     Shape("bearer token", r"\b[Bb]earer[ \t]+[A-Za-z0-9._~+/-]{20,}=*", ("earer",), certain=False, structural=True),
     Shape("basic auth credentials", r"\bBasic[ \t]+[A-Za-z0-9+/]{8,}={0,2}(?![A-Za-z0-9+/=])", ("Basic",),
           certain=False, structural=True),
-    # One pattern for every URL with ``user:password@``; the scheme decides the kind. The user may
-    # be empty (``redis://:pw@host``); the password may be percent-encoded (``pa%23ss``).
-    Shape(
-        URL_WITH_PASSWORD,
-        r"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://[^\s:/@'\"?#]{0,128}:[^\s@/'\"?#]{1,128}@"
-        r"[^\s'\"/@]{1,256}",
-        ("://",), structural=True,
-    ),
     Shape(
         "private key",
         # The header alone is documentation; a real key has a base64 body after it.
@@ -88,7 +81,11 @@ SHAPES: tuple[Shape, ...] = (
         ("PRIVATE KEY",),
     ),
 )
-SHAPE_OF = {shape.kind: shape for shape in SHAPES} | {DATABASE_URL: Shape(DATABASE_URL, "", ("://",), True, True)}
+# A URL with ``user:password@``, scanned from each ``://`` (``url_passwords``) rather than tried
+# at every offset; the scheme decides the kind.
+_URL_SHAPES = (Shape(DATABASE_URL, "", ("://",), structural=True),
+               Shape(URL_WITH_PASSWORD, "", ("://",), certain=False, structural=True))
+SHAPE_OF = {shape.kind: shape for shape in (*SHAPES, *_URL_SHAPES)}
 STRUCTURAL_KINDS = frozenset(kind for kind, shape in SHAPE_OF.items() if shape.structural)
 """Kinds recognised by shape rather than by a vendor prefix: documentation and test code show
 them with made-up values, so ARC701 reports them only in application code and outside prose."""
@@ -96,8 +93,9 @@ LESS_CERTAIN_KINDS = frozenset(kind for kind, shape in SHAPE_OF.items() if not s
 URL_KINDS = frozenset({DATABASE_URL, URL_WITH_PASSWORD})
 """Kinds whose secret is the password inside a URL: redaction masks just that (``user:***@host``)."""
 SHAPE_HINTS = tuple(dict.fromkeys(hint for shape in SHAPES for hint in shape.hint if hint != "PRIVATE KEY"))
+"""Hints of the patterns in ``KNOWN_TOKEN`` (URLs are found from their ``://``)."""
 KNOWN_TOKEN = re.compile("|".join(f"(?P<t{i}>{shape.pattern})" for i, shape in enumerate(SHAPES)))
-_TOKEN_HINT = re.compile("|".join(re.escape(h) for h in (*SHAPE_HINTS, "PRIVATE KEY")))
+_TOKEN_HINT = re.compile("|".join(re.escape(h) for h in (*SHAPE_HINTS, "PRIVATE KEY", "://")))
 _SHORTEST_TOKEN = 15
 
 AWS_SECRET_KEY = "AWS secret access key"
@@ -133,10 +131,15 @@ NAME_WORDS = ("key", "secret", "token", "pass", "pwd", "credential", "auth")
 """Lowercase substrings one of which every secret name holds (a pre-filter for scanners)."""
 
 
-def _segments(name: str) -> list[str]:
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip("\"' ")).replace("-", "_").lower()
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+@lru_cache(maxsize=4096)
+def _segments(name: str) -> tuple[str, ...]:
+    """``dbPass`` / ``DB_PASS`` / ``"db-pass"`` -> ``("db", "pass")``."""
+    snake = _CAMEL_HUMP.sub("_", name.strip("\"' ")).replace("-", "_").lower()
     snake = snake.removeprefix("export ").rsplit(".", 1)[-1]
-    return [part for part in snake.split("_") if part]
+    return tuple(part for part in snake.split("_") if part)
 
 
 @lru_cache(maxsize=4096)
@@ -145,7 +148,7 @@ def is_secret_name(name: str) -> bool:
     parts = _segments(name)
     if not parts or _NOT_A_SECRET_NAME.search("_".join(parts)):
         return False
-    if parts == ["key"] or parts[-1] in _LAST_WORDS:
+    if parts == ("key",) or parts[-1] in _LAST_WORDS:
         return True
     if any(part in _SECRET_WORDS or part.endswith(("password", "token", "secret")) for part in parts):
         return True
@@ -250,7 +253,10 @@ def not_a_credential(value: str, name: str | None = None) -> bool:
 
 
 def _normalised(text: str) -> str:
-    return re.sub(r"[-.\s]+", "_", text.strip("\"' ")).lower()
+    return _SEPARATORS.sub("_", text.strip("\"' ")).lower()
+
+
+_SEPARATORS = re.compile(r"[-.\s]+")
 
 
 def names_a_scheme(value: str) -> bool:
@@ -313,6 +319,25 @@ def _basic_credentials(encoded: str) -> bool:
 
 
 _URL_PARTS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://[^\s:/@]*:(?P<password>[^\s@/]+)@")
+# The scheme just before a ``://`` (searched backwards within 31 characters) and what follows it:
+# an optional user (``redis://:pw@``), ``:``, the password (percent-encoding allowed), ``@``, a host.
+_SCHEME_BEFORE = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,30}\Z")
+_CREDENTIALS_AFTER = re.compile(r"//[^\s:/@'\"?#]{0,128}:[^\s@/'\"?#]{1,128}@[^\s'\"/@]{1,256}")
+
+
+def url_passwords(text: str, low: int = 0, high: int | None = None) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, kind)`` of each URL with a literal password in ``text[low:high]``."""
+    high = len(text) if high is None else high
+    position = text.find("://", low, high)
+    while position >= 0:
+        scheme = _SCHEME_BEFORE.search(text, max(low, position - 31), position)
+        rest = _CREDENTIALS_AFTER.match(text, position + 1, high) if scheme else None
+        if scheme and rest:
+            url = text[scheme.start():rest.end()]
+            kind = url_kind(url)
+            if plausible(kind, url):
+                yield scheme.start(), rest.end(), kind
+        position = text.find("://", position + 3, high)
 
 
 def url_password(url: str) -> str | None:
@@ -329,9 +354,8 @@ def url_kind(url: str) -> str:
 
 
 def kind_of(match: re.Match[str]) -> str:
-    """The kind of a ``KNOWN_TOKEN`` match (URLs: by their scheme)."""
-    kind = SHAPES[int(match.lastgroup[1:])].kind if match.lastgroup else "token"
-    return url_kind(match.group(0)) if kind == URL_WITH_PASSWORD else kind
+    """The kind of a ``KNOWN_TOKEN`` match."""
+    return SHAPES[int(match.lastgroup[1:])].kind if match.lastgroup else "token"
 
 
 def known_token_kind(value: str) -> str | None:
@@ -342,7 +366,7 @@ def known_token_kind(value: str) -> str | None:
         kind = kind_of(match)
         if plausible(kind, match.group(0)):
             return kind
-    return None
+    return next((kind for _, _, kind in url_passwords(value)), None)
 
 
 def is_aws_secret_key(candidate: str) -> bool:

@@ -38,10 +38,11 @@ from .secret_shapes import (
     plausible,
     shannon_entropy,
     url_password,
+    url_passwords,
 )
 
 __all__ = [
-    "LESS_CERTAIN_KINDS", "STRUCTURAL_KINDS", "SecretHit", "find_secrets", "find_split_secrets", "is_password_name", "is_secret_name",
+    "Claims", "LESS_CERTAIN_KINDS", "STRUCTURAL_KINDS", "SecretHit", "find_secrets", "find_split_secrets", "is_password_name", "is_secret_name",
     "is_weak_secret_name", "known_token_kind", "looks_like_secret_value", "redact", "shannon_entropy",
 ]
 
@@ -57,6 +58,10 @@ _CONCATENATION = re.compile(
 )
 _LITERAL_BODY = re.compile(r"""(["'])([^"'\\\r\n]*)\1""")
 _CONCATENATION_REACH = 1200
+_CONCATENATION_BUDGET = 2000
+"""Runs of literals tried per text: a real module holds a handful."""
+_PREFIX_HINTS = tuple(hint for hint in SHAPE_HINTS if hint not in ("://", "Basic", "earer"))
+_PREFIX_HINT = re.compile("|".join(re.escape(hint) for hint in _PREFIX_HINTS))
 _AWS_ID = re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")
 AWS_PAIR_REACH = 300
 """Characters either side of an access key id within which a secret access key belongs to it."""
@@ -99,6 +104,30 @@ class _Offsets:
         return Span(line, column, end_line, end_column)
 
 
+class Claims:
+    """Disjoint ``[start, end)`` regions of a text, kept sorted: whether a new one is free costs a
+    bisection, so a text with thousands of secrets is still scanned in linear time."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def free(self, start: int, end: int) -> bool:
+        index = bisect_right(self.starts, start)
+        if index and self.ends[index - 1] > start:
+            return False
+        return index == len(self.starts) or self.starts[index] >= end
+
+    def claim(self, start: int, end: int) -> bool:
+        """Takes the region if it is free; whether it was."""
+        if start >= end or not self.free(start, end):
+            return False
+        index = bisect_right(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+        return True
+
+
 class _Hits:
     """Hits collected in one scan; a region claimed once is not claimed again."""
 
@@ -106,12 +135,14 @@ class _Hits:
         self.text = text
         self.offsets = _Offsets(text)
         self.found: list[SecretHit] = []
+        self.claims = Claims()
 
     def free(self, start: int, end: int) -> bool:
-        return not any(start < hit.end and hit.start < end for hit in self.found)
+        return self.claims.free(start, end)
 
     def add(self, start: int, end: int, kind: str) -> None:
-        self.found.append(SecretHit(self.offsets.span(start, end), kind, start, end, self.text[start:end]))
+        if self.claims.claim(start, end):
+            self.found.append(SecretHit(self.offsets.span(start, end), kind, start, end, self.text[start:end]))
 
 
 def find_secrets(text: str) -> list[SecretHit]:
@@ -122,13 +153,13 @@ def find_secrets(text: str) -> list[SecretHit]:
         *_hinted(KNOWN_TOKEN, text, text, SHAPE_HINTS, starts),
         *_hinted(KNOWN_TOKEN, text, text, ("PRIVATE KEY",), starts, reach=_PRIVATE_KEY_REACH),
     ]
-    for match in sorted(token_matches, key=lambda m: m.start()):
-        kind = kind_of(match)
-        if not hits.free(*match.span()) or not plausible(kind, match.group(0)):
+    candidates = [(m.start(), m.end(), kind_of(m)) for m in token_matches]
+    candidates += url_passwords(text)
+    for start, end, kind in sorted(candidates):
+        if not hits.free(start, end) or not plausible(kind, text[start:end]):
             continue
-        start, end = match.span()
         if kind in URL_KINDS:  # the password alone: the URL stays readable
-            password = url_password(match.group(0)) or ""
+            password = url_password(text[start:end]) or ""
             start = text.index(":" + password + "@", start) + 1
             end = start + len(password)
         hits.add(start, end, kind)
@@ -163,27 +194,37 @@ def _credential_value(name: str, value: str) -> bool:
 def _concatenated_tokens(hits: _Hits, starts: list[int]) -> None:
     """``"sk_live_" + "4eC3…"`` and ``("ghp_abc" "def…")``: a token split over literals."""
     text = hits.text
-    for match in _hinted(_CONCATENATION, text, text, SHAPE_HINTS, starts, reach=_CONCATENATION_REACH):
+    budget = _CONCATENATION_BUDGET
+    for match in _hinted(_CONCATENATION, text, text, _PREFIX_HINTS, starts, reach=_CONCATENATION_REACH):
         literals = list(_LITERAL_BODY.finditer(match.group(0)))
-        for first, literal in enumerate(literals[:-1]):  # the token may start at any literal
-            kind = known_token_kind("".join(body.group(2) for body in literals[first:]))
-            start = match.start() + literal.start()
-            if kind is not None and kind not in URL_KINDS and hits.free(start, match.end()):
-                hits.add(start, match.end(), kind)
-                break
+        # The token starts in the first literal holding a vendor prefix (one try per run of literals).
+        first = next((i for i, body in enumerate(literals[:-1]) if _PREFIX_HINT.search(body.group(2))), None)
+        if first is None:
+            continue
+        budget -= 1
+        if budget < 0:
+            return  # hostile input: thousands of prefix literals in a row
+        kind = known_token_kind("".join(body.group(2) for body in literals[first:]))
+        start = match.start() + literals[first].start()
+        if kind is not None and kind not in URL_KINDS and hits.free(start, match.end()):
+            hits.add(start, match.end(), kind)
 
 
 def _aws_secret_keys(hits: _Hits, starts: list[int]) -> None:
     """A 40-character secret access key within reach of an access key id (a tuple, a call, the
     next line of a credentials file): by shape alone it could be any base64."""
     text = hits.text
+    scanned = 0
     for key_id in _hinted(_AWS_ID, text, text, ("AKIA", "ASIA"), starts):
         if known_token_kind(key_id.group(0)) is None:
             continue  # ``AKIAIOSFODNN7EXAMPLE``
         low, high = max(0, key_id.start() - AWS_PAIR_REACH), min(len(text), key_id.end() + AWS_PAIR_REACH)
-        for candidate in AWS_SECRET_SHAPE.finditer(text, low, high):
-            if is_aws_secret_key(candidate.group(0)) and hits.free(*candidate.span()):
+        for candidate in AWS_SECRET_SHAPE.finditer(text, max(low, scanned), min(len(text), high + 41)):
+            if candidate.start() >= high:
+                break
+            if hits.free(*candidate.span()) and is_aws_secret_key(candidate.group(0)):
                 hits.add(*candidate.span(), AWS_SECRET_KEY)
+        scanned = high  # windows overlap: each candidate is judged once
 
 
 def _hinted(
