@@ -21,16 +21,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..analysis.secret_shapes import names_a_scheme, not_a_credential
+from ..analysis.secret_shapes import is_bare_pass, looks_like_secret_value, names_a_scheme, not_a_credential
 from ..analysis.secrets import Claims, find_secrets, is_secret_name, is_weak_secret_name
 
 MARKER = "[REDACTED {kind}]"
 _ASSIGNMENT_KIND = "secret assignment"
 
-# A literal bound to a name, anywhere (code, JSON, a dict, a question): a literal is a value.
+# A literal bound to a name, anywhere (code, JSON, a dict, a keyword argument, a question): a
+# literal is a value — when it is the whole value (``key = "%s.%s" % x`` builds a name).
 _QUOTED_PAIR = re.compile(
     r"""(?<![\w.\-])(?P<qn>["']?)(?P<name>[A-Za-z_][\w.\-]{0,80})(?P=qn)[ \t]{0,8}(?::=|=>|=|:)[ \t]{0,8}"""
-    r"""(?P<q>["'])(?P<value>[^"'\r\n]{1,512})(?P=q)"""
+    r"""(?P<q>["'])(?P<value>[^"'\r\n]{1,512})(?P=q)(?=[ \t]*(?:[,)}\];#\r\n]|\Z))"""
 )
 # ``NAME=value`` / ``name: value`` as a whole line; also after a listing's ``path:line:`` or a
 # line number, so search results and numbered file views are covered. The value is cut in code.
@@ -50,8 +51,13 @@ _PROSE_IS = re.compile(
 _TRAILING_PUNCTUATION = ".,;:!?)]}>"
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 _CONFIG_SUFFIXES = (".env", ".ini", ".cfg", ".conf", ".yaml", ".yml", ".toml", ".properties", ".json")
-_NOT_A_VALUE = re.compile(r"^(?:\$\{?[A-Za-z_]|<.*>$|none$|null$|nil$|true$|false$|yes$|no$|\*+$|~$|[|>][-+]?$)",
-                          re.IGNORECASE)
+# Not a value: a variable, a placeholder, a constant, YAML structure (a block, a flow collection,
+# an alias ``*default``, a tag ``!vault``).
+_NOT_A_VALUE = re.compile(
+    r"^(?:\$\{?[A-Za-z_]|<.*>$|none$|null$|nil$|true$|false$|yes$|no$|\*+$|~$|[|>][-+]?$|[\[{]|[*&!][\w-]*$)",
+    re.IGNORECASE,
+)
+_USER_PASSWORD = re.compile(r"([^\s:@/]{1,64}):([^\s:@/]{4,128})")
 _CODE_LIKE = re.compile(r"[()\[\]{},;]")
 
 
@@ -114,7 +120,7 @@ def _secret_spans(text: str, config: bool, question: bool) -> list[tuple[int, in
         listing = match.group("listing")
         as_config = config or (listing is not None and is_config_file(Path(listing.rsplit(":", 2)[0])))
         start, end = _line_value(match, as_config)
-        if end > start and _eager_secret(match.group("name"), text[start:end]):
+        if end > start and _eager_secret(match.group("name"), text[start:end], as_config):
             claim(start, end)
     if question:
         for low, high in _prose_regions(text):
@@ -132,18 +138,26 @@ def _line_value(match: re.Match[str], config: bool) -> tuple[int, int]:
     if value[:1] in "\"'":
         return 0, 0  # a quoted literal: ``_QUOTED_PAIR`` took it
     value = re.split(r"[ \t]#", value, maxsplit=1)[0].rstrip()
+    if config:
+        value = value.removesuffix(",")  # a JSON line: ``"multilineTokenSupport": false,``
     if not config and (match.group("sep") != "=" or any(c.isspace() for c in value) or _CODE_LIKE.search(value)):
         return 0, 0
     return start, start + len(value)
 
 
-def _eager_secret(name: str, value: str) -> bool:
-    """A value bound to a secret name that is worth removing, however short."""
+def _eager_secret(name: str, value: str, config: bool = False) -> bool:
+    """A value bound to a secret name that is worth removing, however short. Weak names (``auth``,
+    a bare ``key``; ``pass`` outside configuration) need a value that looks like a password."""
     value = value.strip()
     if not is_secret_name(name) or not value or _NOT_A_VALUE.match(value) or "[REDACTED" in value:
         return False
-    if is_weak_secret_name(name) and names_a_scheme(value.split()[0]):
-        return False  # ``auth: bearer``, ``AUTH=basic``
+    if is_weak_secret_name(name) and not (config and is_bare_pass(name)):
+        if names_a_scheme(value.split()[0]):
+            return False  # ``auth: bearer``, ``AUTH=basic``
+        user_password = _USER_PASSWORD.fullmatch(value)  # ``PROXY_AUTH=admin:Zx9-kLm2Qp``
+        if user_password and not not_a_credential(user_password.group(2), name):
+            return True
+        return looks_like_secret_value(value, password=True, name=name)
     return not not_a_credential(value, name)
 
 

@@ -106,14 +106,18 @@ AWS_SECRET_SHAPE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-
 
 # Name segments that say "this holds a credential" on their own ...
 _SECRET_WORDS = frozenset(
-    {"secret", "secrets", "token", "tokens", "password", "passwd", "passphrase", "pwd", "credential",
-     "credentials", "apikey", "api_key"}
+    {"secret", "secrets", "token", "password", "passwd", "passphrase", "pwd", "credential", "credentials",
+     "apikey", "api_key"}
 )
+"""Not ``tokens``: plural, it counts (``max_tokens``, ``SEMANTIC_TOKENS``, ``keep_all_tokens``)."""
 # ... segments that do only as the last one (``db_pass``, ``basic_auth``; not ``pass_rate``,
 # ``auth_backend``) ...
 _LAST_WORDS = frozenset({"pass", "auth", "authorization"})
 _WEAK_LAST_WORDS = frozenset({"auth", "authorization"})
 """Hold a scheme as often as a credential (``auth = "bearer"``): the value must look like one."""
+_WEAK_ALONE = frozenset({("key",), ("pass",)})
+"""Alone, ``key`` is any mapping's key and ``pass`` an English verb (``pass :data:`CLIENT```);
+qualified (``api_key``, ``db_pass``) they name a credential."""
 # ... and the qualifiers that make a plain ``key`` one (``cache_key`` and ``sort_key`` are not).
 _KEY_QUALIFIERS = frozenset(
     {"api", "access", "private", "secret", "auth", "signing", "encryption", "master", "client", "app",
@@ -123,7 +127,9 @@ _KEY_QUALIFIERS = frozenset(
 _NOT_A_SECRET_NAME = re.compile(
     r"(?:_|^)(?:field|fields|name|names|header|url|uri|path|file|env|var|prefix|suffix|length|len|"
     r"type|kind|label|column|param|key_?id|id|pattern|regex|format|min|max|count|ttl|expiry|"
-    r"expires|endpoint|hint|placeholder|message|msg|error)$",
+    r"expires|endpoint|hint|placeholder|message|msg|error|version|source|provider|handler|verifier|generator|"
+    r"factory|class|cls|dir|size|mode|method|types|missing|invalid|reason|backend|manager|cache|callback|"
+    r"loader|parser|validator|request|response|usage|period|policy|scope|scopes|algorithm|alg|oid)$",
     re.IGNORECASE,
 )
 _PASSWORD_WORDS = ("password", "passwd", "passphrase", "pwd")
@@ -166,9 +172,17 @@ def is_password_name(name: str) -> bool:
 
 
 def is_weak_secret_name(name: str) -> bool:
-    """``auth``/``authorization``: a credential or a scheme name (``basic``), judged by the value."""
+    """``auth``/``authorization`` (a credential or a scheme name such as ``basic``), and a bare
+    ``key`` or ``pass``: the value alone decides, and it must look random."""
     parts = _segments(name)
-    return is_secret_name(name) and parts[-1] in _WEAK_LAST_WORDS and not any(p in _SECRET_WORDS for p in parts)
+    if not is_secret_name(name):
+        return False
+    return parts in _WEAK_ALONE or (parts[-1] in _WEAK_LAST_WORDS and not any(p in _SECRET_WORDS for p in parts))
+
+
+def is_bare_pass(name: str) -> bool:
+    """``pass`` alone: a password key in a configuration file, a verb in prose."""
+    return _segments(name) == ("pass",)
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -182,7 +196,8 @@ PLACEHOLDER = re.compile(
 # ``%s`` (percent-encoding, ``%23``, is a real password).
 _PASSWORD_STAND_IN = re.compile(r"[{}$<>*]|%(?![0-9A-Fa-f]{2})|^(?:x+|\.+|-+)$|^:", re.IGNORECASE)
 # ``"{host}:{port}"`` style templates are formats, not secrets.
-_TEMPLATE_FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_.]*(?:![rsa])?(?::[^{}]*)?\}|%\([A-Za-z_]+\)[sd]")
+_TEMPLATE_FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_.]*(?:![rsa])?(?::[^{}]*)?\}|%\([A-Za-z_]+\)[sd]|%[sdr]\b|\{\d*\}")
+_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 _IDENTIFIER_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:[._-][A-Za-z0-9_]+)+")
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
@@ -196,7 +211,7 @@ _PIECES = re.compile(r"[._\-:/]+|(?<=[a-z0-9])(?=[A-Z])")
 _WORDLIKE = re.compile(r"[A-Za-z][a-z]+\d{0,2}|[A-Z]{1,4}\d{0,2}|[a-z]{1,3}\d{0,2}|\d{1,4}")
 # Regular expressions and markup are what test payloads and parsers hold, not credentials
 # (``qtoken = '(?:"[^"]+"|...)'``, ``"key<script>alert(1)</script>"``).
-_REGEX_OR_MARKUP = re.compile(r"\(\?[:=!<P]|\[\^|\][+*?{]|\\[dswbDSWB]|</?[A-Za-z][A-Za-z0-9]*[\s>/]|&[a-z]+;")
+_REGEX_OR_MARKUP = re.compile(r"\(\?[:=!<P]|\[\^|\][+*?{]|\\[dswbDSWB]|</?[A-Za-z][A-Za-z0-9]*[\s>/]|&[a-z]+;|`")
 # What an ``auth`` setting holds when it names a scheme rather than a credential.
 _AUTH_SCHEMES = frozenset(
     {"basic", "bearer", "digest", "oauth", "oauth1", "oauth2", "jwt", "token", "none", "ntlm", "kerberos",
@@ -243,7 +258,12 @@ def not_a_credential(value: str, name: str | None = None) -> bool:
     stripped = value.strip().strip("\"'")
     if not stripped or PLACEHOLDER.search(stripped) or _TEMPLATE_FIELD.search(stripped):
         return True
-    if name is not None and _normalised(stripped) in (_normalised(name), _normalised(name.rsplit(".", 1)[-1])):
+    if not any(c.isascii() and c.isalnum() for c in stripped) or _COLOUR.fullmatch(stripped):
+        return True  # ``"secret": "㊙"`` (an emoji table), ``"***"``, ``Token: "#ddd0c0"`` (a style)
+    own = (_normalised(name), _normalised(name.rsplit(".", 1)[-1])) if name is not None else ()
+    if own and (_normalised(stripped) in own or _normalised(stripped.rsplit(".", 1)[-1]) in own):
+        # ``FOO_TOKENS = "foo_tokens"``, ``CHALLENGE_PASSWORD: "challengePassword"``,
+        # ``PrivateKey = backend.PrivateKey``
         return True
     if _ENV_NAME.fullmatch(stripped):
         return True  # ``DB_PASSWORD_ENV = "DB_PASSWORD"``: the name of where the secret lives
@@ -253,10 +273,11 @@ def not_a_credential(value: str, name: str | None = None) -> bool:
 
 
 def _normalised(text: str) -> str:
-    return _SEPARATORS.sub("_", text.strip("\"' ")).lower()
+    """Spelling-blind: ``FOO_TOKENS``, ``foo-tokens`` and ``fooTokens`` are one name."""
+    return _SEPARATORS.sub("", text.strip("\"' ")).lower()
 
 
-_SEPARATORS = re.compile(r"[-.\s]+")
+_SEPARATORS = re.compile(r"[-_.\s]+")
 
 
 def names_a_scheme(value: str) -> bool:
@@ -322,7 +343,9 @@ _URL_PARTS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://[^\s:/@]*:(?P<p
 # The scheme just before a ``://`` (searched backwards within 31 characters) and what follows it:
 # an optional user (``redis://:pw@``), ``:``, the password (percent-encoding allowed), ``@``, a host.
 _SCHEME_BEFORE = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,30}\Z")
-_CREDENTIALS_AFTER = re.compile(r"//[^\s:/@'\"?#]{0,128}:[^\s@/'\"?#]{1,128}@[^\s'\"/@]{1,256}")
+# ``[`` and ``]`` are not allowed unencoded in a URL's user part: ``scheme://[user:passwd@]host``
+# is a usage line's optional syntax.
+_CREDENTIALS_AFTER = re.compile(r"//[^\s:/@'\"?#\[\]]{0,128}:[^\s@/'\"?#\[\]]{1,128}@[^\s'\"/@]{1,256}")
 
 
 def url_passwords(text: str, low: int = 0, high: int | None = None) -> Iterator[tuple[int, int, str]]:

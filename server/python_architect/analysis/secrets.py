@@ -52,6 +52,8 @@ _ASSIGNMENT = re.compile(
     r"""(?:(?P<quote>["'])(?P<quoted>[^"'\r\n]{1,512})(?P=quote)|(?P<bare>[^\s"'#,;]{1,512}))"""
 )
 _PRIVATE_KEY_REACH = 8300
+# An unquoted value that is a call, a subscript or a keyword argument list: an expression.
+_EXPRESSION = re.compile(r"[A-Za-z_][\w.]*[(\[]|[^(]*\)")
 # String literals joined by ``+`` or by adjacency (also across lines inside brackets).
 _CONCATENATION = re.compile(
     r"""(["'])[^"'\\\r\n]{0,256}\1(?:[ \t]*(?:\+[ \t]*)?(?:\\?\r?\n[ \t]*)?(["'])[^"'\\\r\n]{0,256}\2){1,8}"""
@@ -170,6 +172,8 @@ def find_secrets(text: str) -> list[SecretHit]:
         group = "quoted" if match.group("quoted") is not None else "bare"
         value, name = match.group(group), match.group("name")
         start, end = match.span(group)
+        if group == "bare" and (_EXPRESSION.match(value) or _annotation(match, text)):
+            continue  # ``auth = BasicAuth(user, pw)``, ``key: PrivateKey | None``: code, not a value
         if hits.free(start, end) and is_secret_name(name) and _credential_value(name, value):
             hits.add(start, end, "secret assigned to a secret name")
     hits.found.sort(key=lambda hit: hit.start)
@@ -183,6 +187,16 @@ def find_split_secrets(text: str) -> list[SecretHit]:
     _concatenated_tokens(hits, hits.offsets.starts)
     _aws_secret_keys(hits, hits.offsets.starts)
     return sorted(hits.found, key=lambda hit: hit.start)
+
+
+def _annotation(match: re.Match[str], text: str) -> bool:
+    """``key: Ed25519PrivateKey | None = None``: a bare value after ``:`` followed by ``|``, ``=``,
+    ``,``, ``]`` or ``)`` is a type in a signature or a class body."""
+    separator = text[match.end("name"):match.start("bare")].strip()
+    return separator == ":" and _AFTER_A_TYPE.match(text, match.end("bare")) is not None
+
+
+_AFTER_A_TYPE = re.compile(r"[ \t]*(?:\||=(?!=)|,|\]|\))")
 
 
 def _credential_value(name: str, value: str) -> bool:
