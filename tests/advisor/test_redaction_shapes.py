@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 from chat_support import collect, make_advisor
-from secret_cases import LOOK_ALIKES, MISSES, Case
 from python_architect.advisor.redaction import Redactor
+from secret_cases import LOOK_ALIKES, MISSES, Case
 
 
 def _redact(case: Case) -> tuple[str, Redactor]:

@@ -6,8 +6,17 @@ from __future__ import annotations
 
 import pytest
 from analysis_harness import lines_of, run_check
-from secret_cases import AWS_ID, AWS_SECRET, CASES, LOOK_ALIKES, MISSES, STRIPE_PREFIX, STRIPE_TAIL, Case
 from python_architect.analysis.secrets import find_secrets, redact
+from secret_cases import (
+    AWS_ID,
+    AWS_SECRET,
+    CASES,
+    LOOK_ALIKES,
+    MISSES,
+    STRIPE_PREFIX,
+    STRIPE_TAIL,
+    Case,
+)
 
 JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0."
        "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")

@@ -21,7 +21,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..analysis.secret_shapes import is_bare_pass, looks_like_secret_value, names_a_scheme, not_a_credential
+from ..analysis.secret_shapes import (
+    is_bare_pass,
+    looks_like_secret_value,
+    names_a_scheme,
+    not_a_credential,
+)
 from ..analysis.secrets import Claims, find_secrets, is_secret_name, is_weak_secret_name
 
 MARKER = "[REDACTED {kind}]"

@@ -12,15 +12,23 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..codes import ARC402, ARC502, ARC701
 from ..findings import Severity, Span
 from .astutil import LineIndex, dotted_name, walk_local
+from .context import is_test_path, relative_to_root
 from .extract import TreeIndex, tree_index
 from .registry import ModuleContext, RawFinding, check
-from ..codes import ARC402, ARC502, ARC701
-from .context import is_test_path, relative_to_root
 from .secret_shapes import AWS_SECRET_KEY
-from .secrets import LESS_CERTAIN_KINDS, STRUCTURAL_KINDS, find_split_secrets, is_password_name, is_secret_name, \
-    is_weak_secret_name, known_token_kind, looks_like_secret_value
+from .secrets import (
+    LESS_CERTAIN_KINDS,
+    STRUCTURAL_KINDS,
+    find_split_secrets,
+    is_password_name,
+    is_secret_name,
+    is_weak_secret_name,
+    known_token_kind,
+    looks_like_secret_value,
+)
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)

@@ -42,8 +42,19 @@ from .secret_shapes import (
 )
 
 __all__ = [
-    "Claims", "LESS_CERTAIN_KINDS", "STRUCTURAL_KINDS", "SecretHit", "find_secrets", "find_split_secrets", "is_password_name", "is_secret_name",
-    "is_weak_secret_name", "known_token_kind", "looks_like_secret_value", "redact", "shannon_entropy",
+    "LESS_CERTAIN_KINDS",
+    "STRUCTURAL_KINDS",
+    "Claims",
+    "SecretHit",
+    "find_secrets",
+    "find_split_secrets",
+    "is_password_name",
+    "is_secret_name",
+    "is_weak_secret_name",
+    "known_token_kind",
+    "looks_like_secret_value",
+    "redact",
+    "shannon_entropy",
 ]
 
 # Bounded repetitions and a look-behind keep this linear on pathological input (one 5 MB line).
