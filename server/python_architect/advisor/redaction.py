@@ -53,6 +53,7 @@ _PROSE_IS = re.compile(
     r"[ \t]+is[ \t]+[\"'`]?(?P<value>[^\s\"'`]{4,256})",
     re.IGNORECASE,
 )
+_SENTENCE_GOES_ON = re.compile(r"[ \t]+[A-Za-z]")
 _TRAILING_PUNCTUATION = ".,;:!?)]}>"
 _FENCE = re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE)
 _CONFIG_SUFFIXES = (".env", ".ini", ".cfg", ".conf", ".yaml", ".yml", ".toml", ".properties", ".json")
@@ -185,8 +186,7 @@ def _prose_values(text: str, low: int, high: int) -> list[tuple[int, int]]:
         value = match.group("value").rstrip(_TRAILING_PUNCTUATION)
         start = match.start("value")
         if match.group("sep").strip() == ":" and value.isalpha():
-            rest = text[match.end("value"):high].split("\n", 1)[0]
-            if re.match(r"[ \t]+[A-Za-z]", rest):
+            if _SENTENCE_GOES_ON.match(text, match.end("value"), high):
                 continue  # ``Token: what is the best place for it?`` is a sentence
         if _eager_secret(match.group("name"), value):
             found.append((start, start + len(value)))
