@@ -78,6 +78,8 @@ MISSES: tuple[Case, ...] = (
     Case("basic auth header", f'HEADERS = {{"Authorization": "Basic {BASIC}"}}\n', "code", secrets=(BASIC,), arc701=1),
     Case("question KEY=value", "Why does login fail with DB_PASS=hunter2 on staging?", "question",
          secrets=("hunter2",), kept=("DB_PASS=", "on staging?")),
+    Case("question quoted KEY=value", 'I exported API_TOKEN="abc 123" and DB_PASS=`hunter2` on staging', "question",
+         secrets=("abc 123", "hunter2"), kept=("on staging",)),
     Case("question password: x", "The service uses password: Tr0ub4dor, is that OK?", "question",
          secrets=("Tr0ub4dor",), kept=("is that OK?",)),
     Case("question my password is", "my password is hunter2. Should it live in Vault?", "question",

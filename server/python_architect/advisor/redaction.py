@@ -48,6 +48,9 @@ _LINE_PAIR = re.compile(
 )
 # In a question: ``DB_PASS=hunter2`` or ``password: x`` inside a sentence, and "my password is x".
 _PROSE_PAIR = re.compile(r"(?<![\w.\-/])(?P<name>[A-Za-z_][\w.\-]{0,80})(?P<sep>[ \t]?[=:][ \t]?)(?P<value>[^\s\"'`]{1,256})")
+_PROSE_QUOTED = re.compile(
+    r"(?<![\w.\-/])(?P<name>[A-Za-z_][\w.\-]{0,80})[ \t]?[=:][ \t]?(?P<q>[\"'`])(?P<value>[^\"'`\r\n]{1,256})(?P=q)"
+)
 _PROSE_IS = re.compile(
     r"\b(?P<name>password|passphrase|passwd|pwd|pass|token|secret|api[ _-]?key|secret[ _-]key|access[ _-]key)"
     r"[ \t]+is[ \t]+[\"'`]?(?P<value>[^\s\"'`]{4,256})",
@@ -190,6 +193,9 @@ def _prose_values(text: str, low: int, high: int) -> list[tuple[int, int]]:
                 continue  # ``Token: what is the best place for it?`` is a sentence
         if _eager_secret(match.group("name"), value):
             found.append((start, start + len(value)))
+    for match in _PROSE_QUOTED.finditer(text, low, high):  # ``DB_PASS="hunter2" on staging``
+        if _eager_secret(match.group("name"), match.group("value")):
+            found.append(match.span("value"))
     for match in _PROSE_IS.finditer(text, low, high):
         value = match.group("value").rstrip(_TRAILING_PUNCTUATION)
         start = match.start("value")
