@@ -184,13 +184,14 @@ def _prose_regions(text: str) -> list[tuple[int, int]]:
 
 
 def _prose_values(text: str, low: int, high: int) -> list[tuple[int, int]]:
+    """What the user typed: ``KEY=value``, ``password: x``, ``KEY="a b"``, "my password is x"."""
     found = []
     for match in _PROSE_PAIR.finditer(text, low, high):
         value = match.group("value").rstrip(_TRAILING_PUNCTUATION)
         start = match.start("value")
-        if match.group("sep").strip() == ":" and value.isalpha():
-            if _SENTENCE_GOES_ON.match(text, match.end("value"), high):
-                continue  # ``Token: what is the best place for it?`` is a sentence
+        sentence = match.group("sep").strip() == ":" and value.isalpha()
+        if sentence and _SENTENCE_GOES_ON.match(text, match.end("value"), high):
+            continue  # ``Token: what is the best place for it?`` is a sentence
         if _eager_secret(match.group("name"), value):
             found.append((start, start + len(value)))
     for match in _PROSE_QUOTED.finditer(text, low, high):  # ``DB_PASS="hunter2" on staging``
