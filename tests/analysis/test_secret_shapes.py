@@ -1,10 +1,22 @@
-"""ARC701 on the three shapes real code hard-codes credentials in (issue 8: all three were missed)
-and on the look-alikes that are not credentials."""
+"""ARC701 on the shapes real code hard-codes credentials in (issue 8: DSNs, JWTs, passwords; issues
+21 and 24: percent-encoded DSNs, ``db_pass``/``auth`` names, split and paired keys, webhooks) and
+on the look-alikes that are not credentials (the shared table: tests/support/secret_cases.py)."""
 
 from __future__ import annotations
 
+import pytest
 from analysis_harness import lines_of, run_check
 from python_architect.analysis.secrets import find_secrets, redact
+from secret_cases import (
+    AWS_ID,
+    AWS_SECRET,
+    CASES,
+    LOOK_ALIKES,
+    MISSES,
+    STRIPE_PREFIX,
+    STRIPE_TAIL,
+    Case,
+)
 
 JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0."
        "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
@@ -101,3 +113,55 @@ def test_severity_is_error_only_for_the_certain_shapes():
     jwt = run_check("ARC701", f'TOKEN = "{JWT}"\n')
     assert [f.severity for f in (*vendor, *dsn)] == [None, None]  # the registry default: error
     assert [f.severity.value for f in (*named, *jwt)] == ["warning", "warning"]
+
+
+# -- the shared table of spellings (tests/support/secret_cases.py) -----------------------------
+
+PYTHON_CASES = [case for case in CASES if case.arc701 is not None]
+
+
+@pytest.mark.parametrize("case", PYTHON_CASES, ids=lambda case: case.id)
+def test_arc701_on_each_spelling_and_look_alike(case: Case):
+    findings = run_check("ARC701", case.text, path=case.path, dedent=False)
+    assert len(findings) == case.arc701, [f.message for f in findings]
+    for finding in findings:  # the value never travels in a finding
+        assert not any(secret in finding.message or secret in str(finding.data) for secret in case.secrets)
+
+
+@pytest.mark.parametrize("case", [c for c in MISSES if c.arc701], ids=lambda case: case.id)
+def test_the_scanner_redacts_what_arc701_reports(case: Case):
+    redacted = redact(case.text)
+    for secret in case.secrets:
+        assert secret not in redacted
+    for piece in case.kept:
+        assert piece in redacted
+
+
+@pytest.mark.parametrize("case", [c for c in LOOK_ALIKES if c.arc701 is not None], ids=lambda case: case.id)
+def test_the_scanner_finds_nothing_in_look_alikes(case: Case):
+    assert find_secrets(case.text) == []
+
+
+def test_split_and_paired_credentials_are_reported_on_their_first_literal():
+    findings = run_check("ARC701", f'CREDENTIALS = (\n    "{AWS_ID}",\n    "{AWS_SECRET}",\n)\n', dedent=False)
+    assert lines_of(findings) == [2, 3]
+    assert [f.data["kind"] for f in findings] == ["AWS access key id", "AWS secret access key"]
+    split = run_check("ARC701", f'KEY = (\n    "{STRIPE_PREFIX}"\n    "{STRIPE_TAIL}"\n)\n', dedent=False)
+    assert lines_of(split) == [2] and split[0].data["kind"] == "Stripe live secret key"
+    assert split[0].severity is None  # a vendor key: an error, whole or split
+
+
+def test_a_split_prefix_joined_to_a_variable_is_not_a_hard_coded_key():
+    assert run_check("ARC701", f'KEY = "{STRIPE_PREFIX}" + os.environ["STRIPE_SUFFIX"]\n') == []
+
+
+def test_the_aws_example_keys_from_the_documentation_are_not_reported():
+    source = 'ID = "AKIAIOSFODNN7EXAMPLE"\nSECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"\n'
+    assert run_check("ARC701", source) == []
+
+
+def test_a_page_token_that_decodes_to_json_holding_a_key_is_still_one():
+    import base64
+
+    inner = base64.b64encode(f'{{"api_key": "{STRIPE_PREFIX}{STRIPE_TAIL}"}}'.encode()).decode()
+    assert lines_of(run_check("ARC701", f'page_token = "{inner}"\n')) == [1]

@@ -227,7 +227,7 @@ def fit(
         shown_definitions.append((label, redactor(source)))
         turn_chars -= len(source) + len(label) + 20
     user_text = prompts.user_turn(
-        material.question,
+        redactor(material.question, question=True),
         relevant=[(r.adr.id, _labelled_reason(material.kb, r)) for r in material.relevant],
         adr_texts=relevant_texts,
         code=code,

@@ -135,7 +135,7 @@ class ConversationStore:
         written (logged: losing the history must not lose the answer)."""
         redactor = Redactor()
         turn = Turn(
-            question=redactor(question[:MAX_TEXT_CHARS]),
+            question=redactor(question[:MAX_TEXT_CHARS], question=True),
             answer=redactor(answer[:MAX_TEXT_CHARS]),
             path=self._relative(path),
             selection=selection_or_none(selection),

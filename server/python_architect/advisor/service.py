@@ -276,7 +276,7 @@ class Advisor:
         if note:
             yield ChatChunk(note)
         label = f" (about {material.code_path.name})" if material.code_path is not None else ""
-        conversation.messages.append({"role": "user", "content": Redactor()(material.question) + label})
+        conversation.messages.append({"role": "user", "content": Redactor()(material.question, question=True) + label})
         conversation.messages.append({"role": "assistant", "content": text})
         citations = self._citations(text, material)
         steps = [{"tool": step.tool, "path": step.path, "line": step.line} for step in outcome.steps]

@@ -12,13 +12,23 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..codes import ARC402, ARC502, ARC701
 from ..findings import Severity, Span
 from .astutil import LineIndex, dotted_name, walk_local
-from .extract import tree_index
-from .registry import ModuleContext, RawFinding, check
-from ..codes import ARC402, ARC502, ARC701
 from .context import is_test_path, relative_to_root
-from .secrets import STRUCTURAL_KINDS, is_password_name, is_secret_name, known_token_kind, looks_like_secret_value
+from .extract import TreeIndex, tree_index
+from .registry import ModuleContext, RawFinding, check
+from .secret_shapes import AWS_SECRET_KEY
+from .secrets import (
+    LESS_CERTAIN_KINDS,
+    STRUCTURAL_KINDS,
+    find_split_secrets,
+    is_password_name,
+    is_secret_name,
+    is_weak_secret_name,
+    known_token_kind,
+    looks_like_secret_value,
+)
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -316,6 +326,7 @@ def hard_coded_credential(ctx: ModuleContext) -> Iterator[RawFinding]:
     # Test code is full of made-up DSNs, JWTs and passwords; a vendor-format key there is still
     # a leak (it may be live), so only those are reported in tests.
     in_tests = is_test_path(_relative(ctx))
+    reported: set[int] = set()
     for literal, name in index.strings:
         value = literal.value
         kind = known_token_kind(value)
@@ -323,26 +334,47 @@ def hard_coded_credential(ctx: ModuleContext) -> Iterator[RawFinding]:
             continue  # a DSN in a docstring or a JWT in a test fixture
         if kind is not None:
             message = f"Hard-coded credential: this literal contains a {kind}"
-        elif (
-            not in_tests
-            and name is not None
-            and is_secret_name(name)
-            and looks_like_secret_value(value, password=is_password_name(name))
-        ):
+        elif not in_tests and name is not None and is_secret_name(name) and _secret_value(name, value):
             kind = "secret"
             message = f"Hard-coded credential: a secret-looking value is assigned to `{name}`"
         else:
             continue
-        # ``error`` is for what a reviewer blocks a merge on: a vendor key, a private key, a
-        # database URL with its password. A token recognised by shape alone, or a value judged
-        # by the name it is bound to, may be a fixture or an id: a warning.
-        severity = Severity.WARNING if kind in _LESS_CERTAIN else None
-        # The message and data never carry the value itself.
-        yield RawFinding(code=ARC701, message=message, span=index.lines.span(literal), data={"kind": kind},
-                         severity=severity)
+        reported.add(id(literal))
+        yield _credential(index.lines.span(literal), kind, message)
+    yield from _split_credentials(ctx, index, reported, in_tests)
 
 
-_LESS_CERTAIN = frozenset({"secret", "JSON Web Token", "bearer token"})
+def _secret_value(name: str, value: str) -> bool:
+    if is_weak_secret_name(name):  # ``auth = "bearer"`` names a scheme: only a random value counts
+        return looks_like_secret_value(value, name=name)
+    return looks_like_secret_value(value, password=is_password_name(name), name=name)
+
+
+def _credential(span: Span, kind: str, message: str) -> RawFinding:
+    # ``error`` is for what a reviewer blocks a merge on: a vendor key, a private key, a
+    # database URL with its password. A token recognised by shape alone, or a value judged
+    # by the name it is bound to, may be a fixture or an id: a warning.
+    severity = Severity.WARNING if kind in LESS_CERTAIN_KINDS or kind == "secret" else None
+    # The message and data never carry the value itself.
+    return RawFinding(code=ARC701, message=message, span=span, data={"kind": kind}, severity=severity)
+
+
+def _split_credentials(ctx: ModuleContext, index: TreeIndex, reported: set[int], in_tests: bool) -> Iterator[RawFinding]:
+    """Credentials no single literal shows: a token split over concatenated literals
+    (``"sk_live_" + "…"``) and an AWS secret access key beside its key id (``("AKIA…", "…")``).
+    The text scanner finds them; each is reported on the literal it starts in, once."""
+    for hit in find_split_secrets(ctx.text):
+        if in_tests and hit.kind in STRUCTURAL_KINDS:
+            continue
+        for literal, _ in index.strings:
+            span = index.lines.span(literal)
+            if id(literal) not in reported and span.contains(hit.span.line, hit.span.column):
+                reported.add(id(literal))
+                message = (f"Hard-coded credential: these concatenated literals hold a {hit.kind}"
+                           if hit.kind != AWS_SECRET_KEY else
+                           "Hard-coded credential: an AWS secret access key beside its access key id")
+                yield _credential(span, hit.kind, message)
+                break
 
 
 def _relative(ctx: ModuleContext) -> str:

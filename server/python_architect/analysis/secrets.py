@@ -1,119 +1,92 @@
-"""Recognising hard-coded credentials in text: the ARC701 detector and the chat's redactor.
+"""Finding hard-coded credentials in text: the scanner behind ARC701 and the chat's redactor.
 
-Three signals: a literal that starts like a real token (``sk_live_``, ``AKIA…``, ``ghp_``,
-``xoxb-``, ``sk-ant-``, a PEM private key block, …); a credential recognised by its shape (a JSON
-Web Token, ``Bearer <token>``, a database URL with a literal password); or a long, high-entropy
-value bound to a name that says it is secret (``API_KEY``, ``authToken``; for password names a
-shorter value mixing character classes, ``DB_PASSWORD = "Tr0ub4dor&3-prod"``). Field names
-(``PASSWORD_FIELD = "password"``), placeholders (``changeme``, ``<your-key>``, ``${VAR}``),
-regular expressions, markup (test payloads) and environment lookups are not secrets.
+What a credential looks like is ``secret_shapes``' table; this module finds those shapes in any
+text (Python, ``.env``, YAML, JSON, prose): a known token (``sk_live_…``, ``AKIA…``, a Slack
+webhook, a private key block, a URL with a literal password); a token split into concatenated
+literals (``"sk_live_" + "…"``); a 40-character AWS secret access key near an access key id (a
+tuple, a call, the next line); a secret-looking value bound to a secret name (``API_KEY``,
+``authToken``; for password names a shorter value mixing character classes).
 
-``find_secrets(text)`` scans any text (Python, ``.env``, YAML, JSON); ``redact(text)`` replaces
-what it finds. A ``SecretHit`` carries the matched text so a caller can redact it, but its repr
-never shows it: never log or echo it.
+``find_secrets(text)`` returns the hits; ``redact(text)`` replaces them. A ``SecretHit`` carries
+the matched text so a caller can redact it, but its repr never shows it: never log or echo it.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ..findings import Span
+from .secret_shapes import (
+    AWS_SECRET_KEY,
+    AWS_SECRET_SHAPE,
+    KNOWN_TOKEN,
+    LESS_CERTAIN_KINDS,
+    NAME_WORDS,
+    SHAPE_HINTS,
+    STRUCTURAL_KINDS,
+    URL_KINDS,
+    is_aws_secret_key,
+    is_password_name,
+    is_secret_name,
+    is_weak_secret_name,
+    kind_of,
+    known_token_kind,
+    looks_like_secret_value,
+    plausible,
+    shannon_entropy,
+    url_password,
+    url_passwords,
+)
 
-# (kind, pattern) — the kinds are what findings and redaction markers say.
-_TOKEN_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("Stripe live secret key", r"\b[sr]k_live_[0-9A-Za-z]{16,}"),
-    ("AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-    ("GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,}"),
-    ("GitHub fine-grained token", r"\bgithub_pat_[A-Za-z0-9_]{22,}"),
-    ("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
-    ("Anthropic API key", r"\bsk-ant-[A-Za-z0-9_-]{20,}"),
-    ("OpenAI API key", r"\bsk-(?:proj-)?[A-Za-z0-9_-]{40,}"),
-    ("Google API key", r"\bAIza[0-9A-Za-z_-]{35}"),
-    ("JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}"),
-    ("bearer token", r"\b[Bb]earer[ \t]+[A-Za-z0-9._~+/-]{20,}=*"),
-    (
-        "database URL with a password",
-        r"\b(?:postgres(?:ql)?|mysql|mariadb|mssql|sqlserver|oracle|mongodb(?:\+srv)?|rediss?|amqps?|"
-        r"cockroachdb|clickhouse|snowflake)(?:\+[a-z0-9_]+)?://[^\s:/@'\"]{1,128}:[^\s@/'\"]{1,128}@[^\s'\"]{1,256}",
-    ),
-    (
-        "private key",
-        # The header alone is documentation; a real key has a base64 body after it.
-        (
-            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]{0,200}?[A-Za-z0-9+/=]{40,}"
-            r"(?:[\s\S]{0,8192}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----)?"
-        ),
-    ),
-)
-# A cheap literal pre-filter: most strings contain none of these, and skip the full pattern.
-_TOKEN_HINT = re.compile(r"_live_|AKIA|ASIA|gh[pousr]_|github_pat_|xox|sk-|AIza|PRIVATE KEY|eyJ|[Bb]earer|://")
-STRUCTURAL_KINDS = frozenset({"JSON Web Token", "bearer token", "database URL with a password"})
-"""Kinds recognised by shape rather than by a vendor prefix: documentation and test code show
-them with made-up values, so ARC701 reports them only in application code and outside prose."""
-_SHORTEST_TOKEN = 15
-KNOWN_TOKEN = re.compile("|".join(f"(?P<t{i}>{p})" for i, (_, p) in enumerate(_TOKEN_PATTERNS)))
+__all__ = [
+    "LESS_CERTAIN_KINDS",
+    "STRUCTURAL_KINDS",
+    "Claims",
+    "SecretHit",
+    "find_secrets",
+    "find_split_secrets",
+    "is_password_name",
+    "is_secret_name",
+    "is_weak_secret_name",
+    "known_token_kind",
+    "looks_like_secret_value",
+    "redact",
+    "shannon_entropy",
+]
 
-# Name segments that say "this holds a credential" on their own ...
-_SECRET_WORDS = frozenset(
-    {"secret", "secrets", "token", "tokens", "password", "passwd", "passphrase", "pwd", "credential",
-     "credentials", "apikey", "api_key"}
-)
-# ... and the qualifiers that make a plain ``key`` one (``cache_key`` and ``sort_key`` are not).
-_KEY_QUALIFIERS = frozenset(
-    {"api", "access", "private", "secret", "auth", "signing", "encryption", "master", "client", "app",
-     "license", "service", "account", "admin", "webhook", "hmac"}
-)
-# Names that talk *about* a secret rather than hold one: ``PASSWORD_FIELD``, ``TOKEN_URL``.
-_NOT_A_SECRET_NAME = re.compile(
-    r"(?:_|^)(?:field|fields|name|names|header|url|uri|path|file|env|var|prefix|suffix|length|len|"
-    r"type|kind|label|column|param|key_?id|id|pattern|regex|format|min|max|count|ttl|expiry|"
-    r"expires|endpoint|hint|placeholder|message|msg|error)$",
-    re.IGNORECASE,
-)
-_PLACEHOLDER = re.compile(
-    r"change_?me|your[-_ ]|example|placeholder|dummy|redacted|replace|xxxx|\*\*\*|\.\.\.|"
-    r"^<.*>$|\$\{|\{\{|%\(|^\$[A-Z_]+$|^env:|todo|fixme",
-    re.IGNORECASE,
-)
 # Bounded repetitions and a look-behind keep this linear on pathological input (one 5 MB line).
 _ASSIGNMENT = re.compile(
     r"""(?<![A-Za-z0-9_.\-])(?P<name>["']?[A-Za-z_][A-Za-z0-9_.\-]{0,80}["']?)[ \t]{0,8}(?::=|=|:)[ \t]{0,8}"""
     r"""(?:(?P<quote>["'])(?P<quoted>[^"'\r\n]{1,512})(?P=quote)|(?P<bare>[^\s"'#,;]{1,512}))"""
 )
-# Lines worth running the patterns on: they hold a token prefix or a secret-ish word.
-_TOKEN_WORDS = ("_live_", "AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "sk-", "AIza",
-                "eyJ", "earer", "://")
-_NAME_WORDS = ("key", "secret", "token", "passw", "pwd", "credential")
 _PRIVATE_KEY_REACH = 8300
-# ``"{host}:{port}"`` style templates are formats, not secrets.
-_TEMPLATE_FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_.]*(?:![rsa])?(?::[^{}]*)?\}|%\([A-Za-z_]+\)[sd]")
-MIN_SECRET_LENGTH = 16
-MIN_HEX_SECRET_LENGTH = 32
-_HEX = re.compile(r"[0-9a-fA-F]+")
-_FILE_NAME = re.compile(r"\.(?:pem|key|crt|cer|der|p12|pfx|json|ya?ml|txt|env|ini|cfg|conf|toml)$", re.IGNORECASE)
-_PIECES = re.compile(r"[._\-:/]+|(?<=[a-z0-9])(?=[A-Z])")
-_WORDLIKE = re.compile(r"[A-Za-z][a-z]+\d{0,2}|[A-Z]{1,4}\d{0,2}|[a-z]{1,3}\d{0,2}|\d{1,4}")
-MIN_ENTROPY = 3.5
-# Regular expressions and markup are what test payloads and parsers hold, not credentials
-# (``qtoken = '(?:"[^"]+"|...)'``, ``"key<script>alert(1)</script>"``).
-_REGEX_OR_MARKUP = re.compile(r"\(\?[:=!<P]|\[\^|\][+*?{]|\\[dswbDSWB]|</?[A-Za-z][A-Za-z0-9]*[\s>/]|&[a-z]+;")
-_PASSWORD_WORDS = ("password", "passwd", "passphrase", "pwd")
-MIN_PASSWORD_LENGTH = 8
-# A password inside a URL that only stands for one: a template field, a variable, masking.
-_PASSWORD_STAND_IN = re.compile(r"[{}$%<>*]|^(?:x+|\.+|-+)$|^:", re.IGNORECASE)
+# An unquoted value that is a call, a subscript or a keyword argument list: an expression.
+_EXPRESSION = re.compile(r"[A-Za-z_][\w.]*[(\[]|[^(]*\)")
+# String literals joined by ``+`` or by adjacency (also across lines inside brackets).
+_CONCATENATION = re.compile(
+    r"""(["'])[^"'\\\r\n]{0,256}\1(?:[ \t]*(?:\+[ \t]*)?(?:\\?\r?\n[ \t]*)?(["'])[^"'\\\r\n]{0,256}\2){1,8}"""
+)
+_LITERAL_BODY = re.compile(r"""(["'])([^"'\\\r\n]*)\1""")
+_CONCATENATION_REACH = 1200
+_CONCATENATION_BUDGET = 2000
+"""Runs of literals tried per text: a real module holds a handful."""
+_PREFIX_HINTS = tuple(hint for hint in SHAPE_HINTS if hint not in ("://", "Basic", "earer"))
+_PREFIX_HINT = re.compile("|".join(re.escape(hint) for hint in _PREFIX_HINTS))
+_AWS_ID = re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")
+AWS_PAIR_REACH = 300
+"""Characters either side of an access key id within which a secret access key belongs to it."""
 
 
 @dataclass(frozen=True)
 class SecretHit:
     """A secret found in text: where (span and 0-based offsets), what kind, and the matched value.
 
-    ``value`` is kept out of ``repr`` so a hit printed by accident does not leak the secret.
+    For a URL with a password the offsets cover the password alone, so a redaction keeps the URL
+    readable (``postgresql://app:***@db/prod``). ``value`` is kept out of ``repr`` so a hit printed
+    by accident does not leak the secret.
     """
 
     span: Span
@@ -122,92 +95,10 @@ class SecretHit:
     end: int
     value: str = field(repr=False)
 
-
-def shannon_entropy(value: str) -> float:
-    """Bits per character of ``value`` (random base64 is near 6, English words near 3)."""
-    if not value:
-        return 0.0
-    counts = Counter(value)
-    total = len(value)
-    return -sum(n / total * math.log2(n / total) for n in counts.values())
-
-
-def known_token_kind(value: str) -> str | None:
-    """The kind of the first known token inside ``value``, unless it is an obvious placeholder."""
-    if len(value) < _SHORTEST_TOKEN or not _TOKEN_HINT.search(value):
-        return None
-    for match in KNOWN_TOKEN.finditer(value):
-        kind = _kind_of(match)
-        if kind == "private key" or (not _PLACEHOLDER.search(match.group(0)) and _plausible(kind, match.group(0))):
-            return kind
-    return None
-
-
-def _plausible(kind: str, text: str) -> bool:
-    """Shape-only kinds need a value that is really there: a random bearer token, a literal
-    password in a URL (not ``{password}``, ``$PASS``, ``****``)."""
-    if kind == "bearer token":
-        token = text.split(None, 1)[-1]
-        return shannon_entropy(token) >= MIN_ENTROPY and sum(
-            (any(c.islower() for c in token), any(c.isupper() for c in token), any(c.isdigit() for c in token))
-        ) >= 2
-    if kind == "database URL with a password":
-        password = text.split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
-        return bool(password) and not _PASSWORD_STAND_IN.search(password)
-    return True
-
-
-def is_password_name(name: str) -> bool:
-    """A secret name that holds a password, which people choose (so lower entropy is still real)."""
-    lowered = name.lower()
-    return is_secret_name(name) and any(word in lowered for word in _PASSWORD_WORDS)
-
-
-@lru_cache(maxsize=4096)
-def is_secret_name(name: str) -> bool:
-    """Whether a variable, key or keyword name says it holds a credential."""
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name.strip("\"' ")).replace("-", "_").lower()
-    snake = snake.removeprefix("export ").rsplit(".", 1)[-1]
-    if _NOT_A_SECRET_NAME.search(snake):
-        return False
-    parts = [part for part in snake.split("_") if part]
-    if snake == "key" or any(part in _SECRET_WORDS or part.endswith(("password", "token", "secret")) for part in parts):
-        return True
-    return any(
-        part == "key" and index > 0 and parts[index - 1] in _KEY_QUALIFIERS for index, part in enumerate(parts)
-    ) or any(part.endswith("key") and part[:-3] in _KEY_QUALIFIERS for part in parts)
-
-
-def looks_like_secret_value(value: str, *, password: bool = False) -> bool:
-    """A long, random-looking literal: no spaces, two character classes, high entropy, no placeholder.
-
-    ``password``: the name says it holds a password; people choose those, so a shorter value
-    mixing three character classes (``Tr0ub4dor&3-prod``) counts too.
-    """
-    if len(value) < (MIN_PASSWORD_LENGTH if password else MIN_SECRET_LENGTH) or any(ch.isspace() for ch in value):
-        return False
-    if _PLACEHOLDER.search(value) or "://" in value or "\\" in value or value.startswith(("/", "./")):
-        return False
-    if _REGEX_OR_MARKUP.search(value):
-        return False
-    if _TEMPLATE_FIELD.search(value):
-        return False
-    if _FILE_NAME.search(value):
-        return False
-    if _HEX.fullmatch(value) and len(value) < MIN_HEX_SECRET_LENGTH:
-        return False  # a short hex string is far more often a hash or an id than a key
-    if all(_WORDLIKE.fullmatch(piece) for piece in _PIECES.split(value) if piece):
-        return False  # ``retryCount``, ``fs.s3.enableServerSideEncryption``: identifiers, not secrets
-    classes = sum(
-        (any(c.islower() for c in value), any(c.isupper() for c in value), any(c.isdigit() for c in value))
-    )
-    if password and classes + any(not c.isalnum() for c in value) >= 4 - (len(value) >= MIN_SECRET_LENGTH):
-        return True
-    return classes >= 2 and shannon_entropy(value) >= MIN_ENTROPY
-
-
-def _kind_of(match: re.Match[str]) -> str:
-    return _TOKEN_PATTERNS[int(match.lastgroup[1:])][0] if match.lastgroup else "token"
+    @property
+    def mask(self) -> str | None:
+        """What replaces the secret instead of a marker naming its kind: ``***`` in a URL."""
+        return "***" if self.kind in URL_KINDS else None
 
 
 class _Offsets:
@@ -226,35 +117,139 @@ class _Offsets:
         return Span(line, column, end_line, end_column)
 
 
+class Claims:
+    """Disjoint ``[start, end)`` regions of a text, kept sorted: whether a new one is free costs a
+    bisection, so a text with thousands of secrets is still scanned in linear time."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def free(self, start: int, end: int) -> bool:
+        index = bisect_right(self.starts, start)
+        if index and self.ends[index - 1] > start:
+            return False
+        return index == len(self.starts) or self.starts[index] >= end
+
+    def claim(self, start: int, end: int) -> bool:
+        """Takes the region if it is free; whether it was."""
+        if start >= end or not self.free(start, end):
+            return False
+        index = bisect_right(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+        return True
+
+
+class _Hits:
+    """Hits collected in one scan; a region claimed once is not claimed again."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offsets = _Offsets(text)
+        self.found: list[SecretHit] = []
+        self.claims = Claims()
+
+    def free(self, start: int, end: int) -> bool:
+        return self.claims.free(start, end)
+
+    def add(self, start: int, end: int, kind: str) -> None:
+        if self.claims.claim(start, end):
+            self.found.append(SecretHit(self.offsets.span(start, end), kind, start, end, self.text[start:end]))
+
+
 def find_secrets(text: str) -> list[SecretHit]:
-    """Every known token and every secret-looking value bound to a secret name, in text order."""
-    offsets = _Offsets(text)
-    hits: list[SecretHit] = []
-    taken: list[tuple[int, int]] = []
+    """Every credential shape and every secret-looking value bound to a secret name, in text order."""
+    hits = _Hits(text)
+    starts = hits.offsets.starts
     token_matches = [
-        *_hinted(KNOWN_TOKEN, text, text, _TOKEN_WORDS, offsets.starts),
-        *_hinted(KNOWN_TOKEN, text, text, ("PRIVATE KEY",), offsets.starts, reach=_PRIVATE_KEY_REACH),
+        *_hinted(KNOWN_TOKEN, text, text, SHAPE_HINTS, starts),
+        *_hinted(KNOWN_TOKEN, text, text, ("PRIVATE KEY",), starts, reach=_PRIVATE_KEY_REACH),
     ]
-    for match in sorted(token_matches, key=lambda m: m.start()):
-        if any(match.start() < t_end and t_start < match.end() for t_start, t_end in taken):
+    candidates = [(m.start(), m.end(), kind_of(m)) for m in token_matches]
+    candidates += url_passwords(text)
+    for start, end, kind in sorted(candidates):
+        if not hits.free(start, end) or not plausible(kind, text[start:end]):
             continue
-        kind = _kind_of(match)
-        if kind != "private key" and (_PLACEHOLDER.search(match.group(0)) or not _plausible(kind, match.group(0))):
-            continue
-        start, end = match.span()
-        taken.append((start, end))
-        hits.append(SecretHit(offsets.span(start, end), kind, start, end, match.group(0)))
-    for match in _hinted(_ASSIGNMENT, text, text.lower(), _NAME_WORDS, offsets.starts):
+        if kind in URL_KINDS:  # the password alone: the URL stays readable
+            password = url_password(text[start:end]) or ""
+            start = text.index(":" + password + "@", start) + 1
+            end = start + len(password)
+        hits.add(start, end, kind)
+    _concatenated_tokens(hits, starts)
+    _aws_secret_keys(hits, starts)
+    lowered = text.lower()
+    for match in _hinted(_ASSIGNMENT, text, lowered, NAME_WORDS, starts):
         group = "quoted" if match.group("quoted") is not None else "bare"
-        value = match.group(group)
+        value, name = match.group(group), match.group("name")
         start, end = match.span(group)
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        if group == "bare" and (_EXPRESSION.match(value) or _annotation(match, text)):
+            continue  # ``auth = BasicAuth(user, pw)``, ``key: PrivateKey | None``: code, not a value
+        if hits.free(start, end) and is_secret_name(name) and _credential_value(name, value):
+            hits.add(start, end, "secret assigned to a secret name")
+    hits.found.sort(key=lambda hit: hit.start)
+    return hits.found
+
+
+def find_split_secrets(text: str) -> list[SecretHit]:
+    """Only the credentials no single literal shows: a token split over concatenated literals and
+    an AWS secret access key beside its key id (what ARC701's per-literal pass cannot see)."""
+    hits = _Hits(text)
+    _concatenated_tokens(hits, hits.offsets.starts)
+    _aws_secret_keys(hits, hits.offsets.starts)
+    return sorted(hits.found, key=lambda hit: hit.start)
+
+
+def _annotation(match: re.Match[str], text: str) -> bool:
+    """``key: Ed25519PrivateKey | None = None``: a bare value after ``:`` followed by ``|``, ``=``,
+    ``,``, ``]`` or ``)`` is a type in a signature or a class body."""
+    separator = text[match.end("name"):match.start("bare")].strip()
+    return separator == ":" and _AFTER_A_TYPE.match(text, match.end("bare")) is not None
+
+
+_AFTER_A_TYPE = re.compile(r"[ \t]*(?:\||=(?!=)|,|\]|\))")
+
+
+def _credential_value(name: str, value: str) -> bool:
+    if is_weak_secret_name(name):  # ``auth = "bearer"``: only a random value is one
+        return looks_like_secret_value(value, name=name)
+    return looks_like_secret_value(value, password=is_password_name(name), name=name)
+
+
+def _concatenated_tokens(hits: _Hits, starts: list[int]) -> None:
+    """``"sk_live_" + "4eC3…"`` and ``("ghp_abc" "def…")``: a token split over literals."""
+    text = hits.text
+    budget = _CONCATENATION_BUDGET
+    for match in _hinted(_CONCATENATION, text, text, _PREFIX_HINTS, starts, reach=_CONCATENATION_REACH):
+        literals = list(_LITERAL_BODY.finditer(match.group(0)))
+        # The token starts in the first literal holding a vendor prefix (one try per run of literals).
+        first = next((i for i, body in enumerate(literals[:-1]) if _PREFIX_HINT.search(body.group(2))), None)
+        if first is None:
             continue
-        name = match.group("name")
-        if is_secret_name(name) and looks_like_secret_value(value, password=is_password_name(name)):
-            hits.append(SecretHit(offsets.span(start, end), "secret assigned to a secret name", start, end, value))
-    hits.sort(key=lambda hit: hit.start)
-    return hits
+        budget -= 1
+        if budget < 0:
+            return  # hostile input: thousands of prefix literals in a row
+        kind = known_token_kind("".join(body.group(2) for body in literals[first:]))
+        start = match.start() + literals[first].start()
+        if kind is not None and kind not in URL_KINDS and hits.free(start, match.end()):
+            hits.add(start, match.end(), kind)
+
+
+def _aws_secret_keys(hits: _Hits, starts: list[int]) -> None:
+    """A 40-character secret access key within reach of an access key id (a tuple, a call, the
+    next line of a credentials file): by shape alone it could be any base64."""
+    text = hits.text
+    scanned = 0
+    for key_id in _hinted(_AWS_ID, text, text, ("AKIA", "ASIA"), starts):
+        if known_token_kind(key_id.group(0)) is None:
+            continue  # ``AKIAIOSFODNN7EXAMPLE``
+        low, high = max(0, key_id.start() - AWS_PAIR_REACH), min(len(text), key_id.end() + AWS_PAIR_REACH)
+        for candidate in AWS_SECRET_SHAPE.finditer(text, max(low, scanned), min(len(text), high + 41)):
+            if candidate.start() >= high:
+                break
+            if hits.free(*candidate.span()) and is_aws_secret_key(candidate.group(0)):
+                hits.add(*candidate.span(), AWS_SECRET_KEY)
+        scanned = high  # windows overlap: each candidate is judged once
 
 
 def _hinted(
@@ -283,14 +278,15 @@ def _hinted(
 
 
 def redact(text: str, marker: str = "[REDACTED {kind}]") -> str:
-    """``text`` with every secret replaced by ``marker`` (which may use ``{kind}``)."""
+    """``text`` with every secret replaced by ``marker`` (which may use ``{kind}``); a password in
+    a URL becomes ``***``."""
     pieces: list[str] = []
     position = 0
     for hit in find_secrets(text):
         if hit.start < position:
             continue
         pieces.append(text[position:hit.start])
-        pieces.append(marker.format(kind=hit.kind))
+        pieces.append(hit.mask or marker.format(kind=hit.kind))
         position = hit.end
     pieces.append(text[position:])
     return "".join(pieces)
