@@ -23,11 +23,14 @@ def copy_example(target: Path) -> Path:
 
 
 @asynccontextmanager
-async def architect_session(root: Path, errlog: Any = None) -> AsyncIterator[ClientSession]:
+async def architect_session(root: Path, errlog: Any = None, extra_env: dict[str, str] | None = None
+                            ) -> AsyncIterator[ClientSession]:
     # The SDK passes the server only a few "safe" variables; PYTHONPATH picks the tree under test.
     env = get_default_environment()
-    if os.environ.get("PYTHONPATH"):
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    for name in ("PYTHONPATH", "PYTHON_ARCHITECT_CACHE_DIR"):
+        if os.environ.get(name):
+            env[name] = os.environ[name]
+    env.update(extra_env or {})
     params = StdioServerParameters(
         command=sys.executable, args=["-m", "python_architect", "mcp", "--root", str(root)], cwd=str(root), env=env
     )

@@ -11,7 +11,7 @@ import pytest
 from mcp_support import architect_session, copy_example, error_text, payload
 
 TOOLS = {"check", "relevant_adrs", "explain_rule", "list_adrs", "graph", "record_decision",
-         "read_file", "search_code", "find_symbol", "read_adr"}
+         "read_file", "search_code", "find_symbol", "read_adr", "ask_architect"}
 
 
 @pytest.fixture

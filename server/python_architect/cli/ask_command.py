@@ -19,7 +19,6 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
 
 ROOT_MARKERS = (".ai", "pyproject.toml", ".git")
 
@@ -72,6 +71,7 @@ def find_root(start: Path) -> Path:
 
 
 async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
+    from ..advisor.answers import display_path, final_to_json
     from ..advisor.retrieval import mentions
     from ..advisor.service import Advisor, ChatChunk, ChatStep
     from ..engine import Project
@@ -122,7 +122,7 @@ async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
     if final is None:
         return 1
     if as_json:
-        out.write(json.dumps(_as_json(final, root), ensure_ascii=False, indent=2) + "\n")
+        out.write(json.dumps(final_to_json(final, root), ensure_ascii=False, indent=2) + "\n")
         return 1 if final.error else 0
     if final.error:
         print(f"python-architect ask: {final.error}", file=sys.stderr)
@@ -132,33 +132,8 @@ async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
     if final.citations:
         out.write("\nSources:\n")
         for citation in final.citations:
-            out.write(f"  {citation.id}  {_display(citation.path, root)}:{citation.line}  {citation.title}\n")
+            out.write(f"  {citation.id}  {display_path(citation.path, root)}:{citation.line}  {citation.title}\n")
     return 0
-
-
-def _as_json(final: Any, root: Path) -> dict[str, Any]:
-    from ..advisor.proposals import parse_proposals
-
-    return {
-        "answer": final.text,
-        "proposals": parse_proposals(final.text, root).to_json(),
-        "citations": [{"id": c.id, "title": c.title, "path": _display(c.path, root), "line": c.line}
-                      for c in final.citations],
-        "steps": [{"index": s.index, "tool": s.tool, "label": s.label, "path": s.path, "line": s.line,
-                   "error": s.error} for s in final.steps],
-        "stopped": final.stopped,
-        "redacted": final.redacted,
-        "offline": final.offline,
-        "model": final.model,
-        "error": final.error,
-    }
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _usage(message: str, code: int = 2) -> int:

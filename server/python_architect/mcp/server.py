@@ -19,11 +19,11 @@ from typing import Any, Literal
 
 import anyio
 import anyio.to_thread
-
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.server.mcpserver.resources import FunctionResource
 
+from ..advisor.ask_tool import ArchitectQuestions
 from ..advisor.tool_specs import MCP_CHECK, ToolInputError
 from ..advisor.tools import ToolSet
 from .tools import record_decision as write_decision
@@ -34,8 +34,10 @@ INSTRUCTIONS = """Python Architect knows this repository's architecture decision
 checks Python code against them. Call `relevant_adrs` with the question or the file and line
 before designing a change, follow the decisions it quotes, and call `check` on the files you
 edited (or on their unsaved text) before you finish. `find_symbol`, `search_code` and `read_file`
-read the workspace; `read_adr` gives any ADR in full. Record a new decision with
-`record_decision` when the team agrees on one."""
+read the workspace; `read_adr` gives any ADR in full. `ask_architect` puts a design question to the
+team's architect (it reads the code through the same tools and returns the changes it proposes as
+edits and a unified diff, never writing them). Record a new decision with `record_decision` when
+the team agrees on one."""
 
 
 async def _call(tools: ToolSet, name: str, arguments: dict[str, Any], spec: dict[str, Any] | None = None) -> Any:
@@ -74,7 +76,9 @@ def build_server(root: Path) -> MCPServer:
     """The server for the workspace at ``root`` (loaded now; raises if it cannot be read)."""
     from ..engine import Project
 
-    tools = ToolSet(Project.load(Path(root).resolve()), threading.Lock(), watch_knowledge=True)
+    lock = threading.Lock()
+    tools = ToolSet(Project.load(Path(root).resolve()), lock, watch_knowledge=True)
+    questions = ArchitectQuestions(tools.project, lock)
     server = _ArchitectServer(tools, name="python-architect", instructions=INSTRUCTIONS, log_level="WARNING")
 
     @server.tool()
@@ -145,6 +149,19 @@ def build_server(root: Path) -> MCPServer:
         """The first-party module dependency graph collapsed to `depth` package levels, with
         layer-violating and cyclic edges marked, as Mermaid, Graphviz dot or JSON."""
         return await _call(tools, "graph", {"depth": depth, "format": format})
+
+    @server.tool()
+    async def ask_architect(question: str, path: str | None = None, line: int | None = None,
+                            conversation: str | None = None) -> dict[str, Any]:
+        """Ask the team's architect a design question, optionally about a workspace file (and
+        line). Online when the server has ANTHROPIC_API_KEY (the architect reads the code through
+        these tools), offline (ADRs and checks only) otherwise. Returns the answer, the ADRs
+        cited, the tool steps, and `proposals`: code for workspace files as edits and a unified
+        diff, never written. `conversation` keeps a conversation across calls."""
+        try:
+            return await questions.ask(question, path=path, line=line, conversation=conversation)
+        except ToolInputError as exc:
+            raise ToolError(str(exc)) from None
 
     @server.tool()
     def record_decision(
