@@ -173,7 +173,8 @@ def forbidden_import(ctx: ModuleContext) -> Iterator[RawFinding]:
                 span=fact.span,
                 fix=fix,
                 rule=rule,
-                data={"imported": imported, "rule": rule.id},
+                data={"imported": imported, "rule": rule.id,
+                      **({"chain": [ctx.module, imported]} if ctx.module else {})},
             )
 
 
@@ -225,7 +226,8 @@ def layer_violation(ctx: ModuleContext) -> Iterator[RawFinding]:
                     or f"`{ctx.module}` (layer `{own[1]}`) imports `{module}` from the higher layer `{target[1]}`",
                     span=fact.span,
                     rule=rule,
-                    data={"imported": module, "layer": own[1], "higher_layer": target[1]},
+                    data={"imported": module, "layer": own[1], "higher_layer": target[1],
+                          "chain": [ctx.module, module]},
                 )
 
 
