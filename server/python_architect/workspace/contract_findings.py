@@ -76,7 +76,7 @@ def _outcome_findings(ctx: WorkspaceContext, outcome: ContractOutcome) -> Iterat
         yield path, RawFinding(
             code=CODE_OF_TYPE[spec.type], message=_message(spec, violation), span=span, rule=rule,
             data={"contract": spec.id, "chain": list(violation.chain), "imported": violation.chain[-1],
-                  "contract_type": spec.type},
+                  "contract_type": spec.type, "between": [violation.importer, violation.imported]},
             related=() if rule is not None else (where,),
         )
 
