@@ -284,3 +284,23 @@ def _ids_of(name: str) -> list[str]:
         elif line == f"name = {name}" and current:
             ids.append(current)
     return ids
+
+
+DJANGO_CONFIG = Path(__file__).resolve().parents[1] / "fixtures" / "django.importlinter"
+
+
+def test_django_with_every_contract_type_gets_lint_imports_verdicts(tmp_path: Path) -> None:
+    """A real package from the registry (Django, pinned in constraints.txt), copied so both tools
+    read the same files, with a config that uses every built-in contract type."""
+    import shutil
+
+    import django
+
+    shutil.copytree(Path(django.__file__).parent, tmp_path / "django",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy(DJANGO_CONFIG, tmp_path / ".importlinter")
+    theirs, mine, text = _compare(tmp_path)
+    assert set(theirs.verdict.values()) == {"KEPT", "BROKEN"}
+    assert len(theirs.verdict) == 7
+    assert mine.direct, "Django breaks some contract with a direct import"
+    assert mine.pairs["Database siblings acyclic"] == acyclic_pairs(text, "Database siblings acyclic")

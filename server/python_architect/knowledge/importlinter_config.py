@@ -167,7 +167,8 @@ def parse_toml(path: Path, text: str) -> ContractsConfig | None:
         if "[tool.importlinter" not in text:
             return None
         match = re.search(r"line (\d+)", str(exc))
-        return _broken(path, int(match.group(1)) if match else 1, f"{path.name} does not parse: {exc}")
+        line = int(match.group(1)) if match else max(1, len(text.splitlines()))  # "at end of document"
+        return _broken(path, line, f"{path.name} does not parse: {exc}")
     tool = document.get("tool")
     session = tool.get(_SECTION) if isinstance(tool, dict) else None
     if not isinstance(session, dict) or not session:
