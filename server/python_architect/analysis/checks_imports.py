@@ -18,6 +18,7 @@ from .extract import LineIndex, tree_index
 from .facts import ImportFact
 from .registry import ModuleContext, RawFinding, check
 from ..codes import ARC101, ARC102
+from ..knowledge.module_patterns import module_matches as in_module_pattern
 
 THIRD_PARTY = "<third-party>"
 
@@ -192,11 +193,12 @@ def layer_prefixes(raw: Any) -> list[list[str]]:
 
 
 def layer_of(module: str, layers: list[list[str]]) -> tuple[int, str] | None:
-    """The index and prefix of the most specific layer containing ``module``."""
+    """The index and prefix (or pattern: ``app.*.api``, ``app.**.api``, see
+    ``knowledge.module_patterns``) of the most specific layer containing ``module``."""
     best: tuple[int, str] | None = None
     for position, prefixes in enumerate(layers):
         for prefix in prefixes:
-            if (module == prefix or module.startswith(prefix + ".")) and (best is None or len(prefix) > len(best[1])):
+            if in_module_pattern(module, prefix) and (best is None or len(prefix) > len(best[1])):
                 best = (position, prefix)
     return best
 
