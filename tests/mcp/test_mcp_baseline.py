@@ -14,12 +14,13 @@ PYPROJECT = '[project]\nname = "app"\n\n[tool.python-architect]\nsrc = ["src"]\n
 
 
 async def test_the_check_tool_hides_and_counts_baselined_findings(tmp_path: Path) -> None:
+    import asyncio
     import subprocess
     import sys
 
     root = write_tree(tmp_path / "ws", {"src/app/__init__.py": "", "src/app/billing.py": LEGACY,
                                         "pyproject.toml": PYPROJECT.replace('baseline = "architect-baseline.json"\n', "")})
-    recorded = subprocess.run([sys.executable, "-m", "python_architect", "baseline"], cwd=root, capture_output=True,
+    recorded = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "python_architect", "baseline"], cwd=root, capture_output=True,
                               text=True, timeout=120, check=False, stdin=subprocess.DEVNULL)
     assert recorded.returncode == 0, recorded.stderr
     (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")

@@ -14,7 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from importlinter_parity import acyclic_pairs, lint_imports, ours
 from trees import write_tree
 
@@ -221,7 +220,7 @@ def test_exclude_type_checking_imports_and_no_externals_change_verdicts_like_lin
     session = "[importlinter]\nroot_packages =\n    shop\nexclude_type_checking_imports = True\n"
     contracts = CONTRACTS.split("[importlinter:contract:layers-kept]")[0]
     write_tree(tmp_path, {**TREE, "setup.cfg": "[metadata]\nname = shop\n\n" + session + contracts})
-    theirs, mine, _ = _compare(tmp_path)
+    _, mine, _ = _compare(tmp_path)
     assert mine.verdict == {"Layers broken": "BROKEN"}
     assert ("shop.services.billing", "shop.web.views") not in mine.direct["Layers broken"]
     assert ("shop.domain.model", "shop.web.api") in mine.direct["Layers broken"]

@@ -16,7 +16,6 @@ import configparser
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 from ..root_paths import NotReadable, read_bounded
 
@@ -25,7 +24,7 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-Value = Union[str, list[str]]
+Value = str | list[str]
 
 CONFIG_FILES = ("setup.cfg", ".importlinter", "pyproject.toml")
 """Where ``lint-imports`` looks, in its order (INI readers before the TOML reader)."""

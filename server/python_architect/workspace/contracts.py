@@ -24,7 +24,11 @@ import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..knowledge.importlinter_config import BUILT_IN_TYPES, ContractsConfig, ContractSpec
+from ..knowledge.importlinter_config import (
+    BUILT_IN_TYPES,
+    ContractsConfig,
+    ContractSpec,
+)
 
 if TYPE_CHECKING:
     from .index import WorkspaceIndex
@@ -71,9 +75,9 @@ def check_contracts(index: WorkspaceIndex, config: ContractsConfig) -> list[Cont
     outcomes = []
     for spec in config.contracts:
         if spec.type not in BUILT_IN_TYPES:
-            outcomes.append(ContractOutcome(spec, None, problems=[
-                f"contract type `{spec.type}` is not one Python Architect enforces "
-                f"(built in: {', '.join(BUILT_IN_TYPES)}); run `lint-imports` for it"]))
+            message = (f"contract type `{spec.type}` is not one Python Architect enforces "
+                       f"(built in: {', '.join(BUILT_IN_TYPES)}); run `lint-imports` for it")
+            outcomes.append(ContractOutcome(spec, None, problems=[message]))
             continue
         try:
             outcomes.append(_CHECKS[spec.type](copy.deepcopy(graph), spec, config))
