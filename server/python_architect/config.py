@@ -291,7 +291,34 @@ def load_project_config(root: Path, ruff_codes: Callable[[], Iterable[str]] | No
     if not isinstance(table, dict):
         return ProjectConfig(scripts=scripts), [ConfigError(path, "[tool.python-architect] must be a table")]
     config, errors = parse_project_config(table, path, text, ruff_codes)
+    errors += _missing_src(root, config.src, path, text)
     return replace(config, scripts=scripts), errors
+
+
+def _missing_src(root: Path, src: tuple[str, ...], path: Path, text: str) -> list[ConfigError]:
+    """A ``src`` entry that is not a folder of the workspace: a typo (``sorce``) would otherwise
+    leave every module unnamed, and every layer and cycle finding would silently disappear."""
+    errors = []
+    for entry in src:
+        folder = root / entry
+        if contained(folder, root) is None:
+            errors.append(ConfigError(path, f"`src` entry `{entry}` lies outside the workspace root", locate_key(text, ("src",))))
+        elif not folder.is_dir():
+            line = _line_naming(text, entry) or locate_key(text, ("src",))
+            errors.append(ConfigError(path, f"`src` entry `{entry}` is not a folder of the workspace: no module "
+                                            "under it is named, so layers and cycles would check nothing", line))
+    return errors
+
+
+def _line_naming(text: str, entry: str) -> int | None:
+    """The line of the ``src`` value quoting ``entry`` (the list may span lines)."""
+    start = locate_key(text, ("src",))
+    lines = text.splitlines()
+    for number in range(start, min(len(lines), start + 50) + 1):
+        line = lines[number - 1]
+        if f'"{entry}"' in line or f"'{entry}'" in line:
+            return number
+    return None
 
 
 def code_selected(code: str, config: ProjectConfig, extra_select: tuple[str, ...] = (), extra_ignore: tuple[str, ...] = ()) -> bool:

@@ -182,4 +182,14 @@ def finding_to_dict(finding: Finding, root: Path) -> dict[str, Any]:
         "adrs": list(finding.adrs),
         "fix": fix_to_dict(finding.fix),
         "related": [related_to_dict(item, root) for item in finding.related],
+        "rule": finding.rule_id or finding.data.get("contract"),
+        "chain": _chain(finding),
     }
+
+
+def _chain(finding: Finding) -> list[str] | None:
+    """The modules from importer to imported, for an import finding; None otherwise."""
+    chain = finding.data.get("chain")
+    if isinstance(chain, list) and chain:
+        return [str(module) for module in chain]
+    return None

@@ -29,6 +29,7 @@ TREE = {
     "app/__init__.py": "",
     "app/api/__init__.py": "",
     "app/api/views.py": "VIEWS = []\n",
+    "app/services/__init__.py": "",  # every layer the ADR names exists (else ARC005 on the ADR)
     "app/domain/__init__.py": "",
     "app/domain/model.py": "from app.api import views\n",  # ARC102: the domain imports the api
     "app/broken.py": "def broken(:\n",  # ARC900

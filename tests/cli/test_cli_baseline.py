@@ -93,3 +93,42 @@ def test_occurrences_tell_identical_statements_apart_and_the_file_is_stable(tmp_
     path.write_text(twice + "\n\ndef a(x=[]):\n    return x\n", encoding="utf-8")
     result = baseline.filter(Project.load(tmp_path).check_paths().findings, tmp_path, lines_reader())
     assert [f.line for f in result.new] == [9] and result.stale == []
+
+
+def test_the_summary_counts_hidden_findings_and_no_baseline_shows_them(workspace):
+    """Issue 20: text output ends with how many findings the baseline hid; ``--no-baseline``
+    reports everything; machine formats keep their shape and say it on stderr."""
+    root = workspace({"src/app/__init__.py": "", "src/app/billing.py": LEGACY})
+    assert run_cli("baseline", cwd=root).returncode == 0
+    (root / "pyproject.toml").write_text(CONFIG, encoding="utf-8")
+    text = run_cli("check", cwd=root)
+    assert text.returncode == 0 and text.stdout.rstrip().endswith(
+        "2 findings hidden by the baseline (architect-baseline.json)"), text.stdout
+    machine = run_cli("check", "--format", "json", cwd=root)
+    assert machine.json()["findings"] == [] and "2 findings hidden by the baseline" in machine.stderr
+    everything = run_cli("check", "--no-baseline", "--format", "json", cwd=root)
+    assert everything.returncode == 1 and _codes_and_lines(everything) == [("B006", 4), ("B006", 8)]
+    assert "hidden by the baseline" not in everything.stderr
+
+
+def test_changed_since_judges_staleness_only_for_the_files_it_checked(workspace):
+    import subprocess
+
+    root = workspace({"src/app/__init__.py": "", "src/app/billing.py": LEGACY, "src/app/other.py": "X = 1\n",
+                      "pyproject.toml": CONFIG})
+    assert run_cli("baseline", cwd=root).returncode == 0
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args], cwd=root,
+                       check=True, capture_output=True, timeout=60)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
+    (root / "src/app/other.py").write_text("X = 2\n", encoding="utf-8")
+    only_other = run_cli("check", "--changed-since", "HEAD", cwd=root)
+    assert only_other.returncode == 0, only_other.stdout + only_other.stderr
+    assert "no finding any more" not in only_other.stderr  # billing.py was not checked: not "fixed"
+    (root / "src/app/billing.py").write_text('"""Fixed."""\n', encoding="utf-8")
+    fixed = run_cli("check", "--changed-since", "HEAD", cwd=root)
+    assert "2 baseline entries match no finding" in fixed.stderr

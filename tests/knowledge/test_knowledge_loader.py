@@ -141,7 +141,7 @@ def test_configured_knowledge_and_agents_dirs(tmp_path):
     assert load_knowledge(tmp_path, ProjectConfig()).adrs == []
 
 
-def test_workspace_files_is_called_once_and_only_when_needed():
+def test_workspace_files_is_called_once_and_only_when_needed(tmp_path):
     calls = []
 
     def files():
@@ -151,7 +151,14 @@ def test_workspace_files_is_called_once_and_only_when_needed():
     load_knowledge(SERVICE, ProjectConfig(), files)
     assert calls == [1]
     calls.clear()
-    load_knowledge(FIXTURES / "encodings", ProjectConfig(), files)  # no globs in those ADRs
+    # A layers rule needs the files too: a layer naming no module is an ADR-file problem.
+    load_knowledge(FIXTURES / "encodings", ProjectConfig(), files)
+    assert calls == [1]
+    calls.clear()
+    adr = tmp_path / ".ai" / "adrs" / "0001-plain.md"
+    adr.parent.mkdir(parents=True)
+    adr.write_text("---\nid: ADR-001\ntitle: Plain\nstatus: accepted\n---\n# Plain\n", encoding="utf-8")
+    load_knowledge(tmp_path, ProjectConfig(), files)  # no globs, no layers rule
     assert calls == []
 
 

@@ -101,3 +101,19 @@ def test_suppression_and_selection() -> None:
 def test_rule_options_reads_nested_and_loose_keys() -> None:
     rule = _rule("ADR-009", "check", check="ARC202", options={"max-depth": 2}, paths=["app/**"])
     assert rule_options(rule) == {"max-depth": 2}
+
+
+def test_a_tag_adopts_and_is_cited_only_inside_its_adrs_applies_to_scope() -> None:
+    """Issue 20: an ADR about ``app/daos/**`` tagged ``data-layer`` turns ARC502 (judgment) on
+    in the DAOs only; elsewhere the check stays un-adopted (dropped in check, a hint in the editor)."""
+    from python_architect.knowledge.model import AppliesTo
+
+    scoped = Adr(id="ADR-010", title="DAOs", path=ROOT / "ADR-010.md", status="accepted", tags=("data-layer",),
+                 applies_to=AppliesTo(paths=("app/daos/**",)))
+    inside, outside = ROOT / "app" / "daos" / "orders.py", ROOT / "app" / "views" / "orders.py"
+    finalizer = _finalizer(scoped)
+    finding = finalizer.finalize(RawFinding("ARC502", "n+1", SPAN), inside, None)
+    assert finding is not None and finding.adrs == ("ADR-010",) and finding.severity is Severity.WARNING
+    assert finalizer.finalize(RawFinding("ARC502", "n+1", SPAN), outside, None) is None
+    hint = _finalizer(scoped, editor=True).finalize(RawFinding("ARC502", "n+1", SPAN), outside, None)
+    assert hint is not None and hint.severity is Severity.HINT and hint.adrs == ()

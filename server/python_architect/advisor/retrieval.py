@@ -293,7 +293,13 @@ def _findings_on(project: Any, path: Path, line: int) -> list[Any]:
     except Exception:
         log.exception("analysing %s for a question failed", path)
         return []
-    return [f for f in analysis.findings if f.span.line == line]
+    findings = [f for f in analysis.findings if f.span.line == line]
+    baseline = getattr(project, "baseline", None)
+    if findings and baseline is not None and baseline.entries:  # recorded findings are not news
+        from ..baseline import lines_reader
+
+        findings = baseline.filter(findings, project.root, lines_reader()).new
+    return findings
 
 
 # -- modules --------------------------------------------------------------------------------

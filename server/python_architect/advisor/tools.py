@@ -166,7 +166,7 @@ class ToolSet:
                     raise ToolInputError(f"{path!r} is not a Python, dependency or ADR file")
                 analysis = project.analyze(target, text, ruff=ruff)
                 self._restore(target)
-                return self._findings_document(list(analysis.findings), 1)
+                return self._findings_document(list(analysis.findings), 1, {target: text})
         targets = [self.inside(p) for p in ([path] if path else []) + list(paths or [])]  # outside the lock
 
         def progress(done: int, total: int) -> None:
@@ -200,7 +200,17 @@ class ToolSet:
         except (code_tools.CodeToolError, AttributeError, KeyError):
             log.warning("could not restore the index entry of %s", path)
 
-    def _findings_document(self, findings: list[Any], files: int) -> dict[str, Any]:
+    def _findings_document(self, findings: list[Any], files: int,
+                           texts: dict[Path, str] | None = None) -> dict[str, Any]:
+        """The findings the configured baseline does not record (as ``check`` reports them), with
+        how many it hid."""
+        baseline = self.project.baseline
+        hidden = 0
+        if baseline.entries:
+            from ..baseline import lines_reader
+
+            kept = baseline.filter(findings, self.root, lines_reader(texts)).new
+            hidden, findings = len(findings) - len(kept), kept
         kb = self.project.kb
         cited = sorted({adr_id for f in findings for adr_id in f.adrs})
         titles = {adr_id: adr.title for adr_id in cited if (adr := kb.get(adr_id)) is not None}
@@ -208,8 +218,10 @@ class ToolSet:
         for finding in findings:
             counts[finding.severity.value] = counts.get(finding.severity.value, 0) + 1
         summary = ", ".join(f"{n} {severity}" for severity, n in sorted(counts.items())) or "no findings"
+        hidden_note = f"; {hidden} hidden by the baseline" if hidden else ""
         return {
-            "summary": f"{len(findings)} findings ({summary}) in {files} files",
+            "summary": f"{len(findings)} findings ({summary}) in {files} files{hidden_note}",
+            "hidden_by_baseline": hidden,
             "findings": [finding_to_dict(f, self.root) for f in findings],
             "adrs": titles,
             "files": files,

@@ -18,6 +18,7 @@ from .extract import LineIndex, tree_index
 from .facts import ImportFact
 from .registry import ModuleContext, RawFinding, check
 from ..codes import ARC101, ARC102
+from ..knowledge.module_patterns import module_matches as in_module_pattern
 
 THIRD_PARTY = "<third-party>"
 
@@ -173,7 +174,8 @@ def forbidden_import(ctx: ModuleContext) -> Iterator[RawFinding]:
                 span=fact.span,
                 fix=fix,
                 rule=rule,
-                data={"imported": imported, "rule": rule.id},
+                data={"imported": imported, "rule": rule.id,
+                      **({"chain": [ctx.module, imported]} if ctx.module else {})},
             )
 
 
@@ -191,11 +193,12 @@ def layer_prefixes(raw: Any) -> list[list[str]]:
 
 
 def layer_of(module: str, layers: list[list[str]]) -> tuple[int, str] | None:
-    """The index and prefix of the most specific layer containing ``module``."""
+    """The index and prefix (or pattern: ``app.*.api``, ``app.**.api``, see
+    ``knowledge.module_patterns``) of the most specific layer containing ``module``."""
     best: tuple[int, str] | None = None
     for position, prefixes in enumerate(layers):
         for prefix in prefixes:
-            if (module == prefix or module.startswith(prefix + ".")) and (best is None or len(prefix) > len(best[1])):
+            if in_module_pattern(module, prefix) and (best is None or len(prefix) > len(best[1])):
                 best = (position, prefix)
     return best
 
@@ -225,7 +228,8 @@ def layer_violation(ctx: ModuleContext) -> Iterator[RawFinding]:
                     or f"`{ctx.module}` (layer `{own[1]}`) imports `{module}` from the higher layer `{target[1]}`",
                     span=fact.span,
                     rule=rule,
-                    data={"imported": module, "layer": own[1], "higher_layer": target[1]},
+                    data={"imported": module, "layer": own[1], "higher_layer": target[1],
+                          "chain": [ctx.module, module]},
                 )
 
 

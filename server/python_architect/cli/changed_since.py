@@ -33,8 +33,9 @@ def check_changed(project: Project, revision: str, within: list[Path] | None = N
     if changes_everything(project, changed):
         return project.check_paths(None, **options)
     if not changed:
-        return CheckResult(findings=[], files=0, adrs=len(project.kb.adrs))
+        return CheckResult(findings=[], files=0, adrs=len(project.kb.adrs), checked=[])
     result = project.check_paths(changed, **options)
+    result.checked = list(changed)  # an unchanged file's baselined findings were not looked for
     if not project.index.scanned:
         # Cycles and layer chains need every module's imports: from the cache where it can.
         from ..workspace.batch import default_jobs

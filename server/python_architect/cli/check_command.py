@@ -65,6 +65,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--baseline", type=Path, metavar="FILE",
                         help="report only findings not recorded in FILE (see `python-architect baseline`; "
                         "default: the `baseline` key of [tool.python-architect])")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="report every finding, ignoring the configured baseline")
     parser.add_argument("--explain", metavar="CODE", help="explain a rule code and exit")
     parser.set_defaults(func=run)
 
@@ -242,7 +244,7 @@ def run(args: argparse.Namespace) -> int:
     baseline = None if args.baseline is None else args.baseline if args.baseline.is_absolute() else cwd / args.baseline
 
     recorder = None
-    if not args.no_cache and args.changed_since is None:
+    if not args.no_cache and args.changed_since is None and not args.no_baseline:
         # An unchanged workspace is answered from the last identical run (workspace.run_record)
         # without importing the engine; any other run is recorded for the next one.
         from ..workspace import run_record
@@ -312,8 +314,13 @@ def _check(args: argparse.Namespace, root: Path, paths: list[Path], select: tupl
         clear()
     _warn_skipped(result.skipped, root, notes)
     findings = result.findings
+    hidden = 0
     baseline = project.baseline
-    if baseline_file is not None:
+    if args.no_baseline:
+        from ..baseline import Baseline
+
+        baseline = Baseline.of(())
+    elif baseline_file is not None:
         from ..baseline import Baseline, BaselineError
 
         try:
@@ -323,7 +330,11 @@ def _check(args: argparse.Namespace, root: Path, paths: list[Path], select: tupl
     if baseline.entries:
         from .baseline_command import apply_baseline, files_under, report_stale
 
-        filtered = apply_baseline(baseline, findings, root, None if whole else files_under(project, paths))
+        checked = None if whole else files_under(project, paths)
+        if result.checked is not None:  # --changed-since: stale only among the files it checked
+            checked = result.checked if checked is None else [p for p in checked if p in set(result.checked)]
+        filtered = apply_baseline(baseline, findings, root, checked)
+        hidden = len(findings) - len(filtered.new)
         findings = filtered.new
         stale: list[str] = []
         report_stale(filtered.stale, baseline.path, root, out=stale)
@@ -331,6 +342,15 @@ def _check(args: argparse.Namespace, root: Path, paths: list[Path], select: tupl
             _note(notes, line)
     report = render(args.output_format, findings, root=root, files=result.files,
                     adrs=result.adrs, kb=project.kb)
+    if hidden:
+        from ..root_paths import relative_path
+
+        where = relative_path(baseline.path, root) if baseline.path else "the baseline"
+        line = f"{hidden} {'finding' if hidden == 1 else 'findings'} hidden by the baseline ({where})\n"
+        if args.output_format == "text":
+            report += line
+        else:  # machine formats keep their shape: said on stderr
+            _note(notes, line)
     if not _write_report(report, args.output):
         return 2, None
     return (0 if args.exit_zero or not findings else 1), report

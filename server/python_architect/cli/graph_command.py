@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         root = find_root(start if start.is_dir() else start.parent)
 
     from ..engine import Project
-    from ..workspace.graph import build_graph, render
+    from ..workspace.graph import build_graph, mermaid_fitting_graph, render
 
     project = Project.load(root)
     if report_config_errors(project.config_errors, root):
@@ -78,7 +78,13 @@ def run(args: argparse.Namespace) -> int:
     # The facts of unchanged files come from the cache ``check`` keeps (and go back into it).
     warm_index(project.index, files, None if args.no_cache else CheckCache.for_cli(root),
                jobs=default_jobs(len(files)))
-    graph = build_graph(project.index, project.kb, depth=args.depth, with_layers=args.layers)
+    if args.output_format == "mermaid":
+        graph, collapsed = mermaid_fitting_graph(project.index, project.kb, depth=args.depth, with_layers=args.layers)
+        if collapsed:
+            graph.collapsed = collapsed
+            print(f"python-architect graph: note: {collapsed}", file=sys.stderr)
+    else:
+        graph = build_graph(project.index, project.kb, depth=args.depth, with_layers=args.layers)
     if args.layers and not graph.layers:
         print("python-architect graph: warning: --layers: no ADR has a `layers` rule", file=sys.stderr)
     text = render(graph, args.output_format)

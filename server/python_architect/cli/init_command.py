@@ -140,6 +140,47 @@ def detect_package(root: Path) -> str | None:
     return None
 
 
+def _packages_in(folder: Path) -> list[str]:
+    try:
+        return sorted(p.name for p in folder.iterdir()
+                      if p.is_dir() and (p / "__init__.py").is_file() and PACKAGE_NAME.fullmatch(p.name)
+                      and p.name not in ("tests", "test", "docs", "migrations"))
+    except OSError:
+        return []
+
+
+_TEMPLATE_LAYERS = ("api", "services", "adapters", "domain")
+
+
+def _real_layers(root: Path, package: str, text: str, report: Report) -> str:
+    """The layers ADR names modules the workspace has: when ``package`` or the template's
+    ``api``/``services``/``adapters``/``domain`` do not exist, it proposes the real packages instead
+    (the top-level packages, or the package's own subpackages) and says so; never a rule that
+    silently checks nothing."""
+    template_lines = "".join(f"      - {package}.{layer}\n" for layer in _TEMPLATE_LAYERS)
+    folder = next((base / package for base in (root / "src", root) if (base / package).is_dir()), None)
+    if folder is None:
+        real = _packages_in(root / "src") or _packages_in(root)
+        if not real:
+            report.notes.append(f"package `{package}` is not in the workspace and no package was found: "
+                                "the layers ADR names modules that do not exist yet; edit it")
+            return text
+        report.notes.append(f"package `{package}` is not in the workspace; the layers ADR proposes its real "
+                            f"top-level packages instead ({', '.join(real)}): put them in order, top first")
+        return text.replace(template_lines, "".join(f"      - {name}\n" for name in real))
+    present = [layer for layer in _TEMPLATE_LAYERS if (folder / layer).is_dir() or (folder / f"{layer}.py").is_file()]
+    if len(present) == len(_TEMPLATE_LAYERS):
+        return text
+    real = _packages_in(folder)
+    if not real:
+        report.notes.append(f"`{package}` has no api/services/adapters/domain packages: edit the layers ADR")
+        return text
+    missing = [layer for layer in _TEMPLATE_LAYERS if layer not in present]
+    report.notes.append(f"`{package}` has no {', '.join(missing)}: the layers ADR proposes its real subpackages "
+                        f"({', '.join(real)}): put them in order, top first")
+    return text.replace(template_lines, "".join(f"      - {package}.{name}\n" for name in real))
+
+
 def _template(name: str) -> str:
     return resources.files("python_architect.cli").joinpath("templates", name).read_text(encoding="utf-8")
 
@@ -174,6 +215,8 @@ def initialise(root: Path, *, decision: str, package: str | None = None, agent: 
             continue
         number = _next_number(adrs)
         text = Template(_template(template)).safe_substitute(values, number=f"{number:03d}", plain_number=number)
+        if template == "decision-layers.md":
+            text = _real_layers(root, package or "app", text, report)
         _write(root, adrs / f"{number:04d}-{slug}.md", text, report)
 
     for document in DOCUMENTS:

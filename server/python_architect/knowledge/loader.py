@@ -26,6 +26,7 @@ from .problems import (
     duplicate_id_problems,
     missing_reference_problems,
     unmatched_glob_problems,
+    unmatched_layer_problems,
 )
 from .reading import read_inside
 from .scope import relative_posix
@@ -102,11 +103,13 @@ def cross_adr_problems(
     """ARC003, ARC004 and (with ``workspace_files``) ARC005 over a set of parsed ADRs."""
     found = missing_reference_problems(adrs, lines_of)
     found.extend(duplicate_id_problems(adrs, lines_of))
-    if workspace_files is not None and any(adr.globs for adr in adrs):
+    layered = any(rule.kind == "layers" for adr in adrs for rule in adr.rules)
+    if workspace_files is not None and (layered or any(adr.globs for adr in adrs)):
         relative = [
             r for r in (relative_posix(p, root) for p in workspace_files()) if r is not None
         ]
         found.extend(unmatched_glob_problems(adrs, relative, lines_of))
+        found.extend(unmatched_layer_problems(adrs, relative, lines_of))
     return found
 
 
@@ -130,5 +133,6 @@ def adr_file_problems(
     cross.extend(duplicate_id_problems([*others, adr], lines_of))
     if relative_files is not None:
         cross.extend(unmatched_glob_problems([adr], relative_files, lines_of))
+        cross.extend(unmatched_layer_problems([adr], relative_files, lines_of))
     found.extend(problem for problem in cross if problem.path == path)
     return sorted(found, key=sort_key)

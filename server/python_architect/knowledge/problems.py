@@ -255,6 +255,33 @@ def unmatched_glob_problems(
     return found
 
 
+def unmatched_layer_problems(
+    adrs: Sequence[Adr],
+    relative_files: Sequence[str],
+    lines_of: dict[Path, list[str]],
+) -> list[Finding]:
+    """ARC005: a module or pattern of a ``layers`` rule that names no first-party module (a typo
+    or a glob that matches nothing would silently leave its layer empty)."""
+    from .module_patterns import dotted_names, pattern_names_a_module
+
+    modules = dotted_names(relative_files)
+    if not modules:
+        return []  # no Python files to judge against (an ADR-only checkout)
+    found: list[Finding] = []
+    for adr in adrs:
+        for rule in adr.rules:
+            if rule.kind != "layers":
+                continue
+            for entry in rule.options.get("layers") or ():
+                for pattern in entry if isinstance(entry, (list, tuple)) else [entry]:
+                    if isinstance(pattern, str) and pattern.strip() and not pattern_names_a_module(pattern.strip(), modules):
+                        found.append(adr_problem(
+                            GLOB_MATCHES_NOTHING, adr.path, rule.line,
+                            f"`{pattern}` in rule `{rule.id}` layers names no first-party module: the layer checks nothing",
+                            lines_of.get(adr.path), adr_id=adr.id))
+    return found
+
+
 def problems_in(findings: Iterable[Finding], path: Path) -> list[Finding]:
     """The problems located in one ADR file (for the editor's per-file diagnostics)."""
     return [finding for finding in findings if finding.path == path]

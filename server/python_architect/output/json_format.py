@@ -1,11 +1,13 @@
 """``--format json``: exactly ``{"findings": [...], "files": N, "adrs": N}``.
 
 A finding is ``{"code", "message", "severity", "path", "line", "column", "end_line", "end_column",
-"adrs", "fix", "related"}`` with 1-based positions (end column exclusive) and the path relative to
+"adrs", "fix", "related", "rule", "chain"}`` with 1-based positions (end column exclusive) and the path relative to
 the workspace root; ``fix`` is null or ``{"title", "safe", "edits": [{"line", "column", "end_line",
 "end_column", "new_text"}]}``; ``related`` is a list (often empty) of ``{"message", "path", "line",
 "column", "end_line", "end_column"}``: the other places that explain the finding, e.g. every import
-line of an ARC103 cycle. Scripts depend on this shape: add nothing casually.
+line of an ARC103 cycle; ``rule`` is the ADR rule's id or the import-linter contract's id (its
+section name after ``importlinter:contract:``), else null; ``chain`` the modules from importer to
+imported for an import finding (two for a direct import), else null. Scripts depend on this shape: add nothing casually.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 One place decides severity (the governing ADR rule's, else the finding's own, else the
 registry default; capped at ``info`` for a proposed ADR), which ADRs a finding cites
 (its rule's ADR, accepted ADRs whose ``check``/``ruff`` rules name the code, accepted ADRs tagged
-with the code's principle), the merged options of a check, select/ignore and suppression comments,
+with the code's principle whose ``applies-to`` covers the file), the merged options of a check, select/ignore and suppression comments,
 whether a ``judgment``-tier check is adopted (else dropped, or a hint in the editor) and whether
 the check keeps quiet in test code and command-line entry points (``analysis.context``).
 """
@@ -115,7 +115,18 @@ class Finalizer:
             return True
         if self.check_rules(info.code, path) or self.ruff_rules(info.code, path):
             return True
-        return bool(self.kb.adrs_for_principle(info.principle))
+        return bool(self.principle_adrs(info.principle, path))
+
+    def principle_adrs(self, principle: str, path: Path | None = None) -> list[Adr]:
+        """Accepted ADRs tagged with ``principle`` whose own ``applies-to`` scope covers ``path``:
+        a tag adopts a check and is cited only where its ADR governs (an ADR about
+        ``superset/daos/**`` tagged ``data-layer`` does not turn ARC502 on across the tree)."""
+        adrs = self.kb.adrs_for_principle(principle)
+        if path is None:
+            return adrs
+        from ..knowledge.scope import adr_applies_to
+
+        return [adr for adr in adrs if adr_applies_to(adr, path, self.root)]
 
     def _adopted_by_config(self, info: CheckInfo) -> bool:
         """A judgment check the configuration adopts, whatever the ADRs say."""
@@ -196,7 +207,7 @@ class Finalizer:
             severity = explicit
         if governing and governing[0][0].status == "proposed":
             ceiling, proposed = governing[0][0].severity_ceiling, True
-        for adr in self.kb.adrs_for_principle(principle) if principle else ():
+        for adr in self.principle_adrs(principle, path) if principle else ():
             cited[adr.id] = None
         severity = severity.at_most(ceiling)
         if hint:

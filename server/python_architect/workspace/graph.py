@@ -44,6 +44,8 @@ class ModuleGraph:
     layers: list[list[str]] = field(default_factory=list)
     layer_source: str | None = None
     """``ADR-005/layers``: the rule the layers come from."""
+    collapsed: str | None = None
+    """Why the graph is shallower than asked (mermaid's edge limit), shown in the diagram."""
 
     def layer_of_node(self, node: str) -> str | None:
         where = layer_of(node, self.layers)
@@ -95,6 +97,30 @@ def build_graph(index: WorkspaceIndex, kb: KnowledgeBase | None = None, *, depth
             if violation == "layer" or (violation and entry.violation is None):
                 entry.violation = violation
     return graph
+
+
+MERMAID_MAX_EDGES = 500
+"""Mermaid refuses a diagram with more edges by default ("Edge limit exceeded", ``maxEdges``)."""
+
+
+def mermaid_fitting_graph(index: WorkspaceIndex, kb: KnowledgeBase | None = None, *, depth: int = 2,
+                          with_layers: bool = False) -> tuple[ModuleGraph, str | None]:
+    """The graph at ``depth``, or collapsed to the deepest depth whose edges mermaid renders, with
+    a note saying what was collapsed (None when nothing was). Depth 0 (no collapsing) counts as
+    the deepest module name."""
+    graph = build_graph(index, kb, depth=depth, with_layers=with_layers)
+    if len(graph.edges) <= MERMAID_MAX_EDGES:
+        return graph, None
+    deepest = max((len(m.split(".")) for m in index.modules()), default=1)
+    start = (depth if depth > 0 else deepest + 1) - 1
+    for candidate in range(min(start, deepest), 0, -1):
+        smaller = build_graph(index, kb, depth=candidate, with_layers=with_layers)
+        if len(smaller.edges) <= MERMAID_MAX_EDGES:
+            return smaller, (f"{len(graph.edges)} edges at depth {depth} exceed mermaid's {MERMAID_MAX_EDGES}-edge "
+                             f"limit: collapsed to --depth {candidate} ({len(smaller.edges)} edges); "
+                             f"--format dot or json keeps depth {depth}")
+    return graph, (f"{len(graph.edges)} edges exceed mermaid's {MERMAID_MAX_EDGES}-edge limit even at depth 1: "
+                   "mermaid will refuse it; use --format dot or json")
 
 
 def _cycle_edges(index: WorkspaceIndex) -> set[tuple[str, str]]:
@@ -181,6 +207,8 @@ def _mermaid(graph: ModuleGraph) -> str:
     # Module names hold dots and keywords (``end``) that Mermaid ids cannot: nodes get n0, n1, ...
     ids = {node: f"n{number}" for number, node in enumerate(sorted(graph.nodes))}
     lines = ["flowchart LR"]
+    if graph.collapsed:
+        lines.append(f"  %% {graph.collapsed}")
     groups, loose = _grouped(graph)
     for number, (name, nodes) in enumerate(groups):
         lines.append(f"  subgraph layer{number}[{_mermaid_label('layer ' + name)}]")

@@ -1,5 +1,5 @@
 """The graph-wide checks over one index: every workspace-scope check of the registry (import
-cycles, ARC103) and ARC102's indirect layer chains, as ``(path, RawFinding)`` pairs (their
+cycles, ARC103), ARC102's indirect layer chains and the workspace's import-linter contracts, as ``(path, RawFinding)`` pairs (their
 findings land in many files). A function of its inputs only: the engine runs it on a snapshot of
 the index, without the server's folder lock, and remembers the result per index version."""
 
@@ -37,4 +37,10 @@ def graph_findings(context: WorkspaceContext, registry: Registry, finalizer: Fin
             results.extend(indirect_layer_violations(context))
         except Exception:  # the direct layer findings stand on their own
             log.exception("indirect layer check failed")
+    from .contract_findings import contract_findings
+
+    try:
+        results.extend(contract_findings(context))
+    except Exception:  # a contract the engine cannot follow must not hide the other findings
+        log.exception("import-linter contracts failed")
     return results

@@ -3,8 +3,9 @@
 The module check (``analysis.checks_imports``) reports each import statement that goes straight
 up from a lower layer to a higher one. This pass finds the other way up, the way import-linter
 does: a chain of first-party imports from a module of a lower layer, through modules that belong
-to no layer of the rule, to a module of a higher layer. Each offending (lower, higher) layer pair
-is reported once, with the shortest chain, on the import statement that starts it; a pair that
+to no layer of the rule, to a module of a higher layer. Each offending (lower, higher) pair of
+layers is reported once (never once per sibling prefix or glob match of a layer), with the
+shortest chain, on the import statement that starts it; a pair that
 already has a direct import is left to the module check (one report per pair, never two).
 
 One breadth-first search per lower layer over the index's graph (never through modules of other
@@ -47,23 +48,24 @@ class LayerChain:
 
 
 def layer_chains(graph: dict[str, list[ImportEdge]], layers: list[list[str]]) -> list[LayerChain]:
-    """For every (lower, higher) layer-prefix pair with a path up, the shortest such chain."""
+    """For every (lower layer, higher layer) pair with a path up, the shortest such chain: one
+    per pair of layers, never one per sibling prefix or pattern match of either (a layer of 37
+    siblings would otherwise repeat one chain 37 times)."""
     placed: dict[str, tuple[int, str]] = {}
     for module in graph:
         where = layer_of(module, layers)
         if where is not None:
             placed[module] = where
-    by_prefix: dict[str, list[str]] = {}
-    for module, (_, prefix) in placed.items():
-        by_prefix.setdefault(prefix, []).append(module)
+    by_level: dict[int, list[str]] = {}
+    for module, (level, _) in placed.items():
+        by_level.setdefault(level, []).append(module)
     found: list[LayerChain] = []
-    for prefix in sorted(by_prefix):
-        level = placed[by_prefix[prefix][0]][0]
-        sources = sorted(by_prefix[prefix])
+    for level in sorted(by_level, reverse=True):
+        sources = sorted(by_level[level])
         # previous[module] = the edge that reached it first (None for a source).
         previous: dict[str, ImportEdge | None] = dict.fromkeys(sources)
         queue = deque(sources)
-        reached: dict[str, str] = {}
+        reached: dict[int, str] = {}
         while queue:
             module = queue.popleft()
             for edge in graph.get(module, ()):
@@ -71,15 +73,14 @@ def layer_chains(graph: dict[str, list[ImportEdge]], layers: list[list[str]]) ->
                 if target in previous:
                     continue
                 where = placed.get(target)
-                if where is not None and where[1] != prefix:
-                    if where[0] < level and where[1] not in reached:
-                        reached[where[1]] = target
+                if where is not None:
+                    if where[0] < level and where[0] not in reached:
+                        reached[where[0]] = target
                         previous[target] = edge
                     continue  # never walk through another layer
                 previous[target] = edge
-                if where is None:
-                    queue.append(target)
-        for higher, end in sorted(reached.items()):
+                queue.append(target)
+        for higher_level, end in sorted(reached.items()):
             edges: list[ImportEdge] = []
             node = end
             while previous[node] is not None:
@@ -89,7 +90,7 @@ def layer_chains(graph: dict[str, list[ImportEdge]], layers: list[list[str]]) ->
                 node = edge.source
             edges.reverse()
             chain = (edges[0].source, *(edge.target for edge in edges))
-            found.append(LayerChain(prefix, higher, chain, tuple(edges)))
+            found.append(LayerChain(placed[chain[0]][1], placed[end][1], chain, tuple(edges)))
     return found
 
 

@@ -44,3 +44,6 @@ class CheckResult:
     adrs: int
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     """Paths that could not be checked (a symlink loop, a dangling link), with why."""
+    checked: list[Path] | None = None
+    """The files a partial run (``--changed-since``) judged in full; None: every file it was
+    asked for. A baseline entry is stale only if its file is among them."""
