@@ -4,8 +4,10 @@
   message?}``, sent whenever a folder's knowledge base is (re)loaded or fails to load;
 - request ``pythonArchitect/listAdrs`` -> ``[{id, title, status, uri, line}]`` (``line`` 0-based,
   the Decision heading), over every workspace folder;
-- request ``pythonArchitect/checkWorkspace`` -> ``{folders, files, findings}``: checks every file
-  of every folder with the engine's ``check_paths`` (as the CLI does) and shows the results;
+- request ``pythonArchitect/checkWorkspace`` -> ``{folders, files, findings, hints}``: checks every
+  file of every folder with the engine's ``check_paths`` (as the CLI does) and shows the results;
+  ``findings`` counts what the Problems panel lists (severity overrides applied, duplicates merged,
+  hints left out: the panel never lists hints), ``hints`` the un-adopted suggestions apart;
 - request ``pythonArchitect/graph`` ``{folderUri?, depth?, layers?}`` -> ``{folderUri, mermaid,
   nodes, edges, violations: [{source, target, kind: "layer"|"cycle", imports}]}``: the module
   dependency graph of one folder (the first one by default), as ``python-architect graph`` draws it;
@@ -33,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from ..explain.positions import LineIndex
-from ..findings import Finding
+from ..findings import Finding, Severity
 from .convert import adr_decision_range, path_of, to_diagnostic, uri_of
 from .scheduling import apply_overrides, read_inside, unique_findings
 
@@ -105,19 +107,20 @@ class EditorApi:
     # -- checkWorkspace ---------------------------------------------------------------------------
     async def check_workspace(self) -> dict[str, int]:
         loop = asyncio.get_running_loop()
-        files = findings = folders = 0
+        files = findings = hints = folders = 0
         for folder in list(self.server.folders.values()):
             project = await self.server.project_of(folder)
             if project is None or not folder.settings.enable:
                 continue
-            checked, count = await loop.run_in_executor(self.server.background_pool, _check_folder, folder, project)
+            checked, count, shown = await loop.run_in_executor(self.server.background_pool, _check_folder, folder, project)
             self.checked[folder.root] = checked
             folders += 1
             files += count
-            findings += sum(len(items) for items in checked.findings.values())
+            findings += sum(1 for finding in shown if finding.severity is not Severity.HINT)
+            hints += sum(1 for finding in shown if finding.severity is Severity.HINT)
         self.changed.set()
-        log.info("checked the workspace: %d files, %d findings", files, findings)
-        return {"folders": folders, "files": files, "findings": findings}
+        log.info("checked the workspace: %d files, %d problems, %d hints", files, findings, hints)
+        return {"folders": folders, "files": files, "findings": findings, "hints": hints}
 
     # -- graph --------------------------------------------------------------------------------------
     async def graph(self, params: Any) -> dict[str, Any]:
@@ -233,10 +236,11 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
-def _check_folder(folder: FolderState, project: Any) -> tuple[CheckedFolder, int]:
-    """The CLI's whole-workspace check, without the findings the server already keeps live. It
-    runs on a detached view of the project: seconds of work, never under the folder's lock, and
-    never changing what the keystrokes' analyses share."""
+def _check_folder(folder: FolderState, project: Any) -> tuple[CheckedFolder, int, list[Finding]]:
+    """The CLI's whole-workspace check, without the findings the server already keeps live, and
+    every finding as the editor shows it (the count the command reports). It runs on a detached
+    view of the project: seconds of work, never under the folder's lock, and never changing what
+    the keystrokes' analyses share."""
     project = project.detached(folder.lock)
     result = project.check_paths(ruff=folder.settings.ruff)
     live = {_key(f) for f in project.workspace_findings()} | {_key(f) for f in project.kb.problems}
@@ -248,7 +252,12 @@ def _check_folder(folder: FolderState, project: Any) -> tuple[CheckedFolder, int
         checked.findings.setdefault(path, []).append(finding)
     for path in checked.findings:
         checked.mtimes[path] = _mtime(path)
-    return checked, result.files
+    by_path: dict[Path, list[Finding]] = {}
+    for finding in result.findings:
+        by_path.setdefault(Path(finding.path).resolve(), []).append(finding)
+    overrides = folder.settings.severity_overrides
+    shown = [kept for items in by_path.values() for kept in unique_findings(apply_overrides(items, overrides))]
+    return checked, result.files, shown
 
 
 def _refresh_stale(checked: CheckedFolder, folder: FolderState, project: Any, open_paths: set[Path]) -> None:
