@@ -97,3 +97,17 @@ async def test_scan_progress_has_one_denominator_and_only_goes_up(pull_client, t
     done = [count for count, _ in counts]
     assert done == sorted(set(done)) and done[-1] == indexed  # strictly up, ending full
     assert isinstance(end, types.WorkDoneProgressEnd)
+
+
+async def test_an_open_document_counts_as_shown_unsaved_edits_included(pull_client, tmp_path):
+    root = write_tree(tmp_path / "ws", FILES)
+    session = await start(pull_client, [root])
+    uri = session.open("app/c.py")
+    await session.diagnostics(uri)
+    session.set_text(uri, FILES["app/c.py"] + "import requests.sessions\n")  # not saved: a third ARC101
+    live = await session.diagnostics(uri)
+    assert [str(d.code) for d in live].count("ARC101") == 3
+    result = await pull_client.protocol.send_request_async("pythonArchitect/checkWorkspace", {})
+    result = result._asdict() if hasattr(result, "_asdict") else result
+    # a.py's ARC101 and the cycle from the check, c.py's three as the editor shows them.
+    assert (result["findings"], result["hints"]) == (5, 1)

@@ -7,7 +7,8 @@
 - request ``pythonArchitect/checkWorkspace`` -> ``{folders, files, findings, hints}``: checks every
   file of every folder with the engine's ``check_paths`` (as the CLI does) and shows the results;
   ``findings`` counts what the Problems panel lists (severity overrides applied, duplicates merged,
-  hints left out: the panel never lists hints), ``hints`` the un-adopted suggestions apart;
+  open documents as they are shown, unsaved edits included; hints left out: the panel never lists
+  hints), ``hints`` the un-adopted suggestions apart;
 - request ``pythonArchitect/graph`` ``{folderUri?, depth?, layers?}`` -> ``{folderUri, mermaid,
   nodes, edges, violations: [{source, target, kind: "layer"|"cycle", imports}]}``: the module
   dependency graph of one folder (the first one by default), as ``python-architect graph`` draws it;
@@ -116,11 +117,24 @@ class EditorApi:
             self.checked[folder.root] = checked
             folders += 1
             files += count
-            findings += sum(1 for finding in shown if finding.severity is not Severity.HINT)
-            hints += sum(1 for finding in shown if finding.severity is Severity.HINT)
+            problems, hinted = self._counts(folder, shown)
+            findings, hints = findings + problems, hints + hinted
         self.changed.set()
         log.info("checked the workspace: %d files, %d problems, %d hints", files, findings, hints)
         return {"folders": folders, "files": files, "findings": findings, "hints": hints}
+
+    def _counts(self, folder: FolderState, shown: list[Finding]) -> tuple[int, int]:
+        """(problems, hints) as the Problems panel has them: an open document's from its live
+        diagnostics (unsaved edits included), every other file's from the check."""
+        open_states = {state.path.resolve(): state for state in self.server.documents.values() if state.folder is folder}
+        closed = [finding for finding in shown if Path(finding.path).resolve() not in open_states]
+        problems = sum(1 for finding in closed if finding.severity is not Severity.HINT)
+        hints = len(closed) - problems
+        for state in open_states.values():
+            live = state.diagnostics or []
+            hinted = sum(1 for diagnostic in live if diagnostic.severity == types.DiagnosticSeverity.Hint)
+            problems, hints = problems + len(live) - hinted, hints + hinted
+        return problems, hints
 
     # -- graph --------------------------------------------------------------------------------------
     async def graph(self, params: Any) -> dict[str, Any]:
