@@ -133,6 +133,7 @@ export class GraphPanel implements vscode.Disposable {
   <label>Depth <select id="depth" disabled>${depths}</select></label>
   <label><input id="layers" type="checkbox" disabled> Group by layers</label>
   <button id="refresh" type="button" disabled>Refresh</button>
+  <button id="fit" type="button" disabled title="Show the whole graph (wheel: zoom, drag: pan)">Fit</button>
   <span id="summary" aria-live="polite"></span>
 </header>
 <main id="picture"></main>
