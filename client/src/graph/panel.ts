@@ -18,6 +18,7 @@ export class GraphPanel implements vscode.Disposable {
   private pending: vscode.CancellationTokenSource | undefined;
   private options: GraphOptions = normalizeOptions(undefined);
   private folderUri: string | undefined;
+  private lastResult: GraphResult | undefined;
 
   static show(extensionUri: vscode.Uri, server: ServerManager): GraphPanel {
     const folder = GraphPanel.folder();
@@ -73,11 +74,32 @@ export class GraphPanel implements vscode.Disposable {
       panel.webview.onDidReceiveMessage((message: GraphToHost) => {
         if (message?.type === 'refresh') {
           void this.refresh(normalizeOptions(message.options));
+        } else if (message?.type === 'open') {
+          void this.open(message);
         } else if (message?.type === 'ready') {
           void this.refresh(this.options);
         }
       }),
     );
+  }
+
+  /**
+   * Opens what the webview clicked: a node's module or a violation's import line. Only places
+   * from the server's last answer, looked up by index here: the page never names a file.
+   */
+  private async open(message: { node?: unknown; violation?: unknown }): Promise<void> {
+    const result = this.lastResult;
+    const at = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) ? value : -1);
+    const violation = result?.violations[at(message.violation)];
+    const uri = violation?.uri ?? result?.modules?.[at(message.node)] ?? undefined;
+    if (!uri || !uri.startsWith('file:')) {
+      return;
+    }
+    const line = violation?.line ?? 0;
+    const position = new vscode.Position(line, 0);
+    await vscode.window.showTextDocument(vscode.Uri.parse(uri), {
+      viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(position, position), preserveFocus: false,
+    });
   }
 
   private async refresh(options: GraphOptions): Promise<void> {
@@ -90,6 +112,7 @@ export class GraphPanel implements vscode.Disposable {
       const params = { ...options, ...(this.folderUri ? { folderUri: this.folderUri } : {}) };
       const result = await this.server.request<GraphResult>('pythonArchitect/graph', params, source.token);
       if (!source.token.isCancellationRequested) {
+        this.lastResult = result;
         this.post({ type: 'graph', options, result });
       }
     } catch (error) {

@@ -1,14 +1,14 @@
 /**
  * The dependency-graph webview (page script `graph.js`): depth and layer controls, the mermaid
  * picture drawn by the shared `diagrams.js` (strict mermaid, SVG re-sanitised by DOMPurify) and
- * fitted to the panel, with wheel zoom, drag to pan and a Fit button (`viewBox.ts`), the list of
- * violating edges. The host (`graph/panel.ts`) asks the server; options persist through
+ * fitted to the panel, with wheel zoom, drag to pan and a Fit button (`viewBox.ts`), a click on
+ * a node opening its module, the list of violating edges, a click on one opening its import line. The host (`graph/panel.ts`) asks the server; options persist through
  * `setState`. Server text only ever reaches the page as `textContent` or sanitised SVG.
  */
 
 import DOMPurify from 'dompurify';
 import { diagramsLoaded } from './diagramsReady';
-import { normalizeOptions, summaryLine, violationLines, type GraphOptions, type GraphToHost, type GraphToWebview } from './graphModel';
+import { nodeNumber, normalizeOptions, orderedViolations, summaryLine, type GraphOptions, type GraphToHost, type GraphToWebview } from './graphModel';
 import { formatViewBox, panBy, parseViewBox, zoomAt, type Box } from './viewBox';
 
 interface VsCodeApi {
@@ -64,9 +64,18 @@ async function receive(message: GraphToWebview): Promise<void> {
   }
   const { result } = message;
   summary.textContent = summaryLine(result);
-  list.replaceChildren(...violationLines(result.violations).map((line) => {
+  list.replaceChildren(...orderedViolations(result.violations).map(({ index, text }) => {
     const item = document.createElement('li');
-    item.textContent = line;
+    item.textContent = text;
+    if (result.violations[index]?.uri) {
+      // A click opens the import line (the host looks the place up in its own copy of the answer).
+      item.tabIndex = 0;
+      item.setAttribute('role', 'link');
+      item.addEventListener('click', () => vscode.postMessage({ type: 'open', violation: index }));
+      item.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter') vscode.postMessage({ type: 'open', violation: index });
+      });
+    }
     return item;
   }));
   if (!result.mermaid.trim()) {
@@ -110,13 +119,15 @@ function zoomable(svg: SVGSVGElement | null): void {
     apply(zoomAt(box, original, factor, (event.clientX - rect.left) / rect.width, (event.clientY - rect.top) / rect.height));
   }, { passive: false });
   let last: { x: number; y: number } | undefined;
+  let moved = 0;
   svg.addEventListener('pointerdown', (event) => {
     last = { x: event.clientX, y: event.clientY };
-    svg.setPointerCapture(event.pointerId);
+    moved = 0;
   });
   svg.addEventListener('pointermove', (event) => {
-    if (!last) return;
+    if (!last || !(event.buttons & 1)) return;
     const rect = svg.getBoundingClientRect();
+    moved += Math.abs(event.clientX - last.x) + Math.abs(event.clientY - last.y);
     apply(panBy(box, (event.clientX - last.x) / rect.width, (event.clientY - last.y) / rect.height));
     last = { x: event.clientX, y: event.clientY };
   });
@@ -125,6 +136,12 @@ function zoomable(svg: SVGSVGElement | null): void {
   };
   svg.addEventListener('pointerup', stop);
   svg.addEventListener('pointercancel', stop);
+  svg.addEventListener('click', (event) => {
+    if (moved > 4) return; // the end of a pan, not a click
+    const node = (event.target as Element | null)?.closest('g.node');
+    const number = nodeNumber(node?.getAttribute('data-id'), node?.id);
+    if (number !== undefined) vscode.postMessage({ type: 'open', node: number });
+  });
 }
 
 window.addEventListener('message', (event: MessageEvent<GraphToWebview>) => void receive(event.data));

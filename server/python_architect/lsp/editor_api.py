@@ -10,8 +10,10 @@
   open documents as they are shown, unsaved edits included; hints left out: the panel never lists
   hints), ``hints`` the un-adopted suggestions apart;
 - request ``pythonArchitect/graph`` ``{folderUri?, depth?, layers?}`` -> ``{folderUri, mermaid,
-  nodes, edges, violations: [{source, target, kind: "layer"|"cycle", imports}]}``: the module
-  dependency graph of one folder (the first one by default), as ``python-architect graph`` draws it;
+  nodes, edges, violations: [{source, target, kind: "layer"|"cycle", imports, uri?, line?}],
+  modules: [uri | null]}``: the module dependency graph of one folder (the first one by default),
+  as ``python-architect graph`` draws it, with each node's file (``modules[i]`` is node ``n<i>``)
+  and each violating edge's first import line (0-based) for the view to open;
 - ``workspace/diagnostic``: what pull clients (VS Code) show for files that are NOT open:
   workspace-wide findings (import cycles), ADR-file problems and, after a check, every file's
   findings. Open files are pulled per document (``lsp/diagnostics.py``); the client prefers those,
@@ -148,13 +150,16 @@ class EditorApi:
             return {"folderUri": uri_of(folder.root), "mermaid": "", "nodes": 0, "edges": 0, "violations": [],
                     "message": folder.load_error or "the folder could not be loaded"}
         loop = asyncio.get_running_loop()
-        graph = await loop.run_in_executor(self.server.background_pool, _build_graph, folder, project, depth, layers)
+        graph, modules, places = await loop.run_in_executor(self.server.background_pool, _build_graph, folder, project,
+                                                            depth, layers)
         from ..workspace.graph import render
 
-        violations = [{"source": e.source, "target": e.target, "kind": e.violation, "imports": e.imports}
-                      for _, e in sorted(graph.edges.items()) if e.violation]
+        violations = [{"source": e.source, "target": e.target, "kind": e.violation, "imports": e.imports,
+                       **places.get(key, {})}
+                      for key, e in sorted(graph.edges.items()) if e.violation]
         result: dict[str, Any] = {"folderUri": uri_of(folder.root), "mermaid": render(graph, "mermaid"),
-                                  "nodes": len(graph.nodes), "edges": len(graph.edges), "violations": violations}
+                                  "nodes": len(graph.nodes), "edges": len(graph.edges), "violations": violations,
+                                  "modules": modules}
         if layers and not graph.layers:
             result["message"] = "no ADR has a `layers` rule: the graph is not grouped by layer"
         return result
@@ -222,12 +227,28 @@ def _graph_options(params: dict[str, Any], server: ArchitectServer) -> tuple[int
     return depth, layers, (folders[0] if folders else None)
 
 
-def _build_graph(folder: FolderState, project: Any, depth: int, layers: bool) -> Any:
-    from ..workspace.graph import build_graph
+def _build_graph(folder: FolderState, project: Any, depth: int, layers: bool) -> tuple[Any, list[str | None], dict]:
+    """The graph, each node's file (in the order the mermaid ids ``n0, n1, ...`` number them) and
+    each violating edge's first import line (``{uri, line}``, 0-based), for the view's clicks."""
+    from ..workspace.graph import build_graph, collapse
 
     project.ensure_index(lock=folder.lock)  # parses unlocked, records locked (``state``'s rule)
     with folder.lock:
-        return build_graph(project.index, project.kb, depth=depth, with_layers=layers)
+        index = project.index
+        graph = build_graph(index, project.kb, depth=depth, with_layers=layers)
+        modules_of: dict[str, str] = {}
+        for module in sorted(index.modules()):
+            modules_of.setdefault(collapse(module, depth), module)
+        files = [index.path_of(node) or index.path_of(modules_of.get(node, node)) for node in sorted(graph.nodes)]
+        wanted = {key for key, edge in graph.edges.items() if edge.violation}
+        places: dict[tuple[str, str], dict[str, Any]] = {}
+        for module, edges in sorted(index.graph(include_deferred=True).items()):
+            for edge in sorted(edges, key=lambda e: e.fact.span):
+                key = (collapse(module, depth), collapse(edge.target, depth))
+                path = index.path_of(module) if key in wanted and key not in places else None
+                if path is not None:
+                    places[key] = {"uri": uri_of(path), "line": edge.fact.span.line - 1}
+    return graph, [uri_of(path) if path else None for path in files], places
 
 
 def status_of(folder: FolderState) -> dict[str, Any]:
