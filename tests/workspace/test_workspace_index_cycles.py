@@ -191,8 +191,7 @@ def test_a_larger_group_states_its_shortest_cycle_first(tmp_path: Path) -> None:
         "app/c.py": "from app import d\n",
         "app/d.py": "from app import b\n",
     })
-    (finding,) = _cycle_findings(_index(root), root)
-    path, raw = finding
+    ((_path, raw),) = _cycle_findings(_index(root), root)
     assert raw.message == "Import cycle: app.a -> app.b -> app.a; 4 modules import each other in all"
     # The stated cycle's lines first (what the editor shows), then the rest of the group.
     assert raw.data["explains"] == 2

@@ -26,7 +26,7 @@ def replacement_prefix(module: str, patterns: list[str]) -> str | None:
     if plain:
         return max(plain, key=len)
     for pattern in patterns:
-        bare = pattern[:-2] if pattern.endswith(".*") else pattern
+        bare = pattern.removesuffix(".*")
         if not any(ch in bare for ch in "*?[<") and (module == bare or module.startswith(bare + ".")):
             return bare
         if fnmatchcase(module, pattern):
