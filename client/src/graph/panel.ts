@@ -1,7 +1,8 @@
 /**
  * "Python Architect: Show Dependency Graph" (host side): one webview panel that asks the server
  * for `pythonArchitect/graph` of the active file's workspace folder (or the first folder) and
- * hands the answer to `webview/graph.ts`, which draws it with the chat's bundled mermaid.
+ * hands the answer to `webview/graph.ts`, which draws it with the chat's bundled mermaid; it asks
+ * again when a Python file or an ADR is saved, and opens the places the view's clicks name.
  * Same security as the chat: scripts by nonce only, resources from client/out/webview only.
  */
 
@@ -19,6 +20,7 @@ export class GraphPanel implements vscode.Disposable {
   private options: GraphOptions = normalizeOptions(undefined);
   private folderUri: string | undefined;
   private lastResult: GraphResult | undefined;
+  private followTimer: NodeJS.Timeout | undefined;
 
   static show(extensionUri: vscode.Uri, server: ServerManager): GraphPanel {
     const folder = GraphPanel.folder();
@@ -71,6 +73,13 @@ export class GraphPanel implements vscode.Disposable {
     panel.webview.html = this.html();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
+      // The graph follows edits: a saved Python file (or ADR) may change the imports it draws.
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (/\.(py|pyi|md)$/.test(document.uri.path) && panel.visible) {
+          clearTimeout(this.followTimer);
+          this.followTimer = setTimeout(() => void this.refresh(this.options), 500);
+        }
+      }),
       panel.webview.onDidReceiveMessage((message: GraphToHost) => {
         if (message?.type === 'refresh') {
           void this.refresh(normalizeOptions(message.options));
@@ -172,6 +181,7 @@ export class GraphPanel implements vscode.Disposable {
       GraphPanel.current = undefined;
     }
     this.pending?.cancel();
+    clearTimeout(this.followTimer);
     for (const disposable of this.disposables.splice(0)) {
       disposable.dispose();
     }
