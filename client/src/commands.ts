@@ -22,7 +22,9 @@ interface FindingArgs {
 interface CheckResult {
   folders?: number;
   files?: number;
+  /** What the Problems panel lists: overrides applied, duplicates merged, no hints. */
   findings?: number;
+  hints?: number;
 }
 
 export class Commands {
@@ -152,7 +154,10 @@ export class Commands {
       },
     );
     if (result) {
-      vscode.window.setStatusBarMessage(`Python Architect: ${result.findings ?? 0} problems in ${result.files ?? 0} files`, 10_000);
+      // The same number the status item and the Problems panel show: hints are not problems.
+      const problems = result.findings ?? 0;
+      this.server.showProblemCount(problems);
+      vscode.window.setStatusBarMessage(`Python Architect: ${problems} problem${problems === 1 ? '' : 's'} in ${result.files ?? 0} files`, 10_000);
       await vscode.commands.executeCommand('workbench.actions.view.problems');
     }
   }
@@ -160,7 +165,7 @@ export class Commands {
   private async setApiKey(): Promise<void> {
     const key = await vscode.window.showInputBox({
       title: 'Anthropic API key for the architect chat',
-      prompt: 'Stored in VS Code\'s secret storage; it reaches only the language server, through its environment.',
+      prompt: 'Stored in VS Code\'s secret storage; it reaches only the language server, which uses it at once (no restart).',
       password: true,
       ignoreFocusOut: true,
       validateInput: (value) => (value.trim() === '' ? 'Enter a key, or press Escape.' : /\s/.test(value.trim()) ? 'A key has no spaces.' : undefined),
@@ -170,14 +175,14 @@ export class Commands {
     }
     await this.context.secrets.store(API_KEY_SECRET, key.trim());
     this.backend.modeChanged();
-    vscode.window.setStatusBarMessage('Python Architect: API key stored; restarting the server', 5_000);
-    await this.server.restart();
+    await this.server.sendApiKey(); // the running server takes it: no restart, diagnostics stay
+    vscode.window.setStatusBarMessage('Python Architect: API key stored; the chat answers online', 5_000);
   }
 
   private async clearApiKey(): Promise<void> {
     await this.context.secrets.delete(API_KEY_SECRET);
     this.backend.modeChanged();
-    vscode.window.setStatusBarMessage('Python Architect: API key removed; restarting the server', 5_000);
-    await this.server.restart();
+    await this.server.sendApiKey();
+    vscode.window.setStatusBarMessage('Python Architect: API key removed; the chat answers offline', 5_000);
   }
 }

@@ -12,7 +12,7 @@ import { registerParticipant } from './chat/participant';
 import { Commands } from './commands';
 import { GRAPH_VIEW_TYPE, GraphPanel } from './graph/panel';
 import { onPythonInterpreterChanged } from './python';
-import { ServerManager } from './server';
+import { API_KEY_SECRET, ServerManager } from './server';
 import { restartNeeded, SECTION } from './settings';
 import { StatusItem } from './status';
 
@@ -61,6 +61,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.secrets.onDidChange((event) => {
       if (event.key.startsWith('pythonArchitect.')) {
         backend.modeChanged();
+      }
+      if (event.key === API_KEY_SECRET) {
+        void manager.sendApiKey(); // set in another window too: the running server takes it
       }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => manager.scheduleRestart('the workspace is now trusted')),

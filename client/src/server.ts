@@ -20,6 +20,7 @@ import {
   RevealOutputChannelOn,
   ShowMessageNotification,
   State,
+  Trace,
   type LanguageClientOptions,
   type Middleware,
 } from 'vscode-languageclient/node';
@@ -32,6 +33,8 @@ import { VersionCache } from './versionCache';
 
 export const API_KEY_SECRET = 'pythonArchitect.anthropicApiKey';
 const STATUS_NOTIFICATION = 'pythonArchitect/status';
+/** `{apiKey: string | null}`: the key from SecretStorage, to the running server (no restart). */
+const SET_API_KEY = 'pythonArchitect/setApiKey';
 const CHAT_CHUNK = 'pythonArchitect/chatChunk';
 const STDERR_TAIL = 8_000;
 const CRASH_WINDOW_MS = 3 * 60_000;
@@ -352,6 +355,37 @@ export class ServerManager implements vscode.Disposable {
         this.output.show(true);
       }
     });
+  }
+
+  /**
+   * Hands the stored API key (or its removal) to the running server: the chat switches mode and
+   * the diagnostics stay on screen. A server that is not running reads it from its environment
+   * when it starts. The protocol trace is paused around the notification so a verbose
+   * `pythonArchitect.trace.server` never writes the key to the output channel.
+   */
+  async sendApiKey(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    const client = this.client;
+    if (!client || !this.running) {
+      return;
+    }
+    const apiKey = (await this.context.secrets.get(API_KEY_SECRET))?.trim() || null;
+    const traced = vscode.workspace.getConfiguration(SECTION).get<string>('trace.server', 'off');
+    if (traced !== 'off') {
+      await client.setTrace(Trace.Off);
+    }
+    try {
+      await client.sendNotification(SET_API_KEY, { apiKey });
+    } finally {
+      if (traced !== 'off') {
+        await client.setTrace(Trace.fromString(traced));
+      }
+    }
+  }
+
+  /** The last "Check Workspace" count, shown by the status item too (one count everywhere). */
+  showProblemCount(problems: number): void {
+    this.status.problems(problems);
   }
 
   /** Settings that need no restart go to the server as didChangeConfiguration. */

@@ -1,6 +1,8 @@
 /**
  * The language status item (the `{}` entry in the status bar for Python files): starting,
- * ready with the ADR count, or error. Clicking it opens the logs. Modelled on ruff-vscode's.
+ * ready with the ADR count (and, after "Check Workspace", the problem count it reported: the
+ * number the Problems panel lists, hints left out), or error. Clicking it opens the logs.
+ * Modelled on ruff-vscode's.
  */
 
 import * as vscode from 'vscode';
@@ -11,6 +13,7 @@ export class StatusItem implements vscode.Disposable {
   private readonly item: vscode.LanguageStatusItem;
   private readonly adrs = new Map<string, number>();
   private folderErrors = new Map<string, string>();
+  private problemCount: number | undefined;
   state: ServerState = 'stopped';
 
   constructor() {
@@ -27,6 +30,7 @@ export class StatusItem implements vscode.Disposable {
     this.state = 'starting';
     this.adrs.clear();
     this.folderErrors.clear();
+    this.problemCount = undefined;
     this.item.severity = vscode.LanguageStatusSeverity.Information;
     this.item.busy = true;
     this.item.text = 'Python Architect: starting';
@@ -52,6 +56,14 @@ export class StatusItem implements vscode.Disposable {
       this.state = 'ready';
     }
     this.render();
+  }
+
+  /** The count "Check Workspace" reported (the same number its message and the panel show). */
+  problems(count: number): void {
+    this.problemCount = count;
+    if (this.state === 'ready') {
+      this.render();
+    }
   }
 
   error(message: string): void {
@@ -80,8 +92,10 @@ export class StatusItem implements vscode.Disposable {
       return;
     }
     this.item.severity = vscode.LanguageStatusSeverity.Information;
-    this.item.text = this.adrs.size > 0 ? `Python Architect: ${total} ADR${total === 1 ? '' : 's'}` : 'Python Architect: ready';
-    this.item.detail = 'Ready';
+    const problems =
+      this.problemCount === undefined ? '' : ` · ${this.problemCount} problem${this.problemCount === 1 ? '' : 's'}`;
+    this.item.text = (this.adrs.size > 0 ? `Python Architect: ${total} ADR${total === 1 ? '' : 's'}` : 'Python Architect: ready') + problems;
+    this.item.detail = this.problemCount === undefined ? 'Ready' : 'Ready; problems as of the last "Check Workspace"';
   }
 
   dispose(): void {

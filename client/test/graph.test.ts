@@ -42,3 +42,23 @@ describe('graph text', () => {
     );
   });
 });
+
+describe('graph clicks', () => {
+  it('finds the node number in a drawn node, and none in clusters or edges', async () => {
+    const { nodeNumber } = await import('../src/webview/graphModel');
+    assert.equal(nodeNumber('n12'), 12);
+    assert.equal(nodeNumber(null, 'flowchart-n3-7'), 3);
+    assert.equal(nodeNumber(undefined, 'mermaid-1-flowchart-n0-0'), 0);
+    for (const other of ['layer0', 'L_n0_n1_0', 'n1x', '']) assert.equal(nodeNumber(other), undefined, other);
+  });
+
+  it('keeps each listed violation tied to its index in the answer', async () => {
+    const { orderedViolations } = await import('../src/webview/graphModel');
+    const listed = orderedViolations([
+      { source: 'shop.b', target: 'shop.a', kind: 'cycle', imports: 1 },
+      { source: 'shop.domain', target: 'shop.api', kind: 'layer', imports: 3 },
+    ]);
+    assert.deepEqual(listed.map(({ index }) => index), [1, 0]); // the layer violation is listed first
+    assert.match(listed[0]!.text, /^shop\.domain → shop\.api: layer violation/);
+  });
+});

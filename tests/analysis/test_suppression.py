@@ -47,3 +47,24 @@ def test_add_suppression_appends_merges_and_preserves_line_endings():
     merged = add_suppression("y()  # noqa: T201", "ARC402")
     assert merged == "y()  # noqa: T201  # architect: ignore[ARC402]"
     assert suppressed("ARC402", [], merged)
+
+
+def test_file_directive_is_not_a_line_directive_and_is_found_anywhere():
+    from python_architect.analysis.suppression import file_suppressions
+
+    assert parse_suppression("# architect: ignore-file[ARC101]") is None  # not "ignore" + "-file"
+    found = file_suppressions(["import os", "# architect: ignore-file[ARC1, ADR-7] legacy client", "x = 1"])
+    assert [(d.codes, d.adrs, d.reason) for d in found] == [(("ARC1",), ("ADR-007",), "legacy client")]
+    assert found[0].covers("ARC101") and not found[0].covers("S113")
+    assert file_suppressions(["x = 1  # architect: ignore-file"]) == ()  # only on a line of its own
+
+
+def test_add_file_suppression_keeps_shebang_and_coding_and_extends_an_existing_one():
+    from python_architect.analysis.suppression import add_file_suppression
+
+    assert add_file_suppression(["#!/usr/bin/env python", "# -*- coding: utf-8 -*-", "import x"], "S113") == (
+        3, None, "# architect: ignore-file[S113]\n")
+    assert add_file_suppression(["import x"], "S113") == (1, None, "# architect: ignore-file[S113]\n")
+    old = "# architect: ignore-file[ARC101] legacy"
+    assert add_file_suppression(["import x", old], "S113") == (2, old, "# architect: ignore-file[ARC101, S113] legacy")
+    assert add_file_suppression([old], "ARC101") == (1, old, old)

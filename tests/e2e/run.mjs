@@ -4,8 +4,10 @@
 // isolated code-server, opens a temp copy of examples/service (no interpreter configured, so
 // python3 on PATH is found) in Debian's chromium through playwright-core, and walks the user's
 // path: diagnostic with its ADR id in Problems, hover with the ADR's decision, a quick fix that
-// edits the text, the chat offline (ADR citation) and online through the fake Anthropic server
-// (API key set through the "Set API Key" command, so through SecretStorage), the citation link
+// edits the text, the first action being the fix and "Fix all" changing every occurrence, Check
+// Workspace's count equal to the Problems panel's, the chat offline (ADR citation) and online
+// through the fake Anthropic server (API key set through the "Set API Key" command, so through
+// SecretStorage, reaching the running server: no restart, the diagnostics stay), the citation link
 // opening the ADR at its Decision, stop cancelling a slow stream, an injected answer rendering
 // inert, the dependency graph drawn as SVG (layer groups, the ARC102 edge listed), both panels
 // restored by "Developer: Reload Window" (graph options, the chat's conversation), a restart
@@ -251,14 +253,20 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     const line = await viewLine(page, /from.fastapi.import.HTTPException/);
     // Monaco joins whitespace into token spans as non-breaking spaces (\s matches them).
     const word = line.locator('span span', { hasText: /^\s*fastapi\s*$/ }).first();
+    // The Decision section's first words, as our hover quotes them. (The word "Decision" of the
+    // ADR row in the problem's own hover no longer stands in for it: issue 23 took the ADR rows
+    // out of the diagnostic, and the problem hover shows before ours arrives.)
+    const adr = fs.readFileSync(path.join(workspace, '.ai/adrs/0011-isolate-frameworks-from-the-domain.md'), 'utf8');
+    const decision = adr.split(/^#+\s*Decision\s*$/m)[1].trim().split(/\s+/).slice(0, 6).join(' ').replace(/`/g, '');
     const hover = page.locator('.monaco-hover', { hasText: 'ADR-011' });
+    const quoted = page.locator('.monaco-hover', { hasText: decision });
     for (let attempt = 0; attempt < 3; attempt += 1) {
       await page.mouse.move(5, 5);
       await word.hover();
-      if (await hover.first().waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
+      if (await quoted.first().waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
     }
-    const text = await hover.first().textContent();
-    check(/Decision/i.test(text), `the hover does not quote the ADR's decision: ${text.slice(0, 200)}`);
+    const text = (await hover.first().textContent().catch(() => '')).replace(/\s+/g, ' ');
+    check(await quoted.count() > 0, `the hover does not quote the ADR's decision ("${decision}"): ${text.slice(0, 300)}`);
     await page.waitForTimeout(500); // the hover fades in: let the screenshot show it
   });
 
@@ -272,6 +280,55 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     await fix.waitFor();
     await fix.click();
     await viewLine(page, /requests\.get\(f"\{base_url\}\/customers\/\{customer_id\}\/tier",.timeout=10\)/);
+  });
+
+  await step(page, 'first-action-is-the-fix-and-fix-all-fixes-every-one', async () => {
+    // Two imports of requests where ADR-017 names httpx (`use: httpx`): the first action offered
+    // is the fix, and "Fix all ARC101 in this file" changes both lines.
+    const legacy = 'src/pricing_service/adapters/legacy_http.py';
+    fs.writeFileSync(path.join(workspace, legacy),
+      'import requests\nfrom requests.adapters import HTTPAdapter\n\n\ndef fetch(url):\n'
+      + '    return requests.get(url, timeout=5), HTTPAdapter()\n');
+    await openFile(page, legacy, ':1:8');
+    await page.keyboard.press('Control+Shift+M');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: /legacy_http|ARC101/ }).first().waitFor({ timeout: 60_000 });
+    await openFile(page, legacy, ':1:8');
+    const rows = page.locator('.action-widget .monaco-list-row.action');
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await page.keyboard.press('Control+.');
+      if (await rows.filter({ hasText: 'instead of' }).first().waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
+      await page.keyboard.press('Escape');
+    }
+    const titles = await rows.allTextContents();
+    check(/Import .httpx. instead of .requests./.test(titles[0] ?? ''), `the first action is not the fix: ${JSON.stringify(titles)}`);
+    const fixAll = titles.findIndex((t) => /Fix all ARC101 in this file/.test(t));
+    const suppress = titles.findIndex((t) => /Suppress ARC101/.test(t));
+    check(fixAll > 0 && suppress > fixAll, `"Fix all" is not before the suppressions: ${JSON.stringify(titles)}`);
+    await shot(page, 'code-actions-in-ruffs-order');
+    await rows.filter({ hasText: 'Fix all ARC101 in this file' }).first().click();
+    await viewLine(page, /^import.httpx.as.requests$/);
+    await viewLine(page, /^from.httpx\.adapters.import.HTTPAdapter$/);
+  });
+
+  await step(page, 'check-workspace-count-equals-problems-panel', async () => {
+    await runCommand(page, 'Python Architect: Check Workspace');
+    const message = page.locator('.statusbar-item', { hasText: /Python Architect: \d+ problems? in \d+ files/ }).first();
+    await message.waitFor({ timeout: 120_000 });
+    const reported = Number((await message.textContent()).match(/(\d+) problems?/)[1]);
+    // The panel's own count: the status bar's problems item (errors, warnings, infos; never hints).
+    const panelCount = async () => {
+      const label = (await page.locator('.statusbar-item[id="status.problems"]').first().getAttribute('aria-label')) ?? '';
+      return [...label.matchAll(/(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    let shown = await panelCount();
+    for (let attempt = 0; attempt < 20 && shown !== reported; attempt += 1) {
+      await page.waitForTimeout(500); // the workspace pull fills the panel after the answer
+      shown = await panelCount();
+    }
+    figures.checkWorkspace = { reported, problemsPanel: shown };
+    check(shown === reported, `Check Workspace said ${reported} problems, the Problems panel counts ${shown}`);
+    const status = await page.locator('.statusbar-item[id="status.languageStatus"]').first().getAttribute('aria-label');
+    figures.checkWorkspace.statusItem = status;
   });
 
   let frame;
@@ -289,12 +346,20 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
   });
 
   await step(page, 'set-api-key-through-the-palette', async () => {
+    const startsBefore = serverStarts(dirs).length;
     await runCommand(page, 'Python Architect: Set API Key');
     const input = page.locator('.quick-input-widget .quick-input-box input[type="password"]');
     await input.waitFor({ state: 'visible' });
     await input.fill(FAKE_KEY);
     await page.keyboard.press('Enter');
     await input.waitFor({ state: 'hidden' });
+    // The key goes to the running server: no restart, and the diagnostics stay on screen.
+    await page.locator('.statusbar-item', { hasText: 'the chat answers online' }).first().waitFor();
+    await page.keyboard.press('Control+Shift+M');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'ADR-011' }).first().waitFor({ timeout: 5_000 });
+    check(serverStarts(dirs).length === startsBefore, `setting the key restarted the server (${serverStarts(dirs).length} starts)`);
+    check(!(await page.locator('.markers-panel', { hasText: 'No problems have been detected' }).count()),
+      'the Problems panel went blank');
   });
 
   await step(page, 'chat-online-streamed-through-fake-api', async () => {

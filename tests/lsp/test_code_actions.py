@@ -115,7 +115,7 @@ async def test_fix_all_applies_every_safe_fix(shared_client):
     uri = session.open("src/shop/domain/orders.py")
     await session.diagnostics(uri)
     actions = await session.actions(uri, [], only=["source.fixAll"])
-    assert [a.kind for a in actions] == ["source.fixAll.python-architect"]
+    assert [a.kind for a in actions] == ["source.fixAll.pythonArchitect"]
     resolved = await session.resolved(actions[0])
     fixed = session.apply_text_edits(uri, edits_for(resolved.edit, uri))
     assert "import requests" not in fixed and "class SpecialOrder(Order)" in fixed

@@ -140,8 +140,16 @@ async def test_graph_gives_the_mermaid_graph_and_its_violations(editor_client, s
     expected = build_graph(project.index, project.kb, depth=3, with_layers=True)
     assert answer["mermaid"] == render(expected, "mermaid")
     assert 'subgraph layer0["layer shop.api"]' in answer["mermaid"]
+    orders = (shop / "src/shop/domain/orders.py").resolve()
+    importing = orders.read_text().split("\n").index("from shop.services import billing")
+    # Issue 23: each violation carries its import line, each node its file, for the view's clicks.
     assert [_plain(v) for v in answer["violations"]] == [
-        {"source": "shop.domain.orders", "target": "shop.services.billing", "kind": "layer", "imports": 1}]
+        {"source": "shop.domain.orders", "target": "shop.services.billing", "kind": "layer", "imports": 1,
+         "uri": orders.as_uri(), "line": importing}]
+    nodes = sorted(expected.nodes)  # the mermaid ids n0, n1, ... number them in this order
+    assert len(answer["modules"]) == len(nodes)
+    assert answer["modules"][nodes.index("shop.domain.orders")] == orders.as_uri()
+    assert answer["modules"][nodes.index("shop.api")] == (shop / "src/shop/api/__init__.py").resolve().as_uri()
     assert (answer["nodes"], answer["edges"]) == (len(expected.nodes), len(expected.edges))
 
     # No params at all: the first folder, depth 2, no layer groups; a bad depth is the default.

@@ -170,8 +170,8 @@ async def test_indirect_layer_chain_in_diagnostic_related_information_and_hover(
     assert "indirectly: app.domain -> app.util -> app.api" in chain.message
     hops = [(r.location.uri.rsplit("/", 1)[-1], r.location.range.start.line, r.message)
             for r in chain.related_information if r.message.startswith("`")]
-    assert hops == [("domain.py", 1, "`app.domain` imports `app.util`"),
-                    ("util.py", 0, "`app.util` imports `app.api`")]
+    # The first hop is the finding's own line: not repeated as a row (issue 23).
+    assert hops == [("util.py", 0, "`app.util` imports `app.api`")]
     hover = await session.hover(domain, "app.util", offset=2)
     assert hover is not None and "app.domain -> app.util -> app.api" in hover and "ADR-005" in hover
     # Breaking the chain (an unsaved edit of the helper) clears the finding in the other file.

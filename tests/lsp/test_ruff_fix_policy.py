@@ -40,7 +40,7 @@ async def test_print_gets_no_quick_fix_in_the_editor(vscode_client, tmp_path):
     assert [a for a in b006 if a.edit is not None and not a.title.startswith("Suppress")], [a.title for a in b006]
 
     # "Fix all" never removes the print either.
-    fix_all = await session.actions(uri, diagnostics, only=["source.fixAll.python-architect"])
+    fix_all = await session.actions(uri, diagnostics, only=["source.fixAll.pythonArchitect"])
     for action in fix_all:
         resolved = await session.resolved(action)
         if resolved.edit is not None:

@@ -32,4 +32,10 @@ def test_related_places_become_related_information(tmp_path: Path):
                                Related(b, Span(3, 1, 3, 18), "`app.b` imports `app.a`")))
     diagnostic = to_diagnostic(finding, LineIndex("from app import b\n"), None)
     places = [(r.location.uri, r.location.range.start.line, r.message) for r in diagnostic.related_information]
-    assert places == [(a.as_uri(), 0, "`app.a` imports `app.b`"), (b.as_uri(), 2, "`app.b` imports `app.a`")]
+    # The row at the finding's own place is not repeated (issue 23): only the other import line.
+    assert places == [(b.as_uri(), 2, "`app.b` imports `app.a`")]
+    # A cycle that says which rows explain it shows only those: the rest of a large group stays out.
+    c = tmp_path / "c.py"
+    group = finding.with_changes(data={"explains": 2}, related=(*finding.related, Related(c, Span(1, 1, 1, 18), "`app.c` imports `app.a`")))
+    shown = to_diagnostic(group, LineIndex("from app import b\n"), None).related_information
+    assert [r.location.uri for r in shown] == [b.as_uri()]

@@ -61,14 +61,16 @@ async def test_editing_an_adr_reloads_the_knowledge_base(push_or_pull, shop):
     assert TIMEOUT_DECISION.split(". ")[0] in await session.hover(uri, "requests.post", offset=3)
     adr = shop / ".ai/adrs/0002-timeouts-on-every-outbound-call.md"
     new_decision = "Outbound calls use the shared client, whose default timeout is three seconds."
-    adr.write_text(adr.read_text().replace(TIMEOUT_DECISION, new_decision).replace(OLD_TITLE, NEW_TITLE), encoding="utf-8")
+    adr.write_text(adr.read_text().replace(TIMEOUT_DECISION, new_decision).replace(OLD_TITLE, NEW_TITLE)
+                   .replace("    kind: ruff\n", "    kind: ruff\n    severity: error\n", 1), encoding="utf-8")
     before = _mark(session)
     push_or_pull.workspace_did_change_watched_files(
         types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=adr.resolve().as_uri(), type=types.FileChangeType.Changed)])
     )
-    # The new title shows in the diagnostic's related information once the reload is through.
+    # The rule's new severity shows once the reload is through (issue 23: the diagnostic carries
+    # no ADR row whose title would show it; the hover and codeDescription link the ADR).
     await _after_change(session, uri, before, lambda ds: any(
-        NEW_TITLE in info.message for d in ds if d.code == "S113" for info in d.related_information or ()))
+        d.code == "S113" and d.severity == types.DiagnosticSeverity.Error for d in ds))
     text = await session.hover(uri, "requests.post", offset=3)
     assert text is not None and new_decision in text and NEW_TITLE in text
 

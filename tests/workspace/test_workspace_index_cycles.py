@@ -53,11 +53,12 @@ def test_cycle_is_one_finding_with_every_import_line_related(tmp_path: Path) -> 
     assert len(findings) == 1  # not one per import line and both ends
     path, raw = findings[0]
     assert (path.name, raw.code, raw.span.line) == ("billing.py", "ARC103", 1)  # app.billing sorts first
-    assert "app.billing -> app.orders -> app.billing" in raw.message
-    assert sorted((r.path.name, r.span.line, r.message) for r in raw.related) == [
+    assert raw.message == "Import cycle: app.billing -> app.orders -> app.billing"
+    assert [(r.path.name, r.span.line, r.message) for r in raw.related] == [
         ("billing.py", 1, "`app.billing` imports `app.orders`"),
         ("orders.py", 2, "`app.orders` imports `app.billing`"),
     ]
+    assert raw.data["explains"] == 2
 
 
 def test_import_under_main_guard_is_not_an_import_time_edge(tmp_path: Path) -> None:
@@ -93,8 +94,8 @@ def test_cycle_through_relative_imports_of_three_modules(tmp_path: Path) -> None
     assert len(findings) == 1
     path, raw = findings[0]
     assert path.name == "a.py"
-    assert "pkg.a -> pkg.b -> pkg.c -> pkg.a" in raw.message and "3 modules" in raw.message
-    assert sorted(r.path.name for r in raw.related) == ["a.py", "b.py", "c.py"]
+    assert raw.message == "Import cycle: pkg.a -> pkg.b -> pkg.c -> pkg.a"  # the whole group: no "in all"
+    assert [r.path.name for r in raw.related] == ["a.py", "b.py", "c.py"]
 
 
 def test_type_checking_import_is_not_a_cycle(tmp_path: Path) -> None:
@@ -180,3 +181,19 @@ def test_scan_leaves_out_files_too_large_to_parse_in_the_background(tmp_path: Pa
     index = _index(root)
     assert "app.small" in index
     assert "app.generated" not in index
+
+
+def test_a_larger_group_states_its_shortest_cycle_first(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/a.py": "from app import b\n",
+        "app/b.py": "from app import a\nfrom app import c\n",
+        "app/c.py": "from app import d\n",
+        "app/d.py": "from app import b\n",
+    })
+    ((_path, raw),) = _cycle_findings(_index(root), root)
+    assert raw.message == "Import cycle: app.a -> app.b -> app.a; 4 modules import each other in all"
+    # The stated cycle's lines first (what the editor shows), then the rest of the group.
+    assert raw.data["explains"] == 2
+    assert [(r.path.name, r.span.line) for r in raw.related][:2] == [("a.py", 1), ("b.py", 1)]
+    assert sorted((r.path.name, r.span.line) for r in raw.related[2:]) == [("b.py", 2), ("c.py", 1), ("d.py", 1)]

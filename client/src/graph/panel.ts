@@ -1,7 +1,8 @@
 /**
  * "Python Architect: Show Dependency Graph" (host side): one webview panel that asks the server
  * for `pythonArchitect/graph` of the active file's workspace folder (or the first folder) and
- * hands the answer to `webview/graph.ts`, which draws it with the chat's bundled mermaid.
+ * hands the answer to `webview/graph.ts`, which draws it with the chat's bundled mermaid; it asks
+ * again when a Python file or an ADR is saved, and opens the places the view's clicks name.
  * Same security as the chat: scripts by nonce only, resources from client/out/webview only.
  */
 
@@ -18,6 +19,8 @@ export class GraphPanel implements vscode.Disposable {
   private pending: vscode.CancellationTokenSource | undefined;
   private options: GraphOptions = normalizeOptions(undefined);
   private folderUri: string | undefined;
+  private lastResult: GraphResult | undefined;
+  private followTimer: NodeJS.Timeout | undefined;
 
   static show(extensionUri: vscode.Uri, server: ServerManager): GraphPanel {
     const folder = GraphPanel.folder();
@@ -70,14 +73,42 @@ export class GraphPanel implements vscode.Disposable {
     panel.webview.html = this.html();
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
+      // The graph follows edits: a saved Python file (or ADR) may change the imports it draws.
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (/\.(py|pyi|md)$/.test(document.uri.path) && panel.visible) {
+          clearTimeout(this.followTimer);
+          this.followTimer = setTimeout(() => void this.refresh(this.options), 500);
+        }
+      }),
       panel.webview.onDidReceiveMessage((message: GraphToHost) => {
         if (message?.type === 'refresh') {
           void this.refresh(normalizeOptions(message.options));
+        } else if (message?.type === 'open') {
+          void this.open(message);
         } else if (message?.type === 'ready') {
           void this.refresh(this.options);
         }
       }),
     );
+  }
+
+  /**
+   * Opens what the webview clicked: a node's module or a violation's import line. Only places
+   * from the server's last answer, looked up by index here: the page never names a file.
+   */
+  private async open(message: { node?: unknown; violation?: unknown }): Promise<void> {
+    const result = this.lastResult;
+    const at = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) ? value : -1);
+    const violation = result?.violations[at(message.violation)];
+    const uri = violation?.uri ?? result?.modules?.[at(message.node)] ?? undefined;
+    if (!uri || !uri.startsWith('file:')) {
+      return;
+    }
+    const line = violation?.line ?? 0;
+    const position = new vscode.Position(line, 0);
+    await vscode.window.showTextDocument(vscode.Uri.parse(uri), {
+      viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(position, position), preserveFocus: false,
+    });
   }
 
   private async refresh(options: GraphOptions): Promise<void> {
@@ -90,6 +121,7 @@ export class GraphPanel implements vscode.Disposable {
       const params = { ...options, ...(this.folderUri ? { folderUri: this.folderUri } : {}) };
       const result = await this.server.request<GraphResult>('pythonArchitect/graph', params, source.token);
       if (!source.token.isCancellationRequested) {
+        this.lastResult = result;
         this.post({ type: 'graph', options, result });
       }
     } catch (error) {
@@ -133,6 +165,7 @@ export class GraphPanel implements vscode.Disposable {
   <label>Depth <select id="depth" disabled>${depths}</select></label>
   <label><input id="layers" type="checkbox" disabled> Group by layers</label>
   <button id="refresh" type="button" disabled>Refresh</button>
+  <button id="fit" type="button" disabled title="Show the whole graph (wheel: zoom, drag: pan)">Fit</button>
   <span id="summary" aria-live="polite"></span>
 </header>
 <main id="picture"></main>
@@ -148,6 +181,7 @@ export class GraphPanel implements vscode.Disposable {
       GraphPanel.current = undefined;
     }
     this.pending?.cancel();
+    clearTimeout(this.followTimer);
     for (const disposable of this.disposables.splice(0)) {
       disposable.dispose();
     }

@@ -1,13 +1,15 @@
 /**
  * The dependency-graph webview (page script `graph.js`): depth and layer controls, the mermaid
- * picture drawn by the shared `diagrams.js` (strict mermaid, SVG re-sanitised by DOMPurify), the
- * list of violating edges. The host (`graph/panel.ts`) asks the server; options persist through
+ * picture drawn by the shared `diagrams.js` (strict mermaid, SVG re-sanitised by DOMPurify) and
+ * fitted to the panel, with wheel zoom, drag to pan and a Fit button (`viewBox.ts`), a click on
+ * a node opening its module, the list of violating edges, a click on one opening its import line. The host (`graph/panel.ts`) asks the server; options persist through
  * `setState`. Server text only ever reaches the page as `textContent` or sanitised SVG.
  */
 
 import DOMPurify from 'dompurify';
 import { diagramsLoaded } from './diagramsReady';
-import { normalizeOptions, summaryLine, violationLines, type GraphOptions, type GraphToHost, type GraphToWebview } from './graphModel';
+import { nodeNumber, normalizeOptions, orderedViolations, summaryLine, type GraphOptions, type GraphToHost, type GraphToWebview } from './graphModel';
+import { formatViewBox, panBy, parseViewBox, zoomAt, type Box } from './viewBox';
 
 interface VsCodeApi {
   postMessage(message: GraphToHost): void;
@@ -23,6 +25,7 @@ const purify = DOMPurify(window);
 const depth = document.getElementById('depth') as HTMLSelectElement;
 const layers = document.getElementById('layers') as HTMLInputElement;
 const refresh = document.getElementById('refresh') as HTMLButtonElement;
+const fit = document.getElementById('fit') as HTMLButtonElement;
 const summary = document.getElementById('summary') as HTMLElement;
 const picture = document.getElementById('picture') as HTMLElement;
 const list = document.getElementById('violations') as HTMLElement;
@@ -61,9 +64,18 @@ async function receive(message: GraphToWebview): Promise<void> {
   }
   const { result } = message;
   summary.textContent = summaryLine(result);
-  list.replaceChildren(...violationLines(result.violations).map((line) => {
+  list.replaceChildren(...orderedViolations(result.violations).map(({ index, text }) => {
     const item = document.createElement('li');
-    item.textContent = line;
+    item.textContent = text;
+    if (result.violations[index]?.uri) {
+      // A click opens the import line (the host looks the place up in its own copy of the answer).
+      item.tabIndex = 0;
+      item.setAttribute('role', 'link');
+      item.addEventListener('click', () => vscode.postMessage({ type: 'open', violation: index }));
+      item.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter') vscode.postMessage({ type: 'open', violation: index });
+      });
+    }
     return item;
   }));
   if (!result.mermaid.trim()) {
@@ -79,15 +91,66 @@ async function receive(message: GraphToWebview): Promise<void> {
   const draw = await diagramsLoaded();
   if (mine === generation) {
     await draw(picture, purify);
+    zoomable(picture.querySelector('svg'));
   }
+}
+
+/** The drawn picture fills the panel (fitted); the wheel zooms at the pointer, a drag pans, Fit resets. */
+let fitted: (() => void) | undefined;
+function zoomable(svg: SVGSVGElement | null): void {
+  const original = parseViewBox(svg?.getAttribute('viewBox'));
+  if (!svg || !original) {
+    fitted = undefined;
+    return;
+  }
+  let box: Box = original;
+  const apply = (next: Box) => {
+    box = next;
+    svg.setAttribute('viewBox', formatViewBox(box));
+  };
+  svg.removeAttribute('style'); // mermaid's max-width would keep the picture small
+  svg.setAttribute('width', '100%');
+  svg.setAttribute('height', '100%');
+  fitted = () => apply(original);
+  svg.addEventListener('wheel', (event) => {
+    event.preventDefault();
+    const rect = svg.getBoundingClientRect();
+    const factor = event.deltaY < 0 ? 1.2 : 1 / 1.2;
+    apply(zoomAt(box, original, factor, (event.clientX - rect.left) / rect.width, (event.clientY - rect.top) / rect.height));
+  }, { passive: false });
+  let last: { x: number; y: number } | undefined;
+  let moved = 0;
+  svg.addEventListener('pointerdown', (event) => {
+    last = { x: event.clientX, y: event.clientY };
+    moved = 0;
+  });
+  svg.addEventListener('pointermove', (event) => {
+    if (!last || !(event.buttons & 1)) return;
+    const rect = svg.getBoundingClientRect();
+    moved += Math.abs(event.clientX - last.x) + Math.abs(event.clientY - last.y);
+    apply(panBy(box, (event.clientX - last.x) / rect.width, (event.clientY - last.y) / rect.height));
+    last = { x: event.clientX, y: event.clientY };
+  });
+  const stop = () => {
+    last = undefined;
+  };
+  svg.addEventListener('pointerup', stop);
+  svg.addEventListener('pointercancel', stop);
+  svg.addEventListener('click', (event) => {
+    if (moved > 4) return; // the end of a pan, not a click
+    const node = (event.target as Element | null)?.closest('g.node');
+    const number = nodeNumber(node?.getAttribute('data-id'), node?.id);
+    if (number !== undefined) vscode.postMessage({ type: 'open', node: number });
+  });
 }
 
 window.addEventListener('message', (event: MessageEvent<GraphToWebview>) => void receive(event.data));
 depth.addEventListener('change', ask);
 layers.addEventListener('change', ask);
 refresh.addEventListener('click', ask);
+fit.addEventListener('click', () => fitted?.());
 show(normalizeOptions(vscode.getState()));
-for (const control of [depth, layers, refresh]) {
+for (const control of [depth, layers, refresh, fit]) {
   control.disabled = false;
 }
 vscode.postMessage({ type: 'ready' });

@@ -17,6 +17,9 @@ export interface GraphViolation {
   target: string;
   kind: 'layer' | 'cycle' | string;
   imports: number;
+  /** The edge's first import line (0-based), which a click on the listed violation opens. */
+  uri?: string;
+  line?: number;
 }
 
 /** `pythonArchitect/graph`'s answer. */
@@ -26,6 +29,8 @@ export interface GraphResult {
   nodes: number;
   edges: number;
   violations: GraphViolation[];
+  /** Each node's file: `modules[i]` is mermaid node `n<i>`; a click on the node opens it. */
+  modules?: (string | null)[];
   message?: string;
 }
 
@@ -34,7 +39,23 @@ export type GraphToWebview =
   | { type: 'graph'; options: GraphOptions; result: GraphResult }
   | { type: 'error'; options: GraphOptions; message: string };
 
-export type GraphToHost = { type: 'ready' } | { type: 'refresh'; options: GraphOptions };
+/** `open`: the node `n<node>` or the violation at `violation` (its index in the server's list). */
+export type GraphToHost =
+  | { type: 'ready' }
+  | { type: 'refresh'; options: GraphOptions }
+  | { type: 'open'; node?: number; violation?: number };
+
+/**
+ * The number of a drawn node from its `data-id` (`n12`) or element id (`flowchart-n12-3`,
+ * `mermaid-1-flowchart-n12-3`), else undefined (clusters, edges, anything else).
+ */
+export function nodeNumber(...ids: (string | null | undefined)[]): number | undefined {
+  for (const id of ids) {
+    const match = /(?:^|-)n(\d+)(?:-\d+)?$/.exec(id ?? '');
+    if (match) return Number(match[1]);
+  }
+  return undefined;
+}
 
 /** Options from anything (saved webview state, a message): a whole depth in 0..MAX_DEPTH. */
 export function normalizeOptions(value: unknown): GraphOptions {
@@ -48,12 +69,22 @@ const KIND_TEXT: Record<string, string> = {
   cycle: 'import cycle (ARC103)',
 };
 
+/** The violations in list order (layer violations first), each with its index in the answer. */
+export function orderedViolations(violations: readonly GraphViolation[]): { index: number; text: string }[] {
+  const rank = (kind: string) => (kind === 'layer' ? 0 : kind === 'cycle' ? 1 : 2);
+  return violations
+    .map((violation, index) => ({ violation, index }))
+    .sort(({ violation: a }, { violation: b }) =>
+      rank(a.kind) - rank(b.kind) || a.source.localeCompare(b.source) || a.target.localeCompare(b.target))
+    .map(({ violation: v, index }) => ({
+      index,
+      text: `${v.source} → ${v.target}: ${KIND_TEXT[v.kind] ?? v.kind}, ${v.imports} import${v.imports === 1 ? '' : 's'}`,
+    }));
+}
+
 /** One line per violating edge, layer violations first, for the list under the picture. */
 export function violationLines(violations: readonly GraphViolation[]): string[] {
-  const rank = (kind: string) => (kind === 'layer' ? 0 : kind === 'cycle' ? 1 : 2);
-  return [...violations]
-    .sort((a, b) => rank(a.kind) - rank(b.kind) || a.source.localeCompare(b.source) || a.target.localeCompare(b.target))
-    .map((v) => `${v.source} → ${v.target}: ${KIND_TEXT[v.kind] ?? v.kind}, ${v.imports} import${v.imports === 1 ? '' : 's'}`);
+  return orderedViolations(violations).map(({ text }) => text);
 }
 
 /** The line above the picture: size, violations and what the server said. */

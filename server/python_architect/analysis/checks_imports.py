@@ -2,7 +2,9 @@
 
 Both are driven by ADR rule entries (``kind: forbidden-import`` / ``kind: layers``), so they do
 nothing in a workspace without such rules. Each finding names the rule it came from, so the
-engine cites exactly that ADR. ARC101 offers a safe fix when the forbidden import is unused.
+engine cites exactly that ADR. ARC101 offers a safe fix when the forbidden import is unused, or
+the rule's ``use:`` module in its place; ARC102 moves an import that only serves annotations under
+``if TYPE_CHECKING:`` when the rule ignores such imports.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from ..findings import Fix, Span, TextEdit
 from .extract import LineIndex, tree_index
 from .facts import ImportFact
+from .import_fixes import replacement_prefix, type_checking_fix, use_instead_fix
 from .registry import ModuleContext, RawFinding, check
 from ..codes import ARC101, ARC102
 from ..knowledge.module_patterns import module_matches as in_module_pattern
@@ -168,6 +171,9 @@ def forbidden_import(ctx: ModuleContext) -> Iterator[RawFinding]:
                 where = f"`{ctx.module}`" if ctx.module else "This module"
                 message = f"{where} must not import `{imported}` (rule `{rule.id}`)"
             fix = None if fact.used and not fact.unused else _unused_import_fix(ctx, fact, names, imported)
+            use = rule.options.get("use")
+            if fix is None and isinstance(use, str) and use and imported == fact.module:
+                fix = _use_instead(ctx, fact, modules, use)
             yield RawFinding(
                 code=ARC101,
                 message=message,
@@ -177,6 +183,16 @@ def forbidden_import(ctx: ModuleContext) -> Iterator[RawFinding]:
                 data={"imported": imported, "rule": rule.id,
                       **({"chain": [ctx.module, imported]} if ctx.module else {})},
             )
+
+
+def _use_instead(ctx: ModuleContext, fact: ImportFact, modules: list[str], use: str) -> Fix | None:
+    """The rule's ``use:`` module in place of the forbidden one (``import_fixes``)."""
+    old = replacement_prefix(fact.module, modules)
+    if old is None:
+        return None
+    lines = tree_index(ctx.tree, ctx.text).lines
+    statement = _statement_node(lines, fact.statement_span or fact.span)
+    return use_instead_fix(lines, fact, statement, old, use)
 
 
 # -- ARC102 ------------------------------------------------------------------------------------
@@ -222,11 +238,16 @@ def layer_violation(ctx: ModuleContext) -> Iterator[RawFinding]:
                 if target is None or target[0] >= own[0] or target[1] in reported:
                     continue
                 reported.add(target[1])
+                fix = None
+                if skip_type_checking:  # the rule ignores TYPE_CHECKING imports: moving one fixes it
+                    lines = tree_index(ctx.tree, ctx.text).lines
+                    fix = type_checking_fix(ctx.tree, lines, fact, _removal_edit(lines, fact.statement_span or fact.span))
                 yield RawFinding(
                     code=ARC102,
                     message=rule.message
                     or f"`{ctx.module}` (layer `{own[1]}`) imports `{module}` from the higher layer `{target[1]}`",
                     span=fact.span,
+                    fix=fix,
                     rule=rule,
                     data={"imported": module, "layer": own[1], "higher_layer": target[1],
                           "chain": [ctx.module, module]},

@@ -1,9 +1,11 @@
 """Code-action plans: what each action does, as plain data the language server converts.
 
-For a finding: its quick fix (ruff's or ours, from ``finding.fix``), "Fix with the architect" (the
-chat asked for a fix that ends in a proposed edit), "Suppress CODE on this line", "Open ADR-011" and
-"Ask the architect about this" — in that order. For a document: "fix all" (every safe fix that
-does not overlap another). For any selection: "Record a decision", a new MADR file with status
+For a finding, in ruff's order (fixes before suppressions): its quick fix (ruff's or ours, from
+``finding.fix``), "Fix all CODE in this file", "Fix with the architect" (the chat asked for a fix
+that ends in a proposed edit), "Ask the architect about this", "Suppress CODE on this line",
+"Suppress CODE in this file", "Open ADR-011". For a document: "fix all" (every safe fix that does
+not overlap another; kind ``source.fixAll.pythonArchitect``, so ``editor.codeActionsOnSave`` can
+run it on save). For any selection: "Record a decision", a new MADR file with status
 proposed under the knowledge directory's ``adrs/`` with the next free number.
 """
 
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     from ..engine import Project
 
 QUICKFIX = "quickfix"
-FIX_ALL = "source.fixAll.python-architect"
+FIX_ALL = "source.fixAll.pythonArchitect"
 RECORD_DECISION = "refactor.rewrite.python-architect.recordDecision"
 OPEN_ADR_COMMAND = "pythonArchitect.openAdr"
 ASK_COMMAND = "pythonArchitect.askAboutFinding"
@@ -76,6 +78,23 @@ def suppress(finding: Finding, line_text: str) -> ActionPlan:
     )
 
 
+def suppress_in_file(finding: Finding, lines: list[str]) -> ActionPlan:
+    """``# architect: ignore-file[CODE]`` near the top of the file (or the code added to one)."""
+    from ..analysis.suppression import add_file_suppression
+
+    line, old, new = add_file_suppression(lines, finding.code)
+    if old is None:
+        edit = TextEdit(Span(line, 1, line, 1), new)
+    else:
+        edit = TextEdit(Span(line, 1, line, len(old) + 1), new)
+    return ActionPlan(
+        title=f"Suppress {finding.code} in this file",
+        kind=QUICKFIX,
+        changes=(FileChange(finding.path, (edit,)),),
+        findings=(finding,),
+    )
+
+
 def open_adrs(finding: Finding, kb: KnowledgeBase) -> list[ActionPlan]:
     plans = []
     for adr in (kb.get(adr_id) for adr_id in finding.adrs):
@@ -119,6 +138,16 @@ def fix_with_architect(finding: Finding, uri: str, lsp_range: dict[str, Any], qu
         ),
         findings=(finding,),
     )
+
+
+def fix_all_of_code(findings: list[Finding], code: str, path: Path) -> ActionPlan | None:
+    """"Fix all CODE in this file": every safe fix of that code, when there are two or more
+    (with one, the finding's own fix already says it)."""
+    plan = fix_all([f for f in findings if f.code == code], path)
+    if plan is None or len(plan.findings) < 2:
+        return None
+    return ActionPlan(title=f"Fix all {code} in this file ({len(plan.findings)})", kind=QUICKFIX,
+                      changes=plan.changes, findings=plan.findings)
 
 
 def fix_all(findings: list[Finding], path: Path) -> ActionPlan | None:

@@ -35,7 +35,7 @@ SCOPE_OPTIONS = ("paths", "exclude")
 
 RULE_OPTIONS: dict[str, dict[str, bool]] = {
     # option -> required
-    "forbidden-import": {"modules": True, "allow": False},
+    "forbidden-import": {"modules": True, "allow": False, "use": False},  # use: the module the fix imports instead
     "layers": {"layers": True, "ignore-type-checking": False},
     "pinned-dependencies": {"policy": True, "allow": False},
     "check": {"check": True, "options": False},
@@ -45,6 +45,7 @@ LIST_OPTIONS = frozenset({"modules", "allow", "layers", "codes", "paths", "exclu
 PIN_POLICIES = ("exact", "bounded")
 _RUFF_CODE = re.compile(r"^[A-Z]{1,8}[0-9]{0,4}$")
 _ARC_CODE = re.compile(r"^ARC[0-9]{3}$")
+_MODULE_NAME = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 
 
 def severity_of(code: str) -> Severity:
@@ -137,6 +138,10 @@ def rule_problems(kind: str, options: dict[str, Any]) -> list[RuleProblem]:
         if policy not in PIN_POLICIES:
             message = f"unknown policy `{policy}` (expected exact or bounded)"
             found.append(RuleProblem("policy", message))
+    if kind == "forbidden-import" and "use" in options:
+        use = options["use"]
+        if not isinstance(use, str) or not _MODULE_NAME.match(use):
+            found.append(RuleProblem("use", f"`use` must name one module (like `httpx`), not {use!r}", fatal=False))
     if kind == "check":
         found.extend(_check_rule_problems(options))
     if kind == "ruff" and isinstance(options.get("codes"), list):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -68,7 +69,10 @@ PROGRESS_INTERVAL_S = 0.1
 class ScanProgress:
     """``$/progress`` for one folder's first scan, when the client offers work-done progress.
 
-    ``report`` may be called from any thread; notifications are sent on the event loop.
+    One denominator, fixed at ``begin`` (the files the scan indexes: those with a module name),
+    and a count that only goes up: a report below the last one sent is dropped, so the bar never
+    restarts or runs backwards. ``report`` may be called from any thread (``_guard`` orders the
+    reports); notifications are sent on the event loop.
     """
 
     def __init__(self, ls: ArchitectServer, folder: FolderState) -> None:
@@ -76,7 +80,10 @@ class ScanProgress:
         self.folder = folder
         self.token = f"python-architect-index-{next(_PROGRESS_TOKENS)}"
         self.active = False
+        self.total = 0
+        self._sent = -1
         self._last = 0.0
+        self._guard = threading.Lock()
         self._loop = asyncio.get_running_loop()
 
     async def begin(self, total: int) -> None:
@@ -87,17 +94,21 @@ class ScanProgress:
         except Exception as exc:  # noqa: BLE001 - no progress bar is no reason to stop indexing
             log.debug("work done progress refused: %s", exc)
             return
-        self.active = True
+        self.active, self.total, self._sent = True, total, 0
         self.ls.work_done_progress.begin(self.token, types.WorkDoneProgressBegin(
             title="Python Architect: indexing", message=f"0/{total} files", percentage=0, cancellable=False))
 
     def report(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if not self.active or (now - self._last < PROGRESS_INTERVAL_S and done < total):
+        if not self.active:
             return
-        self._last = now
-        value = types.WorkDoneProgressReport(message=f"{done}/{total} files",
-                                             percentage=int(100 * done / total) if total else 100)
+        done = min(done, self.total)
+        now = time.monotonic()
+        with self._guard:
+            if done <= self._sent or (now - self._last < PROGRESS_INTERVAL_S and done < self.total):
+                return
+            self._sent, self._last = done, now
+        value = types.WorkDoneProgressReport(message=f"{done}/{self.total} files",
+                                             percentage=int(100 * done / self.total) if self.total else 100)
         self._loop.call_soon_threadsafe(self.ls.work_done_progress.report, self.token, value)
 
     def end(self, message: str) -> None:
@@ -106,15 +117,24 @@ class ScanProgress:
             self.active = False
 
 
+def indexed_file_count(project) -> int:
+    """The files the first scan indexes (``warm_index`` counts the same: those with a module
+    name), so the bar's denominator is the scan's own from the first report to the last."""
+    roots = project.index.roots
+    return sum(1 for path in project.workspace_files.python if roots.module_name(path) is not None)
+
+
 async def first_scan(ls: ArchitectServer, folder: FolderState, project) -> None:
     """Builds the folder's index in the background thread, with progress, from the cache first."""
-    total = len(project.workspace_files.python)
+    if project.index.scanned:
+        return  # scanned meanwhile: no bar that would flash "0/N" and end at once
+    loop = asyncio.get_running_loop()
+    total = await loop.run_in_executor(ls.background_pool, indexed_file_count, project)
     progress = ScanProgress(ls, folder)
     await progress.begin(total)
     started = time.perf_counter()
     try:
-        reused, parsed = await asyncio.get_running_loop().run_in_executor(
-            ls.background_pool, _scan, folder, project, progress.report)
+        reused, parsed = await loop.run_in_executor(ls.background_pool, _scan, folder, project, progress.report)
     finally:
         progress.end(f"{len(project.index)} modules indexed")
     log.info("indexed %s: %d files from the cache, %d parsed, in %.2f s", folder.root, reused, parsed,

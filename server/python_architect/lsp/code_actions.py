@@ -1,6 +1,7 @@
 """``textDocument/codeAction`` and ``codeAction/resolve``: the explain core's plans as actions.
 
-Quick fixes read what they need from ``Diagnostic.data`` (never recomputing findings). "Fix all"
+Quick fixes read what they need from ``Diagnostic.data`` (never recomputing findings), in ruff's
+order: fixes, "Fix all CODE in this file", the architect, suppressions, "Open ADR". "Fix all"
 and "Record a decision" are resolved lazily when the client supports resolving ``edit``.
 """
 
@@ -23,7 +24,8 @@ log = logging.getLogger("python_architect")
 
 def register(server: ArchitectServer) -> None:
     options = types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, types.CodeActionKind.RefactorRewrite],
+        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, actions.FIX_ALL,
+                           types.CodeActionKind.RefactorRewrite],
         resolve_provider=True,
     )
     server.feature(types.TEXT_DOCUMENT_CODE_ACTION, options)(code_action)
@@ -45,33 +47,53 @@ def code_action(ls: ArchitectServer, params: types.CodeActionParams) -> list[typ
         return None
     only = params.context.only
     lines = LineIndex(document.source, ls.position_encoding)
-    plans: list[actions.ActionPlan] = []
+    fix_lines = LineIndex(state.analysis_text, ls.position_encoding) if state.analysis is not None else lines
+    result: list[types.CodeAction | None] = []
     if _wanted(types.CodeActionKind.QuickFix, only):
-        # Real fixes first, then "Fix with the architect", then suppressions and the rest.
-        fixes, architect, rest = [], [], []
-        for diagnostic in params.context.diagnostics:
-            finding = finding_from_diagnostic(diagnostic, path, lines)
-            if finding is None:
-                continue
-            fix = actions.quick_fix(finding)
-            fixes.extend([fix] if fix else [])
-            editor_range = ls.protocol._converter.unstructure(diagnostic.range)
-            question = fix_question(finding.code, finding.message, finding.adrs,
-                                    _relative(path, state.folder.root), finding.span.line)
-            architect.append(actions.fix_with_architect(finding, uri, editor_range, question))
-            rest.append(actions.suppress(finding, lines.line_text(finding.span.line - 1)))
-            rest.extend(actions.open_adrs(finding, state.folder.project.kb))
-            rest.append(actions.ask_architect(finding, uri, editor_range))
-        plans = [*fixes, *architect, *rest]
+        result = _quick_fixes(ls, params, state, path, lines, fix_lines)
     lazy = ls.client_supports("text_document.code_action.resolve_support")
     lazy = lazy and "edit" in (ls.client_capabilities.text_document.code_action.resolve_support.properties or ())
-    result = [_to_action(ls, plan, lines, params.context.diagnostics) for plan in plans]
     if _wanted(actions.FIX_ALL, only) and any(f.fix is not None and f.fix.safe for f in state.shown):
         result.append(_lazy_or_now(ls, uri, params.range, actions.FIX_ALL, "Python Architect: fix all", lazy))
     selection_empty = params.range.start == params.range.end
     if not selection_empty and _wanted(actions.RECORD_DECISION, only) and _can_create_files(ls):
         result.append(_lazy_or_now(ls, uri, params.range, actions.RECORD_DECISION, "Record a decision (new ADR)", lazy))
     return [action for action in result if action is not None]
+
+
+def _quick_fixes(ls: ArchitectServer, params: types.CodeActionParams, state: Any, path: Path,
+                 lines: LineIndex, fix_lines: LineIndex) -> list[types.CodeAction | None]:
+    """ruff's order: the fixes, "Fix all CODE in this file", the architect, the suppressions
+    (line, then file), the ADRs. "Fix all CODE" reads the shown findings, placed in the analysed
+    text (``fix_lines``); everything else reads the diagnostics it was given."""
+    uri, diagnostics = params.text_document.uri, params.context.diagnostics
+    fixes, architect, suppressions, adrs = [], [], [], []
+    fix_all_codes: list[types.CodeAction] = []
+    codes_done: set[str] = set()
+    suppressed_in_file: set[str] = set()
+    for diagnostic in diagnostics:
+        finding = finding_from_diagnostic(diagnostic, path, lines)
+        if finding is None:
+            continue
+        fix = actions.quick_fix(finding)
+        fixes.extend([fix] if fix else [])
+        if fix is not None and finding.code not in codes_done:
+            codes_done.add(finding.code)
+            every = actions.fix_all_of_code(state.shown, finding.code, state.path)
+            if every is not None:
+                fix_all_codes.append(_to_action(ls, every, fix_lines, diagnostics))
+        editor_range = ls.protocol._converter.unstructure(diagnostic.range)
+        question = fix_question(finding.code, finding.message, finding.adrs,
+                                _relative(path, state.folder.root), finding.span.line)
+        architect.append(actions.fix_with_architect(finding, uri, editor_range, question))
+        architect.append(actions.ask_architect(finding, uri, editor_range))
+        suppressions.append(actions.suppress(finding, lines.line_text(finding.span.line - 1)))
+        if finding.code not in suppressed_in_file:
+            suppressed_in_file.add(finding.code)
+            suppressions.append(actions.suppress_in_file(finding, [row.rstrip("\r") for row in lines.lines]))
+        adrs.extend(actions.open_adrs(finding, state.folder.project.kb))
+    convert = [_to_action(ls, plan, lines, diagnostics) for plan in fixes]
+    return [*convert, *fix_all_codes, *(_to_action(ls, plan, lines, diagnostics) for plan in [*architect, *suppressions, *adrs])]
 
 
 def _relative(path: Path, root: Path) -> str:

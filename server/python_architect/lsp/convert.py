@@ -1,7 +1,8 @@
 """Conversions between the core's values and lsprotocol types.
 
 Findings become diagnostics (source ``python-architect``, code, a link to the governing ADR or the
-rule's documentation, related information at the ADR's Decision section) and carry everything a
+rule's documentation in ``codeDescription``, related information only for the finding's other
+places) and carry everything a
 quick fix needs in ``Diagnostic.data``, so code actions never recompute a finding.
 """
 
@@ -73,23 +74,19 @@ def to_diagnostic(finding: Finding, lines: LineIndex, kb: KnowledgeBase | None) 
     """The diagnostic for a finding in the document whose text ``lines`` indexes."""
     adrs = governing_adrs(finding, kb)
     href = uri_of(adrs[0].path) if adrs else _docs_url(finding.code)
+    # Related rows only where they explain the finding (issue 23): the other places of it, such as
+    # a cycle's other import lines. The ADR is linked by ``codeDescription`` and the hover, not by
+    # a row per finding. Their files' texts are not at hand: columns are taken as characters,
+    # exact for the ASCII import lines they point at.
     related = [
-        types.DiagnosticRelatedInformation(
-            location=types.Location(uri=uri_of(adr.path), range=adr_decision_range(adr)),
-            message=f"{adr.id} {adr.title} ({adr.status}): Decision",
-        )
-        for adr in adrs
-    ]
-    # Other places of the finding (every import line of a cycle). Their files' texts are not at
-    # hand: columns are taken as characters, exact for the ASCII import lines they point at.
-    related += [
         types.DiagnosticRelatedInformation(
             location=types.Location(uri=uri_of(item.path), range=types.Range(
                 start=types.Position(line=item.span.line - 1, character=item.span.column - 1),
                 end=types.Position(line=item.span.end_line - 1, character=item.span.end_column - 1))),
             message=item.message,
         )
-        for item in finding.related
+        for item in _explaining(finding)
+        if not (item.path == finding.path and item.span == finding.span)
     ]
     return types.Diagnostic(
         range=span_range(finding.span, lines),
@@ -101,6 +98,15 @@ def to_diagnostic(finding: Finding, lines: LineIndex, kb: KnowledgeBase | None) 
         related_information=related or None,
         data=finding_data(finding),
     )
+
+
+def _explaining(finding: Finding) -> tuple:
+    """The related places that explain the finding: the first ``data["explains"]`` when the check
+    says how many (a cycle: the lines of the cycle its message states), else all of them."""
+    count = finding.data.get("explains") if isinstance(finding.data, dict) else None
+    if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+        return finding.related[:count]
+    return finding.related
 
 
 def _docs_url(code: str) -> str | None:

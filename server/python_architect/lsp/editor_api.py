@@ -4,11 +4,16 @@
   message?}``, sent whenever a folder's knowledge base is (re)loaded or fails to load;
 - request ``pythonArchitect/listAdrs`` -> ``[{id, title, status, uri, line}]`` (``line`` 0-based,
   the Decision heading), over every workspace folder;
-- request ``pythonArchitect/checkWorkspace`` -> ``{folders, files, findings}``: checks every file
-  of every folder with the engine's ``check_paths`` (as the CLI does) and shows the results;
+- request ``pythonArchitect/checkWorkspace`` -> ``{folders, files, findings, hints}``: checks every
+  file of every folder with the engine's ``check_paths`` (as the CLI does) and shows the results;
+  ``findings`` counts what the Problems panel lists (severity overrides applied, duplicates merged,
+  open documents as they are shown, unsaved edits included; hints left out: the panel never lists
+  hints), ``hints`` the un-adopted suggestions apart;
 - request ``pythonArchitect/graph`` ``{folderUri?, depth?, layers?}`` -> ``{folderUri, mermaid,
-  nodes, edges, violations: [{source, target, kind: "layer"|"cycle", imports}]}``: the module
-  dependency graph of one folder (the first one by default), as ``python-architect graph`` draws it;
+  nodes, edges, violations: [{source, target, kind: "layer"|"cycle", imports, uri?, line?}],
+  modules: [uri | null]}``: the module dependency graph of one folder (the first one by default),
+  as ``python-architect graph`` draws it, with each node's file (``modules[i]`` is node ``n<i>``)
+  and each violating edge's first import line (0-based) for the view to open;
 - ``workspace/diagnostic``: what pull clients (VS Code) show for files that are NOT open:
   workspace-wide findings (import cycles), ADR-file problems and, after a check, every file's
   findings. Open files are pulled per document (``lsp/diagnostics.py``); the client prefers those,
@@ -33,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from ..explain.positions import LineIndex
-from ..findings import Finding
+from ..findings import Finding, Severity
 from .convert import adr_decision_range, path_of, to_diagnostic, uri_of
 from .scheduling import apply_overrides, read_inside, unique_findings
 
@@ -105,19 +110,33 @@ class EditorApi:
     # -- checkWorkspace ---------------------------------------------------------------------------
     async def check_workspace(self) -> dict[str, int]:
         loop = asyncio.get_running_loop()
-        files = findings = folders = 0
+        files = findings = hints = folders = 0
         for folder in list(self.server.folders.values()):
             project = await self.server.project_of(folder)
             if project is None or not folder.settings.enable:
                 continue
-            checked, count = await loop.run_in_executor(self.server.background_pool, _check_folder, folder, project)
+            checked, count, shown = await loop.run_in_executor(self.server.background_pool, _check_folder, folder, project)
             self.checked[folder.root] = checked
             folders += 1
             files += count
-            findings += sum(len(items) for items in checked.findings.values())
+            problems, hinted = self._counts(folder, shown)
+            findings, hints = findings + problems, hints + hinted
         self.changed.set()
-        log.info("checked the workspace: %d files, %d findings", files, findings)
-        return {"folders": folders, "files": files, "findings": findings}
+        log.info("checked the workspace: %d files, %d problems, %d hints", files, findings, hints)
+        return {"folders": folders, "files": files, "findings": findings, "hints": hints}
+
+    def _counts(self, folder: FolderState, shown: list[Finding]) -> tuple[int, int]:
+        """(problems, hints) as the Problems panel has them: an open document's from its live
+        diagnostics (unsaved edits included), every other file's from the check."""
+        open_states = {state.path.resolve(): state for state in self.server.documents.values() if state.folder is folder}
+        closed = [finding for finding in shown if Path(finding.path).resolve() not in open_states]
+        problems = sum(1 for finding in closed if finding.severity is not Severity.HINT)
+        hints = len(closed) - problems
+        for state in open_states.values():
+            live = state.diagnostics or []
+            hinted = sum(1 for diagnostic in live if diagnostic.severity == types.DiagnosticSeverity.Hint)
+            problems, hints = problems + len(live) - hinted, hints + hinted
+        return problems, hints
 
     # -- graph --------------------------------------------------------------------------------------
     async def graph(self, params: Any) -> dict[str, Any]:
@@ -131,13 +150,16 @@ class EditorApi:
             return {"folderUri": uri_of(folder.root), "mermaid": "", "nodes": 0, "edges": 0, "violations": [],
                     "message": folder.load_error or "the folder could not be loaded"}
         loop = asyncio.get_running_loop()
-        graph = await loop.run_in_executor(self.server.background_pool, _build_graph, folder, project, depth, layers)
+        graph, modules, places = await loop.run_in_executor(self.server.background_pool, _build_graph, folder, project,
+                                                            depth, layers)
         from ..workspace.graph import render
 
-        violations = [{"source": e.source, "target": e.target, "kind": e.violation, "imports": e.imports}
-                      for _, e in sorted(graph.edges.items()) if e.violation]
+        violations = [{"source": e.source, "target": e.target, "kind": e.violation, "imports": e.imports,
+                       **places.get(key, {})}
+                      for key, e in sorted(graph.edges.items()) if e.violation]
         result: dict[str, Any] = {"folderUri": uri_of(folder.root), "mermaid": render(graph, "mermaid"),
-                                  "nodes": len(graph.nodes), "edges": len(graph.edges), "violations": violations}
+                                  "nodes": len(graph.nodes), "edges": len(graph.edges), "violations": violations,
+                                  "modules": modules}
         if layers and not graph.layers:
             result["message"] = "no ADR has a `layers` rule: the graph is not grouped by layer"
         return result
@@ -205,12 +227,28 @@ def _graph_options(params: dict[str, Any], server: ArchitectServer) -> tuple[int
     return depth, layers, (folders[0] if folders else None)
 
 
-def _build_graph(folder: FolderState, project: Any, depth: int, layers: bool) -> Any:
-    from ..workspace.graph import build_graph
+def _build_graph(folder: FolderState, project: Any, depth: int, layers: bool) -> tuple[Any, list[str | None], dict]:
+    """The graph, each node's file (in the order the mermaid ids ``n0, n1, ...`` number them) and
+    each violating edge's first import line (``{uri, line}``, 0-based), for the view's clicks."""
+    from ..workspace.graph import build_graph, collapse
 
     project.ensure_index(lock=folder.lock)  # parses unlocked, records locked (``state``'s rule)
     with folder.lock:
-        return build_graph(project.index, project.kb, depth=depth, with_layers=layers)
+        index = project.index
+        graph = build_graph(index, project.kb, depth=depth, with_layers=layers)
+        modules_of: dict[str, str] = {}
+        for module in sorted(index.modules()):
+            modules_of.setdefault(collapse(module, depth), module)
+        files = [index.path_of(node) or index.path_of(modules_of.get(node, node)) for node in sorted(graph.nodes)]
+        wanted = {key for key, edge in graph.edges.items() if edge.violation}
+        places: dict[tuple[str, str], dict[str, Any]] = {}
+        for module, edges in sorted(index.graph(include_deferred=True).items()):
+            for edge in sorted(edges, key=lambda e: e.fact.span):
+                key = (collapse(module, depth), collapse(edge.target, depth))
+                path = index.path_of(module) if key in wanted and key not in places else None
+                if path is not None:
+                    places[key] = {"uri": uri_of(path), "line": edge.fact.span.line - 1}
+    return graph, [uri_of(path) if path else None for path in files], places
 
 
 def status_of(folder: FolderState) -> dict[str, Any]:
@@ -233,10 +271,11 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
-def _check_folder(folder: FolderState, project: Any) -> tuple[CheckedFolder, int]:
-    """The CLI's whole-workspace check, without the findings the server already keeps live. It
-    runs on a detached view of the project: seconds of work, never under the folder's lock, and
-    never changing what the keystrokes' analyses share."""
+def _check_folder(folder: FolderState, project: Any) -> tuple[CheckedFolder, int, list[Finding]]:
+    """The CLI's whole-workspace check, without the findings the server already keeps live, and
+    every finding as the editor shows it (the count the command reports). It runs on a detached
+    view of the project: seconds of work, never under the folder's lock, and never changing what
+    the keystrokes' analyses share."""
     project = project.detached(folder.lock)
     result = project.check_paths(ruff=folder.settings.ruff)
     live = {_key(f) for f in project.workspace_findings()} | {_key(f) for f in project.kb.problems}
@@ -248,7 +287,12 @@ def _check_folder(folder: FolderState, project: Any) -> tuple[CheckedFolder, int
         checked.findings.setdefault(path, []).append(finding)
     for path in checked.findings:
         checked.mtimes[path] = _mtime(path)
-    return checked, result.files
+    by_path: dict[Path, list[Finding]] = {}
+    for finding in result.findings:
+        by_path.setdefault(Path(finding.path).resolve(), []).append(finding)
+    overrides = folder.settings.severity_overrides
+    shown = [kept for items in by_path.values() for kept in unique_findings(apply_overrides(items, overrides))]
+    return checked, result.files, shown
 
 
 def _refresh_stale(checked: CheckedFolder, folder: FolderState, project: Any, open_paths: set[Path]) -> None:

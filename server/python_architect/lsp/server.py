@@ -360,7 +360,7 @@ def quiet_late_cancels() -> None:
 
 def create_server() -> ArchitectServer:
     """The server with every feature registered (the chat's too)."""
-    from . import code_actions, commands, diagnostics, editor_api, hover
+    from . import api_key, code_actions, commands, diagnostics, editor_api, hover
     from .chat import register_chat
     from .wire import install_fast_text_sync
 
@@ -373,4 +373,5 @@ def create_server() -> ArchitectServer:
     commands.register(server)
     register_chat(server)
     editor_api.register(server)
+    api_key.register(server)
     return server

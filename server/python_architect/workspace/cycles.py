@@ -178,8 +178,9 @@ def import_cycle_groups(index: WorkspaceIndex, *, include_deferred: bool = False
 
 @check(ARC103)
 def import_cycles(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]:
-    """One finding per group of mutually importing modules, on one import line, with every
-    member's import line in the related information (not one finding per line and both ends)."""
+    """One finding per group of mutually importing modules, on one import line, stating its
+    shortest cycle, with every member's import line in the related information, the cycle's
+    first (not one finding per line and both ends)."""
     options = ctx.options_for(ARC103)
     # Imports inside functions run after import time and are the usual way to break a cycle;
     # counting them reported 747 "cycles" in Django against 66 import-time ones.
@@ -188,18 +189,27 @@ def import_cycles(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]:
         path = ctx.index.path_of(group.anchor.source)
         if path is None:
             continue
+        # Every import line of the group is related (the CLI's JSON and SARIF list them all), the
+        # stated cycle's first: ``data["explains"]`` counts those, and the editor shows only them
+        # (Django's groups made hundreds of rows for nine findings).
+        stated = [group.anchor]
+        for source, target in zip(group.shortest[1:], group.shortest[2:]):
+            edge = next((e for e in group.edges if e.source == source and e.target == target), None)
+            if edge is not None:
+                stated.append(edge)
         related = []
-        for edge in group.edges:
+        for edge in [*stated, *(e for e in group.edges if all(e is not s for s in stated))]:
             where = ctx.index.path_of(edge.source)
             if where is not None:
                 related.append(Related(where, edge.fact.span, f"`{edge.source}` imports `{edge.target}`"))
         chain = " -> ".join(group.shortest)
         size = len(group.members)
-        more = f" ({size} modules import each other; {len(group.edges)} import lines in all)" if size > 2 else ""
+        more = f"; {size} modules import each other in all" if size > len(group.shortest) - 1 else ""
         yield path, RawFinding(
             code=ARC103,
-            message=f"Import of `{group.anchor.target}` closes an import cycle: {chain}{more}",
+            message=f"Import cycle: {chain}{more}",
             span=group.anchor.fact.span,
-            data={"cycle": list(group.shortest), "target": group.anchor.target, "members": list(group.members)},
+            data={"cycle": list(group.shortest), "target": group.anchor.target, "members": list(group.members),
+                  "explains": len(stated)},
             related=tuple(related),
         )

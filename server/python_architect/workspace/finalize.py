@@ -220,10 +220,25 @@ class Finalizer:
 
             if suppressed(raw.code, adrs, lines[raw.span.line - 1]):
                 return None
+            if any(directive.covers(raw.code, adrs) for directive in self._file_suppressions(lines)):
+                return None
         return Finding(code=raw.code, message=message, severity=severity, path=path, span=raw.span,
                        adrs=adrs, fix=None if source == "ruff" and raw.code in NO_FIX else raw.fix,
                        principle=principle, source=source, rule_id=rule_id,
                        data=dict(raw.data), related=raw.related)
+
+    def _file_suppressions(self, lines: list[str]) -> tuple[Any, ...]:
+        """The file's ``ignore-file`` comments, remembered for the file being finalized: its
+        findings arrive together, so one entry saves rescanning the file per finding. The entry is
+        one tuple replaced whole, so a thread sharing this finalizer reads a consistent pair."""
+        from ..analysis.suppression import file_suppressions
+
+        cached = getattr(self, "_file_directives", None)
+        if cached is not None and cached[0] is lines:
+            return cached[1]
+        found = file_suppressions(lines)
+        self._file_directives = (lines, found)
+        return found
 
     def _reported_without_adrs(self, code: str, info: CheckInfo | None) -> bool:
         """Whether the code would be reported (not merely hinted) with no ADR asking for it: a
