@@ -191,7 +191,9 @@ describe('answer render path: code blocks', () => {
       refused: [{ path: '../etc/passwd', reason: 'outside the workspace' }],
     });
     const applies = Array.from(target.querySelectorAll<HTMLButtonElement>('.block-apply'));
-    assert.equal(applies[0]?.textContent, 'Apply to app/a.py');
+    assert.ok(applies[0]?.classList.contains('proposal'));
+    assert.match(applies[0]?.title ?? '', /^Apply to app\/a\.py/);
+    assert.equal(applies[1]?.classList.contains('proposal'), false);
     assert.equal(applies[1]?.disabled, true);
     assert.match(target.querySelector('.block-note')?.textContent ?? '', /outside the workspace/);
   });

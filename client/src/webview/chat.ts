@@ -9,11 +9,9 @@
 import DOMPurify from 'dompurify';
 import { renderAnswer } from './answer';
 import { diagramsLoaded } from './diagramsReady';
-import { addBlockActions, historyList, markProposals, offlineNotice, stepsElement, type BlockAction } from './parts';
-import {
-  chipLabel, proposalsFor, type AgentStep, type AskExtras, type Citation, type ContextChip, type Proposals,
-  type StoredTurn, type ToHost, type ToWebview,
-} from './protocol';
+import { addBlockActions, answerFooter, contextChip, historyList, markProposals, offlineNotice, stepsElement, type BlockAction } from './parts';
+import { fromTurns, newId, restore, type State, type StoredMessage } from './chatState';
+import { chipLabel, proposalsFor, type AskExtras, type ContextChip, type ToHost, type ToWebview } from './protocol';
 
 interface VsCodeApi {
   postMessage(message: ToHost): void;
@@ -21,31 +19,6 @@ interface VsCodeApi {
   setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
-
-interface StoredMessage {
-  id: string;
-  role: 'user' | 'assistant';
-  text: string;
-  status?: 'streaming' | 'done' | 'cancelled' | 'error';
-  context?: string;
-  citations?: Citation[];
-  steps?: AgentStep[];
-  proposals?: Proposals | null;
-  offline?: boolean;
-}
-
-interface State {
-  version: 1;
-  conversationId: string;
-  messages: StoredMessage[];
-  context: ContextChip | null;
-  /** Open files added with "+", sent by name with the next questions. */
-  files: ContextChip[];
-  mode: 'online' | 'offline';
-  modeDetail: string;
-  needsKey: boolean;
-  draft: string;
-}
 
 const vscode = acquireVsCodeApi();
 const purify = DOMPurify(window);
@@ -71,29 +44,6 @@ function byId(id: string): HTMLElement {
     throw new Error(`missing #${id}`);
   }
   return element;
-}
-
-function newId(prefix: string): string {
-  const random = new Uint32Array(2);
-  crypto.getRandomValues(random);
-  return `${prefix}-${Date.now().toString(36)}-${random[0]?.toString(36)}${random[1]?.toString(36)}`;
-}
-
-function restore(saved: unknown): State {
-  const fresh: State = {
-    version: 1, conversationId: newId('conversation'), messages: [], context: null, files: [],
-    mode: 'offline', modeDetail: '', needsKey: false, draft: '',
-  };
-  if (typeof saved !== 'object' || saved === null || (saved as State).version !== 1) {
-    return fresh;
-  }
-  const restored = { ...fresh, ...(saved as State) };
-  restored.files = Array.isArray(restored.files) ? restored.files : [];
-  // A stream that was running when the webview went away cannot resume: say so.
-  restored.messages = restored.messages.map((message) =>
-    message.status === 'streaming' ? { ...message, status: 'cancelled' } : message,
-  );
-  return restored;
 }
 
 function save(): void {
@@ -183,22 +133,7 @@ function fillAssistant(element: HTMLElement, message: StoredMessage): void {
   if (message.offline && state.needsKey) {
     element.append(offlineNotice(document, () => post({ type: 'runCommand', command: 'pythonArchitect.setApiKey' })));
   }
-  const footer = document.createElement('div');
-  footer.className = 'footer';
-  if (message.status === 'cancelled') {
-    const note = document.createElement('span');
-    note.className = 'note';
-    note.textContent = 'Stopped.';
-    footer.append(note);
-  }
-  const copy = document.createElement('button');
-  copy.className = 'copy';
-  copy.type = 'button';
-  copy.textContent = 'Copy answer';
-  copy.title = 'Copy this answer as Markdown';
-  copy.addEventListener('click', () => post({ type: 'copy', text: message.text }));
-  footer.append(copy);
-  element.append(footer);
+  element.append(answerFooter(document, message.status === 'cancelled', () => post({ type: 'copy', text: message.text })));
 }
 
 function renderSteps(element: HTMLElement, message: StoredMessage): void {
@@ -217,29 +152,11 @@ function renderMode(): void {
   elements.mode.title = state.modeDetail;
 }
 
-function chip(chipValue: ContextChip, title: string, onRemove: () => void): HTMLElement {
-  const element = document.createElement('span');
-  element.className = 'context-chip';
-  element.title = title;
-  const label = document.createElement('span');
-  label.className = 'chip-label';
-  label.textContent = chipLabel(chipValue);
-  const remove = document.createElement('button');
-  remove.className = 'chip-remove';
-  remove.type = 'button';
-  remove.title = 'Do not send this with the question';
-  remove.setAttribute('aria-label', `Remove ${chipValue.label}`);
-  remove.textContent = '×';
-  remove.addEventListener('click', onRemove);
-  element.append(label, remove);
-  return element;
-}
-
 function renderContext(): void {
   const chips: HTMLElement[] = [];
   if (state.context) {
     const selected = state.context.range ? 'the selected lines' : 'the line at the cursor';
-    chips.push(chip(state.context, `Sent with your question: ${state.context.label}, ${selected} and the file around them`, () => {
+    chips.push(contextChip(document, state.context, `Sent with your question: ${state.context.label}, ${selected} and the file around them`, () => {
       state.context = null;
       save();
       renderContext();
@@ -247,7 +164,7 @@ function renderContext(): void {
     }));
   }
   for (const file of state.files) {
-    chips.push(chip(file, `The architect is asked to read ${file.label} too`, () => {
+    chips.push(contextChip(document, file, `The architect is asked to read ${file.label} too`, () => {
       state.files = state.files.filter((item) => item.uri !== file.uri);
       save();
       renderContext();
@@ -338,18 +255,6 @@ function startConversation(id: string, messages: StoredMessage[]): void {
   state = { ...state, conversationId: id, messages };
   save();
   renderAll();
-}
-
-function fromTurns(turns: StoredTurn[]): StoredMessage[] {
-  return turns.flatMap((turn, index) => [
-    { id: newId(`user-${index}`), role: 'user' as const, text: turn.question,
-      context: turn.path ? `${turn.path}${turn.selection ? `:${turn.selection.join('-')}` : ''}` : undefined },
-    { id: newId(`answer-${index}`), role: 'assistant' as const, text: turn.answer, status: 'done' as const,
-      steps: (turn.steps ?? []).map((step, number) => ({
-        index: number, tool: step.tool, label: step.path ? `${step.tool} \`${step.path}\`` : step.tool,
-        path: step.path ?? undefined, uri: step.uri ?? undefined, line: typeof step.line === 'number' ? Math.max(0, step.line - 1) : undefined,
-      })) },
-  ]);
 }
 
 elements.send.addEventListener('click', () => ask(elements.question.value));
@@ -492,6 +397,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
 });
 
 renderAll();
+scrollToEnd(); // a restored conversation opens at its latest answer
 // The page's controls start disabled: nothing can be typed or sent before this script listens.
 elements.question.disabled = false;
 elements.newConversation.disabled = false;

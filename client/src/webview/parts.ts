@@ -1,10 +1,11 @@
 /**
  * The pieces of the chat page built with DOM calls only (never from markup): the action bar of a
  * code block (Copy, Insert at Cursor, Apply), the agent's steps as a collapsible list of links,
- * the offline notice with its "Set API Key" link, and the conversation list.
+ * the offline notice with its "Set API Key" link, context chips, an answer's footer and the
+ * conversation list.
  */
 
-import { blockTarget, proposalsFor, type AgentStep, type ConversationSummary, type Proposals } from './protocol';
+import { blockTarget, chipLabel, proposalsFor, type AgentStep, type ContextChip, type ConversationSummary, type Proposals } from './protocol';
 
 export type BlockAction = 'copy' | 'insert' | 'apply';
 
@@ -27,6 +28,7 @@ export function addBlockActions(
   const label = doc.createElement('span');
   label.className = 'block-label';
   label.textContent = path ?? (info.split(/\s+/)[0] || 'code');
+  label.title = label.textContent;
   const copy = button(doc, 'block-copy', 'Copy', 'Copy this block');
   const insert = button(doc, 'block-insert', 'Insert', 'Insert at the cursor of the active editor');
   const apply = button(doc, 'block-apply', 'Apply', path
@@ -49,7 +51,7 @@ export function markProposals(doc: Document, body: Element, proposals: Proposals
     }
     holder.querySelector('.block-note')?.remove();
     if (proposalsFor(proposals, path).length > 0) {
-      apply.textContent = `Apply to ${path}`;
+      apply.title = `Apply to ${path}: preview the change as a diff; nothing is written until you accept it`;
       apply.classList.add('proposal');
       continue;
     }
@@ -133,6 +135,41 @@ export function offlineNotice(doc: Document, run: () => void): HTMLElement {
   });
   notice.append(link, doc.createTextNode(' to have Claude answer with your code and ADRs.'));
   return notice;
+}
+
+/** A context chip: its label and an × that removes it. */
+export function contextChip(doc: Document, chipValue: ContextChip, title: string, onRemove: () => void): HTMLElement {
+  const element = doc.createElement('span');
+  element.className = 'context-chip';
+  element.title = title;
+  const label = doc.createElement('span');
+  label.className = 'chip-label';
+  label.textContent = chipLabel(chipValue);
+  const remove = doc.createElement('button');
+  remove.className = 'chip-remove';
+  remove.type = 'button';
+  remove.title = 'Do not send this with the question';
+  remove.setAttribute('aria-label', `Remove ${chipValue.label}`);
+  remove.textContent = '×';
+  remove.addEventListener('click', onRemove);
+  element.append(label, remove);
+  return element;
+}
+
+/** The footer of a finished answer: "Stopped." when it was, and Copy answer. */
+export function answerFooter(doc: Document, stopped: boolean, copy: () => void): HTMLElement {
+  const footer = doc.createElement('div');
+  footer.className = 'footer';
+  if (stopped) {
+    const note = doc.createElement('span');
+    note.className = 'note';
+    note.textContent = 'Stopped.';
+    footer.append(note);
+  }
+  const copyButton = button(doc, 'copy', 'Copy answer', 'Copy this answer as Markdown');
+  copyButton.addEventListener('click', copy);
+  footer.append(copyButton);
+  return footer;
 }
 
 /** The conversation list: open one by its title, delete one with ×. */
