@@ -74,7 +74,9 @@ export class ExtensionChatBackend implements ChatBackend, vscode.Disposable {
   }
 
   request<R>(method: string, params: unknown): Promise<R> {
-    return this.server.request<R>(method, params);
+    // Always a token: vscode-jsonrpc sends `(params, undefined)` as the array `[params, null]`,
+    // which the server cannot read as named params (getConversation then finds nothing).
+    return this.server.request<R>(method, params, new vscode.CancellationTokenSource().token);
   }
 
   log(message: string): void {

@@ -46,6 +46,11 @@ export class ProposalPreviews implements vscode.TextDocumentContentProvider, vsc
 
   /** A proposal of an answer (all of its changes to that file) as a diff. */
   async previewProposal(path: string, files: ProposedFile[]): Promise<void> {
+    // The server only proposes paths inside the root, relative; anything else is not ours to open.
+    if (/^([/\\]|[A-Za-z]:)/.test(path) || path.split(/[/\\]/).includes('..')) {
+      void vscode.window.showWarningMessage(`${path} is not a path inside the workspace: nothing to apply.`);
+      return;
+    }
     const create = files.some((file) => file.create);
     let target = await resolveFile(path);
     if (!target && create) {

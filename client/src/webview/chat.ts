@@ -142,6 +142,14 @@ function renderSteps(element: HTMLElement, message: StoredMessage): void {
     return;
   }
   const steps = message.steps ?? [];
+  // Rebuilt only when a step arrives or the answer ends, so a list the user opened stays open.
+  const key = `${steps.length}:${message.status}`;
+  if (holder instanceof HTMLElement && holder.dataset.key === key) {
+    return;
+  }
+  if (holder instanceof HTMLElement) {
+    holder.dataset.key = key;
+  }
   holder.replaceChildren(...(steps.length === 0 ? [] : [stepsElement(document, steps, message.status === 'streaming',
     (step) => post({ type: 'openUri', uri: step.uri ?? '', line: step.line ?? 0 }))]));
 }
