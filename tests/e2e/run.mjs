@@ -7,8 +7,12 @@
 // edits the text, the chat offline (ADR citation) and online through the fake Anthropic server
 // (API key set through the "Set API Key" command, so through SecretStorage), the citation link
 // opening the ADR at its Decision, stop cancelling a slow stream, an injected answer rendering
-// inert, the dependency graph drawn as SVG (layer groups, the ARC102 edge listed), both panels
-// restored by "Developer: Reload Window" (graph options, the chat's conversation), a restart
+// inert, the chat in the secondary side bar, the offline notice's Set API Key link, the context
+// chip staying on the Python file, an agent answer (a tool step linking to its file, a mermaid
+// diagram drawn while the answer still streams, highlighted code, Copy to the clipboard, Apply
+// through a diff that writes only on Accept), the dependency graph drawn as SVG (layer groups,
+// the ARC102 edge listed), both restored by "Developer: Reload Window" (graph options, the chat's
+// conversation), the conversation list (New, open a stored one, delete it), a restart
 // (the warm start's figures), the version check answered from the cache for a real binary, and
 // a bad interpreter giving one notification and the error status without a restart loop. Every
 // step waits on a UI event and leaves a screenshot in $E2E_OUT (default tests/e2e/output/).
@@ -526,6 +530,29 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     check(questions >= 5, `the restored chat shows ${questions} of the 5 questions asked`);
     const stats = await fake.send({ cmd: 'stats' });
     check(stats.message_requests === requestsBeforeReload, 'restoring the chat asked the API again');
+  });
+
+  await step(page, 'chat-conversations-switch-and-delete', async () => {
+    // The server keeps the conversation: "New" empties the page, History brings it back, × deletes it.
+    frame = await chatFrame(page);
+    await frame.locator('button#new-conversation').click();
+    await frame.waitForFunction(() => document.querySelectorAll('#messages .message').length === 0);
+    await frame.locator('button#history').click();
+    const row = frame.locator('#history-panel .history-item', { hasText: /price cache|frameworks|HTTPException|layer/i }).first();
+    await row.waitFor();
+    const id = await row.getAttribute('data-id');
+    await row.locator('a.history-open').click();
+    await frame.locator('#messages .message.assistant', { hasText: 'End of the layered answer' }).first().waitFor();
+    const restored = await frame.locator('#messages .message.user').count();
+    check(restored >= 4, `the conversation came back with ${restored} questions`);
+    await frame.locator('button#history').click();
+    const again = frame.locator(`#history-panel .history-item[data-id="${id}"]`);
+    await again.waitFor();
+    await shot(page, 'conversation-list');
+    await again.locator('button.history-delete').click();
+    await frame.waitForFunction((gone) => !document.querySelector(`#history-panel .history-item[data-id="${gone}"]`)
+      && document.querySelector('#history-panel .history-list'), id);
+    await frame.waitForFunction(() => document.querySelectorAll('#messages .message').length === 0);
   });
 
   await step(page, 'bad-interpreter-notifies-without-restart-loop', async () => {
