@@ -157,7 +157,8 @@ export class ServerManager implements vscode.Disposable {
     if (!client || !this.running) {
       throw new Error('The Python Architect server is not running (see "Python Architect: Show Logs").');
     }
-    return client.sendRequest<R>(method, params, token);
+    // No token: leave it out, or vscode-jsonrpc sends the params as the array [params, null].
+    return token ? client.sendRequest<R>(method, params, token) : client.sendRequest<R>(method, params);
   }
 
   /** A chat request whose chunks (text or tool steps) go to `onChunk` (routed by the request id). */
