@@ -1,11 +1,13 @@
 /**
  * The palette commands (category "Python Architect") and the server commands the client routes
- * itself (`askAboutFinding` and `fixWithArchitect` open the chat; `recordDecision` from the palette
- * takes the selection).
+ * itself (`askAboutFinding` and `fixWithArchitect` open the chat — the side bar view, or the
+ * editor tab when one is open; `recordDecision` from the palette takes the selection).
  */
 
 import * as vscode from 'vscode';
 import { ChatPanel } from './chat/panel';
+import type { ChatServices } from './chat/session';
+import type { ChatViewProvider } from './chat/view';
 import { GraphPanel } from './graph/panel';
 import { editorChip, fileChip, openAt, type AdrEntry, type ExtensionChatBackend } from './chat/backend';
 import { API_KEY_SECRET, type ServerManager } from './server';
@@ -34,6 +36,8 @@ export class Commands {
     private readonly context: vscode.ExtensionContext,
     private readonly server: ServerManager,
     private readonly backend: ExtensionChatBackend,
+    private readonly chat: ChatViewProvider,
+    private readonly chatServices: ChatServices,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -45,20 +49,21 @@ export class Commands {
           this.lastEditor = editor;
         }
       }),
-      command('pythonArchitect.openChat', () => {
-        ChatPanel.show(this.backend);
+      command('pythonArchitect.openChat', () => this.chat.show()),
+      command('pythonArchitect.openChatInEditor', () => {
+        ChatPanel.show(this.chatServices);
       }),
-      command('pythonArchitect.askAboutSelection', () => {
+      command('pythonArchitect.askAboutSelection', async () => {
         const chip = editorChip(this.editor());
-        ChatPanel.show(this.backend).prompt('', chip, { send: false });
+        (await this.chat.show()).prompt('', chip, { send: false });
       }),
-      command('pythonArchitect.explainFile', (uri?: unknown) => {
+      command('pythonArchitect.explainFile', async (uri?: unknown) => {
         const target = uri instanceof vscode.Uri ? uri : this.editor()?.document.uri;
         if (!target) {
           void vscode.window.showInformationMessage('Open a Python file first.');
           return;
         }
-        ChatPanel.show(this.backend).prompt(
+        (await this.chat.show()).prompt(
           'Which architecture decisions apply to this file, and does the code follow them?',
           fileChip(target),
           { send: true },
@@ -85,7 +90,7 @@ export class Commands {
   private route(id: string, args: unknown[]): Promise<unknown> | undefined {
     // fixWithArchitect carries its own question (asking for a fix as an edit): the same chat path.
     if (id === 'pythonArchitect.askAboutFinding' || id === 'pythonArchitect.fixWithArchitect') {
-      return Promise.resolve(this.askAboutFinding((args[0] ?? {}) as FindingArgs));
+      return this.askAboutFinding((args[0] ?? {}) as FindingArgs);
     }
     if (id === 'pythonArchitect.recordDecision' && args.length === 0) {
       const editor = this.editor();
@@ -99,7 +104,7 @@ export class Commands {
     return undefined;
   }
 
-  private askAboutFinding(finding: FindingArgs): boolean {
+  private async askAboutFinding(finding: FindingArgs): Promise<boolean> {
     const code = finding.code ?? '';
     const question =
       finding.question?.trim() || `Explain this finding and what the code should do instead: ${code} ${finding.message ?? ''}`.trim();
@@ -109,7 +114,7 @@ export class Commands {
       const line = (finding.range?.start.line ?? 0) + 1;
       chip = { uri: finding.uri, label: vscode.workspace.asRelativePath(uri, false), startLine: line, endLine: (finding.range?.end.line ?? line - 1) + 1, range: finding.range };
     }
-    ChatPanel.show(this.backend).prompt(question, chip, { send: true, extras: { code, adrs: finding.adrs ?? [] } });
+    (await this.chat.show()).prompt(question, chip, { send: true, extras: { code, adrs: finding.adrs ?? [] } });
     return true;
   }
 

@@ -1,6 +1,7 @@
 /**
- * Activation: the output channel, status item, server, chat and graph panels (with their
- * serializers, so both come back after a window reload), the
+ * Activation: the output channel, status item, server, the chat (a side bar view, or an editor
+ * tab) and the graph panel (with their serializers, so both come back after a window reload), the
+ * previews of proposed changes, the
  * `@architect` participant where the editor has a chat API, the commands, and the listeners that
  * restart the server when the interpreter changes.
  */
@@ -8,7 +9,11 @@
 import * as vscode from 'vscode';
 import { ExtensionChatBackend } from './chat/backend';
 import { CHAT_VIEW_TYPE, ChatPanel } from './chat/panel';
+import { EditorTracker } from './chat/editors';
 import { registerParticipant } from './chat/participant';
+import { ProposalPreviews } from './chat/proposals';
+import type { ChatServices } from './chat/session';
+import { ChatViewProvider } from './chat/view';
 import { Commands } from './commands';
 import { GRAPH_VIEW_TYPE, GraphPanel } from './graph/panel';
 import { onPythonInterpreterChanged } from './python';
@@ -23,14 +28,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const status = new StatusItem();
   server = new ServerManager(context, output, status);
   const backend = new ExtensionChatBackend(context, server);
-  const commands = new Commands(context, server, backend);
+  const editors = new EditorTracker();
+  const previews = new ProposalPreviews();
+  const chatServices: ChatServices = {
+    backend, previews, editors, memory: context.workspaceState,
+    openInEditor: () => ChatPanel.show(chatServices),
+  };
+  const chatView = new ChatViewProvider(chatServices);
+  const commands = new Commands(context, server, backend, chatView, chatServices);
   const manager = server;
-  context.subscriptions.push(output, status, server, backend, ...commands.register());
+  context.subscriptions.push(output, status, server, backend, editors, previews.register(), chatView.register(), ...commands.register());
 
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => {
-        ChatPanel.revive(panel, backend);
+        ChatPanel.revive(panel, chatServices);
       },
     }),
     vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {

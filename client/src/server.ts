@@ -47,6 +47,13 @@ interface StatusParams {
   message?: string;
 }
 
+/** One `pythonArchitect/chatChunk`: answer text, or a tool step (`kind: "step"`). */
+export interface ChatChunk {
+  text?: string;
+  kind?: string;
+  step?: unknown;
+}
+
 /** Commands the server declares that the client routes itself (through `routeCommand`). */
 export type CommandRouter = (command: string, args: unknown[]) => Promise<unknown> | undefined;
 
@@ -63,7 +70,7 @@ export class ServerManager implements vscode.Disposable {
   private failedThisStart = false;
   private readonly gate = new NotificationGate();
   private readonly messages: ServerMessages;
-  private readonly chunkListeners = new Map<string, (text: string) => void>();
+  private readonly chunkListeners = new Map<string, (chunk: ChatChunk) => void>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly readyEmitter = new vscode.EventEmitter<void>();
   /** Fires each time a (re)started server has finished initializing. */
@@ -153,11 +160,12 @@ export class ServerManager implements vscode.Disposable {
     if (!client || !this.running) {
       throw new Error('The Python Architect server is not running (see "Python Architect: Show Logs").');
     }
-    return client.sendRequest<R>(method, params, token);
+    // No token: leave it out, or vscode-jsonrpc sends the params as the array [params, null].
+    return token ? client.sendRequest<R>(method, params, token) : client.sendRequest<R>(method, params);
   }
 
-  /** A chat request whose chunks go to `onChunk` (routed by the request id). */
-  async chat<R>(params: { requestId: string } & Record<string, unknown>, token: vscode.CancellationToken, onChunk: (text: string) => void): Promise<R> {
+  /** A chat request whose chunks (text or tool steps) go to `onChunk` (routed by the request id). */
+  async chat<R>(params: { requestId: string } & Record<string, unknown>, token: vscode.CancellationToken, onChunk: (chunk: ChatChunk) => void): Promise<R> {
     this.chunkListeners.set(params.requestId, onChunk);
     try {
       return await this.request<R>('pythonArchitect/chat', params, token);
@@ -207,9 +215,9 @@ export class ServerManager implements vscode.Disposable {
     client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
       this.status.folderStatus(params.folderUri, params.state, params.adrs, params.message);
     });
-    client.onNotification(CHAT_CHUNK, (params: { requestId?: string; text?: string }) => {
-      if (params.requestId && typeof params.text === 'string') {
-        this.chunkListeners.get(params.requestId)?.(params.text);
+    client.onNotification(CHAT_CHUNK, (params: ChatChunk & { requestId?: string }) => {
+      if (params.requestId) {
+        this.chunkListeners.get(params.requestId)?.(params);
       }
     });
     try {

@@ -4,8 +4,9 @@ Owned by the e2e (``tests/e2e/run.mjs`` starts it). It reuses ``FakeAnthropic`` 
 tests unchanged and adds a line-based JSON control channel on stdin/stdout:
 
 - start-up prints ``{"base_url": "http://127.0.0.1:PORT"}``;
-- ``{"cmd": "script", "replies": [{"chunks": [...], "delay": s, "first_delay": s}]}`` queues
-  answers for the next message requests;
+- ``{"cmd": "script", "replies": [{"chunks": [...], "delay": s, "first_delay": s, "tool_uses":
+  [[name, input], ...]}]}`` queues answers for the next message requests (a reply with
+  ``tool_uses`` asks the architect to run those tools; its next request gets the next reply);
 - ``{"cmd": "stats"}`` prints the number of message requests, completed streams, disconnects, and
   whether every message request carried the expected API key (env ``E2E_EXPECTED_KEY``) as
   ``x-api-key`` or a bearer token (the key itself is never printed);
@@ -36,7 +37,9 @@ def answer(line: str, fake: FakeAnthropic) -> dict:
     kind = command.get("cmd")
     if kind == "script":
         fake.script(*(Reply(chunks=list(r["chunks"]), delay=float(r.get("delay", 0)),
-                            first_delay=float(r.get("first_delay", 0))) for r in command["replies"]))
+                            first_delay=float(r.get("first_delay", 0)),
+                            tool_uses=[(str(name), dict(value)) for name, value in r.get("tool_uses", [])])
+                      for r in command["replies"]))
         return {"ok": True}
     if kind == "stats":
         expected = os.environ.get("E2E_EXPECTED_KEY", "")

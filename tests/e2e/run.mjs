@@ -9,8 +9,12 @@
 // through the fake Anthropic server (API key set through the "Set API Key" command, so through
 // SecretStorage, reaching the running server: no restart, the diagnostics stay), the citation link
 // opening the ADR at its Decision, stop cancelling a slow stream, an injected answer rendering
-// inert, the dependency graph drawn as SVG (layer groups, the ARC102 edge listed), both panels
-// restored by "Developer: Reload Window" (graph options, the chat's conversation), a restart
+// inert, the chat in the secondary side bar, the offline notice's Set API Key link, the context
+// chip staying on the Python file, an agent answer (a tool step linking to its file, a mermaid
+// diagram drawn while the answer still streams, highlighted code, Copy to the clipboard, Apply
+// through a diff that writes only on Accept), the dependency graph drawn as SVG (layer groups,
+// the ARC102 edge listed), both restored by "Developer: Reload Window" (graph options, the chat's
+// conversation), the conversation list (New, open a stored one, delete it), a restart
 // (the warm start's figures), the version check answered from the cache for a real binary, and
 // a bad interpreter giving one notification and the error status without a restart loop. Every
 // step waits on a UI event and leaves a screenshot in $E2E_OUT (default tests/e2e/output/).
@@ -79,6 +83,11 @@ async function shot(page, name) {
 }
 
 async function step(page, name, body) {
+  // E2E_STEPS=regex runs only the steps it matches (while developing one scenario).
+  if (process.env.E2E_STEPS && !new RegExp(process.env.E2E_STEPS).test(name)) {
+    log(`skip ${name}`);
+    return;
+  }
   const started = Date.now();
   try {
     await body();
@@ -132,6 +141,8 @@ async function main() {
     executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1600, height: 1000 },
   });
   context.setDefaultTimeout(STEP_TIMEOUT);
+  // Copy from the chat goes through VS Code's clipboard, which is the page's in code-server.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   const page = context.pages()[0] ?? await context.newPage();
   try {
     await walk(page, server.url, workspace, fake, dirs);
@@ -345,9 +356,26 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     check(stats.message_requests === 0, `offline asked the API ${stats.message_requests} times`);
   });
 
-  await step(page, 'set-api-key-through-the-palette', async () => {
+  await step(page, 'chat-in-secondary-side-bar', async () => {
+    // The chat is a view of its own container in the secondary side bar, not an editor tab.
+    // (Webview iframes live in an overlay placed over their part: compare the boxes.)
+    await page.locator('.part.auxiliarybar').waitFor();
+    const chat = await (await (await chatFrame(page)).frameElement()).boundingBox();
+    const bar = await page.locator('.part.auxiliarybar').boundingBox();
+    check(chat && bar && chat.x >= bar.x - 2 && chat.x + chat.width <= bar.x + bar.width + 2 && chat.width > 100,
+      `the chat (${JSON.stringify(chat)}) is not inside the secondary side bar (${JSON.stringify(bar)})`);
+    check(await page.locator('.part.auxiliarybar', { hasText: /Architect/i }).count() > 0,
+      'the secondary side bar does not show the Architect view');
+    check(await page.locator('.tabs-container .tab', { hasText: 'Architect Chat' }).count() === 0,
+      'the chat opened as an editor tab');
+  });
+
+  await step(page, 'set-api-key-from-the-offline-notice', async () => {
+    // The offline answer's notice names "Set API Key" as a link that runs the command; the key
+    // then reaches the running server (checked after the input below: no restart, no blank panel).
     const startsBefore = serverStarts(dirs).length;
-    await runCommand(page, 'Python Architect: Set API Key');
+    frame = await chatFrame(page);
+    await frame.locator('#messages .message.assistant').nth(index).locator('.offline-notice a.run-set-api-key').click();
     const input = page.locator('.quick-input-widget .quick-input-box input[type="password"]');
     await input.waitFor({ state: 'visible' });
     await input.fill(FAKE_KEY);
@@ -382,6 +410,9 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     const adr = fs.readFileSync(path.join(workspace, '.ai/adrs/0011-isolate-frameworks-from-the-domain.md'), 'utf8');
     const decisionLine = adr.split('\n').findIndex((l) => /^#+\s*Decision/.test(l)) + 1;
     await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${decisionLine},`) }).first().waitFor();
+    // The ADR (markdown) is now the active editor: the chip still names the Python file.
+    const chip = await (await chatFrame(page)).locator('#context .chip-label').first().textContent();
+    check(/\.py:\d+/.test(chip) && !/\.md/.test(chip), `the context chip switched to ${chip}`);
   });
 
   await step(page, 'stop-cancels-slow-stream', async () => {
@@ -433,6 +464,80 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
       `live HTML survived: ${JSON.stringify(found)}`);
   });
 
+  const CACHE = 'src/pricing_service/adapters/price_cache.py';
+  const NEW_DOC = '    """Redis pass-through, kept behind QuoteCache (ADR-014)."""';
+  await step(page, 'chat-agent-answer-steps-diagram-code', async () => {
+    await openFile(page, 'src/pricing_service/domain/pricing_rules.py');
+    frame = await chatFrame(page);
+    const answerChunks = [
+      'The cache layering, as ADR-014 decides:\n\n```mer', 'maid\ngraph TD\n  S[QuoteService] --> Q[QuoteCache]\n',
+      '  Q --> P[PriceCache]\n  P --> R[(Redis)]\n```\n\n', 'Give the pass-through a docstring that says so:\n\n',
+      `\`\`\`python path=${CACHE} lines=11-12\nclass PriceCache:\n${NEW_DOC}\n\`\`\`\n\n`,
+      ...Array.from({ length: 8 }, (_, i) => `Point ${i + 1} of the migration. `), 'End of the layered answer.',
+    ];
+    await fake.send({ cmd: 'script', replies: [
+      { chunks: ['Let me read the cache first. '], tool_uses: [['read_file', { path: CACHE, start_line: 11, end_line: 24 }]] },
+      { chunks: answerChunks, delay: 0.35 },
+    ] });
+    ({ frame, index } = await ask(page, 'How should the price cache be layered? Draw it.'));
+    const message = frame.locator('#messages .message.assistant').nth(index);
+    // The diagram is drawn once its block is complete, while the rest still streams.
+    await message.locator('.mermaid-diagram svg').first().waitFor();
+    figures.diagramDrawnWhileStreaming = /\bstreaming\b/.test(await message.getAttribute('class'));
+    check(figures.diagramDrawnWhileStreaming, 'the diagram was drawn only after the answer ended');
+    const answer = await answerFinished(frame, index);
+    check(/\bdone\b/.test(answer.className), `the agent answer ended as ${answer.className}: ${answer.text.slice(0, 300)}`);
+    const drawn = await message.evaluate((element) => ({
+      svgs: element.querySelectorAll('.mermaid-diagram svg').length,
+      source: element.querySelectorAll('pre > code.language-mermaid').length,
+      keywords: element.querySelectorAll('pre code.language-python .hljs-keyword').length,
+      steps: [...element.querySelectorAll('details.steps li')].map((li) => li.textContent),
+      apply: element.querySelector('.block-apply.proposal')?.title ?? '',
+    }));
+    check(drawn.svgs === 1 && drawn.source === 0, `the diagram is not one SVG after the answer: ${JSON.stringify(drawn)}`);
+    check(drawn.keywords > 0, 'the Python block is not highlighted');
+    check(drawn.steps.length === 1 && /Reading.*price_cache\.py/.test(drawn.steps[0]), `steps shown: ${JSON.stringify(drawn.steps)}`);
+    check(drawn.apply.startsWith(`Apply to ${CACHE}`), `the proposal's Apply is not tied to its file: ${drawn.apply}`);
+    await message.locator('details.steps summary').click(); // open the list for the screenshot
+  });
+
+  await step(page, 'chat-copy-puts-block-on-clipboard', async () => {
+    frame = await chatFrame(page);
+    await frame.locator('#messages .message.assistant').nth(index).locator('.segment.fence .block-copy').first().click();
+    const expected = `class PriceCache:\n${NEW_DOC}`;
+    await page.waitForFunction((text) => navigator.clipboard.readText().then((value) => value === text, () => false), expected,
+      { polling: 200 });
+  });
+
+  await step(page, 'chat-apply-opens-diff-and-writes-only-on-accept', async () => {
+    const file = path.join(workspace, CACHE);
+    const before = fs.readFileSync(file, 'utf8');
+    frame = await chatFrame(page);
+    await frame.locator('#messages .message.assistant').nth(index).locator('.block-apply.proposal').first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'proposed change' }).waitFor();
+    await page.locator('.monaco-diff-editor').first().waitFor();
+    check(fs.readFileSync(file, 'utf8') === before, 'the file changed before the change was accepted');
+    await shot(page, 'apply-diff-before-accept');
+    await page.locator('.editor-actions .action-label[aria-label^="Accept Change"]').first().click();
+    await page.waitForFunction(() => ![...document.querySelectorAll('.tabs-container .tab')]
+      .some((tab) => /proposed change/.test(tab.textContent)));
+    const after = fs.readFileSync(file, 'utf8');
+    check(after.includes(NEW_DOC.trim()) && !after.includes('Thin pass-through kept from the first Redis spike'),
+      `the accepted change is not in the file: ${after.slice(0, 400)}`);
+    check(after.split('\n').length === before.split('\n').length, 'the change did not replace exactly lines 11-12');
+  });
+
+  await step(page, 'chat-step-links-to-its-file', async () => {
+    frame = await chatFrame(page);
+    const message = frame.locator('#messages .message.assistant').nth(index);
+    if (await message.locator('details.steps').getAttribute('open') === null) {
+      await message.locator('details.steps summary').click();
+    }
+    await message.locator('details.steps a.step-link').first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'price_cache.py' }).waitFor();
+    await page.locator('.statusbar-item', { hasText: /Ln 11,/ }).first().waitFor();
+  });
+
   await step(page, 'dependency-graph-renders-svg', async () => {
     await runCommand(page, 'Python Architect: Show Dependency Graph');
     let graph = await webviewFrame(page, '#picture');
@@ -456,30 +561,64 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     check(drawn.scripts === 0 && drawn.source === 0, `unexpected content in the picture: ${JSON.stringify(drawn).slice(0, 300)}`);
   });
 
-  await step(page, 'panels-survive-window-reload', async () => {
-    // Both webview panels come back after a window reload (their serializers): the graph with
-    // the depth and layer grouping chosen above, drawn afresh by the restarted server; the chat
-    // with its whole conversation (the webview's saved state), without asking anything again.
-    const requestsBefore = (await fake.send({ cmd: 'stats' })).message_requests;
+  let requestsBeforeReload = 0;
+  await step(page, 'window-reload', async () => {
     // The editor's own reload (a browser reload may cut the workbench off before it saves state).
+    requestsBeforeReload = (await fake.send({ cmd: 'stats' })).message_requests;
     const reloaded = page.waitForEvent('load');
     await runCommand(page, 'Developer: Reload Window');
     await reloaded;
     await page.locator('.monaco-workbench .part.editor').waitFor();
+  });
+
+  await step(page, 'graph-survives-window-reload', async () => {
+    // The graph panel comes back (its serializer) with the depth and layer grouping chosen
+    // above, drawn afresh by the restarted server.
     const graph = await webviewFrame(page, '#picture');
     await graph.locator('#picture svg').first().waitFor();
     const restored = await graph.evaluate(() => ({
       depth: document.querySelector('#depth').value, layers: document.querySelector('#layers').checked,
     }));
     check(restored.depth === '3' && restored.layers, `the graph came back with ${JSON.stringify(restored)}`);
-    await page.locator('.tabs-container .tab', { hasText: 'Architect Chat' }).first().click();
+  });
+
+  await step(page, 'chat-survives-window-reload', async () => {
+    // The side bar view comes back with its whole conversation (the page's saved state), its
+    // diagram drawn again, without asking anything again.
+    // The view is back where it was (the secondary side bar stays open over a reload).
+    await page.locator('.part.auxiliarybar', { hasText: /Architect/i }).waitFor();
     frame = await chatFrame(page);
     await frame.locator('#messages .message.assistant', { hasText: 'Online architect' }).first().waitFor();
     await frame.locator('#messages .message.assistant', { hasText: 'End of answer' }).first().waitFor();
+    await frame.locator('#messages .message.assistant', { hasText: 'End of the layered answer' }).first()
+      .locator('.mermaid-diagram svg').first().waitFor();
     const questions = await frame.locator('#messages .message.user').count();
-    check(questions >= 4, `the restored chat shows ${questions} of the 4 questions asked`);
+    check(questions >= 5, `the restored chat shows ${questions} of the 5 questions asked`);
     const stats = await fake.send({ cmd: 'stats' });
-    check(stats.message_requests === requestsBefore, 'restoring the chat asked the API again');
+    check(stats.message_requests === requestsBeforeReload, 'restoring the chat asked the API again');
+  });
+
+  await step(page, 'chat-conversations-switch-and-delete', async () => {
+    // The server keeps the conversation: "New" empties the page, History brings it back, × deletes it.
+    frame = await chatFrame(page);
+    await frame.locator('button#new-conversation').click();
+    await frame.waitForFunction(() => document.querySelectorAll('#messages .message').length === 0);
+    await frame.locator('button#history').click();
+    const row = frame.locator('#history-panel .history-item', { hasText: /price cache|frameworks|HTTPException|layer/i }).first();
+    await row.waitFor();
+    const id = await row.getAttribute('data-id');
+    await row.locator('a.history-open').click();
+    await frame.locator('#messages .message.assistant', { hasText: 'End of the layered answer' }).first().waitFor();
+    const restored = await frame.locator('#messages .message.user').count();
+    check(restored >= 4, `the conversation came back with ${restored} questions`);
+    await frame.locator('button#history').click();
+    const again = frame.locator(`#history-panel .history-item[data-id="${id}"]`);
+    await again.waitFor();
+    await shot(page, 'conversation-list');
+    await again.locator('button.history-delete').click();
+    await frame.waitForFunction((gone) => !document.querySelector(`#history-panel .history-item[data-id="${gone}"]`)
+      && document.querySelector('#history-panel .history-list'), id);
+    await frame.waitForFunction(() => document.querySelectorAll('#messages .message').length === 0);
   });
 
   await step(page, 'bad-interpreter-notifies-without-restart-loop', async () => {

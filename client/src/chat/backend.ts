@@ -1,13 +1,14 @@
 /**
- * What the chat panel and the `@architect` participant need from the extension: the chat
- * request, the online/offline mode, and opening ADRs and files. One instance, shared.
+ * What the chat pages and the `@architect` participant need from the extension: the chat
+ * request (text and tool-step chunks), other server requests (stored conversations), the
+ * online/offline mode, and opening ADRs and files. One instance, shared.
  */
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { API_KEY_SECRET, type ServerManager } from '../server';
+import { API_KEY_SECRET, type ChatChunk, type ServerManager } from '../server';
 import { chatMode, SECTION } from '../settings';
-import type { Citation, ContextChip } from '../webview/protocol';
+import type { AgentStep, Citation, ContextChip, ProposedFile } from '../webview/protocol';
 
 export interface ChatResult {
   text?: string;
@@ -16,6 +17,16 @@ export interface ChatResult {
   offline?: boolean;
   error?: string | null;
   model?: string | null;
+  steps?: AgentStep[];
+  stopped?: boolean;
+  proposals?: { files?: ProposedFile[]; refused?: { path: string; reason: string }[]; diff?: string } | null;
+}
+
+export interface ChatMode {
+  mode: 'online' | 'offline';
+  detail: string;
+  /** Offline only because no API key is set (not the offline setting): the notice offers Set API Key. */
+  needsKey: boolean;
 }
 
 export interface AdrEntry {
@@ -29,11 +40,15 @@ export interface AdrEntry {
 export interface ChatBackend {
   readonly extensionUri: vscode.Uri;
   readonly onModeChanged: vscode.Event<void>;
-  chat(params: { requestId: string } & Record<string, unknown>, token: vscode.CancellationToken, onChunk: (text: string) => void): Promise<ChatResult>;
-  mode(): Promise<{ mode: 'online' | 'offline'; detail: string }>;
+  chat(params: { requestId: string } & Record<string, unknown>, token: vscode.CancellationToken, onChunk: (chunk: ChatChunk) => void): Promise<ChatResult>;
+  request<R>(method: string, params: unknown): Promise<R>;
+  log(message: string): void;
+  mode(): Promise<ChatMode>;
   remember(citations: Citation[]): void;
   openAdr(id: string): Promise<void>;
   openFile(relativeOrAbsolute: string, line: number): Promise<void>;
+  /** Opens a file URI at a 0-based line (a tool step's link). */
+  openUri(uri: string, line: number): Promise<void>;
 }
 
 export class ExtensionChatBackend implements ChatBackend, vscode.Disposable {
@@ -54,11 +69,21 @@ export class ExtensionChatBackend implements ChatBackend, vscode.Disposable {
     this.modeEmitter.fire();
   }
 
-  chat(params: { requestId: string } & Record<string, unknown>, token: vscode.CancellationToken, onChunk: (text: string) => void): Promise<ChatResult> {
+  chat(params: { requestId: string } & Record<string, unknown>, token: vscode.CancellationToken, onChunk: (chunk: ChatChunk) => void): Promise<ChatResult> {
     return this.server.chat<ChatResult>(params, token, onChunk);
   }
 
-  async mode(): Promise<{ mode: 'online' | 'offline'; detail: string }> {
+  request<R>(method: string, params: unknown): Promise<R> {
+    // Always a token: vscode-jsonrpc sends `(params, undefined)` as the array `[params, null]`,
+    // which the server cannot read as named params (getConversation then finds nothing).
+    return this.server.request<R>(method, params, new vscode.CancellationTokenSource().token);
+  }
+
+  log(message: string): void {
+    this.server.output.warn(message);
+  }
+
+  async mode(): Promise<ChatMode> {
     const offline = vscode.workspace.getConfiguration(SECTION).get<boolean>('chat.offline', false);
     const hasKey = Boolean(await this.context.secrets.get(API_KEY_SECRET)) || Boolean(process.env.ANTHROPIC_API_KEY);
     const mode = chatMode(offline, hasKey);
@@ -68,7 +93,7 @@ export class ExtensionChatBackend implements ChatBackend, vscode.Disposable {
         : offline
           ? 'Offline (pythonArchitect.chat.offline): answers come from your ADRs alone.'
           : 'Offline: no API key is set ("Python Architect: Set API Key"); answers come from your ADRs alone.';
-    return { mode, detail };
+    return { mode, detail, needsKey: mode === 'offline' && !offline };
   }
 
   remember(citations: Citation[]): void {
@@ -104,6 +129,20 @@ export class ExtensionChatBackend implements ChatBackend, vscode.Disposable {
       return;
     }
     await openAt(uri, Math.max(0, line - 1));
+  }
+
+  async openUri(uri: string, line: number): Promise<void> {
+    let target: vscode.Uri;
+    try {
+      target = vscode.Uri.parse(uri, true);
+    } catch {
+      return;
+    }
+    if (target.scheme !== 'file' || !(await exists(target))) {
+      void vscode.window.showWarningMessage(`${target.fsPath || uri} was not found.`);
+      return;
+    }
+    await openAt(target, line);
   }
 
   dispose(): void {

@@ -28,7 +28,16 @@ export function registerParticipant(backend: ChatBackend): vscode.Disposable | u
       const result = await backend.chat(
         { conversationId, question: request.prompt, requestId: `participant-${Date.now()}-${counter}`, uri: chip?.uri, range: chip?.range },
         token,
-        (text) => stream.markdown(text),
+        (chunk) => {
+          if (typeof chunk.text === 'string') {
+            stream.markdown(chunk.text);
+          } else if (chunk.kind === 'step' && chunk.step && typeof chunk.step === 'object') {
+            const label = (chunk.step as { label?: unknown }).label;
+            if (typeof label === 'string') {
+              stream.progress(label.replace(/`/g, ''));
+            }
+          }
+        },
       );
       const citations = Array.isArray(result.citations) ? result.citations : [];
       backend.remember(citations);

@@ -1,14 +1,17 @@
 /**
- * The architect chat webview: owns the conversation's display and its persisted state
- * (`vscode.setState`, so hiding the panel or reloading the window keeps it); the extension host
- * owns the requests to the server. Rendering goes through `render.ts` (markdown-it + DOMPurify);
- * mermaid blocks become pictures once an answer is complete.
+ * The architect chat webview (side bar view or editor tab): owns the conversation's display and
+ * its persisted state (`vscode.setState`, so hiding the view or reloading the window keeps it);
+ * the extension host owns the requests to the server. Answers go through the one render path of
+ * `answer.ts` while they stream and when they end: finished code blocks and diagrams are kept,
+ * never redrawn under the diagram drawer. The page's own pieces are built in `parts.ts`.
  */
 
 import DOMPurify from 'dompurify';
+import { renderAnswer } from './answer';
 import { diagramsLoaded } from './diagramsReady';
-import { renderInto } from './render';
-import { chipLabel, type AskExtras, type Citation, type ContextChip, type ToHost, type ToWebview } from './protocol';
+import { addBlockActions, answerFooter, contextChip, historyList, markProposals, offlineNotice, stepsElement, type BlockAction } from './parts';
+import { fromTurns, newId, restore, type State, type StoredMessage } from './chatState';
+import { chipLabel, proposalsFor, type AskExtras, type ContextChip, type ToHost, type ToWebview } from './protocol';
 
 interface VsCodeApi {
   postMessage(message: ToHost): void;
@@ -16,26 +19,6 @@ interface VsCodeApi {
   setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
-
-
-interface StoredMessage {
-  id: string;
-  role: 'user' | 'assistant';
-  text: string;
-  status?: 'streaming' | 'done' | 'cancelled' | 'error';
-  context?: string;
-  citations?: Citation[];
-}
-
-interface State {
-  version: 1;
-  conversationId: string;
-  messages: StoredMessage[];
-  context: ContextChip | null;
-  mode: 'online' | 'offline';
-  modeDetail: string;
-  draft: string;
-}
 
 const vscode = acquireVsCodeApi();
 const purify = DOMPurify(window);
@@ -46,12 +29,14 @@ const elements = {
   send: byId('send') as HTMLButtonElement,
   stop: byId('stop') as HTMLButtonElement,
   newConversation: byId('new-conversation') as HTMLButtonElement,
+  history: byId('history') as HTMLButtonElement,
+  historyPanel: byId('history-panel'),
   mode: byId('mode'),
   context: byId('context'),
 };
 
 let state: State = restore(vscode.getState());
-const pendingRender = new Set<string>();
+const pendingRender = new Map<string, number>();
 
 function byId(id: string): HTMLElement {
   const element = document.getElementById(id);
@@ -59,33 +44,6 @@ function byId(id: string): HTMLElement {
     throw new Error(`missing #${id}`);
   }
   return element;
-}
-
-function newId(prefix: string): string {
-  const random = new Uint32Array(2);
-  crypto.getRandomValues(random);
-  return `${prefix}-${Date.now().toString(36)}-${random[0]?.toString(36)}${random[1]?.toString(36)}`;
-}
-
-function restore(saved: unknown): State {
-  const fresh: State = {
-    version: 1,
-    conversationId: newId('conversation'),
-    messages: [],
-    context: null,
-    mode: 'offline',
-    modeDetail: '',
-    draft: '',
-  };
-  if (typeof saved !== 'object' || saved === null || (saved as State).version !== 1) {
-    return fresh;
-  }
-  const restored = { ...fresh, ...(saved as State) };
-  // A stream that was running when the webview went away cannot resume: say so.
-  restored.messages = restored.messages.map((message) =>
-    message.status === 'streaming' ? { ...message, status: 'cancelled' } : message,
-  );
-  return restored;
 }
 
 function save(): void {
@@ -96,15 +54,13 @@ function post(message: ToHost): void {
   vscode.postMessage(message);
 }
 
+function messageNode(id: string): HTMLElement | null {
+  return elements.messages.querySelector<HTMLElement>(`.message[data-id="${CSS.escape(id)}"]`);
+}
+
 // -- rendering --------------------------------------------------------------------------------
 function renderAll(): void {
-  elements.messages.replaceChildren();
-  for (const message of state.messages) {
-    elements.messages.append(messageElement(message));
-    if (message.role === 'assistant' && message.status !== 'streaming') {
-      void renderDiagrams(message.id);
-    }
-  }
+  elements.messages.replaceChildren(...state.messages.map(messageElement));
   renderMode();
   renderContext();
   updateButtons();
@@ -130,40 +86,72 @@ function messageElement(message: StoredMessage): HTMLElement {
     element.append(body);
     return element;
   }
+  const steps = document.createElement('div');
+  steps.className = 'steps-holder';
   const body = document.createElement('div');
   body.className = 'body';
-  element.append(body);
+  element.append(steps, body);
   fillAssistant(element, message);
   return element;
 }
 
-function fillAssistant(element: HTMLElement, message: StoredMessage): void {
-  element.classList.toggle('done', message.status === 'done');
-  element.classList.toggle('cancelled', message.status === 'cancelled');
-  element.classList.toggle('error', message.status === 'error');
-  element.classList.toggle('streaming', message.status === 'streaming');
-  const body = element.querySelector('.body') ?? element;
-  const text = message.text || (message.status === 'streaming' ? '…' : '');
-  renderInto(document, purify, body, text);
-  element.querySelector('.footer')?.remove();
-  if (message.status !== 'streaming') {
-    const footer = document.createElement('div');
-    footer.className = 'footer';
-    if (message.status === 'cancelled') {
-      const note = document.createElement('span');
-      note.className = 'note';
-      note.textContent = 'Stopped.';
-      footer.append(note);
+function blockAction(action: BlockAction, code: string, path: string | undefined, message: StoredMessage): void {
+  if (action === 'copy') {
+    post({ type: 'copy', text: code });
+  } else if (action === 'insert') {
+    post({ type: 'insert', code });
+  } else {
+    const files = path ? proposalsFor(message.proposals, path) : [];
+    if (path && files.length > 0) {
+      post({ type: 'applyProposal', path, files });
+    } else {
+      post({ type: 'applyToSelection', code });
     }
-    const copy = document.createElement('button');
-    copy.className = 'copy';
-    copy.type = 'button';
-    copy.textContent = 'Copy';
-    copy.title = 'Copy this answer as Markdown';
-    copy.addEventListener('click', () => post({ type: 'copy', text: message.text }));
-    footer.append(copy);
-    element.append(footer);
   }
+}
+
+/** The one render path: called per frame while streaming and once when the answer ends. */
+function fillAssistant(element: HTMLElement, message: StoredMessage): void {
+  const live = message.status === 'streaming';
+  for (const status of ['done', 'cancelled', 'error', 'streaming']) {
+    element.classList.toggle(status, message.status === status);
+  }
+  renderSteps(element, message);
+  const body = element.querySelector<HTMLElement>('.body') ?? element;
+  const text = message.text || (live ? '…' : '');
+  renderAnswer(document, purify, body, text, !live, {
+    codeBlock: (holder, segment) => addBlockActions(document, holder, segment.code, segment.info,
+      (action, code, path) => blockAction(action, code, path, message)),
+    diagram: (holder) => void diagramsLoaded().then((draw) => draw(holder, purify)),
+  });
+  element.querySelector('.footer')?.remove();
+  element.querySelector('.offline-notice')?.remove();
+  if (live) {
+    return;
+  }
+  markProposals(document, body, message.proposals);
+  if (message.offline && state.needsKey) {
+    element.append(offlineNotice(document, () => post({ type: 'runCommand', command: 'pythonArchitect.setApiKey' })));
+  }
+  element.append(answerFooter(document, message.status === 'cancelled', () => post({ type: 'copy', text: message.text })));
+}
+
+function renderSteps(element: HTMLElement, message: StoredMessage): void {
+  const holder = element.querySelector('.steps-holder');
+  if (!holder) {
+    return;
+  }
+  const steps = message.steps ?? [];
+  // Rebuilt only when a step arrives or the answer ends, so a list the user opened stays open.
+  const key = `${steps.length}:${message.status}`;
+  if (holder instanceof HTMLElement && holder.dataset.key === key) {
+    return;
+  }
+  if (holder instanceof HTMLElement) {
+    holder.dataset.key = key;
+  }
+  holder.replaceChildren(...(steps.length === 0 ? [] : [stepsElement(document, steps, message.status === 'streaming',
+    (step) => post({ type: 'openUri', uri: step.uri ?? '', line: step.line ?? 0 }))]));
 }
 
 function renderMode(): void {
@@ -173,31 +161,31 @@ function renderMode(): void {
 }
 
 function renderContext(): void {
-  elements.context.replaceChildren();
-  const chip = state.context;
-  if (!chip) {
-    return;
+  const chips: HTMLElement[] = [];
+  if (state.context) {
+    const selected = state.context.range ? 'the selected lines' : 'the line at the cursor';
+    chips.push(contextChip(document, state.context, `Sent with your question: ${state.context.label}, ${selected} and the file around them`, () => {
+      state.context = null;
+      save();
+      renderContext();
+      post({ type: 'removeContext' });
+    }));
   }
-  const element = document.createElement('span');
-  element.className = 'context-chip';
-  element.title = `Sent with your question: ${chip.uri}`;
-  const label = document.createElement('span');
-  label.className = 'chip-label';
-  label.textContent = chipLabel(chip);
-  const remove = document.createElement('button');
-  remove.className = 'chip-remove';
-  remove.type = 'button';
-  remove.title = 'Do not send this file with the question';
-  remove.setAttribute('aria-label', 'Remove context');
-  remove.textContent = '×';
-  remove.addEventListener('click', () => {
-    state.context = null;
-    save();
-    renderContext();
-    post({ type: 'removeContext' });
-  });
-  element.append(label, remove);
-  elements.context.append(element);
+  for (const file of state.files) {
+    chips.push(contextChip(document, file, `The architect is asked to read ${file.label} too`, () => {
+      state.files = state.files.filter((item) => item.uri !== file.uri);
+      save();
+      renderContext();
+    }));
+  }
+  const add = document.createElement('button');
+  add.type = 'button';
+  add.className = 'context-add';
+  add.textContent = '+';
+  add.title = 'Add another open file to the question';
+  add.setAttribute('aria-label', 'Add an open file');
+  add.addEventListener('click', () => post({ type: 'addContext' }));
+  elements.context.replaceChildren(...chips, add);
 }
 
 function streaming(): StoredMessage | undefined {
@@ -217,15 +205,13 @@ function update(id: string, change: Partial<StoredMessage>): void {
   }
   Object.assign(message, change);
   save();
-  const element = elements.messages.querySelector<HTMLElement>(`.message[data-id="${CSS.escape(id)}"]`);
-  if (!element) {
-    return;
-  }
-  if (message.status === 'streaming') {
+  const element = messageNode(id);
+  if (element && message.status === 'streaming') {
     scheduleRender(id);
-  } else {
+  } else if (element) {
+    cancelAnimationFrame(pendingRender.get(id) ?? 0);
+    pendingRender.delete(id);
     fillAssistant(element, message);
-    void renderDiagrams(id);
   }
   updateButtons();
 }
@@ -235,32 +221,19 @@ function scheduleRender(id: string): void {
   if (pendingRender.has(id)) {
     return;
   }
-  pendingRender.add(id);
-  requestAnimationFrame(() => {
+  pendingRender.set(id, requestAnimationFrame(() => {
     pendingRender.delete(id);
     const message = state.messages.find((item) => item.id === id);
-    const element = elements.messages.querySelector<HTMLElement>(`.message[data-id="${CSS.escape(id)}"]`);
+    const element = messageNode(id);
     if (message && element) {
       fillAssistant(element, message);
       scrollToEnd();
     }
-  });
+  }));
 }
 
 function scrollToEnd(): void {
   elements.messages.scrollTop = elements.messages.scrollHeight;
-}
-
-async function renderDiagrams(id: string): Promise<void> {
-  const selector = `.message[data-id="${CSS.escape(id)}"]`;
-  if (!elements.messages.querySelector(`${selector} pre > code.language-mermaid`)) {
-    return;
-  }
-  const draw = await diagramsLoaded();
-  const element = elements.messages.querySelector<HTMLElement>(selector);
-  if (element) {
-    await draw(element, purify);
-  }
 }
 
 // -- actions ----------------------------------------------------------------------------------
@@ -269,13 +242,9 @@ function ask(question: string, extras?: AskExtras): void {
   if (!text || streaming()) {
     return;
   }
-  const userMessage: StoredMessage = {
-    id: newId('user'),
-    role: 'user',
-    text,
-    context: state.context ? chipLabel(state.context) : undefined,
-  };
-  const answer: StoredMessage = { id: newId('answer'), role: 'assistant', text: '', status: 'streaming' };
+  const labels = [state.context ? chipLabel(state.context) : '', ...state.files.map((file) => file.label)].filter(Boolean);
+  const userMessage: StoredMessage = { id: newId('user'), role: 'user', text, context: labels.join(', ') || undefined };
+  const answer: StoredMessage = { id: newId('answer'), role: 'assistant', text: '', status: 'streaming', steps: [] };
   state.messages.push(userMessage, answer);
   state.draft = '';
   elements.question.value = '';
@@ -283,7 +252,17 @@ function ask(question: string, extras?: AskExtras): void {
   elements.messages.append(messageElement(userMessage), messageElement(answer));
   updateButtons();
   scrollToEnd();
-  post({ type: 'ask', id: answer.id, conversationId: state.conversationId, question: text, context: state.context, extras });
+  post({ type: 'ask', id: answer.id, conversationId: state.conversationId, question: text, context: state.context, files: state.files, extras });
+}
+
+function startConversation(id: string, messages: StoredMessage[]): void {
+  const current = streaming();
+  if (current) {
+    post({ type: 'stop', id: current.id });
+  }
+  state = { ...state, conversationId: id, messages };
+  save();
+  renderAll();
 }
 
 elements.send.addEventListener('click', () => ask(elements.question.value));
@@ -304,15 +283,18 @@ elements.stop.addEventListener('click', () => {
   }
 });
 elements.newConversation.addEventListener('click', () => {
-  const current = streaming();
-  if (current) {
-    post({ type: 'stop', id: current.id });
-  }
-  state = { ...state, conversationId: newId('conversation'), messages: [] };
-  save();
-  renderAll();
+  startConversation(newId('conversation'), []);
   post({ type: 'newConversation' });
   elements.question.focus();
+});
+elements.history.addEventListener('click', () => {
+  if (!elements.historyPanel.hidden) {
+    elements.historyPanel.hidden = true;
+    return;
+  }
+  elements.historyPanel.hidden = false;
+  elements.historyPanel.textContent = 'Loading conversations…';
+  post({ type: 'listConversations' });
 });
 elements.messages.addEventListener('click', (event) => {
   const target = event.target instanceof Element ? event.target.closest('a') : null;
@@ -325,6 +307,9 @@ elements.messages.addEventListener('click', (event) => {
   } else if (target.classList.contains('file-link') && target.dataset.path) {
     event.preventDefault();
     post({ type: 'openFile', path: target.dataset.path, line: Number(target.dataset.line ?? '1') || 1 });
+  } else if (target.classList.contains('command-link')) {
+    event.preventDefault();
+    post({ type: 'runCommand', command: 'pythonArchitect.setApiKey' });
   }
 });
 
@@ -334,6 +319,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     case 'mode':
       state.mode = message.mode;
       state.modeDetail = message.detail;
+      state.needsKey = message.needsKey;
       save();
       renderMode();
       break;
@@ -341,6 +327,13 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       state.context = message.chip;
       save();
       renderContext();
+      break;
+    case 'addedContext':
+      if (!state.files.some((file) => file.uri === message.chip.uri) && state.context?.uri !== message.chip.uri) {
+        state.files.push(message.chip);
+        save();
+        renderContext();
+      }
       break;
     case 'prompt':
       state.context = message.context;
@@ -351,7 +344,6 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
         // An answer is still streaming: the question waits in the box instead of being dropped.
         elements.question.value = message.question;
         state.draft = message.question;
-        save();
       }
       // (An empty question only sets the context: "Ask About Selection" keeps what was typed.)
       save();
@@ -364,11 +356,22 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       }
       break;
     }
-    case 'done':
+    case 'step': {
+      const target = state.messages.find((item) => item.id === message.id);
+      if (target && target.status === 'streaming') {
+        update(message.id, { steps: [...(target.steps ?? []), message.step] });
+      }
+      break;
+    }
+    case 'done': {
+      const previous = state.messages.find((item) => item.id === message.id);
       update(message.id, {
-        text: message.text || (state.messages.find((item) => item.id === message.id)?.text ?? ''),
+        text: message.text || (previous?.text ?? ''),
         status: message.error ? 'error' : 'done',
         citations: message.citations,
+        steps: message.steps.length > 0 ? message.steps : previous?.steps,
+        proposals: message.proposals,
+        offline: message.offline,
       });
       if (!message.error) {
         // The server is the judge of the mode actually used (it falls back to offline).
@@ -377,18 +380,35 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
         renderMode();
       }
       break;
+    }
     case 'cancelled':
       update(message.id, { status: 'cancelled' });
       break;
     case 'failed':
       update(message.id, { text: message.message, status: 'error' });
       break;
+    case 'conversations':
+      elements.historyPanel.replaceChildren(message.error ? document.createTextNode(message.error) : historyList(
+        document, message.items, state.conversationId,
+        (id) => post({ type: 'openConversation', id }),
+        (id) => post({ type: 'deleteConversation', id }),
+      ));
+      break;
+    case 'conversation':
+      elements.historyPanel.hidden = true;
+      startConversation(message.id, fromTurns(message.turns));
+      break;
+    case 'newConversation':
+      startConversation(newId('conversation'), []);
+      break;
   }
 });
 
 renderAll();
+scrollToEnd(); // a restored conversation opens at its latest answer
 // The page's controls start disabled: nothing can be typed or sent before this script listens.
 elements.question.disabled = false;
 elements.newConversation.disabled = false;
+elements.history.disabled = false;
 updateButtons();
-post({ type: 'ready' });
+post({ type: 'ready', conversationId: state.conversationId, empty: state.messages.length === 0 });

@@ -1,6 +1,7 @@
 /**
- * Model output to safe DOM: markdown-it (default preset, raw HTML off) then DOMPurify, then ADR
- * ids and file references turned into links. Pure over a `Document` and a DOMPurify instance, so
+ * Model output to safe DOM: markdown-it (default preset, raw HTML off, code highlighted by
+ * `highlight.ts`) then DOMPurify, then ADR ids, file references and the "Set API Key" command
+ * turned into links. Pure over a `Document` and a DOMPurify instance, so
  * the unit tests run it in jsdom against the same injections the webview must survive.
  *
  * Links made here carry no `href` that a browser could follow: clicks go to the extension host
@@ -9,6 +10,7 @@
 
 import MarkdownIt from 'markdown-it';
 import type { Config, DOMPurify } from 'dompurify';
+import { highlightCode } from './highlight';
 
 /** An ADR id as the knowledge base writes it (`ADR-011`, `ADR-7`). */
 export const ADR_ID = /\bADR-\d{1,5}\b/g;
@@ -20,7 +22,8 @@ export const ADR_ID = /\bADR-\d{1,5}\b/g;
  */
 export const FILE_REF = /(?:[A-Za-z0-9_.\-]+\/)*[A-Za-z0-9_\-][A-Za-z0-9_.\-]*\.(?:py|pyi|md|toml|txt|cfg|ini|ya?ml|json)(?::(\d{1,6}))?\b/g;
 
-const markdown = new MarkdownIt('default', { html: false, linkify: false, typographer: false });
+// `highlight` returns escaped HTML; markdown-it wraps it in <pre><code class="language-…">.
+const markdown = new MarkdownIt('default', { html: false, linkify: false, typographer: false, highlight: highlightCode });
 
 /**
  * DOMPurify tests every attribute value that is not known URI-safe against this pattern: it is
@@ -112,9 +115,15 @@ function insideSkipped(node: Node): boolean {
   return false;
 }
 
+/** Command titles an answer may name that become links running the command (offline notice). */
+const COMMAND_TITLE = /Python Architect: Set API Key/g;
+
 /** The references in one text, in order, without overlaps (ADR ids win). */
-export function references(text: string): { kind: 'adr' | 'file'; text: string; start: number; end: number; path?: string; line?: number }[] {
-  const found: { kind: 'adr' | 'file'; text: string; start: number; end: number; path?: string; line?: number }[] = [];
+export function references(text: string): { kind: 'adr' | 'file' | 'command'; text: string; start: number; end: number; path?: string; line?: number }[] {
+  const found: { kind: 'adr' | 'file' | 'command'; text: string; start: number; end: number; path?: string; line?: number }[] = [];
+  for (const match of text.matchAll(COMMAND_TITLE)) {
+    found.push({ kind: 'command', text: match[0], start: match.index ?? 0, end: (match.index ?? 0) + match[0].length });
+  }
   for (const match of text.matchAll(ADR_ID)) {
     found.push({ kind: 'adr', text: match[0], start: match.index ?? 0, end: (match.index ?? 0) + match[0].length });
   }
@@ -132,7 +141,7 @@ export function references(text: string): { kind: 'adr' | 'file'; text: string; 
     }
     found.push({ kind: 'file', text: whole, start, end: start + whole.length, path, line });
   }
-  found.sort((a, b) => a.start - b.start || (a.kind === 'adr' ? -1 : 1));
+  found.sort((a, b) => a.start - b.start || (a.kind === 'file' ? 1 : b.kind === 'file' ? -1 : 0));
   const kept: typeof found = [];
   for (const item of found) {
     const last = kept[kept.length - 1];
@@ -152,7 +161,11 @@ function findReferences(doc: Document, text: string): Match[] {
       anchor.textContent = ref.text;
       anchor.setAttribute('href', '#');
       anchor.setAttribute('role', 'link');
-      if (ref.kind === 'adr') {
+      if (ref.kind === 'command') {
+        anchor.className = 'command-link';
+        anchor.dataset.command = 'pythonArchitect.setApiKey';
+        anchor.title = 'Run "Python Architect: Set API Key"';
+      } else if (ref.kind === 'adr') {
         anchor.className = 'adr-link';
         anchor.dataset.adr = ref.text;
         anchor.title = `Open ${ref.text} at its Decision`;
