@@ -170,7 +170,7 @@ def universal_layout(tmp_path: Path) -> Path:
 
 def test_the_universal_build_under_use_bundled_says_what_to_set_and_install(tmp_path):
     bootstrap = universal_layout(tmp_path)
-    proc = subprocess.run([sys.executable, str(bootstrap)], input=b"", capture_output=True, timeout=60,
+    proc = subprocess.run([sys.executable, str(bootstrap)], input=b"", capture_output=True, timeout=60, check=False,
                           env=clean_env(PYTHON_ARCHITECT_IMPORT_STRATEGY="useBundled"))
     assert proc.returncode == 3
     assert proc.stdout == b""
@@ -185,7 +185,7 @@ def test_the_universal_build_under_from_environment_imports_from_the_environment
     tool = universal_layout(tmp_path).parent
     assert bootstrap.library_paths(str(tool), (3, 12, 0), "fromEnvironment") == ([], [], None)
     # Without site-packages (-S) the environment has no server: exit 4 naming the module.
-    proc = subprocess.run([sys.executable, "-S", str(tool / "bootstrap.py")], input=b"", capture_output=True,
+    proc = subprocess.run([sys.executable, "-S", str(tool / "bootstrap.py")], input=b"", capture_output=True, check=False,
                           timeout=60, env=clean_env(PYTHON_ARCHITECT_IMPORT_STRATEGY="fromEnvironment",
                                                     PYTHON_ARCHITECT_NO_REEXEC="1"))
     assert proc.returncode == 4, proc.stderr

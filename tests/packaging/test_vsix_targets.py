@@ -26,8 +26,8 @@ REPO = Path(__file__).resolve().parents[2]
 SCRIPTS = REPO / "client" / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 
-from vsix_targets import NOT_BUILT, TARGETS, UNIVERSAL  # noqa: E402
-from verify_vsix import verify  # noqa: E402
+from verify_vsix import verify
+from vsix_targets import NOT_BUILT, TARGETS, UNIVERSAL
 
 MANIFEST = """<?xml version="1.0" encoding="utf-8"?>
 <PackageManifest Version="2.0.0" xmlns="http://schemas.microsoft.com/developer/vsx-schema/2011">
