@@ -7,8 +7,8 @@
 //    server and the pure dependencies, ruff's executable), bundled/libs-cp3XX (compiled parts per
 //    CPython); for `universal` the bootstrap only (the server comes from the user's environment);
 // 3. @vscode/vsce under Node 24 (vsce needs Node >= 22; client/scripts/toolchain.mjs caches it
-//    outside the clone), with .vscodeignore keeping only client/out, bundled/, package.json and
-//    the README. esbuild already bundled the client, so node_modules stays out (--no-dependencies).
+//    outside the clone), with .vscodeignore keeping only client/out, bundled/, package.json,
+//    the marketplace README and icon (client/marketplace/), CHANGELOG.md and LICENSE. esbuild already bundled the client, so node_modules stays out (--no-dependencies).
 // 4. client/scripts/verify_vsix.py on the result: wheel tags, ruff's executable format, size.
 // Prints each VSIX's path and size; fails above 40 MB (the issue's limit). Targets: the table in
 // client/scripts/vsix_targets.py; `all` builds every one of them and the universal VSIX.
@@ -116,7 +116,7 @@ function packageTarget(manifest, target) {
   fs.rmSync(out, { force: true });
   const node = ensureNode();
   const vsce = path.join(repo, 'node_modules', '@vscode', 'vsce', 'vsce');
-  // No repository field and no LICENSE file in the repo: say so rather than answer prompts.
+  // No repository field yet (the public address is not decided): say so rather than answer a prompt.
   // vsce's secret and .env scans run secretlint over every bundled third-party file (a minute or
   // more for ~4400 files) and flag only test constants there: skip them, check for .env files
   // here, and rely on the project's own secret check (ARC701) for its code.
@@ -124,9 +124,9 @@ function packageTarget(manifest, target) {
   if (envFiles.length) throw new Error(`.env files in the bundle: ${envFiles.join(', ')}`);
   const targetArgs = target === UNIVERSAL ? [] : ['--target', target];
   run(node, [vsce, 'package', '--no-dependencies', ...targetArgs, '--out', out,
-    '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--allow-package-all-secrets',
+    '--allow-missing-repository', '--no-rewrite-relative-links', '--allow-package-all-secrets',
     '--allow-package-env-file',
-    '--readme-path', 'client/README.md'], {
+    '--readme-path', 'client/marketplace/README.md', '--changelog-path', 'CHANGELOG.md'], {
     env: { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` },
   });
   const size = fs.statSync(out).size;
