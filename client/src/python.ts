@@ -142,8 +142,12 @@ export async function selectInterpreter(): Promise<void> {
 export async function showInstallHelp(help: InstallHelp, showLogs: () => void): Promise<void> {
   const choice = await vscode.window.showErrorMessage(help.message, 'Copy Install Command', 'Open Setting', 'Show Logs');
   if (choice === 'Copy Install Command') {
-    await vscode.env.clipboard.writeText(help.command);
-    void vscode.window.showInformationMessage(`Copied: ${help.command}. Run it in a terminal, then "Python Architect: Restart Server".`);
+    try {
+      await vscode.env.clipboard.writeText(help.command);
+      void vscode.window.showInformationMessage(`Copied: ${help.command}. Run it in a terminal, then "Python Architect: Restart Server".`);
+    } catch {
+      void vscode.window.showWarningMessage(`Could not copy to the clipboard; run: ${help.command}`);
+    }
   } else if (choice === 'Open Setting') {
     await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.importStrategy`);
   } else if (choice === 'Show Logs') {
