@@ -1,8 +1,9 @@
-"""Builds ``bundled/`` for the VSIX: the server and its runtime dependencies for CPython 3.10-3.13.
+"""Builds ``bundled/`` for one VSIX target: the server and its runtime dependencies per CPython.
 
 Owned by packaging (``npm run package`` calls it). The dependencies are ``[project]
 dependencies`` of ``pyproject.toml`` pinned by ``constraints.txt``, installed with ``uv pip install
---target`` for each CPython minor version and the target platform, from wheels only. Then split by top-level entry
+--target`` for each CPython minor version the target ships and its platform (``vsix_targets.py``),
+from wheels only. Then split by top-level entry
 (a package folder, a module, a ``.dist-info``): an entry identical for every version goes once into
 ``bundled/libs/``; one that differs (compiled extensions: pydantic-core, jiter, PyYAML's
 ``_yaml``, ...) or exists for some versions only (tomli on 3.10) goes into
@@ -11,12 +12,18 @@ from the first ``sys.path`` entry that has it, so its compiled module must sit b
 executable goes once into ``bundled/libs/bin/`` (where ``ruff.find_ruff_bin`` looks for a
 ``--target`` install). Other console scripts are dropped: their shebangs name the build machine.
 
-The dependency tree is cached under ``${XDG_CACHE_HOME:-~/.cache}/python-architect/bundle/<key>``,
+The dependency tree is cached under ``${XDG_CACHE_HOME:-~/.cache}/python-architect/bundle/<target>-<key>``,
 keyed by the dependency list, the constraints, the platform, the versions and this script's
-layout version, so a second run with unchanged inputs only copies. The ``python_architect``
+layout version, so a second run with unchanged inputs only copies. uv's download cache is
+``.../python-architect/uv`` (unless ``UV_CACHE_DIR`` is set): one cache for every target and
+CPython version (pure wheels and each platform's ruff are downloaded once), and one folder for CI
+to keep between runs.
+
+The ``universal`` target bundles the bootstrap only: the server comes from the interpreter's
+environment (``pip install python-architect``; the client says so). The ``python_architect``
 package itself is copied fresh from ``server/`` every time (it changes with every edit).
 
-Usage: python client/scripts/bundle_python.py [--platform x86_64-manylinux_2_28] [--out DIR]
+Usage: python client/scripts/bundle_python.py [--target linux-x64] [--out DIR] | --list-targets
 """
 
 from __future__ import annotations
@@ -35,11 +42,11 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-LAYOUT_VERSION = "2"
+from vsix_targets import TARGETS, UNIVERSAL, Target
+
+LAYOUT_VERSION = "3"
 REPO = Path(__file__).resolve().parents[2]
-VERSIONS = ("3.10", "3.11", "3.12", "3.13")
-# VS Code itself needs glibc >= 2.28 on Linux, so wheels up to manylinux_2_28 run wherever it does.
-DEFAULT_PLATFORM = "x86_64-manylinux_2_28"
+DEFAULT_TARGET = "linux-x64"
 DROPPED = {"__pycache__", "bin", ".lock"}
 
 
@@ -48,14 +55,21 @@ def cache_root() -> Path:
     return Path(base) / "python-architect" / "bundle"
 
 
+def uv_environment() -> dict[str, str]:
+    """uv's download cache beside ours (shared by every target and version) unless set already."""
+    env = dict(os.environ)
+    env.setdefault("UV_CACHE_DIR", str(cache_root().parent / "uv"))
+    return env
+
+
 def runtime_dependencies(pyproject: Path) -> list[str]:
     with pyproject.open("rb") as handle:
         return list(tomllib.load(handle)["project"]["dependencies"])
 
 
-def cache_key(deps: list[str], constraints: str, platform: str) -> str:
+def cache_key(deps: list[str], constraints: str, platform: str, versions: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
-    for part in (LAYOUT_VERSION, "\n".join(deps), constraints, platform, "\n".join(VERSIONS)):
+    for part in (LAYOUT_VERSION, "\n".join(deps), constraints, platform, "\n".join(versions)):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()[:16]
 
@@ -75,7 +89,7 @@ def install_target(target: Path, version: str, deps: list[str], constraints: Pat
     command = [uv_executable(), "pip", "install", "--quiet", "--no-compile", "--target", str(target),
                "--python-version", version, "--python-platform", platform, "--only-binary", ":all:",
                "-c", str(constraints)]
-    subprocess.run(command + deps, check=True)
+    subprocess.run(command + deps, check=True, env=uv_environment())
 
 
 def tree_digest(path: Path) -> str:
@@ -126,23 +140,23 @@ def _copy(source: Path, dest: Path) -> None:
         shutil.copy2(source, dest)
 
 
-def build_dependencies(platform: str) -> Path:
+def build_dependencies(target: Target) -> Path:
     deps = runtime_dependencies(REPO / "pyproject.toml")
     constraints = REPO / "constraints.txt"
-    key = cache_key(deps, constraints.read_text(encoding="utf-8"), platform)
-    final = cache_root() / key
+    key = cache_key(deps, constraints.read_text(encoding="utf-8"), target.uv_platform, target.versions)
+    final = cache_root() / f"{target.name}-{key}"
     if (final / "complete").is_file():
         print(f"bundle: dependencies from cache {final}", file=sys.stderr)
         return final
-    work = final.with_name(f"{key}.partial-{os.getpid()}")
+    work = final.with_name(f"{final.name}.partial-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     started = time.monotonic()
     per_version = {}
-    for version in VERSIONS:
-        target = work / "targets" / f"cp{version.replace('.', '')}"
-        print(f"bundle: installing dependencies for CPython {version}", file=sys.stderr)
-        install_target(target, version, deps, constraints, platform)
-        per_version[version] = target
+    for version in target.versions:
+        folder = work / "targets" / f"cp{version.replace('.', '')}"
+        print(f"bundle: installing dependencies for {target.name}, CPython {version}", file=sys.stderr)
+        install_target(folder, version, deps, constraints, target.uv_platform)
+        per_version[version] = folder
     placed = split(per_version, work / "out")
     shutil.rmtree(work / "targets")
     (work / "out" / "placement.txt").write_text(
@@ -151,36 +165,44 @@ def build_dependencies(platform: str) -> Path:
     shutil.rmtree(final, ignore_errors=True)
     (work / "out").rename(final)
     shutil.rmtree(work, ignore_errors=True)
-    prune(keep=final)
+    prune(keep=final, prefix=f"{target.name}-")
     print(f"bundle: dependencies built in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return final
 
 
-def prune(keep: Path, entries: int = 3) -> None:
-    """Drops all but the newest few cached trees (each is ~90 MB; constraints change often)."""
-    trees = sorted((p for p in keep.parent.iterdir() if (p / "complete").is_file() and p != keep),
+def prune(keep: Path, prefix: str, entries: int = 2) -> None:
+    """Drops all but the newest few cached trees of one target (each ~90 MB; constraints change often)."""
+    trees = sorted((p for p in keep.parent.iterdir()
+                    if p.name.startswith(prefix) and (p / "complete").is_file() and p != keep),
                    key=lambda p: p.stat().st_mtime, reverse=True)
     for old in trees[entries - 1:]:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def assemble(deps: Path, out: Path) -> None:
+def assemble(deps: Path | None, out: Path) -> None:
+    """``out/tool/bootstrap.py`` and, unless universal (``deps`` None), the libraries and the server."""
     shutil.rmtree(out, ignore_errors=True)
+    _copy(REPO / "client" / "bundle" / "tool" / "bootstrap.py", out / "tool" / "bootstrap.py")
+    if deps is None:
+        return
     for entry in deps.iterdir():
         if entry.is_dir() and entry.name.startswith("libs"):
             shutil.copytree(entry, out / entry.name, symlinks=False)
     _copy(REPO / "server" / "python_architect", out / "libs" / "python_architect")
-    _copy(REPO / "client" / "bundle" / "tool" / "bootstrap.py", out / "tool" / "bootstrap.py")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--platform", default=DEFAULT_PLATFORM,
-                        help=f"uv --python-platform target (default {DEFAULT_PLATFORM}; e.g. aarch64-manylinux_2_28)")
+    parser.add_argument("--target", default=DEFAULT_TARGET, choices=[*TARGETS, UNIVERSAL],
+                        help=f"VS Code target (default {DEFAULT_TARGET})")
     parser.add_argument("--out", default=str(REPO / "bundled"), help="output folder (default: bundled/)")
+    parser.add_argument("--list-targets", action="store_true", help="print the buildable targets, one a line")
     args = parser.parse_args(argv)
+    if args.list_targets:
+        print("\n".join(TARGETS))
+        return 0
     try:
-        deps = build_dependencies(args.platform)
+        deps = None if args.target == UNIVERSAL else build_dependencies(TARGETS[args.target])
     except subprocess.CalledProcessError as exc:
         print(f"bundle: uv failed (exit {exc.returncode}); see its message above", file=sys.stderr)
         return 1

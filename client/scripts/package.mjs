@@ -1,14 +1,17 @@
-// `npm run package`: builds dist/python-architect-<target>-<version>.vsix (owned by packaging).
+// `./dev package [--target T|all|universal]` (also `npm run package -- --target T`, which runs
+// ./dev so the venv with uv exists): builds dist/python-architect-<target>-<version>.vsix, or
+// dist/python-architect-<version>.vsix for `universal` (owned by packaging).
 //
-// 1. `npm run build` (the client and the webview bundle into client/out/);
-// 2. client/scripts/bundle_python.py: bundled/tool/bootstrap.py, bundled/libs (the server and the
-//    pure dependencies, ruff's executable), bundled/libs-cp3XX (compiled parts per CPython);
+// 1. `npm run build` once (the client and the webview bundle into client/out/);
+// 2. per target, client/scripts/bundle_python.py: bundled/tool/bootstrap.py, bundled/libs (the
+//    server and the pure dependencies, ruff's executable), bundled/libs-cp3XX (compiled parts per
+//    CPython); for `universal` the bootstrap only (the server comes from the user's environment);
 // 3. @vscode/vsce under Node 24 (vsce needs Node >= 22; client/scripts/toolchain.mjs caches it
-//    outside the clone), with .vscodeignore keeping only client/out, bundled/, package.json and
-//    the README. esbuild already bundled the client, so node_modules stays out (--no-dependencies).
-// Prints the VSIX path and size; fails above 40 MB (the issue's limit).
-//
-// Another platform: PA_VSIX_TARGET=linux-arm64 PA_PYTHON_PLATFORM=aarch64-manylinux_2_28 npm run package
+//    outside the clone), with .vscodeignore keeping only client/out, bundled/, package.json,
+//    the marketplace README and icon (client/marketplace/), CHANGELOG.md and LICENSE. esbuild already bundled the client, so node_modules stays out (--no-dependencies).
+// 4. client/scripts/verify_vsix.py on the result: wheel tags, ruff's executable format, size.
+// Prints each VSIX's path and size; fails above 40 MB (the issue's limit). Targets: the table in
+// client/scripts/vsix_targets.py; `all` builds every one of them and the universal VSIX.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,8 +20,16 @@ import { ensureNode } from './toolchain.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LIMIT_BYTES = 40 * 1024 * 1024;
-const target = process.env.PA_VSIX_TARGET || 'linux-x64';
-const pythonPlatform = process.env.PA_PYTHON_PLATFORM || 'x86_64-manylinux_2_28';
+const UNIVERSAL = 'universal';
+
+/** `--target X` / `--target=X` from argv, else PA_VSIX_TARGET, else linux-x64. */
+function requestedTarget(argv) {
+  for (let i = 0; i < argv.length; i += 1) {
+    if (argv[i] === '--target') return argv[i + 1] ?? '';
+    if (argv[i].startsWith('--target=')) return argv[i].slice('--target='.length);
+  }
+  return process.env.PA_VSIX_TARGET || 'linux-x64';
+}
 
 function run(command, args, options = {}) {
   execFileSync(command, args, { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'], ...options });
@@ -65,7 +76,21 @@ function lock() {
   }
 }
 
+function buildableTargets() {
+  const listed = execFileSync(python(), [path.join(repo, 'client', 'scripts', 'bundle_python.py'), '--list-targets'],
+    { cwd: repo, encoding: 'utf8' });
+  return listed.split(/\r?\n/).filter(Boolean);
+}
+
 function main() {
+  const requested = requestedTarget(process.argv.slice(2));
+  const known = buildableTargets();
+  const targets = requested === 'all' ? [...known, UNIVERSAL] : [requested];
+  for (const target of targets) {
+    if (target !== UNIVERSAL && !known.includes(target)) {
+      throw new Error(`unknown target "${target}"; one of: ${[...known, UNIVERSAL, 'all'].join(', ')}`);
+    }
+  }
   lock();
   const started = Date.now();
   const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
@@ -73,23 +98,35 @@ function main() {
   if (!fs.existsSync(path.join(repo, manifest.main))) {
     throw new Error(`the build did not write ${manifest.main}`);
   }
-  run(python(), [path.join(repo, 'client', 'scripts', 'bundle_python.py'), '--platform', pythonPlatform,
+  for (const target of targets) {
+    packageTarget(manifest, target);
+  }
+  if (targets.length > 1) {
+    console.log(`${targets.length} VSIXes built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+}
+
+function packageTarget(manifest, target) {
+  const started = Date.now();
+  run(python(), [path.join(repo, 'client', 'scripts', 'bundle_python.py'), '--target', target,
     '--out', path.join(repo, 'bundled')]);
-  const out = path.join(repo, 'dist', `${manifest.name}-${target}-${manifest.version}.vsix`);
+  const name = target === UNIVERSAL ? `${manifest.name}-${manifest.version}` : `${manifest.name}-${target}-${manifest.version}`;
+  const out = path.join(repo, 'dist', `${name}.vsix`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.rmSync(out, { force: true });
   const node = ensureNode();
   const vsce = path.join(repo, 'node_modules', '@vscode', 'vsce', 'vsce');
-  // No repository field and no LICENSE file in the repo: say so rather than answer prompts.
+  // No repository field yet (the public address is not decided): say so rather than answer a prompt.
   // vsce's secret and .env scans run secretlint over every bundled third-party file (a minute or
   // more for ~4400 files) and flag only test constants there: skip them, check for .env files
   // here, and rely on the project's own secret check (ARC701) for its code.
   const envFiles = findFiles(path.join(repo, 'bundled'), (name) => /^\.env(\.|$)/.test(name));
   if (envFiles.length) throw new Error(`.env files in the bundle: ${envFiles.join(', ')}`);
-  run(node, [vsce, 'package', '--no-dependencies', '--target', target, '--out', out,
-    '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--allow-package-all-secrets',
+  const targetArgs = target === UNIVERSAL ? [] : ['--target', target];
+  run(node, [vsce, 'package', '--no-dependencies', ...targetArgs, '--out', out,
+    '--allow-missing-repository', '--no-rewrite-relative-links', '--allow-package-all-secrets',
     '--allow-package-env-file',
-    '--readme-path', 'client/README.md'], {
+    '--readme-path', 'client/marketplace/README.md', '--changelog-path', 'CHANGELOG.md'], {
     env: { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` },
   });
   const size = fs.statSync(out).size;
@@ -98,6 +135,7 @@ function main() {
   if (size > LIMIT_BYTES) {
     throw new Error(`the VSIX is ${mb} MB, over the 40 MB limit`);
   }
+  run(python(), [path.join(repo, 'client', 'scripts', 'verify_vsix.py'), '--target', target, out]);
 }
 
 try {

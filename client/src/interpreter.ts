@@ -3,8 +3,11 @@
  * import) so the order and the version check are unit-tested in plain Node.
  *
  * Order: the `pythonArchitect.interpreter` setting; else the interpreter selected in the Python
- * extension; else `python3` on PATH.
+ * extension; else the platform's default (`platform.ts`: `python3` / `python`; on Windows the
+ * `py -3` launcher, then `python`).
  */
+
+import { defaultInterpreters, isAbsoluteAnywhere, isPyLauncher, type Platform } from './platform';
 
 export const MIN_PYTHON: readonly [number, number] = [3, 10];
 
@@ -22,10 +25,10 @@ export interface Substitutions {
   env?: Record<string, string | undefined>;
 }
 
-/** `${workspaceFolder}`, `${userHome}`, `${env:NAME}` and a leading `~` in a setting value. */
+/** `${workspaceFolder}`, `${userHome}`, `${env:NAME}` and a leading `~` (`~/`, `~\`) in a setting value. */
 export function substitute(value: string, vars: Substitutions): string {
   let out = value;
-  if (vars.userHome && (out === '~' || out.startsWith('~/'))) {
+  if (vars.userHome && (out === '~' || out.startsWith('~/') || out.startsWith('~\\'))) {
     out = vars.userHome + out.slice(1);
   }
   return out.replace(/\$\{(workspaceFolder|userHome|env:([A-Za-z_][A-Za-z0-9_]*))\}/g, (whole, name: string, envName?: string) => {
@@ -47,6 +50,7 @@ export function chooseInterpreter(
   setting: unknown,
   fromPythonExtension: string | undefined,
   vars: Substitutions = {},
+  platform: Platform = process.platform,
 ): InterpreterChoice {
   const configured = Array.isArray(setting)
     ? setting.filter((part): part is string => typeof part === 'string' && part.trim() !== '').map((part) => substitute(part.trim(), vars))
@@ -57,7 +61,18 @@ export function chooseInterpreter(
   if (fromPythonExtension && fromPythonExtension.trim() !== '') {
     return { command: [fromPythonExtension.trim()], source: 'pythonExtension' };
   }
-  return { command: ['python3'], source: 'path' };
+  return { command: defaultInterpreters(platform)[0] ?? ['python3'], source: 'path' };
+}
+
+/** The next default to try after `choice` was not found on PATH (`py -3` -> `python`), if any. */
+export function nextDefault(choice: InterpreterChoice, platform: Platform = process.platform): InterpreterChoice | undefined {
+  if (choice.source !== 'path') {
+    return undefined;
+  }
+  const defaults = defaultInterpreters(platform);
+  const index = defaults.findIndex((candidate) => candidate.join('\0') === choice.command.join('\0'));
+  const next = index >= 0 ? defaults[index + 1] : undefined;
+  return next ? { command: next, source: 'path' } : undefined;
 }
 
 /**
@@ -84,16 +99,22 @@ export function parseVersion(output: string): PythonVersion | undefined {
   }
   const version: PythonVersion = { major: Number(match[1]), minor: Number(match[2]) };
   const executable = lines[index + 1];
-  if (executable && (executable.startsWith('/') || /^[A-Za-z]:\\/.test(executable))) {
+  if (executable && isAbsoluteAnywhere(executable)) {
     version.executable = executable;
   }
   return version;
 }
 
-/** The command to launch: the resolved executable in place of the configured one. */
+/**
+ * The command to launch: the resolved executable in place of the configured one. The `py`
+ * launcher's own arguments (`-3`, `-3.12`) choose the Python and mean nothing to it: dropped.
+ */
 export function resolvedCommand(choice: InterpreterChoice, version: PythonVersion | undefined): string[] {
   if (!version?.executable) {
     return choice.command;
+  }
+  if (isPyLauncher(choice.command[0])) {
+    return [version.executable, ...choice.command.slice(1).filter((arg) => !/^-\d/.test(arg))];
   }
   return [version.executable, ...choice.command.slice(1)];
 }
@@ -107,7 +128,7 @@ export function describeChoice(choice: InterpreterChoice): string {
   const where = {
     setting: 'the pythonArchitect.interpreter setting',
     pythonExtension: 'the interpreter selected in the Python extension',
-    path: 'python3 on PATH',
+    path: 'the default on PATH',
   }[choice.source];
   return `${choice.command.join(' ')} (from ${where})`;
 }

@@ -7,7 +7,8 @@
 import { execFile } from 'node:child_process';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { chooseInterpreter, interpreterProblem, parseVersion, resolvedCommand, VERSION_SCRIPT, type InterpreterChoice } from './interpreter';
+import { chooseInterpreter, interpreterProblem, nextDefault, parseVersion, resolvedCommand, VERSION_SCRIPT, type InterpreterChoice } from './interpreter';
+import { envValue, type InstallHelp } from './platform';
 import { SECTION } from './settings';
 import { interpreterKey, type VersionCache } from './versionCache';
 
@@ -76,9 +77,23 @@ export interface InterpreterCheck {
 /**
  * Runs the version script in `cwd` (where the server will run: launchers pick versions by it),
  * or answers from `cache` for an interpreter binary already checked (see `versionCache.ts`).
+ * A platform default that is not on PATH (`py` on a Windows without the launcher) gives way to
+ * the next one (`python`).
  */
-export function checkInterpreter(choice: InterpreterChoice, env: NodeJS.ProcessEnv, cwd: string, cache?: VersionCache): Promise<InterpreterCheck> {
-  const key = cache ? interpreterKey(choice.command, env.PATH, cwd) : undefined;
+export async function checkInterpreter(choice: InterpreterChoice, env: NodeJS.ProcessEnv, cwd: string, cache?: VersionCache): Promise<InterpreterCheck> {
+  let current = choice;
+  for (;;) {
+    const result = await checkOne(current, env, cwd, cache);
+    const next = result.notFound ? nextDefault(current) : undefined;
+    if (!next) {
+      return result;
+    }
+    current = next;
+  }
+}
+
+function checkOne(choice: InterpreterChoice, env: NodeJS.ProcessEnv, cwd: string, cache?: VersionCache): Promise<InterpreterCheck & { notFound?: boolean }> {
+  const key = cache ? interpreterKey(choice.command, envValue(env, 'PATH', process.platform), cwd) : undefined;
   const known = cache?.get(key);
   if (known !== undefined && interpreterProblem(choice, { stdout: known }) === undefined) {
     return Promise.resolve({ command: resolvedCommand(choice, parseVersion(known)), cached: true });
@@ -87,8 +102,9 @@ export function checkInterpreter(choice: InterpreterChoice, env: NodeJS.ProcessE
   return new Promise((resolve) => {
     execFile(command ?? 'python3', [...args, '-c', VERSION_SCRIPT], { timeout: 20_000, env, cwd, windowsHide: true }, (error, stdout) => {
       if (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : error.message.split('\n')[0] ?? String(error);
-        resolve({ problem: interpreterProblem(choice, { error: reason }), command: choice.command });
+        const notFound = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        const reason = notFound ? 'not found' : error.message.split('\n')[0] ?? String(error);
+        resolve({ problem: interpreterProblem(choice, { error: reason }), command: choice.command, notFound });
         return;
       }
       const output = String(stdout);
@@ -117,4 +133,24 @@ export async function selectInterpreter(): Promise<void> {
     return;
   }
   await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.interpreter`);
+}
+
+/**
+ * The universal VSIX's notification: what to set and what to install, with a button that copies
+ * the install command (and one that opens the import-strategy setting).
+ */
+export async function showInstallHelp(help: InstallHelp, showLogs: () => void): Promise<void> {
+  const choice = await vscode.window.showErrorMessage(help.message, 'Copy Install Command', 'Open Setting', 'Show Logs');
+  if (choice === 'Copy Install Command') {
+    try {
+      await vscode.env.clipboard.writeText(help.command);
+      void vscode.window.showInformationMessage(`Copied: ${help.command}. Run it in a terminal, then "Python Architect: Restart Server".`);
+    } catch {
+      void vscode.window.showWarningMessage(`Could not copy to the clipboard; run: ${help.command}`);
+    }
+  } else if (choice === 'Open Setting') {
+    await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.importStrategy`);
+  } else if (choice === 'Show Logs') {
+    showLogs();
+  }
 }

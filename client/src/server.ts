@@ -25,7 +25,8 @@ import {
   type Middleware,
 } from 'vscode-languageclient/node';
 import { describeChoice, explainCrash } from './interpreter';
-import { checkInterpreter, findInterpreter, selectInterpreter } from './python';
+import { bundleLayout, universalHelp, type InstallHelp } from './platform';
+import { checkInterpreter, findInterpreter, selectInterpreter, showInstallHelp } from './python';
 import { ServerMessages } from './messages';
 import { filterConfigurationResult, importStrategy, initializationOptions, NotificationGate, SECTION, serverEnvironment } from './settings';
 import type { StatusItem } from './status';
@@ -68,6 +69,8 @@ export class ServerManager implements vscode.Disposable {
   private starting: Promise<void> | undefined;
   /** Set once this start attempt has shown its failure (start() and closed() both see it). */
   private failedThisStart = false;
+  /** The universal VSIX's advice when the environment's server cannot be imported. */
+  private installHelp: InstallHelp | undefined;
   private readonly gate = new NotificationGate();
   private readonly messages: ServerMessages;
   private readonly chunkListeners = new Map<string, (chunk: ChatChunk) => void>();
@@ -192,6 +195,15 @@ export class ServerManager implements vscode.Disposable {
       this.fail(problem);
       return;
     }
+    // The universal VSIX ships no libraries: say what to do instead of failing to import.
+    const layout = bundleLayout((relative) => fs.existsSync(path.join(this.context.extensionPath, relative)));
+    const strategy = env.PYTHON_ARCHITECT_IMPORT_STRATEGY ?? 'useBundled';
+    const universal = universalHelp(layout, strategy, launch, process.platform, process.arch);
+    if (universal) {
+      this.fail(universal.message, universal);
+      return;
+    }
+    this.installHelp = universalHelp(layout, strategy, launch, process.platform, process.arch, true);
     const bootstrap = this.bootstrapPath();
     if (!bootstrap) {
       this.fail('Python Architect is incomplete: bundled/tool/bootstrap.py is missing. Reinstall the extension.');
@@ -233,7 +245,7 @@ export class ServerManager implements vscode.Disposable {
       }
       const exitCode = await this.exitCode();
       const reason = this.stderrTail.trim() ? explainCrash(this.stderrTail, exitCode) : String(error);
-      this.fail(`Python Architect could not start: ${reason}`);
+      this.fail(this.installHelp?.message ?? `Python Architect could not start: ${reason}`, this.installHelp);
     }
   }
 
@@ -327,7 +339,11 @@ export class ServerManager implements vscode.Disposable {
       this.status.starting();
       return { action: CloseAction.Restart, handled: true };
     }
-    this.fail(wasUp ? `Python Architect stopped: ${reason}` : `Python Architect could not start: ${reason}`);
+    if (!wasUp && this.installHelp) {
+      this.fail(this.installHelp.message, this.installHelp);
+    } else {
+      this.fail(wasUp ? `Python Architect stopped: ${reason}` : `Python Architect could not start: ${reason}`);
+    }
     return { action: CloseAction.DoNotRestart, handled: true };
   }
 
@@ -345,8 +361,8 @@ export class ServerManager implements vscode.Disposable {
     });
   }
 
-  /** The error status and ONE notification; no restart follows. */
-  private fail(message: string): void {
+  /** The error status and ONE notification (with a copy button for `install`); no restart follows. */
+  private fail(message: string, install?: InstallHelp): void {
     this.output.error(message);
     if (this.failedThisStart) {
       return; // the same failure, seen from the other side (start() rejected / connection closed)
@@ -354,6 +370,10 @@ export class ServerManager implements vscode.Disposable {
     this.failedThisStart = true;
     this.status.error(message);
     if (!this.gate.allow(message, Date.now())) {
+      return;
+    }
+    if (install) {
+      void showInstallHelp(install, () => this.output.show(true));
       return;
     }
     void vscode.window.showErrorMessage(message, 'Select Interpreter', 'Show Logs').then((choice) => {

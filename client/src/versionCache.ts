@@ -11,6 +11,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { executableNames, type Platform } from './platform';
 
 export const CACHE_STATE_KEY = 'pythonArchitect.interpreterVersions';
 const MAX_ENTRIES = 16;
@@ -21,26 +22,37 @@ export interface KeyValueStore {
   update(key: string, value: unknown): Thenable<void> | Promise<void>;
 }
 
-/** The file `command` runs: as given when it has a directory part, else the first on PATH. */
-export function locateExecutable(command: string, envPath: string | undefined, cwd: string): string | undefined {
-  if (command.includes('/') || command.includes('\\')) {
-    const full = path.resolve(cwd, command);
-    return isExecutableFile(full) ? full : undefined;
+/**
+ * The file `command` runs: as given when it has a directory part, else the first on PATH. On
+ * Windows (`platform`) PATH is `;`-separated and `python` is found as `python.exe` (PATHEXT).
+ */
+export function locateExecutable(
+  command: string,
+  envPath: string | undefined,
+  cwd: string,
+  platform: Platform = process.platform,
+  pathext: string | undefined = process.env.PATHEXT,
+  isFile: (file: string, platform: Platform) => boolean = isExecutableFile,
+): string | undefined {
+  const paths = platform === 'win32' ? path.win32 : path.posix;
+  const names = executableNames(command, platform, pathext);
+  if (command.includes('/') || (platform === 'win32' && command.includes('\\'))) {
+    return names.map((name) => paths.resolve(cwd, name)).find((full) => isFile(full, platform));
   }
-  for (const dir of (envPath ?? '').split(path.delimiter)) {
+  for (const dir of (envPath ?? '').split(paths.delimiter)) {
     if (dir) {
-      const full = path.join(dir, command);
-      if (isExecutableFile(full)) {
-        return full;
+      const found = names.map((name) => paths.join(dir, name)).find((full) => isFile(full, platform));
+      if (found) {
+        return found;
       }
     }
   }
   return undefined;
 }
 
-function isExecutableFile(file: string): boolean {
+function isExecutableFile(file: string, platform: Platform = process.platform): boolean {
   try {
-    fs.accessSync(file, fs.constants.X_OK);
+    fs.accessSync(file, platform === 'win32' ? fs.constants.F_OK : fs.constants.X_OK); // no execute bit on Windows
     return fs.statSync(file).isFile();
   } catch {
     return false;

@@ -16,7 +16,9 @@
 // the ARC102 edge listed), both restored by "Developer: Reload Window" (graph options, the chat's
 // conversation), the conversation list (New, open a stored one, delete it), a restart
 // (the warm start's figures), the version check answered from the cache for a real binary, and
-// a bad interpreter giving one notification and the error status without a restart loop. Every
+// a bad interpreter giving one notification and the error status without a restart loop; then
+// the universal VSIX in its own code-server: one notification with the pip command and a button
+// that copies it (tests/e2e/universal.mjs). Every
 // step waits on a UI event and leaves a screenshot in $E2E_OUT (default tests/e2e/output/).
 // Prints the VSIX size, activation-to-first-diagnostic, every server start's figures (first and
 // warm) and the run time.
@@ -29,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, freePort, installExtension, profile, startCodeServer } from './codeserver.mjs';
 import { handshake, interpreters } from './handshake.mjs';
+import { universalNotice } from './universal.mjs';
 import { activationTime, answerFinished, ask as askIn, chatFrame, openFile, runCommand, serverReadyMs, serverStarted,
   serverStarts, STEP_TIMEOUT, viewLine, webviewFrame } from './workbench.mjs';
 
@@ -120,6 +123,7 @@ async function main() {
   if (!vsix) {
     execFileSync('npm', ['run', '--silent', 'package'], { cwd: repo, stdio: 'inherit' });
     vsix = path.join(repo, 'dist', `${manifest.name}-linux-x64-${manifest.version}.vsix`);
+    execFileSync('npm', ['run', '--silent', 'package', '--', '--target', 'universal'], { cwd: repo, stdio: 'inherit' });
   }
   figures.vsixMB = +(fs.statSync(vsix).size / 1024 / 1024).toFixed(1);
 
@@ -152,6 +156,24 @@ async function main() {
     await server.stop();
     fake.stop();
     if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const universal = process.env.E2E_UNIVERSAL_VSIX || path.join(repo, 'dist', `${manifest.name}-${manifest.version}.vsix`);
+  if (fs.existsSync(universal)) {
+    const uniTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-e2e-universal-'));
+    const uniStarted = Date.now();
+    try {
+      await universalNotice({ vsix: universal, tmp: uniTmp, workspaceSource: path.join(repo, 'examples', 'service'),
+        shotPath: path.join(outDir, `${String(++shotNumber).padStart(2, '0')}-universal-vsix-explains.png`), log });
+      results.push({ name: 'universal-vsix-explains', ok: true, ms: Date.now() - uniStarted });
+      log(`ok   universal-vsix-explains (${Date.now() - uniStarted} ms)`);
+    } catch (error) {
+      results.push({ name: 'universal-vsix-explains', ok: false, error: String(error?.message || error).split('\n')[0] });
+      log(`FAIL universal-vsix-explains: ${String(error?.message || error).split('\n')[0]}`);
+    } finally {
+      if (!process.env.E2E_KEEP) fs.rmSync(uniTmp, { recursive: true, force: true });
+    }
+  } else {
+    results.push({ name: 'universal-vsix-explains', ok: false, error: `${universal} was not built` });
   }
   figures.e2eSeconds = +((Date.now() - started) / 1000).toFixed(1);
   const failed = results.filter((r) => !r.ok);

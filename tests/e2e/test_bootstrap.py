@@ -158,3 +158,36 @@ def test_repository_layout_uses_the_server_folder():
     bootstrap = load_bootstrap()
     first, last, error = bootstrap.library_paths(str(BOOTSTRAP.parent), (3, 11, 0), "useBundled")
     assert first == [str(REPO / "server")] and last == [] and error is None
+
+
+def universal_layout(tmp_path: Path) -> Path:
+    """The universal VSIX's bundle: ``bundled/tool/bootstrap.py`` and no libraries."""
+    tool = tmp_path / "ext" / "bundled" / "tool"
+    tool.mkdir(parents=True)
+    shutil.copy(BOOTSTRAP, tool / "bootstrap.py")
+    return tool / "bootstrap.py"
+
+
+def test_the_universal_build_under_use_bundled_says_what_to_set_and_install(tmp_path):
+    bootstrap = universal_layout(tmp_path)
+    proc = subprocess.run([sys.executable, str(bootstrap)], input=b"", capture_output=True, timeout=60, check=False,
+                          env=clean_env(PYTHON_ARCHITECT_IMPORT_STRATEGY="useBundled"))
+    assert proc.returncode == 3
+    assert proc.stdout == b""
+    lines = proc.stderr.decode().strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "universal" in lines[0] and "fromEnvironment" in lines[0]
+    assert "-m pip install python-architect" in lines[0]
+
+
+def test_the_universal_build_under_from_environment_imports_from_the_environment(tmp_path):
+    bootstrap = load_bootstrap()
+    tool = universal_layout(tmp_path).parent
+    assert bootstrap.library_paths(str(tool), (3, 12, 0), "fromEnvironment") == ([], [], None)
+    # Without site-packages (-S) the environment has no server: exit 4 naming the module.
+    proc = subprocess.run([sys.executable, "-S", str(tool / "bootstrap.py")], input=b"", capture_output=True, check=False,
+                          timeout=60, env=clean_env(PYTHON_ARCHITECT_IMPORT_STRATEGY="fromEnvironment",
+                                                    PYTHON_ARCHITECT_NO_REEXEC="1"))
+    assert proc.returncode == 4, proc.stderr
+    assert proc.stdout == b""
+    assert "No module named 'python_architect'" in proc.stderr.decode()

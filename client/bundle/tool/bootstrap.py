@@ -14,8 +14,9 @@ server's first byte:
   stderr, so nothing a dependency or a child process prints can corrupt the protocol;
 - points ruff_bridge at the bundled ruff executable (``PYTHON_ARCHITECT_RUFF``).
 
-Exit codes: 3 Python too old or no bundled libraries for this CPython; 4 the server cannot be
-imported (one line names the missing module).
+Exit codes: 3 Python too old, no bundled libraries for this CPython, or the universal build
+(``bundled/tool`` alone) run with ``useBundled``; 4 the server cannot be imported (one line names
+the missing module).
 """
 
 # ruff: noqa: UP031 - %-formatting on purpose: this file must parse under old Pythons
@@ -44,8 +45,14 @@ def library_paths(tool_dir, version_info, strategy):
     if not os.path.isdir(libs):
         # Running from a clone: client/bundle/tool/bootstrap.py -> <repo>/server.
         server = os.path.join(os.path.dirname(os.path.dirname(root)), "server")
-        paths = [server] if os.path.isdir(os.path.join(server, "python_architect")) else []
-        return (paths, [], None) if strategy != "fromEnvironment" else ([], paths, None)
+        if not os.path.isdir(os.path.join(server, "python_architect")):
+            # The universal VSIX: the server comes from the interpreter's environment only.
+            if strategy == "fromEnvironment":
+                return [], [], None
+            return [], [], ("python-architect: this build bundles no libraries (the universal VSIX): set "
+                            "pythonArchitect.importStrategy to fromEnvironment and run "
+                            "'%s -m pip install python-architect'" % sys.executable)
+        return ([server], [], None) if strategy != "fromEnvironment" else ([], [server], None)
     compiled = os.path.join(root, "libs-cp%d%d" % (version_info[0], version_info[1]))
     paths = [compiled, libs] if os.path.isdir(compiled) else [libs]
     if strategy == "fromEnvironment":

@@ -25,7 +25,8 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from pathlib import Path
+from collections.abc import Mapping
+from pathlib import Path, PurePath
 
 try:  # the same module as ``hashlib.blake2b``, without OpenSSL's ~4 ms import
     from _blake2 import blake2b
@@ -52,15 +53,21 @@ def user_cache_base() -> Path:
     """Where this user's caches live: ``$PYTHON_ARCHITECT_CACHE_DIR`` (tests), else the platform's
     user cache directory (``$XDG_CACHE_HOME`` or ``~/.cache``, ``%LOCALAPPDATA%``, ``~/Library/Caches``)
     joined with ``python-architect``."""
-    override = os.environ.get("PYTHON_ARCHITECT_CACHE_DIR")
+    return Path(platform_cache_base(sys.platform, os.environ, Path.home()))
+
+
+def platform_cache_base(platform: str, environ: Mapping[str, str], home: PurePath) -> PurePath:
+    """``user_cache_base`` for a given platform, environment and home folder (``home``'s path
+    flavour is kept, so Windows answers are testable as ``PureWindowsPath`` anywhere)."""
+    override = environ.get("PYTHON_ARCHITECT_CACHE_DIR")
     if override:
-        return Path(override)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
+        return type(home)(override)
+    if platform == "win32":
+        base = type(home)(environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    elif platform == "darwin":
+        base = home / "Library" / "Caches"
     else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        base = type(home)(environ.get("XDG_CACHE_HOME") or home / ".cache")
     return base / "python-architect"
 
 
