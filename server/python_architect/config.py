@@ -297,13 +297,15 @@ def load_project_config(root: Path, ruff_codes: Callable[[], Iterable[str]] | No
 
 def _missing_src(root: Path, src: tuple[str, ...], path: Path, text: str) -> list[ConfigError]:
     """A ``src`` entry that is not a folder of the workspace: a typo (``sorce``) would otherwise
-    leave every module unnamed, and every layer and cycle finding would silently disappear."""
+    leave every module unnamed, and every layer and cycle finding would silently disappear. An
+    entry that resolves outside the root (a planted link) is ``workspace.roots``' to skip and say,
+    like every other path out of the root (SECURITY.md): not a configuration error."""
     errors = []
     for entry in src:
         folder = root / entry
         if contained(folder, root) is None:
-            errors.append(ConfigError(path, f"`src` entry `{entry}` lies outside the workspace root", locate_key(text, ("src",))))
-        elif not folder.is_dir():
+            continue
+        if not folder.is_dir():
             line = _line_naming(text, entry) or locate_key(text, ("src",))
             errors.append(ConfigError(path, f"`src` entry `{entry}` is not a folder of the workspace: no module "
                                             "under it is named, so layers and cycles would check nothing", line))

@@ -76,10 +76,14 @@ def test_package_json_declares_the_extension_entry_points() -> None:
         "workspaceContains:.ai/adrs",
         "onWebviewPanel:pythonArchitect.chat",
         "onWebviewPanel:pythonArchitect.graph",
+        "onView:pythonArchitect.chatView",  # the chat in the secondary side bar
     }
     commands = {entry["command"] for entry in package["contributes"]["commands"]}
     assert commands == {
         "pythonArchitect.openChat",
+        "pythonArchitect.openChatInEditor",
+        "pythonArchitect.acceptChange",  # Apply's diff: write the proposal
+        "pythonArchitect.discardChange",  # Apply's diff: close it, write nothing
         "pythonArchitect.askAboutFinding",
         "pythonArchitect.fixWithArchitect",
         "pythonArchitect.recordDecision",
