@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..root_paths import relative_path
 from .events import ChatFinal
 from .proposals import parse_proposals
 
@@ -21,19 +22,11 @@ ASK_SPEC: dict[str, Any] = {"input_schema": {"type": "object", "required": ["que
 """The bounds of an ``ask_architect`` call (checked with ``tool_specs.validate`` before any work)."""
 
 
-def display_path(path: Path, root: Path) -> str:
-    """``path`` relative to the root when inside it, else as it is."""
-    try:
-        return Path(path).resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def final_to_json(final: ChatFinal, root: Path) -> dict[str, Any]:
     return {
         "answer": final.text,
         "proposals": parse_proposals(final.text, root).to_json(),
-        "citations": [{"id": c.id, "title": c.title, "path": display_path(c.path, root), "line": c.line}
+        "citations": [{"id": c.id, "title": c.title, "path": relative_path(c.path, root), "line": c.line}
                       for c in final.citations],
         "steps": [{"index": s.index, "tool": s.tool, "label": s.label, "path": s.path, "line": s.line,
                    "error": s.error} for s in final.steps],

@@ -71,10 +71,11 @@ def find_root(start: Path) -> Path:
 
 
 async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
-    from ..advisor.answers import display_path, final_to_json
+    from ..advisor.answers import final_to_json
     from ..advisor.retrieval import mentions
     from ..advisor.service import Advisor, ChatChunk, ChatStep
     from ..engine import Project
+    from ..root_paths import relative_path
     from ..settings import EditorSettings
 
     try:
@@ -132,7 +133,7 @@ async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
     if final.citations:
         out.write("\nSources:\n")
         for citation in final.citations:
-            out.write(f"  {citation.id}  {display_path(citation.path, root)}:{citation.line}  {citation.title}\n")
+            out.write(f"  {citation.id}  {relative_path(citation.path, root)}:{citation.line}  {citation.title}\n")
     return 0
 
 
