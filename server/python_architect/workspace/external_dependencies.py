@@ -91,11 +91,17 @@ def _installed(path_key: tuple[str, ...]) -> tuple[dict[str, tuple[str, ...]], f
     tools: set[str] = set()
     for dist in metadata.distributions():
         try:
-            if dist.entry_points:
+            if dist.entry_points or any(_is_script(file) for file in dist.files or ()):
                 tools.add(canonical(dist.metadata["Name"] or ""))
-        except Exception:  # a broken METADATA file: treat it as a library
-            continue
+        except (OSError, ValueError, KeyError, TypeError):  # a broken METADATA file: a library
+            pass
     return mapping, frozenset(tools)
+
+
+def _is_script(file: Any) -> bool:
+    """A file a wheel installs into the scripts folder (``ruff``, ``black``: tools, not imports)."""
+    parts = Path(str(file)).parts
+    return len(parts) > 1 and parts[-2] in ("bin", "Scripts") and ".." in parts
 
 
 def installed_map() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
@@ -214,13 +220,19 @@ def _optional_lines(text: str) -> list[tuple[int, int]]:
         return []
     ranges: list[tuple[int, int]] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Try) and any(_catches_import_error(h.type) for h in node.handlers):
-            ranges.append((node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno))
-        elif isinstance(node, ast.With) and any(
-            isinstance(item.context_expr, ast.Call) and ast.unparse(item.context_expr.func).endswith("suppress")
-            and any(_catches_import_error(arg) for arg in item.context_expr.args) for item in node.items):
-            ranges.append((node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno))
+        if _guards_imports(node):
+            body = node.body  # type: ignore[attr-defined]
+            ranges.append((body[0].lineno, body[-1].end_lineno or body[-1].lineno))
     return ranges
+
+
+def _guards_imports(node: ast.AST) -> bool:
+    if isinstance(node, ast.Try):
+        return any(_catches_import_error(handler.type) for handler in node.handlers)
+    if isinstance(node, ast.With):
+        return any(isinstance(item.context_expr, ast.Call) and ast.unparse(item.context_expr.func).endswith("suppress")
+                   and any(_catches_import_error(arg) for arg in item.context_expr.args) for item in node.items)
+    return False
 
 
 def _catches_import_error(node: ast.expr | None) -> bool:
