@@ -79,7 +79,9 @@ def interface_violation(ctx: ModuleContext) -> Iterator[RawFinding]:
                 owner = interface_breach(ctx.module, target, module.strip(), expose)
                 if owner is None:
                     continue
-                shown = ", ".join(f"`{member}`" for member in expose)
+                shown = ", ".join(f"`{member}`" for member in expose[:3])
+                if len(expose) > 3:
+                    shown += f" and {len(expose) - 3} more"
                 yield RawFinding(
                     code=ARC104,
                     message=rule.message or (
