@@ -115,3 +115,36 @@ def test_the_rule_can_ignore_a_package_and_skip_the_unused_half(tmp_path: Path) 
                       "kind: external-dependencies\n    ignore: [toml_but_undeclared]\n    unused: false\n")
     project = _tree(tmp_path, **{".ai/adrs/0021-declared.md": adr, "src/shop/b.py": "import toml_but_undeclared\n"})
     assert _found(project) == []
+
+
+def _install_fake_distribution(site: Path, name: str, top: str, files: list[str], entry_points: str = "") -> None:
+    """A real ``.dist-info`` on a ``sys.path`` entry: ``importlib.metadata`` reads it as pip's."""
+    info = site / f"{name.replace('-', '_')}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", encoding="utf-8")
+    (info / "top_level.txt").write_text(top + "\n", encoding="utf-8")
+    (info / "RECORD").write_text("".join(f"{f},,\n" for f in files), encoding="utf-8")
+    if entry_points:
+        (info / "entry_points.txt").write_text(entry_points, encoding="utf-8")
+
+
+def test_namespace_packages_and_plugins(tmp_path: Path, monkeypatch) -> None:
+    site = tmp_path / "site"
+    _install_fake_distribution(site, "nsa-one", "nspkg", ["nspkg/one/__init__.py"])
+    _install_fake_distribution(site, "nsb-two", "nspkg", ["nspkg/two/__init__.py"])
+    _install_fake_distribution(site, "fake-plugin", "fake_plugin", ["fake_plugin/__init__.py"],
+                               "[pytest11]\nfake = fake_plugin\n")
+    _install_fake_distribution(site, "fake-lib", "fake_lib", ["fake_lib/__init__.py"])
+    monkeypatch.syspath_prepend(str(site))
+    workspace = tmp_path / "ws"
+    pyproject = '[project]\nname = "shop"\ndependencies = [\n    "nsa-one",\n    "fake-plugin",\n    "fake-lib",\n]\n'
+    write_tree(workspace, {".ai/adrs/0021-declared.md": ADR, "pyproject.toml": pyproject,
+                           "shop/__init__.py": "", "shop/a.py": "import nspkg.one\nimport fake_lib\n"})
+    # nspkg is a namespace two distributions share: declared through nsa-one; fake-plugin is a
+    # plugin (entry points), never imported by design.
+    assert _found(Project.load(workspace)) == []
+    (workspace / "pyproject.toml").write_text(pyproject.replace('    "nsa-one",\n', ""), encoding="utf-8")
+    (workspace / "shop/a.py").write_text("import nspkg.one\n", encoding="utf-8")
+    found = _found(Project.load(workspace))
+    assert [(path, line) for path, line, _ in found] == [("pyproject.toml", 5), ("shop/a.py", 1)]
+    assert "`fake-lib` is declared" in found[0][2] and "`nspkg` is imported" in found[1][2]
