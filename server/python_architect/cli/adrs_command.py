@@ -21,7 +21,8 @@ from ..output.json_format import finding_to_dict
 from ..output.text import format_finding
 from .check_command import find_root, report_config_errors
 
-_RULE_SUMMARY_KEYS = ("modules", "allow", "layers", "policy", "check", "codes", "options", "paths", "exclude")
+_RULE_SUMMARY_KEYS = ("module", "modules", "expose", "use", "allow", "layers", "policy", "check", "codes", "options",
+                      "ignore", "paths", "exclude")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -23,7 +23,11 @@ from .arc import (
     ARC101,
     ARC102,
     ARC103,
+    ARC104,
+    ARC105,
+    ARC106,
     ARC110,
+    ARC111,
     ARC201,
     ARC202,
     ARC203,
@@ -37,7 +41,7 @@ from .model import PRINCIPLES, SCOPES, CheckInfo
 
 __all__ = [
     "ARC001", "ARC002", "ARC003", "ARC004", "ARC005", "ARC006", "ARC101", "ARC102", "ARC103",
-    "ARC110", "ARC201", "ARC202", "ARC203", "ARC402", "ARC502", "ARC701", "ARC900",
+    "ARC104", "ARC105", "ARC106", "ARC110", "ARC111", "ARC201", "ARC202", "ARC203", "ARC402", "ARC502", "ARC701", "ARC900",
     "METADATA", "PRINCIPLES", "RULE_DRIVEN", "SCOPES", "CheckInfo", "metadata",
 ]
 

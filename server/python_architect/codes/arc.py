@@ -23,7 +23,11 @@ ARC006 = "ARC006"
 ARC101 = "ARC101"
 ARC102 = "ARC102"
 ARC103 = "ARC103"
+ARC104 = "ARC104"
+ARC105 = "ARC105"
+ARC106 = "ARC106"
 ARC110 = "ARC110"
+ARC111 = "ARC111"
 # -- design, runtime ----------------------------------------------------------------------------
 ARC201 = "ARC201"
 ARC202 = "ARC202"
@@ -34,7 +38,10 @@ ARC701 = "ARC701"
 # -- the engine -----------------------------------------------------------------------------------
 ARC900 = "ARC900"
 
-RULE_DRIVEN = {"forbidden-import": ARC101, "layers": ARC102, "pinned-dependencies": ARC110}
+RULE_DRIVEN = {
+    "forbidden-import": ARC101, "layers": ARC102, "interface": ARC104, "independence": ARC105,
+    "deprecated-import": ARC106, "pinned-dependencies": ARC110, "external-dependencies": ARC111,
+}
 """Checks that only ADR rules of one kind drive: they run when such rules exist."""
 
 ARC001_INFO = CheckInfo(
@@ -162,6 +169,52 @@ ARC103_INFO = CheckInfo(
         "with an interface owned by the lower module."
     ),
 )
+ARC104_INFO = CheckInfo(
+    code=ARC104,
+    title="Import past a module's public interface",
+    principle="deep-modules",
+    severity=ERROR,
+    default_enabled=False,
+    rationale=(
+        "An ADR declared which members of a module are its public interface (Tach's interfaces). "
+        "Code outside the module that imports anything else reaches into its internals: the "
+        "module can no longer change them without breaking callers it does not know about, and "
+        "the interface stops meaning anything."
+    ),
+    instead=(
+        "Import the member through the module's declared interface, or add it to the rule's "
+        "`expose` list if it is meant to be public."
+    ),
+)
+ARC105_INFO = CheckInfo(
+    code=ARC105,
+    title="Modules declared independent import each other",
+    principle="layering",
+    severity=ERROR,
+    scope="workspace",
+    default_enabled=False,
+    rationale=(
+        "An ADR decided that these modules stay independent, so that each can be changed, "
+        "tested, owned or extracted on its own. One import between them, direct or through "
+        "other modules, welds them together again."
+    ),
+    instead=(
+        "Move what both need into a module below them, or let a module above them wire them "
+        "together."
+    ),
+)
+ARC106_INFO = CheckInfo(
+    code=ARC106,
+    title="Import of a deprecated module",
+    principle="dependencies",
+    severity=WARNING,
+    default_enabled=False,
+    rationale=(
+        "An ADR deprecated this module in favour of a replacement. Every new import of it is "
+        "more code to migrate later and keeps the old path alive."
+    ),
+    instead="Import the replacement the rule names (`use`).",
+)
 ARC110_INFO = CheckInfo(
     code=ARC110,
     title="Dependency not pinned as the policy requires",
@@ -179,6 +232,23 @@ ARC110_INFO = CheckInfo(
     instead=(
         "Pin the requirement (`==` for the exact policy) or give it an upper bound such as `<3`"
         " (bounded policy), and upgrade deliberately."
+    ),
+)
+ARC111_INFO = CheckInfo(
+    code=ARC111,
+    title="Third-party import not declared, or declared dependency never imported",
+    principle="dependencies",
+    severity=ERROR,
+    scope="workspace",
+    default_enabled=False,
+    rationale=(
+        "A package the code imports but the project does not declare works only where it happens"
+        " to be installed already, and breaks on a clean install; a declared dependency nothing "
+        "imports is installed, audited and upgraded for nothing."
+    ),
+    instead=(
+        "Declare the package in pyproject.toml ([project] dependencies or an extra) or a "
+        "requirements file, or remove the declaration nothing uses."
     ),
 )
 ARC201_INFO = CheckInfo(

@@ -103,7 +103,7 @@ def cross_adr_problems(
     """ARC003, ARC004 and (with ``workspace_files``) ARC005 over a set of parsed ADRs."""
     found = missing_reference_problems(adrs, lines_of)
     found.extend(duplicate_id_problems(adrs, lines_of))
-    layered = any(rule.kind == "layers" for adr in adrs for rule in adr.rules)
+    layered = any(rule.kind in ("layers", "interface", "independence") for adr in adrs for rule in adr.rules)
     if workspace_files is not None and (layered or any(adr.globs for adr in adrs)):
         relative = [
             r for r in (relative_posix(p, root) for p in workspace_files()) if r is not None

@@ -12,7 +12,10 @@ from typing import Any
 from ..findings import Finding, Severity
 
 ADR_STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
-RULE_KINDS = ("forbidden-import", "layers", "pinned-dependencies", "check", "ruff")
+RULE_KINDS = (
+    "forbidden-import", "layers", "interface", "independence", "deprecated-import",
+    "pinned-dependencies", "external-dependencies", "check", "ruff",
+)
 
 
 @dataclass(frozen=True)

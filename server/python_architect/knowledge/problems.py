@@ -37,11 +37,16 @@ RULE_OPTIONS: dict[str, dict[str, bool]] = {
     # option -> required
     "forbidden-import": {"modules": True, "allow": False, "use": False},  # use: the module the fix imports instead
     "layers": {"layers": True, "ignore-type-checking": False},
+    # Tach's rule kinds: a module's public members, modules that stay apart, a deprecated module.
+    "interface": {"module": True, "expose": True, "ignore-type-checking": False},
+    "independence": {"modules": True},
+    "deprecated-import": {"module": True, "use": True},
+    "external-dependencies": {"ignore": False, "unused": False},
     "pinned-dependencies": {"policy": True, "allow": False},
     "check": {"check": True, "options": False},
     "ruff": {"codes": True},
 }
-LIST_OPTIONS = frozenset({"modules", "allow", "layers", "codes", "paths", "exclude"})
+LIST_OPTIONS = frozenset({"modules", "allow", "layers", "codes", "paths", "exclude", "expose", "ignore"})
 PIN_POLICIES = ("exact", "bounded")
 _RUFF_CODE = re.compile(r"^[A-Z]{1,8}[0-9]{0,4}$")
 _ARC_CODE = re.compile(r"^ARC[0-9]{3}$")
@@ -138,6 +143,7 @@ def rule_problems(kind: str, options: dict[str, Any]) -> list[RuleProblem]:
         if policy not in PIN_POLICIES:
             message = f"unknown policy `{policy}` (expected exact or bounded)"
             found.append(RuleProblem("policy", message))
+    found.extend(_tach_kind_problems(kind, options))
     if kind == "forbidden-import" and "use" in options:
         use = options["use"]
         if not isinstance(use, str) or not _MODULE_NAME.match(use):
@@ -148,6 +154,25 @@ def rule_problems(kind: str, options: dict[str, Any]) -> list[RuleProblem]:
         for code in options["codes"]:
             if isinstance(code, str) and not _RUFF_CODE.match(code):
                 found.append(RuleProblem("codes", f"`{code}` is not a ruff rule code or prefix"))
+    return found
+
+
+def _tach_kind_problems(kind: str, options: dict[str, Any]) -> list[RuleProblem]:
+    """The shapes the interface / independence / deprecated-import / external-dependencies kinds need."""
+    found: list[RuleProblem] = []
+    module = options.get("module")
+    if kind == "interface" and "module" in options and (not isinstance(module, str) or not module.strip()):
+        found.append(RuleProblem("module", f"`module` must name one module or pattern (like `pricing`), not {module!r}"))
+    if kind == "deprecated-import" and "module" in options and not _is_layer(module):
+        found.append(RuleProblem("module", f"`module` must name a module or a list of modules, not {module!r}"))
+    if kind == "deprecated-import" and "use" in options:
+        use = options["use"]
+        if not isinstance(use, str) or not use.strip():
+            found.append(RuleProblem("use", f"`use` must name the replacement (like `pricing.api`), not {use!r}"))
+    if kind == "independence" and isinstance(options.get("modules"), list) and len(options["modules"]) < 2:
+        found.append(RuleProblem("modules", "an `independence` rule needs at least two modules"))
+    if kind == "external-dependencies" and "unused" in options and not isinstance(options["unused"], bool):
+        found.append(RuleProblem("unused", "`unused` must be true or false"))
     return found
 
 
@@ -275,16 +300,30 @@ def unmatched_layer_problems(
     found: list[Finding] = []
     for adr in adrs:
         for rule in adr.rules:
-            if rule.kind != "layers":
-                continue
-            for entry in rule.options.get("layers") or ():
-                for pattern in entry if isinstance(entry, (list, tuple)) else [entry]:
-                    if isinstance(pattern, str) and pattern.strip() and not pattern_names_a_module(pattern.strip(), modules):
-                        found.append(adr_problem(
-                            GLOB_MATCHES_NOTHING, adr.path, rule.line,
-                            f"`{pattern}` in rule `{rule.id}` layers names no first-party module: the layer checks nothing",
-                            lines_of.get(adr.path), adr_id=adr.id))
+            for pattern, what in _module_patterns(rule):
+                if isinstance(pattern, str) and pattern.strip() and not pattern_names_a_module(pattern.strip(), modules):
+                    found.append(adr_problem(
+                        GLOB_MATCHES_NOTHING, adr.path, rule.line,
+                        f"`{pattern}` in rule `{rule.id}` {what} names no first-party module: {_CHECKS_NOTHING[rule.kind]}",
+                        lines_of.get(adr.path), adr_id=adr.id))
     return found
+
+
+_CHECKS_NOTHING = {"layers": "the layer checks nothing", "interface": "the interface guards nothing",
+                   "independence": "it is independent of nothing"}
+
+
+def _module_patterns(rule: Any) -> list[tuple[Any, str]]:
+    """The first-party module patterns a rule names (``deprecated-import`` may name a third-party
+    module, so it is not judged here)."""
+    if rule.kind == "layers":
+        entries = rule.options.get("layers") or ()
+        return [(p, "layers") for entry in entries for p in (entry if isinstance(entry, (list, tuple)) else [entry])]
+    if rule.kind == "interface":
+        return [(rule.options.get("module"), "module")]
+    if rule.kind == "independence":
+        return [(p, "modules") for p in rule.options.get("modules") or ()]
+    return []
 
 
 def problems_in(findings: Iterable[Finding], path: Path) -> list[Finding]:

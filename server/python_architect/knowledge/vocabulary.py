@@ -58,6 +58,10 @@ RULE_KIND_WORDS: dict[str, str] = {
     "forbidden-import": "import imports importing",
     "layers": PRINCIPLE_WORDS["layering"],
     "pinned-dependencies": PRINCIPLE_WORDS["dependencies"],
+    "interface": "interface public api expose exposed internal private import imports",
+    "independence": "independent independence decoupled separate import imports",
+    "deprecated-import": "deprecated legacy replacement migrate import imports",
+    "external-dependencies": PRINCIPLE_WORDS["dependencies"],
 }
 
 _OPERATOR = re.compile(r"(?<![<>=!~])(===|==|>=|<=|~=|!=)")

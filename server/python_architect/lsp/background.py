@@ -203,7 +203,7 @@ async def register_watchers(ls: ArchitectServer) -> None:
     if not ls.client_supports("workspace.did_change_watched_files.dynamic_registration"):
         log.info("client cannot watch files for us; knowledge reloads on save of open files only")
         return
-    patterns = {"**/*.py", "**/pyproject.toml", "**/.importlinter", "**/setup.cfg",
+    patterns = {"**/*.py", "**/pyproject.toml", "**/.importlinter", "**/setup.cfg", "**/tach.toml",
                 "**/requirements*.txt", "**/requirements/*.txt",
                 "**/.ai/**/*.md", "**/.claude/agents/*.md"}
     for folder in ls.folders.values():
@@ -246,8 +246,8 @@ def classify(folder: FolderState, path: Path) -> str:
         return "other"
     if path.name == "pyproject.toml" and resolved.parent == folder.root:
         return "config"
-    if path.name in (".importlinter", "setup.cfg") and resolved.parent == folder.root:
-        return "knowledge"  # import-linter contracts: a fresh finaliser re-runs the graph checks
+    if path.name in (".importlinter", "setup.cfg", "tach.toml") and resolved.parent == folder.root:
+        return "knowledge"  # import-linter / Tach contracts: a fresh finaliser re-runs the graph checks
     if project is not None and is_baseline_file(path, folder.root, project.config):
         return "config"  # reloading the config re-reads the baseline and re-filters open documents
     # Python and dependency files: the one classifier the engine and the CLI use too.

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from ..analysis.registry import RawFinding
 from ..codes import ARC006, ARC101, ARC102, ARC103
 from ..findings import Related, Severity, Span
-from ..knowledge.importlinter_config import ContractSpec, load_contracts_config
+from ..knowledge.importlinter_config import ContractsConfig, ContractSpec, load_contracts_config
 from ..knowledge.model import RuleSpec
 from .contracts import ContractOutcome, Violation, check_contracts
 
@@ -38,19 +38,27 @@ CODE_OF_TYPE = {"forbidden": ARC101, "protected": ARC101, "independence": ARC101
 
 def contract_findings(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]:
     """The findings of every contract in the workspace's import-linter configuration (if any)."""
-    config = load_contracts_config(ctx.root)
+    from ..knowledge.tach_config import load_tach_config
+
+    yield from _config_findings(ctx, load_contracts_config(ctx.root), "import-linter configuration", None)
+    # tach.toml's problems are what it holds that is not enforced: warnings, as for custom types.
+    yield from _config_findings(ctx, load_tach_config(ctx.root), "tach.toml", Severity.WARNING)
+
+
+def _config_findings(ctx: WorkspaceContext, config: ContractsConfig | None, what: str,
+                     problem_severity: Severity | None) -> Iterator[WorkspaceFinding]:
     if config is None:
         return
     for problem in config.problems:
-        yield problem.path, RawFinding(code=ARC006, message=f"import-linter configuration: {problem.message}",
-                                       span=Span(problem.line, 1, problem.line, 2))
+        yield problem.path, RawFinding(code=ARC006, message=f"{what}: {problem.message}",
+                                       span=Span(problem.line, 1, problem.line, 2), severity=problem_severity)
     if not config.root_packages:
         return
     for module in config.root_packages:
         if module not in ctx.index:
             yield config.path, RawFinding(
                 code=ARC006, span=Span(config.line, 1, config.line, 2),
-                message=f"import-linter root package `{module}` is not a first-party module of this "
+                message=f"{what}: root package `{module}` is not a first-party module of this "
                         "workspace (check `src` in [tool.python-architect]): its contracts check nothing")
     for outcome in check_contracts(ctx.index, config):
         yield from _outcome_findings(ctx, outcome)

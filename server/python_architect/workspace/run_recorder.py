@@ -112,12 +112,16 @@ class Recorder:
 
     def add_environment(self, baselines: Iterable[Path | None]) -> None:
         """The inputs read before discovery: the tool's own code, ``pyproject.toml``, the
-        knowledge and agents directories, baseline files, the ruff binary, ``sys.path``."""
+        contract files (``.importlinter``, ``setup.cfg``, ``tach.toml``), the knowledge and agents directories, baseline files, the ruff binary, ``sys.path``."""
         # The package's files by stat (the check cache hashes their bytes): the same trust as every
         # other input, a tenth of the cost on the fast path. Bytecode is not code.
         self.add_tree(PACKAGE_DIR, skip=("__pycache__", ".ruff_cache"))
         pyproject = self.root / "pyproject.toml"
         self.add_file(pyproject)
+        # Contract files the graph checks read at the root (import-linter's, Tach's), present or
+        # absent: editing one must not replay the previous run.
+        for name in (".importlinter", "setup.cfg", "tach.toml"):
+            self.add_file(self.root / name)
         knowledge, agents, configured = _configured_dirs(pyproject)
         self.add_tree(self.root / knowledge)
         self.add_tree(self.root / agents)
