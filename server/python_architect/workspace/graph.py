@@ -206,10 +206,12 @@ def _mermaid_label(text: str) -> str:
 def _mermaid(graph: ModuleGraph) -> str:
     # Module names hold dots and keywords (``end``) that Mermaid ids cannot: nodes get n0, n1, ...
     ids = {node: f"n{number}" for number, node in enumerate(sorted(graph.nodes))}
-    lines = ["flowchart LR"]
+    groups, loose = _grouped(graph)
+    # Layers read top to bottom in their ADR order: a top-down flow, where allowed imports point
+    # down; without layers the left-to-right flow suits wide, shallow package graphs better.
+    lines = ["flowchart TB" if groups else "flowchart LR"]
     if graph.collapsed:
         lines.append(f"  %% {graph.collapsed}")
-    groups, loose = _grouped(graph)
     for number, (name, nodes) in enumerate(groups):
         lines.append(f"  subgraph layer{number}[{_mermaid_label('layer ' + name)}]")
         lines.extend(f"    {ids[node]}[{_mermaid_label(node)}]" for node in nodes)
@@ -221,4 +223,7 @@ def _mermaid(graph: ModuleGraph) -> str:
         lines.append(f"  {ids[source]} -->|{_mermaid_label(label)}| {ids[target]}")
         if edge.violation:
             styles.append(f"  linkStyle {number} stroke:{_DOT_COLOURS[edge.violation]},stroke-width:2px")
+    # Invisible links after the real ones (``linkStyle`` numbers count links in order) keep each
+    # layer's box below the one before it even where no import joins them.
+    lines.extend(f"  layer{number} ~~~ layer{number + 1}" for number in range(len(groups) - 1))
     return "\n".join(lines + styles) + "\n"
