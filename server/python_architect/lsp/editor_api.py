@@ -40,6 +40,7 @@ from lsprotocol import types
 
 from ..explain.positions import LineIndex
 from ..findings import Finding, Severity
+from . import hints
 from .convert import adr_decision_range, path_of, to_diagnostic, uri_of
 from .scheduling import apply_overrides, read_inside, unique_findings
 
@@ -193,7 +194,9 @@ class EditorApi:
             if checked is not None:
                 await loop.run_in_executor(self.server.background_pool, _refresh_stale, checked, folder, project,
                                            open_paths)
-            for path, findings in _closed_file_findings(folder, project, checked, open_paths).items():
+            for path, found in _closed_file_findings(folder, project, checked, open_paths).items():
+                # No one is editing a closed file: its hints show only under ``hints: all``.
+                findings = hints.visible(found, folder.settings.hints, frozenset(), folder.settings.severity_overrides)
                 uri = uri_of(path)
                 shown.add(uri)
                 result_id = _result_id(path, findings)
