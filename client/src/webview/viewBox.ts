@@ -51,8 +51,8 @@ export const MIN_FONT_PX = 11;
 
 /**
  * The box that fits `original` into a `viewWidth` x `viewHeight` panel ("meet"), unless that
- * would draw the text smaller than MIN_FONT_PX: then the box at the smallest readable scale,
- * centred across and starting at the top (the first layer), to pan from.
+ * would draw the text smaller than MIN_FONT_PX: then the box at the smallest readable scale at
+ * the picture's top left (where the first layer starts), to pan from.
  */
 export function readableFit(original: Box, viewWidth: number, viewHeight: number): Box {
   if (!(viewWidth > 0 && viewHeight > 0)) return original;
@@ -62,5 +62,5 @@ export function readableFit(original: Box, viewWidth: number, viewHeight: number
   // The panel's own aspect, so "meet" draws it at exactly the least readable scale.
   const boxWidth = viewWidth / least;
   const boxHeight = viewHeight / least;
-  return { x: original.x + (original.width - boxWidth) / 2, y: original.y, width: boxWidth, height: boxHeight };
+  return { x: original.x, y: original.y, width: boxWidth, height: boxHeight };
 }
