@@ -62,3 +62,33 @@ describe('graph clicks', () => {
     assert.match(listed[0]!.text, /^shop\.domain → shop\.api: layer violation/);
   });
 });
+
+describe('graph edge clicks', () => {
+  it('reads the joined nodes from an edge path or label id, and nothing from other ids', async () => {
+    const { edgeNodes } = await import('../src/webview/graphModel');
+    assert.deepEqual(edgeNodes('L_n3_n12_0'), [3, 12]);
+    assert.deepEqual(edgeNodes(null, 'mermaid-4-L_n0_n1_2'), [0, 1]);
+    // Nodes, clusters and the invisible links that stack the layers open nothing.
+    for (const other of ['n3', 'flowchart-n3-7', 'layer0', 'L_layer0_layer1_0', '', null, undefined]) {
+      assert.equal(edgeNodes(other), undefined, String(other));
+    }
+  });
+
+  it('finds a clicked edge\'s import line only in the answer, and only for a pair of numbers', async () => {
+    const { edgePlace } = await import('../src/webview/graphModel');
+    const result = {
+      folderUri: 'file:///w', mermaid: '', nodes: 3, edges: 2, violations: [],
+      links: [{ edge: [0, 1] as [number, number], uri: 'file:///w/a.py', line: 4 }, { edge: [1, 2] as [number, number], uri: 'file:///w/b.py', line: 0 }],
+    };
+    assert.deepEqual(edgePlace(result, [1, 2]), { uri: 'file:///w/b.py', line: 0 });
+    assert.deepEqual(edgePlace(result, [0, 1]), { uri: 'file:///w/a.py', line: 4 });
+    for (const bad of [[1, 0], [0], '0,1', undefined, [0, 1, 2]]) assert.equal(edgePlace(result, bad), undefined, String(bad));
+    assert.equal(edgePlace(undefined, [0, 1]), undefined);
+  });
+
+  it('keeps labels from wrapping: the directive sets a wrapping width no module name reaches', async () => {
+    const { GRAPH_DIRECTIVE } = await import('../src/webview/graphModel');
+    const config = JSON.parse(/^%%\{init: (.*)\}%%\n$/.exec(GRAPH_DIRECTIVE)?.[1] ?? 'null');
+    assert.ok(config.flowchart.wrappingWidth >= 10000, GRAPH_DIRECTIVE);
+  });
+});

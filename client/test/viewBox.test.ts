@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatViewBox, MAX_ZOOM, panBy, parseViewBox, zoomAt } from '../src/webview/viewBox';
+import { DIAGRAM_FONT_PX, formatViewBox, MAX_ZOOM, MIN_FONT_PX, panBy, parseViewBox, readableFit, zoomAt } from '../src/webview/viewBox';
 
 const original = { x: 0, y: 0, width: 1000, height: 500 };
 
@@ -29,5 +29,26 @@ describe('graph pan and zoom', () => {
 
   it('pans by view fractions', () => {
     assert.deepEqual(panBy(original, 0.1, -0.2), { x: -100, y: 100, width: 1000, height: 500 });
+  });
+});
+
+describe('graph fit with a readable text size', () => {
+  const scaleOf = (box: { width: number; height: number }, w: number, h: number) => Math.min(w / box.width, h / box.height);
+
+  it('shows the whole picture when its text stays readable', () => {
+    assert.deepEqual(readableFit(original, 800, 600), original); // scale 0.8: 12.8 px text
+  });
+
+  it('never draws text below the minimum: a large graph is shown from its top left', () => {
+    const large = { x: -8, y: -8, width: 4000, height: 3000 };
+    const box = readableFit(large, 800, 600); // "meet" would be 0.2: 3.2 px text
+    const scale = scaleOf(box, 800, 600);
+    assert.ok(Math.abs(scale * DIAGRAM_FONT_PX - MIN_FONT_PX) < 1e-9, `text at ${scale * DIAGRAM_FONT_PX} px`);
+    assert.deepEqual([box.x, box.y], [large.x, large.y]); // the first layer's start is in view
+    assert.ok(Math.abs(box.width / box.height - 800 / 600) < 1e-9);
+  });
+
+  it('keeps the picture when the panel has no size yet', () => {
+    assert.deepEqual(readableFit(original, 0, 0), original);
   });
 });

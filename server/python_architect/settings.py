@@ -22,6 +22,10 @@ class EditorSettings:
     severity_overrides: dict[str, str] = field(default_factory=dict)
     """Per-code severity: ``{"ARC502": "error", "T201": "hint"}``; ``"off"`` hides the code."""
 
+    hints: str = "editedLine"
+    """Where hints of judgment checks the team has not adopted show: ``off``, ``editedLine`` (only
+    on the lines of the latest edit) or ``all`` (everywhere). See ``lsp/hints.py``."""
+
     debounce_ms: int = 150
     """Delay after the last keystroke before a document is re-analysed."""
 
@@ -92,16 +96,21 @@ class EditorSettings:
             elif name == "log_level" and value.lower() not in LOG_LEVELS:
                 problems.append(f"setting {key!r} must be one of {', '.join(LOG_LEVELS)}, got {value!r}")
                 continue
+            elif name == "hints" and value not in HINT_MODES:
+                problems.append(f"setting {key!r} must be one of {', '.join(HINT_MODES)}, got {value!r}")
+                continue
             values[name] = value
         return cls(**values), problems
 
 
 LOG_LEVELS = ("error", "warning", "info", "debug")
+HINT_MODES = ("off", "editedLine", "all")
 SEVERITY_VALUES = ("error", "warning", "info", "hint", "off")
 
 CLIENT_KEYS: dict[str, str] = {
     "enable": "enable",
     "severity_overrides": "severityOverrides",
+    "hints": "hints",
     "debounce_ms": "debounceMs",
     "ruff": "ruff",
     "knowledge_dir": "knowledgeDir",

@@ -91,7 +91,8 @@ def test_mermaid_output_parses_with_the_mermaid_package(tmp_path: Path) -> None:
     for args in (["--layers"], ["--depth", "0"], ["--depth", "1", "--layers"]):
         result = run_cli("graph", *args, cwd=root)
         assert result.returncode == 0, result.stderr
-        assert result.stdout.startswith("flowchart LR\n")
+        # Layers stack top to bottom (issue 23); an ungrouped graph keeps the left-to-right flow.
+        assert result.stdout.startswith("flowchart TB\n" if "--layers" in args else "flowchart LR\n")
         texts.append(result.stdout)
     # The last text is broken on purpose: the parser in this test must be able to say no.
     *good, bad = parse_mermaid(*texts, "flowchart LR\n  a -->\n")
@@ -100,6 +101,17 @@ def test_mermaid_output_parses_with_the_mermaid_package(tmp_path: Path) -> None:
     assert not bad["ok"] and "Parse error" in bad["error"]
     layered = texts[0]
     assert layered.count("subgraph layer") == 3
+    # In the ADR's order (api, services, domain), each layer's box held below the one before it:
+    # every node of a layer links (invisibly) to a hub that links to every node of the next one.
+    assert layered.index('layer0["layer shop.api"]') < layered.index('layer1["layer shop.services"]') \
+        < layered.index('layer2["layer shop.domain"]')
+    ids = dict(re.findall(r'^    (n\d+)\["(shop\.\w+)"\]$', layered, re.M))
+    into_hub = {ids[node] for node, hub in re.findall(r"^  (n\d+) ~~~ (hub\d+)$", layered, re.M) if hub == "hub0"}
+    out_of_hub = {ids[node] for hub, node in re.findall(r"^  (hub\d+) ~~~ (n\d+)$", layered, re.M) if hub == "hub0"}
+    assert (into_hub, out_of_hub) == ({"shop.api"}, {"shop.services"})
+    assert "style hub0 fill:none,stroke:none" in layered and "hub2" not in layered
+    # The invisible links come after the real ones, whose styles they must not renumber.
+    assert layered.index("~~~") > layered.rindex("-->")
     assert re.search(r'-->\|"ARC102 1"\|', layered)
     assert "linkStyle" in layered
 

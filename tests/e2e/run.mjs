@@ -12,8 +12,9 @@
 // inert, the chat in the secondary side bar, the offline notice's Set API Key link, the context
 // chip staying on the Python file, an agent answer (a tool step linking to its file, a mermaid
 // diagram drawn while the answer still streams, highlighted code, Copy to the clipboard, Apply
-// through a diff that writes only on Accept), the dependency graph drawn as SVG (layer groups,
-// the ARC102 edge listed), both restored by "Developer: Reload Window" (graph options, the chat's
+// through a diff that writes only on Accept), the dependency graph drawn as SVG (layer groups
+// stacked in ADR order, the ARC102 edge listed, the depth select redrawing it, text at 11 px or
+// more, a click on an edge opening its import line and on a node its module), both restored by "Developer: Reload Window" (graph options, the chat's
 // conversation), the conversation list (New, open a stored one, delete it), a restart
 // (the warm start's figures), the version check answered from the cache for a real binary, and
 // a bad interpreter giving one notification and the error status without a restart loop; then
@@ -581,6 +582,58 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     check(drawn.clusters >= 2, `the layers were not drawn as groups: ${JSON.stringify(drawn).slice(0, 300)}`);
     check(/pricing_service\.domain/.test(drawn.text), 'the module names are not in the picture');
     check(drawn.scripts === 0 && drawn.source === 0, `unexpected content in the picture: ${JSON.stringify(drawn).slice(0, 300)}`);
+  });
+
+  await step(page, 'graph-depth-stacks-layers-readably', async () => {
+    // The depth select asks again and the drawing changes; at depth 3 the layer boxes read top
+    // to bottom in ADR-005's order, and the fitted text is no smaller than 11 px.
+    const graph = await webviewFrame(page, '#picture');
+    const nodes = () => graph.evaluate(() => document.querySelectorAll('#picture svg g.node').length);
+    const atThree = await nodes();
+    await graph.locator('#depth').selectOption('1');
+    await graph.waitForFunction((before) => {
+      const now = document.querySelectorAll('#picture svg g.node').length;
+      return now > 0 && now !== before;
+    }, atThree, { timeout: STEP_TIMEOUT });
+    const atOne = await nodes();
+    check(atOne < atThree, `depth 1 drew ${atOne} nodes, depth 3 ${atThree}`);
+    await shot(page, 'graph-at-depth-1');
+    await graph.locator('#depth').selectOption('3');
+    await graph.waitForFunction((before) => document.querySelectorAll('#picture svg g.node').length === before,
+      atThree, { timeout: STEP_TIMEOUT });
+    const drawn = await graph.evaluate(() => ({
+      layers: [...document.querySelectorAll('#picture svg g.cluster')]
+        .map((cluster) => ({ name: cluster.textContent.trim(), top: cluster.getBoundingClientRect().top }))
+        .sort((a, b) => a.top - b.top).map(({ name }) => name.replace(/^layer /, '')),
+      textPx: Math.min(...[...document.querySelectorAll('#picture svg g.node text')]
+        .map((text) => text.getBoundingClientRect().height).filter((height) => height > 0)),
+    }));
+    check(JSON.stringify(drawn.layers) === JSON.stringify(['pricing_service.api', 'pricing_service.services',
+      'pricing_service.adapters', 'pricing_service.domain']), `layers top to bottom: ${drawn.layers}`);
+    check(drawn.textPx >= 11, `the fitted labels are ${drawn.textPx} px high`);
+  });
+
+  // A drawn element is clicked where it shows; one the readable fit leaves outside the panel gets
+  // the click event itself (the view's handler is the same).
+  async function clickDrawn(locator) {
+    const [box, view] = await Promise.all([locator.boundingBox(), locator.page().locator('#picture').boundingBox()]);
+    const inside = box && view && box.x >= view.x && box.y >= view.y && box.x + box.width <= view.x + view.width
+      && box.y + box.height <= view.y + view.height;
+    await (inside ? locator.click() : locator.dispatchEvent('click'));
+  }
+
+  await step(page, 'graph-edge-opens-import-line', async () => {
+    // The ARC102 edge (pricing_rules -> fx_rates) opens pricing_rules.py at its import (line 10).
+    const graph = await webviewFrame(page, '#picture');
+    await clickDrawn(graph.locator('#picture svg g.edgeLabel', { hasText: 'ARC102' }).first());
+    await page.locator('.tabs-container .tab.active', { hasText: 'pricing_rules.py' }).waitFor();
+    await page.locator('.statusbar-item', { hasText: /Ln 10,/ }).first().waitFor();
+  });
+
+  await step(page, 'graph-node-opens-module', async () => {
+    const graph = await webviewFrame(page, '#picture');
+    await clickDrawn(graph.locator('#picture svg g.node', { hasText: /^\s*pricing_service\.adapters\.fx_rates\s*$/ }).first());
+    await page.locator('.tabs-container .tab.active', { hasText: 'fx_rates.py' }).waitFor();
   });
 
   let requestsBeforeReload = 0;

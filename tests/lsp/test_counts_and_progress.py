@@ -62,7 +62,7 @@ async def _pull(client: LanguageClient, shown: dict[str, types.WorkspaceFullDocu
 
 async def test_check_workspace_counts_what_the_problems_panel_lists(pull_client, tmp_path):
     root = write_tree(tmp_path / "ws", FILES)
-    await start(pull_client, [root])
+    await start(pull_client, [root], hints="all")  # hints listed too (the default lists none in closed files)
     shown: dict[str, types.WorkspaceFullDocumentDiagnosticReport] = {}
     while "ARC103" not in {str(d.code) for item in shown.values() for d in item.items}:
         await _pull(pull_client, shown)  # the cycle arrives once the first scan is through

@@ -13,6 +13,7 @@ from lsp_support import CONFIG, start
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 from python_architect.engine import Project
+from python_architect.lsp.convert import path_of
 from python_architect.workspace.graph import build_graph, render
 
 STATUS = "pythonArchitect/status"
@@ -151,6 +152,15 @@ async def test_graph_gives_the_mermaid_graph_and_its_violations(editor_client, s
     assert answer["modules"][nodes.index("shop.domain.orders")] == orders.as_uri()
     assert answer["modules"][nodes.index("shop.api")] == (shop / "src/shop/api/__init__.py").resolve().as_uri()
     assert (answer["nodes"], answer["edges"]) == (len(expected.nodes), len(expected.edges))
+    # Every drawn edge has its first import line, for a click on the edge (the violating one too).
+    links = {tuple(link["edge"]): link for link in map(_plain, answer["links"])}
+    assert set(links) == {(nodes.index(s), nodes.index(t)) for s, t in expected.edges}
+    violating = links[(nodes.index("shop.domain.orders"), nodes.index("shop.services.billing"))]
+    assert (violating["uri"], violating["line"]) == (orders.as_uri(), importing)
+    for link in links.values():
+        source = path_of(link["uri"])
+        line = source.read_text().split("\n")[link["line"]]
+        assert "import" in line and nodes[link["edge"][1]].rsplit(".", 1)[-1] in line, (link, line)
 
     # No params at all: the first folder, depth 2, no layer groups; a bad depth is the default.
     default = _plain(await editor_client.protocol.send_request_async("pythonArchitect/graph", {}))

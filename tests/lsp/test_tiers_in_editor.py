@@ -18,7 +18,7 @@ INHERITS = "class Engine:\n    def __init__(self):\n        self.x = 1\n\n\nclas
 async def test_unadopted_judgment_finding_is_a_hint_in_the_editor(vscode_client, tmp_path):
     root = write_tree(tmp_path / "ws", {"pyproject.toml": '[project]\nname = "app"\n',
                                        "app/__init__.py": "", "app/models.py": INHERITS})
-    session = await start(vscode_client, [root])
+    session = await start(vscode_client, [root], hints="all")  # shown without an edit (tests/lsp/test_hints_setting.py)
     uri = session.open("app/models.py")
     (hint,) = await session.diagnostics(uri)
     assert (hint.code, hint.severity) == ("ARC201", types.DiagnosticSeverity.Hint)

@@ -2,14 +2,15 @@
  * "Python Architect: Show Dependency Graph" (host side): one webview panel that asks the server
  * for `pythonArchitect/graph` of the active file's workspace folder (or the first folder) and
  * hands the answer to `webview/graph.ts`, which draws it with the chat's bundled mermaid; it asks
- * again when a Python file or an ADR is saved, and opens the places the view's clicks name.
+ * again when a Python file or an ADR is saved, and opens the places the view's clicks name (a
+ * node's module, an edge's or a listed violation's import line).
  * Same security as the chat: scripts by nonce only, resources from client/out/webview only.
  */
 
 import * as vscode from 'vscode';
 import type { ServerManager } from '../server';
 import { contentSecurityPolicy, makeNonce, panelOptions } from '../webviewPolicy';
-import { normalizeOptions, type GraphOptions, type GraphResult, type GraphToHost, type GraphToWebview } from '../webview/graphModel';
+import { edgePlace, normalizeOptions, type GraphOptions, type GraphResult, type GraphToHost, type GraphToWebview } from '../webview/graphModel';
 
 export const GRAPH_VIEW_TYPE = 'pythonArchitect.graph';
 
@@ -96,15 +97,15 @@ export class GraphPanel implements vscode.Disposable {
    * Opens what the webview clicked: a node's module or a violation's import line. Only places
    * from the server's last answer, looked up by index here: the page never names a file.
    */
-  private async open(message: { node?: unknown; violation?: unknown }): Promise<void> {
+  private async open(message: { node?: unknown; violation?: unknown; edge?: unknown }): Promise<void> {
     const result = this.lastResult;
     const at = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) ? value : -1);
-    const violation = result?.violations[at(message.violation)];
-    const uri = violation?.uri ?? result?.modules?.[at(message.node)] ?? undefined;
+    const place = result?.violations[at(message.violation)] ?? edgePlace(result, message.edge);
+    const uri = place?.uri ?? result?.modules?.[at(message.node)] ?? undefined;
     if (!uri || !uri.startsWith('file:')) {
       return;
     }
-    const line = violation?.line ?? 0;
+    const line = place?.line ?? 0;
     const position = new vscode.Position(line, 0);
     await vscode.window.showTextDocument(vscode.Uri.parse(uri), {
       viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(position, position), preserveFocus: false,

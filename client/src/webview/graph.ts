@@ -1,15 +1,17 @@
 /**
  * The dependency-graph webview (page script `graph.js`): depth and layer controls, the mermaid
  * picture drawn by the shared `diagrams.js` (strict mermaid, SVG re-sanitised by DOMPurify) and
- * fitted to the panel, with wheel zoom, drag to pan and a Fit button (`viewBox.ts`), a click on
- * a node opening its module, the list of violating edges, a click on one opening its import line. The host (`graph/panel.ts`) asks the server; options persist through
+ * fitted to the panel (never below a readable text size) with wheel zoom, drag to pan and a Fit
+ * button (`viewBox.ts`); a click on a node opens its module, a click on an edge (or on a listed
+ * violating edge) its first import line; the depth select asks again at that depth; labels never
+ * wrap mid-word (`GRAPH_DIRECTIVE`). The host (`graph/panel.ts`) asks the server; options persist through
  * `setState`. Server text only ever reaches the page as `textContent` or sanitised SVG.
  */
 
 import DOMPurify from 'dompurify';
 import { diagramsLoaded } from './diagramsReady';
-import { nodeNumber, normalizeOptions, orderedViolations, summaryLine, type GraphOptions, type GraphToHost, type GraphToWebview } from './graphModel';
-import { formatViewBox, panBy, parseViewBox, zoomAt, type Box } from './viewBox';
+import { edgeNodes, GRAPH_DIRECTIVE, nodeNumber, normalizeOptions, orderedViolations, summaryLine, type GraphOptions, type GraphToHost, type GraphToWebview } from './graphModel';
+import { formatViewBox, panBy, parseViewBox, readableFit, zoomAt, type Box } from './viewBox';
 
 interface VsCodeApi {
   postMessage(message: GraphToHost): void;
@@ -85,7 +87,7 @@ async function receive(message: GraphToWebview): Promise<void> {
   const pre = document.createElement('pre');
   const code = document.createElement('code');
   code.className = 'language-mermaid';
-  code.textContent = result.mermaid;
+  code.textContent = GRAPH_DIRECTIVE + result.mermaid;
   pre.append(code);
   picture.replaceChildren(pre); // the source shows until mermaid has loaded and drawn it
   const draw = await diagramsLoaded();
@@ -111,7 +113,11 @@ function zoomable(svg: SVGSVGElement | null): void {
   svg.removeAttribute('style'); // mermaid's max-width would keep the picture small
   svg.setAttribute('width', '100%');
   svg.setAttribute('height', '100%');
-  fitted = () => apply(original);
+  fitted = () => {
+    const rect = svg.getBoundingClientRect();
+    apply(readableFit(original, rect.width, rect.height));
+  };
+  fitted();
   svg.addEventListener('wheel', (event) => {
     event.preventDefault();
     const rect = svg.getBoundingClientRect();
@@ -138,9 +144,18 @@ function zoomable(svg: SVGSVGElement | null): void {
   svg.addEventListener('pointercancel', stop);
   svg.addEventListener('click', (event) => {
     if (moved > 4) return; // the end of a pan, not a click
-    const node = (event.target as Element | null)?.closest('g.node');
+    const target = event.target as Element | null;
+    const node = target?.closest('g.node');
     const number = nodeNumber(node?.getAttribute('data-id'), node?.id);
-    if (number !== undefined) vscode.postMessage({ type: 'open', node: number });
+    if (number !== undefined) {
+      vscode.postMessage({ type: 'open', node: number });
+      return;
+    }
+    // An edge: its path, or its label (the import count), whose inner group names the edge.
+    const edge = target?.closest('path, g.edgeLabel');
+    const label = edge?.matches('g.edgeLabel') ? edge.querySelector('[data-id]') : null;
+    const joined = edgeNodes(edge?.getAttribute('data-id'), edge?.id, label?.getAttribute('data-id'), label?.id);
+    if (joined) vscode.postMessage({ type: 'open', edge: joined });
   });
 }
 

@@ -31,6 +31,8 @@ export interface GraphResult {
   violations: GraphViolation[];
   /** Each node's file: `modules[i]` is mermaid node `n<i>`; a click on the node opens it. */
   modules?: (string | null)[];
+  /** Each edge's first import line: `edge` [i, j] is the drawn link `n<i> --> n<j>`. */
+  links?: { edge: [number, number]; uri: string; line: number }[];
   message?: string;
 }
 
@@ -39,11 +41,39 @@ export type GraphToWebview =
   | { type: 'graph'; options: GraphOptions; result: GraphResult }
   | { type: 'error'; options: GraphOptions; message: string };
 
-/** `open`: the node `n<node>` or the violation at `violation` (its index in the server's list). */
+/**
+ * `open`: the node `n<node>`, the violation at `violation` (its index in the server's list) or the
+ * edge `n<edge[0]> --> n<edge[1]>`.
+ */
 export type GraphToHost =
   | { type: 'ready' }
   | { type: 'refresh'; options: GraphOptions }
-  | { type: 'open'; node?: number; violation?: number };
+  | { type: 'open'; node?: number; violation?: number; edge?: [number, number] };
+
+/**
+ * The nodes a drawn edge joins, from its path's or label's id or `data-id` (`L_n3_n7_0`, also
+ * prefixed by the diagram's id), else undefined.
+ */
+export function edgeNodes(...ids: (string | null | undefined)[]): [number, number] | undefined {
+  for (const id of ids) {
+    const match = /(?:^|[-_])L[-_]n(\d+)[-_]n(\d+)[-_]\d+$/.exec(id ?? '');
+    if (match) return [Number(match[1]), Number(match[2])];
+  }
+  return undefined;
+}
+
+/** The place to open for a clicked edge, from the server's answer (undefined: none known). */
+export function edgePlace(result: GraphResult | undefined, edge: unknown): { uri: string; line: number } | undefined {
+  if (!Array.isArray(edge) || edge.length !== 2) return undefined;
+  const link = result?.links?.find(({ edge: [from, to] }) => from === edge[0] && to === edge[1]);
+  return link ? { uri: link.uri, line: link.line } : undefined;
+}
+
+/**
+ * Mermaid's settings for the graph, as a directive in front of the source: labels never wrap (a
+ * module name has no spaces, so mermaid would cut it mid-word at its 200 px wrapping width).
+ */
+export const GRAPH_DIRECTIVE = '%%{init: {"flowchart": {"wrappingWidth": 100000}}}%%\n';
 
 /**
  * The number of a drawn node from its `data-id` (`n12`) or element id (`flowchart-n12-3`,

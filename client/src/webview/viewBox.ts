@@ -44,3 +44,23 @@ export function zoomAt(box: Box, original: Box, factor: number, fx: number, fy: 
 export function panBy(box: Box, dx: number, dy: number): Box {
   return { ...box, x: box.x - dx * box.width, y: box.y - dy * box.height };
 }
+
+/** Mermaid's flowchart text size (px at scale 1) and the smallest size the fitted view shows it at. */
+export const DIAGRAM_FONT_PX = 16;
+export const MIN_FONT_PX = 11;
+
+/**
+ * The box that fits `original` into a `viewWidth` x `viewHeight` panel ("meet"), unless that
+ * would draw the text smaller than MIN_FONT_PX: then the box at the smallest readable scale at
+ * the picture's top left (where the first layer starts), to pan from.
+ */
+export function readableFit(original: Box, viewWidth: number, viewHeight: number): Box {
+  if (!(viewWidth > 0 && viewHeight > 0)) return original;
+  const scale = Math.min(viewWidth / original.width, viewHeight / original.height);
+  const least = MIN_FONT_PX / DIAGRAM_FONT_PX;
+  if (scale >= least) return original;
+  // The panel's own aspect, so "meet" draws it at exactly the least readable scale.
+  const boxWidth = viewWidth / least;
+  const boxHeight = viewHeight / least;
+  return { x: original.x, y: original.y, width: boxWidth, height: boxHeight };
+}

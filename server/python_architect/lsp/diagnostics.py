@@ -11,7 +11,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from . import background, scheduling
+from . import background, hints, scheduling
 from .convert import path_of
 from .server import ArchitectServer, guarded
 
@@ -85,6 +85,9 @@ def did_open(ls: ArchitectServer, params: types.DidOpenTextDocumentParams) -> No
 
 
 def did_change(ls: ArchitectServer, params: types.DidChangeTextDocumentParams) -> None:
+    state = ls.documents.get(params.text_document.uri)
+    if state is not None:  # hints show where the user is writing (``pythonArchitect.hints``)
+        state.edited_lines = hints.edited_lines(params.content_changes)
     scheduling.schedule(ls, params.text_document.uri)
 
 

@@ -11,9 +11,10 @@
   hints), ``hints`` the un-adopted suggestions apart;
 - request ``pythonArchitect/graph`` ``{folderUri?, depth?, layers?}`` -> ``{folderUri, mermaid,
   nodes, edges, violations: [{source, target, kind: "layer"|"cycle", imports, uri?, line?}],
-  modules: [uri | null]}``: the module dependency graph of one folder (the first one by default),
-  as ``python-architect graph`` draws it, with each node's file (``modules[i]`` is node ``n<i>``)
-  and each violating edge's first import line (0-based) for the view to open;
+  modules: [uri | null], links: [{edge: [i, j], uri, line}]}``: the module dependency graph of one
+  folder (the first one by default), as ``python-architect graph`` draws it, with each node's file
+  (``modules[i]`` is node ``n<i>``) and each edge's first import line (0-based; a link's ``edge`` is
+  ``n<i> --> n<j>``) for the view to open;
 - ``workspace/diagnostic``: what pull clients (VS Code) show for files that are NOT open:
   workspace-wide findings (import cycles), ADR-file problems and, after a check, every file's
   findings. Open files are pulled per document (``lsp/diagnostics.py``); the client prefers those,
@@ -39,6 +40,7 @@ from lsprotocol import types
 
 from ..explain.positions import LineIndex
 from ..findings import Finding, Severity
+from . import hints
 from .convert import adr_decision_range, path_of, to_diagnostic, uri_of
 from .scheduling import apply_overrides, read_inside, unique_findings
 
@@ -157,9 +159,12 @@ class EditorApi:
         violations = [{"source": e.source, "target": e.target, "kind": e.violation, "imports": e.imports,
                        **places.get(key, {})}
                       for key, e in sorted(graph.edges.items()) if e.violation]
+        number = {node: index for index, node in enumerate(sorted(graph.nodes))}
+        links = [{"edge": [number[source], number[target]], **place}
+                 for (source, target), place in sorted(places.items())]
         result: dict[str, Any] = {"folderUri": uri_of(folder.root), "mermaid": render(graph, "mermaid"),
                                   "nodes": len(graph.nodes), "edges": len(graph.edges), "violations": violations,
-                                  "modules": modules}
+                                  "modules": modules, "links": links}
         if layers and not graph.layers:
             result["message"] = "no ADR has a `layers` rule: the graph is not grouped by layer"
         return result
@@ -189,7 +194,9 @@ class EditorApi:
             if checked is not None:
                 await loop.run_in_executor(self.server.background_pool, _refresh_stale, checked, folder, project,
                                            open_paths)
-            for path, findings in _closed_file_findings(folder, project, checked, open_paths).items():
+            for path, found in _closed_file_findings(folder, project, checked, open_paths).items():
+                # No one is editing a closed file: its hints show only under ``hints: all``.
+                findings = hints.visible(found, folder.settings.hints, frozenset(), folder.settings.severity_overrides)
                 uri = uri_of(path)
                 shown.add(uri)
                 result_id = _result_id(path, findings)
@@ -229,7 +236,8 @@ def _graph_options(params: dict[str, Any], server: ArchitectServer) -> tuple[int
 
 def _build_graph(folder: FolderState, project: Any, depth: int, layers: bool) -> tuple[Any, list[str | None], dict]:
     """The graph, each node's file (in the order the mermaid ids ``n0, n1, ...`` number them) and
-    each violating edge's first import line (``{uri, line}``, 0-based), for the view's clicks."""
+    each edge's first import line (``{uri, line}``, 0-based), for the view's clicks on an edge or a
+    listed violation."""
     from ..workspace.graph import build_graph, collapse
 
     project.ensure_index(lock=folder.lock)  # parses unlocked, records locked (``state``'s rule)
@@ -240,12 +248,11 @@ def _build_graph(folder: FolderState, project: Any, depth: int, layers: bool) ->
         for module in sorted(index.modules()):
             modules_of.setdefault(collapse(module, depth), module)
         files = [index.path_of(node) or index.path_of(modules_of.get(node, node)) for node in sorted(graph.nodes)]
-        wanted = {key for key, edge in graph.edges.items() if edge.violation}
         places: dict[tuple[str, str], dict[str, Any]] = {}
         for module, edges in sorted(index.graph(include_deferred=True).items()):
             for edge in sorted(edges, key=lambda e: e.fact.span):
                 key = (collapse(module, depth), collapse(edge.target, depth))
-                path = index.path_of(module) if key in wanted and key not in places else None
+                path = index.path_of(module) if key in graph.edges and key not in places else None
                 if path is not None:
                     places[key] = {"uri": uri_of(path), "line": edge.fact.span.line - 1}
     return graph, [uri_of(path) if path else None for path in files], places

@@ -23,6 +23,7 @@ from ..codes import ARC900
 from ..explain.positions import LineIndex
 from ..findings import Finding, Severity
 from ..root_paths import contained
+from . import hints
 from .convert import path_of, to_diagnostic, uri_of
 from .state import DocumentState, FolderState
 
@@ -174,6 +175,7 @@ def _show(ls: ArchitectServer, state: DocumentState, version: int | None, own: l
     project = state.folder.project
     if project is not None and project.baseline.entries:  # recorded findings are not news
         findings = project.baseline.filter(findings, project.root, lines_reader({state.path: text})).new
+    findings = hints.visible(findings, settings.hints, state.edited_lines, settings.severity_overrides)
     findings = apply_overrides(findings, settings.severity_overrides) if settings.enable else []
     kb = state.folder.project.kb if state.folder.project is not None else None
     lines = LineIndex(text, ls.position_encoding)

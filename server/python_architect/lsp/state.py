@@ -85,5 +85,8 @@ class DocumentState:
     """Set when the results for ``version`` are in (pull requests wait on it)."""
     converted: dict[tuple, Any] = field(default_factory=dict, repr=False)
     """The last run's diagnostics by finding and the text they point into (see ``scheduling._convert``)."""
+    edited_lines: frozenset[int] = frozenset()
+    """The lines the user's latest edit wrote (0-based), where hints show (``lsp/hints.py``);
+    written only by ``didChange`` on the event loop."""
     converted_kb: Any = field(default=None, repr=False)
     """The knowledge base ``converted`` was built with (a reload invalidates it)."""

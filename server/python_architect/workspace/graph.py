@@ -206,11 +206,15 @@ def _mermaid_label(text: str) -> str:
 def _mermaid(graph: ModuleGraph) -> str:
     # Module names hold dots and keywords (``end``) that Mermaid ids cannot: nodes get n0, n1, ...
     ids = {node: f"n{number}" for number, node in enumerate(sorted(graph.nodes))}
-    lines = ["flowchart LR"]
+    groups, loose = _grouped(graph)
+    # Layers read top to bottom in their ADR order: a top-down flow, where allowed imports point
+    # down; without layers the left-to-right flow suits wide, shallow package graphs better.
+    lines = ["flowchart TB" if groups else "flowchart LR"]
     if graph.collapsed:
         lines.append(f"  %% {graph.collapsed}")
-    groups, loose = _grouped(graph)
     for number, (name, nodes) in enumerate(groups):
+        if not nodes:
+            continue  # an empty subgraph would be drawn as a box of its own
         lines.append(f"  subgraph layer{number}[{_mermaid_label('layer ' + name)}]")
         lines.extend(f"    {ids[node]}[{_mermaid_label(node)}]" for node in nodes)
         lines.append("  end")
@@ -221,4 +225,25 @@ def _mermaid(graph: ModuleGraph) -> str:
         lines.append(f"  {ids[source]} -->|{_mermaid_label(label)}| {ids[target]}")
         if edge.violation:
             styles.append(f"  linkStyle {number} stroke:{_DOT_COLOURS[edge.violation]},stroke-width:2px")
+    lines.extend(_layer_order(groups, ids, len(graph.edges)))
     return "\n".join(lines + styles) + "\n"
+
+
+def _layer_order(groups: list[tuple[str, list[str]]], ids: dict[str, str], edges: int) -> list[str]:
+    """Invisible links that stack the layer boxes top to bottom in their ADR order: every node of
+    a layer links to a blank hub node, which links to every node of the next layer, so the
+    layout ranks the whole next layer lower (dagre alone floats a node with no edges to the top).
+    They come after the real links (``linkStyle`` numbers count links in order), and only while
+    the diagram stays under mermaid's edge limit."""
+    filled = [nodes for _, nodes in groups if nodes]
+    links = sum(len(upper) + len(lower) for upper, lower in zip(filled, filled[1:]))
+    if len(filled) < 2 or edges + links > MERMAID_MAX_EDGES:
+        return []
+    lines: list[str] = []
+    for number, (upper, lower) in enumerate(zip(filled, filled[1:])):
+        hub = f"hub{number}"
+        lines.append(f'  {hub}[" "]')
+        lines.append(f"  style {hub} fill:none,stroke:none")
+        lines.extend(f"  {ids[node]} ~~~ {hub}" for node in upper)
+        lines.extend(f"  {hub} ~~~ {ids[node]}" for node in lower)
+    return lines
