@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         handler = logging.FileHandler(args.log_file, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(threadName)s %(levelname)s %(name)s: %(message)s"))
         logging.getLogger("python_architect").addHandler(handler)
-    from ..lsp.server import create_server
+    from ..lsp.app import create_server
 
     server = create_server()
     if address is not None:

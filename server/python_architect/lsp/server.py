@@ -3,8 +3,9 @@
 A pygls 2.x ``LanguageServer`` subclass. Each workspace folder gets its own ``Project`` (loaded
 in a thread, with its own settings); documents map to the folder that contains them. Analyses run
 in a small thread pool so hovers and other requests are never blocked behind a slow file or the
-ruff subprocess. Feature handlers live in ``diagnostics``, ``hover``, ``code_actions`` and
-``commands`` and are a few lines each.
+ruff subprocess. Feature handlers live in ``diagnostics``, ``hover``, ``code_actions``,
+``commands``, ``chat``, ``editor_api`` and ``api_key``, a few lines each; they register themselves
+on a server they are handed, and ``app.create_server`` composes them (this module imports none).
 
 Folder events: ``folder_listeners`` (the editor API's status notification and
 workspace-pull wake-up) are called on the event loop with ``(folder, what)`` whenever a folder's
@@ -356,22 +357,3 @@ def quiet_late_cancels() -> None:
     json_rpc = logging.getLogger("pygls.protocol.json_rpc")
     if not any(isinstance(existing, LateCancelFilter) for existing in json_rpc.filters):
         json_rpc.addFilter(LateCancelFilter())
-
-
-def create_server() -> ArchitectServer:
-    """The server with every feature registered (the chat's too)."""
-    from . import api_key, code_actions, commands, diagnostics, editor_api, hover
-    from .chat import register_chat
-    from .wire import install_fast_text_sync
-
-    quiet_late_cancels()
-    install_fast_text_sync()
-    server = ArchitectServer()
-    diagnostics.register(server)
-    hover.register(server)
-    code_actions.register(server)
-    commands.register(server)
-    register_chat(server)
-    editor_api.register(server)
-    api_key.register(server)
-    return server

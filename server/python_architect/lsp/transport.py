@@ -28,8 +28,11 @@ from pygls.io_ import StdoutWriter
 from .framing import CHUNK, FrameReader
 
 if TYPE_CHECKING:
+    # Any pygls server: only its loop, stop event and protocol are used (not ArchitectServer, which
+    # would make server.py and this module import each other).
+    from pygls.lsp.server import LanguageServer
+
     from .protocol import ArchitectProtocol
-    from .server import ArchitectServer
 
 log = logging.getLogger("python_architect")
 
@@ -78,7 +81,7 @@ async def serve_messages(stop_event: threading.Event, frames: FrameReader, proto
             log.debug("traceback", exc_info=exc)
 
 
-def serve_stdio(server: ArchitectServer, stdin: Any = None, stdout: Any = None) -> None:
+def serve_stdio(server: LanguageServer, stdin: Any = None, stdout: Any = None) -> None:
     """pygls' ``start_io``, with stdin read by the event loop when it is a pipe or socket."""
     stdin = stdin or sys.stdin.buffer
     stdout = stdout or sys.stdout.buffer
@@ -100,7 +103,7 @@ def serve_stdio(server: ArchitectServer, stdin: Any = None, stdout: Any = None) 
         server.shutdown()
 
 
-def serve_tcp(server: ArchitectServer, host: str, port: int) -> None:
+def serve_tcp(server: LanguageServer, host: str, port: int) -> None:
     """pygls' ``start_tcp``, announcing ``python-architect serve: listening on HOST:PORT`` on stderr
     once it listens (``port`` 0 picks a free one)."""
     server._stop_event = threading.Event()
