@@ -129,7 +129,12 @@ def main(argv=None):
     try:
         import logging
 
-        from python_architect.lsp.server import create_server
+        try:
+            from python_architect.lsp.app import create_server
+        except ModuleNotFoundError as missing:  # an environment's python-architect from before lsp/app.py
+            if missing.name != "python_architect.lsp.app":
+                raise
+            from python_architect.lsp.server import create_server  # type: ignore[attr-defined,no-redef]
     except ImportError as exc:
         sys.stderr.write("python-architect: cannot start the server with %s (%s, importStrategy %s): %s\n"
                          % (sys.executable, sys.version.split()[0], strategy, exc))
