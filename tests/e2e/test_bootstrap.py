@@ -191,3 +191,29 @@ def test_the_universal_build_under_from_environment_imports_from_the_environment
     assert proc.returncode == 4, proc.stderr
     assert proc.stdout == b""
     assert "No module named 'python_architect'" in proc.stderr.decode()
+
+
+def test_an_environments_older_server_without_lsp_app_still_starts(tmp_path):
+    """fromEnvironment may find a python-architect from before ``lsp/app.py`` (the composition
+    root): the bootstrap then takes ``create_server`` from ``lsp.server``, where it used to be."""
+    tool = universal_layout(tmp_path).parent
+    old = tmp_path / "env" / "python_architect" / "lsp"
+    old.mkdir(parents=True)
+    (old.parent / "__init__.py").write_text("")
+    (old / "__init__.py").write_text("")
+    (old / "server.py").write_text(textwrap.dedent("""
+        import sys
+
+        class _Server:
+            def start_io(self, stdin, stdout):
+                sys.stderr.write("old server started\\n")
+
+        def create_server():
+            return _Server()
+    """))
+    proc = subprocess.run([sys.executable, "-S", str(tool / "bootstrap.py")], input=b"", capture_output=True, check=False,
+                          timeout=60, env=clean_env(PYTHON_ARCHITECT_IMPORT_STRATEGY="fromEnvironment",
+                                                    PYTHON_ARCHITECT_NO_REEXEC="1", PYTHONPATH=str(tmp_path / "env")))
+    assert proc.returncode == 0, proc.stderr
+    assert "old server started" in proc.stderr.decode()
+    assert proc.stdout == b""
