@@ -132,3 +132,35 @@ def test_changed_since_judges_staleness_only_for_the_files_it_checked(workspace)
     (root / "src/app/billing.py").write_text('"""Fixed."""\n', encoding="utf-8")
     fixed = run_cli("check", "--changed-since", "HEAD", cwd=root)
     assert "2 baseline entries match no finding" in fixed.stderr
+
+
+def _chain(path, line: int, message: str):
+    from python_architect.findings import Finding, Severity, Span
+
+    return Finding("ARC102", message, Severity.ERROR, path, Span(line, 1, line, 26))
+
+
+def test_a_stale_entry_is_the_fixed_finding_among_several_on_one_statement(tmp_path):
+    """Two chains reported on one import line share code, file and statement. Fixing the first
+    must call *its* entry stale, not the survivor's (occurrence order alone swapped them); a moved
+    line or a reworded message still matches."""
+    path = tmp_path / "app" / "views.py"
+    path.parent.mkdir()
+    path.write_text("from app.db import models\n", encoding="utf-8")
+    first, second = "app.views -> app.db -> app.sql", "app.views -> app.db -> app.cache"
+    baseline = Baseline.record([_chain(path, 1, first), _chain(path, 1, second)], tmp_path, lines_reader())
+    assert sorted((e.occurrence, e.message) for e in baseline.entries) == [(0, first), (1, second)]
+
+    path.write_text("import os\n\nfrom app.db import models\n", encoding="utf-8")  # moved down two lines
+    result = baseline.filter([_chain(path, 3, second)], tmp_path, lines_reader())
+    assert result.new == [] and [e.message for e in result.stale] == [first]
+    assert baseline.pruned(result.matched).entries[0].message == second
+
+    fixed_second = baseline.filter([_chain(path, 3, first)], tmp_path, lines_reader())
+    assert [e.message for e in fixed_second.stale] == [second]
+
+    reworded = baseline.filter([_chain(path, 3, "app.views reaches app.sql through app.db")],
+                               tmp_path, lines_reader())  # a message changed, one finding fixed
+    assert reworded.new == [] and len(reworded.stale) == 1
+    both = baseline.filter([_chain(path, 3, first), _chain(path, 3, second)], tmp_path, lines_reader())
+    assert both.new == [] and both.stale == []
