@@ -15,15 +15,19 @@ CHARGE = "def charge(items=[]):\n    return items\n"
 REFUND = "\n\ndef refund(items=[]):\n    return items\n"
 
 
+def _record_baseline(root) -> None:
+    recorded = subprocess.run([sys.executable, "-m", "python_architect", "baseline"], cwd=root, check=False,
+                              capture_output=True, text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL)
+    assert recorded.returncode == 0, recorded.stderr
+    assert "B006" in (root / "ci" / "known.json").read_text(encoding="utf-8")
+
+
 async def test_a_baselined_finding_is_hidden_and_a_new_one_is_published(vscode_client, tmp_path):
     root = write_tree(tmp_path / "ws", {
         "pyproject.toml": '[project]\nname = "app"\n\n[tool.python-architect]\nbaseline = "ci/known.json"\n',
         "app/__init__.py": "", "app/billing.py": CHARGE})
     (root / "ci").mkdir()
-    recorded = subprocess.run([sys.executable, "-m", "python_architect", "baseline"], cwd=root, check=False,
-                              capture_output=True, text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL)
-    assert recorded.returncode == 0, recorded.stderr
-    assert "B006" in (root / "ci" / "known.json").read_text(encoding="utf-8")
+    _record_baseline(root)
 
     session = await start(vscode_client, [root])
     uri = session.open("app/billing.py")
