@@ -167,16 +167,42 @@ class Baseline:
         findings = list(findings)
         if not self.entries:
             return FilterResult(findings, frozenset(), [])
-        matched: set[Key] = set()
-        covered: set[int] = set()
-        for key, finding in fingerprints(findings, root, lines_of):
-            if key in self._keys:
-                matched.add(key)
-                covered.add(id(finding))
+        matched, covered = self._match(fingerprints(findings, root, lines_of))
         new = [finding for finding in findings if id(finding) not in covered]  # order kept
         scope = None if checked is None else {_relative(p, root) for p in checked}
         stale = [e for e in self.entries if e.key not in matched and (scope is None or e.path in scope)]
         return FilterResult(new, frozenset(matched), stale)
+
+    def _match(self, keyed: list[tuple[Key, Finding]]) -> tuple[set[Key], set[int]]:
+        """Pairs findings with entries within each (code, path, statement) group: first an entry
+        recorded with the finding's own message, then the rest in occurrence order. Occurrence
+        alone would misname the stale entry when one of several findings on one statement (two
+        chains reported on one import line) is fixed: the survivor would take the fixed one's
+        occurrence and the survivor's own entry would be called stale."""
+        entries: dict[tuple[str, str, str], list[Entry]] = {}
+        for entry in self.entries:
+            entries.setdefault(entry.key[:3], []).append(entry)
+        groups: dict[tuple[str, str, str], list[tuple[Key, Finding]]] = {}
+        for key, finding in keyed:
+            if key[:3] in entries:
+                groups.setdefault(key[:3], []).append((key, finding))
+        matched: set[Key] = set()
+        covered: set[int] = set()
+        for base, members in groups.items():
+            free = sorted(entries[base], key=lambda e: e.occurrence)
+            waiting = []
+            for key, finding in members:
+                same = next((e for e in free if e.message == finding.message), None)
+                if same is None:
+                    waiting.append(finding)
+                    continue
+                free.remove(same)
+                matched.add(same.key)
+                covered.add(id(finding))
+            for finding, entry in zip(waiting, free):  # messages changed: occurrence order decides
+                matched.add(entry.key)
+                covered.add(id(finding))
+        return matched, covered
 
     def pruned(self, matched: Iterable[Key]) -> "Baseline":
         keep = set(matched)

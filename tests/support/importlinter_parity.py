@@ -44,7 +44,9 @@ class Verdicts:
 def lint_imports(root: Path, *extra: str) -> tuple[Verdicts, str]:
     completed = subprocess.run(
         [LINT_IMPORTS, "--no-cache", *extra], cwd=root, capture_output=True, text=True, encoding="utf-8",
-        timeout=300, check=False, stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(root)},
+        timeout=300, check=False, stdin=subprocess.DEVNULL,
+        # Wide: wrapped at 80 columns a long chain link spans two lines and the parser misreads it.
+        env={**os.environ, "PYTHONPATH": str(root), "COLUMNS": "1000"},
     )
     text = completed.stdout + completed.stderr
     return parse_report(text), text

@@ -93,7 +93,11 @@ def run(args: argparse.Namespace) -> int:
     result = project.check_paths(None if whole else paths)
     for path, why in result.skipped:  # as ``check`` says it: once per path
         print(f"python-architect baseline: warning: {relative_path(path, root)}: skipped ({why})", file=sys.stderr)
-    current = Baseline.record(result.findings, root, lines_reader())
+    # The missing (or broken) baseline file's own problem is about to be resolved by this very
+    # run: recorded, it would be called "fixed" by the next check.
+    own_problems = {e.message for e in project.config_errors if "baseline file" in e.message}
+    findings = [f for f in result.findings if not (f.code == "ARC006" and f.message in own_problems)]
+    current = Baseline.record(findings, root, lines_reader())
     if args.prune:
         try:
             previous = Baseline.load(output)
@@ -101,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"python-architect baseline: error: {exc}", file=sys.stderr)
             return 2
         checked = None if whole else files_under(project, paths)
-        stale = {e.key for e in apply_baseline(previous, result.findings, root, checked).stale}
+        stale = {e.key for e in apply_baseline(previous, findings, root, checked).stale}
         pruned = Baseline.of(e for e in previous.entries if e.key not in stale)
         pruned.write(output)
         dropped = len(previous.entries) - len(pruned.entries)

@@ -100,7 +100,9 @@ def build_graph(index: WorkspaceIndex, config: ContractsConfig) -> Any:
     roots = tuple(config.root_packages)
     graph = grimp.ImportGraph()
     modules = {m for m in index.modules() if _under(m, roots)}
-    for module in modules:
+    # Sorted: grimp's choice among equally short chains follows insertion order, so a set's
+    # order (PYTHONHASHSEED) would change reported chains and lines from run to run.
+    for module in sorted(modules):
         graph.add_module(module)
     externals: set[str] = set()
     for module in sorted(modules):
@@ -167,7 +169,7 @@ def _remove_ignored(graph: Any, spec: ContractSpec) -> None:
     alerting = str(spec.value("unmatched_ignore_imports_alerting", "error")).strip().lower()
     if unmatched and alerting == "error":
         raise ContractError("ignore_imports matched no import: " + ", ".join(unmatched))
-    for importer, imported in removals:
+    for importer, imported in sorted(removals):
         graph.remove_import(importer=importer, imported=imported)
 
 
