@@ -630,7 +630,7 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     // The ARC102 edge (pricing_rules -> fx_rates) opens pricing_rules.py at its import (line 10).
     const graph = await webviewFrame(page, '#picture');
     await clickDrawn(graph, graph.locator('#picture svg g.edgeLabel', { hasText: 'ARC102' }).first());
-    await page.locator('.tabs-container .tab.active', { hasText: 'pricing_rules.py' }).waitFor();
+    await page.locator('.tabs-container .tab.active', { hasText: 'pricing_rules.py' }).first().waitFor();
     await page.locator('.statusbar-item', { hasText: /Ln 10,/ }).first().waitFor();
   });
 

@@ -26,7 +26,9 @@ export const runCommand = (page, title) => quickInput(page, '>', title);
 export async function openFile(page, relative, position = '') {
   const name = path.basename(relative);
   await quickInput(page, '', `${relative}${position}`, name);
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+  // The focused group's active tab: with the graph open beside an editor, another group may show
+  // the same file as its own active tab.
+  await page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: name }).first().waitFor();
 }
 
 export async function viewLine(page, pattern) {
