@@ -14,19 +14,17 @@ count (the index's graph leaves them out: they never run).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.registry import RawFinding, check
 from ..codes import ARC105
-from ..findings import Related
 from ..knowledge.module_patterns import is_pattern, matched_prefix
-from .layers import LayerChain, layer_chains
+from .layers import LayerChain, chain_hops, layer_chains
 
 if TYPE_CHECKING:
     from ..knowledge.model import Adr, RuleSpec
     from .cycles import WorkspaceContext, WorkspaceFinding
-    from .index import ImportEdge, WorkspaceIndex
+    from .index import ImportEdge
 
 
 def concrete_members(patterns: list[str], modules: list[str]) -> list[str]:
@@ -97,7 +95,7 @@ def independence_violations(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]
                     rule=rule,
                     data={"imported": chain[-1], "rule": rule.id, "chain": chain,
                           "module": found.lower, "other": found.higher},
-                    related=() if found.direct else _hops(ctx.index, found),
+                    related=() if found.direct else chain_hops(ctx.index, found),
                 )
 
 
@@ -112,12 +110,3 @@ def _direct_edges(graph: dict[str, list[ImportEdge]], found: LayerChain) -> list
             if _inside(edge.target, found.higher):
                 edges.setdefault((source, edge.fact.span.line), edge)
     return list(edges.values())
-
-
-def _hops(index: WorkspaceIndex, found: LayerChain) -> tuple[Related, ...]:
-    hops = []
-    for edge in found.edges:
-        path = index.path_of(edge.source)
-        if path is not None:
-            hops.append(Related(Path(path), edge.fact.span, f"`{edge.source}` imports `{edge.target}`"))
-    return tuple(hops)

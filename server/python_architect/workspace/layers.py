@@ -128,11 +128,11 @@ def indirect_layer_violations(ctx: WorkspaceContext) -> Iterator[WorkspaceFindin
                     "higher_layer": found.higher,
                     "chain": list(found.chain),
                 },
-                related=_hops(ctx.index, found),
+                related=chain_hops(ctx.index, found),
             )
 
 
-def _hops(index: WorkspaceIndex, found: LayerChain) -> tuple[Related, ...]:
+def chain_hops(index: WorkspaceIndex, found: LayerChain) -> tuple[Related, ...]:
     """Where each hop of the chain is imported (the editor's related information)."""
     hops = []
     for edge in found.edges:
