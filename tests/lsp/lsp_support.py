@@ -17,12 +17,14 @@ what lets a module-scoped server outlive a single test.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 import pytest_lsp
+from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -83,3 +85,12 @@ def shared_session_fixture(*profiles: str):
 async def start(client: LanguageClient, folders: list[Path], **options) -> Session:
     result = await client.initialize_session(initialize_params(client.profile, folders, options))  # type: ignore[attr-defined]
     return Session(client, client.profile, folders[0], result)  # type: ignore[attr-defined]
+
+
+async def pull_workspace(client: LanguageClient, shown: dict[str, types.WorkspaceFullDocumentDiagnosticReport],
+                         timeout: float = 60) -> None:
+    """One workspace pull, merged into ``shown`` (uri -> its latest report), as the client keeps it."""
+    previous = [types.PreviousResultId(uri=uri, value=item.result_id) for uri, item in shown.items()]
+    report = await asyncio.wait_for(client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(
+        previous_result_ids=previous, identifier="python-architect")), timeout)
+    shown.update({item.uri: item for item in report.items})

@@ -5,13 +5,12 @@ scan indexes, with a count that only goes up."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import pytest
 import pytest_lsp
 from harness import wait_until
-from lsp_support import CONFIG, start
+from lsp_support import CONFIG, pull_workspace, start
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 from trees import write_tree
@@ -52,12 +51,6 @@ async def pull_client(lsp_client: LanguageClient, request: pytest.FixtureRequest
     await lsp_client.shutdown_session()
 
 
-async def _pull(client: LanguageClient, shown: dict[str, types.WorkspaceFullDocumentDiagnosticReport]) -> None:
-    """One workspace pull, merged into ``shown`` (uri -> its latest report), as the client keeps it."""
-    previous = [types.PreviousResultId(uri=uri, value=item.result_id) for uri, item in shown.items()]
-    report = await asyncio.wait_for(client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(
-        previous_result_ids=previous, identifier="python-architect")), 30)
-    shown.update({item.uri: item for item in report.items})
 
 
 async def test_check_workspace_counts_what_the_problems_panel_lists(pull_client, tmp_path):
@@ -65,10 +58,10 @@ async def test_check_workspace_counts_what_the_problems_panel_lists(pull_client,
     await start(pull_client, [root], hints="all")  # hints listed too (the default lists none in closed files)
     shown: dict[str, types.WorkspaceFullDocumentDiagnosticReport] = {}
     while "ARC103" not in {str(d.code) for item in shown.values() for d in item.items}:
-        await _pull(pull_client, shown)  # the cycle arrives once the first scan is through
+        await pull_workspace(pull_client, shown)  # the cycle arrives once the first scan is through
     result = await pull_client.protocol.send_request_async("pythonArchitect/checkWorkspace", {})
     result = result._asdict() if hasattr(result, "_asdict") else result
-    await _pull(pull_client, shown)  # what the check added
+    await pull_workspace(pull_client, shown)  # what the check added
     diagnostics = [d for item in shown.values() for d in item.items]
     problems = [d for d in diagnostics if d.severity != types.DiagnosticSeverity.Hint]
     hints = [d for d in diagnostics if d.severity == types.DiagnosticSeverity.Hint]

@@ -5,13 +5,12 @@ judgment check, ARC201), under both hint settings."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import pytest_lsp
-from lsp_support import CONFIG, start
+from lsp_support import CONFIG, pull_workspace, start
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 from trees import layers_adr, write_tree
@@ -55,12 +54,6 @@ async def pull_client(lsp_client: LanguageClient, request: pytest.FixtureRequest
     await lsp_client.shutdown_session()
 
 
-async def _pull(client: LanguageClient, shown: dict[str, types.WorkspaceFullDocumentDiagnosticReport]) -> None:
-    """One workspace pull, merged into ``shown`` (uri -> its latest report), as the client keeps it."""
-    previous = [types.PreviousResultId(uri=uri, value=item.result_id) for uri, item in shown.items()]
-    report = await asyncio.wait_for(client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(
-        previous_result_ids=previous, identifier="python-architect")), 60)
-    shown.update({item.uri: item for item in report.items})
 
 
 @pytest.mark.parametrize("hints", ["all", "editedLine"])
@@ -70,10 +63,10 @@ async def test_check_workspace_count_equals_the_panel_on_a_larger_workspace(pull
     await start(pull_client, [root], hints=hints)
     shown: dict[str, types.WorkspaceFullDocumentDiagnosticReport] = {}
     while "ARC103" not in {str(d.code) for item in shown.values() for d in item.items}:
-        await _pull(pull_client, shown)  # the cycles arrive once the first scan is through
+        await pull_workspace(pull_client, shown)  # the cycles arrive once the first scan is through
     result = await pull_client.protocol.send_request_async("pythonArchitect/checkWorkspace", {})
     result = result._asdict() if hasattr(result, "_asdict") else result
-    await _pull(pull_client, shown)  # what the check added
+    await pull_workspace(pull_client, shown)  # what the check added
     diagnostics = [d for item in shown.values() for d in item.items]
     problems = Counter(str(d.code) for d in diagnostics if d.severity != types.DiagnosticSeverity.Hint)
     listed_hints = Counter(str(d.code) for d in diagnostics if d.severity == types.DiagnosticSeverity.Hint)
