@@ -22,14 +22,11 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from ..findings import Fix, Span, TextEdit
 from .registry import RawFinding
-
-REFINED = frozenset({"TRY400", "B019", "S608"})
-"""Codes whose findings are worth a parse to refine (the batch parses again only for these)."""
 
 _IDENTIFIER_QUOTES = {'"': '"', "`": "`", "[": "]"}
 _QUOTING_CALL = re.compile(r"^quote(_?(ident|identifier|name|table|column|schema))?s?$", re.IGNORECASE)
@@ -60,16 +57,36 @@ def refine(tree: ast.AST, lines: list[str], findings: list[RawFinding]) -> list[
 
 def _is_false_positive(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     """``near``: every node whose span holds the line of a finding being judged."""
-    line = finding.span.line
-    if finding.code == "TRY400":
-        handler = _innermost_handler(near, line)
-        return handler is not None and _ends_in_bare_raise(handler)
-    if finding.code == "B019":
-        return any(_bounded_cache(decorator) for decorator in _decorators_on(near, line))
-    if finding.code == "S608":
-        node = _expression_at(near, lines, line, finding.span.column)
-        return node is not None and _only_quoted_identifiers(node)
-    return False
+    judge = REFINERS.get(finding.code)
+    return judge is not None and judge(near, lines, finding)
+
+
+def _try400_traceback_travels_on(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+    handler = _innermost_handler(near, finding.span.line)
+    return handler is not None and _ends_in_bare_raise(handler)
+
+
+def _b019_bounded(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+    return any(_bounded_cache(decorator) for decorator in _decorators_on(near, finding.span.line))
+
+
+def _s608_identifiers_only(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+    node = _expression_at(near, lines, finding.span.line, finding.span.column)
+    return node is not None and _only_quoted_identifiers(node)
+
+
+Refiner = Callable[[list[ast.AST], list[str], RawFinding], bool]
+"""Judges one finding on the nodes around its line: True when it is a known false positive."""
+
+REFINERS: dict[str, Refiner] = {
+    "TRY400": _try400_traceback_travels_on,
+    "B019": _b019_bounded,
+    "S608": _s608_identifiers_only,
+}
+"""code -> its false-positive judge. One entry per code; a code's judge may consult several classes."""
+
+REFINED = frozenset(REFINERS)
+"""Codes whose findings are worth a parse to refine (the batch parses again only for these)."""
 
 
 # --- TRY400 -----------------------------------------------------------------------------------
