@@ -55,7 +55,8 @@ def test_online_streams_from_the_fake_api(workspace, fake_api, tmp_path):
 
 def test_conversation_continues_across_runs(workspace, fake_api, tmp_path):
     fake_api.script(Reply(chunks=["Use Redis (ADR-004)."]), Reply(chunks=["Ten minutes."]))
-    env = {"ANTHROPIC_API_KEY": API_KEY, "ANTHROPIC_BASE_URL": fake_api.base_url, "XDG_CACHE_HOME": str(tmp_path)}
+    env = {"ANTHROPIC_API_KEY": API_KEY, "ANTHROPIC_BASE_URL": fake_api.base_url,
+           "PYTHON_ARCHITECT_CACHE_DIR": str(tmp_path / "python-architect")}
     first = run_ask("Where should the catalogue cache live?", "--conversation", "cache-talk", "--root", str(workspace), env=env)
     second = run_ask("And for how long?", "--conversation", "cache-talk", "--root", str(workspace), env=env)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr

@@ -339,6 +339,7 @@ def test_cli_cache_folder_ignores_itself_for_git(tmp_path: Path) -> None:
 
 
 def test_server_cache_lives_under_xdg_cache_home(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("PYTHON_ARCHITECT_CACHE_DIR", raising=False)  # tests/conftest.py sets one
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     cache = CheckCache.for_server(tmp_path / "workspace")
     assert cache.directory.parent == tmp_path / "xdg" / "python-architect"
