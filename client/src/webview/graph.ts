@@ -1,17 +1,19 @@
 /**
  * The dependency-graph webview (page script `graph.js`): depth and layer controls, the mermaid
- * picture drawn by the shared `diagrams.js` (strict mermaid, SVG re-sanitised by DOMPurify) and
- * fitted to the panel (never below a readable text size) with wheel zoom, drag to pan and a Fit
- * button (`viewBox.ts`); a click on a node opens its module, a click on an edge (or on a listed
- * violating edge) its first import line; the depth select asks again at that depth; labels never
- * wrap mid-word (`GRAPH_DIRECTIVE`). The host (`graph/panel.ts`) asks the server; options persist through
+ * picture drawn by the shared `diagrams.js` (strict mermaid, SVG re-sanitised by DOMPurify), first
+ * shown whole when its text reads at 11 px or more, else at that size from where it starts, with
+ * wheel zoom, drag to pan and a Fit button that shows all of it (`viewBox.ts`); an unlayered
+ * graph flows along the panel's longer side; a click on a node opens its module, a click on an
+ * edge (or on a listed violating edge) its first import line (layer boxes never take the pointer:
+ * `graph.css`); the depth select asks again at that depth; labels break only after dots (the
+ * server's) and are never wrapped by mermaid (`GRAPH_DIRECTIVE`). The host (`graph/panel.ts`) asks the server; options persist through
  * `setState`. Server text only ever reaches the page as `textContent` or sanitised SVG.
  */
 
 import DOMPurify from 'dompurify';
 import { diagramsLoaded } from './diagramsReady';
 import { edgeNodes, GRAPH_DIRECTIVE, nodeNumber, normalizeOptions, orderedViolations, summaryLine, type GraphOptions, type GraphToHost, type GraphToWebview } from './graphModel';
-import { formatViewBox, panBy, parseViewBox, readableFit, zoomAt, type Box } from './viewBox';
+import { busiestView, flowOf, formatViewBox, panBy, parseViewBox, wholeFit, zoomAt, type Box, type Flow } from './viewBox';
 
 interface VsCodeApi {
   postMessage(message: GraphToHost): void;
@@ -87,19 +89,56 @@ async function receive(message: GraphToWebview): Promise<void> {
   const pre = document.createElement('pre');
   const code = document.createElement('code');
   code.className = 'language-mermaid';
-  code.textContent = GRAPH_DIRECTIVE + result.mermaid;
+  code.textContent = GRAPH_DIRECTIVE + followPanel(result.mermaid);
   pre.append(code);
   picture.replaceChildren(pre); // the source shows until mermaid has loaded and drawn it
   const draw = await diagramsLoaded();
   if (mine === generation) {
     await draw(picture, purify);
-    zoomable(picture.querySelector('svg'));
+    pointUpwardEdges(picture.querySelector('svg'));
+    zoomable(picture.querySelector('svg'), flowOf(code.textContent));
   }
+}
+
+/**
+ * A graph without layers may flow either way: it follows the panel's shape (left to right in a
+ * wide panel, top to bottom in a tall one, as beside an editor in a narrow column), so more of
+ * it fits at a readable size. Layers always stack top to bottom.
+ */
+function followPanel(source: string): string {
+  const { width, height } = picture.getBoundingClientRect();
+  return height > width ? source.replace(/^flowchart LR\b/, 'flowchart TB') : source;
+}
+
+/**
+ * An import up the layers is drawn from its target (see the server's graph), which leaves its
+ * arrowhead out: put mermaid's own start marker on that end, so the arrow points at what is
+ * imported, as every other edge does.
+ */
+function pointUpwardEdges(svg: SVGSVGElement | null): void {
+  const marker = svg?.querySelector('marker[id$="-pointStart"]');
+  if (!svg || !marker) return;
+  for (const path of svg.querySelectorAll('path[data-id^="U_"]')) {
+    path.setAttribute('marker-start', `url(#${marker.id})`);
+  }
+}
+
+/** Each drawn node's box in the picture's own units (the viewBox's). */
+function nodeBoxes(svg: SVGSVGElement): Box[] {
+  const toPicture = svg.getScreenCTM()?.inverse();
+  if (!toPicture) return [];
+  const nodes = [...svg.querySelectorAll('g.node')].filter((node) => nodeNumber(node.getAttribute('data-id'), node.id) !== undefined);
+  return nodes.map((node) => {
+    const rect = node.getBoundingClientRect();
+    const corner = new DOMPoint(rect.left, rect.top).matrixTransform(toPicture);
+    const far = new DOMPoint(rect.right, rect.bottom).matrixTransform(toPicture);
+    return { x: corner.x, y: corner.y, width: far.x - corner.x, height: far.y - corner.y };
+  }).filter((box) => box.width > 0 && box.height > 0);
 }
 
 /** The drawn picture fills the panel (fitted); the wheel zooms at the pointer, a drag pans, Fit resets. */
 let fitted: (() => void) | undefined;
-function zoomable(svg: SVGSVGElement | null): void {
+function zoomable(svg: SVGSVGElement | null, flow: Flow): void {
   const original = parseViewBox(svg?.getAttribute('viewBox'));
   if (!svg || !original) {
     fitted = undefined;
@@ -113,11 +152,14 @@ function zoomable(svg: SVGSVGElement | null): void {
   svg.removeAttribute('style'); // mermaid's max-width would keep the picture small
   svg.setAttribute('width', '100%');
   svg.setAttribute('height', '100%');
+  // First the readable view (the whole graph when it reads at 11 px or more, else the part with
+  // the most nodes at that size); Fit: everything.
+  const first = svg.getBoundingClientRect();
+  apply(busiestView(original, nodeBoxes(svg), first.width, first.height, flow));
   fitted = () => {
     const rect = svg.getBoundingClientRect();
-    apply(readableFit(original, rect.width, rect.height));
+    apply(wholeFit(original, rect.width, rect.height));
   };
-  fitted();
   svg.addEventListener('wheel', (event) => {
     event.preventDefault();
     const rect = svg.getBoundingClientRect();
