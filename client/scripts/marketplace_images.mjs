@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+// (The unit tests bundle this file as CommonJS, where import.meta.url is not set.)
+const self = import.meta.url ? fileURLToPath(import.meta.url) : '';
 /** The README's screenshots: the e2e saves `marketplace-<name>.png` for each (tests/e2e/run.mjs). */
 export const SHOTS = ['diagnostics', 'hover', 'chat-diagram'];
 /** Each committed PNG stays small (the e2e's are ~200 KB at 1600 x 1000). */
@@ -22,7 +23,7 @@ export function copyShots(from, to) {
   const found = SHOTS.map((name) => {
     const source = path.join(from, `marketplace-${name}.png`);
     if (!fs.existsSync(source)) {
-      problems.push(`${path.relative(repo, source)} is missing: run ./dev e2e first`);
+      problems.push(`${source} is missing: run ./dev e2e first`);
       return null;
     }
     const bytes = fs.readFileSync(source);
@@ -38,7 +39,8 @@ export function copyShots(from, to) {
   return found.map(({ name, bytes }) => ({ file: path.join(to, `${name}.png`), bytes: bytes.length }));
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (self && process.argv[1] && path.resolve(process.argv[1]) === self) {
+  const repo = path.resolve(path.dirname(self), '..', '..');
   const from = path.resolve(process.env.E2E_OUT || path.join(repo, 'tests', 'e2e', 'output'));
   try {
     for (const { file, bytes } of copyShots(from, path.join(repo, 'client', 'marketplace', 'images'))) {

@@ -136,9 +136,15 @@ function nodeBoxes(svg: SVGSVGElement): Box[] {
   }).filter((box) => box.width > 0 && box.height > 0);
 }
 
-/** The drawn picture fills the panel (fitted); the wheel zooms at the pointer, a drag pans, Fit resets. */
+/**
+ * The drawn picture fills the panel; the wheel zooms at the pointer, a drag pans, Fit shows all.
+ * Until the user zooms, pans or fits, the first view follows the panel's size (an editor opened
+ * beside it halves its width: the view is chosen again for the narrower panel).
+ */
 let fitted: (() => void) | undefined;
+let resizing: ResizeObserver | undefined;
 function zoomable(svg: SVGSVGElement | null, flow: Flow): void {
+  resizing?.disconnect();
   const original = parseViewBox(svg?.getAttribute('viewBox'));
   if (!svg || !original) {
     fitted = undefined;
@@ -154,14 +160,25 @@ function zoomable(svg: SVGSVGElement | null, flow: Flow): void {
   svg.setAttribute('height', '100%');
   // First the readable view (the whole graph when it reads at 11 px or more, else the part with
   // the most nodes at that size); Fit: everything.
-  const first = svg.getBoundingClientRect();
-  apply(busiestView(original, nodeBoxes(svg), first.width, first.height, flow));
+  const nodes = nodeBoxes(svg);
+  let chosen = false; // the user zoomed, panned or fitted: a resize keeps their view
+  const firstView = () => {
+    const rect = svg.getBoundingClientRect();
+    apply(busiestView(original, nodes, rect.width, rect.height, flow));
+  };
+  firstView();
+  resizing = new ResizeObserver(() => {
+    if (!chosen) firstView();
+  });
+  resizing.observe(svg);
   fitted = () => {
+    chosen = true;
     const rect = svg.getBoundingClientRect();
     apply(wholeFit(original, rect.width, rect.height));
   };
   svg.addEventListener('wheel', (event) => {
     event.preventDefault();
+    chosen = true;
     const rect = svg.getBoundingClientRect();
     const factor = event.deltaY < 0 ? 1.2 : 1 / 1.2;
     apply(zoomAt(box, original, factor, (event.clientX - rect.left) / rect.width, (event.clientY - rect.top) / rect.height));
@@ -176,6 +193,7 @@ function zoomable(svg: SVGSVGElement | null, flow: Flow): void {
     if (!last || !(event.buttons & 1)) return;
     const rect = svg.getBoundingClientRect();
     moved += Math.abs(event.clientX - last.x) + Math.abs(event.clientY - last.y);
+    chosen ||= moved > 4;
     apply(panBy(box, (event.clientX - last.x) / rect.width, (event.clientY - last.y) / rect.height));
     last = { x: event.clientX, y: event.clientY };
   });

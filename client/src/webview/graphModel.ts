@@ -74,9 +74,9 @@ export function edgePlace(result: GraphResult | undefined, edge: unknown): { uri
  * Mermaid's settings for the graph, as a directive in front of the source: labels never wrap (a
  * module name has no spaces, so mermaid would cut it mid-word at its 200 px wrapping width; the
  * server breaks long names after dots itself), and tighter spacing than mermaid's 50 px between
- * nodes, ranks and a layer box's edge, so more of the graph reads beside an editor.
+ * nodes and ranks, so more of the graph reads beside an editor.
  */
-export const GRAPH_DIRECTIVE = '%%{init: {"flowchart": {"wrappingWidth": 100000, "nodeSpacing": 20, "rankSpacing": 30, "padding": 16}}}%%\n';
+export const GRAPH_DIRECTIVE = '%%{init: {"flowchart": {"wrappingWidth": 100000, "nodeSpacing": 20, "rankSpacing": 30}}}%%\n';
 
 /**
  * The number of a drawn node from its `data-id` (`n12`) or element id (`flowchart-n12-3`,
