@@ -13,11 +13,14 @@
 // chip staying on the Python file, an agent answer (a tool step linking to its file, a mermaid
 // diagram drawn while the answer still streams, highlighted code, Copy to the clipboard, Apply
 // through a diff that writes only on Accept), the dependency graph drawn as SVG (layer groups
-// stacked in ADR order, the ARC102 edge listed, the depth select redrawing it, text at 11 px or
-// more, a click on an edge opening its import line and on a node its module), both restored by "Developer: Reload Window" (graph options, the chat's
+// stacked in ADR order without overlapping, the ARC102 edge listed, the depth select redrawing it,
+// text at 11 px or more, after Fit a real click on an edge opening its import line and on a node
+// its module), both restored by "Developer: Reload Window" (graph options, the chat's
 // conversation), the conversation list (New, open a stored one, delete it), a restart
 // (the warm start's figures), the version check answered from the cache for a real binary, and
-// a bad interpreter giving one notification and the error status without a restart loop; then
+// a bad interpreter giving one notification and the error status without a restart loop, a
+// second, larger generated workspace (tests/support/big_workspace.py) where Check Workspace's
+// count equals the Problems panel's too; then
 // the universal VSIX in its own code-server: one notification with the pip command and a button
 // that copies it (tests/e2e/universal.mjs). Every
 // step waits on a UI event and leaves a screenshot in $E2E_OUT (default tests/e2e/output/).
