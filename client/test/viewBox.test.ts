@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { busiestView, DIAGRAM_FONT_PX, flowOf, formatViewBox, MAX_FIT_SCALE, MAX_ZOOM, MIN_FONT_PX, panBy, parseViewBox, readableFit,
+import { alongPanel, busiestView, DIAGRAM_FONT_PX, flowOf, formatViewBox, MAX_FIT_SCALE, MAX_ZOOM, MIN_FONT_PX, panBy, parseViewBox, readableFit,
   wholeFit, zoomAt } from '../src/webview/viewBox';
 
 const original = { x: 0, y: 0, width: 1000, height: 500 };
@@ -65,6 +65,15 @@ describe('graph fit with a readable text size', () => {
     }
     const large = { x: 0, y: 0, width: 4000, height: 3000 };
     assert.deepEqual(wholeFit(large, 800, 600), large); // all of it, however small its text
+  });
+
+  it('turns an unlayered graph to flow along a tall panel, and leaves layers and wide panels alone', () => {
+    const plain = 'flowchart LR\n  n0["a"] -->|"1"| n1["b"]\n';
+    assert.equal(alongPanel(plain, 300, 800), plain.replace('flowchart LR', 'flowchart TB'));
+    assert.equal(alongPanel(plain, 800, 300), plain);
+    const layered = 'flowchart TB\n  subgraph layer0["layer a"]\n  end\n';
+    assert.equal(alongPanel(layered, 300, 800), layered);
+    assert.equal(alongPanel(layered, 800, 300), layered);
   });
 
   it('reads the flow from the mermaid source, past directives and comments', () => {

@@ -13,7 +13,7 @@
 import DOMPurify from 'dompurify';
 import { diagramsLoaded } from './diagramsReady';
 import { edgeNodes, GRAPH_DIRECTIVE, nodeNumber, normalizeOptions, orderedViolations, summaryLine, type GraphOptions, type GraphToHost, type GraphToWebview } from './graphModel';
-import { busiestView, flowOf, formatViewBox, panBy, parseViewBox, wholeFit, zoomAt, type Box, type Flow } from './viewBox';
+import { alongPanel, busiestView, flowOf, formatViewBox, panBy, parseViewBox, wholeFit, zoomAt, type Box, type Flow } from './viewBox';
 
 interface VsCodeApi {
   postMessage(message: GraphToHost): void;
@@ -100,14 +100,9 @@ async function receive(message: GraphToWebview): Promise<void> {
   }
 }
 
-/**
- * A graph without layers may flow either way: it follows the panel's shape (left to right in a
- * wide panel, top to bottom in a tall one, as beside an editor in a narrow column), so more of
- * it fits at a readable size. Layers always stack top to bottom.
- */
 function followPanel(source: string): string {
   const { width, height } = picture.getBoundingClientRect();
-  return height > width ? source.replace(/^flowchart LR\b/, 'flowchart TB') : source;
+  return alongPanel(source, width, height);
 }
 
 /**

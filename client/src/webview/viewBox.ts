@@ -1,6 +1,8 @@
 /**
- * Pan and zoom of the graph picture as arithmetic on the SVG's viewBox (pure: unit-tested in
- * node). The panel shows the whole viewBox (preserveAspectRatio "meet"), so the original box is
+ * What part of the graph picture the panel shows, as arithmetic on the SVG's viewBox (pure:
+ * unit-tested in node): the first view (whole when readable, else the readable window holding the
+ * most nodes), Fit (everything), zoom at the pointer, pan, and the flow that suits the panel's
+ * shape. The panel shows the whole viewBox (preserveAspectRatio "meet"), so the original box is
  * "fit to the panel"; zooming keeps the point under the pointer where it is.
  */
 
@@ -56,6 +58,15 @@ export type Flow = 'TB' | 'LR';
 
 export function flowOf(source: string): Flow {
   return /^\s*(?:%%.*\n\s*)*(?:flowchart|graph)\s+(?:LR|RL)\b/.test(source) ? 'LR' : 'TB';
+}
+
+/**
+ * A graph without layers may flow either way: it follows the panel's shape (left to right in a
+ * wide panel, top to bottom in a tall one, as in a narrow column beside an editor), so more of
+ * it fits at a readable size. A layered graph (top to bottom) is left as it is.
+ */
+export function alongPanel(source: string, viewWidth: number, viewHeight: number): string {
+  return viewHeight > viewWidth ? source.replace(/^flowchart LR\b/m, 'flowchart TB') : source;
 }
 
 /** The box of the panel's aspect that draws `original` at `scale`, centred on it. */
