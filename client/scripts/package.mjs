@@ -106,6 +106,24 @@ function main() {
   }
 }
 
+/**
+ * How vsce treats the marketplace README's relative screenshots (images/*.png, copied from the
+ * e2e by client/scripts/marketplace_images.mjs). The Marketplace shows only https images, and
+ * vsce rewrites relative ones to them from a base URL: PA_IMAGES_BASE_URL, the https address of
+ * client/marketplace/ in the released commit (the release workflow sets it). Without it (a
+ * local build: the public address is not decided) the links stay relative, which VS Code's
+ * own extension page cannot resolve either, so say so.
+ */
+function readmeImageArgs() {
+  const base = process.env.PA_IMAGES_BASE_URL;
+  if (base) {
+    if (!/^https:\/\/[^\s]+$/.test(base)) throw new Error(`PA_IMAGES_BASE_URL must be an https URL, not ${base}`);
+    return ['--baseImagesUrl', base.replace(/\/+$/, '')];
+  }
+  console.log('README screenshots stay relative links (set PA_IMAGES_BASE_URL to publish them as https URLs)');
+  return ['--no-rewrite-relative-links'];
+}
+
 function packageTarget(manifest, target) {
   const started = Date.now();
   run(python(), [path.join(repo, 'client', 'scripts', 'bundle_python.py'), '--target', target,
@@ -124,7 +142,7 @@ function packageTarget(manifest, target) {
   if (envFiles.length) throw new Error(`.env files in the bundle: ${envFiles.join(', ')}`);
   const targetArgs = target === UNIVERSAL ? [] : ['--target', target];
   run(node, [vsce, 'package', '--no-dependencies', ...targetArgs, '--out', out,
-    '--allow-missing-repository', '--no-rewrite-relative-links', '--allow-package-all-secrets',
+    '--allow-missing-repository', ...readmeImageArgs(), '--allow-package-all-secrets',
     '--allow-package-env-file',
     '--readme-path', 'client/marketplace/README.md', '--changelog-path', 'CHANGELOG.md'], {
     env: { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` },

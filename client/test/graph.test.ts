@@ -68,6 +68,9 @@ describe('graph edge clicks', () => {
     const { edgeNodes } = await import('../src/webview/graphModel');
     assert.deepEqual(edgeNodes('L_n3_n12_0'), [3, 12]);
     assert.deepEqual(edgeNodes(null, 'mermaid-4-L_n0_n1_2'), [0, 1]);
+    // An import up the layers is drawn from its target; its id still names it source first.
+    assert.deepEqual(edgeNodes('U_n15_n3_0'), [15, 3]);
+    assert.deepEqual(edgeNodes(null, 'mermaid-2-U_n15_n3_0'), [15, 3]);
     // Nodes, clusters and the invisible links that stack the layers open nothing.
     for (const other of ['n3', 'flowchart-n3-7', 'layer0', 'L_layer0_layer1_0', '', null, undefined]) {
       assert.equal(edgeNodes(other), undefined, String(other));

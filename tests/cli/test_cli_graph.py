@@ -105,14 +105,18 @@ def test_mermaid_output_parses_with_the_mermaid_package(tmp_path: Path) -> None:
     # every node of a layer links (invisibly) to a hub that links to every node of the next one.
     assert layered.index('layer0["layer shop.api"]') < layered.index('layer1["layer shop.services"]') \
         < layered.index('layer2["layer shop.domain"]')
-    ids = dict(re.findall(r'^    (n\d+)\["(shop\.\w+)"\]$', layered, re.M))
+    ids = dict(re.findall(r'^    (n\d+)\["([\w.]+)"\]$', layered, re.M))
     into_hub = {ids[node] for node, hub in re.findall(r"^  (n\d+) ~~~ (hub\d+)$", layered, re.M) if hub == "hub0"}
     out_of_hub = {ids[node] for hub, node in re.findall(r"^  (hub\d+) ~~~ (n\d+)$", layered, re.M) if hub == "hub0"}
     assert (into_hub, out_of_hub) == ({"shop.api"}, {"shop.services"})
     assert "style hub0 fill:none,stroke:none" in layered and "hub2" not in layered
     # The invisible links come after the real ones, whose styles they must not renumber.
     assert layered.index("~~~") > layered.rindex("-->")
-    assert re.search(r'-->\|"ARC102 1"\|', layered)
+    # shop.domain imports shop.api, up the layers: drawn from its target (`<---`, so the layout
+    # keeps the domain box below the api box) with an id that names it source first.
+    number = {name: node for node, name in ids.items()}
+    assert f'  {number["shop.api"]} U_{number["shop.domain"]}_{number["shop.api"]}_0@<---|"ARC102 1"| {number["shop.domain"]}\n' \
+        in layered
     assert "linkStyle" in layered
 
 
@@ -138,3 +142,29 @@ def test_the_command_offers_exactly_the_formats_the_renderer_knows() -> None:
     from python_architect.workspace.graph import FORMATS as rendered
 
     assert offered == rendered
+
+
+def test_mermaid_labels_break_after_dots_and_name_modules_from_their_layer(tmp_path: Path) -> None:
+    # Issue 23: beside an editor the graph must stay narrow. A module in a layer box is named from
+    # the layer's package on (the box names the rest); a long name breaks into lines after its
+    # dots, never inside a word; a name outside any layer keeps every part.
+    tree = {**TREE,
+            "shop/services/payment_provider_integrations/__init__.py": "",
+            "shop/services/payment_provider_integrations/stripe_webhook_handlers.py": "",
+            "shop/reporting_and_analytics/__init__.py": "",
+            "shop/reporting_and_analytics/quarterly_revenue_dashboards.py": ""}
+    root = write_tree(tmp_path / "long", tree)
+    layered = run_cli("graph", "--layers", "--depth", "0", cwd=root)
+    assert layered.returncode == 0, layered.stderr
+    labels = dict(re.findall(r'^\s+(n\d+)\["([^"]*)"\]$', layered.stdout, re.MULTILINE))
+    shown = set(labels.values())
+    assert "views" in shown and "orders" in shown and "model" in shown  # shop.api.views, ... in their boxes
+    assert "shop.api" in shown  # the layer's own package keeps its name
+    assert "payment_provider_integrations.<br>stripe_webhook_handlers" in shown
+    assert "shop.<br>reporting_and_analytics.<br>quarterly_revenue_dashboards" in shown  # in no layer
+    for label in shown:
+        for line in label.split("<br>"):
+            # Every line is whole parts of the name: it ends at a dot or at the name's end.
+            assert line == line.strip() and not line.startswith("."), label
+    *parsed, _ = parse_mermaid(layered.stdout, "flowchart LR\n  a -->\n")
+    assert parsed[0]["ok"], parsed

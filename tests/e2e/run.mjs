@@ -13,11 +13,14 @@
 // chip staying on the Python file, an agent answer (a tool step linking to its file, a mermaid
 // diagram drawn while the answer still streams, highlighted code, Copy to the clipboard, Apply
 // through a diff that writes only on Accept), the dependency graph drawn as SVG (layer groups
-// stacked in ADR order, the ARC102 edge listed, the depth select redrawing it, text at 11 px or
-// more, a click on an edge opening its import line and on a node its module), both restored by "Developer: Reload Window" (graph options, the chat's
+// stacked in ADR order without overlapping, the ARC102 edge listed, the depth select redrawing it,
+// text at 11 px or more, after Fit a real click on an edge opening its import line and on a node
+// its module), both restored by "Developer: Reload Window" (graph options, the chat's
 // conversation), the conversation list (New, open a stored one, delete it), a restart
 // (the warm start's figures), the version check answered from the cache for a real binary, and
-// a bad interpreter giving one notification and the error status without a restart loop; then
+// a bad interpreter giving one notification and the error status without a restart loop, a
+// second, larger generated workspace (tests/support/big_workspace.py) where Check Workspace's
+// count equals the Problems panel's too; then
 // the universal VSIX in its own code-server: one notification with the pip command and a button
 // that copies it (tests/e2e/universal.mjs). Every
 // step waits on a UI event and leaves a screenshot in $E2E_OUT (default tests/e2e/output/).
@@ -84,6 +87,13 @@ async function shot(page, name) {
   const file = path.join(outDir, `${String(shotNumber).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file }).catch(() => {});
   return file;
+}
+
+// The marketplace README's screenshots (issue 22), saved under stable names beside the numbered
+// ones (diagnostics, hover, chat-diagram); `./dev marketplace-images` copies them into
+// client/marketplace/images/.
+async function marketplaceShot(page, name) {
+  await page.screenshot({ path: path.join(outDir, `marketplace-${name}.png`) });
 }
 
 async function step(page, name, body) {
@@ -231,6 +241,52 @@ async function handshakes(dirs, manifest) {
   }
 }
 
+/**
+ * Runs "Check Workspace" and compares its count with the Problems panel's (the status bar's
+ * problems item: errors, warnings, infos; never hints), which the workspace pull fills after the
+ * answer. Throws when they differ; returns both and the language status item's text.
+ */
+async function checkWorkspaceCounts(page) {
+  await runCommand(page, 'Python Architect: Check Workspace');
+  const message = page.locator('.statusbar-item', { hasText: /Python Architect: \d+ problems? in \d+ files/ }).first();
+  await message.waitFor({ timeout: 120_000 });
+  const text = await message.textContent();
+  const reported = Number(text.match(/(\d+) problems?/)[1]);
+  const files = Number(text.match(/in (\d+) files/)[1]);
+  const panelCount = async () => {
+    const label = (await page.locator('.statusbar-item[id="status.problems"]').first().getAttribute('aria-label')) ?? '';
+    return [...label.matchAll(/(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  };
+  let shown = await panelCount();
+  for (let attempt = 0; attempt < 20 && shown !== reported; attempt += 1) {
+    await page.waitForTimeout(500); // the workspace pull fills the panel after the answer
+    shown = await panelCount();
+  }
+  check(shown === reported, `Check Workspace said ${reported} problems, the Problems panel counts ${shown}`);
+  const statusItem = await page.locator('.statusbar-item[id="status.languageStatus"]').first().getAttribute('aria-label');
+  return { reported, problemsPanel: shown, files, statusItem };
+}
+
+/**
+ * Issue 23's second, larger workspace (tests/support/big_workspace.py: 100 modules in three
+ * layers with layer violations, cycles, secrets, ruff findings and hints) opened in the same
+ * editor: Check Workspace's count equals the Problems panel's there too.
+ */
+async function largerWorkspaceCounts(page, baseUrl, parent) {
+  const big = path.join(parent, 'big');
+  execFileSync(python(), [path.join(repo, 'tests', 'support', 'big_workspace.py'), big]);
+  await page.goto(`${baseUrl}/?folder=${encodeURIComponent(big)}`);
+  await page.locator('.monaco-workbench .part.editor').waitFor();
+  await openFile(page, 'big/domain/d8.py'); // a layer violation: the server starts on a Python file
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel .monaco-list-row', { hasText: 'ARC102' }).first().waitFor({ timeout: 120_000 });
+  const counts = await checkWorkspaceCounts(page);
+  figures.largerWorkspace = counts;
+  check(counts.files >= 100, `Check Workspace checked ${counts.files} files of the larger workspace`);
+  // At least what the generator plants: 4 ARC102, 12 ARC701, 2 S602 (ruff's) and 2 or more ARC103.
+  check(counts.reported >= 20, `Check Workspace found only ${counts.reported} problems in the larger workspace`);
+}
+
 async function walk(page, baseUrl, workspace, fake, dirs) {
   const loadStarted = Date.now();
   await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
@@ -253,6 +309,7 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     figures.loadAverageAtDiagnostic = +os.loadavg()[0].toFixed(1);
     const row = await page.locator('.markers-panel .monaco-list-row', { hasText: 'ADR-011' }).first().textContent();
     check(/fastapi/.test(row), `the ADR-011 row does not name fastapi: ${row}`);
+    await marketplaceShot(page, 'diagnostics');
   });
 
   await step(page, 'restart-server-warm-start', async () => {
@@ -302,6 +359,7 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     const text = (await hover.first().textContent().catch(() => '')).replace(/\s+/g, ' ');
     check(await quoted.count() > 0, `the hover does not quote the ADR's decision ("${decision}"): ${text.slice(0, 300)}`);
     await page.waitForTimeout(500); // the hover fades in: let the screenshot show it
+    await marketplaceShot(page, 'hover');
   });
 
   await step(page, 'quick-fix-edits-text', async () => {
@@ -345,24 +403,7 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
   });
 
   await step(page, 'check-workspace-count-equals-problems-panel', async () => {
-    await runCommand(page, 'Python Architect: Check Workspace');
-    const message = page.locator('.statusbar-item', { hasText: /Python Architect: \d+ problems? in \d+ files/ }).first();
-    await message.waitFor({ timeout: 120_000 });
-    const reported = Number((await message.textContent()).match(/(\d+) problems?/)[1]);
-    // The panel's own count: the status bar's problems item (errors, warnings, infos; never hints).
-    const panelCount = async () => {
-      const label = (await page.locator('.statusbar-item[id="status.problems"]').first().getAttribute('aria-label')) ?? '';
-      return [...label.matchAll(/(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
-    };
-    let shown = await panelCount();
-    for (let attempt = 0; attempt < 20 && shown !== reported; attempt += 1) {
-      await page.waitForTimeout(500); // the workspace pull fills the panel after the answer
-      shown = await panelCount();
-    }
-    figures.checkWorkspace = { reported, problemsPanel: shown };
-    check(shown === reported, `Check Workspace said ${reported} problems, the Problems panel counts ${shown}`);
-    const status = await page.locator('.statusbar-item[id="status.languageStatus"]').first().getAttribute('aria-label');
-    figures.checkWorkspace.statusItem = status;
+    figures.checkWorkspace = await checkWorkspaceCounts(page);
   });
 
   let frame;
@@ -522,6 +563,8 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     check(drawn.steps.length === 1 && /Reading.*price_cache\.py/.test(drawn.steps[0]), `steps shown: ${JSON.stringify(drawn.steps)}`);
     check(drawn.apply.startsWith(`Apply to ${CACHE}`), `the proposal's Apply is not tied to its file: ${drawn.apply}`);
     await message.locator('details.steps summary').click(); // open the list for the screenshot
+    await message.locator('.mermaid-diagram svg').first().scrollIntoViewIfNeeded();
+    await marketplaceShot(page, 'chat-diagram');
   });
 
   await step(page, 'chat-copy-puts-block-on-clipboard', async () => {
@@ -601,42 +644,48 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     await graph.locator('#depth').selectOption('3');
     await graph.waitForFunction((before) => document.querySelectorAll('#picture svg g.node').length === before,
       atThree, { timeout: STEP_TIMEOUT });
-    const drawn = await graph.evaluate(() => ({
-      layers: [...document.querySelectorAll('#picture svg g.cluster')]
-        .map((cluster) => ({ name: cluster.textContent.trim(), top: cluster.getBoundingClientRect().top }))
-        .sort((a, b) => a.top - b.top).map(({ name }) => name.replace(/^layer /, '')),
-      textPx: Math.min(...[...document.querySelectorAll('#picture svg g.node text')]
-        .map((text) => text.getBoundingClientRect().height).filter((height) => height > 0)),
-    }));
+    const drawn = await graph.evaluate(() => {
+      const boxes = [...document.querySelectorAll('#picture svg g.cluster')].map((cluster) => {
+        const { top, bottom, left, right } = cluster.querySelector('rect').getBoundingClientRect();
+        return { name: cluster.textContent.trim().replace(/^layer /, ''), top, bottom, left, right };
+      }).sort((a, b) => a.top - b.top);
+      return {
+        layers: boxes.map(({ name }) => name),
+        boxes,
+        textPx: Math.min(...[...document.querySelectorAll('#picture svg g.node text')]
+          .map((text) => text.getBoundingClientRect().height).filter((height) => height > 0)),
+      };
+    });
     check(JSON.stringify(drawn.layers) === JSON.stringify(['pricing_service.api', 'pricing_service.services',
       'pricing_service.adapters', 'pricing_service.domain']), `layers top to bottom: ${drawn.layers}`);
+    // Stacked, not side by side: each layer's box starts below the one above it ends (the
+    // example's domain imports the adapters above it, ARC102, which used to pull it up beside).
+    for (const [upper, lower] of drawn.boxes.slice(0, -1).map((box, i) => [box, drawn.boxes[i + 1]])) {
+      check(lower.top >= upper.bottom, `layer ${lower.name} (top ${lower.top}) overlaps ${upper.name} (bottom ${upper.bottom})`);
+    }
     check(drawn.textPx >= 11, `the fitted labels are ${drawn.textPx} px high`);
   });
 
-  // A drawn element is clicked where it shows; one the readable fit leaves outside the panel gets
-  // the click event itself (the view's handler is the same).
-  // (The picture is looked up in the webview's frame: `locator.page()` is the workbench page.)
-  async function clickDrawn(frame, locator) {
-    const [box, view] = await Promise.all([locator.boundingBox(), frame.locator('#picture').boundingBox()]);
-    const inside = box && view && box.x >= view.x && box.y >= view.y && box.x + box.width <= view.x + view.width
-      && box.y + box.height <= view.y + view.height;
-    // A real click where it shows; when the pan surface or a wide layer's box takes the pointer
-    // there (playwright then waits for ever), the element gets the click event itself.
-    if (inside && await locator.click({ timeout: 5_000 }).then(() => true, () => false)) return;
-    await locator.dispatchEvent('click');
+  // Real pointer clicks only: Fit shows the whole graph first (the readable first view may leave
+  // the element outside the panel), and layer boxes never take the pointer from nodes and edges.
+  async function showWholeGraph(graph) {
+    await graph.locator('button#fit').click();
   }
 
   await step(page, 'graph-edge-opens-import-line', async () => {
     // The ARC102 edge (pricing_rules -> fx_rates) opens pricing_rules.py at its import (line 10).
     const graph = await webviewFrame(page, '#picture');
-    await clickDrawn(graph, graph.locator('#picture svg g.edgeLabel', { hasText: 'ARC102' }).first());
+    await showWholeGraph(graph);
+    await graph.locator('#picture svg g.edgeLabel', { hasText: 'ARC102' }).first().click();
     await page.locator('.tabs-container .tab.active', { hasText: 'pricing_rules.py' }).first().waitFor();
     await page.locator('.statusbar-item', { hasText: /Ln 10,/ }).first().waitFor();
   });
 
   await step(page, 'graph-node-opens-module', async () => {
+    // In the layer box "layer pricing_service.adapters" the node is named from there on: fx_rates.
     const graph = await webviewFrame(page, '#picture');
-    await clickDrawn(graph, graph.locator('#picture svg g.node', { hasText: /^\s*pricing_service\.adapters\.fx_rates\s*$/ }).first());
+    await showWholeGraph(graph);
+    await graph.locator('#picture svg g.node', { hasText: /^\s*fx_rates\s*$/ }).first().click();
     await page.locator('.tabs-container .tab.active', { hasText: 'fx_rates.py' }).waitFor();
   });
 
@@ -727,6 +776,8 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     await status.hover();
     await page.locator('.monaco-hover, .context-view', { hasText: /Python Architect/ }).first().waitFor({ timeout: 10_000 });
   });
+
+  await step(page, 'larger-workspace-count-equals-problems-panel', () => largerWorkspaceCounts(page, baseUrl, path.dirname(workspace)));
 }
 
 main().then((code) => process.exit(code), (error) => {

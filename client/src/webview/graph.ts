@@ -1,17 +1,19 @@
 /**
  * The dependency-graph webview (page script `graph.js`): depth and layer controls, the mermaid
- * picture drawn by the shared `diagrams.js` (strict mermaid, SVG re-sanitised by DOMPurify) and
- * fitted to the panel (never below a readable text size) with wheel zoom, drag to pan and a Fit
- * button (`viewBox.ts`); a click on a node opens its module, a click on an edge (or on a listed
- * violating edge) its first import line; the depth select asks again at that depth; labels never
- * wrap mid-word (`GRAPH_DIRECTIVE`). The host (`graph/panel.ts`) asks the server; options persist through
+ * picture drawn by the shared `diagrams.js` (strict mermaid, SVG re-sanitised by DOMPurify), first
+ * shown whole when its text reads at 11 px or more, else at that size from where it starts, with
+ * wheel zoom, drag to pan and a Fit button that shows all of it (`viewBox.ts`); an unlayered
+ * graph flows along the panel's longer side; a click on a node opens its module, a click on an
+ * edge (or on a listed violating edge) its first import line (layer boxes never take the pointer:
+ * `graph.css`); the depth select asks again at that depth; labels break only after dots (the
+ * server's) and are never wrapped by mermaid (`GRAPH_DIRECTIVE`). The host (`graph/panel.ts`) asks the server; options persist through
  * `setState`. Server text only ever reaches the page as `textContent` or sanitised SVG.
  */
 
 import DOMPurify from 'dompurify';
 import { diagramsLoaded } from './diagramsReady';
 import { edgeNodes, GRAPH_DIRECTIVE, nodeNumber, normalizeOptions, orderedViolations, summaryLine, type GraphOptions, type GraphToHost, type GraphToWebview } from './graphModel';
-import { formatViewBox, panBy, parseViewBox, readableFit, zoomAt, type Box } from './viewBox';
+import { alongPanel, busiestView, flowOf, formatViewBox, panBy, parseViewBox, wholeFit, zoomAt, type Box, type Flow } from './viewBox';
 
 interface VsCodeApi {
   postMessage(message: GraphToHost): void;
@@ -87,19 +89,57 @@ async function receive(message: GraphToWebview): Promise<void> {
   const pre = document.createElement('pre');
   const code = document.createElement('code');
   code.className = 'language-mermaid';
-  code.textContent = GRAPH_DIRECTIVE + result.mermaid;
+  code.textContent = GRAPH_DIRECTIVE + followPanel(result.mermaid);
   pre.append(code);
   picture.replaceChildren(pre); // the source shows until mermaid has loaded and drawn it
   const draw = await diagramsLoaded();
   if (mine === generation) {
     await draw(picture, purify);
-    zoomable(picture.querySelector('svg'));
+    pointUpwardEdges(picture.querySelector('svg'));
+    zoomable(picture.querySelector('svg'), flowOf(code.textContent));
   }
 }
 
-/** The drawn picture fills the panel (fitted); the wheel zooms at the pointer, a drag pans, Fit resets. */
+function followPanel(source: string): string {
+  const { width, height } = picture.getBoundingClientRect();
+  return alongPanel(source, width, height);
+}
+
+/**
+ * An import up the layers is drawn from its target (see the server's graph), which leaves its
+ * arrowhead out: put mermaid's own start marker on that end, so the arrow points at what is
+ * imported, as every other edge does.
+ */
+function pointUpwardEdges(svg: SVGSVGElement | null): void {
+  const marker = svg?.querySelector('marker[id$="-pointStart"]');
+  if (!svg || !marker) return;
+  for (const path of svg.querySelectorAll('path[data-id^="U_"]')) {
+    path.setAttribute('marker-start', `url(#${marker.id})`);
+  }
+}
+
+/** Each drawn node's box in the picture's own units (the viewBox's). */
+function nodeBoxes(svg: SVGSVGElement): Box[] {
+  const toPicture = svg.getScreenCTM()?.inverse();
+  if (!toPicture) return [];
+  const nodes = [...svg.querySelectorAll('g.node')].filter((node) => nodeNumber(node.getAttribute('data-id'), node.id) !== undefined);
+  return nodes.map((node) => {
+    const rect = node.getBoundingClientRect();
+    const corner = new DOMPoint(rect.left, rect.top).matrixTransform(toPicture);
+    const far = new DOMPoint(rect.right, rect.bottom).matrixTransform(toPicture);
+    return { x: corner.x, y: corner.y, width: far.x - corner.x, height: far.y - corner.y };
+  }).filter((box) => box.width > 0 && box.height > 0);
+}
+
+/**
+ * The drawn picture fills the panel; the wheel zooms at the pointer, a drag pans, Fit shows all.
+ * Until the user zooms, pans or fits, the first view follows the panel's size (an editor opened
+ * beside it halves its width: the view is chosen again for the narrower panel).
+ */
 let fitted: (() => void) | undefined;
-function zoomable(svg: SVGSVGElement | null): void {
+let resizing: ResizeObserver | undefined;
+function zoomable(svg: SVGSVGElement | null, flow: Flow): void {
+  resizing?.disconnect();
   const original = parseViewBox(svg?.getAttribute('viewBox'));
   if (!svg || !original) {
     fitted = undefined;
@@ -113,13 +153,27 @@ function zoomable(svg: SVGSVGElement | null): void {
   svg.removeAttribute('style'); // mermaid's max-width would keep the picture small
   svg.setAttribute('width', '100%');
   svg.setAttribute('height', '100%');
-  fitted = () => {
+  // First the readable view (the whole graph when it reads at 11 px or more, else the part with
+  // the most nodes at that size); Fit: everything.
+  const nodes = nodeBoxes(svg);
+  let chosen = false; // the user zoomed, panned or fitted: a resize keeps their view
+  const firstView = () => {
     const rect = svg.getBoundingClientRect();
-    apply(readableFit(original, rect.width, rect.height));
+    apply(busiestView(original, nodes, rect.width, rect.height, flow));
   };
-  fitted();
+  firstView();
+  resizing = new ResizeObserver(() => {
+    if (!chosen) firstView();
+  });
+  resizing.observe(svg);
+  fitted = () => {
+    chosen = true;
+    const rect = svg.getBoundingClientRect();
+    apply(wholeFit(original, rect.width, rect.height));
+  };
   svg.addEventListener('wheel', (event) => {
     event.preventDefault();
+    chosen = true;
     const rect = svg.getBoundingClientRect();
     const factor = event.deltaY < 0 ? 1.2 : 1 / 1.2;
     apply(zoomAt(box, original, factor, (event.clientX - rect.left) / rect.width, (event.clientY - rect.top) / rect.height));
@@ -134,6 +188,7 @@ function zoomable(svg: SVGSVGElement | null): void {
     if (!last || !(event.buttons & 1)) return;
     const rect = svg.getBoundingClientRect();
     moved += Math.abs(event.clientX - last.x) + Math.abs(event.clientY - last.y);
+    chosen ||= moved > 4;
     apply(panBy(box, (event.clientX - last.x) / rect.width, (event.clientY - last.y) / rect.height));
     last = { x: event.clientX, y: event.clientY };
   });

@@ -51,12 +51,13 @@ export type GraphToHost =
   | { type: 'open'; node?: number; violation?: number; edge?: [number, number] };
 
 /**
- * The nodes a drawn edge joins, from its path's or label's id or `data-id` (`L_n3_n7_0`, also
- * prefixed by the diagram's id), else undefined.
+ * The nodes a drawn edge joins, source first, from its path's or label's id or `data-id`
+ * (`L_n3_n7_0`; `U_n3_n7_0` for an import up the layers, drawn from its target; also prefixed by
+ * the diagram's id), else undefined.
  */
 export function edgeNodes(...ids: (string | null | undefined)[]): [number, number] | undefined {
   for (const id of ids) {
-    const match = /(?:^|[-_])L[-_]n(\d+)[-_]n(\d+)[-_]\d+$/.exec(id ?? '');
+    const match = /(?:^|[-_])[LU][-_]n(\d+)[-_]n(\d+)[-_]\d+$/.exec(id ?? '');
     if (match) return [Number(match[1]), Number(match[2])];
   }
   return undefined;
@@ -71,9 +72,11 @@ export function edgePlace(result: GraphResult | undefined, edge: unknown): { uri
 
 /**
  * Mermaid's settings for the graph, as a directive in front of the source: labels never wrap (a
- * module name has no spaces, so mermaid would cut it mid-word at its 200 px wrapping width).
+ * module name has no spaces, so mermaid would cut it mid-word at its 200 px wrapping width; the
+ * server breaks long names after dots itself), and tighter spacing than mermaid's 50 px between
+ * nodes and ranks, so more of the graph reads beside an editor.
  */
-export const GRAPH_DIRECTIVE = '%%{init: {"flowchart": {"wrappingWidth": 100000}}}%%\n';
+export const GRAPH_DIRECTIVE = '%%{init: {"flowchart": {"wrappingWidth": 100000, "nodeSpacing": 20, "rankSpacing": 30}}}%%\n';
 
 /**
  * The number of a drawn node from its `data-id` (`n12`) or element id (`flowchart-n12-3`,

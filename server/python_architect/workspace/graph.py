@@ -198,15 +198,40 @@ def _dot(graph: ModuleGraph) -> str:
 
 _MERMAID_LABEL_UNSAFE = re.compile(r'["<>{}\[\]|#;`]')
 
+LABEL_LINE_CHARS = 24
+"""A node name longer than this is drawn on several lines, broken after a dot (never mid-word),
+so a graph of long dotted names stays narrow enough to read beside an editor."""
+
 
 def _mermaid_label(text: str) -> str:
     return '"' + _MERMAID_LABEL_UNSAFE.sub("_", text) + '"'
+
+
+def _node_label(name: str, within: str | None = None) -> str:
+    """The node's name, broken into lines after dots once it is longer than LABEL_LINE_CHARS (a
+    part longer than that stays whole on its own line): ``<br>`` breaks a mermaid label. Inside a
+    layer box named by one package (``within``), a module below it is named from there on
+    (``fx_rates`` in the box "layer pricing_service.adapters"): the box says the rest."""
+    if within and name.startswith(within + "."):
+        name = name[len(within) + 1:]
+    parts = _MERMAID_LABEL_UNSAFE.sub("_", name).split(".")
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + 1 + len(part) <= LABEL_LINE_CHARS:
+            lines[-1] += "." + part
+        elif lines:
+            lines[-1] += "."
+            lines.append(part)
+        else:
+            lines.append(part)
+    return '"' + "<br>".join(lines) + '"'
 
 
 def _mermaid(graph: ModuleGraph) -> str:
     # Module names hold dots and keywords (``end``) that Mermaid ids cannot: nodes get n0, n1, ...
     ids = {node: f"n{number}" for number, node in enumerate(sorted(graph.nodes))}
     groups, loose = _grouped(graph)
+    rank = {node: number for number, (_, nodes) in enumerate(groups) for node in nodes}
     # Layers read top to bottom in their ADR order: a top-down flow, where allowed imports point
     # down; without layers the left-to-right flow suits wide, shallow package graphs better.
     lines = ["flowchart TB" if groups else "flowchart LR"]
@@ -216,13 +241,23 @@ def _mermaid(graph: ModuleGraph) -> str:
         if not nodes:
             continue  # an empty subgraph would be drawn as a box of its own
         lines.append(f"  subgraph layer{number}[{_mermaid_label('layer ' + name)}]")
-        lines.extend(f"    {ids[node]}[{_mermaid_label(node)}]" for node in nodes)
+        within = name if " | " not in name else None  # several packages: full names, never ambiguous
+        lines.extend(f"    {ids[node]}[{_node_label(node, within)}]" for node in nodes)
         lines.append("  end")
-    lines.extend(f"  {ids[node]}[{_mermaid_label(node)}]" for node in loose)
+    lines.extend(f"  {ids[node]}[{_node_label(node)}]" for node in loose)
     styles: list[str] = []
     for number, ((source, target), edge) in enumerate(sorted(graph.edges.items())):
-        label = {"layer": "ARC102 ", "cycle": "ARC103 "}.get(edge.violation or "", "") + str(edge.imports)
-        lines.append(f"  {ids[source]} -->|{_mermaid_label(label)}| {ids[target]}")
+        label = _mermaid_label({"layer": "ARC102 ", "cycle": "ARC103 "}.get(edge.violation or "", "") + str(edge.imports))
+        if rank.get(target, -1) >= 0 and rank.get(source, -1) > rank[target]:
+            # An import up the layers is drawn from its target (`<---`): the layout then ranks the
+            # target above, as the layers are, instead of dragging a lower layer's box up beside
+            # a higher one. Its id (``U_`` for up) names it as it goes, source first: the editor's
+            # view opens the import from it and puts the arrowhead (which mermaid's `<---` leaves
+            # out) back on the target's end.
+            edge_id = f"U_{ids[source]}_{ids[target]}_0"
+            lines.append(f"  {ids[target]} {edge_id}@<---|{label}| {ids[source]}")
+        else:
+            lines.append(f"  {ids[source]} -->|{label}| {ids[target]}")
         if edge.violation:
             styles.append(f"  linkStyle {number} stroke:{_DOT_COLOURS[edge.violation]},stroke-width:2px")
     lines.extend(_layer_order(groups, ids, len(graph.edges)))
