@@ -39,7 +39,7 @@ SILENT_IN_TESTS = frozenset(
         "ASYNC109", "ASYNC110", "ASYNC115", "ASYNC116", "ASYNC230", "ASYNC240", "ASYNC251",
     }
 )
-SILENT_IN_SCRIPTS = frozenset({"T201", "BLE001", "TRY400", "G004", "S602", "S604"})
+SILENT_IN_SCRIPTS = frozenset({"T201", "BLE001", "TRY400", "G004", "S602", "S604", "S113"})
 CONTEXT_OPTIONS = ("in-tests", "in-scripts")
 """Options every check accepts: ``in-tests = true`` reports it in test code too, and so on."""
 

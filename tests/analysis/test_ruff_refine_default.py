@@ -1,0 +1,105 @@
+"""Default-tier ruff false positives dropped on the parse (issue 21), each shape next to its
+true-positive twin, on ruff's real output; then through the editor's and the CLI's paths."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from python_architect.analysis import ruff_bridge
+from python_architect.analysis.ruff_refine import REFINED, post_process
+from python_architect.engine import Project
+from trees import write_tree
+
+# (code, text, stays reported)
+SHAPES = [
+    # B006: defaults read by ``inspect`` to build a table; the body never touches them.
+    ("B006", "class Hub:\n    def __init__(self, integrations=[], options={}):\n        pass\n", False),
+    ("B006", "def f(items=[]):\n    '''Docs.'''\n    ...\n", False),
+    # Read only: length, truth, iteration, ``in``, indexing for a comparison, an f-string, ``.get``.
+    ("B006", "def f(names=[], table={}):\n    if not names or len(names) > 3:\n        return 0\n"
+             "    for n in names:\n        if n in table and table.get(n) == 1:\n            print(f'{n} {names[0]}')\n"
+             "    return sum(1 for n in sorted(names) if n)\n", False),
+    # The true twins: mutated, returned, stored, aliased, passed on, captured, rebound.
+    ("B006", "def f(items=[]):\n    items.append(1)\n    return 1\n", True),
+    ("B006", "def f(items=[]):\n    return items\n", True),
+    ("B006", "def f(items=[]):\n    yield items\n", True),
+    ("B006", "class A:\n    def __init__(self, items=[]):\n        self.items = items\n", True),
+    ("B006", "def f(items=[]):\n    alias = items\n    alias.append(1)\n", True),
+    ("B006", "def f(items=[]):\n    process(items)\n", True),
+    ("B006", "def f(items=[]):\n    return lambda: len(items)\n", True),
+    ("B006", "def f(items=[]):\n    items += [1]\n", True),
+    ("B006", "def f(table={}):\n    table['k'] = 1\n", True),
+    ("B006", "def f(table={}):\n    return table.get('k')\n", True),  # hands out a part of the default
+    ("B006", "def f(table={}):\n    table.setdefault('k', []).append(1)\n", True),
+    ("B006", "def f(items=[]):\n    return items or None\n", True),
+    ("B006", "def f(items=[]):\n    return locals()\n", True),
+    ("B006", "def f(*, items=[]):\n    items.extend([1])\n", True),
+    # S602/S604: a constant command line cannot be injected into.
+    ("S602", "import subprocess\ndef f():\n    subprocess.run('ls -l | wc -l', shell=True)\n", False),
+    ("S602", "import subprocess\ndef f():\n    subprocess.check_call(['make', 'docs'], shell=True)\n", False),
+    ("S602", "import subprocess\ndef f():\n    subprocess.run('git ' 'status', shell=True, check=True)\n", False),
+    ("S602", "import subprocess\ndef f(path):\n    subprocess.run(f'ls {path}', shell=True)\n", True),
+    ("S602", "import subprocess\ndef f(path):\n    subprocess.run('ls ' + path, shell=True)\n", True),
+    ("S602", "import subprocess\ndef f(path):\n    subprocess.run('ls %s' % path, shell=True)\n", True),
+    ("S602", "import subprocess\ndef f(cmd):\n    subprocess.run(cmd, shell=True)\n", True),
+    ("S602", "import subprocess\ndef f(p):\n    subprocess.run(['ls', p], shell=True)\n", True),
+    ("S604", "def f(run):\n    run('make clean', shell=True)\n", False),
+    ("S604", "def f(run, target):\n    run('make {}'.format(target), shell=True)\n", True),
+]
+
+
+def _codes(text: str, code: str) -> tuple[list[str], list[str]]:
+    """What ruff reports for ``code``, and what is left after the post-processing."""
+    raw = ruff_bridge.run_ruff(text, Path("mod.py"), [code])
+    kept = post_process(ast.parse(text), text.splitlines(), raw)
+    return [f.code for f in raw], [f.code for f in kept]
+
+
+def test_the_codes_are_refined() -> None:
+    assert {"B006", "S602", "S604"} <= REFINED
+
+
+@pytest.mark.parametrize(("code", "text", "stays"), SHAPES)
+def test_false_positive_dropped_true_twin_kept(code: str, text: str, stays: bool) -> None:
+    reported, kept = _codes(text, code)
+    assert reported and set(reported) == {code}  # ruff does report it
+    assert kept == (reported if stays else [])
+
+
+FILES = {
+    "pyproject.toml": '[project]\nname = "app"\n',
+    "app/__init__.py": "",
+    "app/fp_b006.py": SHAPES[0][1],
+    "app/tp_b006.py": SHAPES[3][1],
+    "app/fp_s602.py": SHAPES[17][1],
+    "app/tp_s602.py": SHAPES[20][1],
+    # S113 under the main guard is a script's, like print; in a library function it is reported.
+    "app/gen.py": "import requests\n\ndef fetch(url):\n    return requests.get(url)\n\n"
+                  "if __name__ == '__main__':\n    print(requests.get('https://example.invalid/x').text)\n",
+}
+
+
+def test_the_editor_path(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "ws", FILES)
+    project = Project.load(root, editor=True)
+    found = {name: [(f.code, f.span.line) for f in project.analyze(root / "app" / name).findings
+                    if f.code in ("B006", "S602", "S113")]
+             for name in ("fp_b006.py", "tp_b006.py", "fp_s602.py", "tp_s602.py", "gen.py")}
+    assert found == {"fp_b006.py": [], "tp_b006.py": [("B006", 1)], "fp_s602.py": [],
+                     "tp_s602.py": [("S602", 3)], "gen.py": [("S113", 4)]}
+
+
+def test_the_cli_batch_path(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "ws", FILES)
+    completed = subprocess.run([sys.executable, "-m", "python_architect", "check", "--format", "json", "--no-cache"],
+                               cwd=root, check=False, capture_output=True, text=True, encoding="utf-8", timeout=120,
+                               stdin=subprocess.DEVNULL)
+    assert completed.returncode == 1, completed.stderr
+    found = sorted((f["path"], f["code"], f["line"]) for f in json.loads(completed.stdout)["findings"]
+                   if f["code"] in ("B006", "S602", "S113"))
+    assert found == [("app/gen.py", "S113", 4), ("app/tp_b006.py", "B006", 1), ("app/tp_s602.py", "S602", 3)]
