@@ -24,6 +24,10 @@ SHAPES = [
     ("B006", "def f(names=[], table={}):\n    if not names or len(names) > 3:\n        return 0\n"
              "    for n in names:\n        if n in table and table.get(n) == 1:\n            print(f'{n} {names[0]}')\n"
              "    return sum(1 for n in sorted(names) if n)\n", False),
+    # Copied before use (prefect's ``headers={**additional_headers}``): the default is never changed.
+    ("B006", "class C:\n    def __init__(self, headers={}, codes=[]):\n        self.h = {**headers}\n"
+             "        self.c = [*codes, 1]\n", False),
+    ("B006", "def f(items=[]):\n    send(*items)\n", True),
     # The true twins: mutated, returned, stored, aliased, passed on, captured, rebound.
     ("B006", "def f(items=[]):\n    items.append(1)\n    return 1\n", True),
     ("B006", "def f(items=[]):\n    return items\n", True),
@@ -75,9 +79,9 @@ FILES = {
     "pyproject.toml": '[project]\nname = "app"\n',
     "app/__init__.py": "",
     "app/fp_b006.py": SHAPES[0][1],
-    "app/tp_b006.py": SHAPES[3][1],
-    "app/fp_s602.py": SHAPES[17][1],
-    "app/tp_s602.py": SHAPES[20][1],
+    "app/tp_b006.py": SHAPES[5][1],
+    "app/fp_s602.py": SHAPES[19][1],
+    "app/tp_s602.py": SHAPES[22][1],
     # S113 under the main guard is a script's, like print; in a library function it is reported.
     "app/gen.py": "import requests\n\ndef fetch(url):\n    return requests.get(url)\n\n"
                   "if __name__ == '__main__':\n    print(requests.get('https://example.invalid/x').text)\n",

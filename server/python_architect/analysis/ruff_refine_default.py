@@ -9,7 +9,8 @@ positive and its true twin (``tests/analysis/test_ruff_refine_default.py``):
 - **B006** on a signature nobody mutates: the body never mutates, returns, yields, stores,
   aliases, captures or hands the argument to a call other than a few pure built-ins (``len``,
   ``sorted``, ``isinstance``...). Reading it by truth test, iteration, ``in``, indexing for a
-  comparison or an f-string, or read-only methods (``get``, ``keys``, ``items``...) is not the
+  comparison or an f-string, copying it (``{**d}``, ``[*xs]``, ``list(xs)``), or read-only methods
+  (``get``, ``keys``, ``items``...) is not the
   bug B006 exists for: nothing is shared between calls if nothing changes. A default read only
   by ``inspect`` (the body is ``pass``) is the common case. ``locals()``/``vars()`` in the body
   keep the finding.
@@ -137,6 +138,11 @@ def _safe_position(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
         # ``default.get(key)`` may hand out a part of the default: as safe as its own use.
         return (isinstance(call, ast.Call) and call.func is parent and parent.attr in _READ_METHODS
                 and _safe_position(call, parents))
+    if isinstance(parent, ast.Dict) and any(key is None and value is node
+                                             for key, value in zip(parent.keys, parent.values)):
+        return True  # ``{**default}`` is a copy
+    if (isinstance(parent, ast.Starred) and isinstance(parents.get(id(parent)), (ast.List, ast.Tuple, ast.Set))):
+        return True  # ``[*default]`` is a copy
     if isinstance(parent, ast.Subscript):
         if parent.value is not node:
             return True  # used as an index: ``table[key]`` reads ``key``

@@ -13,6 +13,8 @@ from .model import CORE, JUDGMENT, CheckInfo
 
 WARN, ERR, INFO = Severity.WARNING, Severity.ERROR, Severity.INFO
 _SECURITY_WHY = "Untrusted input reaching this call can run code or leak data; the safe form costs nothing."
+_CONSTANT_SHELL = (" Not reported when the command line is a literal (a string or a list of strings) with nothing "
+                   "interpolated: no input reaches the shell.")
 _BLOCKING_WHY = ("A blocking call inside `async def` stalls the event loop: every other request served "
                  "by that loop waits until it returns.")
 
@@ -43,12 +45,12 @@ CURATED: dict[str, tuple[str, Severity, str, str]] = {
     "TRY400": ("observability", INFO, "`logging.error` in an except block", "`logger.exception` records the traceback; `error` throws away the evidence needed to debug. Not reported when the handler ends in a bare `raise`: the traceback travels on."),
     "S301": ("security", WARN, "`pickle` deserialisation", _SECURITY_WHY),
     "S506": ("security", WARN, "Unsafe `yaml.load`", _SECURITY_WHY),
-    "S602": ("security", WARN, "`subprocess` with `shell=True`", _SECURITY_WHY),
-    "S604": ("security", WARN, "Call with `shell=True`", _SECURITY_WHY),
+    "S602": ("security", WARN, "`subprocess` with `shell=True`", _SECURITY_WHY + _CONSTANT_SHELL),
+    "S604": ("security", WARN, "Call with `shell=True`", _SECURITY_WHY + _CONSTANT_SHELL),
     "S307": ("security", WARN, "`eval` on data", _SECURITY_WHY),
     "S501": ("security", WARN, "TLS certificate verification disabled", "`verify=False` lets anyone on the network impersonate the server."),
     "S311": ("security", INFO, "Non-cryptographic random", "The `random` module is predictable; use `secrets` for tokens, keys and passwords."),
-    "B006": ("memory", WARN, "Mutable default argument", "The default is created once and shared by every call: state leaks between callers."),
+    "B006": ("memory", WARN, "Mutable default argument", "The default is created once and shared by every call: state leaks between callers. Not reported when the body only reads it (truth test, `len`, iteration, `in`, a copy such as `{**d}`, read-only methods) and never mutates, returns, stores, captures or passes it to another call: nothing can leak."),
     "B019": ("memory", WARN, "`lru_cache` on a method", "The cache holds `self` alive for ever: instances are never freed. Not reported when an explicit `maxsize=N` bounds the cache."),
 }
 
