@@ -107,3 +107,26 @@ def test_the_cli_batch_path(tmp_path: Path) -> None:
     found = sorted((f["path"], f["code"], f["line"]) for f in json.loads(completed.stdout)["findings"]
                    if f["code"] in ("B006", "S602", "S113"))
     assert found == [("app/gen.py", "S113", 4), ("app/tp_b006.py", "B006", 1), ("app/tp_s602.py", "S602", 3)]
+
+
+# ASYNC230: ruff already tells delegated file I/O from I/O on the loop; these shapes pin that down
+# (no refinement is needed: a lambda, nested def or function reference handed to a thread never
+# calls ``open`` on the loop). A small config read at start-up inside ``async def main()`` stays
+# reported: no shape tells "tiny and once" from "large or per request" on the syntax alone.
+DELEGATED = (
+    "import asyncio, functools\nimport anyio\n\n"
+    "async def read(p):\n"
+    "    a = await asyncio.to_thread(lambda: open(p).read())\n"
+    "    b = await asyncio.get_running_loop().run_in_executor(None, lambda: open(p).read())\n"
+    "    c = await anyio.to_thread.run_sync(lambda: open(p).read())\n"
+    "    d = await asyncio.to_thread(functools.partial(open, p))\n"
+    "    def sync_read():\n        with open(p) as f:\n            return f.read()\n"
+    "    e = await asyncio.to_thread(sync_read)\n"
+    "    return a, b, c, d, e\n"
+)
+ON_THE_LOOP = "async def read(p):\n    with open(p) as f:\n        return f.read()\n"
+
+
+def test_async230_delegated_io_is_not_reported_and_io_on_the_loop_is() -> None:
+    assert _codes(DELEGATED, "ASYNC230") == ([], [])
+    assert _codes(ON_THE_LOOP, "ASYNC230") == (["ASYNC230"], ["ASYNC230"])
