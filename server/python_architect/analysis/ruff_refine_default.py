@@ -6,14 +6,14 @@ lines and the finding, and answers True when the finding is a known false positi
 imports nothing from it, so there is no cycle. The classes, each with a test holding the false
 positive and its true twin (``tests/analysis/test_ruff_refine_default.py``):
 
-- **B006** on a signature nobody mutates: the body never mutates, returns, yields, stores,
-  aliases, captures or hands the argument to a call other than a few pure built-ins (``len``,
-  ``sorted``, ``isinstance``...). Reading it by truth test, iteration, ``in``, indexing for a
-  comparison or an f-string, copying it (``{**d}``, ``[*xs]``, ``list(xs)``), or read-only methods
-  (``get``, ``keys``, ``items``...) is not the
-  bug B006 exists for: nothing is shared between calls if nothing changes. A default read only
-  by ``inspect`` (the body is ``pass``) is the common case. ``locals()``/``vars()`` in the body
-  keep the finding.
+- **B006** on a default nobody mutates: reported only when the function changes the default
+  (a mutating method such as ``append``/``update``/``setdefault``, an item or attribute assigned or
+  deleted, ``+=``, ``heapq``/``random.shuffle``/``bisect`` in place), directly, through a local
+  alias or a closure, or stores it on ``self`` where a method of the class changes that
+  attribute. That is the bug B006 exists for: state that leaks from one call into the next. A
+  default only read, copied, passed on or returned (``def __init__(self, integrations=[]):
+  pass`` read by ``inspect``; ``env={}`` handed to ``spawnProcess``) changes nothing; a callee
+  that mutates what it is given is not seen (one function at a time), and is a miss.
 - **S602/S604** ``shell=True`` on a constant command line: the command is a string literal (or a
   list/tuple of them, or a literal concatenation) with nothing interpolated: no input reaches
   the shell, so there is nothing to inject. An f-string with a value, ``%``/``format`` of a
@@ -47,16 +47,17 @@ def _starts_at(node: ast.AST, lines: list[str], line: int, column: int) -> bool:
 
 # --- B006 -------------------------------------------------------------------------------------
 
-_PURE_BUILTINS = frozenset({
-    "len", "bool", "isinstance", "issubclass", "repr", "str", "hash", "id", "type",
-    # These copy or only read what they are given: the default itself is never changed.
-    "list", "tuple", "set", "frozenset", "dict", "sorted", "any", "all", "sum", "min", "max",
-    "enumerate", "zip", "reversed",
+_MUTATORS = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",  # list
+    "update", "setdefault", "popitem",  # dict
+    "add", "discard", "difference_update", "intersection_update", "symmetric_difference_update",  # set
+    "__setitem__", "__delitem__", "__iadd__",
 })
-_READ_METHODS = frozenset({"get", "keys", "values", "items", "copy", "count", "index", "startswith", "endswith"})
-_REFLECTION = frozenset({"locals", "vars", "eval", "exec"})
-_TRANSPARENT = (ast.BoolOp, ast.IfExp, ast.Subscript, ast.Starred)
-"""Wrappers whose value may be the argument (or a part of it): safe only where they are used safely."""
+_IN_PLACE_FUNCTIONS = frozenset({
+    "heappush", "heappop", "heapify", "heapreplace", "heappushpop", "shuffle", "insort", "insort_left",
+    "insort_right",
+})
+"""Standard-library functions that change their first argument in place (``heapq``, ``random``, ``bisect``)."""
 
 
 def _b006_never_mutated(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
@@ -64,7 +65,7 @@ def _b006_never_mutated(near: list[ast.AST], lines: list[str], finding: RawFindi
     if found is None:
         return False
     function, name = found
-    return _only_read(function, name)
+    return not _mutated(function, name, _enclosing_class(near, function))
 
 
 def _parameter_of_default(near: list[ast.AST], lines: list[str], line: int,
@@ -83,73 +84,79 @@ def _parameter_of_default(near: list[ast.AST], lines: list[str], line: int,
     return None
 
 
-def _only_read(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-    """Whether every use of ``name`` in the body leaves the object as it was and keeps it inside
-    this call (no alias, no return, no store, no capture, no call that could keep or change it)."""
+def _enclosing_class(near: list[ast.AST], function: ast.AST) -> ast.ClassDef | None:
+    for node in near:
+        if isinstance(node, ast.ClassDef) and function in node.body:
+            return node
+    return None
+
+
+def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner: ast.ClassDef | None) -> bool:
+    """Whether the default can change between calls: the body (closures included) mutates it,
+    directly or through a local alias, or stores it on ``self`` and a method of the class mutates
+    that attribute."""
+    names = {name}
+    attributes: set[str] = set()
+    nodes = [node for statement in function.body for node in ast.walk(statement)]
+    for node in nodes:  # aliases and stores: ``alias = default``, ``self.items = default``
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in names:
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    names.add(target.id)
+                elif _is_self_attribute(target):
+                    attributes.add(target.attr)  # type: ignore[attr-defined]
+    parents = _parents(function.body)
+    for node in nodes:
+        if isinstance(node, ast.Name) and node.id in names and _mutation_of(node, parents):
+            return True
+    if attributes and owner is not None:
+        for member in owner.body:
+            if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                member_parents = _parents(member.body)
+                for node in (n for statement in member.body for n in ast.walk(statement)):
+                    if (_is_self_attribute(node) and node.attr in attributes  # type: ignore[attr-defined]
+                            and _mutation_of(node, member_parents)):
+                        return True
+    return False
+
+
+def _is_self_attribute(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
+def _parents(statements: list[ast.stmt]) -> dict[int, ast.AST]:
     parents: dict[int, ast.AST] = {}
-    uses: list[ast.Name] = []
-    for statement in function.body:
+    for statement in statements:
         for node in ast.walk(statement):
             for child in ast.iter_child_nodes(node):
                 parents[id(child)] = node
-            if isinstance(node, ast.Name) and node.id == name:
-                uses.append(node)
-            elif isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
-                return False
-            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                  and node.func.id in _REFLECTION):
-                return False  # ``locals()`` hands every argument on
-    return all(_read_only_use(use, parents, function) for use in uses)
+    return parents
 
 
-def _read_only_use(node: ast.Name, parents: dict[int, ast.AST], function: ast.AST) -> bool:
-    if not isinstance(node.ctx, ast.Load):
-        return False  # rebinding or deleting the name: too clever to judge, keep the finding
-    # A nested function, lambda or class that mentions it captures it (a closure outlives the call).
-    scope = parents.get(id(node))
-    while scope is not None and scope is not function:
-        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            return False
-        scope = parents.get(id(scope))
-    return _safe_position(node, parents)
-
-
-def _safe_position(node: ast.AST, parents: dict[int, ast.AST]) -> bool:
-    parent = parents.get(id(node))
-    if parent is None:
+def _mutation_of(node: ast.expr, parents: dict[int, ast.AST]) -> bool:
+    """``node`` (the object, or an item of it: ``d[k].append``) is changed where it is used:
+    a mutating method, an item or attribute assigned or deleted, ``+=``, an in-place function."""
+    if isinstance(getattr(node, "ctx", None), ast.Del):
+        return False  # ``del name`` unbinds; the object is untouched
+    while True:
+        parent = parents.get(id(node))
+        if isinstance(parent, ast.AugAssign) and parent.target is node:
+            return True
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            if isinstance(parent.ctx, (ast.Store, ast.Del)):
+                return True
+            node = parent  # an item of it: is the item changed?
+            continue
+        if isinstance(parent, ast.Attribute) and parent.value is node:
+            if isinstance(parent.ctx, (ast.Store, ast.Del)):
+                return True
+            call = parents.get(id(parent))
+            return isinstance(call, ast.Call) and call.func is parent and parent.attr in _MUTATORS
+        if isinstance(parent, ast.Call) and parent.args and parent.args[0] is node:
+            callee = parent.func
+            name = callee.attr if isinstance(callee, ast.Attribute) else getattr(callee, "id", "")
+            return name in _IN_PLACE_FUNCTIONS
         return False
-    if isinstance(parent, (ast.Compare, ast.FormattedValue, ast.Assert)):
-        return True
-    if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
-        return True
-    if isinstance(parent, (ast.If, ast.While)) and parent.test is node:
-        return True
-    if isinstance(parent, ast.IfExp) and parent.test is node:
-        return True
-    if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is node:
-        return True
-    if isinstance(parent, ast.comprehension) and node in parent.ifs:
-        return True
-    if isinstance(parent, ast.Call):
-        return (node in parent.args and isinstance(parent.func, ast.Name)
-                and parent.func.id in _PURE_BUILTINS)
-    if isinstance(parent, ast.Attribute) and parent.value is node:
-        call = parents.get(id(parent))
-        # ``default.get(key)`` may hand out a part of the default: as safe as its own use.
-        return (isinstance(call, ast.Call) and call.func is parent and parent.attr in _READ_METHODS
-                and _safe_position(call, parents))
-    if isinstance(parent, ast.Dict) and any(key is None and value is node
-                                             for key, value in zip(parent.keys, parent.values)):
-        return True  # ``{**default}`` is a copy
-    if (isinstance(parent, ast.Starred) and isinstance(parents.get(id(parent)), (ast.List, ast.Tuple, ast.Set))):
-        return True  # ``[*default]`` is a copy
-    if isinstance(parent, ast.Subscript):
-        if parent.value is not node:
-            return True  # used as an index: ``table[key]`` reads ``key``
-        return isinstance(parent.ctx, ast.Load) and _safe_position(parent, parents)
-    if isinstance(parent, _TRANSPARENT):
-        return _safe_position(parent, parents)
-    return False
 
 
 # --- S602 / S604 -------------------------------------------------------------------------------
