@@ -32,6 +32,8 @@ ARC301_SHAPES = [
      "async def handler(s, d):\n    await asyncio.to_thread(sync_copy, s, d)\n", []),
     # A decorated helper may run in a thread or return an awaitable; an awaited call is not sync.
     ("import shutil\n@to_thread\ndef wipe(p):\n    shutil.rmtree(p)\nasync def reset(p):\n    await wipe(p)\n    wipe(p)\n", []),
+    # One file moved or copied: mostly a rename, not reported.
+    ("import shutil\nasync def rename(p):\n    shutil.move(p, p + '.bak')\n    shutil.copy2(p, '/tmp')\n", []),
     # A module of our own named like the helper is not ``shutil``.
     ("from .files import copytree\nasync def publish(s, d):\n    copytree(s, d)\n", []),
 ]

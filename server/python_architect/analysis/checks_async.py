@@ -1,9 +1,9 @@
 """Event-loop checks ruff's flake8-async family does not make (issue 21): whole file-tree work
 on the loop (ARC301) and busy waits on a zero sleep (ARC302).
 
-- **ARC301**: inside ``async def``, a call that walks or copies a whole directory tree or file
-  (``shutil.copytree``/``rmtree``/``move``/``copy*``/``make_archive``/``unpack_archive``,
-  ``os.walk``) runs on the event loop and stalls every other task for as long as the disk takes:
+- **ARC301**: inside ``async def``, a call that walks or copies a whole directory tree
+  (``shutil.copytree``/``rmtree``/``make_archive``/``unpack_archive``, ``os.walk``) runs on the
+  event loop and stalls every other task for as long as the disk takes:
   seconds on a real tree. Ruff reports ``open()`` (ASYNC230) and ``subprocess`` (ASYNC221) made
   right there, but nothing for ``shutil``, and nothing behind a call: so a plain (sync) function
   of the same module, or a sync method of the same class called as ``self.name()``, that does
@@ -31,10 +31,11 @@ from .extract import TreeIndex, tree_index
 from .registry import ModuleContext, RawFinding, check
 
 BLOCKING_TREE_CALLS = frozenset({
-    "shutil.copytree", "shutil.rmtree", "shutil.move", "shutil.copy", "shutil.copy2", "shutil.copyfile",
-    "shutil.copyfileobj", "shutil.make_archive", "shutil.unpack_archive", "os.walk",
+    "shutil.copytree", "shutil.rmtree", "shutil.make_archive", "shutil.unpack_archive", "os.walk",
 })
-"""Whole-tree (or whole-file) work with no async form in the standard library."""
+"""Whole-tree work with no async form in the standard library. ``shutil.move``/``copy*`` of one
+file are left out: mostly a rename or a small copy (prefect's ``shutil.move("Dockerfile", ...)``
+in a CLI prompt), and nothing on the syntax tells a tree from a file."""
 PROCESS_CALLS = frozenset({
     "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
     "os.system",

@@ -317,10 +317,11 @@ ARC301_INFO = CheckInfo(
     principle="async",
     severity=WARNING,
     rationale=(
-        "`shutil.copytree`, `rmtree`, `move`, `copy*`, archives and `os.walk` inside `async def` "
-        "(or in a plain function it calls) run on the event loop: every other request served by "
-        "that loop waits for the disk, seconds on a real tree. Ruff reports `open()` and "
-        "`subprocess` made right in `async def`, not these, and not behind a call."
+        "`shutil.copytree`, `rmtree`, archives and `os.walk` inside `async def` (or a process "
+        "run or one of these in a plain function it calls) run on the event loop: every other "
+        "request served by that loop waits, seconds on a real tree. Ruff reports `open()` and "
+        "`subprocess` made right in `async def`, not these, and not behind a call. One-file "
+        "`shutil.move`/`copy` are not reported (mostly a rename or a small copy)."
     ),
     instead=(
         "Run it in a thread (`await asyncio.to_thread(shutil.copytree, src, dst)`, "
