@@ -137,3 +137,22 @@ ON_THE_LOOP = "async def read(p):\n    with open(p) as f:\n        return f.read
 def test_async230_delegated_io_is_not_reported_and_io_on_the_loop_is() -> None:
     assert _codes(DELEGATED, "ASYNC230") == ([], [])
     assert _codes(ON_THE_LOOP, "ASYNC230") == (["ASYNC230"], ["ASYNC230"])
+
+
+S506_SHAPES = [
+    ("import yaml\nfrom yaml import BaseLoader\ndef f(s):\n    return yaml.load(s, Loader=BaseLoader)\n", False),
+    ("import yaml\nfrom app.yaml_loader import AppLoader\ndef f(s):\n    return yaml.load(s, Loader=AppLoader)\n", False),
+    ("import yaml\nclass Strict(yaml.SafeLoader):\n    pass\ndef f(s):\n    return yaml.load(s, Loader=Strict)\n", False),
+    ("import yaml\ndef f(s):\n    return yaml.load(s)\n", True),
+    ("import yaml\ndef f(s):\n    return yaml.load(s, Loader=yaml.Loader)\n", True),
+    ("import yaml\ndef f(s):\n    return yaml.load(s, yaml.FullLoader)\n", True),
+    ("import yaml\nclass Mine(yaml.Loader):\n    pass\ndef f(s):\n    return yaml.load(s, Loader=Mine)\n", True),
+    ("import yaml\nclass A(B):\n    pass\nclass B(A):\n    pass\ndef f(s):\n    return yaml.load(s, Loader=A)\n", True),
+]
+
+
+@pytest.mark.parametrize(("text", "stays"), S506_SHAPES)
+def test_s506_loaders(text: str, stays: bool) -> None:
+    reported, kept = _codes(text, "S506")
+    assert reported == ["S506"]
+    assert kept == (["S506"] if stays else [])

@@ -44,7 +44,7 @@ CURATED: dict[str, tuple[str, Severity, str, str]] = {
     "G004": ("observability", INFO, "f-string in a logging call", "Formatting before the level check wastes work and loses the message template that log tools group by."),
     "TRY400": ("observability", INFO, "`logging.error` in an except block", "`logger.exception` records the traceback; `error` throws away the evidence needed to debug. Not reported when the handler ends in a bare `raise`: the traceback travels on."),
     "S301": ("security", WARN, "`pickle` deserialisation", _SECURITY_WHY),
-    "S506": ("security", WARN, "Unsafe `yaml.load`", _SECURITY_WHY),
+    "S506": ("security", WARN, "Unsafe `yaml.load`", _SECURITY_WHY + " Not reported for loaders that build plain data only (`SafeLoader`, `BaseLoader`, a loader class of the file built on them) or a loader the project imports from its own code."),
     "S602": ("security", WARN, "`subprocess` with `shell=True`", _SECURITY_WHY + _CONSTANT_SHELL),
     "S604": ("security", WARN, "Call with `shell=True`", _SECURITY_WHY + _CONSTANT_SHELL),
     "S307": ("security", WARN, "`eval` on data", _SECURITY_WHY),
