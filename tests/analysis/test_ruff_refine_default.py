@@ -29,12 +29,16 @@ SHAPES = [
     # Passed on, returned, or stored where nothing changes it (twisted's ``env={}`` handed to
     # ``spawnProcess``, ``usage.Options``' tables kept on the instance): nothing leaks.
     ("B006", "def run(cmd, env={}):\n    return spawn(cmd, env=env)\n", False),
-    ("B006", "def f(table={}):\n    return table.get('k') or table\n", False),
+    ("B006", "def f(table={}):\n    return table.get('k') if table else list(table)\n", False),
     ("B006", "class Opts:\n    def __init__(self, actions={}):\n        self.actions = actions\n"
              "    def names(self):\n        return sorted(self.actions)\n", False),
     # The true twins: the default changes, so the next call sees this call's state.
     ("B006", "def f(items=[]):\n    items.append(1)\n    return 1\n", True),
     ("B006", "def f(items=[]):\n    alias = items\n    alias.append(1)\n", True),
+    # Handed out as the result: the caller holds the shared object.
+    ("B006", "def f(items=[]):\n    return items\n", True),
+    ("B006", "def f(items=[]):\n    return items or None\n", True),
+    ("B006", "def f(items=[]):\n    yield items\n", True),
     ("B006", "def f(items=[]):\n    items += [1]\n", True),
     ("B006", "def f(table={}):\n    table['k'] = 1\n", True),
     ("B006", "def f(table={}):\n    del table['k']\n", True),

@@ -9,11 +9,12 @@ positive and its true twin (``tests/analysis/test_ruff_refine_default.py``):
 - **B006** on a default nobody mutates: reported only when the function changes the default
   (a mutating method such as ``append``/``update``/``setdefault``, an item or attribute assigned or
   deleted, ``+=``, ``heapq``/``random.shuffle``/``bisect`` in place), directly, through a local
-  alias or a closure, or stores it on ``self`` where a method of the class changes that
-  attribute. That is the bug B006 exists for: state that leaks from one call into the next. A
-  default only read, copied, passed on or returned (``def __init__(self, integrations=[]):
-  pass`` read by ``inspect``; ``env={}`` handed to ``spawnProcess``) changes nothing; a callee
-  that mutates what it is given is not seen (one function at a time), and is a miss.
+  alias or a closure, stores it on ``self`` where a method of the class changes that attribute,
+  or returns/yields the object itself (every caller then holds the one shared object). That is
+  the bug B006 exists for: state that leaks from one call into the next. A default only read,
+  copied or passed on (``def __init__(self, integrations=[]): pass`` read by ``inspect``;
+  ``env={}`` handed to ``spawnProcess``) changes nothing; a callee that mutates what it is given
+  is not seen (one function at a time), and is a miss.
 - **S602/S604** ``shell=True`` on a constant command line: the command is a string literal (or a
   list/tuple of them, or a literal concatenation) with nothing interpolated: no input reaches
   the shell, so there is nothing to inject. An f-string with a value, ``%``/``format`` of a
@@ -113,7 +114,7 @@ def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner:
                     attributes.add(target.attr)  # type: ignore[attr-defined]
     parents = _parents(function.body)
     for node in nodes:
-        if isinstance(node, ast.Name) and node.id in names and _mutation_of(node, parents):
+        if isinstance(node, ast.Name) and node.id in names and (_mutation_of(node, parents) or _returned(node, parents)):
             return True
     if attributes and owner is not None:
         for member in owner.body:
@@ -137,6 +138,15 @@ def _parents(statements: list[ast.stmt]) -> dict[int, ast.AST]:
             for child in ast.iter_child_nodes(node):
                 parents[id(child)] = node
     return parents
+
+
+def _returned(node: ast.expr, parents: dict[int, ast.AST]) -> bool:
+    """The default itself leaves as the result (``return items``, ``return items or None``,
+    ``yield items``): every caller gets the one shared object and may change it."""
+    parent = parents.get(id(node))
+    while isinstance(parent, (ast.BoolOp, ast.IfExp)) and not (isinstance(parent, ast.IfExp) and parent.test is node):
+        node, parent = parent, parents.get(id(parent))
+    return isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)) and parent.value is node
 
 
 def _mutation_of(node: ast.expr, parents: dict[int, ast.AST]) -> bool:

@@ -50,7 +50,7 @@ CURATED: dict[str, tuple[str, Severity, str, str]] = {
     "S307": ("security", WARN, "`eval` on data", _SECURITY_WHY),
     "S501": ("security", WARN, "TLS certificate verification disabled", "`verify=False` lets anyone on the network impersonate the server."),
     "S311": ("security", INFO, "Non-cryptographic random", "The `random` module is predictable; use `secrets` for tokens, keys and passwords."),
-    "B006": ("memory", WARN, "Mutable default argument", "The default is created once and shared by every call: state leaks between callers. Reported when the function changes it (a mutating method, an item or attribute assigned, `+=`), directly, through an alias or closure, or by storing it on `self` where the class changes that attribute; a default that is only read, copied, passed on or returned changes nothing and is not reported (a callee that mutates what it gets is not seen)."),
+    "B006": ("memory", WARN, "Mutable default argument", "The default is created once and shared by every call: state leaks between callers. Reported when the function changes it (a mutating method, an item or attribute assigned, `+=`), directly, through an alias or closure, or by storing it on `self` where the class changes that attribute, or hands the object itself out (`return items`); a default that is only read, copied or passed on changes nothing and is not reported (a callee that mutates what it gets is not seen)."),
     "B019": ("memory", WARN, "`lru_cache` on a method", "The cache holds `self` alive for ever: instances are never freed. Not reported when an explicit `maxsize=N` bounds the cache."),
 }
 
