@@ -60,6 +60,8 @@ SHAPES = [
     ("S602", "import subprocess\ndef f(p):\n    subprocess.run(['ls', p], shell=True)\n", True),
     ("S604", "def f(run):\n    run('make clean', shell=True)\n", False),
     ("S604", "def f(run, target):\n    run('make {}'.format(target), shell=True)\n", True),
+    ("S604", "MAPPING = dict(connection=('ansible_connection',), shell=('ansible_shell_type',))\n", False),
+    ("S604", "def f(cmd):\n    run(cmd, shell=('bash', '-c'))\n", True),
 ]
 
 

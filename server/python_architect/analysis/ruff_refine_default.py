@@ -18,7 +18,8 @@ positive and its true twin (``tests/analysis/test_ruff_refine_default.py``):
 - **S602/S604** ``shell=True`` on a constant command line: the command is a string literal (or a
   list/tuple of them, or a literal concatenation) with nothing interpolated: no input reaches
   the shell, so there is nothing to inject. An f-string with a value, ``%``/``format`` of a
-  variable, ``+`` of a name or a command held in a variable stay reported.
+  variable, ``+`` of a name or a command held in a variable stay reported. ``shell=`` as a key of
+  ``dict(...)`` is data, not a flag (ansible's ``MAGIC_VARIABLE_MAPPING = dict(..., shell=(...))``).
 
 - **S506** ``yaml.load`` with a loader that builds plain data only: PyYAML's ``SafeLoader``,
   ``CSafeLoader``, ``BaseLoader``, a loader class of the same file built only on those, or a
@@ -184,8 +185,11 @@ def _shell_constant_command(near: list[ast.AST], lines: list[str], finding: RawF
     if not calls:
         return False
     call = min(calls, key=lambda c: (c.end_lineno or 0, c.end_col_offset or 0))  # the innermost
+    if isinstance(call.func, ast.Name) and call.func.id == "dict":
+        return True  # ``dict(shell=("ansible_shell_type",))``: a key of a mapping, nothing runs
     command = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("args", "cmd")), None)
     return command is not None and _constant_text(command)
+
 
 
 def _constant_text(node: ast.expr) -> bool:
