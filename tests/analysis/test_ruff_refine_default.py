@@ -89,7 +89,8 @@ def _shape(code: str, stays: bool) -> str:
 
 
 FILES = {
-    "pyproject.toml": '[project]\nname = "app"\n',
+    # S602 is a judgment check (issue 21): this workspace adopts it.
+    "pyproject.toml": '[project]\nname = "app"\n\n[tool.python-architect]\nselect = ["S602", "B006", "S113"]\n',
     "app/__init__.py": "",
     "app/fp_b006.py": _shape("B006", False),
     "app/tp_b006.py": _shape("B006", True),
@@ -162,3 +163,15 @@ def test_s506_loaders(text: str, stays: bool) -> None:
     reported, kept = _codes(text, "S506")
     assert reported == ["S506"]
     assert kept == (["S506"] if stays else [])
+
+
+def test_codes_that_could_not_be_made_precise_are_judgment_tier() -> None:
+    """Read on held-out code, ``shell=True`` with a variable command and ``open()`` in ``async
+    def`` were deliberate or harmless nearly every time: reported once a team adopts them."""
+    from python_architect.codes import metadata
+    from python_architect.codes.model import CORE, JUDGMENT
+
+    assert {code: metadata(code).tier for code in ("S602", "S604", "ASYNC230")} == dict.fromkeys(
+        ("S602", "S604", "ASYNC230"), JUDGMENT)
+    assert {code: metadata(code).tier for code in ("B006", "S113", "S506", "ASYNC221", "ARC301", "ARC302")} == dict.fromkeys(
+        ("B006", "S113", "S506", "ASYNC221", "ARC301", "ARC302"), CORE)

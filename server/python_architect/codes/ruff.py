@@ -14,7 +14,9 @@ from .model import CORE, JUDGMENT, CheckInfo
 WARN, ERR, INFO = Severity.WARNING, Severity.ERROR, Severity.INFO
 _SECURITY_WHY = "Untrusted input reaching this call can run code or leak data; the safe form costs nothing."
 _CONSTANT_SHELL = (" Not reported when the command line is a literal (a string or a list of strings) with nothing "
-                   "interpolated: no input reaches the shell.")
+                   "interpolated: no input reaches the shell. Judgment tier: on real code a variable command "
+                   "line was a deliberate user command (a pager, an editor, a `pipe` lookup) far more often "
+                   "than injection; a team that adopts `security` gets it.")
 _BLOCKING_WHY = ("A blocking call inside `async def` stalls the event loop: every other request served "
                  "by that loop waits until it returns.")
 
@@ -31,7 +33,7 @@ CURATED: dict[str, tuple[str, Severity, str, str]] = {
     "ASYNC220": ("async", WARN, "Blocking subprocess creation in async function", _BLOCKING_WHY),
     "ASYNC221": ("async", WARN, "Blocking process run in async function", _BLOCKING_WHY),
     "ASYNC222": ("async", WARN, "Blocking process wait in async function", _BLOCKING_WHY),
-    "ASYNC230": ("async", WARN, "Blocking file open in async function", _BLOCKING_WHY),
+    "ASYNC230": ("async", WARN, "Blocking file open in async function", _BLOCKING_WHY + " Judgment tier: on real code it was a command-line tool's async command or a small local read far more often than a stall; a team that adopts `async` gets it. Whole-tree work (ARC301) and processes (ASYNC221) stay core."),
     "ASYNC240": ("async", WARN, "Blocking path operation in async function", _BLOCKING_WHY),
     "ASYNC250": ("async", WARN, "Blocking `input()` in async function", _BLOCKING_WHY),
     "ASYNC251": ("async", WARN, "`time.sleep` in async function", _BLOCKING_WHY),
@@ -61,6 +63,10 @@ CURATED: dict[str, tuple[str, Severity, str, str]] = {
 JUDGMENT_CODES = frozenset({
     "ASYNC109", "ASYNC110", "ASYNC115", "ASYNC116", "ASYNC240", "BLE001", "S110", "S608", "T201",
     "G004", "TRY400", "S301", "S307", "S311", "B019",
+    # Issue 21, read in the source on held-out packages: `shell=True` with a variable command was
+    # by design every time (a user's PAGER or editor, ansible's `pipe` lookup, a dev script), and
+    # `open()` in `async def` was a CLI command's or a tiny local read every time.
+    "S602", "S604", "ASYNC230",
 })
 
 ENTRIES = tuple(
