@@ -66,8 +66,12 @@ def blocking_tree_work_in_async(ctx: ModuleContext) -> Iterator[RawFinding]:
         return
     aliases = index.call_aliases
     helpers = _sync_helpers(ctx.tree, aliases)
+    owners = {id(member): statement for statement in ctx.tree.body if isinstance(statement, ast.ClassDef)
+              for member in statement.body}
+    by_class: dict[int, dict[str, tuple[str, int]]] = {}  # each class's helpers, found once
     for function in index.async_defs:
-        methods = _sibling_helpers(ctx.tree, function, aliases)
+        owner = owners.get(id(function))
+        methods = {} if owner is None else by_class.setdefault(id(owner), _class_helpers(owner, aliases))
         nodes = list(walk_local(function.body))
         # An awaited call of a sync-looking helper returns an awaitable (a decorator made it one).
         awaited = {id(node.value) for node in nodes if isinstance(node, ast.Await)}
@@ -122,19 +126,15 @@ def _sync_helpers(tree: ast.Module, aliases: dict[str, str]) -> dict[str, tuple[
     return found
 
 
-def _sibling_helpers(tree: ast.Module, function: ast.AsyncFunctionDef,
-                     aliases: dict[str, str]) -> dict[str, tuple[str, int]]:
-    """The same for the sync methods of the class ``function`` is a method of (``self.name()``)."""
-    for statement in tree.body:
-        if isinstance(statement, ast.ClassDef) and function in statement.body:
-            found = {}
-            for member in statement.body:
-                if isinstance(member, ast.FunctionDef):
-                    blocking = _blocking_call_in(member, aliases)
-                    if blocking is not None:
-                        found[member.name] = blocking
-            return found
-    return {}
+def _class_helpers(owner: ast.ClassDef, aliases: dict[str, str]) -> dict[str, tuple[str, int]]:
+    """The same for the sync methods of a class (called as ``self.name()`` from its async ones)."""
+    found = {}
+    for member in owner.body:
+        if isinstance(member, ast.FunctionDef):
+            blocking = _blocking_call_in(member, aliases)
+            if blocking is not None:
+                found[member.name] = blocking
+    return found
 
 
 def _helper_called(call: ast.Call, helpers: dict[str, tuple[str, int]],
