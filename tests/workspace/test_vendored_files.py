@@ -103,3 +103,16 @@ def test_vendored_modules_are_not_findings_yet_stay_first_party(tmp_path: Path) 
     })
     codes = [f.code for f in Project.load(included).check_paths(None, jobs=1, cache=None).findings]
     assert "B006" in codes
+
+
+def test_is_vendored_by_any_directory_between_root_and_file(tmp_path: Path) -> None:
+    """The editor's file watcher asks this for a file changed outside the editor: a vendored
+    one is not indexed, as discovery does not index it."""
+    from python_architect.workspace.vendored import is_vendored
+
+    assert is_vendored(tmp_path / "pip/_vendor/rich/console.py", tmp_path)
+    assert is_vendored(tmp_path / "third_party/x.py", tmp_path)
+    assert not is_vendored(tmp_path / "app/vendors.py", tmp_path)
+    assert not is_vendored(tmp_path / "vendor.py", tmp_path)  # a module named so is the team's own
+    assert not is_vendored(tmp_path / "_vendor" / "x.py", tmp_path / "_vendor")  # the root itself
+    assert not is_vendored(Path("/elsewhere/_vendor/x.py"), tmp_path)

@@ -47,6 +47,16 @@ class VendoredSkip:
         return {"files": self.files, "directories": list(self.directories)}
 
 
+def is_vendored(path: Path, root: Path) -> bool:
+    """Whether a directory between ``root`` and ``path`` is a vendored one (``VENDORED_DIRS``);
+    a path outside ``root`` is not."""
+    try:
+        parts = Path(path).relative_to(root).parts[:-1]
+    except ValueError:
+        return False
+    return any(part in VENDORED_DIRS for part in parts)
+
+
 def relative_posix(path: Path, root: Path) -> str:
     try:
         return Path(path).relative_to(root).as_posix()
