@@ -67,6 +67,10 @@ class ProjectConfig:
     exclude: tuple[str, ...] = ()
     """Gitignore-style globs of files not to check, on top of ``.gitignore``."""
 
+    include_vendored: bool = False
+    """Check vendored third-party code too (``_vendor/``, ``third_party/``, ...: see
+    ``workspace.files.VENDORED_DIRS``). Off: those files are skipped and said once."""
+
     ruff: bool | tuple[str, ...] = True
     """Run the curated ruff families. ``false`` turns them off; a list trims them to those codes."""
 
@@ -140,6 +144,11 @@ def parse_project_config(table: dict[str, Any], path: Path, text: str | None = N
             values[name] = _strings(value, key, problems)
             if name in ("select", "ignore"):
                 problems += _code_problems(key, values[name], sorted(METADATA), "check code", ruff_codes)
+        elif name == "include_vendored":
+            if isinstance(value, bool):
+                values[name] = value
+            else:
+                problems.append(((key,), f"`{key}` must be true or false"))
         elif name == "ruff":
             if isinstance(value, bool):
                 values[name] = value

@@ -120,7 +120,10 @@ class Project:
         self.workspace_files = discover_files(self.root, self.config)
         # Discovery has said these once; an editor opening one is not news (``analyze``).
         self._said_outside.update(path for path, why in self.workspace_files.skipped if why == OUTSIDE_ROOT)
-        roots = SourceRoots.from_config(self.root, self.config, self.workspace_files.python)
+        # Vendored files name first-party packages too (``pip._vendor`` is ``pip``'s): a name
+        # does not change with ``include-vendored``, and importing one is no unknown package.
+        roots = SourceRoots.from_config(self.root, self.config,
+                                        [*self.workspace_files.python, *self.workspace_files.vendored])
         if roots == self.roots:
             if self.index.scanned:
                 present = set(self.workspace_files.python)
@@ -470,4 +473,5 @@ class Project:
         if whole and self.root / "pyproject.toml" not in files.dependencies:
             findings.extend(self.config_findings())
         findings.sort(key=sort_key)
-        return CheckResult(findings=findings, files=total, adrs=len(self.kb.adrs), skipped=list(files.skipped))
+        return CheckResult(findings=findings, files=total, adrs=len(self.kb.adrs), skipped=list(files.skipped),
+                           vendored=files.vendored_skip(self.root))

@@ -14,6 +14,7 @@ TEXT = '''import requests
 
 
 def fetch(url, seen=[]):
+    seen.append(url)
     try:
         return requests.get(url)
     except Exception:

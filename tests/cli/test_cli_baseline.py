@@ -51,7 +51,7 @@ def test_baseline_round_trip(workspace):
     assert moved.returncode == 0 and moved.json()["findings"] == [], moved.stdout
 
     # The offending statement changed: a new finding, reported; the old entry is stale.
-    source.write_text(source.read_text(encoding="utf-8").replace("def refund(items=[]):", "def refund(items=[], why={}):"),
+    source.write_text(source.read_text(encoding="utf-8").replace("def refund(items=[]):", "def refund(items=[], why={}):\n    why.update(items=items)"),
                       encoding="utf-8")
     changed = run_cli("check", "--format", "json", cwd=root)
     assert changed.returncode == 1

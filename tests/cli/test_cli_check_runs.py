@@ -90,7 +90,7 @@ def test_syntax_error_and_latin1_files_do_not_stop_the_run(workspace):
     root = workspace({
         **NOISY,
         "src/app/broken.py": "def quote(:\n    return 1\n",
-        "src/app/legacy.py": b'# -*- coding: latin-1 -*-\nLABEL = "Pr\xe9sentation"\ndef show(seen=[]):\n    return LABEL\n',
+        "src/app/legacy.py": b'# -*- coding: latin-1 -*-\nLABEL = "Pr\xe9sentation"\ndef show(seen=[]):\n    seen.append(LABEL)\n    return LABEL\n',
         "src/app/binary.py": b"\xff\xfe\x00garbage = 1\n",
     })
     result = run_cli("check", "--format", "json", cwd=root)

@@ -14,7 +14,7 @@ from lsprotocol import types
 from trees import write_tree
 
 CLEAN = "def report(total, seen=None):\n    return total\n"
-MUTABLE_DEFAULT = "def report(total, seen=[]):\n    return total\n"
+MUTABLE_DEFAULT = "def report(total, seen=[]):\n    seen.append(total)\n    return total\n"
 
 
 def _record_baseline(root: Path) -> str:

@@ -207,6 +207,7 @@ async def fetch_all(session, ids):
 
 
 def report(total, seen=[]):
+    seen.append(total)
     return total
 '''
 

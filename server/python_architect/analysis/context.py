@@ -33,13 +33,13 @@ _MAIN_GUARD = re.compile(r"""^if\s+(?:__name__\s*==\s*(['"])__main__\1|(['"])__m
 # output *is* its prints, and its top level reports any error to the user instead of a traceback.
 SILENT_IN_TESTS = frozenset(
     {
-        "ARC201", "ARC202", "ARC203", "ARC402", "ARC502",
+        "ARC201", "ARC202", "ARC203", "ARC301", "ARC302", "ARC402", "ARC502",
         "BLE001", "S110", "T201", "G004", "TRY400", "S311", "S608", "S301", "S307", "S113",
         "S501", "S602", "S604", "B006", "B019", "RUF006",
         "ASYNC109", "ASYNC110", "ASYNC115", "ASYNC116", "ASYNC230", "ASYNC240", "ASYNC251",
     }
 )
-SILENT_IN_SCRIPTS = frozenset({"T201", "BLE001", "TRY400", "G004", "S602", "S604"})
+SILENT_IN_SCRIPTS = frozenset({"T201", "BLE001", "TRY400", "G004", "S602", "S604", "S113"})
 CONTEXT_OPTIONS = ("in-tests", "in-scripts")
 """Options every check accepts: ``in-tests = true`` reports it in test code too, and so on."""
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from ..findings import Fix, Span, TextEdit
+from . import ruff_refine_default
 from .registry import RawFinding
 
 _IDENTIFIER_QUOTES = {'"': '"', "`": "`", "[": "]"}
@@ -84,6 +85,7 @@ REFINERS: dict[str, Refiner] = {
     "S608": _s608_identifiers_only,
 }
 """code -> its false-positive judge. One entry per code; a code's judge may consult several classes."""
+REFINERS.update(ruff_refine_default.REFINERS)  # the default tier's classes (issue 21)
 
 REFINED = frozenset(REFINERS)
 """Codes whose findings are worth a parse to refine (the batch parses again only for these)."""

@@ -313,6 +313,8 @@ def _check(args: argparse.Namespace, root: Path, paths: list[Path], select: tupl
     finally:
         clear()
     _warn_skipped(result.skipped, root, notes)
+    if result.vendored is not None:
+        _note(notes, f"python-architect check: {result.vendored.note()}\n")
     findings = result.findings
     hidden = 0
     baseline = project.baseline
@@ -341,7 +343,7 @@ def _check(args: argparse.Namespace, root: Path, paths: list[Path], select: tupl
         for line in stale:
             _note(notes, line)
     report = render(args.output_format, findings, root=root, files=result.files,
-                    adrs=result.adrs, kb=project.kb)
+                    adrs=result.adrs, kb=project.kb, vendored=result.vendored)
     if hidden:
         from ..root_paths import relative_path
 

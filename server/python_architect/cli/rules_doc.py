@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from ..analysis.context import SILENT_IN_SCRIPTS, SILENT_IN_TESTS
+from ..workspace.vendored import VENDORED_DIRS
 from ..codes import METADATA, CheckInfo
 from ..codes import metadata as lookup
 from ..codes.docs import RULES_DOC, section_uri
@@ -149,6 +150,11 @@ def render_rules_markdown() -> str:
         "as listed per check below; the options "
         + ", ".join(f"`{key}`" for key in CONTEXT_OPTIONS)
         + " (true or false) of any check change that.",
+        "",
+        "Vendored third-party code is not checked at all: files under a directory named "
+        + ", ".join(f"`{name}`" for name in sorted(VENDORED_DIRS))
+        + " are skipped like `.gitignore`d files (said once; `include-vendored = true` in "
+        "`[tool.python-architect]` checks them).",
         "",
         "| Code | Title | Principle | Severity | Tier |",
         "| --- | --- | --- | --- | --- |",

@@ -32,6 +32,8 @@ ARC111 = "ARC111"
 ARC201 = "ARC201"
 ARC202 = "ARC202"
 ARC203 = "ARC203"
+ARC301 = "ARC301"
+ARC302 = "ARC302"
 ARC402 = "ARC402"
 ARC502 = "ARC502"
 ARC701 = "ARC701"
@@ -307,6 +309,39 @@ ARC203_INFO = CheckInfo(
     instead=(
         "Let callers use the wrapped object directly, or give the wrapper real work (a domain "
         "vocabulary, caching, retries, validation) behind a smaller interface."
+    ),
+)
+ARC301_INFO = CheckInfo(
+    code=ARC301,
+    title="Whole file-tree work on the event loop",
+    principle="async",
+    severity=WARNING,
+    rationale=(
+        "`shutil.copytree`, `rmtree`, archives and `os.walk` inside `async def` (or a process "
+        "run or one of these in a plain function it calls) run on the event loop: every other "
+        "request served by that loop waits, seconds on a real tree. Ruff reports `open()` and "
+        "`subprocess` made right in `async def`, not these, and not behind a call. One-file "
+        "`shutil.move`/`copy` are not reported (mostly a rename or a small copy)."
+    ),
+    instead=(
+        "Run it in a thread (`await asyncio.to_thread(shutil.copytree, src, dst)`, "
+        "`loop.run_in_executor`) or use an async file API (anyio, aiofiles)."
+    ),
+)
+ARC302_INFO = CheckInfo(
+    code=ARC302,
+    title="Busy wait on `sleep(0)` in async code",
+    principle="async",
+    severity=WARNING,
+    rationale=(
+        "A `while` loop whose only await is `sleep(0)` (or a sleep of a millisecond or less) and "
+        "which otherwise only checks a condition spins the CPU at full speed until another task "
+        "changes it, and without a deadline it never gives up. A loop that does work between "
+        "zero sleeps, or awaits a queue, an event or a read, is not reported."
+    ),
+    instead=(
+        "Wait on an `asyncio.Event`, `Condition` or `Queue` that the producer sets, inside "
+        "`asyncio.timeout(...)`."
     ),
 )
 ARC402_INFO = CheckInfo(

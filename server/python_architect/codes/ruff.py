@@ -13,6 +13,10 @@ from .model import CORE, JUDGMENT, CheckInfo
 
 WARN, ERR, INFO = Severity.WARNING, Severity.ERROR, Severity.INFO
 _SECURITY_WHY = "Untrusted input reaching this call can run code or leak data; the safe form costs nothing."
+_CONSTANT_SHELL = (" Not reported when the command line is a literal (a string or a list of strings) with nothing "
+                   "interpolated: no input reaches the shell. Judgment tier: on real code a variable command "
+                   "line was a deliberate user command (a pager, an editor, a `pipe` lookup) far more often "
+                   "than injection; a team that adopts `security` gets it.")
 _BLOCKING_WHY = ("A blocking call inside `async def` stalls the event loop: every other request served "
                  "by that loop waits until it returns.")
 
@@ -29,7 +33,7 @@ CURATED: dict[str, tuple[str, Severity, str, str]] = {
     "ASYNC220": ("async", WARN, "Blocking subprocess creation in async function", _BLOCKING_WHY),
     "ASYNC221": ("async", WARN, "Blocking process run in async function", _BLOCKING_WHY),
     "ASYNC222": ("async", WARN, "Blocking process wait in async function", _BLOCKING_WHY),
-    "ASYNC230": ("async", WARN, "Blocking file open in async function", _BLOCKING_WHY),
+    "ASYNC230": ("async", WARN, "Blocking file open in async function", _BLOCKING_WHY + " Judgment tier: on real code it was a command-line tool's async command or a small local read far more often than a stall; a team that adopts `async` gets it. Whole-tree work (ARC301) and processes (ASYNC221) stay core."),
     "ASYNC240": ("async", WARN, "Blocking path operation in async function", _BLOCKING_WHY),
     "ASYNC250": ("async", WARN, "Blocking `input()` in async function", _BLOCKING_WHY),
     "ASYNC251": ("async", WARN, "`time.sleep` in async function", _BLOCKING_WHY),
@@ -42,13 +46,13 @@ CURATED: dict[str, tuple[str, Severity, str, str]] = {
     "G004": ("observability", INFO, "f-string in a logging call", "Formatting before the level check wastes work and loses the message template that log tools group by."),
     "TRY400": ("observability", INFO, "`logging.error` in an except block", "`logger.exception` records the traceback; `error` throws away the evidence needed to debug. Not reported when the handler ends in a bare `raise`: the traceback travels on."),
     "S301": ("security", WARN, "`pickle` deserialisation", _SECURITY_WHY),
-    "S506": ("security", WARN, "Unsafe `yaml.load`", _SECURITY_WHY),
-    "S602": ("security", WARN, "`subprocess` with `shell=True`", _SECURITY_WHY),
-    "S604": ("security", WARN, "Call with `shell=True`", _SECURITY_WHY),
+    "S506": ("security", WARN, "Unsafe `yaml.load`", _SECURITY_WHY + " Not reported for loaders that build plain data only (`SafeLoader`, `BaseLoader`, a loader class of the file built on them) or a loader the project imports from its own code."),
+    "S602": ("security", WARN, "`subprocess` with `shell=True`", _SECURITY_WHY + _CONSTANT_SHELL),
+    "S604": ("security", WARN, "Call with `shell=True`", _SECURITY_WHY + _CONSTANT_SHELL),
     "S307": ("security", WARN, "`eval` on data", _SECURITY_WHY),
     "S501": ("security", WARN, "TLS certificate verification disabled", "`verify=False` lets anyone on the network impersonate the server."),
     "S311": ("security", INFO, "Non-cryptographic random", "The `random` module is predictable; use `secrets` for tokens, keys and passwords."),
-    "B006": ("memory", WARN, "Mutable default argument", "The default is created once and shared by every call: state leaks between callers."),
+    "B006": ("memory", WARN, "Mutable default argument", "The default is created once and shared by every call: state leaks between callers. Reported when the function changes it (a mutating method, an item or attribute assigned, `+=`), directly, through an alias or closure, or by storing it on `self` where the class changes that attribute, or hands the object itself out (`return items`); a default that is only read, copied or passed on changes nothing and is not reported (a callee that mutates what it gets is not seen)."),
     "B019": ("memory", WARN, "`lru_cache` on a method", "The cache holds `self` alive for ever: instances are never freed. Not reported when an explicit `maxsize=N` bounds the cache."),
 }
 
@@ -59,6 +63,10 @@ CURATED: dict[str, tuple[str, Severity, str, str]] = {
 JUDGMENT_CODES = frozenset({
     "ASYNC109", "ASYNC110", "ASYNC115", "ASYNC116", "ASYNC240", "BLE001", "S110", "S608", "T201",
     "G004", "TRY400", "S301", "S307", "S311", "B019",
+    # Issue 21, read in the source on held-out packages: `shell=True` with a variable command was
+    # by design every time (a user's PAGER or editor, ansible's `pipe` lookup, a dev script), and
+    # `open()` in `async def` was a CLI command's or a tiny local read every time.
+    "S602", "S604", "ASYNC230",
 })
 
 ENTRIES = tuple(

@@ -32,6 +32,7 @@ from ..config import ProjectConfig
 from ..findings import Finding
 from ..root_paths import contained
 from ..workspace.files import file_kind
+from ..workspace.vendored import is_vendored
 from . import scheduling
 from .state import DocumentState, FolderState
 
@@ -301,8 +302,8 @@ def _update_index(folder: FolderState, project, changes: list[tuple[Path, int]])
                 index.remove(path)
                 continue
             module = project.module_name(path)
-            if module is None:
-                continue
+            if module is None or (not project.config.include_vendored and is_vendored(path, project.root)):
+                continue  # not a module, or someone else's code that discovery leaves out too
             if not project.roots.is_first_party(module):
                 project.refresh_files()
                 continue

@@ -231,6 +231,9 @@ class ArchitectServer(LanguageServer):
         for error in getattr(project, "config_errors", ()) or ():
             log.warning("configuration: %s", error)
         log.info("loaded %s: %d ADRs", folder.root, len(project.kb.adrs))
+        vendored = project.workspace_files.vendored_skip(project.root)
+        if vendored is not None:  # once per load, as ``check`` says it once per run
+            log.info("%s", vendored.note())
         return project
 
     def _apply_folder_overrides(self, folder: FolderState, project: Any) -> bool:

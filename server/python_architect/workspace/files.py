@@ -10,6 +10,9 @@ Honours ``.gitignore`` files (the root's and nested ones, each relative to its o
 and ``[tool.python-architect] exclude`` (gitignore-style globs relative to the root), and always
 skips tool and environment directories. Sorts results so every run sees the same order.
 
+Python files under a vendored directory (``workspace.vendored``) go to ``vendored``, not checked
+or indexed, unless ``include-vendored = true``; one named on the command line is walked as asked.
+
 Inside ``observing_discovery()`` every walk also reports what it read, each with the ``os.stat``
 taken *before* the read (the directories it listed with their entry names, the ignore files it
 opened or found absent): the CLI's run record (``workspace.run_record``) trusts a later run's
@@ -33,6 +36,7 @@ from typing import TYPE_CHECKING
 from ..config import ProjectConfig
 from ..root_paths import contained
 from .roots import PYTHON_SUFFIXES
+from .vendored import VENDORED_DIRS, VendoredSkip, relative_posix
 
 if TYPE_CHECKING:
     from ..knowledge.globs import GlobSpec
@@ -105,9 +109,19 @@ class WorkspaceFiles:
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     """Paths that looked checkable but are not checked, with why (a symlink loop, a link to
     nothing, ``OUTSIDE_ROOT``): reported as warnings, never a crash."""
+    vendored: list[Path] = field(default_factory=list)
+    """Python files under a vendored directory, not checked (``include-vendored`` checks them)."""
+    vendored_dirs: list[Path] = field(default_factory=list)
+    """The outermost vendored directories those files sit in (one per vendored tree)."""
 
     def all(self) -> list[Path]:
         return sorted({*self.python, *self.dependencies, *self.adrs})
+
+    def vendored_skip(self, root: Path) -> VendoredSkip | None:
+        """What was skipped as vendored (None: nothing), directories relative to ``root``."""
+        if not self.vendored:
+            return None
+        return VendoredSkip(len(self.vendored), tuple(relative_posix(d, root) for d in self.vendored_dirs))
 
 
 @dataclass
@@ -280,6 +294,9 @@ def discover_files(root: Path, config: ProjectConfig, under: Iterable[Path] | No
     found.python.sort()
     found.dependencies.sort()
     found.adrs.sort()
+    found.vendored.sort()
+    # A vendored tree that held no Python file is not worth naming.
+    found.vendored_dirs = sorted(d for d in found.vendored_dirs if any(d in p.parents for p in found.vendored))
     return found
 
 
@@ -313,7 +330,7 @@ class _Walk:
             if spec is not None:
                 base = "/".join(parts[:depth])
                 active.append((len(base) + 1 if base else 0, spec))
-        self._walk(start, relative, active)
+        self._walk(start, relative, active, vendored=False)
 
     def _ignored(self, relative: str, is_dir: bool, active: list[tuple[int, GlobSpec]]) -> bool:
         suffix = "/" if is_dir else ""
@@ -322,7 +339,8 @@ class _Walk:
             return True
         return any(spec.match_file(relative[cut:] + suffix) for cut, spec in active)
 
-    def _walk(self, directory: str, relative: str, active: list[tuple[int, GlobSpec]]) -> None:
+    def _walk(self, directory: str, relative: str, active: list[tuple[int, GlobSpec]], *, vendored: bool) -> None:
+        """``vendored``: the directory is inside a vendored tree (its files go to ``vendored``)."""
         observer = self.rules.listing
         status = _stat_or_none(directory) if observer is not None else None
         try:
@@ -343,7 +361,7 @@ class _Walk:
         else:
             self.rules.note_no_gitignore(relative)
         prefix = relative + "/" if relative else ""
-        subdirectories: list[tuple[str, str]] = []
+        subdirectories: list[tuple[str, str, bool]] = []
         for entry in entries:
             name = entry.name
             try:
@@ -360,7 +378,10 @@ class _Walk:
                         _skip_outside(self.found, Path(entry.path))
                     continue
                 if not self._ignored(prefix + name, True, active):
-                    subdirectories.append((entry.path, prefix + name))
+                    inside = vendored or (name in VENDORED_DIRS and not self.config.include_vendored)
+                    if inside and not vendored:
+                        self.found.vendored_dirs.append(Path(entry.path))
+                    subdirectories.append((entry.path, prefix + name, inside))
                 continue
             if not _wanted(name) or self._ignored(prefix + name, False, active):
                 continue
@@ -377,9 +398,15 @@ class _Walk:
             if entry.is_symlink() and contained(path, self.root) is None:
                 _skip_outside(self.found, path)
                 continue
+            if vendored:
+                # Someone else's code: not checked, and its pyproject/requirements are not ours.
+                if name.endswith(PYTHON_SUFFIXES) and path not in self.seen:
+                    self.seen.add(path)
+                    self.found.vendored.append(path)
+                continue
             self._keep(path, name, directory)
-        for path, child in subdirectories:
-            self._walk(path, child, active)
+        for path, child, inside in subdirectories:
+            self._walk(path, child, active, vendored=inside)
 
     def _keep(self, path: Path, name: str, directory: str) -> None:
         if path in self.seen:

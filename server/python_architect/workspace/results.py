@@ -11,6 +11,7 @@ from pathlib import Path
 from ..analysis.constructs import Construct
 from ..analysis.facts import ModuleFacts
 from ..findings import Finding
+from .files import VendoredSkip
 
 
 @dataclass
@@ -44,6 +45,8 @@ class CheckResult:
     adrs: int
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     """Paths that could not be checked (a symlink loop, a dangling link), with why."""
+    vendored: VendoredSkip | None = None
+    """The vendored files this run skipped (``include-vendored`` checks them), None: none."""
     checked: list[Path] | None = None
     """The files a partial run (``--changed-since``) judged in full; None: every file it was
     asked for. A baseline entry is stale only if its file is among them."""

@@ -1,0 +1,262 @@
+"""False-positive judges for curated ruff codes of the default (core) tier (issue 21).
+
+Each judge gets the nodes around a finding's line (``ruff_refine.nodes_spanning``), the file's
+lines and the finding, and answers True when the finding is a known false positive. The table
+``REFINERS`` is merged into ``ruff_refine.REFINERS`` (one table, one entry per code); this module
+imports nothing from it, so there is no cycle. The classes, each with a test holding the false
+positive and its true twin (``tests/analysis/test_ruff_refine_default.py``):
+
+- **B006** on a default nobody mutates: reported only when the function changes the default
+  (a mutating method such as ``append``/``update``/``setdefault``, an item or attribute assigned or
+  deleted, ``+=``, ``heapq``/``random.shuffle``/``bisect`` in place), directly, through a local
+  alias or a closure, stores it on ``self`` where a method of the class changes that attribute,
+  or returns/yields the object itself (every caller then holds the one shared object). That is
+  the bug B006 exists for: state that leaks from one call into the next. A default only read,
+  copied or passed on (``def __init__(self, integrations=[]): pass`` read by ``inspect``;
+  ``env={}`` handed to ``spawnProcess``) changes nothing; a callee that mutates what it is given
+  is not seen (one function at a time), and is a miss.
+- **S602/S604** ``shell=True`` on a constant command line: the command is a string literal (or a
+  list/tuple of them, or a literal concatenation) with nothing interpolated: no input reaches
+  the shell, so there is nothing to inject. An f-string with a value, ``%``/``format`` of a
+  variable, ``+`` of a name or a command held in a variable stay reported. ``shell=`` as a key of
+  ``dict(...)`` is data, not a flag (ansible's ``MAGIC_VARIABLE_MAPPING = dict(..., shell=(...))``).
+
+- **S506** ``yaml.load`` with a loader that builds plain data only: PyYAML's ``SafeLoader``,
+  ``CSafeLoader``, ``BaseLoader``, a loader class of the same file built only on those, or a
+  loader imported from the project itself (its construction cannot be seen from one file;
+  ansible's loaders all sit on ``SafeConstructor``). No loader, PyYAML's ``Loader``,
+  ``FullLoader``, ``UnsafeLoader`` and classes of the file built on them stay reported.
+
+(S113 inside ``if __name__ == "__main__":`` and in entry-point files is silenced by the context
+rules, ``analysis.context.SILENT_IN_SCRIPTS``, like the other script-only codes.)
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from .registry import RawFinding
+
+Judge = Callable[[list[ast.AST], list[str], RawFinding], bool]
+
+
+def _char_column(line: str, byte_offset: int) -> int:
+    """1-based character column for an ast byte offset into ``line`` (ruff counts characters)."""
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="replace")) + 1
+
+
+def _starts_at(node: ast.AST, lines: list[str], line: int, column: int) -> bool:
+    lineno = getattr(node, "lineno", None)
+    if lineno != line or not 0 < line <= len(lines):
+        return False
+    return _char_column(lines[line - 1], node.col_offset) == column  # type: ignore[attr-defined]
+
+
+# --- B006 -------------------------------------------------------------------------------------
+
+_MUTATORS = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",  # list
+    "update", "setdefault", "popitem",  # dict
+    "add", "discard", "difference_update", "intersection_update", "symmetric_difference_update",  # set
+    "__setitem__", "__delitem__", "__iadd__",
+})
+_IN_PLACE_FUNCTIONS = frozenset({
+    "heappush", "heappop", "heapify", "heapreplace", "heappushpop", "shuffle", "insort", "insort_left",
+    "insort_right",
+})
+"""Standard-library functions that change their first argument in place (``heapq``, ``random``, ``bisect``)."""
+
+
+def _b006_never_mutated(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+    found = _parameter_of_default(near, lines, finding.span.line, finding.span.column)
+    if found is None:
+        return False
+    function, name = found
+    return not _mutated(function, name, _enclosing_class(near, function))
+
+
+def _parameter_of_default(near: list[ast.AST], lines: list[str], line: int,
+                          column: int) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, str] | None:
+    for node in near:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        arguments = node.args
+        positional = [*arguments.posonlyargs, *arguments.args]
+        pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
+        pairs += [(arg, default) for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults)
+                  if default is not None]
+        for arg, default in pairs:
+            if _starts_at(default, lines, line, column):
+                return node, arg.arg
+    return None
+
+
+def _enclosing_class(near: list[ast.AST], function: ast.AST) -> ast.ClassDef | None:
+    for node in near:
+        if isinstance(node, ast.ClassDef) and function in node.body:
+            return node
+    return None
+
+
+def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner: ast.ClassDef | None) -> bool:
+    """Whether the default can change between calls: the body (closures included) mutates it,
+    directly or through a local alias, or stores it on ``self`` and a method of the class mutates
+    that attribute."""
+    names = {name}
+    attributes: set[str] = set()
+    nodes = [node for statement in function.body for node in ast.walk(statement)]
+    for node in nodes:  # aliases and stores: ``alias = default``, ``self.items = default``
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in names:
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    names.add(target.id)
+                elif _is_self_attribute(target):
+                    attributes.add(target.attr)  # type: ignore[attr-defined]
+    parents = _parents(function.body)
+    for node in nodes:
+        if isinstance(node, ast.Name) and node.id in names and (_mutation_of(node, parents) or _returned(node, parents)):
+            return True
+    if attributes and owner is not None:
+        for member in owner.body:
+            if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                member_parents = _parents(member.body)
+                for node in (n for statement in member.body for n in ast.walk(statement)):
+                    if (_is_self_attribute(node) and node.attr in attributes  # type: ignore[attr-defined]
+                            and _mutation_of(node, member_parents)):
+                        return True
+    return False
+
+
+def _is_self_attribute(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
+
+
+def _parents(statements: list[ast.stmt]) -> dict[int, ast.AST]:
+    parents: dict[int, ast.AST] = {}
+    for statement in statements:
+        for node in ast.walk(statement):
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
+    return parents
+
+
+def _returned(node: ast.expr, parents: dict[int, ast.AST]) -> bool:
+    """The default itself leaves as the result (``return items``, ``return items or None``,
+    ``yield items``): every caller gets the one shared object and may change it."""
+    parent = parents.get(id(node))
+    while isinstance(parent, (ast.BoolOp, ast.IfExp)) and not (isinstance(parent, ast.IfExp) and parent.test is node):
+        node, parent = parent, parents.get(id(parent))
+    return isinstance(parent, (ast.Return, ast.Yield, ast.YieldFrom)) and parent.value is node
+
+
+def _mutation_of(node: ast.expr, parents: dict[int, ast.AST]) -> bool:
+    """``node`` (the object, or an item of it: ``d[k].append``) is changed where it is used:
+    a mutating method, an item or attribute assigned or deleted, ``+=``, an in-place function."""
+    if isinstance(getattr(node, "ctx", None), ast.Del):
+        return False  # ``del name`` unbinds; the object is untouched
+    while True:
+        parent = parents.get(id(node))
+        if isinstance(parent, ast.AugAssign) and parent.target is node:
+            return True
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            if isinstance(parent.ctx, (ast.Store, ast.Del)):
+                return True
+            node = parent  # an item of it: is the item changed?
+            continue
+        if isinstance(parent, ast.Attribute) and parent.value is node:
+            if isinstance(parent.ctx, (ast.Store, ast.Del)):
+                return True
+            call = parents.get(id(parent))
+            return isinstance(call, ast.Call) and call.func is parent and parent.attr in _MUTATORS
+        if isinstance(parent, ast.Call) and parent.args and parent.args[0] is node:
+            callee = parent.func
+            name = callee.attr if isinstance(callee, ast.Attribute) else getattr(callee, "id", "")
+            return name in _IN_PLACE_FUNCTIONS
+        return False
+
+
+# --- S602 / S604 -------------------------------------------------------------------------------
+
+def _shell_constant_command(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+    calls = [node for node in near if isinstance(node, ast.Call)
+             and any(k.arg == "shell" for k in node.keywords)
+             and _starts_at(node, lines, finding.span.line, finding.span.column)]
+    if not calls:
+        return False
+    call = min(calls, key=lambda c: (c.end_lineno or 0, c.end_col_offset or 0))  # the innermost
+    if isinstance(call.func, ast.Name) and call.func.id == "dict":
+        return True  # ``dict(shell=("ansible_shell_type",))``: a key of a mapping, nothing runs
+    command = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("args", "cmd")), None)
+    return command is not None and _constant_text(command)
+
+
+
+def _constant_text(node: ast.expr) -> bool:
+    """A command line no value reaches: literals only (implicit and ``+`` concatenation included)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (str, bytes))
+    if isinstance(node, ast.JoinedStr):
+        return all(isinstance(value, ast.Constant) for value in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _constant_text(node.left) and _constant_text(node.right)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return bool(node.elts) and all(_constant_text(element) for element in node.elts)
+    return False
+
+
+# --- S506 -------------------------------------------------------------------------------------
+
+_SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader",
+                           "SafeConstructor", "BaseConstructor"})
+_UNSAFE_LOADERS = frozenset({"Loader", "FullLoader", "UnsafeLoader", "CLoader", "CFullLoader", "CUnsafeLoader",
+                             "Constructor", "FullConstructor", "UnsafeConstructor"})
+
+
+def _s506_safe_loader(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+    loaders = (_loader_argument(node) for node in near if isinstance(node, ast.Call))
+    loader = next((node for node in loaders if node is not None
+                   and _starts_at(node, lines, finding.span.line, finding.span.column)), None)
+    if loader is None:
+        return False  # ``yaml.load(text)`` with no loader: the default one is unsafe
+    module = next((node for node in near if isinstance(node, ast.Module)), None)
+    classes = {n.name: n for n in module.body if isinstance(n, ast.ClassDef)} if module is not None else {}
+    return _loader_is_safe(_last_name(loader), classes, set())
+
+
+def _loader_argument(call: ast.Call) -> ast.expr | None:
+    """The loader given to a ``load`` call: ``Loader=X`` or the second positional argument."""
+    if _last_name(call.func) not in ("load", "load_all"):
+        return None
+    keyword = next((k.value for k in call.keywords if k.arg == "Loader"), None)
+    return keyword if keyword is not None else (call.args[1] if len(call.args) > 1 else None)
+
+
+def _last_name(node: ast.expr) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+
+
+def _loader_is_safe(name: str, classes: dict[str, ast.ClassDef], seen: set[str]) -> bool:
+    """PyYAML's safe and base loaders build only plain data; a loader class of this file is as
+    safe as its bases. A loader imported from elsewhere in the project (ansible's
+    ``AnsibleLoader``, built on ``SafeConstructor``) is the project's own deliberate choice that
+    one file cannot see into: not reported. PyYAML's full and unsafe loaders stay reported."""
+    if name in _SAFE_LOADERS:
+        return True
+    if name in _UNSAFE_LOADERS or name in seen:
+        return False
+    definition = classes.get(name)
+    if definition is None:
+        return bool(name)
+    seen.add(name)
+    return bool(definition.bases) and all(_loader_is_safe(_last_name(base), classes, seen)
+                                          for base in definition.bases)
+
+
+REFINERS: dict[str, Judge] = {
+    "B006": _b006_never_mutated,
+    "S602": _shell_constant_command,
+    "S604": _shell_constant_command,
+    "S506": _s506_safe_loader,
+}
+"""code -> its false-positive judge (merged into ``ruff_refine.REFINERS``)."""
