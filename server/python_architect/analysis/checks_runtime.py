@@ -8,6 +8,7 @@ literals) instead of walking the whole tree again.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from ..codes import ARC402, ARC701
@@ -117,7 +118,7 @@ def _retrying_handler(loop: ast.AST) -> ast.ExceptHandler | None:
     return None
 
 
-_PROMPT_WORDS = ("input", "prompt", "ask", "confirm", "getpass", "readline", "choice")
+_PROMPT_WORDS = ("input", "prompt", "ask", "confirm", "getpass", "readline", "choice", "getkey", "getch", "getwch")
 _LOGGING_WORDS = ("log", "warn", "print", "debug", "info", "error", "exception", "echo")
 
 
@@ -174,20 +175,45 @@ def _exits_process(statement: ast.stmt) -> bool:
     return False
 
 
+# A name that states the bound itself: ``max_retries``, ``self.attempts``, ``retries_left``, a
+# ``deadline``; an ``if`` that reads one is the loop's way out.
+_BOUND_NAME = re.compile(r"retr(?:y|ies)|attempt|tries|budget|deadline|give_?up|exhaust", re.IGNORECASE)
+
+
 def _pauses_or_bounds(loop: ast.AST) -> bool:
-    """A sleep/backoff/wait call, or a counter that is both advanced and compared in the loop."""
-    advanced: set[str] = set()
-    compared: set[str] = set()
+    """A sleep/backoff/wait call, a counter that is both advanced and tested in the loop
+    (``attempts += 1`` … ``if attempts > limit``, ``left = left - 1`` … ``if not left``,
+    ``for attempt in itertools.count()`` … ``if attempt == n``), or a test that reads a name
+    stating the bound (``if self.retries >= self.max_retries``, ``if time.monotonic() > deadline``)."""
+    advanced = _target_names(loop)
+    tested: set[str] = set()
     for node in walk_local([*loop.body, *getattr(loop, "orelse", [])]):  # type: ignore[attr-defined]
         if isinstance(node, ast.Call):
             name = (dotted_name(node.func) or "").lower()
             if any(word in name for word in _PAUSE_WORDS):
                 return True
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            advanced.add(node.target.id)
-        elif isinstance(node, ast.Compare):
-            compared.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
-    return bool(advanced & compared)
+            if name in ("next",) and node.args:  # ``attempt = next(counter)``
+                advanced.add(dotted_name(node.args[0]) or "")
+        elif isinstance(node, ast.AugAssign):
+            advanced.add(dotted_name(node.target) or "")
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp):
+            operands = {dotted_name(node.value.left), dotted_name(node.value.right)}
+            advanced.update(t for t in (dotted_name(target) for target in node.targets) if t in operands)
+        elif isinstance(node, (ast.If, ast.IfExp, ast.Assert, ast.Compare)):
+            condition = node.test if isinstance(node, (ast.If, ast.IfExp, ast.Assert)) else node
+            names = {dotted_name(n) for n in ast.walk(condition) if isinstance(n, (ast.Name, ast.Attribute))}
+            if any(name and _BOUND_NAME.search(name.rsplit(".", 1)[-1]) for name in names):
+                return True
+            tested.update(name for name in names if name)
+    advanced.discard("")
+    return bool(advanced & tested)
+
+
+def _target_names(loop: ast.AST) -> set[str]:
+    """The counter a ``for attempt in itertools.count()`` loop advances."""
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        return {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    return set()
 
 
 def _header_span(lines: LineIndex, loop: ast.AST) -> Span:
