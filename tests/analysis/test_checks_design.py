@@ -10,6 +10,9 @@ BASES = {
         from typing import Protocol
 
         class Repository:
+            def __init__(self):
+                self.items = []
+
             def save(self, item):
                 self.items.append(item)
 
@@ -41,7 +44,8 @@ def test_arc201_fires_on_concrete_first_party_base_imported_or_local():
         from app.core.base import Repository
 
         class Helper:
-            def help(self): return 1
+            def __init__(self): self.n = 1
+            def help(self): return self.n
 
         class OrderRepository(Repository):
             pass
@@ -51,7 +55,7 @@ def test_arc201_fires_on_concrete_first_party_base_imported_or_local():
         """,
         workspace=workspace(),
     )
-    assert lines_of(findings) == [7, 10]
+    assert lines_of(findings) == [8, 11]
     assert "app.core.base.Repository" in findings[0].message
     assert findings[1].data["base"] == "app.services.orders.Helper"
 
@@ -216,7 +220,11 @@ def test_arc201_data_model_hierarchies_are_not_implementation_reuse():
                 pass
 
             class Plain:
-                def save(self): ...
+                def __init__(self):
+                    self.rows = []
+
+                def save(self):
+                    return self.rows
         """,
     }
     source = """

@@ -134,3 +134,15 @@ def test_a_different_statement_per_pass_is_schema_work_not_n_plus_one():
             conn.execute("SELECT pg_notify($1, $2);", channel, data)
     """
     assert lines_of(run_check("ARC502", twin)) == [4]
+
+
+def test_a_limit_per_item_is_still_a_query_per_item():
+    # The example's price lookup: ``LIMIT 1`` per SKU is one round trip per SKU, not paging.
+    source = """
+    def latest(session, skus):
+        for sku in skus:
+            session.execute(text("SELECT price FROM t WHERE sku = :sku LIMIT 1"), {"sku": sku}).first()
+        for post in posts:
+            session.scalars(select(Comment).where(Comment.post_id == post.id).limit(10)).all()
+    """
+    assert lines_of(run_check("ARC502", source)) == [4, 6]

@@ -12,11 +12,13 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
+from ..codes import ARC201, ARC202, ARC203
+from .context import is_test_path, relative_to_root
 from .extract import tree_index
 from .facts import ClassFact, ModuleFacts
 from .registry import ModuleContext, RawFinding, check
-from ..codes import ARC201, ARC202, ARC203
 
 _MAX_REEXPORT_HOPS = 3
 # ``Base`` in a name is not enough: ``BaseDiscount`` with state and behaviour is exactly the
@@ -30,6 +32,8 @@ _EXEMPT_BASES = frozenset(
         "TypedDict", "NamedTuple", "BaseException", "Exception",
     }
 )
+
+_INTERFACE_MODULES = frozenset({"interfaces", "interface", "abc", "abcs", "protocols", "ports", "contracts", "spi"})
 
 # Declarative data models are built by subclassing a shared first-party base (common fields,
 # config, a metadata registry); that is the frameworks' intended use, not implementation reuse.
@@ -117,7 +121,7 @@ def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], s
     fact = resolved.fact
     if fact.is_abstract or fact.type_checking or fact.name.endswith(_EXCEPTION_SUFFIXES):
         return True
-    if _named_as_extension_point(fact.name):
+    if _named_as_extension_point(fact.name) or _designed_for_extension(resolved):
         return True
     if resolved.qualified in seen:
         return False
@@ -126,9 +130,10 @@ def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], s
     seen.add(resolved.qualified)
     facts = _facts_of(ctx, resolved.module)
     for base in fact.bases:
-        short = base.rsplit(".", 1)[-1]
+        short = base.split("[", 1)[0].rsplit(".", 1)[-1]
         if (
-            short in _EXEMPT_BASES
+            _named_as_extension_point(short)
+            or short in _EXEMPT_BASES
             or short.endswith(_EXCEPTION_SUFFIXES)
             or base in allowed
             or short in allowed
@@ -166,23 +171,101 @@ def _counts_as_level(ctx: ModuleContext, resolved: ResolvedClass) -> bool:
     return not (fact.is_abstract or fact.type_checking or _MIXIN.search(fact.name))
 
 
+def _designed_for_extension(resolved: ResolvedClass) -> bool:
+    """A class whose own body or place says subclasses are expected: default hooks that do
+    nothing (a template method), ``__init_subclass__`` or a metaclass (subclasses register), a
+    data-class decorator (a record type in a taxonomy of records), or a module named for
+    interfaces (``engine/interfaces.py``)."""
+    fact = resolved.fact
+    if {"hooks", "subclass-hook"} & set(fact.traits):
+        return True
+    if any(keyword.startswith("metaclass=") for keyword in fact.keywords):
+        return True
+    if "data" in fact.traits:
+        return True
+    return (resolved.module or "").rsplit(".", 1)[-1] in _INTERFACE_MODULES
+
+
+def _carries_implementation(ctx: ModuleContext, resolved: ResolvedClass, seen: set[str]) -> bool:
+    """Whether the class or a first-party ancestor defines a method: a role or marker class
+    (``class InElementRole(SQLRole): _role_name = "..."``) passes on a type, not code."""
+    if "no-methods" not in resolved.fact.traits:
+        return True
+    facts = _facts_of(ctx, resolved.module)
+    for base in resolved.fact.bases:
+        parent = resolve_base(ctx, facts, base) if facts is not None else None
+        if parent is not None and parent.qualified not in seen:
+            seen.add(parent.qualified)
+            if _carries_implementation(ctx, parent, seen):
+                return True
+    return False
+
+
+def _holds_state(ctx: ModuleContext, resolved: ResolvedClass, seen: set[str]) -> bool:
+    """Whether the class or a first-party ancestor has its own constructor. A class without one
+    (``HasHints``, ``Evictable``, ``HasMemoized``) lends methods that work on whatever state the
+    class it is mixed into has: a mixin whatever its name; one that hands its arguments on with
+    ``super().__init__(**kw)`` from no base is one too."""
+    traits = set(resolved.fact.traits)
+    if "stateful" in traits and "cooperative" not in traits:
+        return True
+    facts = _facts_of(ctx, resolved.module)
+    for base in resolved.fact.bases:
+        parent = resolve_base(ctx, facts, base) if facts is not None else None
+        if parent is not None and parent.qualified not in seen:
+            seen.add(parent.qualified)
+            if _holds_state(ctx, parent, seen):
+                return True
+    return False
+
+
+def _reuses_nothing(fact: ClassFact) -> bool:
+    """A child that takes no implementation of its own: a data class without methods
+    (``@dataclass class OrderPlaced(Event): order_id: str``, one more record in a taxonomy), a
+    configured variant that only sets class attributes the parent reads, or a child that is
+    itself named as an extension point (a mixin or ``Abstract*`` layer; its own subclasses are
+    judged)."""
+    traits = set(fact.traits)
+    if "no-methods" in traits and traits & {"data", "settings-only"}:
+        return True
+    return _named_as_extension_point(fact.name)
+
+
+def _is_test_support(ctx: ModuleContext) -> bool:
+    """Tests and test-support packages (``sqlalchemy/testing/``): test doubles and fixture classes
+    subclass real classes on purpose, to spy on or stub one method."""
+    relative = PurePosixPath(str(relative_to_root(ctx.path, ctx.root) or ctx.path.name))
+    return is_test_path(relative) or "testing" in relative.parts[:-1]
+
+
 @check(ARC201)
 def concrete_inheritance(ctx: ModuleContext) -> Iterator[RawFinding]:
+    if ctx.path.suffix == ".pyi" or _is_test_support(ctx):
+        return  # a stub declares types, never behaviour; tests subclass to stub
     allowed = set(ctx.options_for(ARC201).get("allow-bases") or [])
     for fact in ctx.facts.classes:
-        if fact.type_checking:
+        if fact.type_checking or _reuses_nothing(fact):
             continue
+        concrete: list[ResolvedClass] = []
         for base in fact.bases:
             resolved = resolve_base(ctx, ctx.facts, base)
             if resolved is None or _is_exempt(ctx, resolved, allowed, set()):
                 continue
-            yield RawFinding(
-                code=ARC201,
-                message=f"`{fact.name}` inherits implementation from the concrete class "
-                f"`{resolved.qualified}`",
-                span=fact.span,
-                data={"base": resolved.qualified},
-            )
+            if "dunders-only" in resolved.fact.traits or not _carries_implementation(ctx, resolved, set()):
+                continue  # repr/eq helpers, markers and roles
+            if not _holds_state(ctx, resolved, set()):
+                continue  # no constructor up its chain: a mixin or helper base, whatever its name
+            concrete.append(resolved)
+        if not concrete:
+            continue
+        others = f" (and {len(concrete) - 1} more)" if len(concrete) > 1 else ""
+        yield RawFinding(
+            code=ARC201,
+            message=f"`{fact.name}` inherits implementation from the concrete class "
+            f"`{concrete[0].qualified}`{others}",
+            span=fact.span,
+            data={"base": concrete[0].qualified, "bases": [c.qualified for c in concrete]},
+        )
 
 
 def _longest_chain(

@@ -43,6 +43,7 @@ _RUNS = frozenset({
 # Links that page through the rows: the loop asks for the next page, not for the next item.
 _PAGES = frozenset({"limit", "offset", "fetchmany", "yield_per", "partitions", "slice", "paginate"})
 # Calls whose arguments are a collection of keys: one statement for many items.
+_PAGE_SQL = re.compile(r"\bOFFSET\b|\bLIMIT\s+(?!1\b)", re.IGNORECASE)
 _MANY = frozenset({"in_", "not_in", "notin_", "any_", "all_", "tuple_"})
 _BATCHING_CALL = re.compile(r"batch|chunk|page|partition|group|window|split|slice", re.IGNORECASE)
 _BATCH_NAME = re.compile(r"batch|chunk|page|slice|group", re.IGNORECASE)
@@ -261,8 +262,15 @@ def _item_in(node: ast.AST, items: set[str]) -> bool:
 
 
 def _pages(links: list[ast.Call], scope: _LoopScope) -> bool:
-    """The statement asks for one page of rows (``.limit(n)``, ``LIMIT``), also when it was built
-    into a name earlier in the loop (``query = select(...).limit(n)``)."""
+    """A loop that walks pages: a ``while`` loop (or one over page numbers) whose statement asks for
+    one page of rows (``.limit(size)``, ``.offset(n)``, ``LIMIT :size``), also when it was built
+    into a name earlier in the loop (``query = select(...).limit(n)``). ``LIMIT 1`` is a lookup of
+    one row, and a ``for`` loop over items with a limit per item is still a query per item."""
+    loop = scope.loop
+    over_numbers = isinstance(loop, (ast.For, ast.AsyncFor)) and isinstance(loop.iter, ast.Call) and (
+        (dotted_name(loop.iter.func) or "").rsplit(".", 1)[-1] in ("range", "count"))
+    if not (isinstance(loop, ast.While) or over_numbers):
+        return False
     nodes: list[ast.AST] = list(links)
     for link in links:
         for argument in link.args:
@@ -270,11 +278,16 @@ def _pages(links: list[ast.Call], scope: _LoopScope) -> bool:
                 nodes.extend(scope.assigned.get(argument.id, []))
     for root in nodes:
         for node in ast.walk(root):
-            if isinstance(node, ast.Attribute) and node.attr in _PAGES:
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _PAGES
+                    and not (node.func.attr == "limit" and node.args and _is_one(node.args[0]))):
                 return True
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search(r"\bLIMIT\b", node.value, re.IGNORECASE):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _PAGE_SQL.search(node.value):
                 return True
     return False
+
+
+def _is_one(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value == 1
 
 
 _TAKES_STATEMENT = frozenset({"execute", "exec_driver_sql", "scalars", "scalar", "stream", "stream_scalars"})
