@@ -15,12 +15,14 @@ from .analysis import (
     checks_imports,
     checks_queries,
     checks_runtime,
+    checks_wrappers,
     dependencies,
 )
 from .analysis.registry import CheckInfo, Registry
 from .workspace import cycles, external_dependencies, independence
 
-CHECK_MODULES = (checks_imports, checks_boundaries, checks_design, checks_runtime, checks_queries, dependencies, cycles,
+CHECK_MODULES = (checks_imports, checks_boundaries, checks_design, checks_runtime, checks_queries, checks_wrappers,
+                 dependencies, cycles,
                  independence, external_dependencies)
 
 REGISTRY = Registry.build(codes.METADATA, CHECK_MODULES)

@@ -109,8 +109,8 @@ def test_arc201_allow_bases_option():
 
 CHAIN = {
     "app.a": "class A:\n    def run(self): ...\n",
-    "app.b": "from app.a import A\nclass B(A):\n    pass\n",
-    "app.c": "from app import b\nclass C(b.B):\n    pass\n",
+    "app.b": "from app.a import A\nclass B(A):\n    def b(self): ...\n",
+    "app.c": "from app import b\nclass C(b.B):\n    def c(self): ...\n",
 }
 
 
@@ -121,7 +121,7 @@ def test_arc202_fires_when_chain_across_modules_exceeds_max_depth():
         from app.c import C
 
         class D(C):
-            pass
+            def d(self): ...
 
         class E(D):
             pass
@@ -134,7 +134,7 @@ def test_arc202_fires_when_chain_across_modules_exceeds_max_depth():
 
 
 def test_arc202_respects_max_depth_option_and_stays_quiet_on_short_chains():
-    source = "from app.c import C\nclass D(C):\n    pass\n"
+    source = "from app.c import C\nclass D(C):\n    def d(self): ...\n"
     assert not run_check("ARC202", source, workspace=Workspace(modules=dict(CHAIN)))
     tight = run_check("ARC202", source, workspace=Workspace(modules=dict(CHAIN)), options={"ARC202": {"max-depth": 2}})
     assert lines_of(tight) == [2]
@@ -197,10 +197,11 @@ def test_arc203_quiet_when_a_method_does_real_work_or_targets_differ():
 
 def test_arc202_diamond_of_mixins_stays_fast_and_correct():
     # 30 levels, each class with two first-party bases: without memoising, 2**30 paths.
-    lines = ["class L0A: pass", "class L0B: pass"]
+    lines = ["class L0A:", "    def run(self): return 1", "class L0B:", "    def run(self): return 2"]
     for level in range(1, 31):
         for side in "AB":
-            lines.append(f"class L{level}{side}(L{level - 1}A, L{level - 1}B): pass")
+            lines.append(f"class L{level}{side}(L{level - 1}A, L{level - 1}B):")
+            lines.append(f"    def m{level}(self): return {level}")
     findings = run_check("ARC202", "\n".join(lines) + "\n", dedent=False)
     deepest = [f for f in findings if f.message.startswith("`L30A`")]
     assert deepest and len(deepest[0].data["chain"]) == 30

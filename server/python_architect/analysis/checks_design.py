@@ -1,5 +1,5 @@
-"""Design checks on classes: implementation inheritance (ARC201), deep first-party inheritance
-chains (ARC202) and shallow wrappers (ARC203).
+"""Design checks on class hierarchies: implementation inheritance (ARC201) and deep first-party
+inheritance chains (ARC202). Shallow wrappers (ARC203) live in ``checks_wrappers``.
 
 Bases are followed across modules through the workspace index (``ctx.lookup_module``), including
 re-exports (``from .base import Base`` in a package ``__init__``), so a chain that spans files is
@@ -8,15 +8,13 @@ seen as one chain.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from ..codes import ARC201, ARC202, ARC203
+from ..codes import ARC201, ARC202
 from .context import is_test_path, relative_to_root
-from .extract import tree_index
 from .facts import ClassFact, ModuleFacts
 from .registry import ModuleContext, RawFinding, check
 
@@ -289,10 +287,36 @@ def _longest_chain(
             above = memo[resolved.qualified] = _longest_chain(
                 ctx, parent_facts, resolved.fact, seen | {resolved.qualified}, memo
             )
-        chain = [resolved.qualified, *above]
+        # A class without code of its own (``class StrictFromClauseRole(FromClauseRole): ...``,
+        # ``class Alias(Base): pass``) is passed through, not counted: there is nothing in it to read.
+        chain = above if "no-methods" in resolved.fact.traits else [resolved.qualified, *above]
         if len(chain) > len(best):
             best = chain
     return best
+
+
+# Standard-library frameworks whose base classes their users must extend.
+_STDLIB_FRAMEWORKS = ("unittest.", "logging.", "socketserver.", "http.server.", "argparse.", "cmd.", "tkinter.")
+
+
+def _framework_hierarchy(ctx: ModuleContext, fact: ClassFact, chain: list[str]) -> bool:
+    """A chain rooted in a framework's base class (a Tornado ``RequestHandler``, Django view, form
+    or admin, a DRF viewset, a Click command, a ``unittest.TestCase``, a pydantic or SQLAlchemy
+    model): the framework asks for the hierarchy, and its levels follow the framework's. Decided by
+    where each level's bases are imported from, never by their names."""
+    levels: list[tuple[ModuleFacts | None, ClassFact]] = [(ctx.facts, fact)]
+    for qualified in chain:
+        module, _, name = qualified.rpartition(".")
+        facts = _facts_of(ctx, module or None)
+        found = _local_class(facts, name) if facts is not None else None
+        if found is not None:
+            levels.append((facts, found))
+    for _, level in levels:
+        for base in level.bases:
+            plain = base.split("[", 1)[0]
+            if plain in DATA_MODEL_BASES or _is_third_party(ctx, plain) or plain.startswith(_STDLIB_FRAMEWORKS):
+                return True
+    return False
 
 
 @check(ARC202)
@@ -307,7 +331,7 @@ def deep_inheritance(ctx: ModuleContext) -> Iterator[RawFinding]:
             continue  # exception trees are deep by design: each level is a finer ``except``
         own = f"{ctx.module}.{fact.name}" if ctx.module else fact.name
         chain = _longest_chain(ctx, ctx.facts, fact, frozenset({own}), memo)
-        if len(chain) <= max_depth:
+        if len(chain) <= max_depth or _framework_hierarchy(ctx, fact, chain):
             continue
         shown = " → ".join([fact.name, *(name.rsplit(".", 1)[-1] for name in chain)])
         yield RawFinding(
@@ -316,65 +340,4 @@ def deep_inheritance(ctx: ModuleContext) -> Iterator[RawFinding]:
             f"({shown}); the limit is {max_depth}",
             span=fact.span,
             data={"chain": chain, "max_depth": max_depth},
-        )
-
-
-# -- ARC203 ------------------------------------------------------------------------------------
-
-
-def _forward_target(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    """``_client`` when the method only passes its own arguments, unchanged, to the method of the
-    same name on ``self._client`` (an adapter that renames or converts is doing real work)."""
-    if any(not isinstance(d, ast.Name) or d.id in ("staticmethod", "classmethod", "property") for d in method.decorator_list):
-        return None
-    body = method.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-        body = body[1:]  # a docstring
-    if len(body) != 1 or not isinstance(body[0], (ast.Return, ast.Expr)) or body[0].value is None:
-        return None
-    call = body[0].value
-    if isinstance(call, ast.Await):
-        call = call.value
-    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
-        return None
-    holder = call.func.value
-    if not (isinstance(holder, ast.Attribute) and isinstance(holder.value, ast.Name) and holder.value.id == "self"):
-        return None
-    arguments = method.args
-    params = {a.arg for a in [*arguments.posonlyargs, *arguments.args[1:], *arguments.kwonlyargs]}
-    params |= {a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None}
-    passed = [arg.value if isinstance(arg, ast.Starred) else arg for arg in call.args]
-    passed += [kw.value for kw in call.keywords]
-    if not all(isinstance(arg, ast.Name) and arg.id in params for arg in passed):
-        return None
-    if call.func.attr.lstrip("_") != method.name.lstrip("_"):
-        return None  # renaming into the caller's vocabulary is an adapter's real work
-    return holder.attr
-
-
-@check(ARC203)
-def shallow_wrapper(ctx: ModuleContext) -> Iterator[RawFinding]:
-    try:
-        minimum = max(1, int(ctx.options_for(ARC203).get("min-methods", 3)))
-    except (TypeError, ValueError):
-        minimum = 3
-    index = tree_index(ctx.tree, ctx.text)
-    for node in index.classes:
-        methods = [
-            statement
-            for statement in node.body
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and not statement.name.startswith("_")
-        ]
-        if len(methods) < minimum:
-            continue
-        targets = {_forward_target(method) for method in methods}
-        if len(targets) != 1 or None in targets:
-            continue
-        attribute = targets.pop()
-        yield RawFinding(
-            code=ARC203,
-            message=f"`{node.name}` is a shallow wrapper: its {len(methods)} public methods only "
-            f"forward their arguments to `self.{attribute}`",
-            span=index.lines.name_span(node),
-            data={"attribute": attribute, "methods": [m.name for m in methods]},
         )
