@@ -146,3 +146,10 @@ def test_a_limit_per_item_is_still_a_query_per_item():
             session.scalars(select(Comment).where(Comment.post_id == post.id).limit(10)).all()
     """
     assert lines_of(run_check("ARC502", source)) == [4, 6]
+
+
+def test_what_the_check_leaves_alone_is_documented():
+    from python_architect.cli.rules_doc import explain, render_rules_markdown
+
+    assert "Not reported:" in (explain("ARC502") or "")
+    assert "*Not reported:* Building a query nothing runs" in render_rules_markdown()
