@@ -41,6 +41,26 @@ def _forward_target(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | Non
     return holder.attr
 
 
+# Dunders that make the class speak a protocol (context manager, awaitable, iterator, callable,
+# proxy): the class adapts the inner object to it, which is work a caller would otherwise do.
+_PROTOCOL_DUNDERS = frozenset({
+    "__enter__", "__exit__", "__aenter__", "__aexit__", "__await__", "__iter__", "__next__",
+    "__aiter__", "__anext__", "__call__", "__getattr__", "__getitem__", "__contains__", "__len__",
+})
+
+
+def _does_work_elsewhere(node: ast.ClassDef, attribute: str) -> bool:
+    """The wrapper's value is outside its forwarding methods: the inner object is a property or
+    method of the class itself (created lazily, in the right event loop), or the class speaks a
+    protocol through its dunders (``__aenter__`` awaiting the inner coroutine)."""
+    for statement in node.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+            statement.name == attribute or statement.name in _PROTOCOL_DUNDERS
+        ):
+            return True
+    return False
+
+
 @check(ARC203)
 def shallow_wrapper(ctx: ModuleContext) -> Iterator[RawFinding]:
     try:
@@ -60,6 +80,8 @@ def shallow_wrapper(ctx: ModuleContext) -> Iterator[RawFinding]:
         if len(targets) != 1 or None in targets:
             continue
         attribute = targets.pop()
+        if _does_work_elsewhere(node, attribute):
+            continue
         yield RawFinding(
             code=ARC203,
             message=f"`{node.name}` is a shallow wrapper: its {len(methods)} public methods only "

@@ -324,6 +324,11 @@ ARC203_INFO = CheckInfo(
         "Let callers use the wrapped object directly, or give the wrapper real work (a domain "
         "vocabulary, caching, retries, validation) behind a smaller interface."
     ),
+    not_reported=(
+        "Adapters that rename or convert, and wrappers whose work is elsewhere: the inner object "
+        "is a property of the class (created lazily), or the class speaks a protocol through its "
+        "dunders (`__aenter__`, `__await__`, `__iter__`, `__call__`, `__getattr__`)."
+    ),
 )
 ARC402_INFO = CheckInfo(
     code=ARC402,
