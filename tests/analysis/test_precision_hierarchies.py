@@ -105,3 +105,41 @@ def test_marker_roles_add_no_level():
             return self
     """
     assert run_check("ARC202", source) == []
+
+
+def test_capability_mixins_with_only_private_helpers_add_no_level():
+    # SQLAlchemy's HasCacheKey/MemoizedHasCacheKey under ClauseElement: helpers, not a layer.
+    source = """
+    class HasCacheKey:
+        def _gen_cache_key(self):
+            return ()
+
+    class MemoizedHasCacheKey(HasCacheKey):
+        def _generate_cache_key(self):
+            return self._gen_cache_key()
+
+    class ClauseElement(MemoizedHasCacheKey):
+        def compile(self):
+            return ""
+
+    class ColumnElement(ClauseElement):
+        def label(self, name):
+            return name
+
+    class UnaryExpression(ColumnElement):
+        def __init__(self, element):
+            self.element = element
+    """
+    assert run_check("ARC202", source) == []
+    # The twin: two more layers with an interface of their own make the chain four deep.
+    deeper = source + """
+    class Distinct(UnaryExpression):
+        def distinct(self):
+            return self
+
+    class DistinctOn(Distinct):
+        def on(self, *columns):
+            return self
+    """
+    findings = run_check("ARC202", deeper)
+    assert [f.data["chain"][-1].rsplit(".", 1)[-1] for f in findings] == ["ClauseElement"]

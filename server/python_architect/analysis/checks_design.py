@@ -266,6 +266,16 @@ def concrete_inheritance(ctx: ModuleContext) -> Iterator[RawFinding]:
         )
 
 
+def _passed_through(fact: ClassFact) -> bool:
+    """A level with nothing in it for a reader of the chain: no code of its own
+    (``class StrictFromClauseRole(FromClauseRole): ...``, ``class Alias(Base): pass``), or only
+    private helpers and no constructor (``HasCacheKey``'s ``_gen_cache_key``: a capability lent to
+    the hierarchy, not a layer of its interface). Its ancestors still count."""
+    if "no-methods" in fact.traits:
+        return True
+    return not fact.public_methods and "stateful" not in fact.traits
+
+
 def _longest_chain(
     ctx: ModuleContext, facts: ModuleFacts, fact: ClassFact, seen: frozenset[str], memo: dict[str, list[str]]
 ) -> list[str]:
@@ -287,9 +297,7 @@ def _longest_chain(
             above = memo[resolved.qualified] = _longest_chain(
                 ctx, parent_facts, resolved.fact, seen | {resolved.qualified}, memo
             )
-        # A class without code of its own (``class StrictFromClauseRole(FromClauseRole): ...``,
-        # ``class Alias(Base): pass``) is passed through, not counted: there is nothing in it to read.
-        chain = above if "no-methods" in resolved.fact.traits else [resolved.qualified, *above]
+        chain = above if _passed_through(resolved.fact) else [resolved.qualified, *above]
         if len(chain) > len(best):
             best = chain
     return best
