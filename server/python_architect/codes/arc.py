@@ -303,7 +303,8 @@ ARC202_INFO = CheckInfo(
         "third-party class (Tornado handlers, Django views and forms, DRF viewsets, Click "
         "commands, pydantic and SQLAlchemy models) or a standard-library framework "
         "(`unittest.TestCase`, `logging.Handler`, ...). Classes without methods of their own "
-        "(role markers, aliases) are passed through without counting as a level."
+        "(role markers, aliases) or with only private helpers and no constructor (capability "
+        "mixins such as `HasCacheKey`) are passed through without counting as a level."
     ),
 )
 ARC203_INFO = CheckInfo(
