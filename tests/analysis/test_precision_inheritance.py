@@ -170,3 +170,23 @@ class FastEngine(Engine):
     assert run_check("ARC201", source) == []
     # An empty subclass is still an alias that inherits everything: reported.
     assert lines_of(run_check("ARC201", ENGINE + "\nclass Alias(Engine):\n    pass\n")) == [9]
+
+
+def test_a_standard_library_framework_base_is_an_extension_point():
+    # tornado.testing: AsyncHTTPTestCase(AsyncTestCase), AsyncTestCase(unittest.TestCase).
+    source = """
+    import unittest
+
+    class AsyncTestCase(unittest.TestCase):
+        def __init__(self, name):
+            super().__init__(name)
+            self.loop = None
+
+        def get_loop(self):
+            return self.loop
+
+    class AsyncHTTPTestCase(AsyncTestCase):
+        def get_app(self):
+            return self.loop
+    """
+    assert run_check("ARC201", source, path="src/app/testkit.py") == []

@@ -100,3 +100,21 @@ def test_waiting_for_a_key_press_is_asking_a_person():
                 pass
     """
     assert run_check("ARC402", source) == []
+
+
+def test_an_error_turned_into_a_status_the_loop_tests_is_not_a_blind_retry():
+    # tornado's curl client: perform until libcurl stops asking to be called again.
+    source = """
+    def perform(multi):
+        while True:
+            try:
+                ret, handles = multi.socket_all()
+            except CurlError as e:
+                ret = e.args[0]
+            if ret != CALL_MULTI_PERFORM:
+                break
+    """
+    assert run_check("ARC402", source) == []
+    # The twin: the status is recorded but never decides anything.
+    twin = source.replace("if ret != CALL_MULTI_PERFORM:", "if handles == 0:")
+    assert lines_of(run_check("ARC402", twin)) == [3]

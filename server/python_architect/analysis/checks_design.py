@@ -33,6 +33,9 @@ _EXEMPT_BASES = frozenset(
 
 _INTERFACE_MODULES = frozenset({"interfaces", "interface", "abc", "abcs", "protocols", "ports", "contracts", "spi"})
 
+# Standard-library frameworks whose base classes their users must extend.
+_STDLIB_FRAMEWORKS = ("unittest.", "logging.", "socketserver.", "http.server.", "argparse.", "cmd.", "tkinter.")
+
 # Declarative data models are built by subclassing a shared first-party base (common fields,
 # config, a metadata registry); that is the frameworks' intended use, not implementation reuse.
 DATA_MODEL_BASES = frozenset(
@@ -137,6 +140,7 @@ def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], s
             or short in allowed
             or base in DATA_MODEL_BASES
             or _is_third_party(ctx, base)
+            or base.startswith(_STDLIB_FRAMEWORKS)
         ):
             return True
         parent = resolve_base(ctx, facts, base) if facts is not None else None
@@ -303,8 +307,6 @@ def _longest_chain(
     return best
 
 
-# Standard-library frameworks whose base classes their users must extend.
-_STDLIB_FRAMEWORKS = ("unittest.", "logging.", "socketserver.", "http.server.", "argparse.", "cmd.", "tkinter.")
 
 
 def _framework_hierarchy(ctx: ModuleContext, fact: ClassFact, chain: list[str]) -> bool:

@@ -114,8 +114,28 @@ def _retrying_handler(loop: ast.AST) -> ast.ExceptHandler | None:
             others = [s for s in body if s is not node]
             if _makes_progress(node.body, [*handler.body, *others]):  # type: ignore[attr-defined]
                 continue
+            if _status_decides_exit(handler, following):
+                continue
             return handler
     return None
+
+
+def _status_decides_exit(handler: ast.ExceptHandler, following: list[ast.stmt]) -> bool:
+    """The handler turns the error into a status the loop then tests to leave
+    (``except pycurl.error as e: ret = e.args[0]`` … ``if ret != PERFORM: break``): the loop
+    repeats on one status code, not on any failure."""
+    bound = {t.id for node in walk_local(handler.body) if isinstance(node, ast.Assign)
+             for t in node.targets if isinstance(t, ast.Name)}
+    if not bound:
+        return False
+    for statement in following:
+        if isinstance(statement, ast.If) and _uses_name(statement.test, bound) and _leaves_loop(statement.body):
+            return True
+    return False
+
+
+def _uses_name(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
 
 
 _PROMPT_WORDS = ("input", "prompt", "ask", "confirm", "getpass", "readline", "choice", "getkey", "getch", "getwch")

@@ -275,8 +275,9 @@ ARC201_INFO = CheckInfo(
         " extension points by their body rather than their name: no constructor anywhere up the "
         "chain (a mixin), no methods (a marker or role), only dunders, a cooperative "
         "`super().__init__(**kw)` from no base, a default hook that does nothing (template "
-        "method), `__init_subclass__` or a metaclass (a registry), a data class, or a module "
-        "named `interfaces`/`abc`/`protocols`; data-class records and subclasses that only set "
+        "method), `__init_subclass__` or a metaclass (a registry), a data class, a module "
+        "named `interfaces`/`abc`/`protocols`, or anything below a third-party or standard-library "
+        "framework class (`unittest.TestCase`); data-class records and subclasses that only set "
         "class attributes. One finding per class, naming every concrete base."
     ),
 )
@@ -352,7 +353,8 @@ ARC402_INFO = CheckInfo(
         "`if attempts > limit`, `left = left - 1` then `if not left`, `for attempt in "
         "itertools.count()` then `if attempt == n`), a test of a name that states the bound "
         "(`max_retries`, `retries`, `attempts`, `deadline`), or a sleep/backoff/wait; loops that "
-        "ask a person (input, prompts, a key press), walk pages, redirects or a queue."
+        "ask a person (input, prompts, a key press), walk pages, redirects or a queue, or turn the "
+        "error into a status they test to leave (`ret = e.args[0]` then `if ret != AGAIN: break`)."
     ),
 )
 ARC502_INFO = CheckInfo(
