@@ -153,3 +153,16 @@ def test_what_the_check_leaves_alone_is_documented():
 
     assert "Not reported:" in (explain("ARC502") or "")
     assert "*Not reported:* Building a query nothing runs" in render_rules_markdown()
+
+
+def test_a_data_migration_module_walks_the_rows_once():
+    # dagster's storage/runs/migration.py: a one-off backfill of a new column, row by row.
+    source = """
+    def migrate_backfills(conn, rows):
+        for row in rows:
+            conn.execute(Backfills.update().values(selector=row.selector).where(Backfills.c.id == row.id))
+    """
+    assert run_check("ARC502", source, path="src/app/storage/runs/migration.py") == []
+    assert run_check("ARC502", source, path="src/app/storage/migrate_tags.py") == []
+    # The same loop in the storage module itself is a query per row.
+    assert lines_of(run_check("ARC502", source, path="src/app/storage/runs/sql_run_storage.py")) == [4]

@@ -56,6 +56,7 @@ _COMMAND_SQL = re.compile(
 )
 _DDL_CONSTRUCT = re.compile(r"^_*(?:Create|Drop|Add|Alter|Set|Comment)[A-Z]|DDL")
 _MIGRATION_DIRS = frozenset({"migrations", "_migrations", "alembic"})
+_MIGRATION_MODULE = re.compile(r"(?:^|_)(?:migrations?|migrate)(?:_|$)")
 
 
 def _receiver_is_data_object(func: ast.Attribute) -> str | None:
@@ -71,10 +72,11 @@ def _receiver_is_data_object(func: ast.Attribute) -> str | None:
 
 
 def _is_migration(ctx: ModuleContext) -> bool:
-    """Alembic ``versions/`` and Django ``migrations/`` scripts (by path, or an alembic import)."""
-    relative = relative_to_root(ctx.path, ctx.root) or ctx.path.name
-    parts = set(Path(relative).parts[:-1])
-    if parts & _MIGRATION_DIRS:
+    """Alembic ``versions/`` and Django ``migrations/`` scripts (by path, or an alembic import), and
+    data-migration modules by name (``storage/runs/migration.py``, ``migrate_tags.py``)."""
+    relative = Path(relative_to_root(ctx.path, ctx.root) or ctx.path.name)
+    parts = set(relative.parts[:-1])
+    if parts & _MIGRATION_DIRS or _MIGRATION_MODULE.search(relative.stem):
         return True
     return "versions" in parts and any(i.module.split(".")[0] == "alembic" for i in ctx.facts.imports)
 

@@ -379,7 +379,7 @@ ARC502_INFO = CheckInfo(
         "`itertools.batched`, `groupby`, `range(0, n, step)` or a slice per pass, an `.in_(...)` "
         "or a list of parameter rows); a `while` loop that pages (`.limit(n)`, `.offset(...)`); a "
         "different statement per pass (`table.delete()`, DDL constructs, `PRAGMA`, `CREATE`, "
-        "`LISTEN`); migrations. A query chain is one finding, named by the call that runs it."
+        "`LISTEN`); data migrations (a `migrations/` folder or a `migration.py` module). A query chain is one finding, named by the call that runs it."
     ),
 )
 ARC701_INFO = CheckInfo(
