@@ -190,3 +190,33 @@ def test_a_standard_library_framework_base_is_an_extension_point():
             return self.loop
     """
     assert run_check("ARC201", source, path="src/app/testkit.py") == []
+
+
+def test_a_variant_that_only_fixes_the_parents_arguments_reuses_nothing():
+    # dagster's config scalars: ``class Int(BuiltinConfigScalar)`` only passes its kind on.
+    source = ENGINE + """
+
+class Fast(Engine):
+    def __init__(self):
+        \"\"\"A fast engine.\"\"\"
+        super().__init__(speed=10)
+"""
+    assert run_check("ARC201", source) == []
+    # The twin: an __init__ that does more than pass fixed arguments on.
+    twin = source.replace('        super().__init__(speed=10)', '        super().__init__(speed=10)\n        self.turbo = True')
+    assert lines_of(run_check("ARC201", twin)) == [10]
+
+
+def test_a_functional_named_tuple_base_is_a_record():
+    source = """
+    from typing import NamedTuple
+
+    class AssetResult(NamedTuple("_AssetResult", [("key", str), ("metadata", dict)])):
+        def __new__(cls, key, metadata=None):
+            return super().__new__(cls, key, metadata or {})
+
+    class ObserveResult(AssetResult):
+        def describe(self):
+            return self.key
+    """
+    assert run_check("ARC201", source) == []

@@ -131,7 +131,7 @@ def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], s
     seen.add(resolved.qualified)
     facts = _facts_of(ctx, resolved.module)
     for base in fact.bases:
-        short = base.split("[", 1)[0].rsplit(".", 1)[-1]
+        short = base.split("[", 1)[0].split("(", 1)[0].rsplit(".", 1)[-1]  # ``NamedTuple("_R", [...])``
         if (
             _named_as_extension_point(short)
             or short in _EXEMPT_BASES
@@ -224,11 +224,12 @@ def _holds_state(ctx: ModuleContext, resolved: ResolvedClass, seen: set[str]) ->
 def _reuses_nothing(fact: ClassFact) -> bool:
     """A child that takes no implementation of its own: a data class without methods
     (``@dataclass class OrderPlaced(Event): order_id: str``, one more record in a taxonomy), a
-    configured variant that only sets class attributes the parent reads, or a child that is
+    configured variant that only sets class attributes the parent reads or only passes fixed
+    arguments to ``super().__init__`` (``class Int(BuiltinConfigScalar)``), or a child that is
     itself named as an extension point (a mixin or ``Abstract*`` layer; its own subclasses are
     judged)."""
     traits = set(fact.traits)
-    if "no-methods" in traits and traits & {"data", "settings-only"}:
+    if "settings-only" in traits or {"no-methods", "data"} <= traits:
         return True
     return _named_as_extension_point(fact.name)
 

@@ -21,6 +21,13 @@ def _does_nothing(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     )
 
 
+def _only_calls_super_init(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The body (after a docstring) is one ``super().__init__(...)`` call: the class only fixes
+    the parent's arguments."""
+    body = [s for s in function.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    return len(body) == 1 and _calls_super_init(function)
+
+
 def _calls_super_init(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """``super().__init__(...)`` among the top-level statements of ``__init__``."""
     for statement in function.body:
@@ -45,6 +52,8 @@ def class_traits(node: ast.ClassDef) -> tuple[str, ...]:
         traits.append("no-methods")
         if any(isinstance(st, ast.Assign) or (isinstance(st, ast.AnnAssign) and st.value is not None) for st in node.body):
             traits.append("settings-only")
+    elif len(methods) == 1 and methods[0].name == "__init__" and _only_calls_super_init(methods[0]):
+        traits.append("settings-only")  # ``def __init__(self): super().__init__(kind=INT)``
     if names & {"__init__", "__new__", "__post_init__"}:
         traits.append("stateful")
     elif methods and all(n.startswith("__") and n.endswith("__") for n in names):

@@ -69,8 +69,9 @@ class ClassFact:
     (its own ``__init__``/``__new__``/``__post_init__``), ``hooks`` (a method that does nothing:
     a default for subclasses to override), ``subclass-hook`` (``__init_subclass__``),
     ``cooperative`` (no bases, yet ``__init__`` calls ``super().__init__``: a mixin), ``data``
-    (a dataclass or attrs class: a record type), ``settings-only`` (no methods, only class
-    attributes: a configured variant such as ``class HttpUrl(AnyUrl): _constraints = ...``)."""
+    (a dataclass or attrs class: a record type), ``settings-only`` (only class attributes, or
+    an ``__init__`` that only calls ``super().__init__(...)``: a configured variant such as
+    ``class HttpUrl(AnyUrl): _constraints = ...``)."""
 
 
 @dataclass(frozen=True)

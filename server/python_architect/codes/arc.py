@@ -277,8 +277,8 @@ ARC201_INFO = CheckInfo(
         "`super().__init__(**kw)` from no base, a default hook that does nothing (template "
         "method), `__init_subclass__` or a metaclass (a registry), a data class, a module "
         "named `interfaces`/`abc`/`protocols`, or anything below a third-party or standard-library "
-        "framework class (`unittest.TestCase`); data-class records and subclasses that only set "
-        "class attributes. One finding per class, naming every concrete base."
+        "framework class (`unittest.TestCase`); data-class records, and subclasses that only set "
+        "class attributes or only pass fixed arguments to `super().__init__`. One finding per class, naming every concrete base."
     ),
 )
 ARC202_INFO = CheckInfo(
