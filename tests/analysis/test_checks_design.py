@@ -108,9 +108,9 @@ def test_arc201_allow_bases_option():
 
 
 CHAIN = {
-    "app.a": "class A:\n    def run(self): ...\n",
-    "app.b": "from app.a import A\nclass B(A):\n    def b(self): ...\n",
-    "app.c": "from app import b\nclass C(b.B):\n    def c(self): ...\n",
+    "app.a": "class A:\n    def run(self):\n        return 1\n",
+    "app.b": "from app.a import A\nclass B(A):\n    def b(self):\n        return 2\n",
+    "app.c": "from app import b\nclass C(b.B):\n    def c(self):\n        return 3\n",
 }
 
 
@@ -121,7 +121,7 @@ def test_arc202_fires_when_chain_across_modules_exceeds_max_depth():
         from app.c import C
 
         class D(C):
-            def d(self): ...
+            def d(self): return 4
 
         class E(D):
             pass
@@ -134,7 +134,7 @@ def test_arc202_fires_when_chain_across_modules_exceeds_max_depth():
 
 
 def test_arc202_respects_max_depth_option_and_stays_quiet_on_short_chains():
-    source = "from app.c import C\nclass D(C):\n    def d(self): ...\n"
+    source = "from app.c import C\nclass D(C):\n    def d(self):\n        return 4\n"
     assert not run_check("ARC202", source, workspace=Workspace(modules=dict(CHAIN)))
     tight = run_check("ARC202", source, workspace=Workspace(modules=dict(CHAIN)), options={"ARC202": {"max-depth": 2}})
     assert lines_of(tight) == [2]

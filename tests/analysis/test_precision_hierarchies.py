@@ -143,3 +143,41 @@ def test_capability_mixins_with_only_private_helpers_add_no_level():
     """
     findings = run_check("ARC202", deeper)
     assert [f.data["chain"][-1].rsplit(".", 1)[-1] for f in findings] == ["ClauseElement"]
+
+
+def test_an_interface_by_convention_is_not_a_level():
+    # Flask-AppBuilder's AbstractViewApi: annotations and methods whose bodies are ``...``.
+    source = """
+    class ViewApi:
+        endpoint: str
+
+        def create_blueprint(self, appbuilder):
+            ...
+
+        def get_inner_views(self):
+            \"\"\"The views to initialise.\"\"\"
+
+    class BaseView(ViewApi):
+        def __init__(self):
+            self.endpoint = "x"
+
+    class BaseApi(BaseView):
+        def response(self, code):
+            return code
+
+    class ModelApi(BaseApi):
+        def get(self, pk):
+            return pk
+
+    class RoleApi(ModelApi):
+        def roles(self):
+            return []
+    """
+    assert run_check("ARC202", source) == []
+    # One more concrete level, and the chain of our own code is four deep.
+    deeper = source + """
+    class AdminRoleApi(RoleApi):
+        def admins(self):
+            return []
+    """
+    assert [f.data["chain"][-1].rsplit(".", 1)[-1] for f in run_check("ARC202", deeper)] == ["BaseView"]

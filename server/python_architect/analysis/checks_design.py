@@ -167,10 +167,11 @@ def _is_exception(ctx: ModuleContext, facts: ModuleFacts, fact: ClassFact, seen:
 
 
 def _counts_as_level(ctx: ModuleContext, resolved: ResolvedClass) -> bool:
-    """Whether a base adds a level to a hierarchy: mixins, interfaces and typing stand-ins add
-    behaviour or a contract beside the chain, not depth to read through."""
+    """Whether a base adds a level to a hierarchy: mixins, interfaces (also by convention: every
+    method a stub) and typing stand-ins add behaviour or a contract beside the chain, not depth
+    to read through."""
     fact = resolved.fact
-    return not (fact.is_abstract or fact.type_checking or _MIXIN.search(fact.name))
+    return not (fact.is_abstract or fact.type_checking or _MIXIN.search(fact.name) or "interface" in fact.traits)
 
 
 def _designed_for_extension(resolved: ResolvedClass) -> bool:

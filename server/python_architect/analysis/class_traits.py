@@ -58,8 +58,12 @@ def class_traits(node: ast.ClassDef) -> tuple[str, ...]:
         traits.append("stateful")
     elif methods and all(n.startswith("__") and n.endswith("__") for n in names):
         traits.append("dunders-only")  # ``__repr__``/``__eq__`` helpers without state of their own
-    if any(_does_nothing(m) for m in methods if not (m.name.startswith("__") and m.name.endswith("__"))):
+    plain = [m for m in methods if not (m.name.startswith("__") and m.name.endswith("__"))]
+    empty = [m for m in plain if _does_nothing(m)]
+    if empty:
         traits.append("hooks")
+        if len(empty) == len(plain) and "__init__" not in names:
+            traits.append("interface")  # every method a stub: a contract by convention
     for decorator in node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         if (dotted_name(target) or "").rsplit(".", 1)[-1] in _DATA_DECORATORS:

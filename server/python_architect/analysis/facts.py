@@ -67,7 +67,8 @@ class ClassFact:
     (a marker or a record), ``dunders-only`` (no constructor, only dunders: a protocol mixin such
     as repr helpers), ``stateful``
     (its own ``__init__``/``__new__``/``__post_init__``), ``hooks`` (a method that does nothing:
-    a default for subclasses to override), ``subclass-hook`` (``__init_subclass__``),
+    a default for subclasses to override), ``interface`` (every method such a stub, no
+    constructor: a contract by convention), ``subclass-hook`` (``__init_subclass__``),
     ``cooperative`` (no bases, yet ``__init__`` calls ``super().__init__``: a mixin), ``data``
     (a dataclass or attrs class: a record type), ``settings-only`` (only class attributes, or
     an ``__init__`` that only calls ``super().__init__(...)``: a configured variant such as

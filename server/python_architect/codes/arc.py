@@ -303,8 +303,8 @@ ARC202_INFO = CheckInfo(
         "Chains rooted in a framework's base class, by where the base is imported from: a "
         "third-party class (Tornado handlers, Django views and forms, DRF viewsets, Click "
         "commands, pydantic and SQLAlchemy models) or a standard-library framework "
-        "(`unittest.TestCase`, `logging.Handler`, ...). Classes without methods of their own "
-        "(role markers, aliases) or with only private helpers and no constructor (capability "
+        "(`unittest.TestCase`, `logging.Handler`, ...). Interfaces by convention (every method a stub) "
+        "are not levels; classes without methods of their own (role markers, aliases) or with only private helpers and no constructor (capability "
         "mixins such as `HasCacheKey`) are passed through without counting as a level."
     ),
 )
