@@ -9,12 +9,21 @@ by string) and below the engine, which receives ``REGISTRY`` as a collaborator.
 from __future__ import annotations
 
 from . import codes
-from .analysis import checks_async, checks_boundaries, checks_design, checks_imports, checks_runtime, dependencies
+from .analysis import (
+    checks_async,
+    checks_boundaries,
+    checks_design,
+    checks_imports,
+    checks_queries,
+    checks_runtime,
+    checks_wrappers,
+    dependencies,
+)
 from .analysis.registry import CheckInfo, Registry
 from .workspace import cycles, external_dependencies, independence
 
-CHECK_MODULES = (checks_imports, checks_boundaries, checks_design, checks_runtime, checks_async, dependencies,
-                 cycles, independence, external_dependencies)
+CHECK_MODULES = (checks_imports, checks_boundaries, checks_design, checks_runtime, checks_queries, checks_wrappers,
+                 checks_async, dependencies, cycles, independence, external_dependencies)
 
 REGISTRY = Registry.build(codes.METADATA, CHECK_MODULES)
 

@@ -10,6 +10,9 @@ BASES = {
         from typing import Protocol
 
         class Repository:
+            def __init__(self):
+                self.items = []
+
             def save(self, item):
                 self.items.append(item)
 
@@ -41,7 +44,8 @@ def test_arc201_fires_on_concrete_first_party_base_imported_or_local():
         from app.core.base import Repository
 
         class Helper:
-            def help(self): return 1
+            def __init__(self): self.n = 1
+            def help(self): return self.n
 
         class OrderRepository(Repository):
             pass
@@ -51,7 +55,7 @@ def test_arc201_fires_on_concrete_first_party_base_imported_or_local():
         """,
         workspace=workspace(),
     )
-    assert lines_of(findings) == [7, 10]
+    assert lines_of(findings) == [8, 11]
     assert "app.core.base.Repository" in findings[0].message
     assert findings[1].data["base"] == "app.services.orders.Helper"
 
@@ -104,9 +108,9 @@ def test_arc201_allow_bases_option():
 
 
 CHAIN = {
-    "app.a": "class A:\n    def run(self): ...\n",
-    "app.b": "from app.a import A\nclass B(A):\n    pass\n",
-    "app.c": "from app import b\nclass C(b.B):\n    pass\n",
+    "app.a": "class A:\n    def run(self):\n        return 1\n",
+    "app.b": "from app.a import A\nclass B(A):\n    def b(self):\n        return 2\n",
+    "app.c": "from app import b\nclass C(b.B):\n    def c(self):\n        return 3\n",
 }
 
 
@@ -117,7 +121,7 @@ def test_arc202_fires_when_chain_across_modules_exceeds_max_depth():
         from app.c import C
 
         class D(C):
-            pass
+            def d(self): return 4
 
         class E(D):
             pass
@@ -130,7 +134,7 @@ def test_arc202_fires_when_chain_across_modules_exceeds_max_depth():
 
 
 def test_arc202_respects_max_depth_option_and_stays_quiet_on_short_chains():
-    source = "from app.c import C\nclass D(C):\n    pass\n"
+    source = "from app.c import C\nclass D(C):\n    def d(self):\n        return 4\n"
     assert not run_check("ARC202", source, workspace=Workspace(modules=dict(CHAIN)))
     tight = run_check("ARC202", source, workspace=Workspace(modules=dict(CHAIN)), options={"ARC202": {"max-depth": 2}})
     assert lines_of(tight) == [2]
@@ -193,10 +197,11 @@ def test_arc203_quiet_when_a_method_does_real_work_or_targets_differ():
 
 def test_arc202_diamond_of_mixins_stays_fast_and_correct():
     # 30 levels, each class with two first-party bases: without memoising, 2**30 paths.
-    lines = ["class L0A: pass", "class L0B: pass"]
+    lines = ["class L0A:", "    def run(self): return 1", "class L0B:", "    def run(self): return 2"]
     for level in range(1, 31):
         for side in "AB":
-            lines.append(f"class L{level}{side}(L{level - 1}A, L{level - 1}B): pass")
+            lines.append(f"class L{level}{side}(L{level - 1}A, L{level - 1}B):")
+            lines.append(f"    def m{level}(self): return {level}")
     findings = run_check("ARC202", "\n".join(lines) + "\n", dedent=False)
     deepest = [f for f in findings if f.message.startswith("`L30A`")]
     assert deepest and len(deepest[0].data["chain"]) == 30
@@ -216,7 +221,11 @@ def test_arc201_data_model_hierarchies_are_not_implementation_reuse():
                 pass
 
             class Plain:
-                def save(self): ...
+                def __init__(self):
+                    self.rows = []
+
+                def save(self):
+                    return self.rows
         """,
     }
     source = """

@@ -164,7 +164,8 @@ def test_arc502_reports_a_chained_query_once():
                 db.query(User).filter(User.id == i).first()
         """,
     )
-    assert len(findings) == 1 and findings[0].data["method"] == "filter"
+    # Named by the link that sends the statement (issue 21), not the first query-shaped link.
+    assert len(findings) == 1 and findings[0].data["method"] == "first"
 
 
 # -- ARC701 --------------------------------------------------------------------------------------
@@ -282,8 +283,8 @@ def test_arc502_only_counts_what_runs_per_iteration():
     fired = run_check(
         "ARC502",
         """
-        def poll(cursor, job):
-            while cursor.fetchone(job.id) is None:
+        def poll(conn, job):
+            while conn.execute(select(Job).where(Job.id == job.id)).first() is None:
                 job = next_job(job)
         """,
     )

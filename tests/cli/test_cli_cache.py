@@ -15,7 +15,7 @@ from python_architect.workspace import cache as cache_module
 from python_architect.workspace.cache import CLI_CACHE_DIR, CheckCache
 from trees import write_tree
 
-BASE = "class Repository:\n    def save(self, item):\n        self.items = [item]\n"
+BASE = "class Repository:\n    def __init__(self):\n        self.items = []\n\n    def save(self, item):\n        self.items.append(item)\n"
 ABSTRACT_BASE = ("from abc import ABC, abstractmethod\n\n\nclass Repository(ABC):\n"
                  "    @abstractmethod\n    def save(self, item): ...\n")
 TREE = {

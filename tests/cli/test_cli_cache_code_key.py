@@ -18,7 +18,8 @@ from trees import write_tree
 TREE = {
     "pyproject.toml": "[project]\nname = 'app'\n\n[tool.python-architect]\nselect = [\"ARC201\"]\n",
     "src/app/__init__.py": "",
-    "src/app/base.py": "class Repository:\n    def save(self, item):\n        self.items = [item]\n",
+    "src/app/base.py": ("class Repository:\n    def __init__(self):\n        self.items = []\n\n"
+                        "    def save(self, item):\n        self.items.append(item)\n"),
     "src/app/child.py": "from app.base import Repository\n\n\nclass OrderRepository(Repository):\n    pass\n",
 }
 OLD = "inherits implementation from the concrete class"

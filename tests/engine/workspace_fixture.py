@@ -96,8 +96,8 @@ def fetch(url):
 """
 
 HIERARCHY = """class Base:
-    def run(self):
-        return 1
+    def __init__(self):
+        self.n = 1
 
 
 class Middle(Base):

@@ -39,7 +39,8 @@ FILES = {
     "app/a.py": "import requests\n\nfrom app import b\n",
     "app/b.py": "from app import a\n",  # a cycle: a workspace-wide finding, in the count too
     # ARC201 is a judgment check nobody adopted here: a hint, which the Problems panel never lists.
-    "app/models.py": "class Base:\n    def run(self):\n        return 1\n\n\nclass Child(Base):\n    pass\n",
+    "app/models.py": ("class Base:\n    def __init__(self):\n        self.n = 1\n\n    def run(self):\n        return self.n\n\n\n"
+                      "class Child(Base):\n    pass\n"),
     "app/c.py": "import requests\nimport requests.adapters\n",
 }
 

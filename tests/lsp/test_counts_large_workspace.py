@@ -15,15 +15,11 @@ from lsp_support import CONFIG, pull_workspace, start
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-
 @pytest_lsp.fixture(config=CONFIG, params=["pull_client"])
 async def pull_client(lsp_client: LanguageClient, request: pytest.FixtureRequest):
     lsp_client.profile = request.param  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()
-
-
-
 
 @pytest.mark.parametrize("hints", ["all", "editedLine"])
 async def test_check_workspace_count_equals_the_panel_on_a_larger_workspace(pull_client, tmp_path, hints):

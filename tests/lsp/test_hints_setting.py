@@ -15,7 +15,7 @@ from trees import write_tree
 
 # ARC201 (inheritance where composition would do) is a judgment check nobody adopted here: a hint
 # on ``class Turbo(Engine):``. ``requests.get`` without a timeout is S113, a problem.
-MODELS = ("import requests\n\n\nclass Engine:\n    pass\n\n\nclass Turbo(Engine):\n    pass\n\n\n"
+MODELS = ("import requests\n\n\nclass Engine:\n    def __init__(self):\n        self.speed = 1\n\n\nclass Turbo(Engine):\n    pass\n\n\n"
           "def fetch():\n    return requests.get('https://example.invalid')\n")
 FILES = {"pyproject.toml": '[project]\nname = "app"\n', "app/__init__.py": "", "app/models.py": MODELS}
 HINT_LINE = MODELS.split("\n").index("class Turbo(Engine):")

@@ -20,7 +20,7 @@ CACHE_DIR = Path(os.environ.get("TMPDIR", "/tmp")) / "python-architect-test-cach
 CONFIG = ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client,
                             server_env={**os.environ, "PYTHON_ARCHITECT_CACHE_DIR": str(CACHE_DIR)})
 
-BASE = "class Repository:\n    def save(self, item):\n        self.items = [item]\n"
+BASE = "class Repository:\n    def __init__(self):\n        self.items = []\n\n    def save(self, item):\n        self.items.append(item)\n"
 ABSTRACT_BASE = ("from abc import ABC, abstractmethod\n\n\nclass Repository(ABC):\n"
                  "    @abstractmethod\n    def save(self, item): ...\n")
 CHILD = "from app.base import Repository\n\n\nclass OrderRepository(Repository):\n    pass\n"

@@ -51,7 +51,8 @@ def big_workspace(root: Path) -> Path:
             if i % 10 == 1:
                 body.append('API_KEY = "8fJ3kLm92PqR7sTu4VwX"')
             if i % 9 == 2:
-                body += ["", "", "class Engine:", "    pass", "", "", "class Turbo(Engine):", "    pass"]
+                body += ["", "", "class Engine:", "    def __init__(self):", "        self.speed = 1", "", "",
+                         "class Turbo(Engine):", "    pass"]
             body.append(f"VALUE_{i} = {i}")
             files[f"big/{layer}/{layer[0]}{i}.py"] = "\n".join(body) + "\n"
     return write_tree(root, files)

@@ -1,5 +1,5 @@
-"""Design checks on classes: implementation inheritance (ARC201), deep first-party inheritance
-chains (ARC202) and shallow wrappers (ARC203).
+"""Design checks on class hierarchies: implementation inheritance (ARC201) and deep first-party
+inheritance chains (ARC202). Shallow wrappers (ARC203) live in ``checks_wrappers``.
 
 Bases are followed across modules through the workspace index (``ctx.lookup_module``), including
 re-exports (``from .base import Base`` in a package ``__init__``), so a chain that spans files is
@@ -8,15 +8,15 @@ seen as one chain.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
-from .extract import tree_index
+from ..codes import ARC201, ARC202
+from .context import is_test_path, relative_to_root
 from .facts import ClassFact, ModuleFacts
 from .registry import ModuleContext, RawFinding, check
-from ..codes import ARC201, ARC202, ARC203
 
 _MAX_REEXPORT_HOPS = 3
 # ``Base`` in a name is not enough: ``BaseDiscount`` with state and behaviour is exactly the
@@ -30,6 +30,11 @@ _EXEMPT_BASES = frozenset(
         "TypedDict", "NamedTuple", "BaseException", "Exception",
     }
 )
+
+_INTERFACE_MODULES = frozenset({"interfaces", "interface", "abc", "abcs", "protocols", "ports", "contracts", "spi"})
+
+# Standard-library frameworks whose base classes their users must extend.
+_STDLIB_FRAMEWORKS = ("unittest.", "logging.", "socketserver.", "http.server.", "argparse.", "cmd.", "tkinter.")
 
 # Declarative data models are built by subclassing a shared first-party base (common fields,
 # config, a metadata registry); that is the frameworks' intended use, not implementation reuse.
@@ -117,7 +122,7 @@ def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], s
     fact = resolved.fact
     if fact.is_abstract or fact.type_checking or fact.name.endswith(_EXCEPTION_SUFFIXES):
         return True
-    if _named_as_extension_point(fact.name):
+    if _named_as_extension_point(fact.name) or _designed_for_extension(resolved):
         return True
     if resolved.qualified in seen:
         return False
@@ -126,14 +131,16 @@ def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], s
     seen.add(resolved.qualified)
     facts = _facts_of(ctx, resolved.module)
     for base in fact.bases:
-        short = base.rsplit(".", 1)[-1]
+        short = base.split("[", 1)[0].split("(", 1)[0].rsplit(".", 1)[-1]  # ``NamedTuple("_R", [...])``
         if (
-            short in _EXEMPT_BASES
+            _named_as_extension_point(short)
+            or short in _EXEMPT_BASES
             or short.endswith(_EXCEPTION_SUFFIXES)
             or base in allowed
             or short in allowed
             or base in DATA_MODEL_BASES
             or _is_third_party(ctx, base)
+            or base.startswith(_STDLIB_FRAMEWORKS)
         ):
             return True
         parent = resolve_base(ctx, facts, base) if facts is not None else None
@@ -160,29 +167,119 @@ def _is_exception(ctx: ModuleContext, facts: ModuleFacts, fact: ClassFact, seen:
 
 
 def _counts_as_level(ctx: ModuleContext, resolved: ResolvedClass) -> bool:
-    """Whether a base adds a level to a hierarchy: mixins, interfaces and typing stand-ins add
-    behaviour or a contract beside the chain, not depth to read through."""
+    """Whether a base adds a level to a hierarchy: mixins, interfaces (also by convention: every
+    method a stub) and typing stand-ins add behaviour or a contract beside the chain, not depth
+    to read through."""
     fact = resolved.fact
-    return not (fact.is_abstract or fact.type_checking or _MIXIN.search(fact.name))
+    return not (fact.is_abstract or fact.type_checking or _MIXIN.search(fact.name) or "interface" in fact.traits)
+
+
+def _designed_for_extension(resolved: ResolvedClass) -> bool:
+    """A class whose own body or place says subclasses are expected: default hooks that do
+    nothing (a template method), ``__init_subclass__`` or a metaclass (subclasses register), a
+    data-class decorator (a record type in a taxonomy of records), or a module named for
+    interfaces (``engine/interfaces.py``)."""
+    fact = resolved.fact
+    if {"hooks", "subclass-hook"} & set(fact.traits):
+        return True
+    if any(keyword.startswith("metaclass=") for keyword in fact.keywords):
+        return True
+    if "data" in fact.traits:
+        return True
+    return (resolved.module or "").rsplit(".", 1)[-1] in _INTERFACE_MODULES
+
+
+def _carries_implementation(ctx: ModuleContext, resolved: ResolvedClass, seen: set[str]) -> bool:
+    """Whether the class or a first-party ancestor defines a method: a role or marker class
+    (``class InElementRole(SQLRole): _role_name = "..."``) passes on a type, not code."""
+    if "no-methods" not in resolved.fact.traits:
+        return True
+    facts = _facts_of(ctx, resolved.module)
+    for base in resolved.fact.bases:
+        parent = resolve_base(ctx, facts, base) if facts is not None else None
+        if parent is not None and parent.qualified not in seen:
+            seen.add(parent.qualified)
+            if _carries_implementation(ctx, parent, seen):
+                return True
+    return False
+
+
+def _holds_state(ctx: ModuleContext, resolved: ResolvedClass, seen: set[str]) -> bool:
+    """Whether the class or a first-party ancestor has its own constructor. A class without one
+    (``HasHints``, ``Evictable``, ``HasMemoized``) lends methods that work on whatever state the
+    class it is mixed into has: a mixin whatever its name; one that hands its arguments on with
+    ``super().__init__(**kw)`` from no base is one too."""
+    traits = set(resolved.fact.traits)
+    if "stateful" in traits and "cooperative" not in traits:
+        return True
+    facts = _facts_of(ctx, resolved.module)
+    for base in resolved.fact.bases:
+        parent = resolve_base(ctx, facts, base) if facts is not None else None
+        if parent is not None and parent.qualified not in seen:
+            seen.add(parent.qualified)
+            if _holds_state(ctx, parent, seen):
+                return True
+    return False
+
+
+def _reuses_nothing(fact: ClassFact) -> bool:
+    """A child that takes no implementation of its own: a data class without methods
+    (``@dataclass class OrderPlaced(Event): order_id: str``, one more record in a taxonomy), a
+    configured variant that only sets class attributes the parent reads or only passes fixed
+    arguments to ``super().__init__`` (``class Int(BuiltinConfigScalar)``), or a child that is
+    itself named as an extension point (a mixin or ``Abstract*`` layer; its own subclasses are
+    judged)."""
+    traits = set(fact.traits)
+    if "settings-only" in traits or {"no-methods", "data"} <= traits:
+        return True
+    return _named_as_extension_point(fact.name)
+
+
+def _is_test_support(ctx: ModuleContext) -> bool:
+    """Tests and test-support packages (``sqlalchemy/testing/``): test doubles and fixture classes
+    subclass real classes on purpose, to spy on or stub one method."""
+    relative = PurePosixPath(str(relative_to_root(ctx.path, ctx.root) or ctx.path.name))
+    return is_test_path(relative) or "testing" in relative.parts[:-1]
 
 
 @check(ARC201)
 def concrete_inheritance(ctx: ModuleContext) -> Iterator[RawFinding]:
+    if ctx.path.suffix == ".pyi" or _is_test_support(ctx):
+        return  # a stub declares types, never behaviour; tests subclass to stub
     allowed = set(ctx.options_for(ARC201).get("allow-bases") or [])
     for fact in ctx.facts.classes:
-        if fact.type_checking:
+        if fact.type_checking or _reuses_nothing(fact):
             continue
+        concrete: list[ResolvedClass] = []
         for base in fact.bases:
             resolved = resolve_base(ctx, ctx.facts, base)
             if resolved is None or _is_exempt(ctx, resolved, allowed, set()):
                 continue
-            yield RawFinding(
-                code=ARC201,
-                message=f"`{fact.name}` inherits implementation from the concrete class "
-                f"`{resolved.qualified}`",
-                span=fact.span,
-                data={"base": resolved.qualified},
-            )
+            if "dunders-only" in resolved.fact.traits or not _carries_implementation(ctx, resolved, set()):
+                continue  # repr/eq helpers, markers and roles
+            if not _holds_state(ctx, resolved, set()):
+                continue  # no constructor up its chain: a mixin or helper base, whatever its name
+            concrete.append(resolved)
+        if not concrete:
+            continue
+        others = f" (and {len(concrete) - 1} more)" if len(concrete) > 1 else ""
+        yield RawFinding(
+            code=ARC201,
+            message=f"`{fact.name}` inherits implementation from the concrete class "
+            f"`{concrete[0].qualified}`{others}",
+            span=fact.span,
+            data={"base": concrete[0].qualified, "bases": [c.qualified for c in concrete]},
+        )
+
+
+def _passed_through(fact: ClassFact) -> bool:
+    """A level with nothing in it for a reader of the chain: no code of its own
+    (``class StrictFromClauseRole(FromClauseRole): ...``, ``class Alias(Base): pass``), or only
+    private helpers and no constructor (``HasCacheKey``'s ``_gen_cache_key``: a capability lent to
+    the hierarchy, not a layer of its interface). Its ancestors still count."""
+    if "no-methods" in fact.traits:
+        return True
+    return not fact.public_methods and "stateful" not in fact.traits
 
 
 def _longest_chain(
@@ -206,10 +303,32 @@ def _longest_chain(
             above = memo[resolved.qualified] = _longest_chain(
                 ctx, parent_facts, resolved.fact, seen | {resolved.qualified}, memo
             )
-        chain = [resolved.qualified, *above]
+        chain = above if _passed_through(resolved.fact) else [resolved.qualified, *above]
         if len(chain) > len(best):
             best = chain
     return best
+
+
+
+
+def _framework_hierarchy(ctx: ModuleContext, fact: ClassFact, chain: list[str]) -> bool:
+    """A chain rooted in a framework's base class (a Tornado ``RequestHandler``, Django view, form
+    or admin, a DRF viewset, a Click command, a ``unittest.TestCase``, a pydantic or SQLAlchemy
+    model): the framework asks for the hierarchy, and its levels follow the framework's. Decided by
+    where each level's bases are imported from, never by their names."""
+    levels: list[tuple[ModuleFacts | None, ClassFact]] = [(ctx.facts, fact)]
+    for qualified in chain:
+        module, _, name = qualified.rpartition(".")
+        facts = _facts_of(ctx, module or None)
+        found = _local_class(facts, name) if facts is not None else None
+        if found is not None:
+            levels.append((facts, found))
+    for _, level in levels:
+        for base in level.bases:
+            plain = base.split("[", 1)[0]
+            if plain in DATA_MODEL_BASES or _is_third_party(ctx, plain) or plain.startswith(_STDLIB_FRAMEWORKS):
+                return True
+    return False
 
 
 @check(ARC202)
@@ -224,7 +343,7 @@ def deep_inheritance(ctx: ModuleContext) -> Iterator[RawFinding]:
             continue  # exception trees are deep by design: each level is a finer ``except``
         own = f"{ctx.module}.{fact.name}" if ctx.module else fact.name
         chain = _longest_chain(ctx, ctx.facts, fact, frozenset({own}), memo)
-        if len(chain) <= max_depth:
+        if len(chain) <= max_depth or _framework_hierarchy(ctx, fact, chain):
             continue
         shown = " → ".join([fact.name, *(name.rsplit(".", 1)[-1] for name in chain)])
         yield RawFinding(
@@ -233,65 +352,4 @@ def deep_inheritance(ctx: ModuleContext) -> Iterator[RawFinding]:
             f"({shown}); the limit is {max_depth}",
             span=fact.span,
             data={"chain": chain, "max_depth": max_depth},
-        )
-
-
-# -- ARC203 ------------------------------------------------------------------------------------
-
-
-def _forward_target(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
-    """``_client`` when the method only passes its own arguments, unchanged, to the method of the
-    same name on ``self._client`` (an adapter that renames or converts is doing real work)."""
-    if any(not isinstance(d, ast.Name) or d.id in ("staticmethod", "classmethod", "property") for d in method.decorator_list):
-        return None
-    body = method.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-        body = body[1:]  # a docstring
-    if len(body) != 1 or not isinstance(body[0], (ast.Return, ast.Expr)) or body[0].value is None:
-        return None
-    call = body[0].value
-    if isinstance(call, ast.Await):
-        call = call.value
-    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
-        return None
-    holder = call.func.value
-    if not (isinstance(holder, ast.Attribute) and isinstance(holder.value, ast.Name) and holder.value.id == "self"):
-        return None
-    arguments = method.args
-    params = {a.arg for a in [*arguments.posonlyargs, *arguments.args[1:], *arguments.kwonlyargs]}
-    params |= {a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None}
-    passed = [arg.value if isinstance(arg, ast.Starred) else arg for arg in call.args]
-    passed += [kw.value for kw in call.keywords]
-    if not all(isinstance(arg, ast.Name) and arg.id in params for arg in passed):
-        return None
-    if call.func.attr.lstrip("_") != method.name.lstrip("_"):
-        return None  # renaming into the caller's vocabulary is an adapter's real work
-    return holder.attr
-
-
-@check(ARC203)
-def shallow_wrapper(ctx: ModuleContext) -> Iterator[RawFinding]:
-    try:
-        minimum = max(1, int(ctx.options_for(ARC203).get("min-methods", 3)))
-    except (TypeError, ValueError):
-        minimum = 3
-    index = tree_index(ctx.tree, ctx.text)
-    for node in index.classes:
-        methods = [
-            statement
-            for statement in node.body
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and not statement.name.startswith("_")
-        ]
-        if len(methods) < minimum:
-            continue
-        targets = {_forward_target(method) for method in methods}
-        if len(targets) != 1 or None in targets:
-            continue
-        attribute = targets.pop()
-        yield RawFinding(
-            code=ARC203,
-            message=f"`{node.name}` is a shallow wrapper: its {len(methods)} public methods only "
-            f"forward their arguments to `self.{attribute}`",
-            span=index.lines.name_span(node),
-            data={"attribute": attribute, "methods": [m.name for m in methods]},
         )

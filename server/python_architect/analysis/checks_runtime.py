@@ -1,5 +1,5 @@
-"""Runtime-behaviour checks: retry loops without backoff (ARC402), N+1 queries (ARC502) and
-hard-coded credentials (ARC701).
+"""Runtime-behaviour checks: retry loops without backoff (ARC402) and hard-coded credentials
+(ARC701). N+1 queries (ARC502) live in ``checks_queries``.
 
 They read the node index the facts pass gathered (loops, query-shaped calls inside loops, string
 literals) instead of walking the whole tree again.
@@ -10,9 +10,8 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
-from ..codes import ARC402, ARC502, ARC701
+from ..codes import ARC402, ARC701
 from ..findings import Severity, Span
 from .astutil import LineIndex, dotted_name, walk_local
 from .context import is_test_path, relative_to_root
@@ -31,7 +30,6 @@ from .secrets import (
 )
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 # -- ARC402 ------------------------------------------------------------------------------------
@@ -116,11 +114,31 @@ def _retrying_handler(loop: ast.AST) -> ast.ExceptHandler | None:
             others = [s for s in body if s is not node]
             if _makes_progress(node.body, [*handler.body, *others]):  # type: ignore[attr-defined]
                 continue
+            if _status_decides_exit(handler, following):
+                continue
             return handler
     return None
 
 
-_PROMPT_WORDS = ("input", "prompt", "ask", "confirm", "getpass", "readline", "choice")
+def _status_decides_exit(handler: ast.ExceptHandler, following: list[ast.stmt]) -> bool:
+    """The handler turns the error into a status the loop then tests to leave
+    (``except pycurl.error as e: ret = e.args[0]`` … ``if ret != PERFORM: break``): the loop
+    repeats on one status code, not on any failure."""
+    bound = {t.id for node in walk_local(handler.body) if isinstance(node, ast.Assign)
+             for t in node.targets if isinstance(t, ast.Name)}
+    if not bound:
+        return False
+    for statement in following:
+        if isinstance(statement, ast.If) and _uses_name(statement.test, bound) and _leaves_loop(statement.body):
+            return True
+    return False
+
+
+def _uses_name(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+
+
+_PROMPT_WORDS = ("input", "prompt", "ask", "confirm", "getpass", "readline", "choice", "getkey", "getch", "getwch")
 _LOGGING_WORDS = ("log", "warn", "print", "debug", "info", "error", "exception", "echo")
 
 
@@ -177,20 +195,45 @@ def _exits_process(statement: ast.stmt) -> bool:
     return False
 
 
+# A name that states the bound itself: ``max_retries``, ``self.attempts``, ``retries_left``, a
+# ``deadline``; an ``if`` that reads one is the loop's way out.
+_BOUND_NAME = re.compile(r"retr(?:y|ies)|attempt|tries|budget|deadline|give_?up|exhaust", re.IGNORECASE)
+
+
 def _pauses_or_bounds(loop: ast.AST) -> bool:
-    """A sleep/backoff/wait call, or a counter that is both advanced and compared in the loop."""
-    advanced: set[str] = set()
-    compared: set[str] = set()
+    """A sleep/backoff/wait call, a counter that is both advanced and tested in the loop
+    (``attempts += 1`` … ``if attempts > limit``, ``left = left - 1`` … ``if not left``,
+    ``for attempt in itertools.count()`` … ``if attempt == n``), or a test that reads a name
+    stating the bound (``if self.retries >= self.max_retries``, ``if time.monotonic() > deadline``)."""
+    advanced = _target_names(loop)
+    tested: set[str] = set()
     for node in walk_local([*loop.body, *getattr(loop, "orelse", [])]):  # type: ignore[attr-defined]
         if isinstance(node, ast.Call):
             name = (dotted_name(node.func) or "").lower()
             if any(word in name for word in _PAUSE_WORDS):
                 return True
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            advanced.add(node.target.id)
-        elif isinstance(node, ast.Compare):
-            compared.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
-    return bool(advanced & compared)
+            if name in ("next",) and node.args:  # ``attempt = next(counter)``
+                advanced.add(dotted_name(node.args[0]) or "")
+        elif isinstance(node, ast.AugAssign):
+            advanced.add(dotted_name(node.target) or "")
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp):
+            operands = {dotted_name(node.value.left), dotted_name(node.value.right)}
+            advanced.update(t for t in (dotted_name(target) for target in node.targets) if t in operands)
+        elif isinstance(node, (ast.If, ast.IfExp, ast.Assert, ast.Compare)):
+            condition = node.test if isinstance(node, (ast.If, ast.IfExp, ast.Assert)) else node
+            names = {dotted_name(n) for n in ast.walk(condition) if isinstance(n, (ast.Name, ast.Attribute))}
+            if any(name and _BOUND_NAME.search(name.rsplit(".", 1)[-1]) for name in names):
+                return True
+            tested.update(name for name in names if name)
+    advanced.discard("")
+    return bool(advanced & tested)
+
+
+def _target_names(loop: ast.AST) -> set[str]:
+    """The counter a ``for attempt in itertools.count()`` loop advances."""
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        return {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    return set()
 
 
 def _header_span(lines: LineIndex, loop: ast.AST) -> Span:
@@ -216,104 +259,6 @@ def retry_without_backoff(ctx: ModuleContext) -> Iterator[RawFinding]:
             "attempt limit",
             span=_header_span(index.lines, loop),
             data={"handler_line": handler.lineno},
-        )
-
-
-# -- ARC502 ------------------------------------------------------------------------------------
-
-_DATA_OBJECT = re.compile(
-    r"^(?:.*_)?(?:session|sess|db|database|conn|connection|cursor|cur|repo|repository|uow)s?$"
-)
-
-
-def _receiver_is_data_object(func: ast.Attribute) -> str | None:
-    """The dotted receiver when some part of it names a session, connection, cursor or repository."""
-    node: ast.AST = func.value
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        node = node.func.value  # session.query(User).filter(...) -> session
-    name = dotted_name(node)
-    if name is None:
-        return None
-    parts = [part.lstrip("_").lower() for part in name.split(".")]
-    return name if any(_DATA_OBJECT.match(part) for part in parts if part not in ("self", "cls")) else None
-
-
-_MIGRATION_DIRS = frozenset({"migrations", "_migrations", "alembic"})
-
-
-def _is_migration(ctx: ModuleContext) -> bool:
-    """Alembic ``versions/`` and Django ``migrations/`` scripts (by path, or an alembic import)."""
-    parts = set(Path(_relative(ctx)).parts[:-1])
-    if parts & _MIGRATION_DIRS:
-        return True
-    return "versions" in parts and any(i.module.split(".")[0] == "alembic" for i in ctx.facts.imports)
-
-
-def _is_query_call(receiver: str, call: ast.Call) -> bool:
-    """Not a mapping lookup (``sessions.get(sid)``, ``db_map.get(key)``) and not HTTP
-    (``session.get(url)``): ``get`` is a query only as ``session.get(Model, id)`` or on a
-    repository."""
-    last = receiver.rsplit(".", 1)[-1].lstrip("_").lower()
-    if last.endswith("s") and not last.endswith(("ss", "us")) and _DATA_OBJECT.match(last):
-        return False  # a collection of sessions/connections, looked up by key
-    attr = call.func.attr  # type: ignore[attr-defined]
-    if attr != "get":
-        return True
-    if "repo" in last or last == "uow":
-        return True
-    first = call.args[0] if call.args else None
-    name = dotted_name(first) if first is not None else None
-    return name is not None and name.rsplit(".", 1)[-1][:1].isupper()
-
-
-def _loop_variables(loop: ast.AST) -> set[str]:
-    names: set[str] = set()
-    if isinstance(loop, (ast.For, ast.AsyncFor)):
-        names.update(n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name))
-    elif isinstance(loop, _COMPREHENSIONS):
-        for generator in loop.generators:
-            names.update(n.id for n in ast.walk(generator.target) if isinstance(n, ast.Name))
-    if isinstance(loop, _LOOPS):
-        # Values derived from the loop variable (``cid = order.customer_id``) count as it too.
-        for statement in loop.body:
-            if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None:
-                continue
-            if _uses(statement.value, names) or isinstance(loop, ast.While):
-                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-                for target in targets:
-                    names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-    return names
-
-
-def _uses(node: ast.AST, names: set[str]) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
-
-
-@check(ARC502)
-def n_plus_one_query(ctx: ModuleContext) -> Iterator[RawFinding]:
-    if _is_migration(ctx):
-        return  # a data migration walks the rows on purpose, once
-    index = tree_index(ctx.tree, ctx.text)
-    variables_of: dict[int, set[str]] = {}
-    for call, loops in index.loop_calls:
-        func = call.func
-        assert isinstance(func, ast.Attribute)
-        receiver = _receiver_is_data_object(func)
-        if receiver is None or not _is_query_call(receiver, call):
-            continue
-        variables: set[str] = set()
-        for loop in loops:
-            if id(loop) not in variables_of:
-                variables_of[id(loop)] = _loop_variables(loop)
-            variables |= variables_of[id(loop)]
-        arguments = [*call.args, *(kw.value for kw in call.keywords)]
-        if not any(_uses(argument, variables) for argument in arguments):
-            continue
-        yield RawFinding(
-            code=ARC502,
-            message=f"`{receiver}.{func.attr}(...)` runs once per loop iteration (N+1 queries)",
-            span=index.lines.span(call),
-            data={"receiver": receiver, "method": func.attr},
         )
 
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from ..findings import Span
 from .astutil import LineIndex, dotted_name, resolve_relative
+from .class_traits import class_traits
 from .facts import ClassFact, ImportFact, ModuleFacts
 from .node_index import TREE_INDEXES, LoopIndexer, TreeIndex, tree_index
 from .statement_facts import FactsMemo, statement_items
@@ -367,6 +368,7 @@ class _FactsVisitor(LoopIndexer):
             is_abstract=is_abstract,
             nested=pending.nested,
             type_checking=pending.type_checking,
+            traits=class_traits(node),
         )
 
     def import_facts(self) -> tuple[ImportFact, ...]:

@@ -62,6 +62,17 @@ class ClassFact:
     """Defined inside a function or another class (not reachable as ``module.Name``)."""
     type_checking: bool = False
     """Defined under ``if TYPE_CHECKING:`` (a typing stand-in, never instantiated at run time)."""
+    traits: tuple[str, ...] = ()
+    """How the body says the class is meant to be used (``extract.class_traits``): ``no-methods``
+    (a marker or a record), ``dunders-only`` (no constructor, only dunders: a protocol mixin such
+    as repr helpers), ``stateful``
+    (its own ``__init__``/``__new__``/``__post_init__``), ``hooks`` (a method that does nothing:
+    a default for subclasses to override), ``interface`` (every method such a stub, no
+    constructor: a contract by convention), ``subclass-hook`` (``__init_subclass__``),
+    ``cooperative`` (no bases, yet ``__init__`` calls ``super().__init__``: a mixin), ``data``
+    (a dataclass or attrs class: a record type), ``settings-only`` (only class attributes, or
+    an ``__init__`` that only calls ``super().__init__(...)``: a configured variant such as
+    ``class HttpUrl(AnyUrl): _constraints = ...``)."""
 
 
 @dataclass(frozen=True)

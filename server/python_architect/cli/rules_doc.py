@@ -85,6 +85,8 @@ def explain(code: str) -> str | None:
     lines += ["", "Why:", f"  {info.rationale}"]
     if info.instead:
         lines += ["", "Instead:", f"  {info.instead}"]
+    if info.not_reported:
+        lines += ["", "Not reported:", f"  {info.not_reported}"]
     uri = section_uri(info.code)
     if uri is not None:
         lines += ["", f"Docs: {uri}"]
@@ -102,6 +104,8 @@ def _section(info: CheckInfo) -> list[str]:
     ]
     if info.instead:
         lines += ["", f"*Instead:* {info.instead}"]
+    if info.not_reported:
+        lines += ["", f"*Not reported:* {info.not_reported}"]
     options = _options_text(info)
     if options:
         lines += ["", f"*Options:* {options}"]

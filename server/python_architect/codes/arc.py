@@ -272,6 +272,16 @@ ARC201_INFO = CheckInfo(
         "Hold the other class as a collaborator (composition), or extract an ABC or Protocol "
         "that both implement."
     ),
+    not_reported=(
+        "Stub files (.pyi), tests and test-support packages; bases that are interfaces, mixins or"
+        " extension points by their body rather than their name: no constructor anywhere up the "
+        "chain (a mixin), no methods (a marker or role), only dunders, a cooperative "
+        "`super().__init__(**kw)` from no base, a default hook that does nothing (template "
+        "method), `__init_subclass__` or a metaclass (a registry), a data class, a module "
+        "named `interfaces`/`abc`/`protocols`, or anything below a third-party or standard-library "
+        "framework class (`unittest.TestCase`); data-class records, and subclasses that only set "
+        "class attributes or only pass fixed arguments to `super().__init__`. One finding per class, naming every concrete base."
+    ),
 )
 ARC202_INFO = CheckInfo(
     code=ARC202,
@@ -291,6 +301,14 @@ ARC202_INFO = CheckInfo(
         "Flatten the hierarchy: move shared behaviour into collaborators the classes hold, and "
         "keep inheritance for interfaces."
     ),
+    not_reported=(
+        "Chains rooted in a framework's base class, by where the base is imported from: a "
+        "third-party class (Tornado handlers, Django views and forms, DRF viewsets, Click "
+        "commands, pydantic and SQLAlchemy models) or a standard-library framework "
+        "(`unittest.TestCase`, `logging.Handler`, ...). Interfaces by convention (every method a stub) "
+        "are not levels; classes without methods of their own (role markers, aliases) or with only private helpers and no constructor (capability "
+        "mixins such as `HasCacheKey`) are passed through without counting as a level."
+    ),
 )
 ARC203_INFO = CheckInfo(
     code=ARC203,
@@ -309,6 +327,11 @@ ARC203_INFO = CheckInfo(
     instead=(
         "Let callers use the wrapped object directly, or give the wrapper real work (a domain "
         "vocabulary, caching, retries, validation) behind a smaller interface."
+    ),
+    not_reported=(
+        "Adapters that rename or convert, and wrappers whose work is elsewhere: the inner object "
+        "is a property of the class (created lazily), or the class speaks a protocol through its "
+        "dunders (`__aenter__`, `__await__`, `__iter__`, `__call__`, `__getattr__`)."
     ),
 )
 ARC301_INFO = CheckInfo(
@@ -360,6 +383,14 @@ ARC402_INFO = CheckInfo(
         "Retry a bounded number of times with exponential backoff and jitter (for example with "
         "tenacity or backoff), then re-raise."
     ),
+    not_reported=(
+        "Loops that bound their attempts: a counter advanced and tested (`attempts += 1` then "
+        "`if attempts > limit`, `left = left - 1` then `if not left`, `for attempt in "
+        "itertools.count()` then `if attempt == n`), a test of a name that states the bound "
+        "(`max_retries`, `retries`, `attempts`, `deadline`), or a sleep/backoff/wait; loops that "
+        "ask a person (input, prompts, a key press), walk pages, redirects or a queue, or turn the "
+        "error into a status they test to leave (`ret = e.args[0]` then `if ret != AGAIN: break`)."
+    ),
 )
 ARC502_INFO = CheckInfo(
     code=ARC502,
@@ -376,6 +407,14 @@ ARC502_INFO = CheckInfo(
     instead=(
         "Load everything the loop needs in one query (an IN clause, a join, selectinload, or a "
         "repository method that takes many ids) before the loop."
+    ),
+    not_reported=(
+        "Building a query nothing runs in the loop (`.filter(...)`, `.subquery()`); reading rows "
+        "of one statement (`cursor.fetchmany`); batches (a loop over `chunks(...)`, "
+        "`itertools.batched`, `groupby`, `range(0, n, step)` or a slice per pass, an `.in_(...)` "
+        "or a list of parameter rows); a `while` loop that pages (`.limit(n)`, `.offset(...)`); a "
+        "different statement per pass (`table.delete()`, DDL constructs, `PRAGMA`, `CREATE`, "
+        "`LISTEN`); data migrations (a `migrations/` folder or a `migration.py` module). A query chain is one finding, named by the call that runs it."
     ),
 )
 ARC701_INFO = CheckInfo(

@@ -71,6 +71,9 @@ class CheckInfo:
     default_options: dict[str, Any] = field(default_factory=dict)
     instead: str = ""
     """One sentence: what to do instead (used by hover and SARIF help)."""
+    not_reported: str = ""
+    """The look-alike shapes the check deliberately leaves alone (a judgment check's precision
+    rules), listed in ``docs/rules.md`` and ``--explain`` so a team knows what adopting it means."""
 
     tier: str = CORE
     """``core`` (reported by default) or ``judgment`` (reported once adopted); see ``TIERS``."""

@@ -18,7 +18,7 @@ covers the record):
   statement, unused)``; ``statement`` is True when the statement span is the span (nearly
   always), else the statement span or None
 * class: ``(name, *span, bases, keywords, decorators, public_methods, abstract_methods,
-  is_abstract, nested, type_checking)``
+  is_abstract, nested, type_checking, traits)``
 * finding: ``(code, message, severity, path, span, adrs, fix, principle, source, rule_id, data,
   related)``; fix ``(title, ((span, new_text), ...), safe)``; related ``(path, span, message)``
 * ``data``: a dict with str keys of plain values (what ``Diagnostic.data`` can carry).
@@ -55,7 +55,7 @@ def facts_to_plain(facts: ModuleFacts | None) -> tuple | None:
         for i in facts.imports)
     classes = tuple(
         (c.name, *_span(c.span), tuple(c.bases), tuple(c.keywords), tuple(c.decorators), tuple(c.public_methods),
-         tuple(c.abstract_methods), c.is_abstract, c.nested, c.type_checking)
+         tuple(c.abstract_methods), c.is_abstract, c.nested, c.type_checking, tuple(c.traits))
         for c in facts.classes)
     return (facts.module, imports, classes, tuple(facts.defines))
 
@@ -89,7 +89,7 @@ _SPAN_TYPES = (int, int, int, int)
 _FACTS_TYPES = {(str, tuple, tuple, tuple), (_NONE, tuple, tuple, tuple)}
 _IMPORT_TYPES = {(str, tuple, *_SPAN_TYPES, bool, int, tuple, bool, bool, bool, statement, tuple)
                  for statement in (bool, tuple, _NONE)}
-_CLASS_TYPES = (str, *_SPAN_TYPES, tuple, tuple, tuple, tuple, tuple, bool, bool, bool)
+_CLASS_TYPES = (str, *_SPAN_TYPES, tuple, tuple, tuple, tuple, tuple, bool, bool, bool, tuple)
 _FINDING_TYPES = {(str, str, str, str, tuple, tuple, fix, str, str, rule, dict, tuple)
                   for fix in (tuple, _NONE) for rule in (str, _NONE)}
 _FIX_TYPES = (str, tuple, bool)
@@ -109,7 +109,7 @@ _checked_layout(Span, ("line", "column", "end_line", "end_column"))
 _checked_layout(ImportFact, ("module", "names", "span", "is_from", "level", "bound", "used", "type_checking",
                              "deferred", "statement_span", "unused"))
 _checked_layout(ClassFact, ("name", "span", "bases", "keywords", "decorators", "public_methods",
-                            "abstract_methods", "is_abstract", "nested", "type_checking"))
+                            "abstract_methods", "is_abstract", "nested", "type_checking", "traits"))
 _new = object.__new__
 
 # The builders fill a frozen dataclass's fields from values already validated, as its generated
@@ -149,7 +149,8 @@ def _build_class(value: tuple) -> ClassFact:
     fields = fact.__dict__
     fields["name"], fields["span"] = value[0], _build_span(value[1:5])
     (fields["bases"], fields["keywords"], fields["decorators"], fields["public_methods"],
-     fields["abstract_methods"], fields["is_abstract"], fields["nested"], fields["type_checking"]) = value[5:]
+     fields["abstract_methods"], fields["is_abstract"], fields["nested"], fields["type_checking"],
+     fields["traits"]) = value[5:]
     return fact
 
 
@@ -196,7 +197,7 @@ def facts_from_plain(value: Any) -> ModuleFacts | None:
         return None
     module, imports, classes, defines = _record(value, _FACTS_TYPES, "facts")
     _check_records(imports, _IMPORT_TYPES, (1, 8, 13), "import")  # names, bound, unused
-    _check_records(classes, {_CLASS_TYPES}, (5, 6, 7, 8, 9), "class")  # bases ... abstract methods
+    _check_records(classes, {_CLASS_TYPES}, (5, 6, 7, 8, 9, 13), "class")  # bases ... abstract methods, traits
     return ModuleFacts(module=module, imports=tuple(map(_build_import, imports)),
                        classes=tuple(map(_build_class, classes)), defines=_strings(defines, "defines"))
 
