@@ -283,7 +283,7 @@ async function largerWorkspaceCounts(page, baseUrl, parent) {
   const counts = await checkWorkspaceCounts(page);
   figures.largerWorkspace = counts;
   check(counts.files >= 100, `Check Workspace checked ${counts.files} files of the larger workspace`);
-  // At least what the generator plants: 4 ARC102, 12 ARC701, 2 S602 (ruff's) and 2 or more ARC103.
+  // At least what the generator plants: 4 ARC102, 12 ARC701, 2 S113 (ruff's) and 2 or more ARC103.
   check(counts.reported >= 20, `Check Workspace found only ${counts.reported} problems in the larger workspace`);
 }
 

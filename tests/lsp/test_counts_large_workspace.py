@@ -1,7 +1,7 @@
 """Issue 23: Check Workspace's count equals the Problems panel's on a second, larger workspace
 than the example: 100 generated modules in three layers with findings of several kinds (layer
 violations ARC102, import cycles ARC103, hard-coded secrets ARC701, and hints of an un-adopted
-judgment check, ARC201) and ruff's (S602), under both hint settings. The generator is shared with
+judgment check, ARC201) and ruff's (S113), under both hint settings. The generator is shared with
 the real-editor e2e (`tests/support/big_workspace.py`)."""
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ async def test_check_workspace_count_equals_the_panel_on_a_larger_workspace(pull
     # Every kind is there, in the numbers the generator made.
     assert problems["ARC102"] == PER_LAYER // 8 and problems["ARC701"] == 3 * len(range(1, PER_LAYER, 10))
     assert problems["ARC103"] >= 2  # s3 <-> s4, and the loops through the layers
-    assert problems["S602"] == RUFF_FINDINGS  # ruff's, through the server's ruff
+    assert problems["S113"] == RUFF_FINDINGS  # ruff's, through the server's ruff
     suggested = 3 * len(range(2, PER_LAYER, 9))
     assert result["files"] >= 100 and result["hints"] == suggested
     # The one number: what Check Workspace says is what the panel lists (hints are not problems).

@@ -1,6 +1,6 @@
 """A generated workspace larger than the example, for the "one count everywhere" checks (issue 23):
 3 x 32 modules in three layers and 4 packages, with findings of several kinds: layer violations
-(ARC102), import cycles (ARC103), hard-coded secrets (ARC701), ruff's shell-injection check (S602)
+(ARC102), import cycles (ARC103), hard-coded secrets (ARC701), ruff's request-without-timeout check (S113)
 and hints of an un-adopted judgment check (ARC201).
 
 Used by tests/lsp/test_counts_large_workspace.py and, as a script, by the real-editor e2e:
@@ -19,9 +19,9 @@ from trees import layers_adr, write_tree
 
 LAYERS = ("api", "services", "domain")  # top to bottom, as ADR-005 orders them
 PER_LAYER = 32
-SHELL_MODULES = (5, 21)
-"""The domain modules that also run a shell command (``shell=True``: ruff's S602, one each)."""
-RUFF_FINDINGS = len(SHELL_MODULES)
+HTTP_MODULES = (5, 21)
+"""The domain modules that also call ``requests.get`` without a timeout (ruff's S113, one each)."""
+RUFF_FINDINGS = len(HTTP_MODULES)
 FILES = 4 + len(LAYERS) * PER_LAYER
 """Python files written: the modules and the 4 packages' ``__init__.py``."""
 
@@ -30,7 +30,7 @@ def big_workspace(root: Path) -> Path:
     """Each api module imports a service, each service a domain module; every 8th domain module
     imports the api (ARC102, and a cycle through the layers); s3 and s4 import each other
     (ARC103); every 10th module has a secret (ARC701), every 9th a subclass the un-adopted ARC201
-    hints at, and the SHELL_MODULES of the domain a ``shell=True`` call (S602)."""
+    hints at, and the HTTP_MODULES of the domain a ``requests.get`` without a timeout (S113)."""
     files = {"pyproject.toml": '[project]\nname = "big"\n', ".ai/adrs/0005-layers.md": layers_adr("big"),
              "big/__init__.py": ""}
     for layer in LAYERS:
@@ -45,9 +45,9 @@ def big_workspace(root: Path) -> Path:
                 body.append(f"from big.api import a{i}")
             if layer == "services" and i in (3, 4):
                 body.append(f"from big.services import s{7 - i}")
-            if layer == "domain" and i in SHELL_MODULES:
-                body += ["import subprocess", "", "", "def run(command):",
-                         "    return subprocess.call(command, shell=True)", ""]
+            if layer == "domain" and i in HTTP_MODULES:
+                body += ["import requests", "", "", "def fetch(url):",
+                         "    return requests.get(url)", ""]
             if i % 10 == 1:
                 body.append('API_KEY = "8fJ3kLm92PqR7sTu4VwX"')
             if i % 9 == 2:
