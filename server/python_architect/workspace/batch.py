@@ -120,7 +120,7 @@ def _ruff_findings(path: Path, raw: list[RawFinding], starts: tuple[tuple[int, i
         if tree is None:
             tree, _ = parse_python(text, path)
         if tree is not None:
-            raw = ruff_refine.post_process(tree, lines, raw)
+            raw = ruff_refine.post_process(tree, lines, raw, path)
     return finalize_ruff(raw, path, lines)
 
 
