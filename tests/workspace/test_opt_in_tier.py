@@ -109,3 +109,33 @@ def test_the_rules_doc_names_the_three_tiers() -> None:
     for tier in (CORE, JUDGMENT, OPT_IN):
         assert f"- **{tier}**:" in text
     assert "`select = [\"ALL\"]`, a prefix and a principle tag do not turn it on" in text
+
+
+SHELL = "import subprocess\n\n\ndef page(command):\n    return subprocess.Popen(command, shell=True)\n"
+SECURITY_ADR = ("---\nid: ADR-002\ntitle: Secure by default\nstatus: accepted\ntags: [security]\n---\n"
+                "# ADR-002: Secure by default\n\n## Decision\nNo injection.\n")
+
+
+def test_s602_is_opt_in_on_real_code(tmp_path: Path) -> None:
+    """Measured: none of S602's findings on held-out packages was right (docs/rules.md says why)."""
+    from python_architect.engine import Project
+    from trees import write_tree
+
+    assert metadata("S602").tier == OPT_IN and "Opt-in because" in metadata("S602").rationale
+
+    def codes(files: dict[str, str], *, editor: bool = False, select: tuple[str, ...] = ()) -> list[str]:
+        root = write_tree(tmp_path / str(len(list(tmp_path.iterdir()))), {"app/pager.py": SHELL, **files})
+        project = Project.load(root, editor=editor)
+        if select:
+            return [f.code for f in project.check_paths(None, select=select).findings]
+        return [f.code for f in project.analyze(root / "app/pager.py").findings]
+
+    config = '[project]\nname = "app"\n\n[tool.python-architect]\nselect = [{}]\n'
+    assert codes({}) == []
+    assert codes({}, editor=True) == []  # not even a hint
+    assert codes({"pyproject.toml": config.format('"ALL"')}) == []
+    assert codes({}, select=("ALL",)) == []
+    assert codes({"pyproject.toml": config.format('"S6"')}) == []
+    assert codes({".ai/adrs/0002-secure.md": SECURITY_ADR}) == []
+    assert codes({"pyproject.toml": config.format('"S602"')}) == ["S602"]
+    assert codes({}, select=("S602",)) == ["S602"]
