@@ -98,7 +98,7 @@ REFINERS: dict[str, Refiner] = {
 }
 """code -> its false-positive judge. One entry per code; a code's judge may consult several classes."""
 
-WorkspaceRefiner = Callable[[list[ast.AST], list[str], RawFinding, "Path | None"], bool]
+WorkspaceRefiner = Callable[[list[ast.AST], list[str], RawFinding, Path | None], bool]
 """A judge that may also read modules the file imports from its own package (given its path)."""
 
 WORKSPACE_REFINERS: dict[str, WorkspaceRefiner] = {**ruff_refine_security.WORKSPACE_REFINERS}

@@ -290,10 +290,11 @@ def _load(stem: Path, top: Path | None) -> _Module | None:
     return None
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _parse_file(path: str, mtime_ns: int, size: int) -> ast.Module | None:
     """A sibling module's parse, kept while the file is unchanged (several findings follow the
-    same loader; mtime and size are part of the key so an edit is seen)."""
+    same loader; mtime and size are part of the key so an edit is seen). Few are kept: the
+    language server lives long, and every tree it holds slows its garbage collector."""
     try:
         text = decode_source(read_bounded(path, _MAX_MODULE_BYTES, follow_symlinks=False))
     except (NotReadable, OSError, UnicodeDecodeError):
@@ -301,8 +302,10 @@ def _parse_file(path: str, mtime_ns: int, size: int) -> ast.Module | None:
     return _parse(text)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=2)
 def _parse(text: str) -> ast.Module | None:
+    """The whole file (the batch hands refiners only the statements around the findings); kept
+    for the next finding of the same file."""
     try:
         return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
