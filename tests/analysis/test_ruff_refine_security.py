@@ -52,6 +52,14 @@ S506_SHAPES = [
      + LOAD.format(loader="Fast"), True),
     ("a name from another distribution", "import yaml\nfrom otherlib import StrictLoader\n" + LOAD.format(loader="StrictLoader"),
      True),
+    ("a safe loader given a python/object constructor",
+     "import yaml\nclass Mine(yaml.SafeLoader):\n    pass\n"
+     "Mine.add_multi_constructor('tag:yaml.org,2002:python/object', yaml.constructor.FullConstructor.construct_python_object)\n"
+     + LOAD.format(loader="Mine"), True),
+    ("a safe loader given its own harmless constructor",
+     "import yaml\nclass Mine(yaml.SafeLoader):\n    pass\n"
+     "Mine.add_constructor('!env', lambda loader, node: loader.construct_scalar(node))\n"
+     + LOAD.format(loader="Mine"), False),
     ("a class of parts only (constructs with nothing we know)",
      "import yaml\nclass Mine(yaml.reader.Reader):\n    pass\n" + LOAD.format(loader="Mine"), True),
 ]

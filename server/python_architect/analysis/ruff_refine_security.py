@@ -205,6 +205,8 @@ class _Resolver:
 
     def binding(self, module: _Module, node: ast.AST, name: str) -> Loader:
         if isinstance(node, ast.ClassDef):
+            if _registers_unsafe_constructor(module.tree, node.name):
+                return Loader.UNSAFE
             verdicts = [self.expression(module, base) for base in node.bases]
             return _all_of(verdicts) if verdicts else Loader.NEUTRAL
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -265,6 +267,30 @@ class _Resolver:
                 return None  # another distribution's module: not ours to read
             base, parts = top, parts[1:]
         return _load(base.joinpath(*parts), top)
+
+
+def _registers_unsafe_constructor(tree: ast.Module, name: str) -> bool:
+    """``Name.add_constructor("tag:yaml.org,2002:python/object", ...)`` or one built from an unsafe
+    yaml constructor (``FullConstructor.construct_python_object``) anywhere in the module: a safe
+    base no longer makes the loader safe."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"add_constructor", "add_multi_constructor"}):
+            continue
+        owner = node.func.value
+        if not (isinstance(owner, ast.Name) and owner.id in {name, "cls", "self"}):
+            continue
+        for argument in node.args:
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str) and "python/" in argument.value:
+                return True
+            if any(isinstance(part, (ast.Name, ast.Attribute)) and _callee_name(part) in _UNSAFE_CONSTRUCTORS
+                   for part in ast.walk(argument)):
+                return True
+    return False
+
+
+_UNSAFE_CONSTRUCTORS = frozenset({"Constructor", "FullConstructor", "UnsafeConstructor", "Loader", "FullLoader",
+                                  "UnsafeLoader", "CLoader", "CFullLoader", "CUnsafeLoader"})
 
 
 def _submodule(package: _Module, name: str) -> _Module | None:
