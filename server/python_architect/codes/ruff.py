@@ -42,13 +42,16 @@ CURATED: dict[str, tuple[str, Severity, str, str]] = {
     "G004": ("observability", INFO, "f-string in a logging call", "Formatting before the level check wastes work and loses the message template that log tools group by."),
     "TRY400": ("observability", INFO, "`logging.error` in an except block", "`logger.exception` records the traceback; `error` throws away the evidence needed to debug. Not reported when the handler ends in a bare `raise`: the traceback travels on."),
     "S301": ("security", WARN, "`pickle` deserialisation", _SECURITY_WHY),
-    "S506": ("security", WARN, "Unsafe `yaml.load`", _SECURITY_WHY),
+    "S506": ("security", WARN, "Unsafe `yaml.load`", _SECURITY_WHY + " Not reported when the loader is a safe one: "
+             "`SafeLoader`/`BaseLoader` (or their C versions), or a class of the project built on a safe constructor "
+             "and nothing unsafe, followed through the file and the package's own modules."),
     "S602": ("security", WARN, "`subprocess` with `shell=True`", _SECURITY_WHY + " Opt-in because it could not be made "
              "precise: on eleven registry packages nobody tuned on (`benchmarks/bench_precision.py`) none of its "
              "findings was one a reviewer would act on: each ran a command the operator supplies on purpose (a "
              "`$PAGER`, a `pipe` lookup, a developer's build script), and whether the text can come from someone "
              "else is not visible in the code. Name `S602` where no shell command is ever meant to run."),
-    "S604": ("security", WARN, "Call with `shell=True`", _SECURITY_WHY),
+    "S604": ("security", WARN, "Call with `shell=True`", _SECURITY_WHY + " Not reported when the call runs nothing: "
+             "`dict(..., shell=True)`, `options.update(shell=...)`, a record's constructor."),
     "S307": ("security", WARN, "`eval` on data", _SECURITY_WHY),
     "S501": ("security", WARN, "TLS certificate verification disabled", "`verify=False` lets anyone on the network impersonate the server."),
     "S311": ("security", INFO, "Non-cryptographic random", "The `random` module is predictable; use `secrets` for tokens, keys and passwords."),
