@@ -65,9 +65,9 @@ S506_SHAPES = [
 ]
 
 
-def _kept(text: str, code: str, path: Path | None = None) -> tuple[list[str], list[str]]:
+def _kept(text: str, code: str, path: Path | None = None, root: Path | None = None) -> tuple[list[str], list[str]]:
     raw = ruff_bridge.run_ruff(text, path or Path("mod.py"), [code])
-    kept = post_process(ast.parse(text), source_lines(text), raw, path)
+    kept = post_process(ast.parse(text), source_lines(text), raw, path, root)
     return [f.code for f in raw], [f.code for f in kept]
 
 
@@ -102,11 +102,21 @@ def _package(constructor_base: str) -> dict[str, str]:
 def test_s506_loader_followed_into_the_package(tmp_path: Path, base: str, stays: bool) -> None:
     root = write_tree(tmp_path / "ws", _package(base))
     path = root / "pkg/cli.py"
-    reported, kept = _kept(path.read_text(encoding="utf-8"), "S506", path)
+    reported, kept = _kept(path.read_text(encoding="utf-8"), "S506", path, root)
     assert reported == ["S506", "S506"]
     assert kept == (["S506", "S506"] if stays else [])
-    # Without the path only the file itself can be read: the imported loader stays reported.
+    # Without the path and root only the file itself can be read: the imported loader stays reported.
     assert _kept(path.read_text(encoding="utf-8"), "S506")[1] == ["S506", "S506"]
+
+
+def test_s506_reads_nothing_above_the_workspace_root(tmp_path: Path) -> None:
+    """The workspace is one subpackage of a bigger package: the loader's modules lie outside it."""
+    files = _package("SafeConstructor")
+    files["pkg/app/__init__.py"], files["pkg/app/cli.py"] = "", files.pop("pkg/cli.py")
+    outer = write_tree(tmp_path / "outer", files)
+    path = outer / "pkg/app/cli.py"
+    assert _kept(path.read_text(encoding="utf-8"), "S506", path, outer)[1] == []
+    assert _kept(path.read_text(encoding="utf-8"), "S506", path, outer / "pkg/app")[1] == ["S506", "S506"]
 
 
 def test_s506_does_not_follow_a_link_out_of_the_package(tmp_path: Path) -> None:
@@ -118,7 +128,7 @@ def test_s506_does_not_follow_a_link_out_of_the_package(tmp_path: Path) -> None:
     except OSError:
         pytest.skip("no symlinks on this file system")
     path = root / "pkg/cli.py"
-    assert _kept(path.read_text(encoding="utf-8"), "S506", path)[1] == ["S506", "S506"]
+    assert _kept(path.read_text(encoding="utf-8"), "S506", path, root)[1] == ["S506", "S506"]
 
 
 def _workspace(tmp_path: Path) -> Path:

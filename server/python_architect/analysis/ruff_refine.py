@@ -15,7 +15,8 @@ file ruff looked at (never on ruff's message text):
 
 More classes live in their own modules and are merged into ``REFINERS`` here: security
 (``ruff_refine_security``: S506 safe loaders, S604 calls that run nothing). A judge that follows
-the file's imports (S506) sits in ``WORKSPACE_REFINERS`` and is given the file's path.
+the file's imports (S506) sits in ``WORKSPACE_REFINERS`` and is given the file's path and the
+workspace root.
 
 Also owns our own fix for S113 (``timeout_fixes``: "add ``timeout=``"), made on the same parse.
 ``post_process`` is what the engine and the batch call after ruff: this refinement, then that fix. Pure functions of (tree, lines, findings); no state.
@@ -45,14 +46,15 @@ def needs_tree(findings: list[RawFinding]) -> bool:
 
 
 def post_process(tree: ast.AST, lines: list[str], findings: list[RawFinding],
-                 path: Path | None = None) -> list[RawFinding]:
+                 path: Path | None = None, root: Path | None = None) -> list[RawFinding]:
     """Ruff's findings for one file judged on its parse: false positives dropped, S113 fixed.
-    ``path``: where the file lives, for judges that follow its imports (None: the file alone)."""
-    return timeout_fixes(tree, lines, refine(tree, lines, findings, path))
+    ``path`` and the workspace ``root``: for judges that follow the file's imports into modules
+    inside the root (either None: the file alone)."""
+    return timeout_fixes(tree, lines, refine(tree, lines, findings, path, root))
 
 
 def refine(tree: ast.AST, lines: list[str], findings: list[RawFinding],
-           path: Path | None = None) -> list[RawFinding]:
+           path: Path | None = None, root: Path | None = None) -> list[RawFinding]:
     """``findings`` without the known false positives above (the same list when none apply)."""
     wanted = [f for f in findings if f.code in REFINED]
     if not wanted:
@@ -60,17 +62,19 @@ def refine(tree: ast.AST, lines: list[str], findings: list[RawFinding],
     # One pruned walk for all of them: the nodes around their lines (a whole-tree walk per finding
     # cost tens of milliseconds on a large file with many).
     near = list(nodes_spanning(tree, sorted({f.span.line for f in wanted})))
-    false = {id(f) for f in wanted if _is_false_positive(near, lines, f, path)}
+    where = (path, root) if path is not None and root is not None else None
+    false = {id(f) for f in wanted if _is_false_positive(near, lines, f, where)}
     return [f for f in findings if id(f) not in false] if false else findings
 
 
-def _is_false_positive(near: list[ast.AST], lines: list[str], finding: RawFinding, path: Path | None) -> bool:
+def _is_false_positive(near: list[ast.AST], lines: list[str], finding: RawFinding,
+                       where: tuple[Path, Path] | None) -> bool:
     """``near``: every node whose span holds the line of a finding being judged."""
     judge = REFINERS.get(finding.code)
     if judge is not None and judge(near, lines, finding):
         return True
     follows = WORKSPACE_REFINERS.get(finding.code)
-    return follows is not None and follows(near, lines, finding, path)
+    return follows is not None and follows(near, lines, finding, where)
 
 
 def _try400_traceback_travels_on(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
@@ -98,8 +102,9 @@ REFINERS: dict[str, Refiner] = {
 }
 """code -> its false-positive judge. One entry per code; a code's judge may consult several classes."""
 
-WorkspaceRefiner = Callable[[list[ast.AST], list[str], RawFinding, Path | None], bool]
-"""A judge that may also read modules the file imports from its own package (given its path)."""
+WorkspaceRefiner = Callable[[list[ast.AST], list[str], RawFinding, "tuple[Path, Path] | None"], bool]
+"""A judge that may also read modules the file imports from its own package, given ``(path, root)``
+(None: the file alone); it reads nothing outside the root."""
 
 WORKSPACE_REFINERS: dict[str, WorkspaceRefiner] = {**ruff_refine_security.WORKSPACE_REFINERS}
 

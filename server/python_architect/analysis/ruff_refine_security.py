@@ -56,7 +56,8 @@ _MAX_LOOKUPS = 40
 pathological tree, not one real loaders reach (ansible's takes 16 over three modules)."""
 
 
-def s506_safe_loader(near: list[ast.AST], lines: list[str], finding: RawFinding, path: Path | None = None) -> bool:
+def s506_safe_loader(near: list[ast.AST], lines: list[str], finding: RawFinding,
+                     where: tuple[Path, Path] | None = None) -> bool:
     """True when the ``yaml.load``/``load_all`` at the finding is given a loader we can show is safe."""
     call = _load_call(near, finding)
     if call is None:
@@ -66,7 +67,7 @@ def s506_safe_loader(near: list[ast.AST], lines: list[str], finding: RawFinding,
         loader = call.args[1]
     if loader is None:
         return False
-    module = _Module.of_text("\n".join(lines), path)
+    module = _Module.of_text("\n".join(lines), where)
     if module is None:
         return False
     resolver = _Resolver()
@@ -99,16 +100,19 @@ def _load_call(near: list[ast.AST], finding: RawFinding) -> ast.Call | None:
 
 
 class _Module:
-    """One parsed module and where it lives (``path`` None: only its own bindings can be followed)."""
+    """One parsed module, where it lives and the workspace root (either None: only its own
+    bindings can be followed)."""
 
-    def __init__(self, tree: ast.Module, path: Path | None) -> None:
+    def __init__(self, tree: ast.Module, path: Path | None, root: Path | None) -> None:
         self.tree = tree
         self.path = path
+        self.root = root
 
     @staticmethod
-    def of_text(text: str, path: Path | None) -> _Module | None:
+    def of_text(text: str, where: tuple[Path, Path] | None) -> _Module | None:
         tree = _parse(text)
-        return None if tree is None else _Module(tree, path)
+        path, root = where if where is not None else (None, None)
+        return None if tree is None else _Module(tree, path, root)
 
     def bindings(self, name: str) -> list[ast.AST]:
         """Every module-level statement binding ``name`` (inside ``if``/``try`` too: each branch is
@@ -116,12 +120,13 @@ class _Module:
         return [node for node in _module_statements(self.tree.body) if name in _bound_names(node)]
 
     def package_top(self) -> Path | None:
-        """The outermost package directory holding this module (``__init__.py`` all the way)."""
-        if self.path is None:
+        """The outermost package directory holding this module (``__init__.py`` all the way),
+        never above the workspace root."""
+        if self.path is None or self.root is None:
             return None
         top = None
         folder = self.path.parent
-        while (folder / "__init__.py").is_file():
+        while (folder / "__init__.py").is_file() and contained(folder, self.root) is not None:
             top = folder
             if folder.parent == folder:
                 break
@@ -312,7 +317,7 @@ def _load(stem: Path, top: Path | None) -> _Module | None:
             except OSError:
                 continue
             tree = _parse_file(str(inside), stat.st_mtime_ns, stat.st_size)
-            return None if tree is None else _Module(tree, inside)
+            return None if tree is None else _Module(tree, inside, top)
     return None
 
 
@@ -395,4 +400,5 @@ def _callee_name(func: ast.expr) -> str:
 REFINERS = {"S604": s604_runs_nothing}
 """code -> judge(near, lines, finding): True for a known false positive (``ruff_refine`` merges these)."""
 WORKSPACE_REFINERS = {"S506": s506_safe_loader}
-"""code -> judge(near, lines, finding, path): the same, given the file's path to follow imports."""
+"""code -> judge(near, lines, finding, (path, root)): the same, given where the file lives to follow
+its imports inside the workspace root."""
