@@ -82,6 +82,10 @@ MISSES: tuple[Case, ...] = (
          '    name: nightly report\n"""\n', "code", secrets=("Zx9-kLm2Qp77",), kept=("name: nightly report",), arc701=1),
     Case("chosen url password in a docstring", 'def sync():\n    """Pull from https://deploy:gh0st-Rider9@git.internal/repo.git '
          'every night."""\n', "code", secrets=("gh0st-Rider9",), arc701=1),
+    Case("escaping example and host list in a docstring (redacted, not reported)",
+         'def connect():\n    """Escape it: mssql+pyodbc://scott:tiger^5HHH@mssql2017:1433/test\n'
+         '    or list hosts: https://foo.com:123,foo:bar@bar.com/path\n    """\n', "code",
+         secrets=("tiger^5HHH",), kept=("Escape it:", "or list hosts:"), arc701=0),
     Case("illustrative dsn in an EXAMPLES constant (redacted, not reported)",
          'EXAMPLES = r"""\n  - uri: postgresql://scott:tiger@localhost/test\n    name: the tutorial\n"""\n', "code",
          secrets=("tiger",), kept=("name: the tutorial",), arc701=0),

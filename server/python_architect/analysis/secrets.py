@@ -309,16 +309,19 @@ def names_documentation(name: str | None) -> bool:
 
 
 def chosen_url_password(text: str) -> bool:
-    """Whether a URL in ``text`` carries a password someone chose (``s3cr3t-Pw9``, mixed classes,
-    long enough), not an illustrative one (``tiger``, ``hunter2``): in documentation only the
-    former is still a leak."""
+    """Whether a URL in ``text`` carries a password someone chose (``Zx9-kLm2Qp77``: long, three
+    character classes), not an illustrative one (``tiger``, ``hunter2``, ``tiger^5HHH`` showing
+    how to escape a character): in documentation only the former is still a leak. A ``:`` or
+    ``,`` in it means the pattern caught a host list (``https://a:123,b:c@d``), not a password."""
     for start, end, _ in url_passwords(text):
         password = unquote(url_password(text[start:end]) or "")
         classes = (any(c.islower() for c in password), any(c.isupper() for c in password),
                    any(c.isdigit() for c in password), any(not c.isalnum() for c in password))
-        if len(password) >= _CHOSEN_PASSWORD_LENGTH and sum(classes) >= 3:
+        if len(password) >= _CHOSEN_PASSWORD_LENGTH and sum(classes) >= 3 and not {":", ","} & set(password):
             return True
     return False
 
 
-_CHOSEN_PASSWORD_LENGTH = 8
+_CHOSEN_PASSWORD_LENGTH = 12
+"""Documentation's made-up passwords run short (``tiger``, ``tiger^5HHH``); a pasted real one
+(generated, or a passphrase) rarely does."""
