@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
@@ -59,7 +59,7 @@ pathological tree, not one real loaders reach (ansible's takes 16 over three mod
 def s506_safe_loader(near: list[ast.AST], lines: list[str], finding: RawFinding,
                      where: tuple[Path, Path] | None = None) -> bool:
     """True when the ``yaml.load``/``load_all`` at the finding is given a loader we can show is safe."""
-    call = _load_call(near, finding)
+    call = _innermost_call(near, finding.span.line, lambda c: _callee_name(c.func) in {"load", "load_all"})
     if call is None:
         return False
     loader = next((k.value for k in call.keywords if k.arg == "Loader"), None)
@@ -87,13 +87,11 @@ def _functions_around(tree: ast.Module, line: int) -> list[ast.FunctionDef | ast
     return sorted(found, key=lambda node: node.lineno, reverse=True)[:1]
 
 
-def _load_call(near: list[ast.AST], finding: RawFinding) -> ast.Call | None:
-    """The innermost ``load``/``load_all`` call spanning the finding's line."""
-    line = finding.span.line
+def _innermost_call(near: list[ast.AST], line: int, wanted: Callable[[ast.Call], bool]) -> ast.Call | None:
+    """The innermost call spanning ``line`` that ``wanted`` accepts (the latest-starting one)."""
     best = None
     for node in near:
-        if (isinstance(node, ast.Call) and _callee_name(node.func) in {"load", "load_all"}
-                and node.lineno <= line <= (node.end_lineno or node.lineno)
+        if (isinstance(node, ast.Call) and node.lineno <= line <= (node.end_lineno or node.lineno) and wanted(node)
                 and (best is None or (node.lineno, node.col_offset) >= (best.lineno, best.col_offset))):
             best = node
     return best
@@ -367,7 +365,7 @@ _RECORD_BUILDERS = frozenset({"dict", "update", "setdefault", "fromkeys", "defau
 
 def s604_runs_nothing(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     """True when the call carrying ``shell=`` builds data: a dict, an update, a record."""
-    call = _shell_call(near, finding)
+    call = _innermost_call(near, finding.span.line, lambda c: any(k.arg == "shell" for k in c.keywords))
     if call is None:
         return False
     name = _callee_name(call.func)
@@ -376,17 +374,6 @@ def s604_runs_nothing(near: list[ast.AST], lines: list[str], finding: RawFinding
     # A record's constructor (``Options(shell=True)``) or a mapping/namespace builder.
     return name in _RECORD_BUILDERS or name[0].isupper()
 
-
-def _shell_call(near: list[ast.AST], finding: RawFinding) -> ast.Call | None:
-    """The innermost call with a ``shell=`` keyword whose span holds the finding."""
-    line = finding.span.line
-    best = None
-    for node in near:
-        if (isinstance(node, ast.Call) and any(k.arg == "shell" for k in node.keywords)
-                and node.lineno <= line <= (node.end_lineno or node.lineno)
-                and (best is None or (node.lineno, node.col_offset) >= (best.lineno, best.col_offset))):
-            best = node
-    return best
 
 
 def _callee_name(func: ast.expr) -> str:
