@@ -311,7 +311,7 @@ class Project:
         analysis.findings.extend(self._finalize(raw, path, lines))
         if pending is not None:
             ruff_findings = pending.result()
-            ruff_findings = ruff_refine.post_process(tree, lines, ruff_findings)
+            ruff_findings = ruff_refine.post_process(tree, lines, ruff_findings, path, self.root)
             analysis.findings.extend(self._finalize(ruff_findings, path, lines, RUFF_SOURCE))
         analysis.findings.sort(key=sort_key)
         if memo is not None:

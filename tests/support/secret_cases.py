@@ -76,6 +76,19 @@ MISSES: tuple[Case, ...] = (
     Case("https url with a password", 'REPO = "https://deploy:gh0st-Rider@git.internal/repo.git"\n', "code",
          secrets=("gh0st-Rider",), kept=("https://deploy:***@git.internal/repo.git",), arc701=1),
     Case("basic auth header", f'HEADERS = {{"Authorization": "Basic {BASIC}"}}\n', "code", secrets=(BASIC,), arc701=1),
+    # Documentation (issue 21): a chosen password in EXAMPLES or a docstring is still a leak; an
+    # illustrative one is masked for the chat (cheap) but not reported.
+    Case("chosen dsn password in an EXAMPLES constant", 'EXAMPLES = r"""\n  - uri: mysql://app:Zx9-kLm2Qp77@db/prod\n'
+         '    name: nightly report\n"""\n', "code", secrets=("Zx9-kLm2Qp77",), kept=("name: nightly report",), arc701=1),
+    Case("chosen url password in a docstring", 'def sync():\n    """Pull from https://deploy:gh0st-Rider9@git.internal/repo.git '
+         'every night."""\n', "code", secrets=("gh0st-Rider9",), arc701=1),
+    Case("escaping example and host list in a docstring (redacted, not reported)",
+         'def connect():\n    """Escape it: mssql+pyodbc://scott:tiger^5HHH@mssql2017:1433/test\n'
+         '    or list hosts: https://foo.com:123,foo:bar@bar.com/path\n    """\n', "code",
+         secrets=("tiger^5HHH",), kept=("Escape it:", "or list hosts:"), arc701=0),
+    Case("illustrative dsn in an EXAMPLES constant (redacted, not reported)",
+         'EXAMPLES = r"""\n  - uri: postgresql://scott:tiger@localhost/test\n    name: the tutorial\n"""\n', "code",
+         secrets=("tiger",), kept=("name: the tutorial",), arc701=0),
     Case("question KEY=value", "Why does login fail with DB_PASS=hunter2 on staging?", "question",
          secrets=("hunter2",), kept=("DB_PASS=", "on staging?")),
     Case("question quoted KEY=value", 'I exported API_TOKEN="abc 123" and DB_PASS=`hunter2` on staging', "question",
@@ -104,6 +117,11 @@ LOOK_ALIKES: tuple[Case, ...] = (
     Case("auth scheme in yaml", "auth: basic\nproxy_auth: none\n", "config", kept=("auth: basic", "proxy_auth: none")),
     Case("url without a password", 'API = "https://api.service.test/v1/users"\nDB = "postgresql://user@host/db"\n',
          "code", kept=("https://api.service.test/v1/users", "postgresql://user@host/db"), arc701=0),
+    Case("placeholder url passwords", 'A = "http://user:password@www.acme.com:9000/dir"\nB = "mysql://root:pass@localhost/db"\n'
+         'C = "amqp://guest:secret@broker//"\nD = "redis://:passwd1@cache:6379/0"\n', "code",
+         kept=("user:password@", "root:pass@", "guest:secret@", ":passwd1@"), arc701=0),
+    Case("placeholder url password in EXAMPLES", 'EXAMPLES = r"""\n    parts: \'{{ "http://user:password@www.acme.com:9000/'
+         'dir/index.html?query=term#fragment" | urlsplit }}\'\n"""\n', "code", kept=("user:password@",), arc701=0),
     Case("dsn with an empty password", 'DB = "postgresql://user:@host/db"\n', "code",
          kept=("postgresql://user:@host/db",), arc701=0),
     Case("placeholder dsns", 'A = "postgresql://user:${DB_PASSWORD}@host/db"\n'

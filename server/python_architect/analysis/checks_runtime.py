@@ -17,16 +17,18 @@ from .astutil import LineIndex, dotted_name, walk_local
 from .context import is_test_path, relative_to_root
 from .extract import TreeIndex, tree_index
 from .registry import ModuleContext, RawFinding, check
-from .secret_shapes import AWS_SECRET_KEY
+from .secret_shapes import AWS_SECRET_KEY, URL_KINDS
 from .secrets import (
     LESS_CERTAIN_KINDS,
     STRUCTURAL_KINDS,
+    chosen_url_password,
     find_split_secrets,
     is_password_name,
     is_secret_name,
     is_weak_secret_name,
     known_token_kind,
     looks_like_secret_value,
+    names_documentation,
 )
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
@@ -275,8 +277,8 @@ def hard_coded_credential(ctx: ModuleContext) -> Iterator[RawFinding]:
     for literal, name in index.strings:
         value = literal.value
         kind = known_token_kind(value)
-        if kind is not None and kind in STRUCTURAL_KINDS and (in_tests or (name is None and _is_prose(value))):
-            continue  # a DSN in a docstring or a JWT in a test fixture
+        if kind is not None and kind in STRUCTURAL_KINDS and _made_up(name, value, kind, in_tests):
+            continue  # a DSN in a docstring or EXAMPLES, a JWT in a test fixture
         if kind is not None:
             message = f"Hard-coded credential: this literal contains a {kind}"
         elif not in_tests and name is not None and is_secret_name(name) and _secret_value(name, value):
@@ -287,6 +289,15 @@ def hard_coded_credential(ctx: ModuleContext) -> Iterator[RawFinding]:
         reported.add(id(literal))
         yield _credential(index.lines.span(literal), kind, message)
     yield from _split_credentials(ctx, index, reported, in_tests)
+
+
+def _made_up(name: str | None, value: str, kind: str, in_tests: bool) -> bool:
+    """A shape-only credential in test code, or in documentation (a docstring, ``EXAMPLES``) unless
+    it is a URL whose password looks chosen: a real one pasted into the docs is still a leak."""
+    if in_tests:
+        return True
+    documentation = names_documentation(name) and _is_prose(value)
+    return documentation and not (kind in URL_KINDS and chosen_url_password(value))
 
 
 def _secret_value(name: str, value: str) -> bool:

@@ -13,6 +13,11 @@ file ruff looked at (never on ruff's message text):
   ``preparer.quote(name)``): a table or column name, not a value. A value in single quotes, or
   bare, stays reported.
 
+More classes live in their own modules and are merged into ``REFINERS`` here: security
+(``ruff_refine_security``: S506 safe loaders, S604 calls that run nothing). A judge that follows
+the file's imports (S506) sits in ``WORKSPACE_REFINERS`` and is given the file's path and the
+workspace root.
+
 Also owns our own fix for S113 (``timeout_fixes``: "add ``timeout=``"), made on the same parse.
 ``post_process`` is what the engine and the batch call after ruff: this refinement, then that fix. Pure functions of (tree, lines, findings); no state.
 """
@@ -24,9 +29,10 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from pathlib import Path
 
 from ..findings import Fix, Span, TextEdit
-from . import ruff_refine_default
+from . import ruff_refine_default, ruff_refine_security
 from .registry import RawFinding
 
 _IDENTIFIER_QUOTES = {'"': '"', "`": "`", "[": "]"}
@@ -39,12 +45,16 @@ def needs_tree(findings: list[RawFinding]) -> bool:
     return any(f.code in REFINED or (f.code == "S113" and f.fix is None) for f in findings)
 
 
-def post_process(tree: ast.AST, lines: list[str], findings: list[RawFinding]) -> list[RawFinding]:
-    """Ruff's findings for one file judged on its parse: false positives dropped, S113 fixed."""
-    return timeout_fixes(tree, lines, refine(tree, lines, findings))
+def post_process(tree: ast.AST, lines: list[str], findings: list[RawFinding],
+                 path: Path | None = None, root: Path | None = None) -> list[RawFinding]:
+    """Ruff's findings for one file judged on its parse: false positives dropped, S113 fixed.
+    ``path`` and the workspace ``root``: for judges that follow the file's imports into modules
+    inside the root (either None: the file alone)."""
+    return timeout_fixes(tree, lines, refine(tree, lines, findings, path, root))
 
 
-def refine(tree: ast.AST, lines: list[str], findings: list[RawFinding]) -> list[RawFinding]:
+def refine(tree: ast.AST, lines: list[str], findings: list[RawFinding],
+           path: Path | None = None, root: Path | None = None) -> list[RawFinding]:
     """``findings`` without the known false positives above (the same list when none apply)."""
     wanted = [f for f in findings if f.code in REFINED]
     if not wanted:
@@ -52,14 +62,19 @@ def refine(tree: ast.AST, lines: list[str], findings: list[RawFinding]) -> list[
     # One pruned walk for all of them: the nodes around their lines (a whole-tree walk per finding
     # cost tens of milliseconds on a large file with many).
     near = list(nodes_spanning(tree, sorted({f.span.line for f in wanted})))
-    false = {id(f) for f in wanted if _is_false_positive(near, lines, f)}
+    where = (path, root) if path is not None and root is not None else None
+    false = {id(f) for f in wanted if _is_false_positive(near, lines, f, where)}
     return [f for f in findings if id(f) not in false] if false else findings
 
 
-def _is_false_positive(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+def _is_false_positive(near: list[ast.AST], lines: list[str], finding: RawFinding,
+                       where: tuple[Path, Path] | None) -> bool:
     """``near``: every node whose span holds the line of a finding being judged."""
     judge = REFINERS.get(finding.code)
-    return judge is not None and judge(near, lines, finding)
+    if judge is not None and judge(near, lines, finding):
+        return True
+    follows = WORKSPACE_REFINERS.get(finding.code)
+    return follows is not None and follows(near, lines, finding, where)
 
 
 def _try400_traceback_travels_on(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
@@ -87,7 +102,22 @@ REFINERS: dict[str, Refiner] = {
 """code -> its false-positive judge. One entry per code; a code's judge may consult several classes."""
 REFINERS.update(ruff_refine_default.REFINERS)  # the default tier's classes (issue 21)
 
-REFINED = frozenset(REFINERS)
+
+def _s604_constant_or_runs_nothing(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+    """S604 has two classes, one per module: a constant command line, and a call that runs nothing."""
+    return (ruff_refine_default.REFINERS["S604"](near, lines, finding)
+            or ruff_refine_security.REFINERS["S604"](near, lines, finding))
+
+
+REFINERS["S604"] = _s604_constant_or_runs_nothing
+
+WorkspaceRefiner = Callable[[list[ast.AST], list[str], RawFinding, "tuple[Path, Path] | None"], bool]
+"""A judge that may also read modules the file imports from its own package, given ``(path, root)``
+(None: the file alone); it reads nothing outside the root."""
+
+WORKSPACE_REFINERS: dict[str, WorkspaceRefiner] = {**ruff_refine_security.WORKSPACE_REFINERS}
+
+REFINED = frozenset(REFINERS) | frozenset(WORKSPACE_REFINERS)
 """Codes whose findings are worth a parse to refine (the batch parses again only for these)."""
 
 

@@ -21,11 +21,7 @@ positive and its true twin (``tests/analysis/test_ruff_refine_default.py``):
   variable, ``+`` of a name or a command held in a variable stay reported. ``shell=`` as a key of
   ``dict(...)`` is data, not a flag (ansible's ``MAGIC_VARIABLE_MAPPING = dict(..., shell=(...))``).
 
-- **S506** ``yaml.load`` with a loader that builds plain data only: PyYAML's ``SafeLoader``,
-  ``CSafeLoader``, ``BaseLoader``, a loader class of the same file built only on those, or a
-  loader imported from the project itself (its construction cannot be seen from one file;
-  ansible's loaders all sit on ``SafeConstructor``). No loader, PyYAML's ``Loader``,
-  ``FullLoader``, ``UnsafeLoader`` and classes of the file built on them stay reported.
+(S506's safe loaders are judged in ``ruff_refine_security``, which follows a loader into the package.)
 
 (S113 inside ``if __name__ == "__main__":`` and in entry-point files is silenced by the context
 rules, ``analysis.context.SILENT_IN_SCRIPTS``, like the other script-only codes.)
@@ -205,58 +201,9 @@ def _constant_text(node: ast.expr) -> bool:
     return False
 
 
-# --- S506 -------------------------------------------------------------------------------------
-
-_SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader",
-                           "SafeConstructor", "BaseConstructor"})
-_UNSAFE_LOADERS = frozenset({"Loader", "FullLoader", "UnsafeLoader", "CLoader", "CFullLoader", "CUnsafeLoader",
-                             "Constructor", "FullConstructor", "UnsafeConstructor"})
-
-
-def _s506_safe_loader(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
-    loaders = (_loader_argument(node) for node in near if isinstance(node, ast.Call))
-    loader = next((node for node in loaders if node is not None
-                   and _starts_at(node, lines, finding.span.line, finding.span.column)), None)
-    if loader is None:
-        return False  # ``yaml.load(text)`` with no loader: the default one is unsafe
-    module = next((node for node in near if isinstance(node, ast.Module)), None)
-    classes = {n.name: n for n in module.body if isinstance(n, ast.ClassDef)} if module is not None else {}
-    return _loader_is_safe(_last_name(loader), classes, set())
-
-
-def _loader_argument(call: ast.Call) -> ast.expr | None:
-    """The loader given to a ``load`` call: ``Loader=X`` or the second positional argument."""
-    if _last_name(call.func) not in ("load", "load_all"):
-        return None
-    keyword = next((k.value for k in call.keywords if k.arg == "Loader"), None)
-    return keyword if keyword is not None else (call.args[1] if len(call.args) > 1 else None)
-
-
-def _last_name(node: ast.expr) -> str:
-    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
-
-
-def _loader_is_safe(name: str, classes: dict[str, ast.ClassDef], seen: set[str]) -> bool:
-    """PyYAML's safe and base loaders build only plain data; a loader class of this file is as
-    safe as its bases. A loader imported from elsewhere in the project (ansible's
-    ``AnsibleLoader``, built on ``SafeConstructor``) is the project's own deliberate choice that
-    one file cannot see into: not reported. PyYAML's full and unsafe loaders stay reported."""
-    if name in _SAFE_LOADERS:
-        return True
-    if name in _UNSAFE_LOADERS or name in seen:
-        return False
-    definition = classes.get(name)
-    if definition is None:
-        return bool(name)
-    seen.add(name)
-    return bool(definition.bases) and all(_loader_is_safe(_last_name(base), classes, seen)
-                                          for base in definition.bases)
-
-
 REFINERS: dict[str, Judge] = {
     "B006": _b006_never_mutated,
     "S602": _shell_constant_command,
     "S604": _shell_constant_command,
-    "S506": _s506_safe_loader,
 }
 """code -> its false-positive judge (merged into ``ruff_refine.REFINERS``)."""

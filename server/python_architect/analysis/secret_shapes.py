@@ -193,8 +193,11 @@ PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 # A password inside a URL that only stands for one: a template field, a variable, a mask, a
-# ``%s`` (percent-encoding, ``%23``, is a real password).
-_PASSWORD_STAND_IN = re.compile(r"[{}$<>*]|%(?![0-9A-Fa-f]{2})|^(?:x+|\.+|-+)$|^:", re.IGNORECASE)
+# ``%s`` (percent-encoding, ``%23``, is a real password), or the word itself (``user:password@``,
+# ``user:pass@``, ``:secret@``: documentation's stand-ins in any context).
+_PASSWORD_STAND_IN = re.compile(
+    r"[{}$<>*]|%(?![0-9A-Fa-f]{2})|^(?:x+|\.+|-+)$|^:|"
+    r"^(?:my|your|the|some)?[-_]?(?:password|passwd|passphrase|pass|pwd|pw|secret)\d{0,3}$", re.IGNORECASE)
 # ``"{host}:{port}"`` style templates are formats, not secrets.
 _TEMPLATE_FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_.]*(?:![rsa])?(?::[^{}]*)?\}|%\([A-Za-z_]+\)[sd]|%[sdr]\b|\{\d*\}")
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")

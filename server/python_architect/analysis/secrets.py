@@ -17,6 +17,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from ..findings import Span
 from .secret_shapes import (
@@ -46,6 +47,7 @@ __all__ = [
     "STRUCTURAL_KINDS",
     "Claims",
     "SecretHit",
+    "chosen_url_password",
     "find_secrets",
     "find_split_secrets",
     "is_password_name",
@@ -53,6 +55,7 @@ __all__ = [
     "is_weak_secret_name",
     "known_token_kind",
     "looks_like_secret_value",
+    "names_documentation",
     "redact",
     "shannon_entropy",
 ]
@@ -290,3 +293,35 @@ def redact(text: str, marker: str = "[REDACTED {kind}]") -> str:
         position = hit.end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+# -- documentation ------------------------------------------------------------------------------
+
+# Module-level constants that hold a module's documentation (ansible's EXAMPLES/DOCUMENTATION/
+# RETURN, argparse epilogs, ``FOO_HELP``): their URLs illustrate, like a docstring's.
+_DOCUMENTATION_NAME = re.compile(
+    r"__doc__|EXAMPLES?|DOCUMENTATION|RETURN|USAGE|HELP|EPILOG|DESCRIPTION|[A-Z0-9_]+_(?:DOCS?|EXAMPLES?|USAGE|HELP)")
+
+
+def names_documentation(name: str | None) -> bool:
+    """A docstring (no name) or a constant named for documentation."""
+    return name is None or _DOCUMENTATION_NAME.fullmatch(name) is not None
+
+
+def chosen_url_password(text: str) -> bool:
+    """Whether a URL in ``text`` carries a password someone chose (``Zx9-kLm2Qp77``: long, three
+    character classes), not an illustrative one (``tiger``, ``hunter2``, ``tiger^5HHH`` showing
+    how to escape a character): in documentation only the former is still a leak. A ``:`` or
+    ``,`` in it means the pattern caught a host list (``https://a:123,b:c@d``), not a password."""
+    for start, end, _ in url_passwords(text):
+        password = unquote(url_password(text[start:end]) or "")
+        classes = (any(c.islower() for c in password), any(c.isupper() for c in password),
+                   any(c.isdigit() for c in password), any(not c.isalnum() for c in password))
+        if len(password) >= _CHOSEN_PASSWORD_LENGTH and sum(classes) >= 3 and not {":", ","} & set(password):
+            return True
+    return False
+
+
+_CHOSEN_PASSWORD_LENGTH = 12
+"""Documentation's made-up passwords run short (``tiger``, ``tiger^5HHH``); a pasted real one
+(generated, or a passphrase) rarely does."""

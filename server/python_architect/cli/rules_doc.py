@@ -17,7 +17,7 @@ from ..workspace.vendored import VENDORED_DIRS
 from ..codes import METADATA, CheckInfo
 from ..codes import metadata as lookup
 from ..codes.docs import RULES_DOC, section_uri
-from ..codes.model import CONTEXT_OPTIONS, JUDGMENT
+from ..codes.model import CONTEXT_OPTIONS, JUDGMENT, OPT_IN
 
 SCOPE_TEXT = {
     "module": "runs on each Python file",
@@ -42,6 +42,9 @@ TIER_TEXT = {
     "judgment": "tier `judgment`: reported once adopted (an accepted ADR tagged with its principle, "
     "a `check`/`ruff` rule naming it, or `select`/`options` in the configuration); otherwise "
     "silent in `check` and a hint in the editor",
+    "opt-in": "tier `opt-in`: off unless its exact code is named (`select`/`--select`, the `ruff` list, an "
+    "`options` table, or an ADR `check`/`ruff` rule); `ALL`, a prefix or a principle tag do not turn it on, "
+    "and the editor shows no hint",
 }
 
 
@@ -50,6 +53,8 @@ def _enabled_text(info: CheckInfo) -> str:
         return "driven by ADR rules (runs where an ADR asks for it)"
     if info.tier == JUDGMENT:
         return TIER_TEXT["judgment"]
+    if info.tier == OPT_IN:
+        return TIER_TEXT["opt-in"]
     if info.scope == "ruff":
         return TIER_TEXT["core"] + " (`ruff = false` turns the ruff families off)"
     return TIER_TEXT["core"]
@@ -147,6 +152,12 @@ def render_rules_markdown() -> str:
         "(`tags: [composition]`), a `kind: check` or `kind: ruff` rule naming it, or the "
         "configuration naming it (`select`, the `ruff` list, or an `options` table for the code). "
         "Otherwise `check` is silent and the editor shows at most a hint.",
+        "- **opt-in**: checks that could not be made precise on real code (measured by "
+        "`benchmarks/bench_precision.py`: their findings on code nobody tuned them on were mostly "
+        "wrong, for reasons the syntax cannot see). Off unless the exact code is named: `select = "
+        "[\"S602\"]` / `--select S602`, the `ruff` list, an `options` table for it, or an ADR "
+        "`kind: check` / `kind: ruff` rule naming it. `select = [\"ALL\"]`, a prefix and a principle "
+        "tag do not turn it on, and the editor shows no hint. Each one says why below.",
         "",
         "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, "
         "`test_*.py`, `*_test.py`, `conftest.py`) and command-line entry points (`__main__.py`, "

@@ -34,7 +34,12 @@ JUDGMENT = "judgment"
 """Reported only when the team adopts the check: an accepted ADR tagged with its principle, a
 ``kind: check`` / ``kind: ruff`` rule naming it, or ``select`` in the configuration naming it.
 Otherwise silent in ``check`` and at most a hint in the editor."""
-TIERS = (CORE, JUDGMENT)
+OPT_IN = "opt-in"
+"""Off unless asked for by name: reported only when its exact code is named (``select`` /
+``--select``, the ``ruff`` list or an ``options`` table for it in the configuration, or a binding
+ADR's ``kind: check`` / ``kind: ruff`` rule). ``ALL``, a prefix and a principle tag do not turn it
+on, and the editor shows no hint for it. For checks that cannot be made precise on real code."""
+TIERS = (CORE, JUDGMENT, OPT_IN)
 
 OPTION_TYPES = ("bool", "int", "string", "strings")
 """Types an option schema may name: ``strings`` is a list of strings."""
@@ -76,7 +81,8 @@ class CheckInfo:
     rules), listed in ``docs/rules.md`` and ``--explain`` so a team knows what adopting it means."""
 
     tier: str = CORE
-    """``core`` (reported by default) or ``judgment`` (reported once adopted); see ``TIERS``."""
+    """``core`` (reported by default), ``judgment`` (reported once adopted) or ``opt-in`` (reported
+    only when named exactly); see ``TIERS``."""
     option_types: dict[str, str] = field(default_factory=dict)
     """The option schema: name -> one of ``OPTION_TYPES``. ``[tool.python-architect.options.CODE]``
     and ADR ``kind: check`` rules are validated against it (plus ``CONTEXT_OPTIONS``)."""

@@ -40,6 +40,9 @@ class Analysis(Protocol):
 
 
 class Analyzer(Protocol):
+    root: Path
+    """The workspace root: refinements that read the modules a file imports stay inside it."""
+
     def analyze(self, path: Path, text: str | None = None, *, ruff: bool | None = None) -> Any: ...
 
 
@@ -105,7 +108,7 @@ def _size(path: Path) -> int:
 
 
 def _ruff_findings(path: Path, raw: list[RawFinding], starts: tuple[tuple[int, int], ...],
-                   finalize_ruff: FinalizeRuff) -> list[Finding]:
+                   finalize_ruff: FinalizeRuff, root: Path) -> list[Finding]:
     """Ruff's raw findings of one file, judged on its parse where a refinement needs it (a
     timeout fix, a false-positive check), then finalised. The batch keeps no trees (workers send
     back facts only), so such a file is parsed again: only the statements around its findings when
@@ -120,7 +123,7 @@ def _ruff_findings(path: Path, raw: list[RawFinding], starts: tuple[tuple[int, i
         if tree is None:
             tree, _ = parse_python(text, path)
         if tree is not None:
-            raw = ruff_refine.post_process(tree, lines, raw)
+            raw = ruff_refine.post_process(tree, lines, raw, path, root)
     return finalize_ruff(raw, path, lines)
 
 
@@ -178,7 +181,7 @@ def check_python_files(
             if raw is None and unmatched:
                 raw = by_path.get(path.resolve())
             if raw:
-                found = _ruff_findings(path, raw, starts, finalize_ruff)
+                found = _ruff_findings(path, raw, starts, finalize_ruff, analyzer.root)
                 findings.extend(found)
                 per_file[path][0].extend(found)
     if cache is not None:

@@ -4,7 +4,8 @@ One place decides severity (the governing ADR rule's, else the finding's own, el
 registry default; capped at ``info`` for a proposed ADR), which ADRs a finding cites
 (its rule's ADR, accepted ADRs whose ``check``/``ruff`` rules name the code, accepted ADRs tagged
 with the code's principle whose ``applies-to`` covers the file), the merged options of a check, select/ignore and suppression comments,
-whether a ``judgment``-tier check is adopted (else dropped, or a hint in the editor) and whether
+whether a ``judgment``-tier check is adopted (else dropped, or a hint in the editor), whether an
+``opt-in`` check is named exactly (else dropped everywhere, no hint) and whether
 the check keeps quiet in test code and command-line entry points (``analysis.context``).
 """
 
@@ -17,7 +18,7 @@ from ..analysis.registry import RawFinding
 from ..analysis.context import FileContext, file_context, silent_here
 from ..analysis.ruff_bridge import NO_FIX
 from ..codes import RULE_DRIVEN, CheckInfo, metadata
-from ..codes.model import JUDGMENT
+from ..codes.model import JUDGMENT, OPT_IN
 from ..config import ProjectConfig, code_selected
 from ..findings import Finding, Severity
 from ..knowledge.model import Adr, KnowledgeBase, RuleSpec
@@ -98,7 +99,7 @@ class Finalizer:
         """A check runs when it needs no configuration, when ADR rules of the kind that drives it
         exist, or when a binding ``check`` rule names it; outside the editor an un-adopted
         judgment check does not run at all (its findings would be dropped)."""
-        if not self.editor and not self.adopted(info, path):
+        if (not self.editor or info.tier == OPT_IN) and not self.adopted(info, path):
             return False
         if info.default_enabled or info.code in self._driven:
             return True
@@ -108,7 +109,10 @@ class Finalizer:
         """Core checks always; a judgment check once the team adopts it: ``select`` names it
         (a code or prefix, or ``ALL``; for ruff codes also the ``ruff`` list) or has an ``options``
         table for it, a binding ADR's ``check``/``ruff`` rule names it, or an
-        accepted ADR is tagged with its principle."""
+        accepted ADR is tagged with its principle. An opt-in check only when its exact code is
+        named (``_named_exactly``)."""
+        if info is not None and info.tier == OPT_IN:
+            return self._named_exactly(info.code, path)
         if info is None or info.tier != JUDGMENT:
             return True
         if self._adopted_by_config(info):
@@ -128,8 +132,25 @@ class Finalizer:
 
         return [adr for adr in adrs if adr_applies_to(adr, path, self.root)]
 
+    def _named_exactly(self, code: str, path: Path | None = None) -> bool:
+        """An opt-in check is on where its own code is written down: in ``select`` (or
+        ``--select``), the ``ruff`` list or an ``options`` table, or a binding ADR's ``check`` rule
+        or ``ruff`` rule's ``codes`` covering ``path``. Never through ``ALL``, a prefix or a tag."""
+        return self._named_by_config(code) or bool(self.check_rules(code, path)) or any(
+            code in codes and _applies(adr, rule, path, self.root) for adr, rule, codes in self._ruff_rules)
+
+    def _named_by_config(self, code: str) -> bool:
+        select = self.extra_select or self.config.select
+        named = {entry.strip().upper() for entry in select}
+        if not isinstance(self.config.ruff, bool):
+            named.update(entry.strip().upper() for entry in self.config.ruff)
+        return code in named or code in self.config.options
+
     def _adopted_by_config(self, info: CheckInfo) -> bool:
-        """A judgment check the configuration adopts, whatever the ADRs say."""
+        """A judgment check the configuration adopts, whatever the ADRs say (an opt-in one only
+        when named exactly)."""
+        if info.tier == OPT_IN:
+            return self._named_by_config(info.code)
         select = self.extra_select or self.config.select
         if any(info.code.startswith(prefix) or prefix == "ALL" for prefix in select if prefix):
             return True
@@ -165,8 +186,8 @@ class Finalizer:
             return None
         info = info_for(raw.code)
         hint = not self.adopted(info, path)
-        if hint and not self.editor:
-            return None
+        if hint and (not self.editor or (info is not None and info.tier == OPT_IN)):
+            return None  # an opt-in check nobody named is not even a hint
         context = self.context_of(path, lines)
         if (context.is_test or context.in_script(raw.span.line)) and silent_here(
             raw.code, context, raw.span.line, self.options_for(raw.code, path)
@@ -243,7 +264,7 @@ class Finalizer:
     def _reported_without_adrs(self, code: str, info: CheckInfo | None) -> bool:
         """Whether the code would be reported (not merely hinted) with no ADR asking for it: a
         judgment check needs the configuration's adoption for that (ruff may well run it)."""
-        if info is not None and info.tier == JUDGMENT and not self._adopted_by_config(info):
+        if info is not None and info.tier in (JUDGMENT, OPT_IN) and not self._adopted_by_config(info):
             return False
         return self._runs_unprompted(code, info)
 
