@@ -146,32 +146,13 @@ def test_async230_delegated_io_is_not_reported_and_io_on_the_loop_is() -> None:
     assert _codes(ON_THE_LOOP, "ASYNC230") == (["ASYNC230"], ["ASYNC230"])
 
 
-S506_SHAPES = [
-    ("import yaml\nfrom yaml import BaseLoader\ndef f(s):\n    return yaml.load(s, Loader=BaseLoader)\n", False),
-    ("import yaml\nfrom app.yaml_loader import AppLoader\ndef f(s):\n    return yaml.load(s, Loader=AppLoader)\n", False),
-    ("import yaml\nclass Strict(yaml.SafeLoader):\n    pass\ndef f(s):\n    return yaml.load(s, Loader=Strict)\n", False),
-    ("import yaml\ndef f(s):\n    return yaml.load(s)\n", True),
-    ("import yaml\ndef f(s):\n    return yaml.load(s, Loader=yaml.Loader)\n", True),
-    ("import yaml\ndef f(s):\n    return yaml.load(s, yaml.FullLoader)\n", True),
-    ("import yaml\nclass Mine(yaml.Loader):\n    pass\ndef f(s):\n    return yaml.load(s, Loader=Mine)\n", True),
-    ("import yaml\nclass A(B):\n    pass\nclass B(A):\n    pass\ndef f(s):\n    return yaml.load(s, Loader=A)\n", True),
-]
-
-
-@pytest.mark.parametrize(("text", "stays"), S506_SHAPES)
-def test_s506_loaders(text: str, stays: bool) -> None:
-    reported, kept = _codes(text, "S506")
-    assert reported == ["S506"]
-    assert kept == (["S506"] if stays else [])
-
-
 def test_codes_that_could_not_be_made_precise_are_judgment_tier() -> None:
     """Read on held-out code, ``shell=True`` with a variable command and ``open()`` in ``async
     def`` were deliberate or harmless nearly every time: reported once a team adopts them."""
     from python_architect.codes import metadata
-    from python_architect.codes.model import CORE, JUDGMENT
+    from python_architect.codes.model import CORE, JUDGMENT, OPT_IN
 
-    assert {code: metadata(code).tier for code in ("S602", "S604", "ASYNC230")} == dict.fromkeys(
-        ("S602", "S604", "ASYNC230"), JUDGMENT)
+    assert {code: metadata(code).tier for code in ("S602", "S604", "ASYNC230")} == {
+        "S602": OPT_IN, "S604": JUDGMENT, "ASYNC230": JUDGMENT}  # S602: not even adopted by ALL
     assert {code: metadata(code).tier for code in ("B006", "S113", "S506", "ASYNC221", "ARC301", "ARC302")} == dict.fromkeys(
         ("B006", "S113", "S506", "ASYNC221", "ARC301", "ARC302"), CORE)

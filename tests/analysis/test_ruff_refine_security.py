@@ -152,7 +152,8 @@ def test_the_editor_path_follows_the_loader(tmp_path: Path) -> None:
 
 def test_the_cli_batch_path_follows_the_loader(tmp_path: Path) -> None:
     root = _workspace(tmp_path)
-    completed = subprocess.run([sys.executable, "-m", "python_architect", "check", "--format", "json", "--no-cache"],
+    completed = subprocess.run([sys.executable, "-m", "python_architect", "check", "--format", "json", "--no-cache",
+                                "--select", "S506,S604"],
                                cwd=root, check=False, capture_output=True, text=True, encoding="utf-8", timeout=120,
                                stdin=subprocess.DEVNULL)
     found = sorted((f["path"], f["code"]) for f in json.loads(completed.stdout)["findings"]
