@@ -117,7 +117,8 @@ def test_context_recognition() -> None:
 def test_default_ruff_set_reports_core_codes_only(tmp_path: Path) -> None:
     code = (
         "import logging\nimport requests\n\nlog = logging.getLogger(__name__)\n\n\n"
-        "def fetch(url):\n    try:\n        return requests.get(url)\n"
+        "def fetch(url, parts):\n    for part in parts:\n        log.debug(f\"part {part}\")\n"
+        "    try:\n        return requests.get(url)\n"
         "    except Exception as exc:\n        log.error(f\"failed {exc}\")\n        print(exc)\n"
     )
     root = write_tree(tmp_path, {"app/client.py": code, "pyproject.toml": '[project]\nname = "app"\n'})

@@ -26,10 +26,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from ..findings import Fix, Span, TextEdit
+from . import ruff_refine_judgment as judgment
 from .registry import RawFinding
 
 _IDENTIFIER_QUOTES = {'"': '"', "`": "`", "[": "]"}
-_QUOTING_CALL = re.compile(r"^quote(_?(ident|identifier|name|table|column|schema))?s?$", re.IGNORECASE)
+_QUOTING_CALL = re.compile(r"^(quote(_?(ident|identifier|name|table|column|schema))?s?|"
+                           r"format_(table|column|sequence|schema|index|constraint|label|alias))$", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdr]|\{[^{}]*\}")
 
 
@@ -63,16 +65,20 @@ def _is_false_positive(near: list[ast.AST], lines: list[str], finding: RawFindin
 
 def _try400_traceback_travels_on(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     handler = _innermost_handler(near, finding.span.line)
-    return handler is not None and _ends_in_bare_raise(handler)
+    if handler is None:
+        return False
+    call = judgment.call_at(near, lines, finding.span.line, finding.span.column)
+    return _ends_in_bare_raise(handler) or judgment.try400_travels_on(near, handler, call)
 
 
 def _b019_bounded(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
-    return any(_bounded_cache(decorator) for decorator in _decorators_on(near, finding.span.line))
+    return any(_bounded_cache(decorator) or judgment.b019_default_bound(decorator)
+               for decorator in _decorators_on(near, finding.span.line))
 
 
 def _s608_identifiers_only(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     node = _expression_at(near, lines, finding.span.line, finding.span.column)
-    return node is not None and _only_quoted_identifiers(node)
+    return node is not None and (_only_quoted_identifiers(node) or judgment.s608_not_injection(node, near, lines))
 
 
 Refiner = Callable[[list[ast.AST], list[str], RawFinding], bool]
@@ -84,6 +90,7 @@ REFINERS: dict[str, Refiner] = {
     "S608": _s608_identifiers_only,
 }
 """code -> its false-positive judge. One entry per code; a code's judge may consult several classes."""
+REFINERS.update(judgment.REFINERS)  # the judgment tier's codes (issue 21)
 
 REFINED = frozenset(REFINERS)
 """Codes whose findings are worth a parse to refine (the batch parses again only for these)."""

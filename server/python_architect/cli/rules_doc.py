@@ -17,6 +17,7 @@ from ..codes import METADATA, CheckInfo
 from ..codes import metadata as lookup
 from ..codes.docs import RULES_DOC, section_uri
 from ..codes.model import CONTEXT_OPTIONS, JUDGMENT
+from ..codes.ruff import EXACT_ADOPTION
 
 SCOPE_TEXT = {
     "module": "runs on each Python file",
@@ -47,6 +48,10 @@ TIER_TEXT = {
 def _enabled_text(info: CheckInfo) -> str:
     if not info.default_enabled and info.scope != "ruff":
         return "driven by ADR rules (runs where an ADR asks for it)"
+    if info.tier == JUDGMENT and info.code in EXACT_ADOPTION:
+        return ("tier `judgment`, adopted only by name: reported once `select`, the `ruff` list, "
+                "`options` or an ADR `check`/`ruff` rule names this exact code (not `ALL`, a prefix "
+                "or a principle tag); otherwise silent in `check` and a hint in the editor")
     if info.tier == JUDGMENT:
         return TIER_TEXT["judgment"]
     if info.scope == "ruff":
@@ -143,7 +148,7 @@ def render_rules_markdown() -> str:
         "configuration naming it (`select`, the `ruff` list, or an `options` table for the code). "
         "Otherwise `check` is silent and the editor shows at most a hint.",
         "",
-        "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, "
+        "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, `testing/`, "
         "`test_*.py`, `*_test.py`, `conftest.py`) and command-line entry points (`__main__.py`, "
         "`if __name__ == \"__main__\":` blocks, console-script targets from `[project.scripts]`) "
         "as listed per check below; the options "

@@ -18,6 +18,7 @@ from ..analysis.context import FileContext, file_context, silent_here
 from ..analysis.ruff_bridge import NO_FIX
 from ..codes import RULE_DRIVEN, CheckInfo, metadata
 from ..codes.model import JUDGMENT
+from ..codes.ruff import EXACT_ADOPTION
 from ..config import ProjectConfig, code_selected
 from ..findings import Finding, Severity
 from ..knowledge.model import Adr, KnowledgeBase, RuleSpec
@@ -111,6 +112,9 @@ class Finalizer:
         accepted ADR is tagged with its principle."""
         if info is None or info.tier != JUDGMENT:
             return True
+        if info.code in EXACT_ADOPTION:
+            return self._named_exactly(info.code) or bool(self.check_rules(info.code, path)) or any(
+                info.code in codes and _applies(a, r, path, self.root) for a, r, codes in self._ruff_rules)
         if self._adopted_by_config(info):
             return True
         if self.check_rules(info.code, path) or self.ruff_rules(info.code, path):
@@ -128,8 +132,15 @@ class Finalizer:
 
         return [adr for adr in adrs if adr_applies_to(adr, path, self.root)]
 
+    def _named_exactly(self, code: str) -> bool:
+        """The configuration names ``code`` itself (``EXACT_ADOPTION``: not ``ALL`` or a prefix)."""
+        ruff = () if isinstance(self.config.ruff, bool) else self.config.ruff
+        return code in (self.extra_select or self.config.select) or code in ruff or code in self.config.options
+
     def _adopted_by_config(self, info: CheckInfo) -> bool:
         """A judgment check the configuration adopts, whatever the ADRs say."""
+        if info.code in EXACT_ADOPTION:
+            return self._named_exactly(info.code)
         select = self.extra_select or self.config.select
         if any(info.code.startswith(prefix) or prefix == "ALL" for prefix in select if prefix):
             return True
