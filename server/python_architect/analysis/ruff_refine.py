@@ -13,6 +13,9 @@ file ruff looked at (never on ruff's message text):
   ``preparer.quote(name)``): a table or column name, not a value. A value in single quotes, or
   bare, stays reported.
 
+The judgment tier's classes (issue 21: TRY400's ``exc_info=``, S608's text that is no statement,
+S301, S311, BLE001, G004, T201, ...) live in ``ruff_refine_judgment``, merged into ``REFINERS``.
+
 Also owns our own fix for S113 (``timeout_fixes``: "add ``timeout=``"), made on the same parse.
 ``post_process`` is what the engine and the batch call after ruff: this refinement, then that fix. Pure functions of (tree, lines, findings); no state.
 """
