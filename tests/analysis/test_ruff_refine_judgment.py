@@ -93,7 +93,7 @@ TWINS = [
     ("S110", "def f(conns):\n    for c in conns:\n        try:\n            c.close()\n        except Exception:\n            pass\n",
      "def f(conns):\n    for c in conns:\n        try:\n            c.send(b'bye')\n        except Exception:\n            pass\n"),
     ("S110", "import os\n\ndef f():\n    n = None\n    try:\n        n = os.sysconf('SC_NGROUPS_MAX')\n    except Exception:\n        pass\n    return n\n",
-     None),
+     "def f(self, load):\n    try:\n        self.config = load()\n    except Exception:\n        pass\n"),
     # G004: reported at a quiet level in a loop; a one-off or a loud message is not.
     ("G004", LOG + "def start(name):\n    log.info(f'Started {name}')\n",
      LOG + "def each(events):\n    for e in events:\n        log.debug(f'Received {e}')\n"),

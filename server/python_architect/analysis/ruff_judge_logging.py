@@ -112,13 +112,23 @@ def _s110_best_effort(near: list[ast.AST], lines: list[str], finding: RawFinding
     if statement.orelse:
         return True
     body = statement.body
-    if all(isinstance(s, (ast.Assign, ast.AnnAssign, ast.Return)) and s.value is not None for s in body):
+    if all(_fallback_value(s) for s in body):
         return True
     if len(body) == 1 and isinstance(body[0], ast.Expr):
         value = body[0].value
         value = value.value if isinstance(value, ast.Await) else value
         return isinstance(value, ast.Call) and bool(_CLEANUP.match(name_of(value.func)))
     return False
+
+
+def _fallback_value(statement: ast.stmt) -> bool:
+    """``return f(x)`` or ``name = f(x)``: a value the code after the handler does without.
+    Storing into an attribute or an item is an effect, not a fallback."""
+    if isinstance(statement, ast.Return):
+        return statement.value is not None
+    if isinstance(statement, ast.Assign):
+        return all(isinstance(t, (ast.Name, ast.Tuple)) for t in statement.targets)
+    return isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and statement.value is not None
 
 
 # --- G004 ---------------------------------------------------------------------------------------
