@@ -63,6 +63,8 @@ TWINS = [
      "def calc(expression):\n    return eval(expression, {'__builtins__': {}})\n"),
     ("S307", "import ast\n\ndef default(node, ns):\n    code = compile(ast.Expression(node), '<s>', 'eval')\n    return eval(code, ns)\n",
      "def calc(request):\n    return eval(request.args['q'])\n"),
+    ("S307", "def in_ipython():\n    try:\n        eval('__IPYTHON__')\n    except NameError:\n        return False\n    return True\n",
+     "def f(line):\n    return eval(line.strip())\n"),
     # ASYNC240: path functions that do no I/O; a directory walk stays.
     ("ASYNC240", "import os.path\n\nasync def f(p):\n    return os.path.expanduser(p)\n",
      "import os.path\n\nasync def f(p):\n    return os.path.isfile(p)\n"),

@@ -109,13 +109,16 @@ _CODE_NAMESPACE = re.compile(r"globals\(\)|\bvars\(|__dict__|sys\.modules|namesp
 
 
 def _s307_evaluates_code(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
-    """``eval`` resolving annotations and forward references: the expression is a code object
+    """``eval`` of code, not data: a literal string (``eval("__IPYTHON__")`` probes a name), or
+    resolving annotations and forward references: the expression is a code object
     the program compiled from a syntax tree, or it is evaluated in a module's namespace
     (``globals()``, ``module.__dict__``, ``sys.modules[...]``, a namespace loaded from source).
     ``eval(text)`` with no namespace, or with a literal dict (a "sandbox" that is none), stays."""
     call = call_at(near, lines, finding.span.line, finding.span.column)
     if call is None or not call.args:
         return False
+    if isinstance(call.args[0], ast.Constant):
+        return True  # ``eval("__IPYTHON__")``: code written in the source, no data in it
     function = enclosing_function(near, call.lineno)
     if any(_is_compiled(value) for value in _values_of(call.args[0], function)):
         return True

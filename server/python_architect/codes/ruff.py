@@ -45,7 +45,7 @@ CURATED: dict[str, tuple[str, Severity, str, str]] = {
     "S506": ("security", WARN, "Unsafe `yaml.load`", _SECURITY_WHY),
     "S602": ("security", WARN, "`subprocess` with `shell=True`", _SECURITY_WHY),
     "S604": ("security", WARN, "Call with `shell=True`", _SECURITY_WHY),
-    "S307": ("security", WARN, "`eval` on data", _SECURITY_WHY + " Not reported for `eval` of annotations and forward references: a code object compiled from a syntax tree, or evaluation in a module's namespace (`globals()`, `module.__dict__`, `sys.modules[...]`). `eval(text)` and `eval(text, {\"__builtins__\": {}})` stay."),
+    "S307": ("security", WARN, "`eval` on data", _SECURITY_WHY + " Not reported for `eval` of a literal string (`eval(\"__IPYTHON__\")`), nor of annotations and forward references: a code object compiled from a syntax tree, or evaluation in a module's namespace (`globals()`, `module.__dict__`, `sys.modules[...]`). `eval(text)` and `eval(text, {\"__builtins__\": {}})` stay."),
     "S501": ("security", WARN, "TLS certificate verification disabled", "`verify=False` lets anyone on the network impersonate the server."),
     "S311": ("security", INFO, "Non-cryptographic random", "The `random` module is predictable; use `secrets` for tokens, keys and passwords. Reported only where the value becomes a secret: assigned to, passed as, keyed by or returned from a name with a word such as token, password, secret, key, nonce, salt, session, otp, csrf. Jitter, backoff, sampling, shuffling and ids are not secrets."),
     "B006": ("memory", WARN, "Mutable default argument", "The default is created once and shared by every call: state leaks between callers."),
