@@ -86,12 +86,18 @@ TWINS = [
     ("BLE001", "def f(parse, text):\n    try:\n        return parse(text)\n    except Exception as exc:\n        raise ValueError(f'bad: {exc}') from None\n",
      "def f(parse, text):\n    try:\n        return parse(text)\n    except Exception:\n        pass\n"),
     ("BLE001", LOG + "error = log.error\n\ndef f(g):\n    try:\n        g()\n    except Exception as exc:\n        error('failed: %r', exc, exc_info=True)\n",
-     LOG + "error = log.error\n\ndef f(g):\n    try:\n        g()\n    except Exception as exc:\n        error('failed: %r', exc)\n"),
+     LOG + "error = log.error\n\ndef f(g):\n    try:\n        g()\n    except Exception:\n        error('failed')\n"),
     ("BLE001", "import sys\n\ndef main(run):\n    try:\n        run()\n    except Exception as exc:\n        print(exc)\n        sys.exit(1)\n",
      None),
+    ("BLE001", "def f(conn):\n    try:\n        conn.close()\n    except Exception:\n        pass\n",
+     "def f(conn):\n    try:\n        conn.commit()\n    except Exception:\n        pass\n"),
+    ("BLE001", "def f(obj, name):\n    try:\n        return None, getattr(obj, name)\n    except Exception as error:\n        return (error, None)\n",
+     "def f(obj, name):\n    try:\n        return getattr(obj, name)\n    except Exception:\n        return None\n"),
     # S110: a probe with an else, best-effort cleanup, a value with a fallback after.
     ("S110", "def f(x, dumps):\n    try:\n        dumps(x)\n    except Exception:\n        pass\n    else:\n        return x\n",
      "def f(notify, x):\n    try:\n        notify(x)\n    except Exception:\n        pass\n"),
+    ("S110", "def f(obj):\n    found = None\n    try:\n        if hasattr(obj, 'x'):\n            found = obj.x()\n    except Exception:\n        pass\n    return found\n",
+     "def f(obj):\n    try:\n        if hasattr(obj, 'x'):\n            obj.x()\n    except Exception:\n        pass\n"),
     ("S110", "def f(conns):\n    for c in conns:\n        try:\n            c.close()\n        except Exception:\n            pass\n",
      "def f(conns):\n    for c in conns:\n        try:\n            c.send(b'bye')\n        except Exception:\n            pass\n"),
     ("S110", "import os\n\ndef f():\n    n = None\n    try:\n        n = os.sysconf('SC_NGROUPS_MAX')\n    except Exception:\n        pass\n    return n\n",
@@ -99,11 +105,15 @@ TWINS = [
     # G004: reported at a quiet level in a loop; a one-off or a loud message is not.
     ("G004", LOG + "def start(name):\n    log.info(f'Started {name}')\n",
      LOG + "def each(events):\n    for e in events:\n        log.debug(f'Received {e}')\n"),
-    ("G004", LOG + "def each(events):\n    for e in events:\n        log.error(f'Failed {e}')\n",
-     LOG + "def each(events):\n    return [log.info(f'Got {e}') for e in events]\n"),
+    ("G004", LOG + "def each(events):\n    for e in events:\n        log.info(f'Got {e}')\n",
+     LOG + "def each(events):\n    return [log.debug(f'Got {e}') for e in events]\n"),
+    ("G004", LOG + "def once(name):\n    log.debug(f'Started {name}')\n",
+     LOG + "import logging\n\ndef each(events):\n    for e in events:\n        log.log(logging.DEBUG, f'Got {e}')\n"),
     # T201: a CLI's output, an output function, a given stream; library prints stay.
     ("T201", "import argparse\n\ndef run(args):\n    print(args.name)\n",
      "def run(args):\n    print(args.name)\n"),
+    ("T201", "try:\n    from ._main import main\nexcept ImportError:\n    def main():\n        print('install the cli extra')\n",
+     "try:\n    from ._main import run\nexcept ImportError:\n    def run():\n        print('install the cli extra')\n"),
     ("T201", "def print_report(rows):\n    for r in rows:\n        print(r)\n",
      "import sys\n\ndef load(rows):\n    print('loading', file=sys.stderr)\n"),
     # B019: the default maxsize of lru_cache is 128: bounded.
@@ -177,3 +187,13 @@ def test_async109_is_adopted_only_by_its_exact_code(tmp_path: Path) -> None:
     })
     assert ("app/waits.py", "ASYNC109") not in _run(root, "ASYNC")
     assert ("app/waits.py", "ASYNC109") in _run(root, "ASYNC109")
+
+
+def test_ble001_is_adopted_only_by_its_exact_code(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "ws", {
+        "pyproject.toml": '[project]\nname = "app"\n',
+        "app/__init__.py": "",
+        "app/blind.py": "def f(g):\n    try:\n        return g()\n    except Exception:\n        return None\n",
+    })
+    assert ("app/blind.py", "BLE001") not in _run(root, "ALL")
+    assert ("app/blind.py", "BLE001") in _run(root, "ALL,BLE001")

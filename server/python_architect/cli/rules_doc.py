@@ -49,9 +49,10 @@ def _enabled_text(info: CheckInfo) -> str:
     if not info.default_enabled and info.scope != "ruff":
         return "driven by ADR rules (runs where an ADR asks for it)"
     if info.tier == JUDGMENT and info.code in EXACT_ADOPTION:
-        return ("tier `judgment`, adopted only by name: reported once `select`, the `ruff` list, "
-                "`options` or an ADR `check`/`ruff` rule names this exact code (not `ALL`, a prefix "
-                "or a principle tag); otherwise silent in `check` and a hint in the editor")
+        return ("tier `judgment`, not adopted by `ALL` or a prefix: reported once adopted by an ADR "
+                "(tagged with its principle, or a `check`/`ruff` rule naming it) or by the configuration "
+                "naming this exact code (`select`, the `ruff` list, `options`); otherwise silent in "
+                "`check` and a hint in the editor")
     if info.tier == JUDGMENT:
         return TIER_TEXT["judgment"]
     if info.scope == "ruff":

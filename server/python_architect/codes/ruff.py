@@ -20,7 +20,7 @@ _BLOCKING_WHY = ("A blocking call inside `async def` stalls the event loop: ever
 CURATED: dict[str, tuple[str, Severity, str, str]] = {
     "ASYNC100": ("async", WARN, "Cancel scope without a checkpoint", "A timeout scope with no `await` inside can never fire: the deadline is checked only at checkpoints."),
     "ASYNC105": ("async", WARN, "Trio call not awaited", "An un-awaited async call does nothing; the work silently never happens."),
-    "ASYNC109": ("async", WARN, "Async function takes a `timeout` parameter", "Timeouts belong to the caller's cancel scope (`asyncio.timeout`), not to each coroutine's signature. A structured-concurrency (trio, anyio) convention: asyncio's own API takes `timeout=` arguments, so this check is adopted only by naming `ASYNC109` itself (`select`, the `ruff` list, `options`, or an ADR rule), never by `ALL`, a prefix or a principle tag."),
+    "ASYNC109": ("async", WARN, "Async function takes a `timeout` parameter", "Timeouts belong to the caller's cancel scope (`asyncio.timeout`), not to each coroutine's signature. A structured-concurrency (trio, anyio) convention: asyncio's own API takes `timeout=` arguments, so `select = [\"ALL\"]` or a prefix does not adopt this check; name `ASYNC109` itself, or adopt it in an ADR."),
     "ASYNC110": ("async", WARN, "Busy-wait with sleep in a loop", "Polling with `sleep` in a loop wastes the loop and adds latency; wait on an Event instead. Not reported for `while True: await sleep(n)` with nothing else in the loop: keeping a task alive, there is no condition to wait for."),
     "ASYNC115": ("async", INFO, "`sleep(0)` used as a checkpoint", "A zero sleep hides intent; the explicit checkpoint says what it is for. Not reported inside a `while` loop that only sleeps: that busy-wait is ASYNC110's finding."),
     "ASYNC116": ("async", INFO, "Very long sleep", "A sleep longer than a day is really 'forever' and should say so."),
@@ -35,7 +35,7 @@ CURATED: dict[str, tuple[str, Severity, str, str]] = {
     "ASYNC251": ("async", WARN, "`time.sleep` in async function", _BLOCKING_WHY),
     "RUF006": ("async", WARN, "Dangling asyncio task", "The loop keeps only a weak reference to a task; without one of your own it can be garbage-collected mid-flight."),
     "S113": ("resilience", WARN, "HTTP request without timeout", "Without a timeout one slow dependency hangs the caller forever and exhausts its workers."),
-    "BLE001": ("resilience", WARN, "Blind `except Exception`", "Catching everything hides bugs as well as the failures you meant to handle; name the exceptions you can recover from. Not reported for a deliberate boundary: the handler logs the traceback (`logger.exception`, `exc_info=`), hands the exception on (`future.set_exception(exc)`, `self._error = exc`), raises in its place, exits the program, or logs at warning or above as the per-item boundary of a loop. `except Exception: pass` and a silent `return None` stay."),
+    "BLE001": ("resilience", WARN, "Blind `except Exception`", "Catching everything hides bugs as well as the failures you meant to handle; name the exceptions you can recover from. Not reported for a deliberate boundary: the handler logs the traceback (`logger.exception`, `exc_info=`), hands the exception on (`future.set_exception(exc)`, `self._error = exc`), raises in its place, exits the program, guards one cleanup call, returns the error to its caller, or logs at warning or above as the per-item boundary of a loop. `except Exception: pass`, a silent `return None` and a logged message around one call that has a narrower error stay. On real code most of what remains are deliberate fallbacks around calls that can raise anything (`repr`, `getattr`, `eval`, plug-ins), so `select = [\"ALL\"]` or a prefix does not adopt this check: name `BLE001`, or adopt it in an ADR."),
     "S110": ("resilience", WARN, "`try`-`except`-`pass`", "A swallowed exception leaves no trace: the failure resurfaces later, far from its cause. Not reported for a probe with an `else:`, best-effort cleanup (`conn.close()` and the like), or a value computed with a fallback after the handler (`try: return hash(obj)`, `n = os.sysconf(...)`)."),
     "S608": ("data-layer", WARN, "SQL built from strings", "Query text assembled from values invites SQL injection; pass values as bound parameters. Not reported when every interpolated value is a quoted identifier (`\"{table}\"`, a `quote_identifier(...)` call). Nor when the text is not an SQL statement (it must start with `SELECT ... FROM`, `INSERT INTO`, `UPDATE ... SET`, `DELETE FROM`, `WITH ... AS (`; a sentence such as \"Select the best answer from ...\" is prose), when it is the message of an exception or a warning, in an Alembic migration, or when every interpolated value is a constant of the function."),
     "T201": ("observability", INFO, "`print` instead of logging", "Printed output has no level, no logger name and no structure; operators cannot route or filter it. Not reported in a command-line module (one importing `argparse`, `click`, `typer`, `fire`, defining `def main(` or a `@...command(` entry) or in a function whose job is to print (`print_*`, `show_*`, `dump*`, `display*`, `report*`)."),
@@ -61,11 +61,14 @@ JUDGMENT_CODES = frozenset({
     "G004", "TRY400", "S301", "S307", "S311", "B019",
 })
 
-# Judgment codes no principle or prefix adopts: only a `select`, `ruff` list, `options` table or
-# ADR `check`/`ruff` rule naming the exact code turns them on (not `ALL`, not `ASYNC`, not an ADR
-# tagged `async`). Measured wrong on every finding read (issue 21): 47 of 47 ASYNC109 on aiohttp,
+# Judgment codes that `select = ["ALL"]` or a prefix (`ASYNC`, `BLE`) does not adopt: the
+# configuration must name the exact code (`select`, the `ruff` list, `options`); ADRs adopt them
+# as any other (a `check`/`ruff` rule naming them, an accepted ADR tagged with their principle). Measured wrong on every finding read (issue 21): 47 of 47 ASYNC109 on aiohttp,
 # prefect and litestar were asyncio APIs taking a `timeout` as asyncio's own functions do.
-EXACT_ADOPTION = frozenset({"ASYNC109"})
+# BLE001 too: after its deliberate boundaries were dropped, about one finding in four on twelve
+# packages was one a reviewer would narrow; the rest guard calls that can raise anything (`repr`,
+# `getattr`, `eval`, plug-ins) and fall back on purpose.
+EXACT_ADOPTION = frozenset({"ASYNC109", "BLE001"})
 
 ENTRIES = tuple(
     CheckInfo(code=code, title=title, principle=principle, severity=severity, rationale=rationale, scope="ruff",

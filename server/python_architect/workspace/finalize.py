@@ -112,9 +112,6 @@ class Finalizer:
         accepted ADR is tagged with its principle."""
         if info is None or info.tier != JUDGMENT:
             return True
-        if info.code in EXACT_ADOPTION:
-            return self._named_exactly(info.code) or bool(self.check_rules(info.code, path)) or any(
-                info.code in codes and _applies(a, r, path, self.root) for a, r, codes in self._ruff_rules)
         if self._adopted_by_config(info):
             return True
         if self.check_rules(info.code, path) or self.ruff_rules(info.code, path):
@@ -133,7 +130,8 @@ class Finalizer:
         return [adr for adr in adrs if adr_applies_to(adr, path, self.root)]
 
     def _named_exactly(self, code: str) -> bool:
-        """The configuration names ``code`` itself (``EXACT_ADOPTION``: not ``ALL`` or a prefix)."""
+        """The configuration names ``code`` itself: how ``EXACT_ADOPTION`` codes are adopted by
+        configuration (``select = ["ALL"]`` or a prefix does not; ADRs adopt them as any other)."""
         ruff = () if isinstance(self.config.ruff, bool) else self.config.ruff
         return code in (self.extra_select or self.config.select) or code in ruff or code in self.config.options
 
