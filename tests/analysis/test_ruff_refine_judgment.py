@@ -40,15 +40,15 @@ TWINS = [
      "def f(cur, fast, row):\n    view = 'sys.views' if fast else row[0]\n    cur.execute(f'SELECT name FROM {view} WHERE 1 = 1')\n"),
     ("S608", "def f(cur, p, schema):\n    s = '%s.' % p.quote_identifier(schema)\n    cur.execute('SELECT sql FROM %(s)ssqlite_master WHERE 1 = 1' % {'s': s})\n",
      "def f(cur, p, schema):\n    s = '%s.' % schema\n    cur.execute('SELECT sql FROM %(s)ssqlite_master WHERE 1 = 1' % {'s': s})\n"),
-    ("S608", "revision = 'a1'\ndown_revision = None\n\ndef upgrade():\n    def batch(n):\n"
-             "        return f'UPDATE flow SET done = 1 WHERE id IN (SELECT id FROM flow LIMIT {n})'\n",
-     "revision = 'a1'\n\ndef upgrade():\n    def batch(n):\n"
-     "        return f'UPDATE flow SET done = 1 WHERE id IN (SELECT id FROM flow LIMIT {n})'\n"),
+    ("S608", ("revision = 'a1'\ndown_revision = None\n\ndef upgrade():\n    def batch(n):\n"
+             "        return f'UPDATE flow SET done = 1 WHERE id IN (SELECT id FROM flow LIMIT {n})'\n"),
+     ("revision = 'a1'\n\ndef upgrade():\n    def batch(n):\n"
+     "        return f'UPDATE flow SET done = 1 WHERE id IN (SELECT id FROM flow LIMIT {n})'\n")),
     # S301: a round trip of our own object, and a module reading back the pickles it writes.
     ("S301", "import pickle\n\ndef copy(x):\n    return pickle.loads(pickle.dumps(x))\n",
      "import pickle\n\ndef handle(request):\n    return pickle.loads(request.body)\n"),
-    ("S301", "import pickle\n\nclass Jar:\n    def save(self, f):\n        pickle.dump(self.c, f)\n\n"
-             "    def load(self, f):\n        self.c = pickle.load(f)\n",
+    ("S301", ("import pickle\n\nclass Jar:\n    def save(self, f):\n        pickle.dump(self.c, f)\n\n"
+             "    def load(self, f):\n        self.c = pickle.load(f)\n"),
      "import pickle\n\nclass Jar:\n    def load(self, f):\n        self.c = pickle.load(f)\n"),
     ("S301", None, "import pickle\n\ndef f(x, sock):\n    pickle.dumps(x)\n    return pickle.loads(sock.recv(1024))\n"),
     # S311: jitter, sampling, ids of links: only a value that becomes a secret is reported.
@@ -75,8 +75,8 @@ TWINS = [
      "import asyncio\n\nasync def wait(server):\n    while not server.started:\n        await asyncio.sleep(0.1)\n"),
     # ASYNC115: the zero sleep of a busy-wait is ASYNC110's finding; a periodic yield stays.
     ("ASYNC115", "import anyio\n\nasync def wait(q):\n    while q.empty():\n        await anyio.sleep(0)\n",
-     "import anyio\n\nasync def copy(items, out):\n    for i, x in enumerate(items):\n        out.append(x)\n"
-     "        if i % 1000 == 0:\n            await anyio.sleep(0)\n"),
+     ("import anyio\n\nasync def copy(items, out):\n    for i, x in enumerate(items):\n        out.append(x)\n"
+     "        if i % 1000 == 0:\n            await anyio.sleep(0)\n")),
     # BLE001: deliberate boundaries.
     ("BLE001", LOG + "def run(jobs):\n    for job in jobs:\n        try:\n            job()\n        except Exception:\n"
                      "            log.warning('job %s failed', job)\n            continue\n",

@@ -13,8 +13,18 @@ from collections.abc import Callable
 
 from .registry import RawFinding
 from .ruff_judge_nodes import (
-    LOUD_LOG_METHODS, call_at, dotted, enclosing_function, handler_at, in_loop, is_logging_call,
-    keeps_traceback, name_of, starts_at, try_of, walk_statements,
+    LOUD_LOG_METHODS,
+    call_at,
+    dotted,
+    enclosing_function,
+    handler_at,
+    in_loop,
+    is_logging_call,
+    keeps_traceback,
+    name_of,
+    starts_at,
+    try_of,
+    walk_statements,
 )
 
 _EXITS = re.compile(r"(^|_)exit(_|$)|^abort$|^fail$|^die$", re.IGNORECASE)

@@ -69,9 +69,10 @@ def innermost(near: list[ast.AST], line: int, kinds: tuple[type, ...]) -> ast.AS
     """The latest-starting node of ``kinds`` whose span holds ``line``."""
     found = None
     for node in near:
-        if isinstance(node, kinds) and node.lineno <= line <= (node.end_lineno or node.lineno):  # type: ignore[attr-defined]
-            if found is None or (node.lineno, node.col_offset) >= (found.lineno, found.col_offset):  # type: ignore[attr-defined]
-                found = node
+        if not isinstance(node, kinds) or not node.lineno <= line <= (node.end_lineno or node.lineno):  # type: ignore[attr-defined]
+            continue
+        if found is None or (node.lineno, node.col_offset) >= (found.lineno, found.col_offset):  # type: ignore[attr-defined]
+            found = node
     return found
 
 
@@ -116,10 +117,10 @@ def statement_around(near: list[ast.AST], node: ast.AST) -> ast.stmt | None:
     """The innermost statement holding ``node``."""
     best = None
     for candidate in near:
-        if isinstance(candidate, ast.stmt) and not isinstance(candidate, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
-                and _inside(node, candidate):
-            if best is None or _inside(candidate, best):
-                best = candidate
+        scope = isinstance(candidate, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        if isinstance(candidate, ast.stmt) and not scope and _inside(node, candidate) and (
+                best is None or _inside(candidate, best)):
+            best = candidate
     return best
 
 
@@ -173,9 +174,9 @@ def assigned_values(function: ast.AST | None, name: str) -> list[ast.expr | None
                     values.append(None)
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
             values.append(node.value)
-        elif isinstance(node, (ast.AugAssign, ast.For, ast.AsyncFor, ast.NamedExpr, ast.With, ast.AsyncWith)):
-            if any(isinstance(t, ast.Name) and t.id == name for t in ast.walk(_bound_part(node))):
-                values.append(None)
+        elif isinstance(node, (ast.AugAssign, ast.For, ast.AsyncFor, ast.NamedExpr, ast.With, ast.AsyncWith)) and any(
+                isinstance(t, ast.Name) and t.id == name for t in ast.walk(_bound_part(node))):
+            values.append(None)
     return values
 
 

@@ -19,7 +19,14 @@ from collections.abc import Callable
 from . import ruff_judge_logging as logging_judges
 from .registry import RawFinding
 from .ruff_judge_nodes import (
-    assigned_values, call_at, calls_at, dotted, enclosing_function, innermost, name_of, name_words,
+    assigned_values,
+    call_at,
+    calls_at,
+    dotted,
+    enclosing_function,
+    innermost,
+    name_of,
+    name_words,
     statement_around,
 )
 
@@ -281,7 +288,7 @@ def _constant(value: ast.expr | None, function: ast.AST | None, depth: int = 0) 
     made only of those (every binding of a name in the function, wherever it happens)."""
     if value is None or depth > 4:
         return False
-    again = lambda v: _constant(v, function, depth + 1)  # noqa: E731
+    again = lambda v: _constant(v, function, depth + 1)
     if isinstance(value, ast.Constant):
         return True
     if isinstance(value, ast.IfExp):
