@@ -21,6 +21,7 @@ from .ruff_judge_nodes import (
     in_loop,
     is_logging_call,
     keeps_traceback,
+    module_has,
     name_of,
     starts_at,
     try_of,
@@ -198,7 +199,7 @@ def _t201_is_output(near: list[ast.AST], lines: list[str], finding: RawFinding) 
     function = enclosing_function(near, call.lineno)
     if function is not None and _OUTPUT_FUNCTION.match(getattr(function, "name", "")):
         return True
-    return any(_CLI_MODULE.search(line) for line in lines)
+    return module_has(lines, _CLI_MODULE)
 
 
 Refiner = Callable[[list[ast.AST], list[str], RawFinding], bool]

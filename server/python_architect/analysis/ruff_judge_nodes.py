@@ -194,3 +194,21 @@ _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 def name_words(name: str) -> set[str]:
     """Lower-case words of an identifier: ``api_key`` and ``apiKey`` both give {api, key}."""
     return {word.lower() for word in _WORD.findall(name)}
+
+
+_LAST_SCAN: dict[str, tuple[list[str], bool]] = {}
+"""pattern -> (the lines last scanned, whether a line matched). Owned by ``module_has``; one entry
+per pattern, replaced whole (a tuple assignment), so threads refining different files at once
+only ever redo a scan, never read a mixed answer."""
+
+
+def module_has(lines: list[str], pattern: re.Pattern[str]) -> bool:
+    """Whether any line of the module matches ``pattern``: a module-wide fact a judge needs for
+    each of many findings in one file (every ``print`` of a module asks whether it is a CLI), so
+    the answer for the last lines scanned is kept."""
+    cached = _LAST_SCAN.get(pattern.pattern)
+    if cached is not None and cached[0] is lines:
+        return cached[1]
+    found = any(pattern.search(line) for line in lines)
+    _LAST_SCAN[pattern.pattern] = (lines, found)
+    return found

@@ -25,6 +25,7 @@ from .ruff_judge_nodes import (
     dotted,
     enclosing_function,
     innermost,
+    module_has,
     name_of,
     name_words,
     statement_around,
@@ -48,7 +49,7 @@ def _s301_own_pickles(near: list[ast.AST], lines: list[str], finding: RawFinding
         return True
     if _FROM_OUTSIDE.search(ast.unparse(source)):
         return False
-    return any(_WRITES_PICKLES.search(line) for line in lines)
+    return module_has(lines, _WRITES_PICKLES)
 
 
 # --- S311: random numbers that are not secrets --------------------------------------------------
@@ -217,6 +218,7 @@ _PROSE = re.compile(r"^\s*(?:Select|Insert|Update|Delete|With)\s+[a-z]+\s+[a-z]+
 then plain words; SQL's keyword is all capitals or all lower case, followed by a column list)."""
 _MESSAGE_CALL = re.compile(r"(Error|Exception|Warning|warn|warning|deprecated|_msg|message)$", re.IGNORECASE)
 _MIGRATION = re.compile(r"^down_revision\s*[:=]")
+_UPGRADE = re.compile(r"^def upgrade\(")
 
 
 def s608_not_injection(node: ast.expr, near: list[ast.AST], lines: list[str]) -> bool:
@@ -231,7 +233,7 @@ def s608_not_injection(node: ast.expr, near: list[ast.AST], lines: list[str]) ->
         return True
     if _is_message(near, node):
         return True
-    if any(_MIGRATION.match(line) for line in lines) and any(line.startswith("def upgrade(") for line in lines):
+    if module_has(lines, _MIGRATION) and module_has(lines, _UPGRADE):
         return True
     function = enclosing_function(near, node.lineno)
     values = _interpolated(node)
