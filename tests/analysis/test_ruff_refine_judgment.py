@@ -114,6 +114,7 @@ TWINS = [
      "def run(args):\n    print(args.name)\n"),
     ("T201", "try:\n    from ._main import main\nexcept ImportError:\n    def main():\n        print('install the cli extra')\n",
      "try:\n    from ._main import run\nexcept ImportError:\n    def run():\n        print('install the cli extra')\n"),
+    ("T201", "import curses\n\ndef draw(screen, exc):\n    print(f'Connection lost: {exc!r}')\n", None),
     ("T201", "def print_report(rows):\n    for r in rows:\n        print(r)\n",
      "import sys\n\ndef load(rows):\n    print('loading', file=sys.stderr)\n"),
     # B019: the default maxsize of lru_cache is 128: bounded.

@@ -183,14 +183,15 @@ def _quiet_level(call: ast.Call) -> bool:
 # --- T201 ---------------------------------------------------------------------------------------
 
 _CLI_MODULE = re.compile(
-    r"^\s*(?:import|from)\s+(?:argparse|click|typer|fire|docopt|cleo)\b|"
+    r"^\s*(?:import|from)\s+(?:argparse|click|typer|fire|docopt|cleo|curses)\b|"
     r"^\s*@[\w.]*(?:command|group|callback)\(|ArgumentParser\(|^\s*def main\(|^\s*@[\w.]*app\.command")
 _OUTPUT_FUNCTION = re.compile(r"^_*(print|show|dump|display|pprint|render|report|banner|usage|help)", re.IGNORECASE)
 
 
 def _t201_is_output(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     """``print`` that is the program's output, not a log line: in a command-line module (one
-    that builds an ``argparse``/``click``/``typer`` interface or has a ``main``), in a function
+    that builds an ``argparse``/``click``/``typer`` interface, draws a ``curses`` screen or has
+    a ``main``), in a function
     whose job is to print (``print_report``, ``_dump_state``). (Ruff itself skips ``print(row,
     file=out)``.) Printing from library code stays reported, to ``sys.stderr`` too."""
     call = call_at(near, lines, finding.span.line, finding.span.column)
