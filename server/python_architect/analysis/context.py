@@ -3,8 +3,8 @@
 Owns the one answer to "is this test code / a script?" that every check and the finalizer use,
 so no check guesses on its own:
 
-- **test code**: files under a ``tests/``, ``test/`` or ``testing/`` directory, ``test_*.py``, ``*_test.py``,
-  ``conftest.py``;
+- **test code**: files under a ``tests/``, ``test/`` or ``testing/`` directory, ``test_*.py``,
+  ``*_test.py``, ``conftest.py``;
 - **entry points**: ``__main__.py``, modules named as console-script targets in the project's
   ``pyproject.toml`` (``[project.scripts]``, ``[project.gui-scripts]``, ``[tool.poetry.scripts]``),
   and the lines of ``if __name__ == "__main__":`` blocks.
