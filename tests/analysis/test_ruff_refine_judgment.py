@@ -117,6 +117,7 @@ TWINS = [
     ("T201", "import curses\n\ndef draw(screen, exc):\n    print(f'Connection lost: {exc!r}')\n", None),
     ("T201", "def print_report(rows):\n    for r in rows:\n        print(r)\n",
      "import sys\n\ndef load(rows):\n    print('loading', file=sys.stderr)\n"),
+    ("T201", None, "def report(total):\n    print('total:', total)\n"),  # a name that does not say "print"
     # B019: the default maxsize of lru_cache is 128: bounded.
     ("B019", "import functools\n\nclass A:\n    @functools.lru_cache()\n    def f(self):\n        return 1\n",
      "import functools\n\nclass A:\n    @functools.cache\n    def f(self):\n        return 1\n"),

@@ -185,7 +185,7 @@ def _quiet_level(call: ast.Call) -> bool:
 _CLI_MODULE = re.compile(
     r"^\s*(?:import|from)\s+(?:argparse|click|typer|fire|docopt|cleo|curses)\b|"
     r"^\s*@[\w.]*(?:command|group|callback)\(|ArgumentParser\(|^\s*def main\(|^\s*@[\w.]*app\.command")
-_OUTPUT_FUNCTION = re.compile(r"^_*(print|show|dump|display|pprint|render|report|banner|usage|help)", re.IGNORECASE)
+_OUTPUT_FUNCTION = re.compile(r"^_*(print|show|dump|display|pprint|banner|usage)", re.IGNORECASE)
 
 
 def _t201_is_output(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
