@@ -24,11 +24,15 @@ TWINS = [
     ("TRY400", LOG + "def f(g):\n    try:\n        g()\n    except OSError as e:\n        log.error('x %s', e, exc_info=e)\n",
      LOG + "def f(g):\n    try:\n        g()\n    except OSError as e:\n        log.error('x %s', e)\n"),
     ("TRY400", LOG + "def f(g):\n    try:\n        g()\n    except OSError:\n        log.error('x', exc_info=(1, 2, 3))\n",
-     LOG + "def f(g):\n    try:\n        g()\n    except OSError:\n        log.error('x', exc_info=False)\n"),
+     LOG + "def f(g):\n    try:\n        g()\n    except Exception:\n        log.error('x', exc_info=False)\n"),
     ("TRY400", LOG + "def f(g):\n    try:\n        g()\n    except KeyError as e:\n        log.error('x')\n        raise LookupError('y') from e\n",
      LOG + "def f(g):\n    try:\n        g()\n    except KeyError as e:\n        log.error('x')\n        return e.args\n"),
     ("TRY400", LOG + "def f(g, h):\n    try:\n        g()\n    except Exception as e:\n        log.error('x: %s', e)\n        h.handle_exception(e)\n",
      LOG + "def f(g, h):\n    try:\n        g()\n    except Exception as e:\n        log.error('x: %s', e)\n        h.handle_exception(str(e))\n"),
+    ("TRY400", ("import logging\nimport sys\nlog = logging.getLogger(__name__)\n\ndef f(load):\n    try:\n        load()\n"
+               "    except ImportError as exc:\n        log.error(exc)\n        sys.exit(3)\n"),
+     ("import logging\nlog = logging.getLogger(__name__)\n\ndef f(load):\n    try:\n        load()\n"
+     "    except ImportError as exc:\n        log.error(exc)\n        return None\n")),
     # S608: not SQL, a message for an exception or a warning, constants only, a migration.
     ("S608", "def ask(llm, t):\n    return llm(f'Answer briefly. If the table {t} is empty, reply SELECT 1 FROM dual')\n",
      "def ask(cur, t):\n    return cur.execute(f'SELECT 1 FROM {t} WHERE x = 1')\n"),
@@ -44,6 +48,10 @@ TWINS = [
              "        return f'UPDATE flow SET done = 1 WHERE id IN (SELECT id FROM flow LIMIT {n})'\n"),
      ("revision = 'a1'\n\ndef upgrade():\n    def batch(n):\n"
      "        return f'UPDATE flow SET done = 1 WHERE id IN (SELECT id FROM flow LIMIT {n})'\n")),
+    ("S608", ("def f(cur, quote_name, keys):\n    t = quote_name('cache')\n"
+             "    cur.execute('SELECT v FROM %s WHERE k IN (%s)' % (t, ', '.join(['%s'] * len(keys))), keys)\n"),
+     ("def f(cur, quote_name, keys):\n    t = quote_name('cache')\n"
+     "    cur.execute('SELECT v FROM %s WHERE k IN (%s)' % (t, ', '.join(keys * 2)))\n")),
     # S301: a round trip of our own object, and a module reading back the pickles it writes.
     ("S301", "import pickle\n\ndef copy(x):\n    return pickle.loads(pickle.dumps(x))\n",
      "import pickle\n\ndef handle(request):\n    return pickle.loads(request.body)\n"),
@@ -65,6 +73,7 @@ TWINS = [
      "def calc(request):\n    return eval(request.args['q'])\n"),
     ("S307", "def in_ipython():\n    try:\n        eval('__IPYTHON__')\n    except NameError:\n        return False\n    return True\n",
      "def f(line):\n    return eval(line.strip())\n"),
+    ("S307", "def resolve(f, source):\n    f_globals = f.__globals__.copy()\n    return eval(source, f_globals)\n", None),
     # ASYNC240: path functions that do no I/O; a directory walk stays.
     ("ASYNC240", "import os.path\n\nasync def f(p):\n    return os.path.expanduser(p)\n",
      "import os.path\n\nasync def f(p):\n    return os.path.isfile(p)\n"),
@@ -98,6 +107,8 @@ TWINS = [
      "def f(notify, x):\n    try:\n        notify(x)\n    except Exception:\n        pass\n"),
     ("S110", "def f(obj):\n    found = None\n    try:\n        if hasattr(obj, 'x'):\n            found = obj.x()\n    except Exception:\n        pass\n    return found\n",
      "def f(obj):\n    try:\n        if hasattr(obj, 'x'):\n            obj.x()\n    except Exception:\n        pass\n"),
+    ("S110", "import os\n\ndef restore(keys):\n    for key in keys:\n        try:\n            del os.environ[key]\n        except Exception:\n            pass\n",
+     None),
     ("S110", "def f(conns):\n    for c in conns:\n        try:\n            c.close()\n        except Exception:\n            pass\n",
      "def f(conns):\n    for c in conns:\n        try:\n            c.send(b'bye')\n        except Exception:\n            pass\n"),
     ("S110", "import os\n\ndef f():\n    n = None\n    try:\n        n = os.sysconf('SC_NGROUPS_MAX')\n    except Exception:\n        pass\n    return n\n",
@@ -115,12 +126,18 @@ TWINS = [
     ("T201", "try:\n    from ._main import main\nexcept ImportError:\n    def main():\n        print('install the cli extra')\n",
      "try:\n    from ._main import run\nexcept ImportError:\n    def run():\n        print('install the cli extra')\n"),
     ("T201", "import curses\n\ndef draw(screen, exc):\n    print(f'Connection lost: {exc!r}')\n", None),
+    ("T201", "def created(sites, verbosity=1):\n    for s in sites:\n        if verbosity >= 2:\n            print('Creating', s)\n",
+     "def created(sites, quiet=False):\n    for s in sites:\n        if not quiet:\n            print('Creating', s)\n"),
+    ("T201", "from django.core.management.base import BaseCommand\n\nclass Command(BaseCommand):\n    def handle(self):\n        print('done')\n",
+     None),
     ("T201", "def print_report(rows):\n    for r in rows:\n        print(r)\n",
      "import sys\n\ndef load(rows):\n    print('loading', file=sys.stderr)\n"),
     ("T201", None, "def report(total):\n    print('total:', total)\n"),  # a name that does not say "print"
     # B019: the default maxsize of lru_cache is 128: bounded.
     ("B019", "import functools\n\nclass A:\n    @functools.lru_cache()\n    def f(self):\n        return 1\n",
      "import functools\n\nclass A:\n    @functools.cache\n    def f(self):\n        return 1\n"),
+    # A method of the class itself (wrapped into a class-or-instance method later, as Django does).
+    ("B019", "import functools\n\nclass A:\n    @functools.cache\n    def lookups(cls):\n        return 1\n", None),
 ]
 
 
@@ -191,14 +208,17 @@ def test_async109_is_adopted_only_by_its_exact_code(tmp_path: Path) -> None:
     assert ("app/waits.py", "ASYNC109") in _run(root, "ASYNC109")
 
 
-def test_ble001_is_adopted_only_by_its_exact_code(tmp_path: Path) -> None:
+def test_ble001_and_s110_are_adopted_only_by_their_exact_code(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "ws", {
         "pyproject.toml": '[project]\nname = "app"\n',
         "app/__init__.py": "",
         "app/blind.py": "def f(g):\n    try:\n        return g()\n    except Exception:\n        return None\n",
+        "app/swallow.py": "def f(notify):\n    try:\n        notify()\n    except Exception:\n        pass\n",
     })
-    assert ("app/blind.py", "BLE001") not in _run(root, "ALL")
-    assert ("app/blind.py", "BLE001") in _run(root, "ALL,BLE001")
+    everything = _run(root, "ALL")
+    assert ("app/blind.py", "BLE001") not in everything and ("app/swallow.py", "S110") not in everything
+    named = _run(root, "ALL,BLE001,S110")
+    assert ("app/blind.py", "BLE001") in named and ("app/swallow.py", "S110") in named
 
 
 def test_the_batch_refines_only_what_it_will_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

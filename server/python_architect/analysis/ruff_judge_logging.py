@@ -41,12 +41,15 @@ def try400_travels_on(near: list[ast.AST], handler: ast.ExceptHandler, call: ast
     """``logger.error`` in a handler is right when: the call records the traceback anyway
     (``exc_info=e``, ``exc_info=1``, a tuple, a debug flag: a choice made), the handler raises
     (``raise X from exc``: the exception travels on with its cause), or the exception object is
-    handed to a call that records it (``self.handle_exception(exc)``). A handler that logs only
-    the message and moves on stays reported."""
+    handed to a call that records it (``self.handle_exception(exc)``), or the handler exits the
+    program (its message is for the user). A handler that logs only the message of an error it
+    caught and moves on stays reported, ``except ValueError: log.error("bad %s", x)`` too."""
     if call is not None and keeps_traceback(call):
         return True
     if any(isinstance(statement, ast.Raise) for statement in handler.body):
         return True
+    if _exits(handler, [n for n in walk_statements(handler.body) if isinstance(n, ast.Call)]):
+        return True  # a program's last words to its user (``logger.error(exc); sys.exit(1)``)
     return _hands_on(handler, call)
 
 
@@ -112,7 +115,7 @@ def _exits(handler: ast.ExceptHandler, calls: list[ast.Call]) -> bool:
 # --- S110 ---------------------------------------------------------------------------------------
 
 _CLEANUP = re.compile(
-    r"^(a?close|collect|cleanup|clean_up|shutdown|stop|terminate|kill|unlink|remove|rmdir|rmtree|cancel|"
+    r"^(a?close\w*|closer|collect|cleanup|clean_up|shutdown|stop|terminate|kill|unlink|remove|rmdir|rmtree|cancel|"
     r"disconnect|release|join|flush|rollback|dispose|unregister|unsubscribe|detach|__exit__|__aexit__|"
     r"drop\w*|_\w*drop\w*|delete\w*|discard|wait)$")
 
@@ -138,6 +141,8 @@ def _s110_best_effort(near: list[ast.AST], lines: list[str], finding: RawFinding
 def _cleanup_only(body: list[ast.stmt]) -> bool:
     """One call that releases something (``conn.close()``, ``self.connection.collect()``): a
     failure to clean up has nothing left to protect."""
+    if len(body) == 1 and isinstance(body[0], ast.Delete):
+        return True  # ``del os.environ[key]``: restoring state that may already be gone
     if len(body) == 1 and isinstance(body[0], ast.Expr):
         value = body[0].value
         value = value.value if isinstance(value, ast.Await) else value
@@ -184,7 +189,8 @@ def _quiet_level(call: ast.Call) -> bool:
 
 _CLI_MODULE = re.compile(
     r"^\s*(?:import|from)\s+(?:argparse|click|typer|fire|docopt|cleo|curses)\b|"
-    r"^\s*@[\w.]*(?:command|group|callback)\(|ArgumentParser\(|^\s*def main\(|^\s*@[\w.]*app\.command")
+    r"^\s*@[\w.]*(?:command|group|callback)\(|ArgumentParser\(|\(BaseCommand\)|^\s*def main\(|^\s*@[\w.]*app\.command")
+_VERBOSE = re.compile(r"\bverbos(e|ity)\b", re.IGNORECASE)
 _OUTPUT_FUNCTION = re.compile(r"^_*(print|show|dump|display|pprint|banner|usage)", re.IGNORECASE)
 
 
@@ -192,7 +198,8 @@ def _t201_is_output(near: list[ast.AST], lines: list[str], finding: RawFinding) 
     """``print`` that is the program's output, not a log line: in a command-line module (one
     that builds an ``argparse``/``click``/``typer`` interface, draws a ``curses`` screen or has
     a ``main``), in a function
-    whose job is to print (``print_report``, ``_dump_state``). (Ruff itself skips ``print(row,
+    whose job is to print (``print_report``, ``_dump_state``), or under ``if verbosity >= 2:``
+    (output the user asked for; Django's management commands and their signal handlers). (Ruff itself skips ``print(row,
     file=out)``.) Printing from library code stays reported, to ``sys.stderr`` too."""
     call = call_at(near, lines, finding.span.line, finding.span.column)
     if call is None:
@@ -200,6 +207,9 @@ def _t201_is_output(near: list[ast.AST], lines: list[str], finding: RawFinding) 
     function = enclosing_function(near, call.lineno)
     if function is not None and _OUTPUT_FUNCTION.match(getattr(function, "name", "")):
         return True
+    if any(isinstance(n, ast.If) and _VERBOSE.search(ast.unparse(n.test)) and any(
+            s.lineno <= call.lineno <= (s.end_lineno or s.lineno) for s in n.body) for n in near):
+        return True  # ``if verbosity >= 2: print(...)``: output the user asked for
     return module_has(lines, _CLI_MODULE)
 
 

@@ -76,7 +76,7 @@ def _try400_traceback_travels_on(near: list[ast.AST], lines: list[str], finding:
 
 def _b019_bounded(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     return any(_bounded_cache(decorator) or judgment.b019_default_bound(decorator)
-               for decorator in _decorators_on(near, finding.span.line))
+               for decorator in _decorators_on(near, finding.span.line)) or judgment.b019_class_level(near, finding.span.line)
 
 
 def _s608_identifiers_only(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:

@@ -113,7 +113,7 @@ def _target_names(target: ast.AST) -> list[str]:
 
 # --- S307: eval of code, not of data ------------------------------------------------------------
 
-_CODE_NAMESPACE = re.compile(r"globals\(\)|\bvars\(|__dict__|sys\.modules|namespace", re.IGNORECASE)
+_CODE_NAMESPACE = re.compile(r"globals\(\)|__globals__|\bvars\(|__dict__|sys\.modules|namespace", re.IGNORECASE)
 
 
 def _s307_evaluates_code(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
@@ -204,6 +204,18 @@ def b019_default_bound(decorator: ast.expr) -> bool:
     if isinstance(decorator, ast.Call):
         return name_of(decorator.func) == "lru_cache" and not decorator.args and not decorator.keywords
     return name_of(decorator) == "lru_cache"
+
+
+def b019_class_level(near: list[ast.AST], line: int) -> bool:
+    """A cache on a ``classmethod`` or ``staticmethod``: keyed by the class (which lives as long
+    as the program anyway) or by nothing of an instance; no instance is kept alive."""
+    for node in near:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                d.lineno <= line <= (d.end_lineno or d.lineno) for d in node.decorator_list):
+            kinds = {name_of(d) for d in node.decorator_list}
+            first = node.args.posonlyargs[:1] or node.args.args[:1]
+            return bool(kinds & {"classmethod", "staticmethod"}) or (bool(first) and first[0].arg == "cls")
+    return False
 
 
 # --- S608: text that is not a statement an attacker could extend ------------------------------------
@@ -301,6 +313,10 @@ def _constant(value: ast.expr | None, function: ast.AST | None, depth: int = 0) 
         return all(again(v) for v in value.elts)
     if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Mod)):
         return again(value.left) and again(value.right)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):  # ``["%s"] * len(keys)``
+        repeated = next((side for side in (value.left, value.right)
+                         if isinstance(side, (ast.List, ast.Tuple)) or _is_text(side)), None)
+        return repeated is not None and again(repeated)
     if isinstance(value, (ast.GeneratorExp, ast.ListComp)):
         return again(value.elt)
     if isinstance(value, ast.Call):
@@ -311,6 +327,10 @@ def _constant(value: ast.expr | None, function: ast.AST | None, depth: int = 0) 
         bound = assigned_values(function, value.id)
         return bool(bound) and all(again(v) for v in bound)
     return False
+
+
+def _is_text(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def _is_message(near: list[ast.AST], node: ast.expr) -> bool:
@@ -336,4 +356,4 @@ REFINERS: dict[str, Refiner] = {
 ``ruff_refine``, which calls the functions above)."""
 
 try400_travels_on = logging_judges.try400_travels_on
-__all__ = ["REFINERS", "b019_default_bound", "call_at", "s608_not_injection", "try400_travels_on"]
+__all__ = ["REFINERS", "b019_class_level", "b019_default_bound", "call_at", "s608_not_injection", "try400_travels_on"]
