@@ -208,17 +208,15 @@ def test_async109_is_adopted_only_by_its_exact_code(tmp_path: Path) -> None:
     assert ("app/waits.py", "ASYNC109") in _run(root, "ASYNC109")
 
 
-def test_ble001_and_s110_are_adopted_only_by_their_exact_code(tmp_path: Path) -> None:
-    root = write_tree(tmp_path / "ws", {
-        "pyproject.toml": '[project]\nname = "app"\n',
-        "app/__init__.py": "",
-        "app/blind.py": "def f(g):\n    try:\n        return g()\n    except Exception:\n        return None\n",
-        "app/swallow.py": "def f(notify):\n    try:\n        notify()\n    except Exception:\n        pass\n",
-    })
-    everything = _run(root, "ALL")
-    assert ("app/blind.py", "BLE001") not in everything and ("app/swallow.py", "S110") not in everything
-    named = _run(root, "ALL,BLE001,S110")
-    assert ("app/blind.py", "BLE001") in named and ("app/swallow.py", "S110") in named
+def test_ble001_s110_and_s608_are_adopted_only_by_their_exact_code(tmp_path: Path) -> None:
+    shapes = {"app/blind.py": ("BLE001", "def f(g):\n    try:\n        return g()\n    except Exception:\n        return None\n"),
+              "app/swallow.py": ("S110", "def f(notify):\n    try:\n        notify()\n    except Exception:\n        pass\n"),
+              "app/query.py": ("S608", "def f(cur, name):\n    cur.execute(f\"SELECT * FROM t WHERE name = '{name}'\")\n")}
+    root = write_tree(tmp_path / "ws", {"pyproject.toml": '[project]\nname = "app"\n', "app/__init__.py": "",
+                                        **{path: text for path, (_, text) in shapes.items()}})
+    wanted = sorted((path, code) for path, (code, _) in shapes.items())
+    assert [f for f in _run(root, "ALL") if f in wanted] == []
+    assert [f for f in _run(root, "ALL,BLE001,S110,S608") if f in wanted] == wanted
 
 
 def test_the_batch_refines_only_what_it_will_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
