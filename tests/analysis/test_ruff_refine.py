@@ -39,10 +39,11 @@ CASES = {
 }
 
 MORE_TWINS = [
-    # Bounded by a positional size: dropped; ``functools.cache`` / bare ``lru_cache``: kept.
+    # Bounded by a positional size: dropped; ``functools.cache``: kept.
     ("B019", "from functools import lru_cache\nclass A:\n    @lru_cache(64)\n    def f(self):\n        return 1\n", False),
     ("B019", "from functools import cache\nclass A:\n    @cache\n    def f(self):\n        return 1\n", True),
-    ("B019", "from functools import lru_cache\nclass A:\n    @lru_cache\n    def f(self):\n        return 1\n", True),
+    # Bare ``lru_cache`` keeps its default maxsize of 128: bounded too (issue 21).
+    ("B019", "from functools import lru_cache\nclass A:\n    @lru_cache\n    def f(self):\n        return 1\n", False),
     ("B019", "from functools import lru_cache\nN = None\nclass A:\n    @lru_cache(maxsize=N)\n"
              "    def f(self):\n        return 1\n", True),
     # Quoted identifiers by %, .format, + and a quoting call: dropped; bare or half-quoted: kept.

@@ -1,7 +1,8 @@
 """The three tiers' selection semantics (issue 21): core is reported by default; judgment once
 adopted (``ALL``, a prefix, a principle tag, the exact code, an ADR rule); opt-in only when its
 exact code is named (``select``/``--select``, an ADR ``check`` rule, an ADR ``ruff`` rule's
-``codes``), never through ``ALL``, a prefix or a tag, and never as an editor hint."""
+``codes``) or an accepted ADR adopts its principle, never through ``ALL`` or a prefix, and never as
+an editor hint."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from python_architect.workspace.finalize import Finalizer
 ROOT = Path("/ws")
 FILE = ROOT / "app" / "x.py"
 SPAN = Span(1, 1, 1, 5)
-CODE_OF_TIER = {CORE: "ARC701", JUDGMENT: "ARC201", OPT_IN: "ARC202"}
+CODE_OF_TIER = {CORE: "ARC701", JUDGMENT: "ARC502", OPT_IN: "ARC202"}
 """One code per tier; ARC202 is made opt-in here, so these semantics do not depend on which codes
 the project has moved to that tier."""
 
@@ -33,7 +34,7 @@ def _tiers(monkeypatch: pytest.MonkeyPatch) -> None:
         return replace(info, tier=OPT_IN) if info is not None and code == CODE_OF_TIER[OPT_IN] else info
 
     monkeypatch.setattr(finalize, "info_for", info_for)
-    assert info_for("ARC701").tier == CORE and info_for("ARC201").tier == JUDGMENT
+    assert info_for("ARC701").tier == CORE and info_for("ARC502").tier == JUDGMENT
 
 
 def _rule(kind: str, **options) -> RuleSpec:
@@ -64,8 +65,8 @@ def _ways(code: str) -> dict[str, tuple[ProjectConfig, tuple[str, ...], list[Adr
 EXACT = {"select the exact code", "--select the exact code", "an ADR check rule", "an ADR ruff rule naming it"}
 REPORTED = {
     CORE: set(_ways("ARC701")),
-    JUDGMENT: set(_ways("ARC201")) - {"nothing"},
-    OPT_IN: EXACT,
+    JUDGMENT: set(_ways("ARC502")) - {"nothing"},
+    OPT_IN: EXACT | {"a principle tag"},  # an ADR that adopts the principle asks for it too
 }
 
 
@@ -108,7 +109,7 @@ def test_the_rules_doc_names_the_three_tiers() -> None:
     text = render_rules_markdown()
     for tier in (CORE, JUDGMENT, OPT_IN):
         assert f"- **{tier}**:" in text
-    assert "`select = [\"ALL\"]`, a prefix and a principle tag do not turn it on" in text
+    assert "`select = [\"ALL\"]` and a prefix do not turn it on" in text
 
 
 SHELL = "import subprocess\n\n\ndef page(command):\n    return subprocess.Popen(command, shell=True)\n"
@@ -136,6 +137,6 @@ def test_s602_is_opt_in_on_real_code(tmp_path: Path) -> None:
     assert codes({"pyproject.toml": config.format('"ALL"')}) == []
     assert codes({}, select=("ALL",)) == []
     assert codes({"pyproject.toml": config.format('"S6"')}) == []
-    assert codes({".ai/adrs/0002-secure.md": SECURITY_ADR}) == []
+    assert codes({".ai/adrs/0002-secure.md": SECURITY_ADR}) == ["S602"]  # the team adopted `security`
     assert codes({"pyproject.toml": config.format('"S602"')}) == ["S602"]
     assert codes({}, select=("S602",)) == ["S602"]

@@ -3,8 +3,8 @@
 Owns the one answer to "is this test code / a script?" that every check and the finalizer use,
 so no check guesses on its own:
 
-- **test code**: files under a ``tests/`` or ``test/`` directory, ``test_*.py``, ``*_test.py``,
-  ``conftest.py``;
+- **test code**: files under a ``tests/``, ``test/`` or ``testing/`` directory, ``test_*.py``,
+  ``*_test.py``, ``conftest.py``;
 - **entry points**: ``__main__.py``, modules named as console-script targets in the project's
   ``pyproject.toml`` (``[project.scripts]``, ``[project.gui-scripts]``, ``[tool.poetry.scripts]``),
   and the lines of ``if __name__ == "__main__":`` blocks.
@@ -25,7 +25,9 @@ from typing import Any, Iterable, Mapping
 
 from ..config import script_modules  # noqa: F401  re-exported: the context's third source
 
-TEST_DIRS = frozenset({"tests", "test"})
+TEST_DIRS = frozenset({"tests", "test", "testing"})
+"""``testing/`` holds a package's test support (``sqlalchemy/testing``, ``prefect/testing``,
+``celery/contrib/testing``): fixtures and assertion helpers that print, catch and fake on purpose."""
 _MAIN_GUARD = re.compile(r"""^if\s+(?:__name__\s*==\s*(['"])__main__\1|(['"])__main__\2\s*==\s*__name__)\s*:""")
 
 # Checks whose premise does not hold in test code or in a command-line entry point. A test

@@ -13,10 +13,12 @@ file ruff looked at (never on ruff's message text):
   ``preparer.quote(name)``): a table or column name, not a value. A value in single quotes, or
   bare, stays reported.
 
-More classes live in their own modules and are merged into ``REFINERS`` here: security
-(``ruff_refine_security``: S506 safe loaders, S604 calls that run nothing). A judge that follows
-the file's imports (S506) sits in ``WORKSPACE_REFINERS`` and is given the file's path and the
-workspace root.
+More classes live in their own modules and are merged into ``REFINERS`` here: the default
+tier's (``ruff_refine_default``: B006, S602/S604 constant commands), security
+(``ruff_refine_security``: S506 safe loaders, S604 calls that run nothing) and the judgment tier's
+(``ruff_refine_judgment``: TRY400's ``exc_info=``, S608's text that is no statement, S301, S311,
+BLE001, G004, T201, ...). A judge that follows the file's imports (S506) sits in
+``WORKSPACE_REFINERS`` and is given the file's path and the workspace root.
 
 Also owns our own fix for S113 (``timeout_fixes``: "add ``timeout=``"), made on the same parse.
 ``post_process`` is what the engine and the batch call after ruff: this refinement, then that fix. Pure functions of (tree, lines, findings); no state.
@@ -33,10 +35,12 @@ from pathlib import Path
 
 from ..findings import Fix, Span, TextEdit
 from . import ruff_refine_default, ruff_refine_security
+from . import ruff_refine_judgment as judgment
 from .registry import RawFinding
 
 _IDENTIFIER_QUOTES = {'"': '"', "`": "`", "[": "]"}
-_QUOTING_CALL = re.compile(r"^quote(_?(ident|identifier|name|table|column|schema))?s?$", re.IGNORECASE)
+_QUOTING_CALL = re.compile(r"^(quote(_?(ident|identifier|name|table|column|schema))?s?|"
+                           r"format_(table|column|sequence|schema|index|constraint|label|alias))$", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdr]|\{[^{}]*\}")
 
 
@@ -79,16 +83,20 @@ def _is_false_positive(near: list[ast.AST], lines: list[str], finding: RawFindin
 
 def _try400_traceback_travels_on(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     handler = _innermost_handler(near, finding.span.line)
-    return handler is not None and _ends_in_bare_raise(handler)
+    if handler is None:
+        return False
+    call = judgment.call_at(near, lines, finding.span.line, finding.span.column)
+    return _ends_in_bare_raise(handler) or judgment.try400_travels_on(near, handler, call)
 
 
 def _b019_bounded(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
-    return any(_bounded_cache(decorator) for decorator in _decorators_on(near, finding.span.line))
+    return any(_bounded_cache(decorator) or judgment.b019_default_bound(decorator)
+               for decorator in _decorators_on(near, finding.span.line)) or judgment.b019_class_level(near, finding.span.line)
 
 
 def _s608_identifiers_only(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     node = _expression_at(near, lines, finding.span.line, finding.span.column)
-    return node is not None and _only_quoted_identifiers(node)
+    return node is not None and (_only_quoted_identifiers(node) or judgment.s608_not_injection(node, near, lines))
 
 
 Refiner = Callable[[list[ast.AST], list[str], RawFinding], bool]
@@ -101,6 +109,7 @@ REFINERS: dict[str, Refiner] = {
 }
 """code -> its false-positive judge. One entry per code; a code's judge may consult several classes."""
 REFINERS.update(ruff_refine_default.REFINERS)  # the default tier's classes (issue 21)
+REFINERS.update(judgment.REFINERS)  # the judgment tier's codes (issue 21)
 
 
 def _s604_constant_or_runs_nothing(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:

@@ -42,9 +42,9 @@ TIER_TEXT = {
     "judgment": "tier `judgment`: reported once adopted (an accepted ADR tagged with its principle, "
     "a `check`/`ruff` rule naming it, or `select`/`options` in the configuration); otherwise "
     "silent in `check` and a hint in the editor",
-    "opt-in": "tier `opt-in`: off unless its exact code is named (`select`/`--select`, the `ruff` list, an "
-    "`options` table, or an ADR `check`/`ruff` rule); `ALL`, a prefix or a principle tag do not turn it on, "
-    "and the editor shows no hint",
+    "opt-in": "tier `opt-in`: off unless the team asks for it: its exact code named (`select`/`--select`, "
+    "the `ruff` list, an `options` table), an ADR `check`/`ruff` rule naming it, or an accepted ADR tagged "
+    "with its principle; `ALL` or a prefix does not turn it on, and the editor shows no hint",
 }
 
 
@@ -154,12 +154,13 @@ def render_rules_markdown() -> str:
         "Otherwise `check` is silent and the editor shows at most a hint.",
         "- **opt-in**: checks that could not be made precise on real code (measured by "
         "`benchmarks/bench_precision.py`: their findings on code nobody tuned them on were mostly "
-        "wrong, for reasons the syntax cannot see). Off unless the exact code is named: `select = "
-        "[\"S602\"]` / `--select S602`, the `ruff` list, an `options` table for it, or an ADR "
-        "`kind: check` / `kind: ruff` rule naming it. `select = [\"ALL\"]`, a prefix and a principle "
-        "tag do not turn it on, and the editor shows no hint. Each one says why below.",
+        "wrong, for reasons the syntax cannot see). Off unless the team asks for it: the exact code "
+        "named (`select = [\"S602\"]` / `--select S602`, the `ruff` list, an `options` table for "
+        "it), an ADR `kind: check` / `kind: ruff` rule naming it, or an accepted ADR tagged with "
+        "its principle. `select = [\"ALL\"]` and a prefix do not turn it on, and the editor shows "
+        "no hint. Each one says why below.",
         "",
-        "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, "
+        "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, `testing/`, "
         "`test_*.py`, `*_test.py`, `conftest.py`) and command-line entry points (`__main__.py`, "
         "`if __name__ == \"__main__\":` blocks, console-script targets from `[project.scripts]`) "
         "as listed per check below; the options "

@@ -119,6 +119,10 @@ def _ruff_findings(path: Path, raw: list[RawFinding], starts: tuple[tuple[int, i
         return []
     lines = source_lines(text)
     if ruff_refine.needs_tree(raw):
+        # A refinement costs a parse: not for findings the finalizer drops anyway (a judgment
+        # check nobody adopted, test code, a suppression), most of ruff's output on a default run.
+        raw = [f for f in raw if f.code not in ruff_refine.REFINED or finalize_ruff([f], path, lines)]
+    if ruff_refine.needs_tree(raw):
         tree = parse_statements(lines, starts, (f.span.line for f in raw)) if starts else None
         if tree is None:
             tree, _ = parse_python(text, path)

@@ -109,10 +109,10 @@ class Finalizer:
         """Core checks always; a judgment check once the team adopts it: ``select`` names it
         (a code or prefix, or ``ALL``; for ruff codes also the ``ruff`` list) or has an ``options``
         table for it, a binding ADR's ``check``/``ruff`` rule names it, or an
-        accepted ADR is tagged with its principle. An opt-in check only when its exact code is
-        named (``_named_exactly``)."""
+        accepted ADR is tagged with its principle. An opt-in check the same way except through
+        ``ALL`` or a prefix: its exact code named (``_named_exactly``) or a principle-tagged ADR."""
         if info is not None and info.tier == OPT_IN:
-            return self._named_exactly(info.code, path)
+            return self._named_exactly(info.code, path) or bool(self.principle_adrs(info.principle, path))
         if info is None or info.tier != JUDGMENT:
             return True
         if self._adopted_by_config(info):
@@ -135,7 +135,7 @@ class Finalizer:
     def _named_exactly(self, code: str, path: Path | None = None) -> bool:
         """An opt-in check is on where its own code is written down: in ``select`` (or
         ``--select``), the ``ruff`` list or an ``options`` table, or a binding ADR's ``check`` rule
-        or ``ruff`` rule's ``codes`` covering ``path``. Never through ``ALL``, a prefix or a tag."""
+        or ``ruff`` rule's ``codes`` covering ``path``. Never through ``ALL`` or a prefix."""
         return self._named_by_config(code) or bool(self.check_rules(code, path)) or any(
             code in codes and _applies(adr, rule, path, self.root) for adr, rule, codes in self._ruff_rules)
 
