@@ -22,7 +22,8 @@ PER_LAYER = 32
 def big_workspace(root: Path) -> Path:
     """3 x 32 modules and 4 packages. Each api module imports a service, each service a domain
     module; every 8th domain module imports the api (ARC102, and a cycle through the layers);
-    s3 and s4 import each other (ARC103); every 10th module has a secret (ARC701) and every 9th
+    s3 and s4 import each other's names before they are bound (ARC103, as the loops through the
+    layers); every 10th module has a secret (ARC701) and every 9th
     a subclass the un-adopted ARC201 hints at."""
     files = {"pyproject.toml": '[project]\nname = "big"\n', ".ai/adrs/0005-layers.md": layers_adr("big"),
              "big/__init__.py": ""}
@@ -35,9 +36,9 @@ def big_workspace(root: Path) -> Path:
             if layer == "services":
                 body.append(f"from big.domain import d{i}")
             if layer == "domain" and i % 8 == 0:
-                body.append(f"from big.api import a{i}")
+                body.append(f"from big.api.a{i} import VALUE_{i}")
             if layer == "services" and i in (3, 4):
-                body.append(f"from big.services import s{7 - i}")
+                body.append(f"from big.services.s{7 - i} import VALUE_{7 - i}")
             if i % 10 == 1:
                 body.append('API_KEY = "8fJ3kLm92PqR7sTu4VwX"')
             if i % 9 == 2:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from ..analysis.registry import RawFinding, check
 from ..codes import ARC103
 from ..findings import Related
+from .import_run import ImportFailure, Link, first_failure
 from .index import ImportEdge, WorkspaceIndex
 
 if TYPE_CHECKING:
@@ -176,15 +177,128 @@ def import_cycle_groups(index: WorkspaceIndex, *, include_deferred: bool = False
     return sorted(groups, key=lambda group: group.members)
 
 
+def _run_edges(index: WorkspaceIndex) -> dict[str, list[ImportEdge]]:
+    """Imports inside functions a module calls while it is imported (``r`` steps of its
+    ``load_order``): they run at import time although they are written in a function."""
+    edges: dict[str, list[ImportEdge]] = {}
+    for module in index.modules():
+        facts = index.lookup_module(module)
+        if facts is None:
+            continue
+        for step in facts.load_order:
+            if step[0] != "r" or not step[1:].isdigit() or int(step[1:]) >= len(facts.imports):
+                continue
+            fact = facts.imports[int(step[1:])]
+            if index.roots.is_first_party(fact.module):
+                edges.setdefault(module, []).extend(
+                    ImportEdge(module, target, fact) for target in index.resolve(fact) if target != module)
+    return edges
+
+
+def _with_packages_run_first(simple: dict[str, list[str]], index: WorkspaceIndex) -> dict[str, list[str]]:
+    """``import a.b.c`` runs ``a`` and ``a.b`` first: an edge to each package above a target,
+    except the importer's own packages (already running before it)."""
+    out: dict[str, list[str]] = {}
+    for module, targets in simple.items():
+        own = {".".join(module.split(".")[:end]) for end in range(1, module.count(".") + 1)}
+        extended = set(targets)
+        for target in targets:
+            parts = target.split(".")
+            extended.update(p for p in (".".join(parts[:end]) for end in range(1, len(parts)))
+                            if p in index and p not in own and p != module)
+        out[module] = sorted(extended)
+    return out
+
+
+def failing_cycle_groups(index: WorkspaceIndex) -> list[tuple[ImportCycle, ImportFailure, tuple[Link, ...]]]:
+    """The groups of mutually importing modules in which importing some member first fails,
+    each with its shortest failure (``import_run``); groups that import cleanly in every order
+    are left out. The links are the failing chain, from the group's first module round."""
+    edges_by_module = index.graph(include_deferred=False)
+    for module, extra in _run_edges(index).items():
+        edges_by_module = {**edges_by_module, module: [*edges_by_module.get(module, ()), *extra]}
+    simple = {module: sorted({edge.target for edge in edges}) for module, edges in edges_by_module.items()}
+    actions: dict[str, list[tuple]] = {}
+    found: list[tuple[ImportCycle, ImportFailure, tuple[Link, ...]]] = []
+    for component in strongly_connected(_with_packages_run_first(simple, index)):
+        if len(component) < 2:
+            continue
+        members = set(component)
+        failures = [failure for failure in (first_failure(index, entry, actions) for entry in sorted(component))
+                    if failure is not None and failure.module in members]
+        if not failures:
+            continue
+        best = min(failures, key=lambda f: (len(f.cycle), f.cycle, f.entry))
+        inside = tuple(
+            edge
+            for module in sorted(component)
+            for edge in sorted(edges_by_module.get(module, ()), key=lambda e: (e.fact.span, e.target))
+            if edge.target in members
+        )
+        # Stated from its alphabetically first module, as every cycle is (stable across runs).
+        links = list(best.chain)
+        first = min(range(len(links)), key=lambda k: links[k].module)
+        links = links[first:] + links[:first]
+        anchor = ImportEdge(links[0].module, links[0].loads, links[0].fact or best.fact)
+        shortest = (*(link.module for link in links), links[0].module)
+        found.append((ImportCycle(tuple(sorted(component)), anchor, shortest, inside), best, tuple(links)))
+    return sorted(found, key=lambda found_group: found_group[0].members)
+
+
+def _link_row(link: Link, index: WorkspaceIndex) -> str:
+    """The related row of one link of a failing chain."""
+    if link.fact is not None and link.loads not in index.resolve(link.fact):
+        return f"`{link.module}` imports `{link.fact.module}`, which runs `{link.loads}` first"
+    if link.via_call:
+        return f"`{link.module}` imports `{link.loads}` in a function it calls while it is imported"
+    return f"`{link.module}` imports `{link.loads}`"
+
+
 @check(ARC103)
 def import_cycles(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]:
-    """One finding per group of mutually importing modules, on one import line, stating its
-    shortest cycle, with every member's import line in the related information, the cycle's
-    first (not one finding per line and both ends)."""
+    """One finding per group of mutually importing modules that can fail at import, on one
+    import line, stating the cycle that fails, with every member's import line in the related
+    information, the failing cycle's first (not one finding per line and both ends)."""
     options = ctx.options_for(ARC103)
     # Imports inside functions run after import time and are the usual way to break a cycle;
     # counting them reported 747 "cycles" in Django against 66 import-time ones.
     include_deferred = bool(options.get("include-deferred", False))
+    if include_deferred or options.get("structural", False):
+        yield from _structural_cycles(ctx, include_deferred)
+        return
+    for group, failure, links in failing_cycle_groups(ctx.index):
+        path = ctx.index.path_of(group.anchor.source)
+        if path is None:
+            continue
+        related = []
+        stated = []
+        for link in links:
+            where = ctx.index.path_of(link.module)
+            if where is not None and link.fact is not None:
+                stated.append(link.fact)
+                related.append(Related(where, link.fact.span, _link_row(link, ctx.index)))
+        for edge in group.edges:
+            if all(edge.fact is not fact for fact in stated):
+                where = ctx.index.path_of(edge.source)
+                if where is not None:
+                    related.append(Related(where, edge.fact.span, f"`{edge.source}` imports `{edge.target}`"))
+        chain = " -> ".join(group.shortest)
+        size = len(group.members)
+        more = f"; {size} modules import each other in all" if size > len(group.shortest) - 1 else ""
+        yield path, RawFinding(
+            code=ARC103,
+            message=f"Import cycle: {chain}{more}",
+            span=group.anchor.fact.span,
+            data={"cycle": list(group.shortest), "target": group.anchor.target, "members": list(group.members),
+                  "explains": len(stated), "fails": failure.explain(),
+                  "entry": failure.entry},
+            related=tuple(related),
+        )
+
+
+def _structural_cycles(ctx: WorkspaceContext, include_deferred: bool) -> Iterator[WorkspaceFinding]:
+    """Every group of mutually importing modules, whether or not it can fail (the ``structural``
+    and ``include-deferred`` options: a team that wants no cycles at all)."""
     for group in import_cycle_groups(ctx.index, include_deferred=include_deferred):
         path = ctx.index.path_of(group.anchor.source)
         if path is None:

@@ -1,0 +1,234 @@
+"""Replays Python's import of first-party modules to find the import cycles that can fail.
+
+A cycle fails at import only when a module asks a partially initialised module for a name it has
+not bound yet: ``from pkg import NAME`` (or a module-level read of ``pkg.NAME``) running while
+``pkg`` is still executing the import that led here. ``import pkg``, ``import pkg.sub as s`` and
+``from pkg import submodule`` never fail on a partial module (3.7+ looks the submodule up in
+``sys.modules``), and names read inside functions are read after the import is over.
+
+``first_failure(index, entry)`` replays ``import entry`` in a fresh interpreter, as CPython
+does it: ancestors packages run first, each module runs its ``load_order`` steps (see
+``analysis.load_order``) top to bottom, an import of a module already started returns at once.
+It returns the first failure with the chain of modules that were running, or None. Modules the
+index does not hold are taken as importing cleanly. What the replay does not model, and treats
+as running (or succeeding): ``try``/``except ImportError`` around an import, imports the import
+system finds through ``sys.path`` tricks, ``from x import *`` of a partial module (it binds what
+is there), and calls more than one level deep.
+
+State is local to one call; nothing here is shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..analysis.facts import ImportFact
+from .index import WorkspaceIndex
+
+
+@dataclass(frozen=True)
+class Link:
+    """One module of a failing chain and the import statement it was running (None for the
+    module that failed, whose statement is ``ImportFailure.fact``)."""
+
+    module: str
+    fact: ImportFact | None
+    via_call: bool = False
+    """The import is inside a function the module calls at import time."""
+    loads: str = ""
+    """The module that statement started (the next link, or a package it runs first)."""
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    """``import entry`` fails: ``module`` (running ``fact``) asks partially initialised
+    ``partial`` for ``name``, which it has not bound yet; ``chain`` runs from ``partial`` to
+    ``module`` (each link importing the next)."""
+
+    entry: str
+    module: str
+    fact: ImportFact
+    partial: str
+    name: str
+    chain: tuple[Link, ...]
+
+    @property
+    def cycle(self) -> tuple[str, ...]:
+        return (*(link.module for link in self.chain), self.partial)
+
+    def explain(self) -> str:
+        if self.name.startswith("."):
+            return (f"`import {self.entry}` fails: `{self.module}` reads `{self.name[1:]}` while it is imported, "
+                    f"before `{self.partial}` has finished")
+        return (f"`import {self.entry}` fails: `{self.module}` imports `{self.name}` from `{self.partial}` "
+                f"before `{self.partial}` defines it")
+
+
+class _Frame:
+    __slots__ = ("module", "actions", "position", "fact", "via_call", "loads")
+
+    def __init__(self, module: str, actions: list[tuple]) -> None:
+        self.module = module
+        self.actions = actions
+        self.position = 0
+        self.fact: ImportFact | None = None
+        self.via_call = False
+        self.loads = ""
+
+
+class _Replay:
+    def __init__(self, index: WorkspaceIndex, actions: dict[str, list[tuple]]) -> None:
+        self.index = index
+        self.cached_actions = actions
+        self.started: set[str] = set()
+        self.complete: set[str] = set()
+        self.defined: dict[str, set[str]] = {}
+
+    # -- what each step does -------------------------------------------------------------------
+    def _enter_actions(self, module: str) -> list[tuple]:
+        """Load ``module``: its ancestor packages first, as the import system does."""
+        parts = module.split(".")
+        return [("enter", ".".join(parts[:end])) for end in range(1, len(parts) + 1)
+                if ".".join(parts[:end]) in self.index]
+
+    def _actions(self, module: str) -> list[tuple]:
+        facts = self.index.lookup_module(module)
+        if facts is None:
+            return []
+        aliases: dict[str, tuple[str, bool]] = {}
+        actions: list[tuple] = []
+        for step in facts.load_order:
+            kind, rest = step[0], step[1:]
+            if kind in "ir":
+                try:
+                    fact = facts.imports[int(rest)]
+                except (ValueError, IndexError):
+                    continue
+                actions.extend((*action, fact, kind == "r") for action in self._import_actions(fact))
+                if kind == "i":
+                    for bound, target in _bindings(fact):
+                        aliases[bound] = target
+            elif kind == "d":
+                actions.append(("define", rest))
+            elif kind == "u":
+                head, _, tail = rest.partition(".")
+                if head in aliases and tail:
+                    target, is_module = aliases[head]
+                    actions.append(("read", target, is_module, tail.split("."), None, False))
+        return actions
+
+    def _import_actions(self, fact: ImportFact) -> list[tuple]:
+        if not self.index.roots.is_first_party(fact.module):
+            return []
+        if not fact.is_from:
+            return [("load", target) for target in self.index.resolve(fact)]
+        actions: list[tuple] = [("load", fact.module)] if fact.module in self.index else []
+        for name in fact.names:
+            if name == "*":
+                continue
+            submodule = f"{fact.module}.{name}"
+            if submodule in self.index:
+                actions.append(("load", submodule))  # a partial submodule is found in sys.modules
+            elif fact.module in self.index:
+                actions.append(("need", fact.module, name))
+        return actions
+
+    def _has(self, module: str, name: str) -> bool:
+        if module in self.complete or module not in self.index:
+            return True
+        bound = self.defined.get(module, set())
+        return name in bound or "*" in bound or "__getattr__" in bound
+
+    # -- the replay ----------------------------------------------------------------------------
+    def run(self, entry: str) -> ImportFailure | None:
+        stack = [_Frame("", [("load", entry, None, False)])]
+        while stack:
+            frame = stack[-1]
+            if frame.position >= len(frame.actions):
+                stack.pop()
+                if frame.module:
+                    self.complete.add(frame.module)
+                continue
+            action = frame.actions[frame.position]
+            frame.position += 1
+            kind = action[0]
+            if kind == "load":
+                frame.actions[frame.position:frame.position] = [
+                    (*enter, action[2], action[3], action[1]) for enter in self._enter_actions(action[1])]
+            elif kind == "enter":
+                module = action[1]
+                if module in self.started:
+                    continue
+                frame.fact, frame.via_call, frame.loads = action[2], action[3], module
+                self.started.add(module)
+                self.defined[module] = set()
+                actions = self.cached_actions.get(module)
+                if actions is None:
+                    actions = self.cached_actions[module] = self._actions(module)
+                stack.append(_Frame(module, list(actions)))
+            elif kind == "define":
+                self.defined[frame.module].add(action[1])
+            elif kind == "need":
+                _, target, name, fact, via_call = action
+                if not self._has(target, name):
+                    return self._failure(entry, stack, fact, via_call, target, name)
+            elif kind == "read":
+                partial = self._read(action[1], action[2], action[3])
+                if partial is not None:
+                    read = ".".join([action[1], *action[3]])
+                    return self._failure(entry, stack, self._binding_fact(frame.module, action[1]), False,
+                                         partial, "." + read)
+        return None
+
+    def _read(self, target: str, is_module: bool, attributes: list[str]) -> str | None:
+        """A module-level read of ``target.a.b``: the partial module it fails on, if any."""
+        if not is_module or target not in self.index:
+            return None
+        current = target
+        for attribute in attributes:
+            child = f"{current}.{attribute}"
+            if child in self.index:
+                if attribute in self.defined.get(current, ()) or child in self.complete or current in self.complete:
+                    current = child
+                    continue
+                # A submodule is set on its package only once it has finished running.
+                return child if child in self.started else None
+            return None if self._has(current, attribute) else current
+        return None
+
+    def _binding_fact(self, module: str, target: str) -> ImportFact:
+        facts = self.index.lookup_module(module)
+        assert facts is not None
+        for fact in facts.imports:
+            if any(bound_target == target for _, (bound_target, _) in _bindings(fact)):
+                return fact
+        return facts.imports[0]
+
+    def _failure(self, entry: str, stack: list[_Frame], fact: ImportFact, via_call: bool,
+                 partial: str, name: str) -> ImportFailure:
+        modules = [frame.module for frame in stack]
+        start = modules.index(partial) if partial in modules else 1
+        chain = tuple(Link(frame.module, frame.fact, frame.via_call, frame.loads) for frame in stack[start:-1])
+        chain += (Link(stack[-1].module, fact, via_call, partial),)
+        return ImportFailure(entry, stack[-1].module, fact, partial, name, chain)
+
+
+def _bindings(fact: ImportFact) -> list[tuple[str, tuple[str, bool]]]:
+    """The names an import binds and what each stands for: (dotted name, is it a module)."""
+    if fact.deferred and not fact.is_from and not fact.bound:
+        return []
+    if not fact.is_from:
+        name = fact.bound[0] if fact.bound else fact.module.split(".")[0]
+        aliased = name != fact.module.split(".")[0]
+        return [(name, (fact.module if aliased else fact.module.split(".")[0], True))]
+    out = []
+    for original, bound in zip((n for n in fact.names if n != "*"), fact.bound):
+        out.append((bound, (f"{fact.module}.{original}", True)))
+    return out
+
+
+def first_failure(index: WorkspaceIndex, entry: str,
+                  actions: dict[str, list[tuple]] | None = None) -> ImportFailure | None:
+    """The first failure of ``import entry`` in a fresh interpreter, or None when it succeeds.
+    ``actions`` (module -> its replay actions) may be shared by calls over the same index."""
+    return _Replay(index, {} if actions is None else actions).run(entry)
