@@ -152,13 +152,13 @@ def _fails_on_the_cycle(root: Path, module: str) -> bool:
     return True
 
 
-def _arc103(root: Path) -> list:
+def _arc103(root: Path, options: dict | None = None) -> list:
     config = ProjectConfig()
     files = discover_files(root, config)
     index = WorkspaceIndex(SourceRoots.from_config(root, config, files.python))
     index.scan(files.python)
     ctx = WorkspaceContext(root=root, index=index, kb=KnowledgeBase(root=root), config=config,
-                           roots=index.roots, options_for=lambda code: {})
+                           roots=index.roots, options_for=lambda code: dict(options or {}))
     return [raw for _path, raw in import_cycles(ctx)]
 
 
@@ -175,3 +175,68 @@ def test_arc103_reports_the_cycle_exactly_when_an_import_order_fails(tmp_path: P
         assert raw.data["entry"] in failing  # the order it names really fails
         assert raw.message.startswith("Import cycle: ")
         assert raw.data["cycle"][0] == raw.data["cycle"][-1]
+
+
+def test_the_finding_states_the_failing_cycle_its_order_and_its_lines(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, dict(SHAPES[0][1]))  # sub imports NAME before __init__ binds it
+    (raw,) = _arc103(root)
+    assert raw.message == "Import cycle: pkg -> pkg.sub -> pkg"
+    assert raw.data["fails"] == ("`import pkg` fails: `pkg.sub` imports `NAME` from `pkg` before `pkg` defines it")
+    assert [(r.path.name, r.span.line, r.message) for r in raw.related] == [
+        ("__init__.py", 1, "`pkg` imports `pkg.sub`"),
+        ("sub.py", 1, "`pkg.sub` imports `pkg`"),
+    ]
+
+
+def test_a_call_at_import_time_and_a_package_run_first_say_so_in_their_rows(tmp_path: Path) -> None:
+    shapes = dict((name, files) for name, files, _ in SHAPES)
+    called = write_tree(tmp_path / "called", shapes["function-import-called-at-import-time"])
+    (raw,) = _arc103(called)
+    assert (raw.span.line, raw.related[0].message) == (
+        2, "`pkg` imports `pkg.plugins` in a function it calls while it is imported")
+    first = write_tree(tmp_path / "first", shapes["package-run-first-by-a-submodule-import"])
+    (raw,) = _arc103(first)
+    assert raw.message == "Import cycle: other.x -> pkg -> other.x"
+    assert raw.related[0].message == "`other.x` imports `pkg.sub`, which runs `pkg` first"
+
+
+def test_structural_option_reports_every_import_time_cycle(tmp_path: Path) -> None:
+    shapes = dict((name, files) for name, files, _ in SHAPES)
+    root = write_tree(tmp_path, shapes["two-modules-import-each-other-as-modules"])  # imports cleanly
+    assert _arc103(root) == []
+    for options in ({"structural": True}, {"include-deferred": True}):
+        (raw,) = _arc103(root, options)
+        assert raw.message == "Import cycle: app.a -> app.b -> app.a"
+
+
+@pytest.mark.parametrize("statement", [
+    "with open(__file__) as handle:\n    TEXT = handle.read()\n",
+    "async def main():\n    async with lock:\n        pass\n",
+    "match NAME:\n    case 1:\n        OTHER = 2\n    case _:\n        pass\n",
+    "try:\n    import json\nexcept* ValueError:\n    pass\n",
+    "for item in range(2):\n    pass\nelse:\n    DONE = True\n",
+    "while False:\n    pass\n",
+    "LAMBDA = lambda: pkg.NAME\nCOMPREHENSION = [pkg for pkg in range(2)]\n",
+    "class Local:\n    import json\n    VALUE = json.dumps({})\n",
+])
+def test_any_module_level_statement_is_replayed_without_error(tmp_path: Path, statement: str) -> None:
+    # The twin of the first shape with one more statement after the cycle: still reported once.
+    root = write_tree(tmp_path, {"pkg/__init__.py": "from . import sub\nNAME = 1\n" + statement,
+                                 "pkg/sub.py": "from pkg import NAME\n"})
+    assert len(_arc103(root)) == 1
+
+
+def test_the_editor_follows_an_edit_that_only_changes_what_runs_at_import(tmp_path: Path) -> None:
+    from python_architect.engine import Project
+
+    root = write_tree(tmp_path, {
+        "pkg/__init__.py": "from . import sub\nNAME = 1\n",
+        "pkg/sub.py": "import pkg\n\nVALUE = pkg.NAME\n",
+    })
+    project = Project.load(root)
+    assert [f.code for f in project.workspace_findings()] == ["ARC103"]
+    # The import lines stay as they were; only the read moves into a function.
+    project.analyze(root / "pkg/sub.py", "import pkg\n\n\ndef value():\n    return pkg.NAME\n")
+    assert project.workspace_findings() == []
+    project.analyze(root / "pkg/sub.py", "import pkg\n\nVALUE = pkg.NAME\n")
+    assert [f.code for f in project.workspace_findings()] == ["ARC103"]
