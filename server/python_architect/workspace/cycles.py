@@ -1,11 +1,15 @@
-"""ARC103: import cycles among first-party modules, found over the whole workspace index.
+"""ARC103: import cycles among first-party modules that can fail at import, over the whole index.
 
-Imports under ``TYPE_CHECKING`` and ``if __name__ == "__main__":`` never count; imports inside
-functions count only with the ``include-deferred`` option. Strongly connected components (Tarjan,
-iterative so deep graphs cannot hit the recursion limit) of the first-party import graph: each
-component is ONE finding, anchored on an import of its alphabetically first module that lies on
-a shortest cycle (``a -> b -> a``), with every import line between members as related
-information. ``find_cycles`` (every edge with its shortest cycle) stays for tools that want edges.
+Strongly connected components (Tarjan, iterative so deep graphs cannot hit the recursion limit)
+of the import-time graph: module-level imports (never under ``TYPE_CHECKING`` or ``if __name__ ==
+"__main__":``), imports in a function the module calls while it is imported, and the packages an
+import of a submodule runs first. A component is reported, ONCE, only when importing one of its
+members first fails (``import_run`` replays it): stated as that failing cycle from its
+alphabetically first module (``a -> b -> a``), anchored on that module's import, with the chain's
+lines first and every other import line between members after them as related information.
+The ``structural`` option (or ``include-deferred``, which also counts every import inside a
+function) reports every component instead, anchored on a shortest cycle through its first module.
+``find_cycles`` (every edge with its shortest cycle) stays for tools that want edges.
 
 Also defines ``WorkspaceContext``, what every workspace-scope check receives. Workspace checks
 yield ``(path, RawFinding)`` pairs because their findings land in many files.
@@ -210,6 +214,30 @@ def _with_packages_run_first(simple: dict[str, list[str]], index: WorkspaceIndex
     return out
 
 
+def _importers(graph: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Reversed edges, plus each package -> its submodules (running a module runs its packages)."""
+    reverse: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        for target in targets:
+            reverse.setdefault(target, set()).add(module)
+        parts = module.split(".")
+        for end in range(1, len(parts)):
+            reverse.setdefault(".".join(parts[:end]), set()).add(module)
+    return reverse
+
+
+def _reaching(members: set[str], importers: dict[str, set[str]]) -> set[str]:
+    """Every module from which one of ``members`` can be run (members included)."""
+    seen = set(members)
+    queue = deque(members)
+    while queue:
+        for importer in importers.get(queue.popleft(), ()):
+            if importer not in seen:
+                seen.add(importer)
+                queue.append(importer)
+    return seen
+
+
 def failing_cycle_groups(index: WorkspaceIndex) -> list[tuple[ImportCycle, ImportFailure, tuple[Link, ...]]]:
     """The groups of mutually importing modules in which importing some member first fails,
     each with its shortest failure (``import_run``); groups that import cleanly in every order
@@ -220,11 +248,15 @@ def failing_cycle_groups(index: WorkspaceIndex) -> list[tuple[ImportCycle, Impor
     simple = {module: sorted({edge.target for edge in edges}) for module, edges in edges_by_module.items()}
     actions: dict[str, list[tuple]] = {}
     found: list[tuple[ImportCycle, ImportFailure, tuple[Link, ...]]] = []
-    for component in strongly_connected(_with_packages_run_first(simple, index)):
+    run_first = _with_packages_run_first(simple, index)
+    importers = _importers(run_first)
+    for component in strongly_connected(run_first):
         if len(component) < 2:
             continue
         members = set(component)
-        failures = [failure for failure in (first_failure(index, entry, actions) for entry in sorted(component))
+        relevant = _reaching(members, importers)
+        failures = [failure for failure in (first_failure(index, entry, actions, relevant)
+                                            for entry in sorted(component))
                     if failure is not None and failure.module in members]
         if not failures:
             continue

@@ -65,7 +65,7 @@ class ImportFailure:
 
 
 class _Frame:
-    __slots__ = ("module", "actions", "position", "fact", "via_call", "loads")
+    __slots__ = ("module", "actions", "position", "fact", "via_call", "loads", "pending")
 
     def __init__(self, module: str, actions: list[tuple]) -> None:
         self.module = module
@@ -74,22 +74,25 @@ class _Frame:
         self.fact: ImportFact | None = None
         self.via_call = False
         self.loads = ""
+        self.pending: list[str] = []
+        """Modules the running ``load`` still has to enter, the next last (packages first)."""
 
 
 class _Replay:
-    def __init__(self, index: WorkspaceIndex, actions: dict[str, list[tuple]]) -> None:
+    def __init__(self, index: WorkspaceIndex, actions: dict[str, list[tuple]], relevant: set[str] | None) -> None:
         self.index = index
         self.cached_actions = actions
+        self.relevant = relevant
         self.started: set[str] = set()
         self.complete: set[str] = set()
         self.defined: dict[str, set[str]] = {}
 
     # -- what each step does -------------------------------------------------------------------
-    def _enter_actions(self, module: str) -> list[tuple]:
-        """Load ``module``: its ancestor packages first, as the import system does."""
+    def _load(self, module: str, fact: ImportFact | None, via_call: bool) -> tuple:
+        """Load ``module``: its packages first, as the import system does (entered last first)."""
         parts = module.split(".")
-        return [("enter", ".".join(parts[:end])) for end in range(1, len(parts) + 1)
-                if ".".join(parts[:end]) in self.index]
+        chain = [name for name in (".".join(parts[:end]) for end in range(len(parts), 0, -1)) if name in self.index]
+        return ("load", module, fact, via_call, chain)
 
     def _actions(self, module: str) -> list[tuple]:
         facts = self.index.lookup_module(module)
@@ -104,12 +107,19 @@ class _Replay:
                     fact = facts.imports[int(rest)]
                 except (ValueError, IndexError):
                     continue
-                actions.extend((*action, fact, kind == "r") for action in self._import_actions(fact))
+                for action in self._import_actions(fact):
+                    if action[0] == "load":
+                        actions.append(self._load(action[1], fact, kind == "r"))
+                    else:
+                        actions.append((*action, fact, kind == "r"))
                 if kind == "i":
                     for bound, target in _bindings(fact):
                         aliases[bound] = target
             elif kind == "d":
-                actions.append(("define", rest))
+                if actions and actions[-1][0] == "define":  # one action per run of bindings
+                    actions[-1][1].append(rest)
+                else:
+                    actions.append(("define", [rest]))
             elif kind == "u":
                 head, _, tail = rest.partition(".")
                 if head in aliases and tail:
@@ -141,33 +151,38 @@ class _Replay:
 
     # -- the replay ----------------------------------------------------------------------------
     def run(self, entry: str) -> ImportFailure | None:
-        stack = [_Frame("", [("load", entry, None, False)])]
+        stack = [_Frame("", [self._load(entry, None, False)])]
+        started, complete, relevant = self.started, self.complete, self.relevant
         while stack:
             frame = stack[-1]
+            if frame.pending:
+                module = frame.pending.pop()
+                if module in started:
+                    continue
+                started.add(module)
+                if relevant is not None and module not in relevant:
+                    complete.add(module)  # cannot lead back to the modules asked about
+                    continue
+                frame.loads = module
+                self.defined[module] = set()
+                actions = self.cached_actions.get(module)
+                if actions is None:
+                    actions = self.cached_actions[module] = self._actions(module)
+                stack.append(_Frame(module, actions))
+                continue
             if frame.position >= len(frame.actions):
                 stack.pop()
                 if frame.module:
-                    self.complete.add(frame.module)
+                    complete.add(frame.module)
                 continue
             action = frame.actions[frame.position]
             frame.position += 1
             kind = action[0]
             if kind == "load":
-                frame.actions[frame.position:frame.position] = [
-                    (*enter, action[2], action[3], action[1]) for enter in self._enter_actions(action[1])]
-            elif kind == "enter":
-                module = action[1]
-                if module in self.started:
-                    continue
-                frame.fact, frame.via_call, frame.loads = action[2], action[3], module
-                self.started.add(module)
-                self.defined[module] = set()
-                actions = self.cached_actions.get(module)
-                if actions is None:
-                    actions = self.cached_actions[module] = self._actions(module)
-                stack.append(_Frame(module, list(actions)))
+                if action[1] not in complete:
+                    frame.fact, frame.via_call, frame.pending = action[2], action[3], list(action[4])
             elif kind == "define":
-                self.defined[frame.module].add(action[1])
+                self.defined[frame.module].update(action[1])
             elif kind == "need":
                 _, target, name, fact, via_call = action
                 if not self._has(target, name):
@@ -227,8 +242,10 @@ def _bindings(fact: ImportFact) -> list[tuple[str, tuple[str, bool]]]:
     return out
 
 
-def first_failure(index: WorkspaceIndex, entry: str,
-                  actions: dict[str, list[tuple]] | None = None) -> ImportFailure | None:
+def first_failure(index: WorkspaceIndex, entry: str, actions: dict[str, list[tuple]] | None = None,
+                  relevant: set[str] | None = None) -> ImportFailure | None:
     """The first failure of ``import entry`` in a fresh interpreter, or None when it succeeds.
-    ``actions`` (module -> its replay actions) may be shared by calls over the same index."""
-    return _Replay(index, {} if actions is None else actions).run(entry)
+    ``actions`` (module -> its replay actions) may be shared by calls over the same index.
+    ``relevant``: the modules from which the modules of interest can be reached; any other is
+    taken as imported at once (what it does cannot touch them), which keeps a replay small."""
+    return _Replay(index, {} if actions is None else actions, relevant).run(entry)
