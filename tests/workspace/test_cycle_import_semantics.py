@@ -240,3 +240,18 @@ def test_the_editor_follows_an_edit_that_only_changes_what_runs_at_import(tmp_pa
     assert project.workspace_findings() == []
     project.analyze(root / "pkg/sub.py", "import pkg\n\nVALUE = pkg.NAME\n")
     assert [f.code for f in project.workspace_findings()] == ["ARC103"]
+
+
+def test_a_group_too_large_to_replay_within_the_budget_is_still_reported(tmp_path: Path) -> None:
+    from python_architect.workspace.cycles import failing_cycle_groups
+
+    # A ring of modules importing each other as modules: it imports cleanly in every order.
+    ring = {"app/__init__.py": "", **{f"app/m{i}.py": f"from app import m{(i + 1) % 30}\n" for i in range(30)}}
+    root = write_tree(tmp_path, ring)
+    config = ProjectConfig()
+    files = discover_files(root, config)
+    index = WorkspaceIndex(SourceRoots.from_config(root, config, files.python))
+    index.scan(files.python)
+    assert failing_cycle_groups(index) == []  # replayed: 30 orders, none fails
+    ((group, failure, links),) = failing_cycle_groups(index, budget=100)  # 30 x 30 runs would be needed
+    assert failure is None and links == () and len(group.members) == 30  # reported, without a verdict

@@ -8,7 +8,8 @@ members first fails (``import_run`` replays it): stated as that failing cycle fr
 alphabetically first module (``a -> b -> a``), anchored on that module's import, with the chain's
 lines first and every other import line between members after them as related information.
 The ``structural`` option (or ``include-deferred``, which also counts every import inside a
-function) reports every component instead, anchored on a shortest cycle through its first module.
+function) reports every component instead, anchored on a shortest cycle through its first module;
+so are the components left when the replays' budget (``REPLAY_RUNS``) is spent.
 ``find_cycles`` (every edge with its shortest cycle) stays for tools that want edges.
 
 Also defines ``WorkspaceContext``, what every workspace-scope check receives. Workspace checks
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 from ..analysis.registry import RawFinding, check
 from ..codes import ARC103
 from ..findings import Related
-from .import_run import ImportFailure, Link, first_failure
+from .import_run import ImportFailure, Link, OutOfBudget, ReplayBudget, first_failure
 from .index import ImportEdge, WorkspaceIndex
 
 if TYPE_CHECKING:
@@ -238,26 +239,43 @@ def _reaching(members: set[str], importers: dict[str, set[str]]) -> set[str]:
     return seen
 
 
-def failing_cycle_groups(index: WorkspaceIndex) -> list[tuple[ImportCycle, ImportFailure, tuple[Link, ...]]]:
+REPLAY_RUNS = 200_000
+"""Module runs the replays of one check may make (Django's groups take ~20,000, about 0.4 s):
+past it, the groups not yet replayed are reported as cycles without a verdict."""
+
+
+def failing_cycle_groups(index: WorkspaceIndex, budget: int = REPLAY_RUNS
+                         ) -> list[tuple[ImportCycle, ImportFailure | None, tuple[Link, ...]]]:
     """The groups of mutually importing modules in which importing some member first fails,
     each with its shortest failure (``import_run``); groups that import cleanly in every order
-    are left out. The links are the failing chain, from the group's first module round."""
+    are left out. The links are the failing chain, from the group's first module round. Once
+    ``budget`` module runs are spent, the remaining groups come with no failure (None) and no
+    links: not replayed, so reported as they are."""
+    budget_left = ReplayBudget(budget)
     edges_by_module = index.graph(include_deferred=False)
     for module, extra in _run_edges(index).items():
         edges_by_module = {**edges_by_module, module: [*edges_by_module.get(module, ()), *extra]}
     simple = {module: sorted({edge.target for edge in edges}) for module, edges in edges_by_module.items()}
     actions: dict[str, list[tuple]] = {}
-    found: list[tuple[ImportCycle, ImportFailure, tuple[Link, ...]]] = []
+    found: list[tuple[ImportCycle, ImportFailure | None, tuple[Link, ...]]] = []
+    unreplayed: set[str] = set()
     run_first = _with_packages_run_first(simple, index)
     importers = _importers(run_first)
     for component in strongly_connected(run_first):
         if len(component) < 2:
             continue
         members = set(component)
+        if budget_left.runs <= 0:
+            unreplayed |= members
+            continue
         relevant = _reaching(members, importers)
-        failures = [failure for failure in (first_failure(index, entry, actions, relevant)
-                                            for entry in sorted(component))
-                    if failure is not None and failure.module in members]
+        try:
+            failures = [failure for failure in (first_failure(index, entry, actions, relevant, budget_left)
+                                                for entry in sorted(component))
+                        if failure is not None and failure.module in members]
+        except OutOfBudget:
+            unreplayed |= members
+            continue
         if not failures:
             continue
         best = min(failures, key=lambda f: (len(f.cycle), f.cycle, f.entry))
@@ -274,6 +292,8 @@ def failing_cycle_groups(index: WorkspaceIndex) -> list[tuple[ImportCycle, Impor
         anchor = ImportEdge(links[0].module, links[0].loads, links[0].fact or best.fact)
         shortest = (*(link.module for link in links), links[0].module)
         found.append((ImportCycle(tuple(sorted(component)), anchor, shortest, inside), best, tuple(links)))
+    if unreplayed:
+        found.extend((group, None, ()) for group in import_cycle_groups(index) if unreplayed & set(group.members))
     return sorted(found, key=lambda found_group: found_group[0].members)
 
 
@@ -301,6 +321,9 @@ def import_cycles(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]:
     for group, failure, links in failing_cycle_groups(ctx.index):
         path = ctx.index.path_of(group.anchor.source)
         if path is None:
+            continue
+        if failure is None:  # too large to replay within the budget: reported as a cycle
+            yield _structural_finding(ctx, group, path)
             continue
         related = []
         stated = []
@@ -333,29 +356,33 @@ def _structural_cycles(ctx: WorkspaceContext, include_deferred: bool) -> Iterato
     and ``include-deferred`` options: a team that wants no cycles at all)."""
     for group in import_cycle_groups(ctx.index, include_deferred=include_deferred):
         path = ctx.index.path_of(group.anchor.source)
-        if path is None:
-            continue
-        # Every import line of the group is related (the CLI's JSON and SARIF list them all), the
-        # stated cycle's first: ``data["explains"]`` counts those, and the editor shows only them
-        # (Django's groups made hundreds of rows for nine findings).
-        stated = [group.anchor]
-        for source, target in zip(group.shortest[1:], group.shortest[2:]):
-            edge = next((e for e in group.edges if e.source == source and e.target == target), None)
-            if edge is not None:
-                stated.append(edge)
-        related = []
-        for edge in [*stated, *(e for e in group.edges if all(e is not s for s in stated))]:
-            where = ctx.index.path_of(edge.source)
-            if where is not None:
-                related.append(Related(where, edge.fact.span, f"`{edge.source}` imports `{edge.target}`"))
-        chain = " -> ".join(group.shortest)
-        size = len(group.members)
-        more = f"; {size} modules import each other in all" if size > len(group.shortest) - 1 else ""
-        yield path, RawFinding(
-            code=ARC103,
-            message=f"Import cycle: {chain}{more}",
-            span=group.anchor.fact.span,
-            data={"cycle": list(group.shortest), "target": group.anchor.target, "members": list(group.members),
-                  "explains": len(stated)},
-            related=tuple(related),
-        )
+        if path is not None:
+            yield _structural_finding(ctx, group, path)
+
+
+def _structural_finding(ctx: WorkspaceContext, group: ImportCycle, path: Path) -> WorkspaceFinding:
+    """A group reported as a cycle, stated by a shortest cycle through its first module."""
+    # Every import line of the group is related (the CLI's JSON and SARIF list them all), the
+    # stated cycle's first: ``data["explains"]`` counts those, and the editor shows only them
+    # (Django's groups made hundreds of rows for nine findings).
+    stated = [group.anchor]
+    for source, target in zip(group.shortest[1:], group.shortest[2:]):
+        edge = next((e for e in group.edges if e.source == source and e.target == target), None)
+        if edge is not None:
+            stated.append(edge)
+    related = []
+    for edge in [*stated, *(e for e in group.edges if all(e is not s for s in stated))]:
+        where = ctx.index.path_of(edge.source)
+        if where is not None:
+            related.append(Related(where, edge.fact.span, f"`{edge.source}` imports `{edge.target}`"))
+    chain = " -> ".join(group.shortest)
+    size = len(group.members)
+    more = f"; {size} modules import each other in all" if size > len(group.shortest) - 1 else ""
+    return path, RawFinding(
+        code=ARC103,
+        message=f"Import cycle: {chain}{more}",
+        span=group.anchor.fact.span,
+        data={"cycle": list(group.shortest), "target": group.anchor.target, "members": list(group.members),
+              "explains": len(stated)},
+        related=tuple(related),
+    )

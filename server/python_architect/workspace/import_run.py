@@ -64,6 +64,18 @@ class ImportFailure:
                 f"before `{self.partial}` defines it")
 
 
+class ReplayBudget:
+    """How many more module runs the replays of one check may make: a group of hundreds of
+    mutually importing modules costs a replay per member, each running most of them."""
+
+    def __init__(self, runs: int) -> None:
+        self.runs = runs
+
+
+class OutOfBudget(Exception):
+    """The replays of one check used up their ``ReplayBudget``."""
+
+
 class _Frame:
     __slots__ = ("module", "actions", "position", "fact", "via_call", "loads", "pending")
 
@@ -79,8 +91,10 @@ class _Frame:
 
 
 class _Replay:
-    def __init__(self, index: WorkspaceIndex, actions: dict[str, list[tuple]], relevant: set[str] | None) -> None:
+    def __init__(self, index: WorkspaceIndex, actions: dict[str, list[tuple]], relevant: set[str] | None,
+                 budget: ReplayBudget | None) -> None:
         self.index = index
+        self.budget = budget
         self.cached_actions = actions
         self.relevant = relevant
         self.started: set[str] = set()
@@ -163,6 +177,10 @@ class _Replay:
                 if relevant is not None and module not in relevant:
                     complete.add(module)  # cannot lead back to the modules asked about
                     continue
+                if self.budget is not None:
+                    self.budget.runs -= 1
+                    if self.budget.runs < 0:
+                        raise OutOfBudget(module)
                 frame.loads = module
                 self.defined[module] = set()
                 actions = self.cached_actions.get(module)
@@ -243,9 +261,10 @@ def _bindings(fact: ImportFact) -> list[tuple[str, tuple[str, bool]]]:
 
 
 def first_failure(index: WorkspaceIndex, entry: str, actions: dict[str, list[tuple]] | None = None,
-                  relevant: set[str] | None = None) -> ImportFailure | None:
+                  relevant: set[str] | None = None, budget: ReplayBudget | None = None) -> ImportFailure | None:
     """The first failure of ``import entry`` in a fresh interpreter, or None when it succeeds.
     ``actions`` (module -> its replay actions) may be shared by calls over the same index.
     ``relevant``: the modules from which the modules of interest can be reached; any other is
-    taken as imported at once (what it does cannot touch them), which keeps a replay small."""
-    return _Replay(index, {} if actions is None else actions, relevant).run(entry)
+    taken as imported at once (what it does cannot touch them), which keeps a replay small.
+    Raises ``OutOfBudget`` when ``budget`` runs out."""
+    return _Replay(index, {} if actions is None else actions, relevant, budget).run(entry)
