@@ -255,3 +255,21 @@ def test_a_group_too_large_to_replay_within_the_budget_is_still_reported(tmp_pat
     assert failing_cycle_groups(index) == []  # replayed: 30 orders, none fails
     ((group, failure, links),) = failing_cycle_groups(index, budget=100)  # 30 x 30 runs would be needed
     assert failure is None and links == () and len(group.members) == 30  # reported, without a verdict
+
+
+def test_a_failing_group_met_on_the_way_does_not_hide_another_groups_failure(tmp_path: Path) -> None:
+    tree = {
+        "app/__init__.py": "",
+        "app/pkg/__init__.py": "from app import r\n",  # runs before p or q, and meets r <-> s first
+        "app/r.py": "from app.s import S\nR = 1\n",
+        "app/s.py": "from app.r import R\nfrom app.pkg import p\nS = 1\n",
+        "app/pkg/p.py": "from app.pkg.q import Q\nP = 1\n",
+        "app/pkg/q.py": "from app.pkg.p import P\nQ = 1\n",
+    }
+    root = write_tree(tmp_path / "both", tree)
+    assert sorted(raw.message for raw in _arc103(root)) == [
+        "Import cycle: app.pkg.p -> app.pkg.q -> app.pkg.p",
+        "Import cycle: app.r -> app.s -> app.r; 3 modules import each other in all"]  # app.pkg runs r
+    fixed = write_tree(tmp_path / "fixed", {**tree, "app/s.py": "from app.pkg import p\nS = 1\n"})
+    assert _fails_on_the_cycle(fixed, "app.pkg.p")  # the interpreter agrees once r <-> s is gone
+    assert [raw.message for raw in _arc103(fixed)] == ["Import cycle: app.pkg.p -> app.pkg.q -> app.pkg.p"]

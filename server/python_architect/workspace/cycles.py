@@ -270,7 +270,7 @@ def failing_cycle_groups(index: WorkspaceIndex, budget: int = REPLAY_RUNS
             continue
         relevant = _reaching(members, importers)
         try:
-            failures = [failure for failure in (first_failure(index, entry, actions, relevant, budget_left)
+            failures = [failure for failure in (first_failure(index, entry, actions, members, relevant, budget_left)
                                                 for entry in sorted(component))
                         if failure is not None and failure.module in members]
         except OutOfBudget:

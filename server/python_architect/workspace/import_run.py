@@ -92,8 +92,9 @@ class _Frame:
 
 class _Replay:
     def __init__(self, index: WorkspaceIndex, actions: dict[str, list[tuple]], relevant: set[str] | None,
-                 budget: ReplayBudget | None) -> None:
+                 budget: ReplayBudget | None, members: set[str] | None) -> None:
         self.index = index
+        self.members = members
         self.budget = budget
         self.cached_actions = actions
         self.relevant = relevant
@@ -203,15 +204,21 @@ class _Replay:
                 self.defined[frame.module].update(action[1])
             elif kind == "need":
                 _, target, name, fact, via_call = action
-                if not self._has(target, name):
+                if not self._has(target, name) and self._counts(frame.module):
                     return self._failure(entry, stack, fact, via_call, target, name)
             elif kind == "read":
                 partial = self._read(action[1], action[2], action[3])
-                if partial is not None:
+                if partial is not None and self._counts(frame.module):
                     read = ".".join([action[1], *action[3]])
                     return self._failure(entry, stack, self._binding_fact(frame.module, action[1]), False,
                                          partial, "." + read)
         return None
+
+    def _counts(self, module: str) -> bool:
+        """A failure in ``module`` ends the replay; one outside the modules asked about is
+        another group's (reported there) and the replay goes on as if it had succeeded, so
+        that it cannot hide or shift this group's."""
+        return self.members is None or module in self.members
 
     def _read(self, target: str, is_module: bool, attributes: list[str]) -> str | None:
         """A module-level read of ``target.a.b``: the partial module it fails on, if any."""
@@ -261,10 +268,13 @@ def _bindings(fact: ImportFact) -> list[tuple[str, tuple[str, bool]]]:
 
 
 def first_failure(index: WorkspaceIndex, entry: str, actions: dict[str, list[tuple]] | None = None,
-                  relevant: set[str] | None = None, budget: ReplayBudget | None = None) -> ImportFailure | None:
+                  members: set[str] | None = None, relevant: set[str] | None = None,
+                  budget: ReplayBudget | None = None) -> ImportFailure | None:
     """The first failure of ``import entry`` in a fresh interpreter, or None when it succeeds.
     ``actions`` (module -> its replay actions) may be shared by calls over the same index.
-    ``relevant``: the modules from which the modules of interest can be reached; any other is
-    taken as imported at once (what it does cannot touch them), which keeps a replay small.
+    ``members``: only failures in these modules count (the others are other groups'). With it,
+    ``relevant`` may name the modules from which a member can be run: any other is taken as
+    imported at once, which keeps a replay small and changes nothing a member sees (such a
+    module is never partial while a member runs, and runs only modules like itself).
     Raises ``OutOfBudget`` when ``budget`` runs out."""
-    return _Replay(index, {} if actions is None else actions, relevant, budget).run(entry)
+    return _Replay(index, {} if actions is None else actions, relevant, budget, members).run(entry)
