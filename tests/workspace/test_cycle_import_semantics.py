@@ -104,6 +104,14 @@ SHAPES: list[tuple[str, dict[str, str], bool]] = [
         "pkg/__init__.py": "def register(cls):\n    from . import registry\n    return cls\n\n\n@register\nclass Thing:\n    pass\n",
         "pkg/registry.py": "from pkg import Thing\n",
     }, FAILS),
+    ("call-at-import-reads-through-a-package-outside-the-cycle", {  # sqlalchemy.orm's __go()
+        "app/__init__.py": "",
+        "app/util/__init__.py": "from app.util import preloaded\n",
+        "app/util/preloaded.py": "def import_prefix(name):\n    return name\n",
+        "app/orm/__init__.py": ("from app.orm import mapper\nfrom app import util as _util\n\n\n"
+                                "def _go():\n    _util.preloaded.import_prefix('app.orm')\n\n\n_go()\n"),
+        "app/orm/mapper.py": "import app.orm\n\n\ndef parent():\n    return app.orm\n",
+    }, IMPORTS),
     # Plain modules, and a package run first by an import of its submodule.
     ("two-modules-import-each-others-names", {
         "app/__init__.py": "",

@@ -159,7 +159,9 @@ class _Replay:
         return actions
 
     def _has(self, module: str, name: str) -> bool:
-        if module in self.complete or module not in self.index:
+        # A module never run here (outside the index, or only loaded by a package taken as
+        # imported at once) is not judged.
+        if module in self.complete or module not in self.started:
             return True
         bound = self.defined.get(module, set())
         return name in bound or "*" in bound or "__getattr__" in bound
@@ -205,13 +207,17 @@ class _Replay:
             elif kind == "need":
                 _, target, name, fact, via_call = action
                 if not self._has(target, name) and self._counts(frame.module):
-                    return self._failure(entry, stack, fact, via_call, target, name)
+                    failure = self._failure(entry, stack, fact, via_call, target, name)
+                    if failure is not None:
+                        return failure
             elif kind == "read":
                 partial = self._read(action[1], action[2], action[3])
                 if partial is not None and self._counts(frame.module):
                     read = ".".join([action[1], *action[3]])
-                    return self._failure(entry, stack, self._binding_fact(frame.module, action[1]), False,
-                                         partial, "." + read)
+                    failure = self._failure(entry, stack, self._binding_fact(frame.module, action[1]), False,
+                                            partial, "." + read)
+                    if failure is not None:
+                        return failure
         return None
 
     def _counts(self, module: str) -> bool:
@@ -228,6 +234,8 @@ class _Replay:
         for attribute in attributes:
             child = f"{current}.{attribute}"
             if child in self.index:
+                if child not in self.started:
+                    return None  # never run here: not judged
                 if attribute in self.defined.get(current, ()) or child in self.complete or current in self.complete:
                     current = child
                     continue
@@ -245,9 +253,13 @@ class _Replay:
         return facts.imports[0]
 
     def _failure(self, entry: str, stack: list[_Frame], fact: ImportFact, via_call: bool,
-                 partial: str, name: str) -> ImportFailure:
+                 partial: str, name: str) -> ImportFailure | None:
+        """The failure, with the chain from ``partial`` up; None when ``partial`` is not running
+        (then nothing is partial: the replay goes on)."""
         modules = [frame.module for frame in stack]
-        start = modules.index(partial) if partial in modules else 1
+        if partial not in modules:
+            return None
+        start = modules.index(partial)
         chain = tuple(Link(frame.module, frame.fact, frame.via_call, frame.loads) for frame in stack[start:-1])
         chain += (Link(stack[-1].module, fact, via_call, partial),)
         return ImportFailure(entry, stack[-1].module, fact, partial, name, chain)
