@@ -42,8 +42,9 @@ def test_only_changed_and_untracked_files_and_the_cycles_through_them(tmp_path: 
     root = repository(tmp_path)
     everything = findings(root)
     assert ("app/old.py", "ARC900") in everything
-    # Committed after REV: closes a cycle that is reported on billing.py (an unchanged file).
-    (root / "app/orders.py").write_text("import os\n\nfrom app import billing\n", encoding="utf-8")
+    # Committed after REV: closes a cycle that is reported on billing.py (an unchanged file). It
+    # imports a name billing never binds before it imports orders: `import app.billing` fails.
+    (root / "app/orders.py").write_text("import os\n\nfrom app.billing import charge\n", encoding="utf-8")
     git(root, "commit", "-q", "-am", "orders imports billing")
     (root / "app/new.py").write_text("def untracked(:\n", encoding="utf-8")  # untracked
     (root / "app/ignored.py").write_text("def ignored_by_git(:\n", encoding="utf-8")

@@ -147,7 +147,7 @@ def test_cycles_reported_by_workspace_findings_and_follow_edits(tmp_path: Path) 
     root = write_tree(tmp_path, {"app/__init__.py": "", "app/a.py": "from app import b\n", "app/b.py": "x = 1\n"})
     project = Project.load(root)
     assert project.workspace_findings() == []
-    project.analyze(root / "app/b.py", "from app import a\n")
+    project.analyze(root / "app/b.py", "from app.a import A\n")  # fails: a has no A yet
     cycles = project.workspace_findings()
     # One finding per cycle, on an import of its first module, the other line as related information.
     assert [(f.code, f.path.name) for f in cycles] == [("ARC103", "a.py")]
@@ -158,7 +158,7 @@ def test_cycles_reported_by_workspace_findings_and_follow_edits(tmp_path: Path) 
 
 
 def test_check_paths_on_a_subset_still_sees_cycles_through_other_files(tmp_path: Path) -> None:
-    root = write_tree(tmp_path, {"app/__init__.py": "", "app/a.py": "from app import b\n", "app/b.py": "from app import a\n",
+    root = write_tree(tmp_path, {"app/__init__.py": "", "app/a.py": "from app import b\n", "app/b.py": "from app.a import A\n",
                  "other/c.py": "print(1)\n"})
     result = Project.load(root).check_paths([root / "app/a.py"])
     assert [(f.code, f.path.name) for f in result.findings] == [("ARC103", "a.py")]
@@ -173,7 +173,7 @@ def test_parallel_run_matches_serial_run(tmp_path: Path) -> None:
         body = "".join(f"def f{n}(u):\n    return u + {n}\n" for n in range(i % 7 * 20))
         if i % 20 == 0:
             body += "import requests\n\n\ndef fetch(u):\n    return requests.get(u)\n"
-        files[f"pkg/m{i}.py"] = f"from pkg import m{(i + 1) % 60}\nprint({i})\n{body}"
+        files[f"pkg/m{i}.py"] = f"from pkg.m{(i + 1) % 60} import VALUE\nprint({i})\nVALUE = {i}\n{body}"
     root = write_tree(tmp_path, files)
     serial = Project.load(root).check_paths(jobs=1)
     parallel = Project.load(root).check_paths(jobs=2)
@@ -209,7 +209,7 @@ def test_refresh_files_follows_added_and_deleted_modules(tmp_path: Path) -> None
     root = write_tree(tmp_path, {"app/__init__.py": "", "app/a.py": "from app import b\n", "app/b.py": "x = 1\n"})
     project = Project.load(root)
     assert project.workspace_findings() == []
-    (root / "app/b.py").write_text("from app import a\n")
+    (root / "app/b.py").write_text("from app.a import A\n")
     (root / "app/c.py").write_text("from app import a\n")
     project.analyze(root / "app/b.py")  # a saved edit reaches the index through analyze
     project.refresh_files()  # a created file reaches it through a refresh

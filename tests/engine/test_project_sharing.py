@@ -15,7 +15,7 @@ from python_architect.engine import Project
 from python_architect.workspace.index import scan_results
 from trees import write_tree
 
-CYCLE = {"lib/pkg/__init__.py": "", "lib/pkg/a.py": "from pkg import b\n", "lib/pkg/b.py": "from pkg import a\n"}
+CYCLE = {"lib/pkg/__init__.py": "", "lib/pkg/a.py": "from pkg import b\n", "lib/pkg/b.py": "from pkg.a import A\n"}
 
 
 def test_a_reload_during_the_scan_sends_it_to_the_new_index_and_no_parse_holds_the_lock(tmp_path: Path) -> None:

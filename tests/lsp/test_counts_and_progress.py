@@ -37,7 +37,7 @@ FILES = {
     ".ai/adrs/0001-no-requests.md": ADR,
     "app/__init__.py": "",
     "app/a.py": "import requests\n\nfrom app import b\n",
-    "app/b.py": "from app import a\n",  # a cycle: a workspace-wide finding, in the count too
+    "app/b.py": "from app.a import A\n",  # a cycle that fails at import: a workspace-wide finding, in the count too
     # ARC201 is a judgment check nobody adopted here: a hint, which the Problems panel never lists.
     "app/models.py": ("class Base:\n    def __init__(self):\n        self.n = 1\n\n    def run(self):\n        return self.n\n\n\n"
                       "class Child(Base):\n    pass\n"),

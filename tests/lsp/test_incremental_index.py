@@ -105,7 +105,7 @@ async def test_a_new_import_closes_a_cycle_shown_in_the_other_file(client, tmp_p
     assert "ARC103" not in codes(await session.diagnostics(billing))
     orders = session.open("src/app/orders.py")
     await session.diagnostics(orders)
-    session.set_text(orders, "import os\n\nfrom app import billing\n")
+    session.set_text(orders, "import os\n\nfrom app.billing import charge\n")  # `import app.billing` now fails
     shown = await latest(client, billing, lambda shown: "ARC103" in codes(shown))
     assert any("app.billing -> app.orders -> app.billing" in d.message for d in shown)
     (root / "src/app/orders.py").write_text("import os\n", encoding="utf-8")

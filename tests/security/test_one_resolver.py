@@ -8,7 +8,8 @@ workspace) reports what it saw; for every row it covers, the verdict must be the
 path is skipped and said once, an inside one is analysed; and ``MARKER`` appears in no output.
 
 How "analysed" shows: each Python row's module ``pkg.X`` and an inside partner ``pkg.a_X`` import
-each other, so an analysed row closes an import cycle (ARC103) whose message names ``pkg.X`` —
+each other (the partner imports a name ``pkg.X`` never binds, so importing ``pkg.X`` fails), so an
+analysed row closes an import cycle (ARC103) whose message names ``pkg.X`` —
 for the outside rows that is exactly the leak the issue found (an import pulling outside code into
 the index). A requirements row is analysed when ARC110 (an ADR asks for exact pins) lands on it.
 
@@ -101,7 +102,7 @@ def build_workspace(base: Path) -> Path:
         "pkg/__init__.py": "",
         "pkg/real.py": "import pkg.a_alias\n",
         "pkg/plain.py": "import pkg.a_plain\n",
-        **{f"pkg/a_{row.module.split('.')[-1]}.py": f"import {row.module}\n" for row in ROWS if row.module},
+        **{f"pkg/a_{row.module.split('.')[-1]}.py": f"from {row.module} import CYCLE_PROBE\n" for row in ROWS if row.module},
     })
     os.symlink(outside / "secret.py", root / "pkg/leak.py")  # (a)
     os.symlink(outside / "lib", root / "linked")  # (b)

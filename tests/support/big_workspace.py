@@ -28,7 +28,7 @@ FILES = 4 + len(LAYERS) * PER_LAYER
 
 def big_workspace(root: Path) -> Path:
     """Each api module imports a service, each service a domain module; every 8th domain module
-    imports the api (ARC102, and a cycle through the layers); s3 and s4 import each other
+    imports the api (ARC102, and a cycle through the layers); s3 and s4 import each other's names before they are bound
     (ARC103); every 10th module has a secret (ARC701), every 9th a subclass the un-adopted ARC201
     hints at, and the HTTP_MODULES of the domain a ``requests.get`` without a timeout (S113)."""
     files = {"pyproject.toml": '[project]\nname = "big"\n', ".ai/adrs/0005-layers.md": layers_adr("big"),
@@ -42,9 +42,9 @@ def big_workspace(root: Path) -> Path:
             if layer == "services":
                 body.append(f"from big.domain import d{i}")
             if layer == "domain" and i % 8 == 0:
-                body.append(f"from big.api import a{i}")
+                body.append(f"from big.api.a{i} import VALUE_{i}")
             if layer == "services" and i in (3, 4):
-                body.append(f"from big.services import s{7 - i}")
+                body.append(f"from big.services.s{7 - i} import VALUE_{7 - i}")
             if layer == "domain" and i in HTTP_MODULES:
                 body += ["import requests", "", "", "def fetch(url):",
                          "    return requests.get(url)", ""]

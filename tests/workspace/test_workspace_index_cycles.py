@@ -186,10 +186,10 @@ def test_scan_leaves_out_files_too_large_to_parse_in_the_background(tmp_path: Pa
 def test_a_larger_group_states_its_shortest_cycle_first(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {
         "app/__init__.py": "",
-        "app/a.py": "from app import b\n",
-        "app/b.py": "from app import a\nfrom app import c\n",
-        "app/c.py": "from app import d\n",
-        "app/d.py": "from app import b\n",
+        "app/a.py": "from app.b import B\nA = 1\n",
+        "app/b.py": "from app.a import A\nfrom app.c import C\nB = 1\n",
+        "app/c.py": "from app.d import D\nC = 1\n",
+        "app/d.py": "from app.b import B\nD = 1\n",
     })
     ((_path, raw),) = _cycle_findings(_index(root), root)
     assert raw.message == "Import cycle: app.a -> app.b -> app.a; 4 modules import each other in all"

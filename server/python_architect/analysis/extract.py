@@ -23,6 +23,7 @@ from ..findings import Span
 from .astutil import LineIndex, dotted_name, resolve_relative
 from .class_traits import class_traits
 from .facts import ClassFact, ImportFact, ModuleFacts
+from .load_order import load_steps
 from .node_index import TREE_INDEXES, LoopIndexer, TreeIndex, tree_index
 from .statement_facts import FactsMemo, statement_items
 
@@ -404,9 +405,12 @@ def extract_facts(
         visitor.run(statement_items(visitor, tree.body, memo))
         memo.end()
     TREE_INDEXES[tree] = visitor.index
+    imports = visitor.import_facts()
     return ModuleFacts(
         module=module,
-        imports=visitor.import_facts(),
+        imports=imports,
         classes=tuple(visitor.class_fact(pending) for pending in visitor.classes),
         defines=tuple(dict.fromkeys(visitor.defines)),
+        # Only an indexed module's order is ever replayed (the checks' own pass has no module).
+        load_order=load_steps(tree, imports) if module is not None else (),
     )

@@ -85,3 +85,7 @@ class ModuleFacts:
     classes: tuple[ClassFact, ...] = ()
     defines: tuple[str, ...] = ()
     """Top-level names the module defines (classes, functions, assignments)."""
+    load_order: tuple[str, ...] = ()
+    """What the module does while it is imported, in order (``analysis.load_order``): which
+    imports run, which names get bound, which imported modules' names are read. ARC103 replays it
+    to tell the import cycles that can fail from those that cannot."""

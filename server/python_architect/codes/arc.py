@@ -155,20 +155,36 @@ ARC102_INFO = CheckInfo(
 )
 ARC103_INFO = CheckInfo(
     code=ARC103,
-    title="Import cycle among first-party modules",
+    title="Import cycle that can fail at import time",
     principle="layering",
     severity=WARNING,
     scope="workspace",
-    default_options={"include-deferred": False},
-    option_types={"include-deferred": "bool"},
+    default_options={"include-deferred": False, "structural": False},
+    option_types={"include-deferred": "bool", "structural": "bool"},
     rationale=(
-        "Modules that import each other cannot be understood, tested or moved one at a time; "
-        "the cycle welds them into one unit and makes import order matter. Dependencies should "
-        "point one way."
+        "Modules that import each other while they are being imported make import order matter: "
+        "when one asks a partially initialised module for a name it has not defined yet "
+        "(`from pkg import NAME` running before `pkg` reaches `NAME = ...`, or `pkg.sub.NAME` "
+        "read at module level while `pkg.sub` is still running), the import fails with "
+        "\"partially initialized module\" in some orders and not in others. The check replays the "
+        "module-level statements of every group of mutually importing modules, each member "
+        "imported first, and reports the groups where one order fails, with that order and its "
+        "chain. It follows imports inside a function the module calls at import time (one level),"
+        " and a package's `__init__` run first by an import of its submodule. Cycles that cannot "
+        "fail are not reported: `import pkg`, `import pkg.sub as s` or `from pkg import submodule`"
+        " with names read only inside functions, annotations under `from __future__ import "
+        "annotations` or in quotes, imports under `if TYPE_CHECKING:`. Not modelled (taken as "
+        "succeeding): `try`/`except ImportError` around an import, `from x import *` of a partial"
+        " module, calls two levels deep. `structural = true` reports every import-time cycle "
+        "instead, for a team that wants none; `include-deferred = true` also counts imports "
+        "inside functions (implies `structural`)."
     ),
     instead=(
         "Move the shared piece into a lower module both can import, or invert the dependency "
-        "with an interface owned by the lower module."
+        "with an interface owned by the lower module. To stop the failure itself: bind the name "
+        "before the import that leads back, import the module (`import pkg`) and read the name "
+        "inside the function that needs it, or move the import under `TYPE_CHECKING` when only "
+        "annotations use it."
     ),
 )
 ARC104_INFO = CheckInfo(

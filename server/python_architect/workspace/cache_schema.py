@@ -13,7 +13,7 @@ Layouts (``span`` is ``(line, column, end_line, end_column)``; in imports and cl
 thousands of records of a pack, its four ints are inlined as ``*span`` so that one type check
 covers the record):
 
-* facts: ``(module, imports, classes, defines)`` or None (the text does not parse)
+* facts: ``(module, imports, classes, defines, load_order)`` or None (the text does not parse)
 * import: ``(module, names, *span, is_from, level, bound, used, type_checking, deferred,
   statement, unused)``; ``statement`` is True when the statement span is the span (nearly
   always), else the statement span or None
@@ -57,7 +57,7 @@ def facts_to_plain(facts: ModuleFacts | None) -> tuple | None:
         (c.name, *_span(c.span), tuple(c.bases), tuple(c.keywords), tuple(c.decorators), tuple(c.public_methods),
          tuple(c.abstract_methods), c.is_abstract, c.nested, c.type_checking, tuple(c.traits))
         for c in facts.classes)
-    return (facts.module, imports, classes, tuple(facts.defines))
+    return (facts.module, imports, classes, tuple(facts.defines), tuple(facts.load_order))
 
 
 def _statement(fact: ImportFact) -> bool | tuple[int, int, int, int] | None:
@@ -86,7 +86,7 @@ def _fail(what: str, value: Any) -> ValueError:
 # pack holds thousands of records, and a check per field cost more than the rest of the decoding.
 _NONE = type(None)
 _SPAN_TYPES = (int, int, int, int)
-_FACTS_TYPES = {(str, tuple, tuple, tuple), (_NONE, tuple, tuple, tuple)}
+_FACTS_TYPES = {(str, tuple, tuple, tuple, tuple), (_NONE, tuple, tuple, tuple, tuple)}
 _IMPORT_TYPES = {(str, tuple, *_SPAN_TYPES, bool, int, tuple, bool, bool, bool, statement, tuple)
                  for statement in (bool, tuple, _NONE)}
 _CLASS_TYPES = (str, *_SPAN_TYPES, tuple, tuple, tuple, tuple, tuple, bool, bool, bool, tuple)
@@ -195,11 +195,12 @@ def _to_span(value: Any) -> Span:
 def facts_from_plain(value: Any) -> ModuleFacts | None:
     if value is None:
         return None
-    module, imports, classes, defines = _record(value, _FACTS_TYPES, "facts")
+    module, imports, classes, defines, load_order = _record(value, _FACTS_TYPES, "facts")
     _check_records(imports, _IMPORT_TYPES, (1, 8, 13), "import")  # names, bound, unused
     _check_records(classes, {_CLASS_TYPES}, (5, 6, 7, 8, 9, 13), "class")  # bases ... abstract methods, traits
     return ModuleFacts(module=module, imports=tuple(map(_build_import, imports)),
-                       classes=tuple(map(_build_class, classes)), defines=_strings(defines, "defines"))
+                       classes=tuple(map(_build_class, classes)), defines=_strings(defines, "defines"),
+                       load_order=_strings(load_order, "load order"))
 
 
 def finding_from_plain(value: Any) -> Finding:

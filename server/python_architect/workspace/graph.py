@@ -7,7 +7,8 @@ import-time and deferred imports (never ``TYPE_CHECKING`` ones, which do not run
 
 An edge is marked ``layer`` when one of its imports goes from a lower layer up to a higher one
 (ARC102, the first ``layers`` rule of an accepted ADR), ``cycle`` when one of its imports closes an
-import-time cycle (ARC103); ``layer`` wins when both apply.
+import-time cycle (the structure: ARC103 reports only the cycles among them that can fail at
+import); ``layer`` wins when both apply.
 """
 
 from __future__ import annotations

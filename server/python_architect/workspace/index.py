@@ -191,7 +191,7 @@ class WorkspaceIndex:
         self._facts[module] = facts
         self._paths[module] = path
         self._modules_by_path[path] = module
-        if previous is None or previous.imports != facts.imports:
+        if previous is None or previous.imports != facts.imports or previous.load_order != facts.load_order:
             self._graph = None
             self.version += 1
         return facts

@@ -1,0 +1,283 @@
+"""ARC103 reports an import cycle exactly when importing it can fail: a table of shapes, each
+checked against the real interpreter.
+
+For every shape, each module of the tree is imported first in a fresh interpreter
+(``python -c "import pkg"``, ``import pkg.sub``, ...); the shape fails when one of those imports
+stops on the cycle (the interpreter's "partially initialized module ... circular import"). ARC103
+must report the shape exactly when it fails, and the import it says fails (``data["entry"]``)
+must be one that does.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trees import write_tree
+from python_architect.config import ProjectConfig
+from python_architect.knowledge.model import KnowledgeBase
+from python_architect.workspace.cycles import WorkspaceContext, import_cycles
+from python_architect.workspace.files import discover_files
+from python_architect.workspace.index import WorkspaceIndex
+from python_architect.workspace.roots import SourceRoots
+
+FAILS, IMPORTS = True, False
+
+# (id, files, whether some import order fails). Each false-positive shape sits beside its twin.
+SHAPES: list[tuple[str, dict[str, str], bool]] = [
+    # 1. A package's __init__ and its own submodule.
+    ("from-pkg-import-name-defined-after", {
+        "pkg/__init__.py": "from . import sub\nNAME = 1\n",
+        "pkg/sub.py": "from pkg import NAME\n",
+    }, FAILS),
+    ("from-pkg-import-name-defined-before", {
+        "pkg/__init__.py": "NAME = 1\nfrom . import sub\n",
+        "pkg/sub.py": "from pkg import NAME\n",
+    }, IMPORTS),
+    ("import-pkg-read-in-function", {
+        "pkg/__init__.py": "from . import sub\nNAME = 1\n",
+        "pkg/sub.py": "import pkg\n\n\ndef value():\n    return pkg.NAME\n",
+    }, IMPORTS),
+    ("import-pkg-read-at-module-level", {
+        "pkg/__init__.py": "from . import sub\nNAME = 1\n",
+        "pkg/sub.py": "import pkg\n\nVALUE = pkg.NAME\n",
+    }, FAILS),
+    ("import-pkg-submodule-read-in-function", {
+        "pkg/__init__.py": "from . import flavor\n",
+        "pkg/flavor.py": "from pkg import sub\n\nNAME = 1\n",
+        "pkg/sub.py": "import pkg.flavor\n\n\ndef value():\n    return pkg.flavor.NAME\n",
+    }, IMPORTS),
+    ("import-pkg-submodule-read-at-module-level", {
+        "pkg/__init__.py": "from . import flavor\n",
+        "pkg/flavor.py": "from pkg import sub\n\nNAME = 1\n",
+        "pkg/sub.py": "import pkg.flavor\n\nVALUE = pkg.flavor.NAME\n",
+    }, FAILS),
+    ("import-submodule-as-alias", {
+        "pkg/__init__.py": "from . import flavor\n",
+        "pkg/flavor.py": "from pkg import sub\n\nNAME = 1\n",
+        "pkg/sub.py": "import pkg.flavor as flavor\n\n\ndef value():\n    return flavor.NAME\n",
+    }, IMPORTS),
+    ("import-submodule-as-alias-read-at-module-level", {
+        "pkg/__init__.py": "from . import flavor\n",
+        "pkg/flavor.py": "from pkg import sub\n\nNAME = 1\n",
+        "pkg/sub.py": "import pkg.flavor as flavor\n\nVALUE = flavor.NAME\n",
+    }, FAILS),
+    # 2. Edges that exist only for annotations.
+    ("annotation-under-future-import", {
+        "pkg/__init__.py": "from . import sub\n\n\nclass Model:\n    pass\n",
+        "pkg/sub.py": "from __future__ import annotations\n\nimport pkg\n\n\ndef save(model: pkg.Model) -> None:\n    pass\n",
+    }, IMPORTS),
+    ("annotation-evaluated-at-definition", {
+        "pkg/__init__.py": "from . import sub\n\n\nclass Model:\n    pass\n",
+        "pkg/sub.py": "import pkg\n\n\ndef save(model: pkg.Model) -> None:\n    pass\n",
+    }, FAILS),
+    ("string-annotation", {
+        "pkg/__init__.py": "from . import sub\n\n\nclass Model:\n    pass\n",
+        "pkg/sub.py": "import pkg\n\n\ndef save(model: \"pkg.Model\") -> None:\n    pass\n",
+    }, IMPORTS),
+    ("from-import-under-type-checking", {
+        "pkg/__init__.py": "from . import sub\n\n\nclass Model:\n    pass\n",
+        "pkg/sub.py": ("from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from pkg import Model\n\n\n"
+                       "def save(model: \"Model\") -> None:\n    pass\n"),
+    }, IMPORTS),
+    ("from-import-used-only-in-annotations", {
+        "pkg/__init__.py": "from . import sub\n\n\nclass Model:\n    pass\n",
+        "pkg/sub.py": "from __future__ import annotations\n\nfrom pkg import Model\n\n\ndef save(model: Model) -> None:\n    pass\n",
+    }, FAILS),
+    # 3. Imports inside a function the module calls while it is imported.
+    ("function-import-called-at-import-time", {
+        "pkg/__init__.py": "def _load_plugins():\n    from . import plugins\n\n\n_load_plugins()\nNAME = 1\n",
+        "pkg/plugins.py": "from pkg import NAME\n",
+    }, FAILS),
+    ("function-import-called-after-the-name", {
+        "pkg/__init__.py": "NAME = 1\n\n\ndef _load_plugins():\n    from . import plugins\n\n\n_load_plugins()\n",
+        "pkg/plugins.py": "from pkg import NAME\n",
+    }, IMPORTS),
+    ("function-import-never-called-at-import-time", {
+        "pkg/__init__.py": "def load_plugins():\n    from . import plugins\n\n\nNAME = 1\n",
+        "pkg/plugins.py": "from pkg import NAME\n",
+    }, IMPORTS),
+    ("decorator-imports-before-the-class-is-bound", {
+        "pkg/__init__.py": "def register(cls):\n    from . import registry\n    return cls\n\n\n@register\nclass Thing:\n    pass\n",
+        "pkg/registry.py": "from pkg import Thing\n",
+    }, FAILS),
+    ("call-at-import-reads-through-a-package-outside-the-cycle", {  # sqlalchemy.orm's __go()
+        "app/__init__.py": "",
+        "app/util/__init__.py": "from app.util import preloaded\n",
+        "app/util/preloaded.py": "def import_prefix(name):\n    return name\n",
+        "app/orm/__init__.py": ("from app.orm import mapper\nfrom app import util as _util\n\n\n"
+                                "def _go():\n    _util.preloaded.import_prefix('app.orm')\n\n\n_go()\n"),
+        "app/orm/mapper.py": "import app.orm\n\n\ndef parent():\n    return app.orm\n",
+    }, IMPORTS),
+    # Plain modules, and a package run first by an import of its submodule.
+    ("two-modules-import-each-others-names", {
+        "app/__init__.py": "",
+        "app/a.py": "from app.b import g\n\n\ndef f():\n    pass\n",
+        "app/b.py": "from app.a import f\n\n\ndef g():\n    pass\n",
+    }, FAILS),
+    ("two-modules-import-each-other-as-modules", {
+        "app/__init__.py": "",
+        "app/a.py": "from app import b\n\n\ndef f():\n    return b.g()\n",
+        "app/b.py": "from app import a\n\n\ndef g():\n    return a.f\n",
+    }, IMPORTS),
+    ("one-side-imports-a-name", {
+        "app/__init__.py": "",
+        "app/a.py": "from app.b import g\n\n\ndef f():\n    pass\n",
+        "app/b.py": "from app import a\n\n\ndef g():\n    return a.f()\n",
+    }, FAILS),
+    ("package-run-first-by-a-submodule-import", {
+        "other/__init__.py": "",
+        "other/x.py": "from pkg.sub import f\n\ng = 1\n",
+        "pkg/__init__.py": "from other.x import g\n",
+        "pkg/sub.py": "def f():\n    pass\n",
+    }, FAILS),
+    ("package-run-first-after-the-name", {
+        "other/__init__.py": "",
+        "other/x.py": "g = 1\n\nfrom pkg.sub import f\n",
+        "pkg/__init__.py": "from other.x import g\n",
+        "pkg/sub.py": "def f():\n    pass\n",
+    }, IMPORTS),
+]
+
+
+def _module_of(relative: str) -> str:
+    parts = relative[: -len(".py")].split("/")
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _fails_on_the_cycle(root: Path, module: str) -> bool:
+    """Imports ``module`` first in a fresh interpreter; True when it stops on the cycle."""
+    done = subprocess.run(
+        [sys.executable, "-I", "-B", "-c", f"import sys; sys.path.insert(0, {str(root)!r}); import {module}"],
+        capture_output=True, text=True, timeout=60,
+    )
+    if done.returncode == 0:
+        return False
+    assert "circular import" in done.stderr, done.stderr  # the shape itself must be valid Python
+    return True
+
+
+def _arc103(root: Path, options: dict | None = None) -> list:
+    config = ProjectConfig()
+    files = discover_files(root, config)
+    index = WorkspaceIndex(SourceRoots.from_config(root, config, files.python))
+    index.scan(files.python)
+    ctx = WorkspaceContext(root=root, index=index, kb=KnowledgeBase(root=root), config=config,
+                           roots=index.roots, options_for=lambda code: dict(options or {}))
+    return [raw for _path, raw in import_cycles(ctx)]
+
+
+@pytest.mark.parametrize(("files", "fails"), [pytest.param(f, x, id=name) for name, f, x in SHAPES])
+def test_arc103_reports_the_cycle_exactly_when_an_import_order_fails(tmp_path: Path, files: dict[str, str],
+                                                                     fails: bool) -> None:
+    root = write_tree(tmp_path, files)
+    failing = {module for module in map(_module_of, files) if _fails_on_the_cycle(root, module)}
+    assert bool(failing) is fails  # the table's claim, proven by the interpreter
+    findings = _arc103(root)
+    assert len(findings) == (1 if fails else 0), [raw.message for raw in findings]
+    if fails:
+        (raw,) = findings
+        assert raw.data["entry"] in failing  # the order it names really fails
+        assert raw.message.startswith("Import cycle: ")
+        assert raw.data["cycle"][0] == raw.data["cycle"][-1]
+
+
+def test_the_finding_states_the_failing_cycle_its_order_and_its_lines(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, dict(SHAPES[0][1]))  # sub imports NAME before __init__ binds it
+    (raw,) = _arc103(root)
+    assert raw.message == "Import cycle: pkg -> pkg.sub -> pkg"
+    assert raw.data["fails"] == ("`import pkg` fails: `pkg.sub` imports `NAME` from `pkg` before `pkg` defines it")
+    assert [(r.path.name, r.span.line, r.message) for r in raw.related] == [
+        ("__init__.py", 1, "`pkg` imports `pkg.sub`"),
+        ("sub.py", 1, "`pkg.sub` imports `pkg`"),
+    ]
+
+
+def test_a_call_at_import_time_and_a_package_run_first_say_so_in_their_rows(tmp_path: Path) -> None:
+    shapes = dict((name, files) for name, files, _ in SHAPES)
+    called = write_tree(tmp_path / "called", shapes["function-import-called-at-import-time"])
+    (raw,) = _arc103(called)
+    assert (raw.span.line, raw.related[0].message) == (
+        2, "`pkg` imports `pkg.plugins` in a function it calls while it is imported")
+    first = write_tree(tmp_path / "first", shapes["package-run-first-by-a-submodule-import"])
+    (raw,) = _arc103(first)
+    assert raw.message == "Import cycle: other.x -> pkg -> other.x"
+    assert raw.related[0].message == "`other.x` imports `pkg.sub`, which runs `pkg` first"
+
+
+def test_structural_option_reports_every_import_time_cycle(tmp_path: Path) -> None:
+    shapes = dict((name, files) for name, files, _ in SHAPES)
+    root = write_tree(tmp_path, shapes["two-modules-import-each-other-as-modules"])  # imports cleanly
+    assert _arc103(root) == []
+    for options in ({"structural": True}, {"include-deferred": True}):
+        (raw,) = _arc103(root, options)
+        assert raw.message == "Import cycle: app.a -> app.b -> app.a"
+
+
+@pytest.mark.parametrize("statement", [
+    "with open(__file__) as handle:\n    TEXT = handle.read()\n",
+    "async def main():\n    async with lock:\n        pass\n",
+    "match NAME:\n    case 1:\n        OTHER = 2\n    case _:\n        pass\n",
+    "try:\n    import json\nexcept* ValueError:\n    pass\n",
+    "for item in range(2):\n    pass\nelse:\n    DONE = True\n",
+    "while False:\n    pass\n",
+    "LAMBDA = lambda: pkg.NAME\nCOMPREHENSION = [pkg for pkg in range(2)]\n",
+    "class Local:\n    import json\n    VALUE = json.dumps({})\n",
+])
+def test_any_module_level_statement_is_replayed_without_error(tmp_path: Path, statement: str) -> None:
+    # The twin of the first shape with one more statement after the cycle: still reported once.
+    root = write_tree(tmp_path, {"pkg/__init__.py": "from . import sub\nNAME = 1\n" + statement,
+                                 "pkg/sub.py": "from pkg import NAME\n"})
+    assert len(_arc103(root)) == 1
+
+
+def test_the_editor_follows_an_edit_that_only_changes_what_runs_at_import(tmp_path: Path) -> None:
+    from python_architect.engine import Project
+
+    root = write_tree(tmp_path, {
+        "pkg/__init__.py": "from . import sub\nNAME = 1\n",
+        "pkg/sub.py": "import pkg\n\nVALUE = pkg.NAME\n",
+    })
+    project = Project.load(root)
+    assert [f.code for f in project.workspace_findings()] == ["ARC103"]
+    # The import lines stay as they were; only the read moves into a function.
+    project.analyze(root / "pkg/sub.py", "import pkg\n\n\ndef value():\n    return pkg.NAME\n")
+    assert project.workspace_findings() == []
+    project.analyze(root / "pkg/sub.py", "import pkg\n\nVALUE = pkg.NAME\n")
+    assert [f.code for f in project.workspace_findings()] == ["ARC103"]
+
+
+def test_a_group_too_large_to_replay_within_the_budget_is_still_reported(tmp_path: Path) -> None:
+    from python_architect.workspace.cycles import failing_cycle_groups
+
+    # A ring of modules importing each other as modules: it imports cleanly in every order.
+    ring = {"app/__init__.py": "", **{f"app/m{i}.py": f"from app import m{(i + 1) % 30}\n" for i in range(30)}}
+    root = write_tree(tmp_path, ring)
+    config = ProjectConfig()
+    files = discover_files(root, config)
+    index = WorkspaceIndex(SourceRoots.from_config(root, config, files.python))
+    index.scan(files.python)
+    assert failing_cycle_groups(index) == []  # replayed: 30 orders, none fails
+    ((group, failure, links),) = failing_cycle_groups(index, budget=100)  # 30 x 30 runs would be needed
+    assert failure is None and links == () and len(group.members) == 30  # reported, without a verdict
+
+
+def test_a_failing_group_met_on_the_way_does_not_hide_another_groups_failure(tmp_path: Path) -> None:
+    tree = {
+        "app/__init__.py": "",
+        "app/pkg/__init__.py": "from app import r\n",  # runs before p or q, and meets r <-> s first
+        "app/r.py": "from app.s import S\nR = 1\n",
+        "app/s.py": "from app.r import R\nfrom app.pkg import p\nS = 1\n",
+        "app/pkg/p.py": "from app.pkg.q import Q\nP = 1\n",
+        "app/pkg/q.py": "from app.pkg.p import P\nQ = 1\n",
+    }
+    root = write_tree(tmp_path / "both", tree)
+    assert sorted(raw.message for raw in _arc103(root)) == [
+        "Import cycle: app.pkg.p -> app.pkg.q -> app.pkg.p",
+        "Import cycle: app.r -> app.s -> app.r; 3 modules import each other in all"]  # app.pkg runs r
+    fixed = write_tree(tmp_path / "fixed", {**tree, "app/s.py": "S = 1\n"})
+    assert _fails_on_the_cycle(fixed, "app.pkg.p")  # the interpreter agrees once r <-> s is gone
+    assert [raw.message for raw in _arc103(fixed)] == ["Import cycle: app.pkg.p -> app.pkg.q -> app.pkg.p"]
