@@ -232,11 +232,11 @@ def test_the_batch_refines_only_what_it_will_report(tmp_path: Path, monkeypatch:
     refined: list[list[str]] = []
     real = ruff_refine.post_process
     monkeypatch.setattr(ruff_refine, "post_process",
-                        lambda tree, lines, found: refined.append([f.code for f in found]) or real(tree, lines, found))
+                        lambda tree, lines, found, *where: refined.append([f.code for f in found]) or real(tree, lines, found, *where))
 
-    assert batch._ruff_findings(path, raw, (), lambda found, p, lines: []) == []
+    assert batch._ruff_findings(path, raw, (), lambda found, p, lines: [], tmp_path) == []
     assert refined == []  # dropped by the finalizer: never parsed nor judged
 
-    kept = batch._ruff_findings(path, raw, (), lambda found, p, lines: list(found))
+    kept = batch._ruff_findings(path, raw, (), lambda found, p, lines: list(found), tmp_path)
     assert refined == [["T201"]]  # reported: judged on the parse
     assert [f.code for f in kept] == ["T201"]  # a library's print stays

@@ -102,8 +102,9 @@ def test_cli_select_and_ignore_extras(project: Project) -> None:
     everything = project.check_paths()
     assert {"ARC101", "ARC202", "S113"} <= {f.code for f in everything.findings}
     assert "ARC201" not in {f.code for f in everything.findings}  # judgment tier, not adopted
-    only_arc2 = project.check_paths(select=("ARC2",))  # selecting it adopts it
-    assert {f.code for f in only_arc2.findings} == {"ARC201", "ARC202"}
+    only_arc2 = project.check_paths(select=("ARC2",))  # a prefix adopts the judgment ARC202, not the opt-in ARC201
+    assert {f.code for f in only_arc2.findings} == {"ARC202"}
+    assert {f.code for f in project.check_paths(select=("ARC201",)).findings} == {"ARC201"}  # its own code does
     without = project.check_paths(ignore=("ARC201", "S"))
     assert {f.code for f in without.findings} == {"ARC101", "ARC202"}
     # the extras are per call: the project's own finalizer is untouched afterwards

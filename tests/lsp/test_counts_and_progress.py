@@ -38,9 +38,8 @@ FILES = {
     "app/__init__.py": "",
     "app/a.py": "import requests\n\nfrom app import b\n",
     "app/b.py": "from app.a import A\n",  # a cycle that fails at import: a workspace-wide finding, in the count too
-    # ARC201 is a judgment check nobody adopted here: a hint, which the Problems panel never lists.
-    "app/models.py": ("class Base:\n    def __init__(self):\n        self.n = 1\n\n    def run(self):\n        return self.n\n\n\n"
-                      "class Child(Base):\n    pass\n"),
+    # T201 is a judgment check nobody adopted here: a hint, which the Problems panel never lists.
+    "app/models.py": "def total(x):\n    print(x)\n    return x\n",
     "app/c.py": "import requests\nimport requests.adapters\n",
 }
 
@@ -67,7 +66,7 @@ async def test_check_workspace_counts_what_the_problems_panel_lists(pull_client,
     problems = [d for d in diagnostics if d.severity != types.DiagnosticSeverity.Hint]
     hints = [d for d in diagnostics if d.severity == types.DiagnosticSeverity.Hint]
     assert sorted(str(d.code) for d in problems) == ["ARC101", "ARC101", "ARC101", "ARC103"]
-    assert [str(d.code) for d in hints] == ["ARC201"]
+    assert [str(d.code) for d in hints] == ["T201"]
     assert (result["findings"], result["hints"]) == (len(problems), len(hints)) == (4, 1)
 
 

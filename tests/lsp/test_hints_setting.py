@@ -13,12 +13,12 @@ from python_architect.lsp.hints import edited_lines, visible
 from python_architect.settings import EditorSettings
 from trees import write_tree
 
-# ARC201 (inheritance where composition would do) is a judgment check nobody adopted here: a hint
-# on ``class Turbo(Engine):``. ``requests.get`` without a timeout is S113, a problem.
-MODELS = ("import requests\n\n\nclass Engine:\n    def __init__(self):\n        self.speed = 1\n\n\nclass Turbo(Engine):\n    pass\n\n\n"
+# T201 (`print` instead of logging) is a judgment check nobody adopted here: a hint on the
+# ``print`` line. ``requests.get`` without a timeout is S113, a problem.
+MODELS = ("import requests\n\n\ndef total(x):\n    print(x)\n    return x\n\n\n"
           "def fetch():\n    return requests.get('https://example.invalid')\n")
 FILES = {"pyproject.toml": '[project]\nname = "app"\n', "app/__init__.py": "", "app/models.py": MODELS}
-HINT_LINE = MODELS.split("\n").index("class Turbo(Engine):")
+HINT_LINE = MODELS.split("\n").index("    print(x)")
 
 
 def _hints(diagnostics: list[types.Diagnostic]) -> list[tuple[str, int]]:
@@ -36,8 +36,8 @@ async def test_by_default_a_hint_shows_only_on_the_line_being_edited(vscode_clie
     assert "S113" in _problems(opened)  # problems show as always
     assert _hints(opened) == []  # a file just opened: no hint anywhere
 
-    session.replace(uri, "class Turbo(Engine):", "class Turbine(Engine):")  # typing on the hint's line
-    assert _hints(await session.diagnostics(uri)) == [("ARC201", HINT_LINE)]
+    session.replace(uri, "    print(x)", "    print(x, x)")  # typing on the hint's line
+    assert _hints(await session.diagnostics(uri)) == [("T201", HINT_LINE)]
 
     session.replace(uri, "    return requests", "    return  requests")  # now typing elsewhere
     elsewhere = await session.diagnostics(uri)
@@ -47,21 +47,21 @@ async def test_by_default_a_hint_shows_only_on_the_line_being_edited(vscode_clie
 async def test_all_shows_every_hint_and_off_none(vscode_client, tmp_path):
     session = await start(vscode_client, [write_tree(tmp_path / "ws", FILES)], hints="all")
     uri = session.open("app/models.py")
-    assert _hints(await session.diagnostics(uri)) == [("ARC201", HINT_LINE)]  # no edit needed
+    assert _hints(await session.diagnostics(uri)) == [("T201", HINT_LINE)]  # no edit needed
 
     vscode_client.set_configuration({"hints": "off"}, section="pythonArchitect")
     vscode_client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
         settings={"pythonArchitect": {"hints": "off"}}))
-    session.replace(uri, "class Turbo(Engine):", "class Turbine(Engine):")  # even on the edited line
+    session.replace(uri, "    print(x)", "    print(x, x)")  # even on the edited line
     off = await session.diagnostics(uri)
     assert _hints(off) == [] and "S113" in _problems(off)
 
 
 async def test_a_code_the_user_gave_a_severity_shows_whatever_the_setting(vscode_client, tmp_path):
     session = await start(vscode_client, [write_tree(tmp_path / "ws", FILES)], hints="off",
-                          severityOverrides={"ARC201": "hint"})
+                          severityOverrides={"T201": "hint"})
     uri = session.open("app/models.py")
-    assert _hints(await session.diagnostics(uri)) == [("ARC201", HINT_LINE)]
+    assert _hints(await session.diagnostics(uri)) == [("T201", HINT_LINE)]
 
 
 def test_the_lines_an_edit_wrote_and_the_policy():
@@ -69,12 +69,12 @@ def test_the_lines_an_edit_wrote_and_the_policy():
         range=types.Range(start=types.Position(4, 2), end=types.Position(9, 0)), text="a\nb\n")
     assert edited_lines([change]) == {4, 5, 6}  # the new text spans lines 4..6, whatever it replaced
     assert edited_lines([types.TextDocumentContentChangeWholeDocument(text="x\n")]) == frozenset()
-    hint = Finding(code="ARC201", message="m", severity=Severity.HINT, path=Path("app/models.py"), span=Span(6, 1, 7, 5))
+    hint = Finding(code="T201", message="m", severity=Severity.HINT, path=Path("app/models.py"), span=Span(6, 1, 7, 5))
     warning = hint.with_changes(code="S113", severity=Severity.WARNING)
     assert visible([hint, warning], "editedLine", frozenset({6})) == [hint, warning]  # 0-based 6 = line 7
     assert visible([hint, warning], "editedLine", frozenset({7})) == [warning]
     assert visible([hint, warning], "off", frozenset({5})) == [warning]
-    assert visible([hint, warning], "off", frozenset(), ["ARC201"]) == [hint, warning]
+    assert visible([hint, warning], "off", frozenset(), ["T201"]) == [hint, warning]
     assert visible([hint, warning], "all", frozenset()) == [hint, warning]
 
 

@@ -12,17 +12,17 @@ from python_architect.explain.positions import LineIndex
 from python_architect.findings import Finding, Related, Severity, Span
 from python_architect.lsp.convert import to_diagnostic
 
-INHERITS = "class Engine:\n    def __init__(self):\n        self.x = 1\n\n\nclass Turbo(Engine):\n    pass\n"
+PRINTS = "def total(x):\n    print(x)\n    return x\n"
 
 
 async def test_unadopted_judgment_finding_is_a_hint_in_the_editor(vscode_client, tmp_path):
     root = write_tree(tmp_path / "ws", {"pyproject.toml": '[project]\nname = "app"\n',
-                                       "app/__init__.py": "", "app/models.py": INHERITS})
+                                       "app/__init__.py": "", "app/models.py": PRINTS})
     session = await start(vscode_client, [root], hints="all")  # shown without an edit (tests/lsp/test_hints_setting.py)
     uri = session.open("app/models.py")
     (hint,) = await session.diagnostics(uri)
-    assert (hint.code, hint.severity) == ("ARC201", types.DiagnosticSeverity.Hint)
-    assert hint.range.start.line == 5
+    assert (hint.code, hint.severity) == ("T201", types.DiagnosticSeverity.Hint)
+    assert hint.range.start.line == 1
 
 
 def test_related_places_become_related_information(tmp_path: Path):

@@ -1,7 +1,7 @@
 """A generated workspace larger than the example, for the "one count everywhere" checks (issue 23):
 3 x 32 modules in three layers and 4 packages, with findings of several kinds: layer violations
 (ARC102), import cycles (ARC103), hard-coded secrets (ARC701), ruff's request-without-timeout check (S113)
-and hints of an un-adopted judgment check (ARC201).
+and hints of an un-adopted judgment check (T201, a `print`).
 
 Used by tests/lsp/test_counts_large_workspace.py and, as a script, by the real-editor e2e:
 ``python tests/support/big_workspace.py DIR`` writes it under DIR and prints DIR.
@@ -29,7 +29,7 @@ FILES = 4 + len(LAYERS) * PER_LAYER
 def big_workspace(root: Path) -> Path:
     """Each api module imports a service, each service a domain module; every 8th domain module
     imports the api (ARC102, and a cycle through the layers); s3 and s4 import each other's names before they are bound
-    (ARC103); every 10th module has a secret (ARC701), every 9th a subclass the un-adopted ARC201
+    (ARC103); every 10th module has a secret (ARC701), every 9th a `print` the un-adopted T201
     hints at, and the HTTP_MODULES of the domain a ``requests.get`` without a timeout (S113)."""
     files = {"pyproject.toml": '[project]\nname = "big"\n', ".ai/adrs/0005-layers.md": layers_adr("big"),
              "big/__init__.py": ""}
@@ -51,8 +51,7 @@ def big_workspace(root: Path) -> Path:
             if i % 10 == 1:
                 body.append('API_KEY = "8fJ3kLm92PqR7sTu4VwX"')
             if i % 9 == 2:
-                body += ["", "", "class Engine:", "    def __init__(self):", "        self.speed = 1", "", "",
-                         "class Turbo(Engine):", "    pass"]
+                body += ["", "", "def total(x):", "    print(x)", "    return x", ""]
             body.append(f"VALUE_{i} = {i}")
             files[f"big/{layer}/{layer[0]}{i}.py"] = "\n".join(body) + "\n"
     return write_tree(root, files)

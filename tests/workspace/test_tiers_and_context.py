@@ -10,6 +10,8 @@ from python_architect.analysis.context import file_context, is_test_path, script
 from python_architect.engine import Project
 from python_architect.findings import Severity
 
+PRINTS = "def total(x):\n    print(x)\n    return x\n"
+"""T201, a judgment check (ARC201 is opt-in: never a hint)."""
 INHERITS = "class Engine:\n    def __init__(self):\n        self.x = 1\n\n\nclass Turbo(Engine):\n    pass\n"
 
 COMPOSITION_ADR = """---
@@ -64,9 +66,9 @@ def test_config_select_or_options_adopt_a_judgment_check(tmp_path: Path) -> None
 
 
 def test_the_editor_shows_an_unadopted_judgment_finding_as_a_hint(tmp_path: Path) -> None:
-    root = write_tree(tmp_path, {"app/models.py": INHERITS})
+    root = write_tree(tmp_path, {"app/models.py": PRINTS})
     (finding,) = Project.load(root, editor=True).analyze(root / "app/models.py").findings
-    assert finding.code == "ARC201" and finding.severity is Severity.HINT
+    assert finding.code == "T201" and finding.severity is Severity.HINT
     assert Project.load(root).analyze(root / "app/models.py").findings == []  # check: silent
 
 
