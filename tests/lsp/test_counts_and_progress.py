@@ -10,6 +10,7 @@ import re
 import pytest
 import pytest_lsp
 from harness import wait_until
+from hint_shape import HINT_CODE, HINT_MODULE
 from lsp_support import CONFIG, pull_workspace, start
 from lsprotocol import types
 from pytest_lsp import LanguageClient
@@ -38,8 +39,8 @@ FILES = {
     "app/__init__.py": "",
     "app/a.py": "import requests\n\nfrom app import b\n",
     "app/b.py": "from app.a import A\n",  # a cycle that fails at import: a workspace-wide finding, in the count too
-    # T201 is a judgment check nobody adopted here: a hint, which the Problems panel never lists.
-    "app/models.py": "def total(x):\n    print(x)\n    return x\n",
+    # A judgment check nobody adopted here: a hint, which the Problems panel never lists.
+    "app/models.py": HINT_MODULE,
     "app/c.py": "import requests\nimport requests.adapters\n",
 }
 
@@ -66,7 +67,7 @@ async def test_check_workspace_counts_what_the_problems_panel_lists(pull_client,
     problems = [d for d in diagnostics if d.severity != types.DiagnosticSeverity.Hint]
     hints = [d for d in diagnostics if d.severity == types.DiagnosticSeverity.Hint]
     assert sorted(str(d.code) for d in problems) == ["ARC101", "ARC101", "ARC101", "ARC103"]
-    assert [str(d.code) for d in hints] == ["T201"]
+    assert [str(d.code) for d in hints] == [HINT_CODE]
     assert (result["findings"], result["hints"]) == (len(problems), len(hints)) == (4, 1)
 
 

@@ -1,7 +1,7 @@
 """Issue 23: Check Workspace's count equals the Problems panel's on a second, larger workspace
 than the example: 100 generated modules in three layers with findings of several kinds (layer
 violations ARC102, import cycles ARC103, hard-coded secrets ARC701, and hints of an un-adopted
-judgment check, T201) and ruff's (S113), under both hint settings. The generator is shared with
+judgment check, hint_shape.HINT_CODE) and ruff's (S113), under both hint settings. The generator is shared with
 the real-editor e2e (`tests/support/big_workspace.py`)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 import pytest_lsp
+from hint_shape import HINT_CODE
 from big_workspace import FILES, PER_LAYER, RUFF_FINDINGS, big_workspace
 from lsp_support import CONFIG, pull_workspace, start
 from lsprotocol import types
@@ -44,4 +45,4 @@ async def test_check_workspace_count_equals_the_panel_on_a_larger_workspace(pull
     # The one number: what Check Workspace says is what the panel lists (hints are not problems).
     assert result["findings"] == sum(problems.values())
     # Hints show in closed files only when the setting asks for all of them.
-    assert listed_hints == (Counter({"T201": suggested}) if hints == "all" else Counter())
+    assert listed_hints == (Counter({HINT_CODE: suggested}) if hints == "all" else Counter())

@@ -11,14 +11,13 @@ from lsprotocol import types
 from python_architect.findings import Finding, Severity, Span
 from python_architect.lsp.hints import edited_lines, visible
 from python_architect.settings import EditorSettings
+from hint_shape import HINT_CODE, HINT_LINE, HINT_MODULE, HINT_TEXT
 from trees import write_tree
 
-# T201 (`print` instead of logging) is a judgment check nobody adopted here: a hint on the
-# ``print`` line. ``requests.get`` without a timeout is S113, a problem.
-MODELS = ("import requests\n\n\ndef total(x):\n    print(x)\n    return x\n\n\n"
-          "def fetch():\n    return requests.get('https://example.invalid')\n")
+# HINT_CODE is a judgment check nobody adopted here: a hint on HINT_LINE. ``requests.get`` without a
+# timeout is S113, a problem.
+MODELS = HINT_MODULE + "\n\nimport requests\n\n\ndef fetch():\n    return requests.get('https://example.invalid')\n"
 FILES = {"pyproject.toml": '[project]\nname = "app"\n', "app/__init__.py": "", "app/models.py": MODELS}
-HINT_LINE = MODELS.split("\n").index("    print(x)")
 
 
 def _hints(diagnostics: list[types.Diagnostic]) -> list[tuple[str, int]]:
@@ -36,8 +35,8 @@ async def test_by_default_a_hint_shows_only_on_the_line_being_edited(vscode_clie
     assert "S113" in _problems(opened)  # problems show as always
     assert _hints(opened) == []  # a file just opened: no hint anywhere
 
-    session.replace(uri, "    print(x)", "    print(x, x)")  # typing on the hint's line
-    assert _hints(await session.diagnostics(uri)) == [("T201", HINT_LINE)]
+    session.replace(uri, HINT_TEXT, HINT_TEXT.replace("not a number", "not a count"))  # typing on the hint's line
+    assert _hints(await session.diagnostics(uri)) == [(HINT_CODE, HINT_LINE)]
 
     session.replace(uri, "    return requests", "    return  requests")  # now typing elsewhere
     elsewhere = await session.diagnostics(uri)
@@ -47,21 +46,21 @@ async def test_by_default_a_hint_shows_only_on_the_line_being_edited(vscode_clie
 async def test_all_shows_every_hint_and_off_none(vscode_client, tmp_path):
     session = await start(vscode_client, [write_tree(tmp_path / "ws", FILES)], hints="all")
     uri = session.open("app/models.py")
-    assert _hints(await session.diagnostics(uri)) == [("T201", HINT_LINE)]  # no edit needed
+    assert _hints(await session.diagnostics(uri)) == [(HINT_CODE, HINT_LINE)]  # no edit needed
 
     vscode_client.set_configuration({"hints": "off"}, section="pythonArchitect")
     vscode_client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
         settings={"pythonArchitect": {"hints": "off"}}))
-    session.replace(uri, "    print(x)", "    print(x, x)")  # even on the edited line
+    session.replace(uri, HINT_TEXT, HINT_TEXT.replace("not a number", "not a count"))  # even on the edited line
     off = await session.diagnostics(uri)
     assert _hints(off) == [] and "S113" in _problems(off)
 
 
 async def test_a_code_the_user_gave_a_severity_shows_whatever_the_setting(vscode_client, tmp_path):
     session = await start(vscode_client, [write_tree(tmp_path / "ws", FILES)], hints="off",
-                          severityOverrides={"T201": "hint"})
+                          severityOverrides={HINT_CODE: "hint"})
     uri = session.open("app/models.py")
-    assert _hints(await session.diagnostics(uri)) == [("T201", HINT_LINE)]
+    assert _hints(await session.diagnostics(uri)) == [(HINT_CODE, HINT_LINE)]
 
 
 def test_the_lines_an_edit_wrote_and_the_policy():

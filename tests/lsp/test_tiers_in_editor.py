@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hint_shape import HINT_CODE, HINT_LINE, HINT_MODULE
 from lsp_support import start
 from lsprotocol import types
 from trees import write_tree
@@ -12,17 +13,16 @@ from python_architect.explain.positions import LineIndex
 from python_architect.findings import Finding, Related, Severity, Span
 from python_architect.lsp.convert import to_diagnostic
 
-PRINTS = "def total(x):\n    print(x)\n    return x\n"
 
 
 async def test_unadopted_judgment_finding_is_a_hint_in_the_editor(vscode_client, tmp_path):
     root = write_tree(tmp_path / "ws", {"pyproject.toml": '[project]\nname = "app"\n',
-                                       "app/__init__.py": "", "app/models.py": PRINTS})
+                                       "app/__init__.py": "", "app/models.py": HINT_MODULE})
     session = await start(vscode_client, [root], hints="all")  # shown without an edit (tests/lsp/test_hints_setting.py)
     uri = session.open("app/models.py")
     (hint,) = await session.diagnostics(uri)
-    assert (hint.code, hint.severity) == ("T201", types.DiagnosticSeverity.Hint)
-    assert hint.range.start.line == 1
+    assert (hint.code, hint.severity) == (HINT_CODE, types.DiagnosticSeverity.Hint)
+    assert hint.range.start.line == HINT_LINE
 
 
 def test_related_places_become_related_information(tmp_path: Path):

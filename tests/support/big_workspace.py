@@ -1,7 +1,7 @@
 """A generated workspace larger than the example, for the "one count everywhere" checks (issue 23):
 3 x 32 modules in three layers and 4 packages, with findings of several kinds: layer violations
 (ARC102), import cycles (ARC103), hard-coded secrets (ARC701), ruff's request-without-timeout check (S113)
-and hints of an un-adopted judgment check (T201, a `print`).
+and hints of an un-adopted judgment check (hint_shape.HINT_CODE).
 
 Used by tests/lsp/test_counts_large_workspace.py and, as a script, by the real-editor e2e:
 ``python tests/support/big_workspace.py DIR`` writes it under DIR and prints DIR.
@@ -15,6 +15,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: its siblings are importable from here
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from hint_shape import HINT_MODULE
 from trees import layers_adr, write_tree
 
 LAYERS = ("api", "services", "domain")  # top to bottom, as ADR-005 orders them
@@ -29,8 +30,8 @@ FILES = 4 + len(LAYERS) * PER_LAYER
 def big_workspace(root: Path) -> Path:
     """Each api module imports a service, each service a domain module; every 8th domain module
     imports the api (ARC102, and a cycle through the layers); s3 and s4 import each other's names before they are bound
-    (ARC103); every 10th module has a secret (ARC701), every 9th a `print` the un-adopted T201
-    hints at, and the HTTP_MODULES of the domain a ``requests.get`` without a timeout (S113)."""
+    (ARC103); every 10th module has a secret (ARC701), every 9th the hint_shape module (an un-adopted judgment check
+    hints at it), and the HTTP_MODULES of the domain a ``requests.get`` without a timeout (S113)."""
     files = {"pyproject.toml": '[project]\nname = "big"\n', ".ai/adrs/0005-layers.md": layers_adr("big"),
              "big/__init__.py": ""}
     for layer in LAYERS:
@@ -51,7 +52,7 @@ def big_workspace(root: Path) -> Path:
             if i % 10 == 1:
                 body.append('API_KEY = "8fJ3kLm92PqR7sTu4VwX"')
             if i % 9 == 2:
-                body += ["", "", "def total(x):", "    print(x)", "    return x", ""]
+                body += ["", "", *HINT_MODULE.splitlines()]
             body.append(f"VALUE_{i} = {i}")
             files[f"big/{layer}/{layer[0]}{i}.py"] = "\n".join(body) + "\n"
     return write_tree(root, files)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hint_shape import HINT_CODE, HINT_MODULE
 from trees import write_tree
 from python_architect.analysis.context import file_context, is_test_path, script_blocks, script_modules
 from python_architect.engine import Project
 from python_architect.findings import Severity
 
-PRINTS = "def total(x):\n    print(x)\n    return x\n"
-"""T201, a judgment check (ARC201 is opt-in: never a hint)."""
 INHERITS = "class Engine:\n    def __init__(self):\n        self.x = 1\n\n\nclass Turbo(Engine):\n    pass\n"
 
 COMPOSITION_ADR = """---
@@ -66,9 +65,9 @@ def test_config_select_or_options_adopt_a_judgment_check(tmp_path: Path) -> None
 
 
 def test_the_editor_shows_an_unadopted_judgment_finding_as_a_hint(tmp_path: Path) -> None:
-    root = write_tree(tmp_path, {"app/models.py": PRINTS})
+    root = write_tree(tmp_path, {"app/models.py": HINT_MODULE})
     (finding,) = Project.load(root, editor=True).analyze(root / "app/models.py").findings
-    assert finding.code == "T201" and finding.severity is Severity.HINT
+    assert finding.code == HINT_CODE and finding.severity is Severity.HINT
     assert Project.load(root).analyze(root / "app/models.py").findings == []  # check: silent
 
 
@@ -125,11 +124,12 @@ def test_default_ruff_set_reports_core_codes_only(tmp_path: Path) -> None:
     )
     root = write_tree(tmp_path, {"app/client.py": code, "pyproject.toml": '[project]\nname = "app"\n'})
     bare = Project.load(root)
-    assert _codes(bare, "app/client.py") == ["S113"]  # BLE001, G004, TRY400 and T201 are judgment calls
+    assert _codes(bare, "app/client.py") == ["S113"]  # G004 and TRY400 are judgment calls; BLE001 and T201 opt-in
     (root / "pyproject.toml").write_text('[project]\nname = "app"\n\n[tool.python-architect]\nselect = ["ALL"]\n')
     everything = Project.load(root)
     findings = everything.analyze(root / "app/client.py").findings
-    assert {"S113", "G004", "TRY400", "T201"} <= {f.code for f in findings}
-    assert "BLE001" not in {f.code for f in findings}  # adopted only by its exact code (issue 21)
-    (printed,) = [f for f in findings if f.code == "T201"]
+    assert {"S113", "G004", "TRY400"} <= {f.code for f in findings}
+    assert not {"BLE001", "T201"} & {f.code for f in findings}  # opt-in: adopted only by their exact code (issue 21)
+    (root / "pyproject.toml").write_text('[project]\nname = "app"\n\n[tool.python-architect]\nselect = ["ALL", "T201"]\n')
+    (printed,) = [f for f in Project.load(root).analyze(root / "app/client.py").findings if f.code == "T201"]
     assert printed.fix is None  # deleting a print would delete a CLI's output: no fix offered
