@@ -184,9 +184,12 @@ export class ServerManager implements vscode.Disposable {
     const folder = vscode.workspace.workspaceFolders?.[0];
     const config = vscode.workspace.getConfiguration(SECTION, folder?.uri);
     const section = vscode.workspace.getConfiguration(undefined, folder?.uri).get<unknown>(SECTION);
-    const apiKey = await this.context.secrets.get(API_KEY_SECRET);
-    const env = serverEnvironment(process.env, importStrategy(config.get('importStrategy')), apiKey, this.bytecodePlace());
+    // Read while the server starts, and handed to it once it runs (as a key set later is): the
+    // secret store can take a second to answer in a fresh window.
+    const apiKeyRead = Promise.resolve(this.context.secrets.get(API_KEY_SECRET)).catch(() => undefined);
+    const env = serverEnvironment(process.env, importStrategy(config.get('importStrategy')), undefined, this.bytecodePlace());
     const interpreter = await findInterpreter(folder);
+    const found = Date.now();
     this.output.info(`Interpreter: ${describeChoice(interpreter)}; import strategy ${env.PYTHON_ARCHITECT_IMPORT_STRATEGY}`);
     const cwd = folder?.uri.fsPath ?? this.context.extensionPath;
     const { problem, command: launch, cached } = await checkInterpreter(interpreter, env, cwd, new VersionCache(this.context.globalState));
@@ -235,7 +238,13 @@ export class ServerManager implements vscode.Disposable {
     try {
       this.startedAt = Date.now();
       await client.start();
-      this.output.info(`Server ready in ${Date.now() - began} ms (interpreter check ${checked - began} ms${cached ? ', cached' : ''}; spawn to initialized ${Date.now() - this.startedAt} ms)`);
+      const ready = Date.now();
+      this.output.info(`Server ready in ${ready - began} ms (interpreter check ${checked - found} ms${cached ? ', cached' : ''}; `
+        + `spawn to initialized ${ready - this.startedAt} ms); finding the interpreter ${found - began} ms`);
+      const apiKey = await apiKeyRead;
+      if (apiKey?.trim()) {
+        await this.giveApiKey(client, apiKey.trim()); // before any chat request: they await this start
+      }
       this.status.running();
       this.readyEmitter.fire();
     } catch (error) {
@@ -397,7 +406,10 @@ export class ServerManager implements vscode.Disposable {
     if (!client || !this.running) {
       return;
     }
-    const apiKey = (await this.context.secrets.get(API_KEY_SECRET))?.trim() || null;
+    await this.giveApiKey(client, (await this.context.secrets.get(API_KEY_SECRET))?.trim() || null);
+  }
+
+  private async giveApiKey(client: LanguageClient, apiKey: string | null): Promise<void> {
     const traced = vscode.workspace.getConfiguration(SECTION).get<string>('trace.server', 'off');
     if (traced !== 'off') {
       await client.setTrace(Trace.Off);
