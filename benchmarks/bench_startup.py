@@ -18,7 +18,7 @@ For each: spawn -> ``initialize`` result, spawn -> diagnostics, and the server's
 its ``startup`` log line (imports, project load, first analysis). Anchors: ``python -c pass`` and
 ``python -c "import lsprotocol.types"`` (warm bytecode) with the same interpreter.
 
-    .venv/bin/python benchmarks/bench_startup.py [--python /usr/bin/python3.11] [--runs 3]
+    .venv/bin/python benchmarks/bench_startup.py [--python /usr/bin/python3.11] [--runs 3] [--before OLD/bundled]
         [--bundle DIR]   # an unpacked ``extension/bundled`` (default: built from this tree)
 """
 
@@ -167,11 +167,41 @@ def build_bundle(into: Path) -> Path:
     return out
 
 
+def starts_of(python: str, shipped: Path, tmp: Path, workspace: Path, base: dict[str, str], run: int,
+              figures: dict[str, list[dict[str, object]]]) -> None:
+    """One start of each kind for the bundle ``shipped``, in a fresh copy of it."""
+    copy = tmp / f"bundle-{run}"
+    shutil.copytree(shipped, copy)
+    # Each first start gets empty caches: the workspace's index and the user's cache folder.
+    shutil.rmtree(workspace / ".python-architect-cache", ignore_errors=True)
+    read_only = {**base, "PYTHONDONTWRITEBYTECODE": "1", "XDG_CACHE_HOME": str(tmp / f"cache-ro-{run}")}
+    figures["read-only"].append(one_start(python, copy, workspace, read_only))
+    shutil.rmtree(workspace / ".python-architect-cache", ignore_errors=True)
+    writable = {**base, "XDG_CACHE_HOME": str(tmp / f"cache-{run}")}
+    figures["first"].append(one_start(python, copy, workspace, writable))
+    figures["warm"].append(one_start(python, copy, workspace, writable))
+    shutil.rmtree(copy)
+    for cache in (f"cache-ro-{run}", f"cache-{run}"):
+        shutil.rmtree(tmp / cache, ignore_errors=True)
+
+
+def report(name: str, figures: dict[str, list[dict[str, object]]], lsprotocol: float) -> dict[str, float]:
+    medians = {}
+    for kind, starts in figures.items():
+        init = statistics.median(float(s["initialize"]) for s in starts)
+        diag = medians[kind] = statistics.median(float(s["diagnostic"]) for s in starts)
+        print(f"  {name:<7}{kind:<10} spawn->initialize {init:6.0f}   spawn->diagnostic {diag:6.0f}"
+              f"   (x{diag / lsprotocol:.2f} import lsprotocol.types)")
+        print(f"  {'':<17}server phases (last run): {starts[-1]['phases'] or 'not logged'}")
+    return medians
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--bundle", type=Path)
+    parser.add_argument("--before", type=Path, help="another unpacked bundled/ (an older VSIX), run interleaved")
     args = parser.parse_args()
     python = args.python
     version = subprocess.run([python, "-c", "import sys; print('%d%d' % sys.version_info[:2])"],
@@ -184,33 +214,25 @@ def main() -> int:
         base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
         base["PYTHON_ARCHITECT_IMPORT_STRATEGY"] = "useBundled"
         libs = os.pathsep.join(str(shipped / name) for name in (f"libs-cp{version}", "libs"))
-        figures: dict[str, list[dict[str, object]]] = {"first": [], "read-only": [], "warm": []}
+        kinds = ("first", "read-only", "warm")
+        figures: dict[str, list[dict[str, object]]] = {kind: [] for kind in kinds}
+        before: dict[str, list[dict[str, object]]] = {kind: [] for kind in kinds}
         anchors: dict[str, list[float]] = {"python -c pass": [], "import lsprotocol.types": []}
         for run in range(args.runs):
-            copy = tmp / f"bundle-{run}"
-            shutil.copytree(shipped, copy)
-            # Each first start gets an empty index cache (the user's cache folder is XDG_CACHE_HOME's).
-            shutil.rmtree(workspace / ".python-architect-cache", ignore_errors=True)
-            read_only = {**base, "PYTHONDONTWRITEBYTECODE": "1", "XDG_CACHE_HOME": str(tmp / f"cache-ro-{run}")}
-            figures["read-only"].append(one_start(python, copy, workspace, read_only))
-            shutil.rmtree(workspace / ".python-architect-cache", ignore_errors=True)
-            writable = {**base, "XDG_CACHE_HOME": str(tmp / f"cache-{run}")}
-            figures["first"].append(one_start(python, copy, workspace, writable))
-            figures["warm"].append(one_start(python, copy, workspace, writable))
+            if args.before:
+                starts_of(python, args.before.resolve(), tmp, workspace, base, run, before)
+            starts_of(python, shipped, tmp, workspace, base, run, figures)
             anchors["python -c pass"].append(anchor(python, "pass", base))
             anchors["import lsprotocol.types"].append(anchor(python, "import lsprotocol.types", {**base, "PYTHONPATH": libs}))
-            shutil.rmtree(copy)
     print(f"server start-up, CPython {version[0]}.{version[1:]} ({python}), {args.runs} runs, load {os.getloadavg()[0]:.1f}, "
           f"{os.cpu_count()} cores; median ms")
     lsprotocol = statistics.median(anchors["import lsprotocol.types"])
     for name, values in anchors.items():
         print(f"  anchor {name:<32} {statistics.median(values):7.0f}")
-    for kind, starts in figures.items():
-        init = statistics.median(float(s["initialize"]) for s in starts)
-        diag = statistics.median(float(s["diagnostic"]) for s in starts)
-        print(f"  {kind:<10} spawn->initialize {init:7.0f}   spawn->diagnostic {diag:7.0f}"
-              f"   (x{diag / lsprotocol:.2f} import lsprotocol.types)")
-        print(f"             server phases (last run): {starts[-1]['phases'] or 'not logged'}")
+    after = report("this" if args.before else "", figures, lsprotocol)
+    if args.before:
+        earlier = report("before", before, lsprotocol)
+        print("  " + "   ".join(f"{kind}: x{after[kind] / earlier[kind]:.2f} of before" for kind in kinds))
     return 0
 
 

@@ -33,8 +33,8 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, freePort, installExtension, profile, startCodeServer } from './codeserver.mjs';
 import { handshake, interpreters } from './handshake.mjs';
 import { universalNotice } from './universal.mjs';
-import { activationTime, answerFinished, ask as askIn, chatFrame, openFile, runCommand, serverReadyMs, serverStarted,
-  serverStarts, STEP_TIMEOUT, viewLine, webviewFrame } from './workbench.mjs';
+import { activationTime, answerFinished, ask as askIn, chatFrame, openFile, runCommand, serverPhases, serverReadyMs,
+  serverStarted, serverStarts, STEP_TIMEOUT, viewLine, webviewFrame } from './workbench.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -183,9 +183,10 @@ async function main() {
   log(`activation to first diagnostic: ${figures.activationToDiagnosticMs} ms (extension activated -> ADR diagnostic `
     + `shown in Problems; of which server start ${figures.serverReadyMs} ms; workbench ready -> diagnostic `
     + `${figures.workbenchToDiagnosticMs} ms; file opened -> diagnostic ${figures.openToDiagnosticMs} ms)`);
-  for (const [number, start] of (figures.serverStarts ?? []).entries()) {
-    log(`server start #${number + 1}${number === 0 ? ' (first: no bytecode yet)' : ''}: ready in ${start.readyMs} ms `
-      + `(interpreter check ${start.checkMs} ms${start.checkCached ? ', cached' : ''}; spawn to initialized ${start.spawnMs} ms)`);
+  log(`the server's first start: ${figures.serverPhases}`);
+  for (const [number, start] of [figures.firstStart, ...(figures.serverStarts ?? [])].filter(Boolean).entries()) {
+    log(`server start${number === 0 ? ' (first, before the reload)' : ` #${number} after the reload`}: ready in ${start.readyMs} ms (finding the interpreter ${start.findMs} ms; `
+      + `interpreter check ${start.checkMs} ms${start.checkCached ? ', cached' : ''}; spawn to initialized ${start.spawnMs} ms)`);
   }
   if (figures.cachedCheck) {
     log(`interpreter check for ${figures.cachedCheck.interpreter}: ${figures.cachedCheck.uncachedCheckMs} ms, then `
@@ -250,6 +251,8 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     const activated = activationTime(dirs);
     if (activated) figures.activationToDiagnosticMs = seen - activated;
     figures.serverReadyMs = serverReadyMs(dirs);
+    figures.serverPhases = serverPhases(dirs);
+    figures.firstStart = serverStarts(dirs)[0];
     figures.loadAverageAtDiagnostic = +os.loadavg()[0].toFixed(1);
     const row = await page.locator('.markers-panel .monaco-list-row', { hasText: 'ADR-011' }).first().textContent();
     check(/fastapi/.test(row), `the ADR-011 row does not name fastapi: ${row}`);

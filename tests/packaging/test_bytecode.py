@@ -29,7 +29,7 @@ from bytecode import BYTECODE_VERSIONS, interpreter_for, start_path_sources
 from raw_lsp import RawServer, initialize_params
 
 OPENED = "src/pricing_service/domain/pricing_rules.py"
-IMPORT_LINE = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s+(\S+)\s*$", re.M)
+IMPORT_LINE = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s+(\S+)\s*$", re.MULTILINE)
 PHASE = re.compile(r"(imports done|initialize|project loaded|first diagnostics) (\d+)")
 
 

@@ -7,9 +7,9 @@ server import each other in a circle.
 from __future__ import annotations
 
 from . import api_key, code_actions, commands, diagnostics, editor_api, hover
-from .startup import CLOCK
 from .chat import register_chat
 from .server import ArchitectServer, quiet_late_cancels
+from .startup import CLOCK
 from .wire import install_fast_text_sync
 
 
