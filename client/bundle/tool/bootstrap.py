@@ -157,12 +157,12 @@ def main(argv=None):
     try:
         import logging
 
-        try:  # attrs' generated methods from the last start (older servers have no such module)
-            from python_architect.lsp import attrs_code
+        try:  # what attrs and cattrs compiled at the last start (older servers have no such module)
+            from python_architect.lsp import generated_code
         except ImportError:
-            attrs_code = None
+            pass
         else:
-            attrs_code.install()
+            generated_code.install()
         try:
             from python_architect.lsp.app import create_server
         except ModuleNotFoundError as missing:  # an environment's python-architect from before lsp/app.py
@@ -175,8 +175,6 @@ def main(argv=None):
         return EXIT_IMPORT
     # pygls logs whole messages at INFO (initialization options included): keep it quiet.
     logging.getLogger("pygls").setLevel(logging.WARNING)
-    if attrs_code is not None:
-        attrs_code.save_in_background()  # the classes are all defined once the server is imported
     create_server().start_io(proto_in, proto_out)
     return 0
 

@@ -43,12 +43,11 @@ def run(args: argparse.Namespace) -> int:
         handler = logging.FileHandler(args.log_file, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(threadName)s %(levelname)s %(name)s: %(message)s"))
         logging.getLogger("python_architect").addHandler(handler)
-    from ..lsp import attrs_code
+    from ..lsp import generated_code
 
-    attrs_code.install()  # before lsprotocol's import: its classes' methods from the last start
+    generated_code.install()  # before lsprotocol's import: what attrs and cattrs compiled last start
     from ..lsp.app import create_server
 
-    attrs_code.save_in_background()
     server = create_server()
     if address is not None:
         server.start_tcp(*address)

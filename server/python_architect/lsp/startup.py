@@ -7,7 +7,8 @@ epoch, set before it re-executes itself in UTF-8 mode); without it (``python-arc
 the clock starts when this module is imported. Each mark is kept once, the first time it is
 reached: later reloads and documents do not move it. Written by the event loop and by the pool
 thread that loads the project; a mark is one dict assignment (atomic under the GIL) and the line
-is logged by whichever call marks ``first diagnostics`` first.
+is logged by whichever call marks ``first diagnostics`` first, which also has the code generated
+so far saved for the next start (``generated_code``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 import logging
 import os
 import time
+
+from . import generated_code
 
 PROCESS_START_ENV = "PYTHON_ARCHITECT_STARTED"
 FIRST_DIAGNOSTICS = "first diagnostics"
@@ -43,6 +46,7 @@ class StartupClock:
         self.marks[name] = time.time()
         if name == FIRST_DIAGNOSTICS:
             log.info("%s", self.line())
+            generated_code.save_in_background()  # what this start compiled, for the next one
 
     def line(self) -> str:
         parts = ", ".join(f"{name} {(at - self.started) * 1000:.0f}" for name, at in self.marks.items())

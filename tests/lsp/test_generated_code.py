@@ -1,4 +1,4 @@
-"""attrs' generated methods kept between starts (``python_architect.lsp.attrs_code``).
+"""The code attrs and cattrs generate, kept between starts (``python_architect.lsp.generated_code``).
 
 Each start is a fresh interpreter (a subprocess): lsprotocol's classes are built once per process.
 The cache folder is a temp ``PYTHON_ARCHITECT_CACHE_DIR`` with its own user key.
@@ -12,15 +12,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-from python_architect.lsp.attrs_code import CodeCache
+from python_architect.lsp.generated_code import CodeCache
 
 SERVER = Path(__file__).resolve().parents[2] / "server"
 
 START = r"""
 import json
-from python_architect.lsp import attrs_code
-cache = attrs_code.install()
+from python_architect.lsp import generated_code
+cache = generated_code.install()
 from lsprotocol import types
+from pygls.protocol import default_converter
+params = {"processId": 1, "rootUri": "file:///w", "capabilities": {"textDocument": {"hover": {"contentFormat": ["markdown"]}}}}
+structured = default_converter().structure(params, types.InitializeParams)  # cattrs generates its functions
+assert list(structured.capabilities.text_document.hover.content_format) == [types.MarkupKind.Markdown]
 a, b = types.Position(line=1, character=2), types.Position(line=1, character=2)
 c = types.Range(start=a, end=types.Position(line=3, character=0))
 same = a == b and a != c.end and (c.start.line, c.end.line) == (1, 3) and repr(types.TextEdit(range=c, new_text="x")) == "TextEdit(range=1:2-3:0, new_text='x')"
@@ -62,11 +66,12 @@ def test_a_file_that_does_not_verify_is_never_unmarshalled(tmp_path):
 
 def test_a_changed_script_is_compiled_afresh(tmp_path):
     cache = CodeCache(tmp_path / "codes.marshal")
-    first: dict = {}
-    cache.compile_and_eval("def f():\n    return 1\n", {}, first, "<attrs generated methods x>")
-    changed: dict = {}
-    cache.compile_and_eval("def f():\n    return 2\n", {}, changed, "<attrs generated methods x>")
-    again: dict = {}
-    cache.compile_and_eval("def f():\n    return 1\n", {}, again, "<attrs generated methods x>")
-    assert (first["f"](), changed["f"](), again["f"]()) == (1, 2, 1)
+
+    def run(script: str) -> int:
+        defined: dict = {}
+        exec(cache.compile(script, "<attrs generated methods x>", "exec"), {}, defined)  # noqa: S102 - our own text
+        return defined["f"]()
+
+    assert (run("def f():\n    return 1\n"), run("def f():\n    return 2\n"), run("def f():\n    return 1\n")) == (1, 2, 1)
     assert cache.compiled == 2 and len(cache.used) == 2
+    assert cache.compile("1 + 1", "<x>", "eval") is not cache.compile("1 + 1", "<x>", "eval"), "only exec scripts are kept"
