@@ -115,7 +115,7 @@ export function serverEnvironment(
     if (bytecode.prefix && !env.PYTHONPYCACHEPREFIX) {
       // Only when the extension's folder is read-only. Not PYTHONPYCACHEPREFIX: a prefix hides
       // the interpreter's own precompiled standard library and the bytecode the VSIX ships; the
-      // bootstrap uses this one only for a CPython the VSIX has no bytecode for.
+      // bootstrap decides (it uses it unless the VSIX ships the server's own bytecode).
       env.PYTHON_ARCHITECT_PYCACHE_PREFIX = bytecode.prefix;
     }
   }

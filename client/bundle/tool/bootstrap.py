@@ -14,8 +14,9 @@ server's first byte:
   stderr, so nothing a dependency or a child process prints can corrupt the protocol;
 - points ruff_bridge at the bundled ruff executable (``PYTHON_ARCHITECT_RUFF``);
 - writes bytecode under ``PYTHON_ARCHITECT_PYCACHE_PREFIX`` (the client sets it when the
-  extension's folder is read-only) unless the bundle ships this CPython's bytecode, which a prefix
-  would hide (``client/scripts/bytecode.py``);
+  extension's folder is read-only) unless the bundle ships the server's own bytecode for this
+  CPython, which a prefix would hide (``client/scripts/bytecode.py``: today only its libraries'
+  are shipped, so a read-only install compiles everything once, under the prefix);
 - starts the start-up clock (``PYTHON_ARCHITECT_STARTED``, read by ``python_architect.lsp.startup``).
 
 Exit codes: 3 Python too old, no bundled libraries for this CPython, or the universal build
@@ -81,7 +82,7 @@ def bundled_ruff(paths):
 
 
 def shipped_bytecode(paths, cache_tag):
-    """True when the bundled server comes with bytecode for this CPython (``cpython-311``)."""
+    """True when the bundled server itself comes with bytecode for this CPython (``cpython-311``)."""
     for base in paths:
         if os.path.isfile(os.path.join(base, "python_architect", "__pycache__", "__init__.%s.pyc" % cache_tag)):
             return True
