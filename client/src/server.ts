@@ -202,14 +202,14 @@ export class ServerManager implements vscode.Disposable {
     // bundled layout (no message needs the resolved executable) and an executable that exists (a
     // missing default such as `py` on Windows falls back to the next one after the check).
     const alongside = layout !== 'universal' && !cachedLaunch(interpreter, env, cwd, versions) && interpreterFound(interpreter, env, cwd);
-    const early = alongside ? undefined : await checking;
+    const checkedFirst = alongside ? undefined : await checking;
     const checked = Date.now();
-    if (early?.problem) {
-      this.fail(early.problem);
+    if (checkedFirst?.problem) {
+      this.fail(checkedFirst.problem);
       return;
     }
-    const launch = early?.command ?? interpreter.command;
-    const cached = early?.cached;
+    const launch = checkedFirst?.command ?? interpreter.command;
+    const cached = checkedFirst?.cached;
     // The universal VSIX ships no libraries: say what to do instead of failing to import.
     const universal = universalHelp(layout, strategy, launch, process.platform, process.arch);
     if (universal) {
