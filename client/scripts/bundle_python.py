@@ -42,6 +42,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
+from bytecode import compile_start_path
 from vsix_targets import TARGETS, UNIVERSAL, Target
 
 LAYOUT_VERSION = "3"
@@ -179,8 +180,9 @@ def prune(keep: Path, prefix: str, entries: int = 2) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def assemble(deps: Path | None, out: Path) -> None:
-    """``out/tool/bootstrap.py`` and, unless universal (``deps`` None), the libraries and the server."""
+def assemble(deps: Path | None, out: Path, versions: tuple[str, ...] = ()) -> None:
+    """``out/tool/bootstrap.py`` and, unless universal (``deps`` None), the libraries, the server and
+    the bytecode of its start-up path for those of ``versions`` it is shipped for (``bytecode.py``)."""
     shutil.rmtree(out, ignore_errors=True)
     _copy(REPO / "client" / "bundle" / "tool" / "bootstrap.py", out / "tool" / "bootstrap.py")
     if deps is None:
@@ -189,6 +191,7 @@ def assemble(deps: Path | None, out: Path) -> None:
         if entry.is_dir() and entry.name.startswith("libs"):
             shutil.copytree(entry, out / entry.name, symlinks=False)
     _copy(REPO / "server" / "python_architect", out / "libs" / "python_architect")
+    compile_start_path(out, versions)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     except subprocess.CalledProcessError as exc:
         print(f"bundle: uv failed (exit {exc.returncode}); see its message above", file=sys.stderr)
         return 1
-    assemble(deps, Path(args.out))
+    assemble(deps, Path(args.out), () if args.target == UNIVERSAL else TARGETS[args.target].versions)
     print(f"bundle: wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { chooseInterpreter, interpreterProblem, nextDefault, parseVersion, resolvedCommand, VERSION_SCRIPT, type InterpreterChoice } from './interpreter';
 import { envValue, type InstallHelp } from './platform';
 import { SECTION } from './settings';
-import { interpreterKey, type VersionCache } from './versionCache';
+import { interpreterKey, locateExecutable, type VersionCache } from './versionCache';
 
 const PYTHON_EXTENSION = 'ms-python.python';
 
@@ -92,12 +92,27 @@ export async function checkInterpreter(choice: InterpreterChoice, env: NodeJS.Pr
   }
 }
 
-function checkOne(choice: InterpreterChoice, env: NodeJS.ProcessEnv, cwd: string, cache?: VersionCache): Promise<InterpreterCheck & { notFound?: boolean }> {
-  const key = cache ? interpreterKey(choice.command, envValue(env, 'PATH', process.platform), cwd) : undefined;
-  const known = cache?.get(key);
+/** The launch command when `cache` already vouches for this interpreter binary, else undefined. */
+export function cachedLaunch(choice: InterpreterChoice, env: NodeJS.ProcessEnv, cwd: string, cache: VersionCache): string[] | undefined {
+  const known = cache.get(interpreterKey(choice.command, envValue(env, 'PATH', process.platform), cwd));
   if (known !== undefined && interpreterProblem(choice, { stdout: known }) === undefined) {
-    return Promise.resolve({ command: resolvedCommand(choice, parseVersion(known)), cached: true });
+    return resolvedCommand(choice, parseVersion(known));
   }
+  return undefined;
+}
+
+/** True when the interpreter's executable exists (so a launch cannot fail for want of it). */
+export function interpreterFound(choice: InterpreterChoice, env: NodeJS.ProcessEnv, cwd: string): boolean {
+  const executable = choice.command[0];
+  return executable !== undefined && locateExecutable(executable, envValue(env, 'PATH', process.platform), cwd) !== undefined;
+}
+
+function checkOne(choice: InterpreterChoice, env: NodeJS.ProcessEnv, cwd: string, cache?: VersionCache): Promise<InterpreterCheck & { notFound?: boolean }> {
+  const known = cache ? cachedLaunch(choice, env, cwd, cache) : undefined;
+  if (known) {
+    return Promise.resolve({ command: known, cached: true });
+  }
+  const key = cache ? interpreterKey(choice.command, envValue(env, 'PATH', process.platform), cwd) : undefined;
   const [command, ...args] = choice.command;
   return new Promise((resolve) => {
     execFile(command ?? 'python3', [...args, '-c', VERSION_SCRIPT], { timeout: 20_000, env, cwd, windowsHide: true }, (error, stdout) => {

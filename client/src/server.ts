@@ -26,7 +26,7 @@ import {
 } from 'vscode-languageclient/node';
 import { describeChoice, explainCrash } from './interpreter';
 import { bundleLayout, universalHelp, type InstallHelp } from './platform';
-import { checkInterpreter, findInterpreter, selectInterpreter, showInstallHelp } from './python';
+import { cachedLaunch, checkInterpreter, findInterpreter, interpreterFound, selectInterpreter, showInstallHelp } from './python';
 import { ServerMessages } from './messages';
 import { filterConfigurationResult, importStrategy, initializationOptions, NotificationGate, SECTION, serverEnvironment } from './settings';
 import type { StatusItem } from './status';
@@ -184,20 +184,33 @@ export class ServerManager implements vscode.Disposable {
     const folder = vscode.workspace.workspaceFolders?.[0];
     const config = vscode.workspace.getConfiguration(SECTION, folder?.uri);
     const section = vscode.workspace.getConfiguration(undefined, folder?.uri).get<unknown>(SECTION);
-    const apiKey = await this.context.secrets.get(API_KEY_SECRET);
-    const env = serverEnvironment(process.env, importStrategy(config.get('importStrategy')), apiKey, this.bytecodePlace());
+    // Read while the server starts, and handed to it once it runs (as a key set later is): the
+    // secret store can take a second to answer in a fresh window.
+    const apiKeyRead = Promise.resolve(this.context.secrets.get(API_KEY_SECRET)).catch(() => undefined);
+    const env = serverEnvironment(process.env, importStrategy(config.get('importStrategy')), undefined, this.bytecodePlace());
     const interpreter = await findInterpreter(folder);
+    const found = Date.now();
     this.output.info(`Interpreter: ${describeChoice(interpreter)}; import strategy ${env.PYTHON_ARCHITECT_IMPORT_STRATEGY}`);
     const cwd = folder?.uri.fsPath ?? this.context.extensionPath;
-    const { problem, command: launch, cached } = await checkInterpreter(interpreter, env, cwd, new VersionCache(this.context.globalState));
-    const checked = Date.now();
-    if (problem) {
-      this.fail(problem);
-      return;
-    }
-    // The universal VSIX ships no libraries: say what to do instead of failing to import.
     const layout = bundleLayout((relative) => fs.existsSync(path.join(this.context.extensionPath, relative)));
     const strategy = env.PYTHON_ARCHITECT_IMPORT_STRATEGY ?? 'useBundled';
+    const versions = new VersionCache(this.context.globalState);
+    const checking = checkInterpreter(interpreter, env, cwd, versions);
+    // An interpreter not vouched for by the cache (a new one, or a launcher script such as a pyenv
+    // shim, never cached) is checked while the server starts with it: the check's 0.1-2 s are off
+    // the way to the first diagnostic, and a problem it finds stops that server. Only with the
+    // bundled layout (no message needs the resolved executable) and an executable that exists (a
+    // missing default such as `py` on Windows falls back to the next one after the check).
+    const alongside = layout !== 'universal' && !cachedLaunch(interpreter, env, cwd, versions) && interpreterFound(interpreter, env, cwd);
+    const checkedFirst = alongside ? undefined : await checking;
+    const checked = Date.now();
+    if (checkedFirst?.problem) {
+      this.fail(checkedFirst.problem);
+      return;
+    }
+    const launch = checkedFirst?.command ?? interpreter.command;
+    const cached = checkedFirst?.cached;
+    // The universal VSIX ships no libraries: say what to do instead of failing to import.
     const universal = universalHelp(layout, strategy, launch, process.platform, process.arch);
     if (universal) {
       this.fail(universal.message, universal);
@@ -234,8 +247,27 @@ export class ServerManager implements vscode.Disposable {
     });
     try {
       this.startedAt = Date.now();
-      await client.start();
-      this.output.info(`Server ready in ${Date.now() - began} ms (interpreter check ${checked - began} ms${cached ? ', cached' : ''}; spawn to initialized ${Date.now() - this.startedAt} ms)`);
+      const started = client.start();
+      started.catch(() => undefined); // awaited below, after the check that may stop it
+      let checkMs = checked - found;
+      if (alongside) {
+        const { problem } = await checking;
+        checkMs = Date.now() - found;
+        if (problem) {
+          await this.abandon(client);
+          this.fail(problem);
+          return;
+        }
+      }
+      await started;
+      const ready = Date.now();
+      this.output.info(`Server ready in ${ready - began} ms (interpreter check ${checkMs} ms${cached ? ', cached' : ''}; `
+        + `spawn to initialized ${ready - this.startedAt} ms); finding the interpreter ${found - began} ms`
+        + `${alongside ? '; checked while the server started' : ''}`);
+      const apiKey = await apiKeyRead;
+      if (apiKey?.trim()) {
+        await this.giveApiKey(client, apiKey.trim()); // before any chat request: they await this start
+      }
       this.status.running();
       this.readyEmitter.fire();
     } catch (error) {
@@ -246,6 +278,22 @@ export class ServerManager implements vscode.Disposable {
       const exitCode = await this.exitCode();
       const reason = this.stderrTail.trim() ? explainCrash(this.stderrTail, exitCode) : String(error);
       this.fail(this.installHelp?.message ?? `Python Architect could not start: ${reason}`, this.installHelp);
+    }
+  }
+
+  /** Stops a server started with an interpreter its check then refused (no restart, no crash report). */
+  private async abandon(client: LanguageClient): Promise<void> {
+    if (this.client !== client) {
+      return;
+    }
+    this.client = undefined;
+    this.stopping = true;
+    try {
+      await client.dispose(2_000).catch(() => undefined);
+    } finally {
+      this.process?.kill();
+      this.process = undefined;
+      this.stopping = false;
     }
   }
 
@@ -397,7 +445,10 @@ export class ServerManager implements vscode.Disposable {
     if (!client || !this.running) {
       return;
     }
-    const apiKey = (await this.context.secrets.get(API_KEY_SECRET))?.trim() || null;
+    await this.giveApiKey(client, (await this.context.secrets.get(API_KEY_SECRET))?.trim() || null);
+  }
+
+  private async giveApiKey(client: LanguageClient, apiKey: string | null): Promise<void> {
     const traced = vscode.workspace.getConfiguration(SECTION).get<string>('trace.server', 'off');
     if (traced !== 'off') {
       await client.setTrace(Trace.Off);

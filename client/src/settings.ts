@@ -109,13 +109,14 @@ export function serverEnvironment(
     env.ANTHROPIC_API_KEY = apiKey;
   }
   if (strategy === 'useBundled' && bytecode) {
-    // The VSIX ships sources only; without written bytecode every start compiles the server's
-    // imports again, even where PYTHONDONTWRITEBYTECODE is set.
+    // The VSIX ships bytecode for some CPythons only; without written bytecode every start of
+    // the others compiles the server's imports again, even where PYTHONDONTWRITEBYTECODE is set.
     delete env.PYTHONDONTWRITEBYTECODE;
     if (bytecode.prefix && !env.PYTHONPYCACHEPREFIX) {
-      // Only when the extension's folder is read-only: a prefix also hides the interpreter's own
-      // precompiled standard library, which then compiles again on the first start.
-      env.PYTHONPYCACHEPREFIX = bytecode.prefix;
+      // Only when the extension's folder is read-only. Not PYTHONPYCACHEPREFIX: a prefix hides
+      // the interpreter's own precompiled standard library and the bytecode the VSIX ships; the
+      // bootstrap decides (it uses it unless the VSIX ships the server's own bytecode).
+      env.PYTHON_ARCHITECT_PYCACHE_PREFIX = bytecode.prefix;
     }
   }
   return env;

@@ -91,13 +91,16 @@ describe('settings mapping', () => {
     assert.equal('PYTHONDONTWRITEBYTECODE' in beside, false);
     assert.equal('PYTHONPYCACHEPREFIX' in beside, false, 'a prefix would hide the stdlib\'s own bytecode');
     const prefixed = serverEnvironment(base, 'useBundled', undefined, { prefix: '/storage/pycache' });
-    assert.equal(prefixed.PYTHONPYCACHEPREFIX, '/storage/pycache');
+    assert.equal(prefixed.PYTHON_ARCHITECT_PYCACHE_PREFIX, '/storage/pycache');
+    assert.equal('PYTHONPYCACHEPREFIX' in prefixed, false, 'the bootstrap decides: it would hide the shipped bytecode');
     assert.equal('PYTHONDONTWRITEBYTECODE' in prefixed, false);
     const environment = serverEnvironment(base, 'fromEnvironment', undefined, { prefix: '/storage/pycache' });
     assert.equal('PYTHONPYCACHEPREFIX' in environment, false);
+    assert.equal('PYTHON_ARCHITECT_PYCACHE_PREFIX' in environment, false);
     assert.equal(environment.PYTHONDONTWRITEBYTECODE, '1', 'the user\'s own environment is left alone');
     const own = serverEnvironment({ PYTHONPYCACHEPREFIX: '/mine' }, 'useBundled', undefined, { prefix: '/storage/pycache' });
     assert.equal(own.PYTHONPYCACHEPREFIX, '/mine');
+    assert.equal('PYTHON_ARCHITECT_PYCACHE_PREFIX' in own, false, 'the user\'s own prefix wins');
   });
 
   it('lets a message through once, and at most three a minute', () => {

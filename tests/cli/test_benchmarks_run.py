@@ -37,6 +37,15 @@ def test_lsp_benchmark_prints_latencies_against_ruff_server() -> None:
         assert re.search(r"\d+\.\dx\s*$", row), row
 
 
+def test_startup_benchmark_prints_each_kind_of_start_with_its_phases_and_ratio() -> None:
+    out = run_benchmark("benchmarks/bench_startup.py", "--runs", "1")
+    assert re.search(r"anchor import lsprotocol\.types\s+\d+", out)
+    for kind in ("first", "read-only", "warm"):
+        row = next(line for line in out.splitlines() if re.match(rf"\s+{kind}\s+spawn->initialize", line))
+        assert re.search(r"spawn->diagnostic\s+\d+\s+\(x\d+\.\d\d import lsprotocol\.types\)", row), row
+    assert out.count("server phases (last run): imports done") == 3
+
+
 def test_chat_benchmark_prints_first_chunk_ratio() -> None:
     out = run_benchmark("benchmarks/bench_chat.py", "--runs", "1", "--settle", "0")
     assert len(re.findall(r"ratio\s+\d+\.\d+x", out)) == 2

@@ -36,8 +36,8 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, freePort, installExtension, profile, startCodeServer } from './codeserver.mjs';
 import { handshake, interpreters } from './handshake.mjs';
 import { universalNotice } from './universal.mjs';
-import { activationTime, answerFinished, ask as askIn, chatFrame, openFile, runCommand, serverReadyMs, serverStarted,
-  serverStarts, STEP_TIMEOUT, viewLine, webviewFrame } from './workbench.mjs';
+import { activationTime, answerFinished, ask as askIn, chatFrame, openFile, runCommand, serverPhases, serverReadyMs,
+  serverStarted, serverStarts, STEP_TIMEOUT, viewLine, webviewFrame } from './workbench.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
@@ -193,9 +193,14 @@ async function main() {
   log(`activation to first diagnostic: ${figures.activationToDiagnosticMs} ms (extension activated -> ADR diagnostic `
     + `shown in Problems; of which server start ${figures.serverReadyMs} ms; workbench ready -> diagnostic `
     + `${figures.workbenchToDiagnosticMs} ms; file opened -> diagnostic ${figures.openToDiagnosticMs} ms)`);
-  for (const [number, start] of (figures.serverStarts ?? []).entries()) {
-    log(`server start #${number + 1}${number === 0 ? ' (first: no bytecode yet)' : ''}: ready in ${start.readyMs} ms `
-      + `(interpreter check ${start.checkMs} ms${start.checkCached ? ', cached' : ''}; spawn to initialized ${start.spawnMs} ms)`);
+  log(`the server's first start: ${figures.serverPhases}`);
+  if (figures.anchorImportMs) {
+    log(`anchor: python3 -c "import lsprotocol.types" (bundled) ${figures.anchorImportMs} ms just after; activation to first `
+      + `diagnostic is x${(figures.activationToDiagnosticMs / figures.anchorImportMs).toFixed(2)} of it`);
+  }
+  for (const [number, start] of [figures.firstStart, ...(figures.serverStarts ?? [])].filter(Boolean).entries()) {
+    log(`server start${number === 0 ? ' (first, before the reload)' : ` #${number} after the reload`}: ready in ${start.readyMs} ms (finding the interpreter ${start.findMs} ms; `
+      + `interpreter check ${start.checkMs} ms${start.checkCached ? ', cached' : ''}; spawn to initialized ${start.spawnMs} ms)`);
   }
   if (figures.cachedCheck) {
     log(`interpreter check for ${figures.cachedCheck.interpreter}: ${figures.cachedCheck.uncachedCheckMs} ms, then `
@@ -211,6 +216,22 @@ async function main() {
 }
 
 const binaryPython = { path: undefined };
+
+/** `python3 -c "import lsprotocol.types"` with the installed bundle (ms, process included): the
+ * same-moment yardstick for the start-up figures on a machine whose load varies. */
+function anchorImport(dirs) {
+  try {
+    const extension = fs.readdirSync(dirs.extensions).find((name) => name.startsWith('python-architect.'));
+    const bundled = path.join(dirs.extensions, extension ?? '', 'bundled');
+    const tag = execFileSync('python3', ['-c', 'import sys; print("%d%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim();
+    const env = { ...process.env, PYTHONPATH: [`libs-cp${tag}`, 'libs'].map((d) => path.join(bundled, d)).join(path.delimiter) };
+    const began = Date.now();
+    execFileSync('python3', ['-c', 'import lsprotocol.types'], { env, stdio: 'ignore', timeout: 120_000 });
+    return Date.now() - began;
+  } catch {
+    return undefined; // a figure only: the step does not depend on it
+  }
+}
 
 async function handshakes(dirs, manifest) {
   const bootstrap = path.join(dirs.extensions, `${manifest.publisher}.${manifest.name}-${manifest.version}`,
@@ -306,6 +327,9 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     const activated = activationTime(dirs);
     if (activated) figures.activationToDiagnosticMs = seen - activated;
     figures.serverReadyMs = serverReadyMs(dirs);
+    figures.serverPhases = serverPhases(dirs);
+    figures.firstStart = serverStarts(dirs)[0];
+    figures.anchorImportMs = anchorImport(dirs);
     figures.loadAverageAtDiagnostic = +os.loadavg()[0].toFixed(1);
     const row = await page.locator('.markers-panel .monaco-list-row', { hasText: 'ADR-011' }).first().textContent();
     check(/fastapi/.test(row), `the ADR-011 row does not name fastapi: ${row}`);

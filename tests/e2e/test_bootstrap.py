@@ -146,6 +146,20 @@ def test_bundled_paths_first_for_use_bundled_and_last_for_from_environment(tmp_p
     assert (first, last, error) == ([], [str(bundled / "libs-cp311"), str(bundled / "libs")], None)
 
 
+def test_the_bytecode_prefix_is_used_only_for_a_cpython_the_bundle_has_no_bytecode_for(tmp_path):
+    bootstrap = load_bootstrap()
+    tool = make_layout(tmp_path, ("311", "313"))
+    bundled = tmp_path / "bundled"
+    cache = bundled / "libs" / "python_architect" / "__pycache__"
+    cache.mkdir(parents=True)
+    (cache / "__init__.cpython-311.pyc").write_bytes(b"")
+    paths311, _, _ = bootstrap.library_paths(str(tool), (3, 11, 2), "useBundled")
+    paths313, _, _ = bootstrap.library_paths(str(tool), (3, 13, 0), "useBundled")
+    assert bootstrap.bytecode_prefix(paths311, "cpython-311", "/storage/pycache") is None  # shipped: used as is
+    assert bootstrap.bytecode_prefix(paths313, "cpython-313", "/storage/pycache") == "/storage/pycache"
+    assert bootstrap.bytecode_prefix(paths313, "cpython-313", "") is None  # writable: beside the sources
+
+
 def test_an_interpreter_without_bundled_libraries_is_refused_clearly(tmp_path):
     bootstrap = load_bootstrap()
     tool = make_layout(tmp_path, ("310", "311"))

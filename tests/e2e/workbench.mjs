@@ -120,10 +120,16 @@ export function serverReadyMs(dirs) {
 
 /** Every "Server ready" line of the client's log: total, interpreter check (cached or not), spawn. */
 export function serverStarts(dirs) {
-  const pattern = /Server ready in (\d+) ms \(interpreter check (\d+) ms(, cached)?(?:; spawn to initialized (\d+) ms)?\)/g;
+  const pattern = /Server ready in (\d+) ms \(interpreter check (\d+) ms(, cached)?(?:; spawn to initialized (\d+) ms)?\)(?:; finding the interpreter (\d+) ms)?/g;
   return [...hostLog(dirs, 'Python Architect.log').matchAll(pattern)].map((m) => ({
     readyMs: Number(m[1]), checkMs: Number(m[2]), checkCached: Boolean(m[3]), spawnMs: m[4] ? Number(m[4]) : undefined,
+    findMs: m[5] ? Number(m[5]) : undefined,
   }));
+}
+
+/** The server's own phases of its first start (its `startup:` line), or undefined. */
+export function serverPhases(dirs) {
+  return hostLog(dirs, 'Python Architect.log').match(/startup: ([^\n]*)/)?.[1];
 }
 
 /** Resolves once the client has logged `count` server starts (the log is a file: polled). */

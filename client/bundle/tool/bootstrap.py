@@ -12,7 +12,12 @@ server's first byte:
 - UTF-8 mode (``PYTHONUTF8=1`` semantics) for the server and the processes it starts;
 - keeps the real stdin/stdout for JSON-RPC and points file descriptors 0 and 1 at /dev/null and
   stderr, so nothing a dependency or a child process prints can corrupt the protocol;
-- points ruff_bridge at the bundled ruff executable (``PYTHON_ARCHITECT_RUFF``).
+- points ruff_bridge at the bundled ruff executable (``PYTHON_ARCHITECT_RUFF``);
+- writes bytecode under ``PYTHON_ARCHITECT_PYCACHE_PREFIX`` (the client sets it when the
+  extension's folder is read-only) unless the bundle ships the server's own bytecode for this
+  CPython, which a prefix would hide (``client/scripts/bytecode.py``: today only its libraries'
+  are shipped, so a read-only install compiles everything once, under the prefix);
+- starts the start-up clock (``PYTHON_ARCHITECT_STARTED``, read by ``python_architect.lsp.startup``).
 
 Exit codes: 3 Python too old, no bundled libraries for this CPython, or the universal build
 (``bundled/tool`` alone) run with ``useBundled``; 4 the server cannot be imported (one line names
@@ -22,10 +27,13 @@ the missing module).
 # ruff: noqa: UP031 - %-formatting on purpose: this file must parse under old Pythons
 import os
 import sys
+import time
 
 MIN_VERSION = (3, 10)
 IMPORT_STRATEGY_ENV = "PYTHON_ARCHITECT_IMPORT_STRATEGY"
+STARTED_ENV = "PYTHON_ARCHITECT_STARTED"  # the start-up clock's zero (python_architect.lsp.startup)
 RUFF_ENV = "PYTHON_ARCHITECT_RUFF"
+PYCACHE_PREFIX_ENV = "PYTHON_ARCHITECT_PYCACHE_PREFIX"
 EXIT_UNSUPPORTED = 3
 EXIT_IMPORT = 4
 
@@ -73,6 +81,22 @@ def bundled_ruff(paths):
     return None
 
 
+def shipped_bytecode(paths, cache_tag):
+    """True when the bundled server itself comes with bytecode for this CPython (``cpython-311``)."""
+    for base in paths:
+        if os.path.isfile(os.path.join(base, "python_architect", "__pycache__", "__init__.%s.pyc" % cache_tag)):
+            return True
+    return False
+
+
+def bytecode_prefix(paths, cache_tag, requested):
+    """Where this start writes bytecode: ``requested`` (a writable folder the client chose because
+    the bundle's own is not), or None (beside the sources, or the shipped bytecode is used)."""
+    if not requested or shipped_bytecode(paths, cache_tag):
+        return None
+    return requested
+
+
 def protect_stdio():
     """The protocol's (stdin, stdout) binary streams; fds 0 and 1 no longer reach the client.
 
@@ -93,6 +117,8 @@ def protect_stdio():
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    if not os.environ.get("PYTHON_ARCHITECT_NO_REEXEC") or STARTED_ENV not in os.environ:
+        os.environ[STARTED_ENV] = repr(time.time())  # kept across the re-execution below
     message = version_error(sys.version_info)
     if message:
         sys.stderr.write(message + "\n")
@@ -124,11 +150,20 @@ def main(argv=None):
     ruff = bundled_ruff(first)
     if ruff:
         os.environ[RUFF_ENV] = ruff
+    prefix = bytecode_prefix(first, sys.implementation.cache_tag, os.environ.pop(PYCACHE_PREFIX_ENV, ""))
+    if prefix:
+        sys.pycache_prefix = prefix  # read by every import from here on
 
     proto_in, proto_out = protect_stdio()
     try:
         import logging
 
+        try:  # what attrs and cattrs compiled at the last start (older servers have no such module)
+            from python_architect.lsp import generated_code
+        except ImportError:
+            pass
+        else:
+            generated_code.install()
         try:
             from python_architect.lsp.app import create_server
         except ModuleNotFoundError as missing:  # an environment's python-architect from before lsp/app.py

@@ -43,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
         handler = logging.FileHandler(args.log_file, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(threadName)s %(levelname)s %(name)s: %(message)s"))
         logging.getLogger("python_architect").addHandler(handler)
+    from ..lsp import generated_code
+
+    generated_code.install()  # before lsprotocol's import: what attrs and cattrs compiled last start
     from ..lsp.app import create_server
 
     server = create_server()

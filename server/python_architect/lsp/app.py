@@ -9,11 +9,13 @@ from __future__ import annotations
 from . import api_key, code_actions, commands, diagnostics, editor_api, hover
 from .chat import register_chat
 from .server import ArchitectServer, quiet_late_cancels
+from .startup import CLOCK
 from .wire import install_fast_text_sync
 
 
 def create_server() -> ArchitectServer:
     """The server with every feature registered (the chat's too)."""
+    CLOCK.mark("imports done")
     quiet_late_cancels()
     install_fast_text_sync()
     server = ArchitectServer()

@@ -26,15 +26,18 @@ import re
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from lsprotocol import types
 
 from ..advisor.conversations import ConversationStore
-from ..advisor.service import Advisor, ChatChunk, ChatFinal, ChatStep
+from ..advisor.events import ChatChunk, ChatFinal, ChatStep
 from .conversations import proposal_result, register_conversations
 from .convert import path_of
+
+if TYPE_CHECKING:
+    from ..advisor.service import Advisor
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +137,10 @@ class ChatRouter:
         return self.server.add_folder(Path(root)) if root else None
 
     def _advisor(self, folder: Any, project: Any) -> Advisor:
+        # Imported on the first question: the agent's tools and the stemmer cost ~0.4 s of the
+        # server's start, which the first diagnostic must not wait for.
+        from ..advisor.service import Advisor
+
         advisor = self.advisors.get(folder.root)
         if advisor is None or advisor.project is not project:
             # The folder's lock guards its project for every thread (see ``state``).

@@ -14,6 +14,7 @@ from lsprotocol import types
 from . import background, hints, scheduling
 from .convert import path_of
 from .server import ArchitectServer, guarded
+from .startup import CLOCK
 
 log = logging.getLogger("python_architect")
 SETTINGS_SECTION = "pythonArchitect"
@@ -36,6 +37,7 @@ def register(server: ArchitectServer) -> None:
 
 
 def initialize(ls: ArchitectServer, params: types.InitializeParams) -> None:
+    CLOCK.mark("initialize")
     ls.loop = asyncio.get_running_loop()
     options = params.initialization_options
     # No project is loaded yet, so there are no overrides to apply.
@@ -45,7 +47,10 @@ def initialize(ls: ArchitectServer, params: types.InitializeParams) -> None:
         roots = [path_of(params.root_uri) if params.root_uri else Path(params.root_path or ".")]
     for root in roots:
         if root is not None:
-            ls.add_folder(root)
+            # The project loads (in the pool) while the client reads this answer and opens its
+            # documents, not after: the first document's analysis waits for it. Settings pulled
+            # in ``initialized`` reach a loaded project as overrides, as they always could.
+            ls.spawn(ls.project_of(ls.add_folder(root)))
 
 
 async def initialized(ls: ArchitectServer, params: types.InitializedParams) -> None:

@@ -25,6 +25,7 @@ from ..findings import Finding, Severity
 from ..root_paths import contained
 from . import hints
 from .convert import path_of, to_diagnostic, uri_of
+from .startup import CLOCK, FIRST_DIAGNOSTICS
 from .state import DocumentState, FolderState
 
 if TYPE_CHECKING:
@@ -188,6 +189,7 @@ def _show(ls: ArchitectServer, state: DocumentState, version: int | None, own: l
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=state.uri, version=version, diagnostics=state.diagnostics)
         )
+    CLOCK.mark(FIRST_DIAGNOSTICS)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -35,6 +35,7 @@ from .. import __version__
 from ..settings import EditorSettings
 from .convert import path_of
 from .protocol import ArchitectProtocol
+from .startup import CLOCK
 from .state import DocumentState, FolderState
 from .wire import converter_factory
 
@@ -226,6 +227,7 @@ class ArchitectServer(LanguageServer):
         from ..engine import Project
 
         project = Project.load(folder.root, editor=True)  # un-adopted judgment findings show as hints
+        CLOCK.mark("project loaded")
         self._apply_folder_overrides(folder, project)
         folder.project = project
         for error in getattr(project, "config_errors", ()) or ():
