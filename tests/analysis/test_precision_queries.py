@@ -166,3 +166,39 @@ def test_a_data_migration_module_walks_the_rows_once():
     assert run_check("ARC502", source, path="src/app/storage/migrate_tags.py") == []
     # The same loop in the storage module itself is a query per row.
     assert lines_of(run_check("ARC502", source, path="src/app/storage/runs/sql_run_storage.py")) == [4]
+
+
+def test_a_statement_built_from_a_batch_is_one_per_batch():
+    """Read on airflow (issue 21): the statement is kept in a name before it runs."""
+    batched = """
+    def clear(session, run_ids):
+        for chunk in chunks(run_ids, 500):
+            ti_query = select(TI).where(TI.run_id.in_(chunk))
+            session.execute(ti_query)
+    """
+    assert run_check("ARC502", batched) == []
+    # The twin: a name built from one item is still one statement per item.
+    per_item = """
+    def clear(session, run_ids):
+        for run_id in run_ids:
+            ti_query = select(TI).where(TI.run_id == run_id)
+            session.execute(ti_query)
+    """
+    assert lines_of(run_check("ARC502", per_item)) == [5]
+
+
+def test_sqlalchemy_2_statements_on_each_table_are_schema_work():
+    """``delete(model)`` for each model class: a different statement per pass, not N+1."""
+    per_table = """
+    def delete_dag(session, dag_id, models):
+        for model in models:
+            session.execute(delete(model).where(model.dag_id == dag_id))
+    """
+    assert run_check("ARC502", per_table) == []
+    # The twin: the same construct on one table, filtered per item.
+    per_item = """
+    def delete_runs(session, run_ids):
+        for run_id in run_ids:
+            session.execute(delete(DagRun).where(DagRun.id == run_id))
+    """
+    assert lines_of(run_check("ARC502", per_item)) == [4]

@@ -122,6 +122,14 @@ class _LoopScope:
         }
         if _walks_batches(loop):
             self.collections |= _target_names(loop)
+        if isinstance(loop, (ast.For, ast.AsyncFor)):
+            # A name built from a batch only (``stmt = select(T).where(T.id.in_(chunk))``) holds one
+            # statement per batch, not one per item (read on airflow, issue 21).
+            items = self.variables - self.collections
+            self.collections |= {
+                name for name in items - _target_names(loop)
+                if not any(_item_in(value, items - {name}) for value in self.assigned.get(name, []))
+            }
 
 
 def _body_of(loop: ast.AST) -> list[ast.AST]:
@@ -309,11 +317,11 @@ def _statement_varies(runner: ast.Call, scope: _LoopScope, targets: set[str]) ->
         return False
     statement = runner.args[0]
     base = _base_name(statement)
-    if base in targets:
+    if base in targets or _constructed_on(statement, targets):
         return True
     values = scope.assigned.get(base, []) if base else []
-    if any(_base_name(value) in targets for value in values):
-        return True  # ``stmt = table.delete()`` then ``execute(stmt)``
+    if any(_base_name(value) in targets or _constructed_on(value, targets) for value in values):
+        return True  # ``stmt = table.delete()`` / ``delete(model).where(...)`` then ``execute(stmt)``
     for root in [statement, *values]:
         for node in ast.walk(root):
             if isinstance(node, ast.Call) and _DDL_CONSTRUCT.search((dotted_name(node.func) or "").rsplit(".", 1)[-1]):
@@ -321,6 +329,20 @@ def _statement_varies(runner: ast.Call, scope: _LoopScope, targets: set[str]) ->
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and _COMMAND_SQL.match(node.value):
                 return True
     return False
+
+
+def _constructed_on(statement: ast.AST, targets: set[str]) -> bool:
+    """SQLAlchemy 2.0's ``delete(model)``, ``insert(table)``, ``update(model)``, ``select(model)``
+    on the loop's item, under any ``.where(...)``/``.values(...)`` chain: one statement per table."""
+    node = statement
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Await)):
+        if isinstance(node, ast.Call) and node.args and (dotted_name(node.func) or "").rsplit(".", 1)[-1] in _CONSTRUCTS:
+            return _base_name(node.args[0]) in targets
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return False
+
+
+_CONSTRUCTS = frozenset({"delete", "insert", "update", "select"})
 
 
 def _shown(receiver: str, links: list[ast.Call], runner: ast.Call) -> str:
