@@ -175,7 +175,8 @@ ARC103_INFO = CheckInfo(
         " with names read only inside functions, annotations under `from __future__ import "
         "annotations` or in quotes, imports under `if TYPE_CHECKING:`. Not modelled (taken as "
         "succeeding): `try`/`except ImportError` around an import, `from x import *` of a partial"
-        " module, calls two levels deep. `structural = true` reports every import-time cycle "
+        " module, calls two levels deep. A group too large to replay within the check's budget is not "
+        "reported either (unknown to fail). `structural = true` reports every import-time cycle "
         "instead, for a team that wants none; `include-deferred = true` also counts imports "
         "inside functions (implies `structural`)."
     ),
