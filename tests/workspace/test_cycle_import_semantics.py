@@ -46,6 +46,15 @@ SHAPES: list[tuple[str, dict[str, str], bool]] = [
         "pkg/__init__.py": "from . import sub\nNAME = 1\n",
         "pkg/sub.py": "import pkg\n\nVALUE = pkg.NAME\n",
     }, FAILS),
+    # The import system sets __file__, __name__, __path__, __spec__ before the body runs (streamlit).
+    ("import-pkg-read-dunder-at-module-level", {
+        "pkg/__init__.py": "from . import sub\nNAME = 1\n",
+        "pkg/sub.py": "import os\nimport pkg\n\nHERE = os.path.dirname(pkg.__file__)\nWHO = pkg.__name__\n",
+    }, IMPORTS),
+    ("from-pkg-import-dunder", {
+        "pkg/__init__.py": "from . import sub\nNAME = 1\n",
+        "pkg/sub.py": "from pkg import __path__ as ROOTS\n",
+    }, IMPORTS),
     ("import-pkg-submodule-read-in-function", {
         "pkg/__init__.py": "from . import flavor\n",
         "pkg/flavor.py": "from pkg import sub\n\nNAME = 1\n",

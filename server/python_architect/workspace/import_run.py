@@ -164,7 +164,7 @@ class _Replay:
         if module in self.complete or module not in self.started:
             return True
         bound = self.defined.get(module, set())
-        return name in bound or "*" in bound or "__getattr__" in bound
+        return name in bound or "*" in bound or "__getattr__" in bound or name in IMPORT_SYSTEM_NAMES
 
     # -- the replay ----------------------------------------------------------------------------
     def run(self, entry: str) -> ImportFailure | None:
@@ -263,6 +263,14 @@ class _Replay:
         chain = tuple(Link(frame.module, frame.fact, frame.via_call, frame.loads) for frame in stack[start:-1])
         chain += (Link(stack[-1].module, fact, via_call, partial),)
         return ImportFailure(entry, stack[-1].module, fact, partial, name, chain)
+
+
+IMPORT_SYSTEM_NAMES = frozenset({
+    "__name__", "__file__", "__path__", "__spec__", "__loader__", "__package__", "__cached__",
+    "__doc__", "__builtins__", "__dict__",
+})
+"""Set on a module before its first line runs: reading one from a half-imported module never
+fails (``streamlit.__file__`` read by a submodule while ``streamlit`` imports it; issue 21)."""
 
 
 def _bindings(fact: ImportFact) -> list[tuple[str, tuple[str, bool]]]:
