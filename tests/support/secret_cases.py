@@ -109,6 +109,8 @@ LOOK_ALIKES: tuple[Case, ...] = (
     Case("base64 json page token in yaml", "next_page_token: eyJwYWdlIjogMiwgInNpemUiOiA1MH0=\n", "config",
          kept=("eyJwYWdlIjogMiwgInNpemUiOiA1MH0=",)),
     Case("constant equal to its name", 'FOO_TOKENS = "foo_tokens"\n', "code", kept=('"foo_tokens"',), arc701=0),
+    Case("identifier with an acronym", 'opts = {"key": "FFmpegExtractAudio"}\n',
+         "code", kept=('"FFmpegExtractAudio"',), arc701=0),
     Case("constant naming another secret", 'TOKEN_SETTING = "access_token"\nsecret = "client_secret"\n', "code",
          kept=('"access_token"', '"client_secret"'), arc701=0),
     Case("password field name", 'password_field = "password"\n', "code", kept=('"password"',), arc701=0),

@@ -133,3 +133,15 @@ def test_default_ruff_set_reports_core_codes_only(tmp_path: Path) -> None:
     (root / "pyproject.toml").write_text('[project]\nname = "app"\n\n[tool.python-architect]\nselect = ["ALL", "T201"]\n')
     (printed,) = [f for f in Project.load(root).analyze(root / "app/client.py").findings if f.code == "T201"]
     assert printed.fix is None  # deleting a print would delete a CLI's output: no fix offered
+
+
+def test_example_programs_a_package_ships_are_scripts(tmp_path: Path) -> None:
+    """Read on airflow's `example_dags/` (issue 21): documentation programs run by hand, where a
+    request without a timeout is the example's brevity, not a service hanging."""
+    fetch = "import requests\n\n\ndef run():\n    return requests.get('https://api.example.com/data')\n"
+    root = write_tree(tmp_path, {"pkg/example_dags/retry.py": fetch, "pkg/docs_examples/a.py": fetch,
+                                 "pkg/service.py": fetch, "pyproject.toml": '[project]\nname = "pkg"\n'})
+    project = Project.load(root)
+    assert _codes(project, "pkg/example_dags/retry.py") == []
+    assert _codes(project, "pkg/docs_examples/a.py") == []
+    assert _codes(project, "pkg/service.py") == ["S113"]  # the twin: the same call in the package itself

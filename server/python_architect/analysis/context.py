@@ -135,8 +135,18 @@ def _path_context(path: Path, root: Path, module: str | None, scripts: tuple[str
     """(test code, entry point) by path, remembered: the editor asks on every keystroke."""
     inside = relative_to_root(path, root)
     relative = PurePosixPath(inside if inside is not None else path.name)
-    entry = relative.name == "__main__.py" or _is_script_module(relative, module, scripts)
+    entry = (relative.name == "__main__.py" or _is_script_module(relative, module, scripts)
+             or is_example_path(relative))
     return is_test_path(relative), entry
+
+
+EXAMPLE_DIRS = frozenset({"example", "examples", "example_dags", "tutorials"})
+"""Folders of example programs a package ships as documentation (``airflow/example_dags``): run by
+hand like a script, so the script-only codes (a request's timeout, ``print``) keep quiet there."""
+
+
+def is_example_path(relative: PurePosixPath) -> bool:
+    return any(part in EXAMPLE_DIRS or part.endswith("_examples") for part in relative.parts[:-1])
 
 
 def _is_script_module(relative: PurePosixPath, module: str | None, scripts: Iterable[str]) -> bool:

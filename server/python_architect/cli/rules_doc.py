@@ -162,7 +162,7 @@ def render_rules_markdown() -> str:
         "",
         "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, `testing/`, "
         "`test_*.py`, `*_test.py`, `conftest.py`) and command-line entry points (`__main__.py`, "
-        "`if __name__ == \"__main__\":` blocks, console-script targets from `[project.scripts]`) "
+        "`if __name__ == \"__main__\":` blocks, console-script targets from `[project.scripts]`, example programs under `examples/`, `example_dags/`, `*_examples/`) "
         "as listed per check below; the options "
         + ", ".join(f"`{key}`" for key in CONTEXT_OPTIONS)
         + " (true or false) of any check change that.",
