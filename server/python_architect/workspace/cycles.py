@@ -342,18 +342,22 @@ def import_cycles(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]:
                 where = ctx.index.path_of(edge.source)
                 if where is not None:
                     related.append(Related(where, edge.fact.span, f"`{edge.source}` imports `{edge.target}`"))
-        chain = " -> ".join(group.shortest)
-        size = len(group.members)
-        more = f"; {size} modules import each other in all" if size > len(group.shortest) - 1 else ""
         yield path, RawFinding(
             code=ARC103,
-            message=f"Import cycle: {chain}{more}",
+            message=_cycle_message(group),
             span=group.anchor.fact.span,
             data={"cycle": list(group.shortest), "target": group.anchor.target, "members": list(group.members),
                   "explains": len(stated), "fails": failure.explain(),
                   "entry": failure.entry},
             related=tuple(related),
         )
+
+
+def _cycle_message(group: ImportCycle) -> str:
+    """``Import cycle: a -> b -> a``, and how many modules the group holds when that is more."""
+    size = len(group.members)
+    more = f"; {size} modules import each other in all" if size > len(group.shortest) - 1 else ""
+    return f"Import cycle: {' -> '.join(group.shortest)}{more}"
 
 
 def _structural_cycles(ctx: WorkspaceContext, include_deferred: bool) -> Iterator[WorkspaceFinding]:
@@ -380,12 +384,9 @@ def _structural_finding(ctx: WorkspaceContext, group: ImportCycle, path: Path) -
         where = ctx.index.path_of(edge.source)
         if where is not None:
             related.append(Related(where, edge.fact.span, f"`{edge.source}` imports `{edge.target}`"))
-    chain = " -> ".join(group.shortest)
-    size = len(group.members)
-    more = f"; {size} modules import each other in all" if size > len(group.shortest) - 1 else ""
     return path, RawFinding(
         code=ARC103,
-        message=f"Import cycle: {chain}{more}",
+        message=_cycle_message(group),
         span=group.anchor.fact.span,
         data={"cycle": list(group.shortest), "target": group.anchor.target, "members": list(group.members),
               "explains": len(stated)},
