@@ -9,7 +9,7 @@ seen as one chain.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -192,16 +192,7 @@ def _designed_for_extension(resolved: ResolvedClass) -> bool:
 def _carries_implementation(ctx: ModuleContext, resolved: ResolvedClass, seen: set[str]) -> bool:
     """Whether the class or a first-party ancestor defines a method: a role or marker class
     (``class InElementRole(SQLRole): _role_name = "..."``) passes on a type, not code."""
-    if "no-methods" not in resolved.fact.traits:
-        return True
-    facts = _facts_of(ctx, resolved.module)
-    for base in resolved.fact.bases:
-        parent = resolve_base(ctx, facts, base) if facts is not None else None
-        if parent is not None and parent.qualified not in seen:
-            seen.add(parent.qualified)
-            if _carries_implementation(ctx, parent, seen):
-                return True
-    return False
+    return _up_the_chain(ctx, resolved, seen, lambda traits: "no-methods" not in traits)
 
 
 def _holds_state(ctx: ModuleContext, resolved: ResolvedClass, seen: set[str]) -> bool:
@@ -209,15 +200,20 @@ def _holds_state(ctx: ModuleContext, resolved: ResolvedClass, seen: set[str]) ->
     (``HasHints``, ``Evictable``, ``HasMemoized``) lends methods that work on whatever state the
     class it is mixed into has: a mixin whatever its name; one that hands its arguments on with
     ``super().__init__(**kw)`` from no base is one too."""
-    traits = set(resolved.fact.traits)
-    if "stateful" in traits and "cooperative" not in traits:
+    return _up_the_chain(ctx, resolved, seen, lambda traits: "stateful" in traits and "cooperative" not in traits)
+
+
+def _up_the_chain(ctx: ModuleContext, resolved: ResolvedClass, seen: set[str],
+                  holds: Callable[[set[str]], bool]) -> bool:
+    """Whether ``holds`` is true of the class's traits or of a first-party ancestor's."""
+    if holds(set(resolved.fact.traits)):
         return True
     facts = _facts_of(ctx, resolved.module)
     for base in resolved.fact.bases:
         parent = resolve_base(ctx, facts, base) if facts is not None else None
         if parent is not None and parent.qualified not in seen:
             seen.add(parent.qualified)
-            if _holds_state(ctx, parent, seen):
+            if _up_the_chain(ctx, parent, seen, holds):
                 return True
     return False
 
