@@ -65,13 +65,13 @@ def blocking_tree_work_in_async(ctx: ModuleContext) -> Iterator[RawFinding]:
     if not index.async_defs:
         return
     aliases = index.call_aliases
-    helpers = _sync_helpers(ctx.tree, aliases)
+    helpers = _sync_helpers(ctx.tree.body, aliases)
     owners = {id(member): statement for statement in ctx.tree.body if isinstance(statement, ast.ClassDef)
               for member in statement.body}
     by_class: dict[int, dict[str, tuple[str, int]]] = {}  # each class's helpers, found once
     for function in index.async_defs:
         owner = owners.get(id(function))
-        methods = {} if owner is None else by_class.setdefault(id(owner), _class_helpers(owner, aliases))
+        methods = {} if owner is None else by_class.setdefault(id(owner), _sync_helpers(owner.body, aliases))
         nodes = list(walk_local(function.body))
         # An awaited call of a sync-looking helper returns an awaitable (a decorator made it one).
         awaited = {id(node.value) for node in nodes if isinstance(node, ast.Await)}
@@ -115,25 +115,15 @@ def _blocking_call_in(function: ast.FunctionDef, aliases: dict[str, str]) -> tup
     return None
 
 
-def _sync_helpers(tree: ast.Module, aliases: dict[str, str]) -> dict[str, tuple[str, int]]:
-    """Module-level sync functions that do blocking tree or process work: name -> (call, line)."""
+def _sync_helpers(body: list[ast.stmt], aliases: dict[str, str]) -> dict[str, tuple[str, int]]:
+    """The sync functions defined in ``body`` (a module's, or a class's whose methods its async
+    ones call as ``self.name()``) that do blocking tree or process work: name -> (call, line)."""
     found = {}
-    for statement in tree.body:
+    for statement in body:
         if isinstance(statement, ast.FunctionDef):
             blocking = _blocking_call_in(statement, aliases)
             if blocking is not None:
                 found[statement.name] = blocking
-    return found
-
-
-def _class_helpers(owner: ast.ClassDef, aliases: dict[str, str]) -> dict[str, tuple[str, int]]:
-    """The same for the sync methods of a class (called as ``self.name()`` from its async ones)."""
-    found = {}
-    for member in owner.body:
-        if isinstance(member, ast.FunctionDef):
-            blocking = _blocking_call_in(member, aliases)
-            if blocking is not None:
-                found[member.name] = blocking
     return found
 
 
