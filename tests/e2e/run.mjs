@@ -391,9 +391,17 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     await openFile(page, 'src/pricing_service/adapters/customer_client.py', ':43:24');
     const line = await viewLine(page, /requests\.get\(f"\{base_url\}\/customers/);
     check(!/timeout=10/.test(await line.textContent()), 'the line already has a timeout');
-    await page.keyboard.press('Control+.');
+    // The file's diagnostics may not have arrived when the editor opens it: code actions asked
+    // before them are empty ("No code actions available"). Wait for the file's squiggles (its
+    // diagnostics arrive together), then ask again if the menu came up without the fix (the same
+    // retry as the next step's).
+    await page.locator('.editor-instance .monaco-editor [class*="squiggly-"]').first().waitFor({ timeout: 60_000 });
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: /timeout=10/ }).first();
-    await fix.waitFor();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await page.keyboard.press('Control+.');
+      if (await fix.waitFor({ timeout: 10_000 }).then(() => true, () => false)) break;
+      await page.keyboard.press('Escape');
+    }
     await fix.click();
     await viewLine(page, /requests\.get\(f"\{base_url\}\/customers\/\{customer_id\}\/tier",.timeout=10\)/);
   });
