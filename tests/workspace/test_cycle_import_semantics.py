@@ -315,3 +315,54 @@ def test_a_failing_group_met_on_the_way_does_not_hide_another_groups_failure(tmp
     fixed = write_tree(tmp_path / "fixed", {**tree, "app/s.py": "S = 1\n"})
     assert _fails_on_the_cycle(fixed, "app.pkg.p")  # the interpreter agrees once r <-> s is gone
     assert [raw.message for raw in _arc103(fixed)] == ["Import cycle: app.pkg.p -> app.pkg.q -> app.pkg.p"]
+
+
+def _a_compiled_stdlib_module() -> Path:
+    """A real compiled extension module of this interpreter (``array``, ``_bisect``...): copied into
+    a package under its own name, ``from pkg import array`` loads it as ``pkg.array``."""
+    import importlib.machinery
+    import importlib.util
+
+    for name in ("array", "_bisect", "_json", "_csv", "select", "math"):
+        spec = importlib.util.find_spec(name)
+        if spec and spec.origin and spec.origin.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+            return Path(spec.origin)
+    raise AssertionError("this interpreter has none of the usual stdlib modules as a compiled file")
+
+
+@pytest.mark.parametrize(("statement", "twin_fails"), [
+    ("from pkg import {name}\n", True),
+    # Without the compiled file this one is a missing module, not a cycle: no twin.
+    ("import pkg.{name}\n\nVALUE = pkg.{name}.__name__\n", False),
+])
+def test_a_compiled_submodule_of_a_partial_package_imports_cleanly(tmp_path: Path, statement: str,
+                                                                   twin_fails: bool) -> None:
+    # Third reading (scikit-learn, pymongo): `from sklearn.cluster import _hierarchical_fast` names a
+    # compiled `.so` beside the sources; the import system loads it into the partial package, so
+    # no order fails. The twin below, without the compiled file, fails and is reported.
+    compiled = _a_compiled_stdlib_module()
+    name = compiled.name.split(".", 1)[0]
+    files = {"pkg/__init__.py": "from . import sub\nNAME = 1\n", "pkg/sub.py": statement.format(name=name)}
+    root = write_tree(tmp_path / "with", files)
+    (root / "pkg" / compiled.name).write_bytes(compiled.read_bytes())
+    assert not any(_fails_on_the_cycle(root, module) for module in ("pkg", "pkg.sub"))
+    assert _arc103(root) == []
+
+    if not twin_fails:
+        return
+    twin = write_tree(tmp_path / "without", files)
+    assert _fails_on_the_cycle(twin, "pkg")  # `pkg.<name>` does not exist: the cycle fails
+    (raw,) = _arc103(twin)
+    assert raw.data["entry"] == "pkg"
+
+
+def test_only_a_compiled_file_of_that_exact_name_counts(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"pkg/__init__.py": "", "pkg/sub.py": ""})
+    for entry in ("_speedups.cpython-311-x86_64-linux-gnu.so", "_win.cp311-win_amd64.pyd", "_abi.abi3.so",
+                  "_speedups_extra.so.txt", "_other.py"):
+        (root / "pkg" / entry).write_text("")
+    roots = SourceRoots.from_config(root, ProjectConfig(), [root / "pkg/__init__.py", root / "pkg/sub.py"])
+    listings: dict = {}
+    assert [name for name in ("pkg._speedups", "pkg._win", "pkg._abi", "pkg._speedups_extra", "pkg._other",
+                              "pkg._spee", "_speedups") if roots.is_compiled_module(name, listings)] == [
+        "pkg._speedups", "pkg._win", "pkg._abi"]

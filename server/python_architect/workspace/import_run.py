@@ -101,6 +101,8 @@ class _Replay:
         self.started: set[str] = set()
         self.complete: set[str] = set()
         self.defined: dict[str, set[str]] = {}
+        self.listings: dict[str, frozenset[str]] = {}
+        """Folder listings ``is_compiled_module`` read, per replay."""
 
     # -- what each step does -------------------------------------------------------------------
     def _load(self, module: str, fact: ImportFact | None, via_call: bool) -> tuple:
@@ -154,6 +156,11 @@ class _Replay:
             submodule = f"{fact.module}.{name}"
             if submodule in self.index:
                 actions.append(("load", submodule))  # a partial submodule is found in sys.modules
+            elif self.index.roots.is_compiled_module(submodule, self.listings):
+                # A compiled submodule (sklearn's ``_hierarchical_fast``, pymongo's ``_cmessage``):
+                # the import system loads and binds it even while its package is partial, and its
+                # own imports are not ours to replay (issue 21, third reading).
+                continue
             elif fact.module in self.index:
                 actions.append(("need", fact.module, name))
         return actions
@@ -164,7 +171,8 @@ class _Replay:
         if module in self.complete or module not in self.started:
             return True
         bound = self.defined.get(module, set())
-        return name in bound or "*" in bound or "__getattr__" in bound or name in IMPORT_SYSTEM_NAMES
+        return (name in bound or "*" in bound or "__getattr__" in bound or name in IMPORT_SYSTEM_NAMES
+                or self.index.roots.is_compiled_module(f"{module}.{name}", self.listings))
 
     # -- the replay ----------------------------------------------------------------------------
     def run(self, entry: str) -> ImportFailure | None:

@@ -26,6 +26,10 @@ from ..root_paths import contained
 log = logging.getLogger(__name__)
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+EXTENSION_SUFFIXES = (".so", ".pyd")
+"""How compiled extension modules end on every platform (``.cpython-311-x86_64-linux-gnu.so``,
+``.abi3.so``, ``.cp311-win_amd64.pyd``): only the last suffix, so a Linux host reads a Windows
+wheel's modules too."""
 
 # Directories that never hold first-party code even when they sit under a source root.
 NEVER_FIRST_PARTY = frozenset(
@@ -154,6 +158,29 @@ class SourceRoots:
                     names = listings[folder] = frozenset()
             if last in names or f"{last}.py" in names or f"{last}.pyi" in names:
                 return True
+        return False
+
+    def is_compiled_module(self, name: str, listings: dict[str, frozenset[str]]) -> bool:
+        """Whether ``name`` is a compiled extension module in its package's folder under a source
+        root (``_speedups.cpython-311-x86_64-linux-gnu.so``, ``_speedups.abi3.so``,
+        ``_speedups.cp311-win_amd64.pyd``): a submodule the import system loads, although no
+        source of it is indexed. Any platform's tag counts: a package ships one per platform.
+        ``listings`` is the same per-folder cache ``may_be_module`` takes."""
+        *parents, last = name.split(".")
+        if not parents:
+            return False
+        for source_root in self.roots:
+            folder = os.path.join(str(source_root), *parents)
+            names = listings.get(folder)
+            if names is None:
+                try:
+                    names = listings[folder] = frozenset(os.listdir(folder))
+                except OSError:
+                    names = listings[folder] = frozenset()
+            for entry in names:
+                if entry.startswith(last + ".") and entry.endswith(EXTENSION_SUFFIXES) \
+                        and entry.count(".") <= 2:
+                    return True
         return False
 
     def is_package(self, path: Path) -> bool:
