@@ -1,6 +1,6 @@
 """TRY400 classes from the second blind reading (issue 21), each beside its true-positive twin,
-judged on ruff's real output: a traceback the handler already logged, and a handler that catches
-only timeouts."""
+judged on ruff's real output: a traceback the handler already logged, a message built from the
+traceback itself, and a handler that catches only timeouts."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from python_architect.analysis import ruff_bridge
 from python_architect.analysis.ruff_refine import post_process
 
-LOG = "import asyncio\nimport logging\nimport socket\n\nimport requests\n\nlog = logging.getLogger(__name__)\n\n"
+LOG = "import asyncio\nimport logging\nimport socket\nimport sys\nimport traceback\n\nimport requests\n\nlog = logging.getLogger(__name__)\n\n"
 
 
 def _handler(caught: str, body: str) -> str:
@@ -31,6 +31,12 @@ TWINS = [
     # the traceback is logged *after* the error line: the error line itself is still the one to fix
     ("traceback-logged-after", None,
      _handler("OSError", "log.error('giving up on %s', g)\nlog.debug('details', exc_info=True)")),
+    # try400-error-info-included: the message is built from the traceback itself (dagster)
+    ("traceback-in-message",
+     _handler("Exception", "log.error('heartbeat failed:\\n%s', serializable_error_info_from_exc_info(sys.exc_info()))"),
+     _handler("Exception", "log.error('heartbeat failed:\\n%s', last_error_summary())")),
+    ("traceback-in-message format_exc", _handler("Exception", "log.error('failed: %s', traceback.format_exc())"),
+     _handler("Exception", "log.error('failed: %s', repr(exc))")),
     # expected-timeout: a timeout's traceback carries nothing
     ("expected-timeout asyncio", _handler("asyncio.TimeoutError", "log.error('restart timed out after %s s', 30)"),
      _handler("asyncio.CancelledError", "log.error('restart cancelled after %s s', 30)")),

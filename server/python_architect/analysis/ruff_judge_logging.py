@@ -43,11 +43,13 @@ def try400_travels_on(near: list[ast.AST], handler: ast.ExceptHandler, call: ast
     (``raise X from exc``: the exception travels on with its cause), or the exception object is
     handed to a call that records it (``self.handle_exception(exc)``), or the handler exits the
     program (its message is for the user). Nor when the same handler already logged the
-    traceback before this call (``log.exception(...)`` then a ``log.error`` remediation hint), or
+    traceback before this call (``log.exception(...)`` then a ``log.error`` remediation hint), the
+    message carries it (``traceback.format_exc()``, ``sys.exc_info()`` among the arguments), or
     it catches only timeouts (``except asyncio.TimeoutError``: the message says it all, the
     traceback of a ``wait_for`` carries no evidence). A handler that logs only the message of an
     error it caught and moves on stays reported, ``except ValueError: log.error("bad %s", x)`` too."""
-    if call is not None and (keeps_traceback(call) or _traceback_logged_before(handler, call)):
+    if call is not None and (keeps_traceback(call) or _traceback_logged_before(handler, call)
+                             or _traceback_in_arguments(call)):
         return True
     if _catches_only_timeouts(handler):
         return True
@@ -70,6 +72,17 @@ def _catches_only_timeouts(handler: ast.ExceptHandler) -> bool:
     types = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught is not None else []
     return bool(types) and all(
         _TIMEOUT_TYPE.search(name_of(t)) or dotted(t) == "socket.timeout" for t in types)
+
+
+_TRACEBACK_CALLS = frozenset({"sys.exc_info", "traceback.format_exc", "traceback.format_exception",
+                              "traceback.format_tb", "traceback.format_stack", "format_exc", "exc_info"})
+
+
+def _traceback_in_arguments(call: ast.Call) -> bool:
+    """The message is built from the traceback itself: ``log.error("%s", traceback.format_exc())``,
+    ``serializable_error_info_from_exc_info(sys.exc_info())`` (dagster)."""
+    return any(isinstance(node, ast.Call) and dotted(node.func) in _TRACEBACK_CALLS
+               for argument in [*call.args, *(k.value for k in call.keywords)] for node in ast.walk(argument))
 
 
 def _traceback_logged_before(handler: ast.ExceptHandler, call: ast.Call) -> bool:
