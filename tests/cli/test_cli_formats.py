@@ -14,7 +14,8 @@ from python_architect.findings import Finding, Fix, Severity, Span, TextEdit
 from python_architect.output import render
 from python_architect.output.github import format_annotation
 
-FINDING_KEYS = {"code", "message", "severity", "path", "line", "column", "end_line", "end_column", "adrs", "fix", "related", "rule", "chain"}
+FINDING_KEYS = {"code", "message", "severity", "path", "line", "column", "end_line", "end_column", "adrs", "fix", "related", "rule", "chain",
+                "data"}
 TEXT_LINE = re.compile(r"^(?P<path>[^:\s][^:]*):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+[0-9]+) (?P<message>.+)$")
 
 

@@ -192,13 +192,14 @@ def test_arc103_reports_the_cycle_exactly_when_an_import_order_fails(tmp_path: P
         (raw,) = findings
         assert raw.data["entry"] in failing  # the order it names really fails
         assert raw.message.startswith("Import cycle: ")
+        assert f"; `import {raw.data['entry']}` first fails on `" in raw.message  # and the message says which
         assert raw.data["cycle"][0] == raw.data["cycle"][-1]
 
 
 def test_the_finding_states_the_failing_cycle_its_order_and_its_lines(tmp_path: Path) -> None:
     root = write_tree(tmp_path, dict(SHAPES[0][1]))  # sub imports NAME before __init__ binds it
     (raw,) = _arc103(root)
-    assert raw.message == "Import cycle: pkg -> pkg.sub -> pkg"
+    assert raw.message == "Import cycle: pkg -> pkg.sub -> pkg; `import pkg` first fails on `NAME`"
     assert raw.data["fails"] == ("`import pkg` fails: `pkg.sub` imports `NAME` from `pkg` before `pkg` defines it")
     assert [(r.path.name, r.span.line, r.message) for r in raw.related] == [
         ("__init__.py", 1, "`pkg` imports `pkg.sub`"),
@@ -214,7 +215,7 @@ def test_a_call_at_import_time_and_a_package_run_first_say_so_in_their_rows(tmp_
         2, "`pkg` imports `pkg.plugins` in a function it calls while it is imported")
     first = write_tree(tmp_path / "first", shapes["package-run-first-by-a-submodule-import"])
     (raw,) = _arc103(first)
-    assert raw.message == "Import cycle: other.x -> pkg -> other.x"
+    assert raw.message == "Import cycle: other.x -> pkg -> other.x; `import other.x` first fails on `g`"
     assert raw.related[0].message == "`other.x` imports `pkg.sub`, which runs `pkg` first"
 
 
@@ -310,11 +311,13 @@ def test_a_failing_group_met_on_the_way_does_not_hide_another_groups_failure(tmp
     }
     root = write_tree(tmp_path / "both", tree)
     assert sorted(raw.message for raw in _arc103(root)) == [
-        "Import cycle: app.pkg.p -> app.pkg.q -> app.pkg.p",
-        "Import cycle: app.r -> app.s -> app.r; 3 modules import each other in all"]  # app.pkg runs r
+        "Import cycle: app.pkg.p -> app.pkg.q -> app.pkg.p; `import app.pkg.p` first fails on `P`",
+        # app.pkg runs r: importing the package is what fails, on the name s reads from r
+        "Import cycle: app.r -> app.s -> app.r; 3 modules import each other in all; `import app.pkg` first fails on `app.r.R`"]
     fixed = write_tree(tmp_path / "fixed", {**tree, "app/s.py": "S = 1\n"})
     assert _fails_on_the_cycle(fixed, "app.pkg.p")  # the interpreter agrees once r <-> s is gone
-    assert [raw.message for raw in _arc103(fixed)] == ["Import cycle: app.pkg.p -> app.pkg.q -> app.pkg.p"]
+    assert [raw.message for raw in _arc103(fixed)] == [
+        "Import cycle: app.pkg.p -> app.pkg.q -> app.pkg.p; `import app.pkg.p` first fails on `P`"]
 
 
 def _a_compiled_stdlib_module() -> Path:

@@ -53,7 +53,7 @@ def test_cycle_is_one_finding_with_every_import_line_related(tmp_path: Path) -> 
     assert len(findings) == 1  # not one per import line and both ends
     path, raw = findings[0]
     assert (path.name, raw.code, raw.span.line) == ("billing.py", "ARC103", 1)  # app.billing sorts first
-    assert raw.message == "Import cycle: app.billing -> app.orders -> app.billing"
+    assert raw.message == "Import cycle: app.billing -> app.orders -> app.billing; `import app.billing` first fails on `charge`"
     assert [(r.path.name, r.span.line, r.message) for r in raw.related] == [
         ("billing.py", 1, "`app.billing` imports `app.orders`"),
         ("orders.py", 2, "`app.orders` imports `app.billing`"),
@@ -94,7 +94,7 @@ def test_cycle_through_relative_imports_of_three_modules(tmp_path: Path) -> None
     assert len(findings) == 1
     path, raw = findings[0]
     assert path.name == "a.py"
-    assert raw.message == "Import cycle: pkg.a -> pkg.b -> pkg.c -> pkg.a"  # the whole group: no "in all"
+    assert raw.message == "Import cycle: pkg.a -> pkg.b -> pkg.c -> pkg.a; `import pkg.a` first fails on `other`"  # the whole group: no "in all"
     assert [r.path.name for r in raw.related] == ["a.py", "b.py", "c.py"]
 
 
@@ -192,7 +192,7 @@ def test_a_larger_group_states_its_shortest_cycle_first(tmp_path: Path) -> None:
         "app/d.py": "from app.b import B\nD = 1\n",
     })
     ((_path, raw),) = _cycle_findings(_index(root), root)
-    assert raw.message == "Import cycle: app.a -> app.b -> app.a; 4 modules import each other in all"
+    assert raw.message == "Import cycle: app.a -> app.b -> app.a; 4 modules import each other in all; `import app.a` first fails on `A`"
     # The stated cycle's lines first (what the editor shows), then the rest of the group.
     assert raw.data["explains"] == 2
     assert [(r.path.name, r.span.line) for r in raw.related][:2] == [("a.py", 1), ("b.py", 1)]

@@ -12,8 +12,9 @@ link that runs it), and these are not N+1 (issue 21, each seen on real packages)
   slice per pass, ``range(0, n, step)``), the statement takes a collection (``.in_(chunk)``, a
   list of parameter rows) or pages (``.limit(n)``, ``LIMIT``);
 - a different statement per pass: the loop walks tables, sequences or settings
-  (``table.delete()``, ``DropTable(...)``, ``"PRAGMA %s" % name``, ``LISTEN``); the number of
-  passes is fixed by the schema, not by the data.
+  (``table.delete()``, ``DropTable(...)``, ``"PRAGMA %s" % name``, ``LISTEN``), or a literal of
+  names written in the code (``for model in (A, B, C)``, a constant bound once to one:
+  ``fixed_loops``); the number of passes is fixed by the schema, not by the data.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..codes import ARC502
 from .astutil import dotted_name
 from .context import relative_to_root
 from .extract import tree_index
+from .fixed_loops import walks_fixed_names
 from .registry import ModuleContext, RawFinding, check
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
@@ -360,6 +362,7 @@ def n_plus_one_query(ctx: ModuleContext) -> Iterator[RawFinding]:
         return  # a data migration walks the rows on purpose, once
     index = tree_index(ctx.tree, ctx.text)
     scopes: dict[int, _LoopScope] = {}
+    fixed: dict[int, bool] = {}
     judged: set[int] = set()
     for call, loops in index.loop_calls:
         func = call.func
@@ -370,6 +373,7 @@ def n_plus_one_query(ctx: ModuleContext) -> Iterator[RawFinding]:
         for loop in loops:
             if id(loop) not in scopes:
                 scopes[id(loop)] = _LoopScope(loop)
+                fixed[id(loop)] = walks_fixed_names(loop, ctx.tree)
         scope = scopes[id(loops[-1])]
         top = _outermost(call, scope)
         if id(top) in judged:
@@ -384,8 +388,9 @@ def n_plus_one_query(ctx: ModuleContext) -> Iterator[RawFinding]:
         items: set[str] = set()
         targets: set[str] = set()
         for loop in loops:
-            items |= scopes[id(loop)].variables - scopes[id(loop)].collections
             targets |= _target_names(loop)
+            if not fixed[id(loop)]:  # ``for model in (A, B, C)``: one pass per table, not per row
+                items |= scopes[id(loop)].variables - scopes[id(loop)].collections
         if not _per_item(links, items) or _pages(links, scope) or _statement_varies(runner, scope, targets):
             continue
         method = runner.func.attr if isinstance(runner.func, ast.Attribute) else "query"

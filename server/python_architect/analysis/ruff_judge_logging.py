@@ -42,15 +42,55 @@ def try400_travels_on(near: list[ast.AST], handler: ast.ExceptHandler, call: ast
     (``exc_info=e``, ``exc_info=1``, a tuple, a debug flag: a choice made), the handler raises
     (``raise X from exc``: the exception travels on with its cause), or the exception object is
     handed to a call that records it (``self.handle_exception(exc)``), or the handler exits the
-    program (its message is for the user). A handler that logs only the message of an error it
-    caught and moves on stays reported, ``except ValueError: log.error("bad %s", x)`` too."""
-    if call is not None and keeps_traceback(call):
+    program (its message is for the user). Nor when the same handler already logged the
+    traceback before this call (``log.exception(...)`` then a ``log.error`` remediation hint), the
+    message carries it (``traceback.format_exc()``, ``sys.exc_info()`` among the arguments), or
+    it catches only timeouts (``except asyncio.TimeoutError``: the message says it all, the
+    traceback of a ``wait_for`` carries no evidence). A handler that logs only the message of an
+    error it caught and moves on stays reported, ``except ValueError: log.error("bad %s", x)`` too."""
+    if call is not None and (keeps_traceback(call) or _traceback_logged_before(handler, call)
+                             or _traceback_in_arguments(call)):
+        return True
+    if _catches_only_timeouts(handler):
         return True
     if any(isinstance(statement, ast.Raise) for statement in handler.body):
         return True
     if _exits(handler, [n for n in walk_statements(handler.body) if isinstance(n, ast.Call)]):
         return True  # a program's last words to its user (``logger.error(exc); sys.exit(1)``)
     return _hands_on(handler, call)
+
+
+_TIMEOUT_TYPE = re.compile(r"Timeout(Error|Exception|Expired)?$")
+"""``TimeoutError``, ``asyncio.TimeoutError``, ``requests.ReadTimeout``, ``httpx.TimeoutException``,
+``urllib3``'s ``ReadTimeoutError``, ``subprocess.TimeoutExpired``: by name, whatever module."""
+
+
+def _catches_only_timeouts(handler: ast.ExceptHandler) -> bool:
+    """``except asyncio.TimeoutError`` / ``except (socket.timeout, requests.Timeout)``: every type
+    caught is a timeout. A bare ``except`` or one non-timeout type in the tuple is not."""
+    caught = handler.type
+    types = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught is not None else []
+    return bool(types) and all(
+        _TIMEOUT_TYPE.search(name_of(t)) or dotted(t) == "socket.timeout" for t in types)
+
+
+_TRACEBACK_CALLS = frozenset({"sys.exc_info", "traceback.format_exc", "traceback.format_exception",
+                              "traceback.format_tb", "traceback.format_stack", "format_exc", "exc_info"})
+
+
+def _traceback_in_arguments(call: ast.Call) -> bool:
+    """The message is built from the traceback itself: ``log.error("%s", traceback.format_exc())``,
+    ``serializable_error_info_from_exc_info(sys.exc_info())`` (dagster)."""
+    return any(isinstance(node, ast.Call) and dotted(node.func) in _TRACEBACK_CALLS
+               for argument in [*call.args, *(k.value for k in call.keywords)] for node in ast.walk(argument))
+
+
+def _traceback_logged_before(handler: ast.ExceptHandler, call: ast.Call) -> bool:
+    """A logging call earlier in the same handler recorded the traceback (``log.exception``,
+    ``exc_info=True``): a later ``log.error`` adds a hint, it does not lose the evidence."""
+    return any(isinstance(node, ast.Call) and node is not call and is_logging_call(node)
+               and keeps_traceback(node) and (node.lineno, node.col_offset) < (call.lineno, call.col_offset)
+               for node in walk_statements(handler.body))
 
 
 def _hands_on(handler: ast.ExceptHandler, skip: ast.Call | None = None) -> bool:

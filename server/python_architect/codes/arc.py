@@ -435,8 +435,9 @@ ARC502_INFO = CheckInfo(
         "of one statement (`cursor.fetchmany`); batches (a loop over `chunks(...)`, "
         "`itertools.batched`, `groupby`, `range(0, n, step)` or a slice per pass, an `.in_(...)` "
         "or a list of parameter rows); a `while` loop that pages (`.limit(n)`, `.offset(...)`); a "
-        "different statement per pass (`table.delete()`, DDL constructs, `PRAGMA`, `CREATE`, "
-        "`LISTEN`); data migrations (a `migrations/` folder or a `migration.py` module). A query chain is one finding, named by the call that runs it."
+        "different statement per pass (`table.delete()`, `delete(model)`, DDL constructs, `PRAGMA`, "
+        "`CREATE`, `LISTEN`, or a loop over names written in the code: `for model in (A, B, C)` "
+        "or a constant bound once to such a literal); data migrations (a `migrations/` folder or a `migration.py` module). A query chain is one finding, named by the call that runs it."
     ),
 )
 ARC701_INFO = CheckInfo(

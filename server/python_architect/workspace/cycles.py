@@ -344,7 +344,7 @@ def import_cycles(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]:
                     related.append(Related(where, edge.fact.span, f"`{edge.source}` imports `{edge.target}`"))
         yield path, RawFinding(
             code=ARC103,
-            message=_cycle_message(group),
+            message=f"{_cycle_message(group)}; {failure.short()}",
             span=group.anchor.fact.span,
             data={"cycle": list(group.shortest), "target": group.anchor.target, "members": list(group.members),
                   "explains": len(stated), "fails": failure.explain(),

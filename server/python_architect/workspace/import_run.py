@@ -63,6 +63,13 @@ class ImportFailure:
         return (f"`import {self.entry}` fails: `{self.module}` imports `{self.name}` from `{self.partial}` "
                 f"before `{self.partial}` defines it")
 
+    def short(self) -> str:
+        """``explain()`` in the few words a one-line message has room for: which first import
+        fails, on which name (of the partial module, when that is not the one imported)."""
+        name = self.name.lstrip(".")
+        where = name if self.partial == self.entry else f"{self.partial}.{name}"
+        return f"`import {self.entry}` first fails on `{where}`"
+
 
 class ReplayBudget:
     """How many more module runs the replays of one check may make: a group of hundreds of
