@@ -60,16 +60,29 @@ SECRET_WORDS = frozenset({
     "signature", "cookie",
 })
 """Words of a name that make a random value a secret (matched as whole words of the name)."""
+CHANCE_WORDS = frozenset({
+    "sample", "samples", "sampling", "sampled", "sampler", "jitter", "jittered", "shuffle", "shuffled",
+    "backoff", "retry", "retries",
+})
+"""Words of a name that say what the randomness is for, and it is not a secret: a sampling
+decision, jitter, a shuffle, a backoff before a retry. They win over a secret word in the same
+name (``determine_profile_session_sampling_decision``: the session is what is sampled)."""
 
 
 def _s311_not_a_secret(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     """``random`` for jitter, backoff, sampling, shuffling, ids of links, test data: reported only
     where the value feeds a name that is a secret (``token = ...``, ``password=...``, ``{"nonce":
-    ...}``) or is returned by a function so named (``def make_token(): return ...``)."""
+    ...}``) or is returned by a function so named (``def make_token(): return ...``), and that
+    name does not also say the value is a chance (``session_sample_rate``, ``auth_retry_jitter``)."""
     call = call_at(near, lines, finding.span.line, finding.span.column)
     if call is None:
         return False
-    return not any(SECRET_WORDS & name_words(name) for name in _names_fed(near, call))
+    return not any(_names_a_secret(name) for name in _names_fed(near, call))
+
+
+def _names_a_secret(name: str) -> bool:
+    words = name_words(name)
+    return bool(SECRET_WORDS & words) and not CHANCE_WORDS & words
 
 
 def _names_fed(near: list[ast.AST], value: ast.AST) -> list[str]:
