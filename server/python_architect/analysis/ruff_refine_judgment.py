@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from . import ruff_judge_logging as logging_judges
 from .registry import RawFinding
+from .ruff_judge_compiled import holds_compiled_code
 from .ruff_judge_nodes import (
     assigned_values,
     call_at,
@@ -132,7 +133,8 @@ _CODE_NAMESPACE = re.compile(r"globals\(\)|__globals__|\bvars\(|__dict__|sys\.mo
 def _s307_evaluates_code(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     """``eval`` of code, not data: a literal string (``eval("__IPYTHON__")`` probes a name), or
     resolving annotations and forward references: the expression is a code object
-    the program compiled from a syntax tree, or it is evaluated in a module's namespace
+    the program compiled from a syntax tree (a local, or an attribute its class only ever fills
+    with ``compile(...)``: ``ruff_judge_compiled``), or it is evaluated in a module's namespace
     (``globals()``, ``module.__dict__``, ``sys.modules[...]``, a namespace loaded from source).
     ``eval(text)`` with no namespace, or with a literal dict (a "sandbox" that is none), stays."""
     call = call_at(near, lines, finding.span.line, finding.span.column)
@@ -143,6 +145,8 @@ def _s307_evaluates_code(near: list[ast.AST], lines: list[str], finding: RawFind
     function = enclosing_function(near, call.lineno)
     if any(_is_compiled(value) for value in _values_of(call.args[0], function)):
         return True
+    if holds_compiled_code(lines, call.args[0], call.lineno):
+        return True  # ``eval(self._code)``: the class stores only code it compiled (pytest's -k/-m)
     namespace = call.args[1] if len(call.args) > 1 else next(
         (k.value for k in call.keywords if k.arg in {"globals", "__globals"}), None)
     if namespace is None or isinstance(namespace, ast.Dict):
