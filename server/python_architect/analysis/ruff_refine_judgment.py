@@ -34,8 +34,9 @@ from .ruff_judge_nodes import (
 
 # --- S301: a module reading back the pickles it writes ------------------------------------------
 
-_WRITES_PICKLES = re.compile(r"\b(?:c?[pP]ickle|dill|cloudpickle|_pickle)\.dumps?\(|^\s*from\s+(?:c?pickle|dill|cloudpickle)\s+import\s[^#\n]*\bdumps?\b")
-_FROM_OUTSIDE = re.compile(r"request|recv|socket|body|payload|message|upload|\.content\b|\.data\b|stdin", re.IGNORECASE)
+WRITES_PICKLES = re.compile(r"\b(?:c?[pP]ickle|dill|cloudpickle|_pickle)\.dumps?\(|^\s*from\s+(?:c?pickle|dill|cloudpickle)\s+import\s[^#\n]*\bdumps?\b")
+FROM_OUTSIDE = re.compile(r"request|recv|socket|body|payload|message|upload|\.content\b|\.data\b|stdin", re.IGNORECASE)
+"""What a pickle's source says when it comes from another party: such a load is never dropped."""
 
 
 def _s301_own_pickles(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
@@ -48,9 +49,9 @@ def _s301_own_pickles(near: list[ast.AST], lines: list[str], finding: RawFinding
     source = call.args[0]
     if isinstance(source, ast.Call) and name_of(source.func) in {"dumps", "dump"}:
         return True
-    if _FROM_OUTSIDE.search(ast.unparse(source)):
+    if FROM_OUTSIDE.search(ast.unparse(source)):
         return False
-    return module_has(lines, _WRITES_PICKLES)
+    return module_has(lines, WRITES_PICKLES)
 
 
 # --- S311: random numbers that are not secrets --------------------------------------------------
