@@ -137,16 +137,24 @@ def _path_context(path: Path, root: Path, module: str | None, scripts: tuple[str
     relative = PurePosixPath(inside if inside is not None else path.name)
     entry = (relative.name == "__main__.py" or _is_script_module(relative, module, scripts)
              or is_example_path(relative))
-    return is_test_path(relative), entry
+    return is_test_path(relative) or is_benchmark_path(relative), entry
 
 
 EXAMPLE_DIRS = frozenset({"example", "examples", "example_dags", "tutorials"})
 """Folders of example programs a package ships as documentation (``airflow/example_dags``): run by
 hand like a script, so the script-only codes (a request's timeout, ``print``) keep quiet there."""
+BENCHMARK_DIRS = frozenset({"bench", "benchmarks", "asv_bench"})
+"""Folders of benchmark harnesses (``falcon/bench``): developer-run code that exercises the package
+with made-up input, like its tests (an ``eval`` picking a factory by a name from ``argparse``
+choices, random data, prints), so they keep the test-code context, not only a script's."""
 
 
 def is_example_path(relative: PurePosixPath) -> bool:
     return any(part in EXAMPLE_DIRS or part.endswith("_examples") for part in relative.parts[:-1])
+
+
+def is_benchmark_path(relative: PurePosixPath) -> bool:
+    return any(part in BENCHMARK_DIRS for part in relative.parts[:-1])
 
 
 def _is_script_module(relative: PurePosixPath, module: str | None, scripts: Iterable[str]) -> bool:

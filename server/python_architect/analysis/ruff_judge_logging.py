@@ -208,14 +208,120 @@ def _g004_one_off(near: list[ast.AST], lines: list[str], finding: RawFinding) ->
     """An f-string in a logging call costs only where the level is off in production
     (``debug``) and the call repeats (inside a loop): there the message is built for nothing,
     over and over. Reported there; a one-off ``logger.debug(f"Started {name}")`` builds it once,
-    and at ``info`` and above the message is built anyway wherever the team reads its logs."""
+    and at ``info`` and above the message is built anyway wherever the team reads its logs.
+    A call in a loop that is followed, in its block or a block around it, by a ``return`` or
+    ``raise`` (or a ``break`` out of the function's only loop) with no ``continue`` before it is
+    one-off too: the loop ends where it is logged (``log.debug(f"Found {key}"); return conf``)."""
     text = next((n for n in near if isinstance(n, ast.JoinedStr)
                  and starts_at(n, lines, finding.span.line, finding.span.column)), None)
     call = next((n for n in near if isinstance(n, ast.Call) and text is not None
                  and any(arg is text for arg in [*n.args, *(k.value for k in n.keywords)])), None)
     if call is None:
         return False
-    return not (_quiet_level(call) and in_loop(near, call))
+    return not (_quiet_level(call) and in_loop(near, call)) or _once_per_call(near, call)
+
+
+_STATEMENT_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_TRIES = (ast.Try, getattr(ast, "TryStar", ast.Try))
+
+
+def _once_per_call(near: list[ast.AST], call: ast.Call) -> bool:
+    """Whether the loop around ``call`` is left right after it: scanning the rest of each block
+    from the call's statement out to the innermost loop's body, a ``return``/``raise`` (or an
+    ``if`` whose branches both leave) comes before any ``continue``. A ``break`` leaves only when
+    that loop is the function's outermost one around the call (else the outer loop repeats it).
+    A ``try`` body on the way (an exception in between may be swallowed and the loop go on) and a
+    comprehension around the call are not judged: they stay reported."""
+    function = enclosing_function(near, call.lineno)
+    if any(isinstance(n, _COMPREHENSIONS) and _holds(n, call) and (function is None or _holds(function, n))
+           for n in near):
+        return False
+    loops = [n for n in near if isinstance(n, _STATEMENT_LOOPS) and any(_holds(s, call) for s in n.body)
+             and (function is None or _holds(function, n))]
+    if not loops:
+        return False
+    loop = max(loops, key=lambda n: (n.lineno, n.col_offset))  # type: ignore[attr-defined]
+    path = _blocks_down(loop.body, call)  # type: ignore[attr-defined]
+    if path is None or any(isinstance(owner, _TRIES) and owner.handlers and block is owner.body
+                           for block, _, owner in path):
+        return False
+    outermost = len(loops) == 1
+    for block, index, _ in reversed(path):
+        verdict = _scan(block[index + 1:], outermost)
+        if verdict is not None:
+            return verdict
+    return False  # the loop's body ends and the next iteration comes
+
+
+def _blocks_down(body: list[ast.stmt], node: ast.AST) -> list[tuple[list[ast.stmt], int, ast.AST | None]] | None:
+    """The blocks from ``body`` down to the statement holding ``node``: (block, index of the
+    statement on the way, the statement owning the block or None for ``body``)."""
+    path: list[tuple[list[ast.stmt], int, ast.AST | None]] = []
+    block, owner = body, None
+    while True:
+        index = next((i for i, s in enumerate(block) if _holds(s, node)), None)
+        if index is None:
+            return None
+        path.append((block, index, owner))
+        statement = block[index]
+        if isinstance(statement, _SCOPES):
+            return None
+        inner = next((sub for sub in _child_blocks(statement) if any(_holds(s, node) for s in sub)), None)
+        if inner is None:
+            return path
+        block, owner = inner, statement
+
+
+def _child_blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
+    blocks = [getattr(statement, field, None) for field in ("body", "orelse", "finalbody")]
+    blocks += [handler.body for handler in getattr(statement, "handlers", ())]
+    blocks += [case.body for case in getattr(statement, "cases", ())]
+    return [block for block in blocks if isinstance(block, list) and block and isinstance(block[0], ast.stmt)]
+
+
+def _scan(statements: list[ast.stmt], outermost: bool) -> bool | None:
+    """True: control leaves the loop here; False: it may go round again; None: falls through."""
+    for statement in statements:
+        if _goes_round(statement, outermost):
+            return False
+        if _leaves(statement, outermost):
+            return True
+    return None
+
+
+def _leaves(statement: ast.stmt, outermost: bool) -> bool:
+    if isinstance(statement, (ast.Return, ast.Raise)):
+        return True
+    if isinstance(statement, ast.Break):
+        return outermost
+    if isinstance(statement, ast.If) and statement.orelse:
+        return _scan(statement.body, outermost) is True and _scan(statement.orelse, outermost) is True
+    return False
+
+
+def _goes_round(statement: ast.stmt, outermost: bool) -> bool:
+    """A ``continue`` of this loop inside ``statement`` (or a ``break`` into an outer loop)."""
+    stack: list[ast.AST] = [statement]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Continue) or (isinstance(node, ast.Break) and not outermost):
+            return True
+        if isinstance(node, _STATEMENT_LOOPS):
+            stack.extend(node.orelse)  # its body's ``continue`` is its own; its ``else`` is ours
+            continue
+        if isinstance(node, _SCOPES):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _holds(outer: ast.AST, inner: ast.AST) -> bool:
+    """Whether ``inner``'s source span lies within ``outer``'s."""
+    return ((outer.lineno, outer.col_offset) <= (inner.lineno, inner.col_offset)  # type: ignore[attr-defined]
+            and (outer.end_lineno or 0, outer.end_col_offset or 0)  # type: ignore[attr-defined]
+            >= (inner.end_lineno or 0, inner.end_col_offset or 0))  # type: ignore[attr-defined]
 
 
 def _quiet_level(call: ast.Call) -> bool:

@@ -5,7 +5,8 @@ handler ruff points at, the function and loops around a line, the names a value 
 and whether a call is a logging call. ``near`` is every node whose span holds the finding's line
 (``ruff_refine.nodes_spanning``); in a batch the tree holds only the statements around the
 findings (a whole function or method), so nothing here looks above the innermost top-level
-statement or class member. Pure functions; no state.
+statement or class member; ``module_tree`` parses the whole file for a judge that must.
+Pure functions; no state.
 """
 
 from __future__ import annotations
@@ -212,3 +213,15 @@ def module_has(lines: list[str], pattern: re.Pattern[str]) -> bool:
     found = any(pattern.search(line) for line in lines)
     _LAST_SCAN[pattern.pattern] = (lines, found)
     return found
+
+
+
+def module_tree(lines: list[str]) -> ast.Module | None:
+    """The whole module's parse, for a judge that must look past the statements around a finding
+    (a batch refines on a tree of only those). Not kept: the judges that need it are rare (an
+    ``eval`` of an attribute), and a long-lived server should not hold trees. None when the text
+    does not parse."""
+    try:
+        return ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None

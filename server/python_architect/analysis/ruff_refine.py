@@ -17,7 +17,8 @@ More classes live in their own modules and are merged into ``REFINERS`` here: th
 tier's (``ruff_refine_default``: B006, S602/S604 constant commands), security
 (``ruff_refine_security``: S506 safe loaders, S604 calls that run nothing) and the judgment tier's
 (``ruff_refine_judgment``: TRY400's ``exc_info=``, S608's text that is no statement, S301, S311,
-BLE001, G004, T201, ...). A judge that follows the file's imports (S506) sits in
+BLE001, G004, T201, ...). A judge that follows the file's imports (S506) or reads its package's
+siblings (``ruff_refine_launched``: S301 in a worker the package launches) sits in
 ``WORKSPACE_REFINERS`` and is given the file's path and the workspace root.
 
 Also owns our own fix for S113 (``timeout_fixes``: "add ``timeout=``"), made on the same parse.
@@ -34,7 +35,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..findings import Fix, Span, TextEdit
-from . import ruff_refine_default, ruff_refine_security
+from . import ruff_refine_default, ruff_refine_launched, ruff_refine_security
 from . import ruff_refine_judgment as judgment
 from .registry import RawFinding
 
@@ -124,7 +125,8 @@ WorkspaceRefiner = Callable[[list[ast.AST], list[str], RawFinding, "tuple[Path, 
 """A judge that may also read modules the file imports from its own package, given ``(path, root)``
 (None: the file alone); it reads nothing outside the root."""
 
-WORKSPACE_REFINERS: dict[str, WorkspaceRefiner] = {**ruff_refine_security.WORKSPACE_REFINERS}
+WORKSPACE_REFINERS: dict[str, WorkspaceRefiner] = {**ruff_refine_security.WORKSPACE_REFINERS,
+                                                   **ruff_refine_launched.WORKSPACE_REFINERS}
 
 REFINED = frozenset(REFINERS) | frozenset(WORKSPACE_REFINERS)
 """Codes whose findings are worth a parse to refine (the batch parses again only for these)."""

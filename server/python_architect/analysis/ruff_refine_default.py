@@ -15,6 +15,11 @@ positive and its true twin (``tests/analysis/test_ruff_refine_default.py``):
   copied or passed on (``def __init__(self, integrations=[]): pass`` read by ``inspect``;
   ``env={}`` handed to ``spawnProcess``) changes nothing; a callee that mutates what it is given
   is not seen (one function at a time), and is a miss.
+- **B006** on a private parameter (``def get_header(self, name, _name_cache={})``): a parameter
+  whose name starts with ``_`` is not for callers, so its mutable default is state the function
+  keeps on purpose (a memo, a registry), the idiom the Python FAQ gives for a cache. The same body
+  with a public name (``name_cache={}``) stays reported: a caller may pass its own and the shared
+  default still surprises the next call.
 - **S602/S604** ``shell=True`` on a constant command line: the command is a string literal (or a
   list/tuple of them, or a literal concatenation) with nothing interpolated: no input reaches
   the shell, so there is nothing to inject. An f-string with a value, ``%``/``format`` of a
@@ -72,6 +77,8 @@ def _b006_never_mutated(near: list[ast.AST], lines: list[str], finding: RawFindi
     if found is None:
         return False
     function, name = found
+    if name.startswith("_"):
+        return True  # private: not for callers; a deliberate memo kept across calls
     return not _mutated(function, name, _enclosing_class(near, function))
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from . import ruff_judge_logging as logging_judges
 from .registry import RawFinding
+from .ruff_judge_compiled import holds_compiled_code
 from .ruff_judge_nodes import (
     assigned_values,
     call_at,
@@ -33,8 +34,9 @@ from .ruff_judge_nodes import (
 
 # --- S301: a module reading back the pickles it writes ------------------------------------------
 
-_WRITES_PICKLES = re.compile(r"\b(?:c?[pP]ickle|dill|cloudpickle|_pickle)\.dumps?\(|^\s*from\s+(?:c?pickle|dill|cloudpickle)\s+import\s[^#\n]*\bdumps?\b")
-_FROM_OUTSIDE = re.compile(r"request|recv|socket|body|payload|message|upload|\.content\b|\.data\b|stdin", re.IGNORECASE)
+WRITES_PICKLES = re.compile(r"\b(?:c?[pP]ickle|dill|cloudpickle|_pickle)\.dumps?\(|^\s*from\s+(?:c?pickle|dill|cloudpickle)\s+import\s[^#\n]*\bdumps?\b")
+FROM_OUTSIDE = re.compile(r"request|recv|socket|body|payload|message|upload|\.content\b|\.data\b|stdin", re.IGNORECASE)
+"""What a pickle's source says when it comes from another party: such a load is never dropped."""
 
 
 def _s301_own_pickles(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
@@ -47,9 +49,9 @@ def _s301_own_pickles(near: list[ast.AST], lines: list[str], finding: RawFinding
     source = call.args[0]
     if isinstance(source, ast.Call) and name_of(source.func) in {"dumps", "dump"}:
         return True
-    if _FROM_OUTSIDE.search(ast.unparse(source)):
+    if FROM_OUTSIDE.search(ast.unparse(source)):
         return False
-    return module_has(lines, _WRITES_PICKLES)
+    return module_has(lines, WRITES_PICKLES)
 
 
 # --- S311: random numbers that are not secrets --------------------------------------------------
@@ -60,16 +62,29 @@ SECRET_WORDS = frozenset({
     "signature", "cookie",
 })
 """Words of a name that make a random value a secret (matched as whole words of the name)."""
+CHANCE_WORDS = frozenset({
+    "sample", "samples", "sampling", "sampled", "sampler", "jitter", "jittered", "shuffle", "shuffled",
+    "backoff", "retry", "retries",
+})
+"""Words of a name that say what the randomness is for, and it is not a secret: a sampling
+decision, jitter, a shuffle, a backoff before a retry. They win over a secret word in the same
+name (``determine_profile_session_sampling_decision``: the session is what is sampled)."""
 
 
 def _s311_not_a_secret(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     """``random`` for jitter, backoff, sampling, shuffling, ids of links, test data: reported only
     where the value feeds a name that is a secret (``token = ...``, ``password=...``, ``{"nonce":
-    ...}``) or is returned by a function so named (``def make_token(): return ...``)."""
+    ...}``) or is returned by a function so named (``def make_token(): return ...``), and that
+    name does not also say the value is a chance (``session_sample_rate``, ``auth_retry_jitter``)."""
     call = call_at(near, lines, finding.span.line, finding.span.column)
     if call is None:
         return False
-    return not any(SECRET_WORDS & name_words(name) for name in _names_fed(near, call))
+    return not any(_names_a_secret(name) for name in _names_fed(near, call))
+
+
+def _names_a_secret(name: str) -> bool:
+    words = name_words(name)
+    return bool(SECRET_WORDS & words) and not CHANCE_WORDS & words
 
 
 def _names_fed(near: list[ast.AST], value: ast.AST) -> list[str]:
@@ -119,7 +134,8 @@ _CODE_NAMESPACE = re.compile(r"globals\(\)|__globals__|\bvars\(|__dict__|sys\.mo
 def _s307_evaluates_code(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     """``eval`` of code, not data: a literal string (``eval("__IPYTHON__")`` probes a name), or
     resolving annotations and forward references: the expression is a code object
-    the program compiled from a syntax tree, or it is evaluated in a module's namespace
+    the program compiled from a syntax tree (a local, or an attribute its class only ever fills
+    with ``compile(...)``: ``ruff_judge_compiled``), or it is evaluated in a module's namespace
     (``globals()``, ``module.__dict__``, ``sys.modules[...]``, a namespace loaded from source).
     ``eval(text)`` with no namespace, or with a literal dict (a "sandbox" that is none), stays."""
     call = call_at(near, lines, finding.span.line, finding.span.column)
@@ -130,6 +146,8 @@ def _s307_evaluates_code(near: list[ast.AST], lines: list[str], finding: RawFind
     function = enclosing_function(near, call.lineno)
     if any(_is_compiled(value) for value in _values_of(call.args[0], function)):
         return True
+    if holds_compiled_code(lines, call.args[0], call.lineno):
+        return True  # ``eval(self._code)``: the class stores only code it compiled (pytest's -k/-m)
     namespace = call.args[1] if len(call.args) > 1 else next(
         (k.value for k in call.keywords if k.arg in {"globals", "__globals"}), None)
     if namespace is None or isinstance(namespace, ast.Dict):

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..analysis.context import SILENT_IN_SCRIPTS, SILENT_IN_TESTS
+from ..analysis.context import BENCHMARK_DIRS, SILENT_IN_SCRIPTS, SILENT_IN_TESTS
 from ..workspace.vendored import VENDORED_DIRS
 from ..codes import METADATA, CheckInfo
 from ..codes import metadata as lookup
@@ -161,7 +161,9 @@ def render_rules_markdown() -> str:
         "no hint. Each one says why below.",
         "",
         "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, `testing/`, "
-        "`test_*.py`, `*_test.py`, `conftest.py`) and command-line entry points (`__main__.py`, "
+        "`test_*.py`, `*_test.py`, `conftest.py`, and benchmark harnesses under "
+        + ", ".join(f"`{name}/`" for name in sorted(BENCHMARK_DIRS))
+        + ") and command-line entry points (`__main__.py`, "
         "`if __name__ == \"__main__\":` blocks, console-script targets from `[project.scripts]`, example programs under `examples/`, `example_dags/`, `*_examples/`) "
         "as listed per check below; the options "
         + ", ".join(f"`{key}`" for key in CONTEXT_OPTIONS)

@@ -1,0 +1,44 @@
+"""S311 on a sampling decision (issue 21, third reading: sentry-sdk's
+``determine_profile_session_sampling_decision``): a secret word in a name ("session") makes a
+random value a secret only when the name does not also say the value is a chance (sampling,
+jitter, a shuffle, a backoff before a retry). The same body under a secret name stays reported."""
+
+from __future__ import annotations
+
+import pytest
+from ruff_twins import reported_and_kept
+
+DECIDE = "import random\n\ndef {name}(sample_rate):\n    return random.random() < float(sample_rate)\n"
+
+
+@pytest.mark.parametrize("name", [
+    "determine_profile_session_sampling_decision",
+    "auth_retry_jitter",
+    "session_backoff",
+    "shuffle_token_order",
+])
+def test_a_name_that_says_chance_is_not_a_secret(name: str) -> None:
+    reported, kept = reported_and_kept(DECIDE.format(name=name), "S311")
+    assert reported == ["S311"], "ruff must report the shape, or the judge is not what drops it"
+    assert kept == []
+
+
+@pytest.mark.parametrize("name", ["determine_profile_session_decision", "new_session_id", "make_token"])
+def test_the_same_body_under_a_secret_name_is_reported(name: str) -> None:
+    reported, kept = reported_and_kept(DECIDE.format(name=name), "S311")
+    assert reported == kept == ["S311"]
+
+
+def test_a_secret_assigned_beside_a_sampling_function_is_reported() -> None:
+    """The chance word must be in the name the value feeds, not anywhere around it."""
+    text = ("import random\n\ndef sampling_setup(user):\n"
+            "    user.session_key = ''.join(random.choice('abcdef') for _ in range(32))\n")
+    reported, kept = reported_and_kept(text, "S311")
+    assert reported == kept == ["S311"]
+
+
+def test_a_keyword_that_says_sample_is_not_a_secret() -> None:
+    text = "import random\n\ndef start(new):\n    return new(session_sampled=random.random() < 0.1)\n"
+    reported, kept = reported_and_kept(text, "S311")
+    assert reported == ["S311"]
+    assert kept == []
