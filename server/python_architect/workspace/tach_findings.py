@@ -1,0 +1,91 @@
+"""``tach.toml`` as findings: each violation ``workspace.tach_check`` finds is one finding on the
+import line, like every other finding of the engine (editor, CLI, MCP).
+
+Codes: an undeclared or ``cannot_depend_on`` dependency is ARC101, an import up the layers (or
+across a closed layer) ARC102, a member outside a module's interfaces ARC104, a ``deprecated``
+dependency ARC106 (a warning, as Tach prints it). What tach.toml holds that is not read is an
+ARC006 warning on its line; what Tach refuses as a configuration error (a ``visibility`` the
+``depends_on`` breaks, ``<root>`` where ``root_module`` forbids it) is an ARC006 error.
+
+A finding cites the binding ADR that names its contract in backticks (``tach:<module>``,
+``tach:layers:<module>``, ``tach:interfaces:<module>``); otherwise it points at the line of
+tach.toml that states the rule, as related information. ``data`` carries ``contract``,
+``chain`` (importer -> imported) and ``imported`` as import-linter findings do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..analysis.registry import RawFinding
+from ..codes import ARC006, ARC101, ARC102, ARC104, ARC106
+from ..findings import Related, Severity, Span
+from ..knowledge.importlinter_config import ContractSpec
+from ..knowledge.tach_config import ROOT, TachConfig, load_tach_config
+from ..root_paths import contained
+from .contract_findings import citing_rule
+from .tach_check import TachViolation, check_tach
+
+if TYPE_CHECKING:
+    from .cycles import WorkspaceContext, WorkspaceFinding
+
+_CODE = {"dependency": ARC101, "layers": ARC102, "interface": ARC104}
+_TYPE = {"dependency": "forbidden", "layers": "layers", "interface": "interface"}
+
+
+def tach_findings(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]:
+    """The findings of the workspace's ``tach.toml`` (none without one)."""
+    config = load_tach_config(ctx.root)
+    if config is None:
+        return
+    for problem in config.problems:
+        yield problem.path, _config_finding(f"tach.toml: {problem.message}", problem.line, Severity.WARNING)
+    for problem in config.errors:
+        yield problem.path, _config_finding(f"tach.toml: {problem.message}", problem.line, Severity.ERROR)
+    yield from _setup_findings(ctx, config)
+    for violation in check_tach(ctx.index, config, ctx.root):
+        path = ctx.index.path_of(violation.importer)
+        if path is not None:
+            yield path, _violation_finding(ctx, config, violation)
+
+
+def _config_finding(message: str, line: int, severity: Severity) -> RawFinding:
+    return RawFinding(code=ARC006, message=message, span=Span(line, 1, line, 2), severity=severity)
+
+
+def _setup_findings(ctx: WorkspaceContext, config: TachConfig) -> Iterator[WorkspaceFinding]:
+    """Source roots that are not the workspace's, and modules that name nothing: each would make
+    rules check nothing without a word."""
+    ours = set(ctx.roots.roots)
+    theirs = {contained(ctx.root / entry, ctx.root) for entry in config.source_roots}
+    if theirs - ours:
+        listed = ", ".join(f"`{entry}`" for entry in config.source_roots)
+        yield config.path, _config_finding(
+            f"tach.toml: source_roots {listed} are not this workspace's source roots (`src` in "
+            "[tool.python-architect] wins): module paths are read under those", 1, Severity.WARNING)
+    modules = ctx.index.modules()
+    packages = {m.rsplit(".", depth)[0] for m in modules for depth in range(1, m.count(".") + 1)}
+    for module in config.modules.values():
+        if module.path != ROOT and module.path not in ctx.index and module.path not in packages:
+            yield config.path, _config_finding(
+                f"tach.toml: module `{module.path}` names no module under the source roots: its rules check nothing",
+                module.line, Severity.WARNING)
+
+
+def _violation_finding(ctx: WorkspaceContext, config: TachConfig, violation: TachViolation) -> RawFinding:
+    fact = violation.fact
+    deprecated = violation.kind == "dependency" and violation.warning and "deprecated" in violation.message
+    code = ARC106 if deprecated else _CODE[violation.kind]
+    spec = ContractSpec(id=violation.contract, name=f"tach.toml {violation.kind} rules", type=_TYPE[violation.kind],
+                        options={}, path=config.path, line=violation.config_line)
+    rule = citing_rule(ctx.kb, spec)
+    section = Span(violation.config_line, 1, violation.config_line, 2)
+    return RawFinding(
+        code=code, span=fact.statement_span or fact.span, rule=rule,
+        severity=Severity.WARNING if violation.warning else None,
+        message=f"tach.toml contract `{violation.contract}` is broken: {violation.message}",
+        data={"contract": violation.contract, "chain": [violation.importer, violation.imported],
+              "imported": violation.imported, "contract_type": spec.type,
+              "between": [violation.usage, violation.definition]},
+        related=() if rule is not None else (Related(config.path, section, f"tach.toml `{violation.contract}`"),))
