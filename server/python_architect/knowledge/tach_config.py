@@ -18,9 +18,12 @@ What is read (semantics from Tach's ``src/checks`` and ``src/config``, confirmed
 - ``root_module`` (``ignore`` default, ``allow``, ``dependenciesonly``, ``forbid``) and ``<root>``;
 - ``ignore_type_checking_imports`` (default true), ``rules.local_imports`` (error/warn/off).
 
-Not read (one ARC006 warning each, on its line, never silence): ``exact``,
-``forbid_circular_dependencies``, ``include_string_imports``, ``plugins``, glob module ``path``
-definitions, ``tach.domain.toml`` files. ``# tach-ignore`` comments are not honoured.
+- ``exact``: a declared dependency no import uses is an error; ``forbid_circular_dependencies``:
+  modules whose declared dependencies form a cycle are an error (both on the module's line).
+
+Not read (one ARC006 warning each, on its line, never silence): ``include_string_imports``,
+``plugins``, glob module ``path`` definitions. ``tach.domain.toml`` files and ``# tach-ignore``
+comments are not read either.
 """
 
 from __future__ import annotations
@@ -45,8 +48,6 @@ ROOT = "<root>"
 ROOT_MODES = ("ignore", "allow", "dependenciesonly", "forbid")
 _LIMIT = 1_000_000
 _NOT_READ = {
-    "exact": "unused declared dependencies are not reported",
-    "forbid_circular_dependencies": "circular dependencies between modules are not reported",
     "include_string_imports": "imports written as strings are not checked",
     "plugins": "framework plugins (Django foreign keys) are not read",
 }
@@ -125,6 +126,7 @@ class TachConfig:
     root_module: str = "ignore"
     ignore_type_checking_imports: bool = True
     local_imports: str = "error"
+    exact: bool = False
     problems: list[ConfigProblem] = field(default_factory=list)
     errors: list[ConfigProblem] = field(default_factory=list)
     """Configuration errors ``tach check`` stops on (visibility, ``<root>`` where forbidden)."""
@@ -195,6 +197,8 @@ def parse_tach(path: Path, text: str) -> TachConfig:
     _read_interfaces(config, document, text)
     _check_visibility(config, text)
     _check_root_references(config, text)
+    if document.get("forbid_circular_dependencies") is True:
+        _check_cycles(config)
     return config
 
 
@@ -216,6 +220,7 @@ def _read_settings(config: TachConfig, document: dict[str, Any], text: str) -> N
     rules = document.get("rules")
     local = rules.get("local_imports", "error") if isinstance(rules, dict) else "error"
     config.local_imports = local if local in ("error", "warn", "off") else "error"
+    config.exact = document.get("exact") is True
     for key, why in _NOT_READ.items():
         if document.get(key) not in (None, False, [], {}):
             config.problems.append(ConfigProblem(path, _line(text, rf"^[ \t]*\[?{key}\]?\s*=?"), f"`{key}` is not read: {why}"))
@@ -302,3 +307,45 @@ def _check_root_references(config: TachConfig, text: str) -> None:
                 config.path, module.line,
                 f"root_module = \"{config.root_module}\" forbids `<root>` in "
                 + ("the module configuration" if module.path == ROOT else f"`{module.path}`'s depends_on")))
+
+
+def _check_cycles(config: TachConfig) -> None:
+    """``forbid_circular_dependencies``: modules whose declared ``depends_on`` form a cycle
+    (a strongly connected component of two or more, as Tach computes it)."""
+    edges = {m.path: [d.path for d in m.depends_on or () if d.path in config.modules] for m in config.modules.values()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cyclic: list[list[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan's algorithm; tach.toml holds hundreds of modules at most
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for successor in edges[node]:
+            if successor not in index:
+                visit(successor)
+                low[node] = min(low[node], low[successor])
+            elif successor in on_stack:
+                low[node] = min(low[node], index[successor])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                cyclic.append(sorted(component))
+
+    for node in edges:
+        if node not in index:
+            visit(node)
+    for component in cyclic:
+        for name in component:
+            config.errors.append(ConfigProblem(
+                config.path, config.modules[name].line,
+                f"`{name}` is in a circular dependency between {', '.join(f'`{m}`' for m in component)} "
+                "(forbid_circular_dependencies)"))

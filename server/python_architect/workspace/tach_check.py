@@ -22,11 +22,11 @@ imports inside functions follow ``rules.local_imports`` (error, warn or off).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..knowledge.tach_config import ROOT, TachConfig, TachModule
+from ..knowledge.tach_config import ROOT, TachConfig, TachDependency, TachModule
 
 if TYPE_CHECKING:
     from ..analysis.facts import ImportFact
@@ -52,7 +52,14 @@ class TachViolation:
     warning: bool = False
 
 
-def check_tach(index: WorkspaceIndex, config: TachConfig, root: Path) -> list[TachViolation]:
+@dataclass
+class TachOutcome:
+    violations: list[TachViolation] = field(default_factory=list)
+    unused: list[tuple[TachModule, TachDependency]] = field(default_factory=list)
+    """With ``exact = true``: each declared dependency no checked import uses."""
+
+
+def check_tach(index: WorkspaceIndex, config: TachConfig, root: Path) -> TachOutcome:
     """Every violation of ``config`` by the first-party imports in ``index``."""
     checker = _Checker(config)
     found: list[TachViolation] = []
@@ -73,7 +80,17 @@ def check_tach(index: WorkspaceIndex, config: TachConfig, root: Path) -> list[Ta
                 continue
             for imported in _dependency_paths(fact):
                 found.extend(checker.check(module, fact, imported, source))
-    return found
+    return TachOutcome(found, _unused(config, checker.used) if config.exact else [])
+
+
+def _unused(config: TachConfig, used: set[tuple[str, str]]) -> list[tuple[TachModule, TachDependency]]:
+    """Declared dependencies that match no module the declaring module imports (Tach's
+    ``detect_unused_dependencies``: every cross-module import counts, allowed or not)."""
+    targets: dict[str, set[str]] = {}
+    for usage, definition in used:
+        targets.setdefault(usage, set()).add(definition)
+    return [(module, dependency) for module in config.modules.values() for dependency in module.depends_on or ()
+            if not any(dependency.matches(target) for target in targets.get(module.path, ()))]
 
 
 def _dependency_paths(fact: ImportFact) -> list[str]:
@@ -89,6 +106,7 @@ class _Checker:
         declared_root = config.modules.get(ROOT)
         implicit = TachModule(ROOT, config.line, depends_on=None if config.root_module == "ignore" else ())
         self.root_module = declared_root or implicit
+        self.used: set[tuple[str, str]] = set()
 
     def excluded(self, path: Path, root: Path) -> bool:
         if not len(self.config.exclude):
@@ -111,6 +129,7 @@ class _Checker:
         target = self.nearest(imported)
         if target.path == source.path or (target.path == ROOT and self.config.root_module == "ignore"):
             return []
+        self.used.add((source.path, target.path))
         warning = fact.deferred and self.config.local_imports == "warn"
 
         def violation(kind: str, message: str, contract: str, line: int, warn: bool = warning) -> TachViolation:

@@ -44,10 +44,15 @@ def tach_findings(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]:
     for problem in config.errors:
         yield problem.path, _config_finding(f"tach.toml: {problem.message}", problem.line, Severity.ERROR)
     yield from _setup_findings(ctx, config)
-    for violation in check_tach(ctx.index, config, ctx.root):
+    outcome = check_tach(ctx.index, config, ctx.root)
+    for violation in outcome.violations:
         path = ctx.index.path_of(violation.importer)
         if path is not None:
             yield path, _violation_finding(ctx, config, violation)
+    for module, dependency in outcome.unused:
+        yield config.path, _config_finding(
+            f"tach.toml: `{module.path}` declares a dependency on `{dependency.path}` it does not use "
+            "(exact = true)", module.line, Severity.ERROR)
 
 
 def _config_finding(message: str, line: int, severity: Severity) -> RawFinding:
