@@ -37,6 +37,7 @@ from typing import Any
 from ..root_paths import NotReadable, read_bounded
 from .globs import GlobSpec
 from .importlinter_config import ConfigProblem
+from .safe_regex import unsafe_regex
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -174,12 +175,18 @@ def _dependencies(value: Any) -> tuple[TachDependency, ...]:
 
 
 def _regexes(patterns: tuple[str, ...], config: TachConfig, line: int) -> tuple[re.Pattern[str], ...]:
+    # A shipped tach.toml is a stranger's input: a pattern Python's backtracking ``re`` could
+    # spend minutes on (Tach's Rust regex cannot) is skipped with a word, never run.
     compiled = []
     for pattern in patterns:
-        try:
-            compiled.append(re.compile(pattern))
-        except re.error as exc:
-            config.problems.append(ConfigProblem(config.path, line, f"interface pattern `{pattern}` is not a regex ({exc}): skipped"))
+        reason = unsafe_regex(pattern)
+        if reason is None:
+            try:
+                compiled.append(re.compile(pattern))
+                continue
+            except re.error as exc:  # pragma: no cover - unsafe_regex parsed it already
+                reason = str(exc)
+        config.problems.append(ConfigProblem(config.path, line, f"interface pattern `{pattern}` is skipped: {reason}"))
     return tuple(compiled)
 
 
