@@ -123,7 +123,8 @@ class TachConfig:
     closed_layers: frozenset[str] = frozenset()
     layers_line: int = 1
     exclude: GlobSpec = field(default_factory=lambda: GlobSpec([]))
-    source_roots: tuple[str, ...] = (".",)
+    source_roots: tuple[str, ...] = ()
+    """As written; () when the key is absent (Tach then reads ``["."]``)."""
     root_module: str = "ignore"
     ignore_type_checking_imports: bool = True
     local_imports: str = "error"
@@ -211,8 +212,7 @@ def parse_tach(path: Path, text: str) -> TachConfig:
 
 def _read_settings(config: TachConfig, document: dict[str, Any], text: str) -> None:
     path = config.path
-    roots = _strings(document.get("source_roots"))
-    config.source_roots = roots or (".",)
+    config.source_roots = _strings(document.get("source_roots"))
     line = _line(text, r"^[ \t]*exclude\s*=")
     config.exclude = GlobSpec.from_lines(
         _strings(document.get("exclude")), gitignore=True,

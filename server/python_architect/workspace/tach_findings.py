@@ -64,7 +64,7 @@ def _setup_findings(ctx: WorkspaceContext, config: TachConfig) -> Iterator[Works
     rules check nothing without a word."""
     ours = set(ctx.roots.roots)
     theirs = {contained(ctx.root / entry, ctx.root) for entry in config.source_roots}
-    if theirs - ours:
+    if config.source_roots and theirs - ours:
         listed = ", ".join(f"`{entry}`" for entry in config.source_roots)
         yield config.path, _config_finding(
             f"tach.toml: source_roots {listed} are not this workspace's source roots (`src` in "
