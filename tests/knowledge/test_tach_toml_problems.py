@@ -170,3 +170,10 @@ def test_an_adr_naming_the_tach_contract_is_cited(tmp_path: Path) -> None:
     result = Project.load(tmp_path).check_paths(ruff=False, jobs=1)
     [finding] = [f for f in result.findings if f.code == "ARC101"]
     assert finding.adrs == ("ADR-007",)
+
+
+def test_a_tach_domain_file_is_a_warning_not_silence(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"tach.toml": MODULES, **SRC, "src/shop/core/tach.domain.toml": '[root]\ndepends_on = []\n'})
+    found = _check(tmp_path)
+    assert [(path, line, code, severity) for path, line, code, severity, _ in found] == [
+        ("src/shop/core/tach.domain.toml", 1, "ARC006", "warning")]

@@ -22,8 +22,9 @@ What is read (semantics from Tach's ``src/checks`` and ``src/config``, confirmed
   modules whose declared dependencies form a cycle are an error (both on the module's line).
 
 Not read (one ARC006 warning each, on its line, never silence): ``include_string_imports``,
-``plugins``, glob module ``path`` definitions. ``tach.domain.toml`` files and ``# tach-ignore``
-comments are not read either.
+``plugins``, glob module ``path`` definitions, interface ``data_types``, an interface regex that
+could backtrack for ever in Python's ``re`` (``safe_regex``), and ``tach.domain.toml`` files
+(``workspace.tach_findings`` warns on each). ``# tach-ignore`` comments are not honoured.
 """
 
 from __future__ import annotations

@@ -70,6 +70,13 @@ def _setup_findings(ctx: WorkspaceContext, config: TachConfig) -> Iterator[Works
             f"tach.toml: source_roots {listed} are not this workspace's source roots (`src` in "
             "[tool.python-architect] wins): module paths are read under those", 1, Severity.WARNING)
     modules = ctx.index.modules()
+    for module in modules:
+        path = ctx.index.path_of(module)
+        domain = path.parent / "tach.domain.toml" if path is not None and path.stem == "__init__" else None
+        if domain is not None and domain.is_file():  # Tach reads these too; we would miss its rules
+            yield domain, _config_finding(
+                "tach.domain.toml is not read: its modules and interfaces are not checked (state them in tach.toml)",
+                1, Severity.WARNING)
     packages = {m.rsplit(".", depth)[0] for m in modules for depth in range(1, m.count(".") + 1)}
     for module in config.modules.values():
         if module.path != ROOT and module.path not in ctx.index and module.path not in packages:
