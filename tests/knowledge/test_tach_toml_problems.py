@@ -177,3 +177,26 @@ def test_a_tach_domain_file_is_a_warning_not_silence(tmp_path: Path) -> None:
     found = _check(tmp_path)
     assert [(path, line, code, severity) for path, line, code, severity, _ in found] == [
         ("src/shop/core/tach.domain.toml", 1, "ARC006", "warning")]
+
+
+def test_thousands_of_modules_in_a_cycle_are_judged_without_recursion_or_quadratic_lookups(tmp_path: Path) -> None:
+    count = 3000
+    modules = "".join(f'[[modules]]\npath = "shop.m{i}"\ndepends_on = ["shop.m{(i + 1) % count}"]\n' for i in range(count))
+    text = 'source_roots = ["src"]\nforbid_circular_dependencies = true\n' + modules
+    write_tree(tmp_path, {"tach.toml": text, "src/shop/__init__.py": "", "src/shop/m0.py": "",
+                          "src/shop/m1.py": "from shop import m0\n"})
+    config = load_tach_config(tmp_path)
+    assert config is not None and config.modules["shop.m2999"].line == 2 + 3 * 2999 + 2
+    found = _check(tmp_path)
+    cycle = [f for f in found if "forbid_circular_dependencies" in f[4]]
+    assert len(cycle) == count and all(f[3] == "error" for f in cycle)
+    assert ("src/shop/m1.py", 1, "ARC101") in {(path, line, code) for path, line, code, *_ in found}
+
+
+def test_a_paths_array_over_several_lines_gives_each_module_its_own_line(tmp_path: Path) -> None:
+    text = 'source_roots = ["src"]\n[[modules]]\npaths = [\n    "shop.ui",\n    "shop.core",\n]\ndepends_on = []\n'
+    write_tree(tmp_path, {"tach.toml": text, **SRC})
+    config = load_tach_config(tmp_path)
+    assert config is not None
+    assert {name: module.line for name, module in config.modules.items()} == {"shop.ui": 4, "shop.core": 5}
+    assert [(path, line, code) for path, line, code, *_ in _check(tmp_path)] == [("src/shop/ui/views.py", 1, "ARC101")]

@@ -130,6 +130,8 @@ class TachConfig:
     ignore_type_checking_imports: bool = True
     local_imports: str = "error"
     exact: bool = False
+    forbid_cycles: bool = False
+    """``forbid_circular_dependencies`` (judged in ``workspace.tach_findings``)."""
     problems: list[ConfigProblem] = field(default_factory=list)
     errors: list[ConfigProblem] = field(default_factory=list)
     """Configuration errors ``tach check`` stops on (visibility, ``<root>`` where forbidden)."""
@@ -206,8 +208,7 @@ def parse_tach(path: Path, text: str) -> TachConfig:
     _read_interfaces(config, document, text)
     _check_visibility(config, text)
     _check_root_references(config, text)
-    if document.get("forbid_circular_dependencies") is True:
-        _check_cycles(config)
+    config.forbid_cycles = document.get("forbid_circular_dependencies") is True
     return config
 
 
@@ -234,14 +235,36 @@ def _read_settings(config: TachConfig, document: dict[str, Any], text: str) -> N
             config.problems.append(ConfigProblem(path, _line(text, rf"^[ \t]*\[?{key}\]?\s*=?"), f"`{key}` is not read: {why}"))
 
 
+_QUOTED = re.compile(r"""["']([^"'\n]*)["']""")
+
+
+def _path_lines(text: str) -> dict[str, int]:
+    """Each module path named by a ``path = "..."`` or inside a ``paths = [...]`` array -> the line
+    that names it first: one pass over the text, however many modules there are."""
+    lines: dict[str, int] = {}
+    in_paths = False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.split("#", 1)[0]
+        starts = re.match(r"[ \t]*(paths?)\s*=", stripped)
+        if starts or in_paths:
+            for name in _QUOTED.findall(stripped):
+                lines.setdefault(name, number)
+            if starts and starts.group(1) == "paths":
+                in_paths = "]" not in stripped
+            elif in_paths and "]" in stripped:
+                in_paths = False
+    return lines
+
+
 def _read_modules(config: TachConfig, document: dict[str, Any], text: str) -> None:
     entries = document.get("modules")
+    lines = _path_lines(text)
     for entry in entries if isinstance(entries, list) else ():
         if not isinstance(entry, dict):
             continue
         names = [entry["path"]] if isinstance(entry.get("path"), str) else list(_strings(entry.get("paths")))
         for name in names:
-            line = _line(text, rf"""^[ \t]*paths?\s*=.*["']{re.escape(name)}["']""", config.line)
+            line = lines.get(name, config.line)
             if "*" in name:
                 config.problems.append(ConfigProblem(config.path, line, f"module path `{name}` is a glob: glob module definitions are not read"))
                 continue
@@ -316,44 +339,3 @@ def _check_root_references(config: TachConfig, text: str) -> None:
                 f"root_module = \"{config.root_module}\" forbids `<root>` in "
                 + ("the module configuration" if module.path == ROOT else f"`{module.path}`'s depends_on")))
 
-
-def _check_cycles(config: TachConfig) -> None:
-    """``forbid_circular_dependencies``: modules whose declared ``depends_on`` form a cycle
-    (a strongly connected component of two or more, as Tach computes it)."""
-    edges = {m.path: [d.path for d in m.depends_on or () if d.path in config.modules] for m in config.modules.values()}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    cyclic: list[list[str]] = []
-
-    def visit(node: str) -> None:  # Tarjan's algorithm; tach.toml holds hundreds of modules at most
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for successor in edges[node]:
-            if successor not in index:
-                visit(successor)
-                low[node] = min(low[node], low[successor])
-            elif successor in on_stack:
-                low[node] = min(low[node], index[successor])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                cyclic.append(sorted(component))
-
-    for node in edges:
-        if node not in index:
-            visit(node)
-    for component in cyclic:
-        for name in component:
-            config.errors.append(ConfigProblem(
-                config.path, config.modules[name].line,
-                f"`{name}` is in a circular dependency between {', '.join(f'`{m}`' for m in component)} "
-                "(forbid_circular_dependencies)"))

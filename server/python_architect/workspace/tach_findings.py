@@ -25,6 +25,7 @@ from ..knowledge.importlinter_config import ContractSpec
 from ..knowledge.tach_config import ROOT, TachConfig, load_tach_config
 from ..root_paths import contained
 from .contract_findings import citing_rule
+from .cycles import strongly_connected
 from .tach_check import TachViolation, check_tach
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ def tach_findings(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]:
     for problem in config.errors:
         yield problem.path, _config_finding(f"tach.toml: {problem.message}", problem.line, Severity.ERROR)
     yield from _setup_findings(ctx, config)
+    if config.forbid_cycles:
+        yield from _cycle_findings(config)
     outcome = check_tach(ctx.index, config, ctx.root)
     for violation in outcome.violations:
         path = ctx.index.path_of(violation.importer)
@@ -57,6 +60,20 @@ def tach_findings(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]:
 
 def _config_finding(message: str, line: int, severity: Severity) -> RawFinding:
     return RawFinding(code=ARC006, message=message, span=Span(line, 1, line, 2), severity=severity)
+
+
+def _cycle_findings(config: TachConfig) -> Iterator[WorkspaceFinding]:
+    """``forbid_circular_dependencies``: modules whose declared ``depends_on`` form a cycle (a
+    strongly connected component of two or more, as Tach computes it), an error on each."""
+    graph = {m.path: [d.path for d in m.depends_on or () if d.path in config.modules] for m in config.modules.values()}
+    for component in strongly_connected(graph):
+        if len(component) < 2:
+            continue
+        members = ", ".join(f"`{name}`" for name in sorted(component))
+        for name in sorted(component):
+            yield config.path, _config_finding(
+                f"tach.toml: `{name}` is in a circular dependency between {members} (forbid_circular_dependencies)",
+                config.modules[name].line, Severity.ERROR)
 
 
 def _setup_findings(ctx: WorkspaceContext, config: TachConfig) -> Iterator[WorkspaceFinding]:
