@@ -178,6 +178,14 @@ CASES: dict[str, tuple[str, dict[str, str], list[tuple[str, int, str]]]] = {
         HEAD + MODULES,
         {**SRC, "src/shop/ui/views.py": "def f():\n    from shop.db import models\n"},
         [("src/shop/ui/views.py", 2, "ARC101")]),
+    # `# tach-ignore` on the line or alone above it; limited to the names after it when given.
+    # (Tach also printed "[WARN] ...views.py:4: Ignore directive is unused": not emulated.)
+    "tach-ignore": (
+        HEAD + MODULES,
+        {**SRC, "src/shop/ui/views.py": "# tach-ignore\nfrom shop.db import models\n"
+                                        "from shop.db import models as m  # tach-ignore(legacy) models\n"
+                                        "from shop.db import models  # tach-ignore other\n"},
+        [("src/shop/ui/views.py", 4, "ARC101")]),
     "local imports off": (
         HEAD + '[rules]\nlocal_imports = "off"\n' + MODULES,
         {**SRC, "src/shop/ui/views.py": "def f():\n    from shop.db import models\n"},

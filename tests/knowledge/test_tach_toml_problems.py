@@ -38,20 +38,19 @@ def _check(root: Path) -> list[tuple[str, int, str, str, str]]:
                   for f in result.findings if f.code.startswith("ARC"))
 
 
-@pytest.mark.parametrize(("key", "line_text"), [
-    ("include_string_imports", "include_string_imports = true"),
-    ("plugins", "[plugins.django]"),
+@pytest.mark.parametrize(("key", "table", "line_text"), [
+    ("include_string_imports", None, "include_string_imports = true"),
+    ("plugins", "[plugins.django]", 'settings_module = "x"'),
+    ("rules.require_ignore_directive_reasons", "[rules]", 'require_ignore_directive_reasons = "error"'),
 ])
-def test_a_key_we_do_not_read_is_a_warning_naming_it(tmp_path: Path, key: str, line_text: str) -> None:
+def test_a_key_we_do_not_read_is_a_warning_naming_it(tmp_path: Path, key: str, table: str | None, line_text: str) -> None:
     # A top-level key goes before the [[modules]] array, a table after it.
-    if key == "plugins":
-        text = MODULES + f"\n{line_text}\nsettings_module = \"x\"\n"
-    else:
-        text = f"{line_text}\n{MODULES}"
+    text = f"{line_text}\n{MODULES}" if table is None else f"{MODULES}\n{table}\n{line_text}\n"
     write_tree(tmp_path, {"tach.toml": text, **SRC})
     found = _check(tmp_path)
+    where = table if key == "plugins" else line_text
     assert [(path, line, code, severity) for path, line, code, severity, _ in found] == [
-        ("tach.toml", text.splitlines().index(line_text) + 1, "ARC006", "warning")]
+        ("tach.toml", text.splitlines().index(where) + 1, "ARC006", "warning")]
     assert f"`{key}` is not read" in found[0][4]
 
 

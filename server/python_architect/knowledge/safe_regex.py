@@ -43,7 +43,7 @@ def unsafe_regex(pattern: str) -> str | None:
             if op in (c.GROUPREF, c.GROUPREF_EXISTS, c.ASSERT, c.ASSERT_NOT):
                 return "back-references and lookarounds are not run"
             if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-                low, high, sub = value
+                _low, high, sub = value
                 if high == c.MAXREPEAT or high > 50:
                     repeats += 1
                 if inside_repeat:

@@ -24,7 +24,9 @@ What is read (semantics from Tach's ``src/checks`` and ``src/config``, confirmed
 Not read (one ARC006 warning each, on its line, never silence): ``include_string_imports``,
 ``plugins``, glob module ``path`` definitions, interface ``data_types``, an interface regex that
 could backtrack for ever in Python's ``re`` (``safe_regex``), and ``tach.domain.toml`` files
-(``workspace.tach_findings`` warns on each). ``# tach-ignore`` comments are not honoured.
+(``workspace.tach_findings`` warns on each), ``rules.unused_ignore_directives`` and
+``rules.require_ignore_directive_reasons``. ``# tach-ignore`` comments are honoured
+(``workspace.tach_findings``).
 """
 
 from __future__ import annotations
@@ -229,6 +231,10 @@ def _read_settings(config: TachConfig, document: dict[str, Any], text: str) -> N
     rules = document.get("rules")
     local = rules.get("local_imports", "error") if isinstance(rules, dict) else "error"
     config.local_imports = local if local in ("error", "warn", "off") else "error"
+    for rule in ("unused_ignore_directives", "require_ignore_directive_reasons"):
+        if isinstance(rules, dict) and rules.get(rule) in ("error", "warn"):
+            config.problems.append(ConfigProblem(path, _line(text, rf"^[ \t]*{rule}\s*="),
+                                                 f"`rules.{rule}` is not read: `# tach-ignore` directives are not themselves checked"))
     config.exact = document.get("exact") is True
     for key, why in _NOT_READ.items():
         if document.get(key) not in (None, False, [], {}):

@@ -11,11 +11,17 @@ A finding cites the binding ADR that names its contract in backticks (``tach:<mo
 ``tach:layers:<module>``, ``tach:interfaces:<module>``); otherwise it points at the line of
 tach.toml that states the rule, as related information. ``data`` carries ``contract``,
 ``chain`` (importer -> imported) and ``imported`` as import-linter findings do.
+
+``# tach-ignore`` directives are honoured as Tach reads them (on the import's line, or alone on
+the line above; limited to the names after it when there are any). They are read from the file
+on disk: a directive typed in the editor counts once the file is saved.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..analysis.registry import RawFinding
@@ -23,7 +29,7 @@ from ..codes import ARC006, ARC101, ARC102, ARC104, ARC106
 from ..findings import Related, Severity, Span
 from ..knowledge.importlinter_config import ContractSpec
 from ..knowledge.tach_config import ROOT, TachConfig, load_tach_config
-from ..root_paths import contained
+from ..root_paths import NotReadable, contained, read_bounded
 from .contract_findings import citing_rule
 from .cycles import strongly_connected
 from .tach_check import TachViolation, check_tach
@@ -31,6 +37,7 @@ from .tach_check import TachViolation, check_tach
 if TYPE_CHECKING:
     from .cycles import WorkspaceContext, WorkspaceFinding
 
+_TEXT_LIMIT = 5_000_000
 _CODE = {"dependency": ARC101, "layers": ARC102, "interface": ARC104}
 _TYPE = {"dependency": "forbidden", "layers": "layers", "interface": "interface"}
 
@@ -48,14 +55,42 @@ def tach_findings(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]:
     if config.forbid_cycles:
         yield from _cycle_findings(config)
     outcome = check_tach(ctx.index, config, ctx.root)
+    directives: dict[Path, dict[int, tuple[str, ...]]] = {}
     for violation in outcome.violations:
         path = ctx.index.path_of(violation.importer)
-        if path is not None:
+        if path is None:
+            continue
+        if path not in directives:
+            directives[path] = ignore_directives(path)
+        ignored = directives[path].get(violation.fact.span.line)
+        if ignored is None or (ignored and not any(violation.imported.endswith(name) for name in ignored)):
             yield path, _violation_finding(ctx, config, violation)
     for module, dependency in outcome.unused:
         yield config.path, _config_finding(
             f"tach.toml: `{module.path}` declares a dependency on `{dependency.path}` it does not use "
             "(exact = true)", module.line, Severity.ERROR)
+
+
+_DIRECTIVE = re.compile(r"# *tach-ignore(?:\(([^)]*)\))?((?:\s+[\w.]+)*)\s*$")
+"""Tach's own pattern: ``# tach-ignore``, an optional ``(reason)``, optional names."""
+
+
+def ignore_directives(path: Path) -> dict[int, tuple[str, ...]]:
+    """``# tach-ignore`` directives of a file on disk: the line each applies to (its own line, or
+    the next one for a comment alone on its line) -> the names it is limited to (() for all)."""
+    try:
+        text = read_bounded(path, _TEXT_LIMIT).decode("utf-8", errors="replace")
+    except (NotReadable, OSError):
+        return {}
+    if "tach-ignore" not in text:
+        return {}
+    found: dict[int, tuple[str, ...]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        match = _DIRECTIVE.search(line) if "tach-ignore" in line else None
+        if match is not None:
+            target = number + 1 if line.lstrip().startswith("#") else number
+            found.setdefault(target, tuple(match.group(2).split()))
+    return found
 
 
 def _config_finding(message: str, line: int, severity: Severity) -> RawFinding:
