@@ -80,6 +80,20 @@ CASES: dict[str, tuple[str, dict[str, str], list[tuple[str, int, str]]]] = {
         HEAD + MODULES + '[[interfaces]]\nexpose = ["api"]\n',
         {**SRC, "src/shop/ui/views.py": "from shop.core import api\nfrom shop.core import internal\n"},
         [("src/shop/ui/views.py", 2, "ARC104")]),
+    "interface visibility": (
+        HEAD + MODULES.replace('path = "shop.db"\ndepends_on = []', 'path = "shop.db"\ndepends_on = ["shop.core"]')
+        + '[[interfaces]]\nexpose = ["api"]\nfrom = ["shop.core"]\n'
+        + '[[interfaces]]\nexpose = ["internal"]\nfrom = ["shop.core"]\nvisibility = ["shop.ui"]\n',
+        {**SRC, "src/shop/ui/views.py": "from shop.core import internal, api\n",
+         "src/shop/db/models.py": "from shop.core import api\nfrom shop.core import internal\n"},
+        [("src/shop/db/models.py", 2, "ARC104")]),
+    "interface exclusive": (
+        HEAD + MODULES.replace('path = "shop.db"\ndepends_on = []', 'path = "shop.db"\ndepends_on = ["shop.core"]')
+        + '[[interfaces]]\nexpose = ["api"]\nfrom = ["shop.core"]\n'
+        + '[[interfaces]]\nexpose = ["Service"]\nfrom = ["shop.core"]\nvisibility = ["shop.ui"]\nexclusive = true\n',
+        {**SRC, "src/shop/ui/views.py": "from shop.core import Service\nfrom shop.core import api\n",
+         "src/shop/db/models.py": "from shop.core import api\n"},
+        [("src/shop/ui/views.py", 2, "ARC104")]),
     # layers: a higher layer imports a lower one without declaring it; never the other way.
     "layers kept": (
         HEAD + 'layers = ["ui", "core"]\n' + MODULES.replace('depends_on = ["shop.core"]', 'layer = "ui"\ndepends_on = []')
