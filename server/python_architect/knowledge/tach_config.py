@@ -31,6 +31,7 @@ could backtrack for ever in Python's ``re`` (``safe_regex``), and ``tach.domain.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ _NOT_READ = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def module_glob(pattern: str) -> re.Pattern[str] | None:
     """Tach's module globs (``a.*`` one segment, ``a.**`` any depth) as a regex; None for a plain path."""
     if "*" not in pattern:

@@ -107,6 +107,8 @@ class _Checker:
         implicit = TachModule(ROOT, config.line, depends_on=None if config.root_module == "ignore" else ())
         self.root_module = declared_root or implicit
         self.used: set[tuple[str, str]] = set()
+        self._nearest: dict[str, TachModule] = {}
+        """Dotted name -> its module: the same few thousand names are asked about per import."""
 
     def excluded(self, path: Path, root: Path) -> bool:
         if not len(self.config.exclude):
@@ -118,6 +120,12 @@ class _Checker:
         return self.config.exclude.match_file(relative)
 
     def nearest(self, name: str) -> TachModule:
+        found = self._nearest.get(name)
+        if found is None:
+            found = self._nearest[name] = self._find_nearest(name)
+        return found
+
+    def _find_nearest(self, name: str) -> TachModule:
         parts = name.split(".")
         for end in range(len(parts), 0, -1):
             module = self.config.modules.get(".".join(parts[:end]))
