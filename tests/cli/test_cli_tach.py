@@ -99,6 +99,6 @@ def test_the_text_report_names_tach_toml_and_the_rule(tmp_path: Path) -> None:
     broken = run_cli("check", str(tmp_path), "--no-ruff", "--no-cache", cwd=tmp_path)
     assert broken.returncode == 1
     reported = [line for line in broken.stdout.splitlines() if "ARC" in line and "Found" not in line]
-    assert reported == ["src/shop/core/orders.py:1:1: ARC101 tach.toml contract `tach:shop.core` is broken: "
-                        "Cannot use `shop.billing.invoice`: `shop.core` cannot depend on `shop.billing` "
-                        "(not in its depends_on)"], broken.stdout
+    assert reported == [("src/shop/core/orders.py:1:1: ARC101 tach.toml contract `tach:shop.core` is broken: "
+                         "Cannot use `shop.billing.invoice`: `shop.core` cannot depend on `shop.billing` "
+                         "(not in its depends_on)")], broken.stdout

@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from python_architect.engine import Project
 from trees import write_tree
 
@@ -46,13 +45,13 @@ HEAD = 'source_roots = ["src"]\n'
 CASES: dict[str, tuple[str, dict[str, str], list[tuple[str, int, str]]]] = {
     # source_roots: module paths are relative to them (`app.*` under backend/).
     "source_roots kept": (
-        'source_roots = ["backend"]\n[[modules]]\npath = "app.web"\ndepends_on = ["app.store"]\n'
-        '[[modules]]\npath = "app.store"\ndepends_on = []\n',
+        ('source_roots = ["backend"]\n[[modules]]\npath = "app.web"\ndepends_on = ["app.store"]\n'
+         '[[modules]]\npath = "app.store"\ndepends_on = []\n'),
         {"backend/app/__init__.py": "", "backend/app/web.py": "from app import store\n", "backend/app/store.py": ""},
         []),
     "source_roots broken": (
-        'source_roots = ["backend"]\n[[modules]]\npath = "app.web"\ndepends_on = ["app.store"]\n'
-        '[[modules]]\npath = "app.store"\ndepends_on = []\n',
+        ('source_roots = ["backend"]\n[[modules]]\npath = "app.web"\ndepends_on = ["app.store"]\n'
+         '[[modules]]\npath = "app.store"\ndepends_on = []\n'),
         {"backend/app/__init__.py": "", "backend/app/web.py": "", "backend/app/store.py": "import app.web\n"},
         [("backend/app/store.py", 1, "ARC101")]),
     # exclude: gitignore-style globs from the project root; excluded files are not checked.
