@@ -9,8 +9,8 @@ returned, because whatever these return is sent to the model.
 
 A hostile pattern must not hang a search: ``re`` backtracks, so a pattern runs as a regex only
 when it has no back-references or lookarounds, no quantified group holding a quantifier or an
-alternation, and at most ``MAX_REPEATS`` unbounded repeats; each line is matched on its first
-``MATCH_WINDOW`` characters and the whole search stops after ``SEARCH_SECONDS``. Anything else is
+alternation, and at most ``MAX_REPEATS`` unbounded repeats (``knowledge.safe_regex``, shared with
+Tach's interface regexes); each line is matched on its first ``MATCH_WINDOW`` characters and the whole search stops after ``SEARCH_SECONDS``. Anything else is
 searched as literal text, and the result says so.
 """
 
@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.decoding import decode_source, source_lines
+from ..knowledge.safe_regex import count_repeats as _count_repeats
+from ..knowledge.safe_regex import unsafe_regex as _unsafe
 from ..root_paths import NotReadable, contained, contained_many, read_bounded, resolve_in_root
 from .redaction import Redactor, is_config_file
 
@@ -38,7 +40,6 @@ MAX_LINE_CHARS = 400
 """A longer line is cut in results (minified or data lines)."""
 MAX_MATCHES = 80
 MATCH_WINDOW = 240
-MAX_REPEATS = 3
 SEARCH_SECONDS = 2.0
 MAX_SYMBOLS = 10
 
@@ -179,71 +180,6 @@ def _whole_text(pattern: str, note: str) -> Callable[[str], Any]:
     if note:
         return lambda text: pattern in text
     return re.compile(pattern, re.MULTILINE).search
-
-
-def _count_repeats(pattern: str) -> int:
-    """How many unbounded (or over 50) repeats a safe pattern has: what a line can cost."""
-    from re import _constants as c, _parser
-
-    return sum(1 for op, value in _flat(_parser.parse(pattern))
-               if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and (value[1] == c.MAXREPEAT or value[1] > 50))
-
-
-def _unsafe(pattern: str) -> str | None:
-    """Why ``pattern`` may not run as a regex (None: it may)."""
-    from re import _constants as c, _parser  # the stdlib's own parser: the tree ``re`` will run
-
-    try:
-        tree = _parser.parse(pattern)
-    except re.error as exc:
-        return f"not a valid regex ({exc})"
-    repeats = 0
-
-    def walk(items: Any, inside_repeat: bool) -> str | None:
-        nonlocal repeats
-        for op, value in items:
-            if op in (c.GROUPREF, c.GROUPREF_EXISTS, c.ASSERT, c.ASSERT_NOT):
-                return "back-references and lookarounds are not run"
-            if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-                low, high, sub = value
-                if high == c.MAXREPEAT or high > 50:
-                    repeats += 1
-                if inside_repeat:
-                    return "a repeated group holding another repeat could backtrack for ever"
-                if any(o in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT, c.BRANCH) for o, _ in _flat(sub)):
-                    return "a repeated group holding a repeat or an alternation could backtrack for ever"
-                found = walk(sub, True)
-            elif op == c.SUBPATTERN:
-                found = walk(value[-1], inside_repeat)
-            elif op == c.BRANCH:
-                found = next((r for branch in value[1] if (r := walk(branch, inside_repeat))), None)
-            elif op == c.ATOMIC_GROUP:
-                found = walk(value, inside_repeat)
-            else:
-                found = None
-            if found:
-                return found
-        if repeats > MAX_REPEATS:
-            return f"more than {MAX_REPEATS} unbounded repeats"
-        return None
-
-    return walk(tree, False)
-
-
-def _flat(items: Any) -> Iterable[tuple[Any, Any]]:
-    from re import _constants as c
-
-    for op, value in items:
-        yield op, value
-        if op == c.SUBPATTERN:
-            yield from _flat(value[-1])
-        elif op == c.BRANCH:
-            for branch in value[1]:
-                yield from _flat(branch)
-        elif op == c.ATOMIC_GROUP:
-            yield from _flat(value)
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            yield from _flat(value[2])
 
 
 def find_symbol(root: Path, index: Any, name: str, redactor: Redactor, texts: TextOf | None = None,

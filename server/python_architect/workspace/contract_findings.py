@@ -38,11 +38,11 @@ CODE_OF_TYPE = {"forbidden": ARC101, "protected": ARC101, "independence": ARC101
 
 def contract_findings(ctx: WorkspaceContext) -> Iterator[WorkspaceFinding]:
     """The findings of every contract in the workspace's import-linter configuration (if any)."""
-    from ..knowledge.tach_config import load_tach_config
+    from .tach_findings import tach_findings
 
     yield from _config_findings(ctx, load_contracts_config(ctx.root), "import-linter configuration", None)
-    # tach.toml's problems are what it holds that is not enforced: warnings, as for custom types.
-    yield from _config_findings(ctx, load_tach_config(ctx.root), "tach.toml", Severity.WARNING)
+    # tach.toml is judged per import as ``tach check`` judges it (its own checker, not contracts).
+    yield from tach_findings(ctx)
 
 
 def _config_findings(ctx: WorkspaceContext, config: ContractsConfig | None, what: str,
@@ -73,7 +73,7 @@ def _outcome_findings(ctx: WorkspaceContext, outcome: ContractOutcome) -> Iterat
         severity = Severity.WARNING if spec.type not in CODE_OF_TYPE else None
         yield spec.path, RawFinding(code=ARC006, span=section, data={"contract": spec.id}, severity=severity,
                                     message=f"import-linter contract `{spec.id}` ({spec.type}) is not checked: {problem}")
-    rule = _citing_rule(ctx.kb, spec)
+    rule = citing_rule(ctx.kb, spec)
     where = Related(spec.path, section, f"contract `{spec.id}` ({spec.name})")
     for violation in outcome.violations:
         located = _location(ctx.index, violation)
@@ -119,7 +119,7 @@ def _section_span(spec: ContractSpec) -> Span:
     return Span(spec.line, 1, spec.line, 2)
 
 
-def _citing_rule(kb: KnowledgeBase, spec: ContractSpec) -> RuleSpec | None:
+def citing_rule(kb: KnowledgeBase, spec: ContractSpec) -> RuleSpec | None:
     """A synthetic rule of the first binding ADR that names the contract, so the finding cites it."""
     section = re.compile(rf"importlinter:contract:{re.escape(spec.id)}(?![\w-])|`{re.escape(spec.id)}`")
     for adr in kb.adrs:

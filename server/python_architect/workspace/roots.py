@@ -1,7 +1,8 @@
 """Source roots and module names: which files are which first-party modules.
 
-Source roots come from ``[tool.python-architect] src``, else ``src/`` when it exists, else the
-workspace root. A file's dotted module name is its path relative to the deepest source root that
+Source roots come from ``[tool.python-architect] src``, else ``source_roots`` of a ``tach.toml``
+at the root (Tach users' module paths are relative to them), else ``src/`` when it exists, else
+the workspace root. A file's dotted module name is its path relative to the deepest source root that
 contains it (``pkg/__init__.py`` is ``pkg``; directories without ``__init__.py`` count as namespace
 packages). First-party top-level names are the packages and modules found under the roots.
 
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..config import ProjectConfig
+from ..knowledge.tach_config import tach_source_roots
 from ..root_paths import contained
 
 log = logging.getLogger(__name__)
@@ -53,7 +55,8 @@ def source_roots_for(root: Path, config: ProjectConfig) -> tuple[Path, ...]:
     """The source roots, absolute, deepest first so the most specific root wins."""
     root = root.resolve()
     roots: list[Path] = []
-    for entry in config.src or (("src",) if (root / "src").is_dir() else ()):
+    chosen = config.src or tach_source_roots(root) or (("src",) if (root / "src").is_dir() else ())
+    for entry in chosen:
         inside = contained(root / entry, root)
         if inside is not None:
             roots.append(inside)
