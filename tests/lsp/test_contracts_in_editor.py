@@ -63,3 +63,26 @@ async def test_contracts_follow_unsaved_text_and_a_changed_config(vscode_client,
         types.FileEvent(uri=(root / ".importlinter").as_uri(), type=types.FileChangeType.Changed)]))
     shown = await _publish_after(session, uri, mark, lambda ds: any("`app.db`" in d.message for d in _contract(ds)))
     assert [d.message.split(": ", 1)[1] for d in _contract(shown)] == ["`app.domain` imports `app.db`"]
+
+
+async def test_a_changed_tach_toml_source_roots_renames_the_modules_it_judges(vscode_client, tmp_path: Path) -> None:
+    # `source_roots` decides what `app.domain` is: a watched tach.toml that moves it re-reads the
+    # source roots (a config change), not only the contracts.
+    tach = '[[modules]]\npath = "app.domain"\ndepends_on = []\n\n[[modules]]\npath = "app.api"\ndepends_on = []\n'
+    root = write_tree(tmp_path / "ws", {
+        "tach.toml": 'source_roots = ["."]\n\n' + tach,
+        "lib/app/__init__.py": "", "lib/app/api.py": "",
+        "lib/app/domain.py": "from app import api\n",
+    })
+    session = await start(vscode_client, [root])
+    await wait_until(vscode_client, lambda: vscode_client.registrations, what="a registration")
+    uri = session.open("lib/app/domain.py")
+    assert [d for d in await session.diagnostics(uri) if d.code == "ARC101"] == []  # `lib.app.domain` is no Tach module
+
+    (root / "tach.toml").write_text('source_roots = ["lib"]\n\n' + tach, encoding="utf-8")
+    mark = session.publish_count()
+    vscode_client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=(root / "tach.toml").as_uri(), type=types.FileChangeType.Changed)]))
+    shown = await _publish_after(session, uri, mark, lambda ds: any(d.code == "ARC101" for d in ds))
+    [undeclared] = [d for d in shown if d.code == "ARC101"]
+    assert undeclared.range.start.line == 0 and "app.api" in undeclared.message

@@ -245,9 +245,9 @@ def classify(folder: FolderState, path: Path) -> str:
             if directory.resolve() in resolved.parents:
                 return "knowledge"
         return "other"
-    if path.name == "pyproject.toml" and resolved.parent == folder.root:
-        return "config"
-    if path.name in (".importlinter", "setup.cfg", "tach.toml") and resolved.parent == folder.root:
+    if path.name in ("pyproject.toml", "tach.toml") and resolved.parent == folder.root:
+        return "config"  # tach.toml's ``source_roots`` set the source roots when ``src`` does not
+    if path.name in (".importlinter", "setup.cfg") and resolved.parent == folder.root:
         return "knowledge"  # import-linter / Tach contracts: a fresh finaliser re-runs the graph checks
     if project is not None and is_baseline_file(path, folder.root, project.config):
         return "config"  # reloading the config re-reads the baseline and re-filters open documents
