@@ -31,7 +31,8 @@ from .root_paths import contained
 from .workspace.batch import default_jobs
 from .workspace.files import OUTSIDE_ROOT, WorkspaceFiles, discover_files, file_kind
 from .workspace.finalize import Finalizer
-from .workspace.index import WorkspaceIndex, scan_results
+from .workspace.index import WorkspaceIndex
+from .workspace.scan import scan_results
 from .workspace.other_files import adr_file_analysis, config_findings, dependency_file_analysis
 from .workspace.parse import OpenTrees, gc_paused, parse_python
 from .workspace.results import CheckResult, FileAnalysis
@@ -155,7 +156,7 @@ class Project:
         entry that appeared meanwhile (an edit analysed during the scan) is newer than the disk and
         is kept; if a reload replaced the index meanwhile (new source roots), the scan starts over
         on the new one. ``facts_source`` yields ``(path, facts or None)`` for the files to scan
-        (default ``workspace.index.scan_results``; a persistent cache can answer instead).
+        (default ``workspace.scan.scan_results``; a persistent cache can answer instead).
         """
         guard = lock if lock is not None else nullcontext()
         source = facts_source or scan_results
