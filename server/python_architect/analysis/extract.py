@@ -3,11 +3,11 @@
 ``extract_facts`` walks the tree once and learns the imports (resolved, with the names they bind
 and whether those are used), the classes (``class_facts``: bases resolved through the imports,
 abstract markers, public methods) and the top-level definitions. In the same pass it records the
-nodes the module checks need (loops, comprehensions, classes, string literals with the name they are assigned to);
-``tree_index(tree)`` hands that record to the checks so none of them walks the whole tree again,
-and ``constructs.constructs_of`` turns its hover candidates into the analysis's ``constructs``.
-The index lives in a weak cache keyed by the tree: it dies with the tree and is never kept in the
-long-lived facts.
+nodes the module checks need (loops, comprehensions, classes, string literals with the name they
+are assigned to); ``tree_index(tree)`` hands that record to the checks so none of them walks the
+whole tree again, and ``constructs.constructs_of`` turns its hover candidates into the
+analysis's ``constructs``. The index lives in a weak cache keyed by the tree: it dies with the
+tree and is never kept in the long-lived facts.
 
 Spans are 1-based lines and 1-based columns counted in characters; ``ast`` reports UTF-8 byte
 offsets, which ``LineIndex`` converts using the line's text.
