@@ -28,9 +28,9 @@ pack's bytes are ``cache_pack``'s).
   the installed ``python_architect`` package (a hash of its files' bytes, ~5 ms once per process,
   see ``code_fingerprint``), and a pack made by other code is discarded like a foreign version.
 * **Trust.** A repository can ship this folder, so a pack is data, never code, and trusted only
-  if this user wrote it. Its bytes (``cache_pack``) are a magic line, a MAC (``cache_key``: keyed with a per-user
-  secret no repository has) over everything else, then the tool version, the code fingerprint and
-  the payload: ``marshal`` of plain values (``cache_schema`` owns that layout, validates every
+  if this user wrote it. Its bytes (``cache_pack``) are a magic line, a MAC (``cache_key``: keyed
+  with a per-user secret no repository has) over everything else, then the tool version, the code
+  fingerprint and the payload: ``marshal`` of plain values (``cache_schema`` owns that layout, validates every
   field's type and rebuilds only this package's value types from them). The MAC is checked before any
   other byte is parsed, so ``marshal`` only ever sees bytes this user's runs wrote. A pack that is
   planted, another user's, of an older format, damaged, of another version or code, or of the
