@@ -183,7 +183,8 @@ def _whole_text(pattern: str, note: str) -> Callable[[str], Any]:
 
 def _count_repeats(pattern: str) -> int:
     """How many unbounded (or over 50) repeats a safe pattern has: what a line can cost."""
-    from re import _constants as c, _parser
+    from re import _constants as c
+    from re import _parser
 
     return sum(1 for op, value in _flat(_parser.parse(pattern))
                if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and (value[1] == c.MAXREPEAT or value[1] > 50))
@@ -191,7 +192,8 @@ def _count_repeats(pattern: str) -> int:
 
 def _unsafe(pattern: str) -> str | None:
     """Why ``pattern`` may not run as a regex (None: it may)."""
-    from re import _constants as c, _parser  # the stdlib's own parser: the tree ``re`` will run
+    from re import _constants as c  # the stdlib's own parser: the tree ``re`` will run
+    from re import _parser
 
     try:
         tree = _parser.parse(pattern)
@@ -289,11 +291,9 @@ def symbol_candidates(index: Any, name: str) -> tuple[list[tuple[str, Path]], di
         path = index.path_of(module)
         if facts is None or path is None:
             continue
-        if module == name or (prefix is None and module.rsplit(".", 1)[-1] == name):
-            hits.append((module, path))
-        elif (prefix is None or module == prefix) and (
+        if module == name or (prefix is None and module.rsplit(".", 1)[-1] == name) or ((prefix is None or module == prefix) and (
             short in facts.defines or any(cls.name == short for cls in facts.classes)
-        ):
+        )):
             hits.append((module, path))
     hits = hits[:MAX_SYMBOLS]
     importers: dict[str, list[str]] = {}
