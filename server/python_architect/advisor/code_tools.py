@@ -207,7 +207,7 @@ def _unsafe(pattern: str) -> str | None:
             if op in (c.GROUPREF, c.GROUPREF_EXISTS, c.ASSERT, c.ASSERT_NOT):
                 return "back-references and lookarounds are not run"
             if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-                low, high, sub = value
+                _low, high, sub = value
                 if high == c.MAXREPEAT or high > 50:
                     repeats += 1
                 if inside_repeat:
@@ -291,9 +291,11 @@ def symbol_candidates(index: Any, name: str) -> tuple[list[tuple[str, Path]], di
         path = index.path_of(module)
         if facts is None or path is None:
             continue
-        if module == name or (prefix is None and module.rsplit(".", 1)[-1] == name) or ((prefix is None or module == prefix) and (
+        named = module == name or (prefix is None and module.rsplit(".", 1)[-1] == name)
+        defines = (prefix is None or module == prefix) and (
             short in facts.defines or any(cls.name == short for cls in facts.classes)
-        )):
+        )
+        if named or defines:
             hits.append((module, path))
     hits = hits[:MAX_SYMBOLS]
     importers: dict[str, list[str]] = {}

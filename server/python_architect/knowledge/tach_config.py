@@ -105,7 +105,7 @@ def parse_tach(path: Path, text: str) -> ContractsConfig:
                     id=f"tach:layers:{source}", name=f"tach layers: {source} imports no higher layer", type="forbidden",
                     options={"source_modules": [source], "forbidden_modules": higher, "allow_indirect_imports": "true"},
                     path=path, line=line))
-    for interface in document.get("interfaces", []) if isinstance(document.get("interfaces"), list) else []:
+    for _interface in document.get("interfaces", []) if isinstance(document.get("interfaces"), list) else []:
         line = _line(text, r"^[ \t]*\[\[\s*interfaces\s*\]\]")
         config.problems.append(ConfigProblem(
             path, line, "[[interfaces]] is not read from tach.toml: write an ADR rule `kind: interface` for it"))
