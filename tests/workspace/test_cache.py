@@ -94,7 +94,7 @@ def test_damaged_pack_is_discarded_with_a_log_line(tmp_path: Path, damage: str, 
 
 
 def test_pack_of_another_tool_version_is_discarded(tmp_path: Path, monkeypatch, caplog) -> None:
-    monkeypatch.setattr(cache_module, "TOOL_VERSION", "0.0.1 py3.0")
+    monkeypatch.setattr(cache_pack, "TOOL_VERSION", "0.0.1 py3.0")
     fill(tmp_path / "c", tmp_path, "app.x", "key-x")
     monkeypatch.undo()
     cache = CheckCache(tmp_path / "c", tmp_path)

@@ -58,9 +58,9 @@ from typing import TYPE_CHECKING
 from ..analysis.facts import ModuleFacts
 from ..findings import Finding
 from ..root_paths import NotReadable, read_bounded
-from . import cache_key
+from . import cache_key, cache_pack
 from .cache_eviction import CONVERSATIONS_FOLDER, evict_workspace_caches  # noqa: F401 (re-exported)
-from .cache_pack import TOOL_VERSION, Dep, Deps, PackContents, decode_pack, encode_pack
+from .cache_pack import Dep, Deps, PackContents, decode_pack, encode_pack
 
 # Re-exported: the code key moved to ``fingerprint`` (light to import); callers still find it here.
 from .fingerprint import (  # noqa: F401
@@ -275,7 +275,8 @@ def _unlink(path: Path) -> None:
 def settings_fingerprint(root: Path, *, knowledge_dir: str, roots: SourceRoots, extra: Iterable[str] = ()) -> str:
     """Everything besides a file's own text that its findings depend on, hashed."""
     root = Path(root).resolve()
-    parts: list[bytes] = [TOOL_VERSION.encode(), code_fingerprint().encode(), str(root).encode()]
+    # The pack's own version line (read through the module: one value for packs and findings).
+    parts: list[bytes] = [cache_pack.TOOL_VERSION.encode(), code_fingerprint().encode(), str(root).encode()]
     parts.extend(str(item).encode() for item in extra)
     parts.append(",".join(sorted(roots.first_party)).encode())
     parts.append(",".join(str(r) for r in roots.roots).encode())
