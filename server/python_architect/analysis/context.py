@@ -18,11 +18,10 @@ way as our own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 from ..config import script_modules  # noqa: F401  re-exported: the context's third source
 
@@ -156,7 +155,8 @@ def _is_script_module(relative: PurePosixPath, module: str | None, scripts: Iter
     if module is not None:
         return module in set(scripts)
     dotted = ".".join(relative.with_suffix("").parts)
-    dotted = dotted.removesuffix(".__init__")
+    if dotted.endswith(".__init__"):
+        dotted = dotted[: -len(".__init__")]
     return any(dotted == target or dotted.endswith("." + target) for target in scripts)
 
 

@@ -12,8 +12,7 @@ wire do not change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Callable
 
 from cattrs import Converter
 from lsprotocol import types

@@ -15,18 +15,18 @@ When discovery skipped vendored third-party files, a fourth key ``vendored`` say
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..findings import Finding, finding_to_dict, fix_to_dict, related_to_dict  # noqa: F401 - the shape lives with the value
+
 
 if TYPE_CHECKING:
     from ..workspace.vendored import VendoredSkip
 
 
 def render_json(findings: Sequence[Finding], *, root: Path, files: int, adrs: int,
-                vendored: VendoredSkip | None = None) -> str:
+                vendored: "VendoredSkip | None" = None) -> str:
     document: dict[str, Any] = {
         "findings": [finding_to_dict(finding, root) for finding in findings],
         "files": files,

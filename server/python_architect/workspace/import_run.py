@@ -77,7 +77,7 @@ class OutOfBudget(Exception):
 
 
 class _Frame:
-    __slots__ = ("actions", "fact", "loads", "module", "pending", "position", "via_call")
+    __slots__ = ("module", "actions", "position", "fact", "via_call", "loads", "pending")
 
     def __init__(self, module: str, actions: list[tuple]) -> None:
         self.module = module
