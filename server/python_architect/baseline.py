@@ -191,7 +191,7 @@ class Baseline:
         for base, members in groups.items():
             free = sorted(entries[base], key=lambda e: e.occurrence)
             waiting = []
-            for key, finding in members:
+            for _key, finding in members:
                 same = next((e for e in free if e.message == finding.message), None)
                 if same is None:
                     waiting.append(finding)
@@ -199,7 +199,7 @@ class Baseline:
                 free.remove(same)
                 matched.add(same.key)
                 covered.add(id(finding))
-            for finding, entry in zip(waiting, free):  # messages changed: occurrence order decides
+            for finding, entry in zip(waiting, free, strict=False):  # messages changed: occurrence order decides
                 matched.add(entry.key)
                 covered.add(id(finding))
         return matched, covered

@@ -3,7 +3,8 @@
 This is the single entry point the CLI, the language server and the advisor call. It owns the
 order of work: one parse per file version, module checks, the ruff bridge, ADR-rule citations,
 severity caps for proposed ADRs, select/ignore and suppression comments (the last three live in
-``workspace.finalize``). Long-lived state is compact (facts; the only trees kept are those of
+``workspace.finalize``; one Python file's analysis in ``workspace.python_file``, the recording
+of a whole scan in ``workspace.recording``). Long-lived state is compact (facts; the only trees kept are those of
 documents open in an editor, bounded) and frozen out of the garbage collector's reach after a
 full scan.
 """
@@ -12,16 +13,14 @@ from __future__ import annotations
 
 import copy
 import gc
-import itertools
 import logging
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .analysis.decoding import read_source, source_lines
-from .analysis.facts import ModuleFacts
-from .analysis import ruff_bridge, ruff_refine
-from .analysis.registry import ModuleContext, RawFinding, Registry
+from .analysis import ruff_bridge
+from .analysis.registry import RawFinding, Registry
 from .catalog import REGISTRY
 from .baseline import Baseline, baseline_for
 from .config import ConfigError, ProjectConfig, load_project_config
@@ -31,9 +30,12 @@ from .root_paths import contained
 from .workspace.batch import default_jobs
 from .workspace.files import OUTSIDE_ROOT, WorkspaceFiles, discover_files, file_kind
 from .workspace.finalize import Finalizer
-from .workspace.index import WorkspaceIndex, scan_results
+from .workspace.index import WorkspaceIndex
+from .workspace.scan import scan_results
 from .workspace.other_files import adr_file_analysis, config_findings, dependency_file_analysis
-from .workspace.parse import OpenTrees, gc_paused, parse_python
+from .workspace.parse import OpenTrees
+from .workspace.recording import FactsSource, record_whole_scan
+from .workspace.python_file import RUFF_SOURCE, PythonFileChecks, analyze_python_file
 from .workspace.results import CheckResult, FileAnalysis
 from .workspace.roots import SourceRoots
 
@@ -42,11 +44,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RUFF_SOURCE = "ruff"
-_RECORD_CHUNK = 64
-"""Facts recorded per hold of the lock during a scan: short holds keep keystrokes flowing."""
-FactsSource = Callable[..., Iterable[tuple[Path, ModuleFacts | None]]]
-"""``(roots, paths, *, jobs, progress) -> (path, facts or None)`` for each first-party file."""
 
 
 def _load_knowledge(root: Path, config: ProjectConfig, files: Callable[[], list[Path]]) -> KnowledgeBase:
@@ -151,37 +148,16 @@ class Project:
 
         ``lock`` is whatever guards this project for other threads (the language server's
         ``FolderState.lock``; see the rule there). Files are read and parsed *without* it; their
-        facts are recorded *with* it, a chunk at a time, into the index the scan started on. An
-        entry that appeared meanwhile (an edit analysed during the scan) is newer than the disk and
-        is kept; if a reload replaced the index meanwhile (new source roots), the scan starts over
-        on the new one. ``facts_source`` yields ``(path, facts or None)`` for the files to scan
-        (default ``workspace.index.scan_results``; a persistent cache can answer instead).
+        facts are recorded *with* it (``workspace.recording.record_whole_scan``: a reload that
+        replaces the index meanwhile starts the scan over on the new one). ``facts_source``
+        yields ``(path, facts or None)`` for the files to scan (default
+        ``workspace.scan.scan_results``; a persistent cache can answer instead).
         """
         guard = lock if lock is not None else nullcontext()
-        source = facts_source or scan_results
-        while True:
-            with guard:
-                index = self.index
-                if index.scanned:
-                    return
-                todo = [p for p in self.workspace_files.python if index.module_at(p) is None]
-            results = iter(source(index.roots, todo, jobs=default_jobs(len(todo)) if jobs is None else jobs,
-                                  progress=progress))
-            current = True
-            while current:
-                chunk = list(itertools.islice(results, _RECORD_CHUNK))
-                with guard:
-                    current = self.index is index
-                    if current:
-                        for path, facts in chunk:
-                            if facts is not None and index.module_at(path) is None:
-                                index.update(path, facts)
-                        if not chunk:
-                            index.scanned = True
-                if not chunk:
-                    break
-            if current:
-                break
+        if not record_whole_scan(lambda: self.index, lambda: self.workspace_files.python, guard,
+                                 facts_source or scan_results,
+                                 default_jobs if jobs is None else lambda _count: jobs, progress):
+            return
         # Long-lived facts never change after the scan; keeping them out of the collector's
         # generations removed multi-hundred-millisecond GC pauses in the server.
         gc.collect()
@@ -251,72 +227,14 @@ class Project:
         # tree. A read from disk never does: whole-workspace checks read files outside the editor's
         # hold on the project (``lsp.editor_api``), and the disk is not the document's text.
         editing = text is not None and path in self._open_texts
-        if text is None:
-            text = read_source(path)
         codes = self.ruff_codes(path) if ruff else []
-        # Ruff needs about a second per 5 MB; the margin keeps huge files from timing out.
-        pending = ruff_bridge.RuffRun(text, path, codes, 10.0 + len(text) / 200_000) if codes else None
-        try:
-            with gc_paused():
-                return self._analyze_python_text(path, text, pending, editing)
-        finally:
-            if pending is not None:
-                pending.close()
+        return analyze_python_file(self._python_file_checks(), path, text, codes,
+                                   self._open_trees if editing else None)
 
-    def _analyze_python_text(self, path: Path, text: str, pending: ruff_bridge.RuffRun | None,
-                             editing: bool) -> FileAnalysis:
-        module = self.roots.module_name(path)
-        analysis = FileAnalysis(path=path, kind="python", module=module)
-        lines = source_lines(text)
-        # An open document's next version re-parses only the statements its edit touched.
-        memo = None
-        if editing:
-            tree, error, memo = self._open_trees.parse(path, text, lines)
-        else:
-            tree, error = parse_python(text, path)
-        if tree is None:
-            assert error is not None
-            analysis.syntax_error = error
-            if self.finalizer.selected(error.code):
-                analysis.findings.append(error)
-            return analysis
-        from .analysis.constructs import constructs_of
-        from .analysis.extract import extract_facts, tree_index
-        from .analysis.reparse import statement_starts
-
-        facts = extract_facts(tree, text, module, is_package=self.roots.is_package(path), lines=lines, memo=memo)
-        analysis.facts = facts
-        if self.in_batch_worker:
-            analysis.statement_starts = statement_starts(tree)
-        else:
-            analysis.constructs = constructs_of(tree_index(tree, text))
-        self.index.update(path, facts)
-        context = ModuleContext(
-            root=self.root, path=path, module=module, text=text, lines=lines, tree=tree,
-            facts=facts, kb=self.kb, config=self.config,
-            is_first_party=self.roots.is_first_party, is_stdlib=self.roots.is_stdlib,
-            lookup_module=self.index.lookup_module, is_module=self.index.is_module,
-            options_for=lambda code: self.finalizer.options_for(code, path),
-        )
-        raw: list[RawFinding] = []
-        for info in self.registry.by_scope("module"):
-            if info.run is None or not self.finalizer.selected(info.code):
-                continue
-            if not self.finalizer.enabled(info, path):
-                continue
-            try:
-                raw.extend(info.run(context))
-            except Exception:  # one faulty check must not hide the others' findings
-                log.exception("check %s failed on %s", info.code, path)
-        analysis.findings.extend(self._finalize(raw, path, lines))
-        if pending is not None:
-            ruff_findings = pending.result()
-            ruff_findings = ruff_refine.post_process(tree, lines, ruff_findings, path, self.root)
-            analysis.findings.extend(self._finalize(ruff_findings, path, lines, RUFF_SOURCE))
-        analysis.findings.sort(key=sort_key)
-        if memo is not None:
-            self._open_trees.keep(path, text, lines, tree, memo)
-        return analysis
+    def _python_file_checks(self) -> PythonFileChecks:
+        return PythonFileChecks(root=self.root, roots=self.roots, index=self.index, kb=self.kb, config=self.config,
+                                finalizer=self.finalizer, registry=self.registry,
+                                in_batch_worker=self.in_batch_worker)
 
     def ruff_codes(self, path: Path | None = None) -> list[str]:
         """What ruff is asked for: the curated families (as configured) plus ADR-required codes."""

@@ -13,7 +13,8 @@ import pytest
 from python_architect.advisor import context as ctx
 from python_architect.advisor.offline import offline_answer
 from python_architect.advisor.persona import choose_persona
-from python_architect.advisor.retrieval import mentions, resolve_code
+from python_architect.advisor.question_words import mentions
+from python_architect.advisor.retrieval import resolve_code
 from python_architect.engine import Project
 from retrieval_questions import EXTENDS_BASE, LOOSE_SPECIFIER, QUESTIONS
 

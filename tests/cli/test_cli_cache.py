@@ -11,7 +11,7 @@ from pathlib import Path
 from cli_support import run_cli
 from python_architect.catalog import REGISTRY
 from python_architect.engine import Project
-from python_architect.workspace import cache as cache_module
+from python_architect.workspace import cache_pack
 from python_architect.workspace.cache import CLI_CACHE_DIR, CheckCache
 from trees import write_tree
 
@@ -76,7 +76,7 @@ def test_settings_change_misses_and_tool_version_change_discards(tmp_path: Path,
     narrowed, seen = counting_project(root)
     narrowed.check_paths(None, select=("ARC201",), ruff=False, jobs=1, cache=CheckCache.for_cli(root))
     assert len(seen) == 13, "other --select: other findings, nothing reused"
-    monkeypatch.setattr(cache_module, "TOOL_VERSION", "9.9.9 py3.99")
+    monkeypatch.setattr(cache_pack, "TOOL_VERSION", "9.9.9 py3.99")
     upgraded, seen = counting_project(root)
     with caplog.at_level("WARNING"):
         upgraded.check_paths(None, ruff=False, jobs=1, cache=CheckCache.for_cli(root))

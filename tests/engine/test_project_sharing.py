@@ -12,7 +12,7 @@ from pathlib import Path
 
 from owned_lock import OwnedLock
 from python_architect.engine import Project
-from python_architect.workspace.index import scan_results
+from python_architect.workspace.scan import scan_results
 from trees import write_tree
 
 CYCLE = {"lib/pkg/__init__.py": "", "lib/pkg/a.py": "from pkg import b\n", "lib/pkg/b.py": "from pkg.a import A\n"}

@@ -24,7 +24,8 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-from python_architect.workspace.cache import TOOL_VERSION, user_cache_dir
+from python_architect.workspace.cache import user_cache_dir
+from python_architect.workspace.cache_pack import TOOL_VERSION
 from python_architect.workspace.fingerprint import code_fingerprint, digest
 from trees import layers_adr, write_tree
 

@@ -114,15 +114,15 @@ def planted_pack(marker: Path, note: str = "") -> bytes:
     fingerprint in the header, a valid checksum, and a payload that resolves ``os.system``
     through a protocol-4 dotted name inside an allowed module and calls it (``note``: a string
     the payload carries and drops, valid pickle either way)."""
-    from python_architect.workspace import cache, fingerprint
+    from python_architect.workspace import cache_pack, fingerprint
 
     payload = (pickle.PROTO + b"\x04" + _unicode(note) + pickle.POP
                + _unicode("python_architect.workspace.cache") + _unicode("os.system")
                + pickle.STACK_GLOBAL + _unicode(f"touch {shlex.quote(str(marker))}") + pickle.TUPLE1
                + pickle.REDUCE + pickle.STOP)
     # The pack layout of this code (whatever a later format adds, an attacker has only this).
-    magic = getattr(cache, "MAGIC", b"python-architect-cache 2\n")
-    version = getattr(cache, "TOOL_VERSION", "")
+    magic = getattr(cache_pack, "MAGIC", b"python-architect-cache 2\n")
+    version = getattr(cache_pack, "TOOL_VERSION", "")
     header = magic + str(version).encode() + b"\n" + fingerprint.code_fingerprint().encode() + b"\n"
     return header + fingerprint.digest(payload).encode() + b"\n" + payload
 

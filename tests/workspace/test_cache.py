@@ -15,6 +15,7 @@ import pytest
 from python_architect.analysis.facts import ClassFact, ImportFact, ModuleFacts
 from python_architect.findings import Finding, Fix, Related, Severity, Span, TextEdit
 from python_architect.workspace import cache as cache_module
+from python_architect.workspace import cache_pack
 from python_architect.workspace import cache_key
 from python_architect.workspace import cache_schema as schema
 from python_architect.workspace.cache import CLI_CACHE_DIR, CheckCache
@@ -93,7 +94,7 @@ def test_damaged_pack_is_discarded_with_a_log_line(tmp_path: Path, damage: str, 
 
 
 def test_pack_of_another_tool_version_is_discarded(tmp_path: Path, monkeypatch, caplog) -> None:
-    monkeypatch.setattr(cache_module, "TOOL_VERSION", "0.0.1 py3.0")
+    monkeypatch.setattr(cache_pack, "TOOL_VERSION", "0.0.1 py3.0")
     fill(tmp_path / "c", tmp_path, "app.x", "key-x")
     monkeypatch.undo()
     cache = CheckCache(tmp_path / "c", tmp_path)
@@ -146,8 +147,8 @@ def test_a_pack_is_data_without_pickle(tmp_path: Path) -> None:
     fill(tmp_path / "c", tmp_path, "app.x", "key-x")
     [pack] = (tmp_path / "c").glob("*.pack")
     data = pack.read_bytes()
-    assert data.startswith(cache_module.MAGIC) and b"\x80\x04" not in data and b"\x80\x05" not in data
-    assert "pickle" not in Path(cache_module.__file__).read_text()
+    assert data.startswith(cache_pack.MAGIC) and b"\x80\x04" not in data and b"\x80\x05" not in data
+    assert all("pickle" not in Path(module.__file__).read_text() for module in (cache_module, cache_pack))
 
 
 def test_a_tampered_byte_anywhere_discards_the_pack(tmp_path: Path) -> None:
@@ -157,8 +158,8 @@ def test_a_tampered_byte_anywhere_discards_the_pack(tmp_path: Path) -> None:
     for position in range(len(data)):
         damaged = data[:position] + bytes([data[position] ^ 0x01]) + data[position + 1:]
         with pytest.raises(ValueError):
-            cache_module._decode(damaged)
-    assert cache_module._decode(data).facts["key-x"] == sample("app.x")[0]
+            cache_pack.decode_pack(damaged)
+    assert cache_pack.decode_pack(data).facts["key-x"] == sample("app.x")[0]
 
 
 def test_a_pack_written_under_another_key_is_discarded(tmp_path: Path, monkeypatch, caplog) -> None:
@@ -175,7 +176,7 @@ def test_a_pack_written_under_another_key_is_discarded(tmp_path: Path, monkeypat
 
 def signed_pack(payload: bytes) -> bytes:
     """A pack with a valid MAC and header around ``payload``: what only this user's runs can write."""
-    return cache_key.sign(cache_module.MAGIC, cache_module.header() + payload)
+    return cache_key.sign(cache_pack.MAGIC, cache_pack.header() + payload)
 
 
 @pytest.mark.parametrize("plain", [
@@ -195,7 +196,7 @@ def test_a_signed_pack_of_the_wrong_shape_is_discarded(tmp_path: Path, plain) ->
     directory.mkdir()
     (directory / "odd.pack").write_bytes(signed_pack(marshal.dumps(plain)))
     with pytest.raises(ValueError, match="unexpected"):
-        cache_module._decode((directory / "odd.pack").read_bytes())
+        cache_pack.decode_pack((directory / "odd.pack").read_bytes())
     assert CheckCache(directory, tmp_path).facts("key-x") == (False, None)
     assert not (directory / "odd.pack").exists()
 
@@ -206,7 +207,7 @@ def test_code_in_finding_data_is_refused_even_when_signed(tmp_path: Path) -> Non
     plain_finding[10] = {"code": compile("1", "x", "eval")}
     payload = marshal.dumps(({"key-x": schema.facts_to_plain(facts)}, {("key-x", FP): ((), (tuple(plain_finding),))}))
     with pytest.raises(ValueError, match="finding data value"):
-        cache_module._decode(signed_pack(payload))
+        cache_pack.decode_pack(signed_pack(payload))
 
 
 def test_packs_that_are_not_regular_files_are_skipped_unread(tmp_path: Path, caplog) -> None:

@@ -16,7 +16,8 @@ import pytest
 from python_architect.config import ProjectConfig
 from python_architect.workspace import cache_key, run_record, run_recorder
 from python_architect.workspace.cache import CLI_CACHE_DIR
-from python_architect.workspace.files import discover_files, observing_discovery
+from python_architect.workspace.files import discover_files
+from python_architect.workspace.ignore_rules import observing_discovery
 from python_architect.workspace.fingerprint import digest
 from trees import write_tree
 

@@ -1,5 +1,5 @@
 """How a scan hands its results to an index other threads use (``workspace.recording``) and how
-its worker processes yield to the editor (``workspace.index``): the recorder lets a thread that
+its worker processes yield to the editor (``workspace.scan``): the recorder lets a thread that
 waits for the lock in between its slices, keeps entries written meanwhile, stops when the index
 was replaced; worker processes run at a lower priority and stream their results chunk by chunk.
 Steps are ordered with the lock's own waiter count, not sleeps."""
@@ -14,8 +14,8 @@ from pathlib import Path
 
 from python_architect.config import ProjectConfig
 from python_architect.workspace.files import discover_files
-from python_architect.workspace.index import (
-    WorkspaceIndex,
+from python_architect.workspace.index import WorkspaceIndex
+from python_architect.workspace.scan import (
     _init_scan_worker,
     background_scan_jobs,
     scan_results,

@@ -170,7 +170,7 @@ def test_parallel_scan_gives_the_same_index_as_a_serial_scan(tmp_path: Path) -> 
 
 
 def test_scan_leaves_out_files_too_large_to_parse_in_the_background(tmp_path: Path) -> None:
-    from python_architect.workspace.index import MAX_INDEXED_BYTES
+    from python_architect.workspace.scan import MAX_INDEXED_BYTES
 
     generated = "TABLE = [\n" + "    1,\n" * (MAX_INDEXED_BYTES // 6) + "]\n"
     root = write_tree(tmp_path, {

@@ -105,7 +105,7 @@ async def _run_tool(tools: ToolSet, use: dict[str, Any], redactor: Redactor) -> 
         raise
     except ToolInputError as exc:
         return str(exc), True
-    except Exception as exc:  # noqa: BLE001 - a broken tool is the model's problem to route around
+    except Exception as exc:  # a broken tool is the model's problem to route around
         log.exception("tool %s failed", use["name"])
         return f"the tool failed: {type(exc).__name__}", True
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=1)

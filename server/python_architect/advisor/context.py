@@ -355,7 +355,7 @@ def _take(lines: list[str], max_chars: int) -> tuple[list[str], bool]:
     kept, used = [], 0
     for line in lines:
         if used + len(line) + 1 > max_chars:
-            return kept + [f"- … {len(lines) - len(kept)} more findings not shown"], True
+            return [*kept, f"- … {len(lines) - len(kept)} more findings not shown"], True
         kept.append(line)
         used += len(line) + 1
     return kept, False

@@ -48,7 +48,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 
 _OPEN = re.compile(r"^(?P<indent>[ \t]{0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
 _ATTRIBUTE = re.compile(r"""(?P<key>[A-Za-z_][\w-]*)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s`]+))""")
-_LINES = re.compile(r"^(?P<start>\d+)(?:\s*[-–:]\s*(?P<end>\d+))?$")
+_LINES = re.compile(r"^(?P<start>\d+)(?:\s*[-–:]\s*(?P<end>\d+))?$")  # noqa: RUF001 - an en dash between the numbers is a range too
 _HEADER = re.compile(r"^\s*(?:async\s+def|def|class)\s+\w")
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 

@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..analysis.secret_names import is_bare_pass
 from ..analysis.secret_shapes import (
-    is_bare_pass,
     looks_like_secret_value,
     names_a_scheme,
     not_a_credential,

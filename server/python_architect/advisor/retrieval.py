@@ -1,7 +1,7 @@
 """Code named in a question, resolved through the workspace: what the ADR ranking cannot read.
 
 A question like "should `QuoteService` extend `BaseService`?" or "can I declare `pydantic>=2`?"
-names code. ``resolve_code`` looks each name up:
+names code. ``resolve_code`` looks each name it finds (``advisor.question_words``) up:
 
 - a class in the workspace index: its bases, the findings on its ``class`` line and the ADRs
   those cite (a class with bases also raises the composition principle), and the ADRs whose
@@ -25,8 +25,7 @@ lock, as for any use of the project: ``advisor.service`` gathers under the folde
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ from ..knowledge.scope import (
     rule_applies_to,
     rule_scope,
 )
+from .question_words import mentions
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +49,6 @@ TRIVIAL_BASES = frozenset(
     ["object", "Protocol", "typing.Protocol", "ABC", "abc.ABC", "Generic", "typing.Generic", "Exception", "BaseException", "ValueError", "RuntimeError", "Enum", "enum.Enum", "IntEnum", "enum.IntEnum", "StrEnum", "enum.StrEnum", "NamedTuple", "typing.NamedTuple", "TypedDict", "typing.TypedDict"]
 )
 """Bases that say what a class is rather than which implementation it inherits."""
-
-_BACKTICKED = re.compile(r"`([^`\n]{1,120})`")
-_CAMEL = re.compile(r"(?<![\w.])([A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+|[A-Z]{2,}[a-z][A-Za-z0-9]*)(?![\w])")
-_DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)(?![\w(])")
-_NAMED_PACKAGE = re.compile(r"\b([a-z_][a-z0-9_]*)\s+(?:package|module|layer)\b")
-_WORD = re.compile(r"(?<![\w.`-])([A-Za-z_][A-Za-z0-9_]*)(?![\w`-])")
-_SPECIFIER = re.compile(
-    r"(?<![\w.-])([A-Za-z0-9][A-Za-z0-9._-]*(?:\[[A-Za-z0-9_,.\s-]*\])?)\s*"
-    r"((?:===|==|>=|<=|~=|!=|>|<)\s*[A-Za-z0-9.*+!_-]+(?:\s*,\s*(?:===|==|>=|<=|~=|!=|>|<)\s*[A-Za-z0-9.*+!_-]+)*)"
-)
 
 
 @dataclass(frozen=True)
@@ -75,47 +65,6 @@ class CodeFact:
     governed: tuple[tuple[str, str, float], ...] = ()
     """ADRs whose ``applies-to`` covers its file: support for an ADR found otherwise, never a
     reason on their own (a directory's ADRs are not all about every question on it)."""
-
-
-@dataclass
-class _Mentions:
-    classes: list[str] = field(default_factory=list)
-    modules: list[tuple[str, bool]] = field(default_factory=list)
-    """(name, explicit): explicit when backticked, dotted or called a package/module/layer."""
-    specifiers: list[str] = field(default_factory=list)
-
-
-def mentions(question: str) -> _Mentions:
-    """The code words of a question: class-like names, module names and version specifiers."""
-    found = _Mentions()
-    for match in _SPECIFIER.finditer(question):
-        found.specifiers.append(f"{match.group(1)}{match.group(2).replace(' ', '')}")
-    backticked = [m.strip() for m in _BACKTICKED.findall(question)]
-    for text in backticked:
-        if _SPECIFIER.fullmatch(text):
-            continue
-        name = text.removesuffix("()").strip()
-        if re.fullmatch(r"[A-Za-z_][\w.]*", name):
-            if name[0].isupper() and "." not in name:
-                found.classes.append(name)
-            else:
-                found.modules.append((name, True))
-    for name in _CAMEL.findall(question):
-        found.classes.append(name)
-    for name in _DOTTED.findall(_BACKTICKED.sub(" ", question)):
-        if not re.search(r"\.(?:py|toml|txt|md|cfg|ini|json|ya?ml)$", name):
-            found.modules.append((name, True))
-    for name in _NAMED_PACKAGE.findall(question):
-        found.modules.append((name, True))
-    for name in _WORD.findall(_SPECIFIER.sub(" ", _BACKTICKED.sub(" ", question))):
-        found.modules.append((name, False))
-    found.classes = list(dict.fromkeys(found.classes))
-    seen: dict[str, bool] = {}
-    for name, explicit in found.modules:
-        seen[name] = seen.get(name, False) or explicit
-    found.modules = list(seen.items())
-    found.specifiers = list(dict.fromkeys(found.specifiers))
-    return found
 
 
 def resolve_code(project: Any, question: str, *, selected: bool = False) -> list[CodeFact]:

@@ -138,7 +138,7 @@ class ToolSet:
     def _tool_search_code(self, pattern: str, glob: str | None, *, redactor: Redactor,
                           cancelled: threading.Event | None) -> dict[str, Any]:
         with self.locked() as project:
-            files = [p for p in project.files()]
+            files = list(project.files())
         return code_tools.search_code(self.root, files, pattern, glob, redactor, self.texts, cancelled)
 
     def _tool_find_symbol(self, name: str, *, redactor: Redactor, cancelled: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from ..findings import Span
 
@@ -144,7 +144,7 @@ class IterativeVisitor:
     overflow a recursive ``ast.NodeVisitor``. Subclasses define ``visit_<NodeType>`` methods.
     """
 
-    _handler_tables: dict[type, dict[type, Any]] = {}
+    _handler_tables: ClassVar[dict[type, dict[type, Any]]] = {}
     """Per visitor class: what to do with each item class (the unbound ``visit_`` function or a
     marker), worked out once per process rather than once per file."""
 

@@ -230,7 +230,7 @@ def _runner(links: list[ast.Call], top: ast.Call, scope: _LoopScope) -> ast.Call
         if link.func.attr in _RUNS:  # type: ignore[attr-defined]
             return link
     holder = scope.parent.get(id(top))
-    if isinstance(holder, _COMPREHENSIONS + (ast.comprehension, ast.For, ast.AsyncFor)):
+    if isinstance(holder, (*_COMPREHENSIONS, ast.comprehension, ast.For, ast.AsyncFor)):
         return top  # iterated: ``for row in session.query(...)``
     if isinstance(holder, ast.Call) and dotted_name(holder.func) in ("list", "tuple", "set", "sorted"):
         return top

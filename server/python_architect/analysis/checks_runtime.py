@@ -214,7 +214,7 @@ def _pauses_or_bounds(loop: ast.AST) -> bool:
             name = (dotted_name(node.func) or "").lower()
             if any(word in name for word in _PAUSE_WORDS):
                 return True
-            if name in ("next",) and node.args:  # ``attempt = next(counter)``
+            if name == "next" and node.args:  # ``attempt = next(counter)``
                 advanced.add(dotted_name(node.args[0]) or "")
         elif isinstance(node, ast.AugAssign):
             advanced.add(dotted_name(node.target) or "")

@@ -172,6 +172,4 @@ def silent_here(code: str, context: FileContext, line: int, options: Mapping[str
     """Whether ``code`` keeps quiet on ``line`` of a file in ``context`` (options may re-enable it)."""
     if context.is_test and not options.get("in-tests", code not in SILENT_IN_TESTS):
         return True
-    if context.in_script(line) and not options.get("in-scripts", code not in SILENT_IN_SCRIPTS):
-        return True
-    return False
+    return context.in_script(line) and not options.get("in-scripts", code not in SILENT_IN_SCRIPTS)

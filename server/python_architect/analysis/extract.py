@@ -1,13 +1,13 @@
 """The single visitor pass over a module's tree: ``ModuleFacts`` plus a transient node index.
 
 ``extract_facts`` walks the tree once and learns the imports (resolved, with the names they bind
-and whether those are used), the classes (bases resolved through the imports, abstract markers,
-public methods) and the top-level definitions. In the same pass it records the nodes the module
-checks need (loops, comprehensions, classes, string literals with the name they are assigned to);
-``tree_index(tree)`` hands that record to the checks so none of them walks the whole tree again,
-and ``constructs.constructs_of`` turns its hover candidates into the analysis's ``constructs``.
-The index lives in a weak cache keyed by the tree: it dies with the tree and is never kept in the
-long-lived facts.
+and whether those are used), the classes (``class_facts``: bases resolved through the imports,
+abstract markers, public methods) and the top-level definitions. In the same pass it records the
+nodes the module checks need (loops, comprehensions, classes, string literals with the name they
+are assigned to); ``tree_index(tree)`` hands that record to the checks so none of them walks the
+whole tree again, and ``constructs.constructs_of`` turns its hover candidates into the
+analysis's ``constructs``. The index lives in a weak cache keyed by the tree: it dies with the
+tree and is never kept in the long-lived facts.
 
 Spans are 1-based lines and 1-based columns counted in characters; ``ast`` reports UTF-8 byte
 offsets, which ``LineIndex`` converts using the line's text.
@@ -21,19 +21,13 @@ from functools import lru_cache
 
 from ..findings import Span
 from .astutil import LineIndex, dotted_name, resolve_relative
-from .class_traits import class_traits
-from .facts import ClassFact, ImportFact, ModuleFacts
+from .class_facts import class_fact
+from .facts import ImportFact, ModuleFacts
 from .load_order import load_steps
 from .node_index import TREE_INDEXES, LoopIndexer, TreeIndex, tree_index
 from .statement_facts import FactsMemo, statement_items
 
 __all__ = ["LineIndex", "TreeIndex", "dotted_name", "extract_facts", "resolve_relative", "tree_index"]
-
-_ABSTRACT_BASES = frozenset({"ABC", "Protocol"})
-_ABSTRACT_METACLASSES = frozenset({"ABCMeta"})
-_ABSTRACT_DECORATORS = frozenset(
-    {"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"}
-)
 
 
 @lru_cache(maxsize=2048)
@@ -50,19 +44,6 @@ def _names_in_source(source: str) -> frozenset[str]:
 def _is_type_checking_test(test: ast.expr) -> bool:
     name = dotted_name(test)
     return name is not None and name.split(".")[-1] == "TYPE_CHECKING"
-
-
-def _raises_not_implemented(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """The body (after a docstring) starts with ``raise NotImplementedError[(...)]`` (what may
-    follow is unreachable, such as the ``yield`` that makes an abstract generator a generator)."""
-    body = function.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-        body = body[1:]
-    if not body or not isinstance(body[0], ast.Raise) or body[0].exc is None:
-        return False
-    exc = body[0].exc
-    name = dotted_name(exc.func if isinstance(exc, ast.Call) else exc)
-    return name == "NotImplementedError"
 
 
 def is_main_guard(test: ast.expr) -> bool:
@@ -330,48 +311,6 @@ class _FactsVisitor(LoopIndexer):
             return name
         return f"{target}.{rest}" if rest else target
 
-    def class_fact(self, pending: _PendingClass) -> ClassFact:
-        node = pending.node
-        bases = tuple(self.resolve(dotted_name(base)) or ast.unparse(base) for base in node.bases)
-        keywords = tuple(
-            f"{kw.arg}={self.resolve(dotted_name(kw.value)) or ast.unparse(kw.value)}"
-            for kw in node.keywords
-            if kw.arg
-        )
-        decorators = tuple(self.resolve(dotted_name(d)) for d in node.decorator_list if dotted_name(d))
-        public: list[str] = []
-        abstract: list[str] = []
-        for statement in node.body:
-            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            if not statement.name.startswith("_"):
-                public.append(statement.name)
-            marks = {(dotted_name(d) or "").split(".")[-1] for d in statement.decorator_list}
-            if marks & _ABSTRACT_DECORATORS or _raises_not_implemented(statement):
-                # ``raise NotImplementedError`` is the informal way to declare an abstract method.
-                abstract.append(statement.name)
-        metaclasses = {
-            kw.partition("=")[2].rsplit(".", 1)[-1] for kw in keywords if kw.startswith("metaclass=")
-        }
-        is_abstract = (
-            bool(abstract)
-            or any(base.rsplit(".", 1)[-1] in _ABSTRACT_BASES for base in bases)
-            or bool(metaclasses & _ABSTRACT_METACLASSES)
-        )
-        return ClassFact(
-            name=node.name,
-            span=pending.span,
-            bases=bases,
-            keywords=keywords,
-            decorators=decorators,
-            public_methods=tuple(public),
-            abstract_methods=tuple(abstract),
-            is_abstract=is_abstract,
-            nested=pending.nested,
-            type_checking=pending.type_checking,
-            traits=class_traits(node),
-        )
-
     def import_facts(self) -> tuple[ImportFact, ...]:
         referenced = set(self.reads)
         facts: list[ImportFact] = []
@@ -409,7 +348,8 @@ def extract_facts(
     return ModuleFacts(
         module=module,
         imports=imports,
-        classes=tuple(visitor.class_fact(pending) for pending in visitor.classes),
+        classes=tuple(class_fact(pending.node, pending.span, visitor.resolve, nested=pending.nested,
+                                  type_checking=pending.type_checking) for pending in visitor.classes),
         defines=tuple(dict.fromkeys(visitor.defines)),
         # Only an indexed module's order is ever replayed (the checks' own pass has no module).
         load_order=load_steps(tree, imports) if module is not None else (),

@@ -126,7 +126,7 @@ class _Steps:
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)):
             heads = [child for field, child in ast.iter_fields(node)
                      if field not in ("body", "orelse") and isinstance(child, ast.AST)]
-            heads += [item for item in getattr(node, "items", ())]
+            heads += list(getattr(node, "items", ()))
             self.expressions(heads, bind=not in_class)
             self.statements(node.body, in_class)
             self.statements(getattr(node, "orelse", ()), in_class)  # ``with`` has none
@@ -219,8 +219,7 @@ def _statements_run(body: list[ast.stmt]) -> Iterator[ast.Import | ast.ImportFro
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             yield node
         elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.expr)):
-            stack.extend(reversed([child for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt)
-                                   or isinstance(child, (ast.excepthandler, ast.match_case))]))
+            stack.extend(reversed([child for child in ast.iter_child_nodes(node) if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case))]))
 
 
 def load_steps(tree: ast.Module, imports: Sequence[ImportFact]) -> tuple[str, ...]:

@@ -82,7 +82,7 @@ def _locate_ruff() -> str:
         from ruff.__main__ import find_ruff_bin
 
         return str(find_ruff_bin())
-    except Exception:  # ruff's own finder raising anything means "look elsewhere"
+    except Exception:  # noqa: BLE001 - ruff's own finder raising anything means "look elsewhere"
         import shutil
 
         beside = Path(sys.executable).with_name("ruff.exe" if os.name == "nt" else "ruff")
@@ -339,7 +339,7 @@ def start_ruff_many(paths: Iterable[Path], codes: Iterable[str], *, chunk: int =
     """Starts ruff over ``paths`` at once; the files it cannot read as UTF-8 (it reports them as
     E902) are run again through stdin, decoded per PEP 263, when the result is asked for."""
     batch = RuffBatch(codes=list(codes))
-    command = _command(batch.codes + [_IO_ERROR]) if batch.codes else None
+    command = _command([*batch.codes, _IO_ERROR]) if batch.codes else None
     if command is None:
         return batch
     files = [str(path) for path in paths]

@@ -89,8 +89,8 @@ def _parameter_of_default(near: list[ast.AST], lines: list[str], line: int,
             continue
         arguments = node.args
         positional = [*arguments.posonlyargs, *arguments.args]
-        pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults))
-        pairs += [(arg, default) for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults)
+        pairs = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults, strict=True))
+        pairs += [(arg, default) for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
                   if default is not None]
         for arg, default in pairs:
             if _starts_at(default, lines, line, column):

@@ -96,7 +96,7 @@ def _names_fed(near: list[ast.AST], value: ast.AST) -> list[str]:
         if isinstance(node, ast.Call) and _holds(node, value):
             names.extend(k.arg for k in node.keywords if k.arg and _holds(k.value, value))
         elif isinstance(node, ast.Dict) and _holds(node, value):
-            names.extend(k.value for k, v in zip(node.keys, node.values)
+            names.extend(k.value for k, v in zip(node.keys, node.values, strict=True)
                          if isinstance(k, ast.Constant) and isinstance(k.value, str) and _holds(v, value))
     if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
@@ -297,7 +297,7 @@ def _interpolated(node: ast.expr) -> list[ast.expr]:
         if isinstance(right, ast.Tuple):
             return list(right.elts)
         if isinstance(right, ast.Dict):
-            return [v for v in right.values]
+            return list(right.values)
         return [right]
     if isinstance(node, ast.Call):
         return [*node.args, *(k.value for k in node.keywords)]
@@ -320,7 +320,10 @@ def _constant(value: ast.expr | None, function: ast.AST | None, depth: int = 0) 
     made only of those (every binding of a name in the function, wherever it happens)."""
     if value is None or depth > 4:
         return False
-    again = lambda v: _constant(v, function, depth + 1)
+
+    def again(v: ast.expr | None) -> bool:
+        return _constant(v, function, depth + 1)
+
     if isinstance(value, ast.Constant):
         return True
     if isinstance(value, ast.IfExp):

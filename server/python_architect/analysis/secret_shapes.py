@@ -6,7 +6,7 @@ Owns three judgements, each a pure function of a string:
   ``sk_live_``/``AKIA``/``ghp_``, a Slack webhook, a private key block, and shapes without a
   vendor — a JSON Web Token, ``Bearer``/``Basic`` credentials, a URL with a literal password);
 - **names** that say a value is a credential (``api_key``, ``DB_PASSWORD``, ``db_pass``; ``auth``
-  only weakly: ``auth = "bearer"`` names a scheme, not a secret);
+  only weakly: ``auth = "bearer"`` names a scheme, not a secret): in ``secret_names``;
 - **values** that cannot be credentials whatever they are bound to: placeholders (``changeme``,
   ``${VAR}``), the name itself (``FOO_TOKENS = "foo_tokens"``), another variable's name, base64
   of plain JSON (an API's page token), identifiers, regular expressions, file names.
@@ -26,7 +26,8 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+
+from .secret_names import is_secret_name
 
 
 @dataclass(frozen=True)
@@ -101,89 +102,6 @@ _SHORTEST_TOKEN = 15
 AWS_SECRET_KEY = "AWS secret access key"
 # 40 base64 characters standing alone: an AWS secret access key when an access key id is near.
 AWS_SECRET_SHAPE = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
-
-# -- names -------------------------------------------------------------------------------------
-
-# Name segments that say "this holds a credential" on their own ...
-_SECRET_WORDS = frozenset(
-    {"secret", "secrets", "token", "password", "passwd", "passphrase", "pwd", "credential", "credentials",
-     "apikey", "api_key"}
-)
-"""Not ``tokens``: plural, it counts (``max_tokens``, ``SEMANTIC_TOKENS``, ``keep_all_tokens``)."""
-# ... segments that do only as the last one (``db_pass``, ``basic_auth``; not ``pass_rate``,
-# ``auth_backend``) ...
-_LAST_WORDS = frozenset({"pass", "auth", "authorization"})
-_WEAK_LAST_WORDS = frozenset({"auth", "authorization"})
-"""Hold a scheme as often as a credential (``auth = "bearer"``): the value must look like one."""
-_WEAK_ALONE = frozenset({("key",), ("pass",)})
-"""Alone, ``key`` is any mapping's key and ``pass`` an English verb (``pass :data:`CLIENT```);
-qualified (``api_key``, ``db_pass``) they name a credential."""
-# ... and the qualifiers that make a plain ``key`` one (``cache_key`` and ``sort_key`` are not).
-_KEY_QUALIFIERS = frozenset(
-    {"api", "access", "private", "secret", "auth", "signing", "encryption", "master", "client", "app",
-     "license", "service", "account", "admin", "webhook", "hmac"}
-)
-# Names that talk *about* a secret rather than hold one: ``PASSWORD_FIELD``, ``TOKEN_URL``.
-_NOT_A_SECRET_NAME = re.compile(
-    r"(?:_|^)(?:field|fields|name|names|header|url|uri|path|file|env|var|prefix|suffix|length|len|"
-    r"type|kind|label|column|param|key_?id|id|pattern|regex|format|min|max|count|ttl|expiry|"
-    r"expires|endpoint|hint|placeholder|message|msg|error|version|source|provider|handler|verifier|generator|"
-    r"factory|class|cls|dir|size|mode|method|types|missing|invalid|reason|backend|manager|cache|callback|"
-    r"loader|parser|validator|request|response|usage|period|policy|scope|scopes|algorithm|alg|oid)$",
-    re.IGNORECASE,
-)
-_PASSWORD_WORDS = ("password", "passwd", "passphrase", "pwd")
-NAME_WORDS = ("key", "secret", "token", "pass", "pwd", "credential", "auth")
-"""Lowercase substrings one of which every secret name holds (a pre-filter for scanners)."""
-
-
-_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-
-
-@lru_cache(maxsize=4096)
-def _segments(name: str) -> tuple[str, ...]:
-    """``dbPass`` / ``DB_PASS`` / ``"db-pass"`` -> ``("db", "pass")``."""
-    snake = _CAMEL_HUMP.sub("_", name.strip("\"' ")).replace("-", "_").lower()
-    snake = snake.removeprefix("export ").rsplit(".", 1)[-1]
-    return tuple(part for part in snake.split("_") if part)
-
-
-@lru_cache(maxsize=4096)
-def is_secret_name(name: str) -> bool:
-    """Whether a variable, key or keyword name says it holds a credential."""
-    parts = _segments(name)
-    if not parts or _NOT_A_SECRET_NAME.search("_".join(parts)):
-        return False
-    if parts == ("key",) or parts[-1] in _LAST_WORDS:
-        return True
-    if any(part in _SECRET_WORDS or part.endswith(("password", "token", "secret")) for part in parts):
-        return True
-    return any(
-        part == "key" and index > 0 and parts[index - 1] in _KEY_QUALIFIERS for index, part in enumerate(parts)
-    ) or any(part.endswith("key") and part[:-3] in _KEY_QUALIFIERS for part in parts)
-
-
-def is_password_name(name: str) -> bool:
-    """A secret name that holds a password, which people choose (so lower entropy is still real)."""
-    parts = _segments(name)
-    return is_secret_name(name) and (
-        parts[-1] == "pass" or any(word in part for part in parts for word in _PASSWORD_WORDS)
-    )
-
-
-def is_weak_secret_name(name: str) -> bool:
-    """``auth``/``authorization`` (a credential or a scheme name such as ``basic``), and a bare
-    ``key`` or ``pass``: the value alone decides, and it must look random."""
-    parts = _segments(name)
-    if not is_secret_name(name):
-        return False
-    return parts in _WEAK_ALONE or (parts[-1] in _WEAK_LAST_WORDS and not any(p in _SECRET_WORDS for p in parts))
-
-
-def is_bare_pass(name: str) -> bool:
-    """``pass`` alone: a password key in a configuration file, a verb in prose."""
-    return _segments(name) == ("pass",)
-
 
 # -- values ------------------------------------------------------------------------------------
 

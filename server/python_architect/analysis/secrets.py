@@ -20,19 +20,16 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from ..findings import Span
+from .secret_names import NAME_WORDS, is_password_name, is_secret_name, is_weak_secret_name
 from .secret_shapes import (
     AWS_SECRET_KEY,
     AWS_SECRET_SHAPE,
     KNOWN_TOKEN,
     LESS_CERTAIN_KINDS,
-    NAME_WORDS,
     SHAPE_HINTS,
     STRUCTURAL_KINDS,
     URL_KINDS,
     is_aws_secret_key,
-    is_password_name,
-    is_secret_name,
-    is_weak_secret_name,
     kind_of,
     known_token_kind,
     looks_like_secret_value,

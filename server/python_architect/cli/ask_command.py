@@ -72,7 +72,7 @@ def find_root(start: Path) -> Path:
 
 async def _ask(args: argparse.Namespace, root: Path, file: Path | None) -> int:
     from ..advisor.answers import final_to_json
-    from ..advisor.retrieval import mentions
+    from ..advisor.question_words import mentions
     from ..advisor.service import Advisor, ChatChunk, ChatStep
     from ..engine import Project
     from ..root_paths import relative_path

@@ -17,10 +17,7 @@ def changes_everything(project: Project, paths: list[Path]) -> bool:
     """A changed configuration or knowledge file can change any finding: check everything."""
     root = project.root
     knowledge = (root / project.config.knowledge_dir).resolve()
-    for path in paths:
-        if path == root / "pyproject.toml" or knowledge in path.parents:
-            return True
-    return False
+    return any(path == root / "pyproject.toml" or knowledge in path.parents for path in paths)
 
 
 def check_changed(project: Project, revision: str, within: list[Path] | None = None, **options) -> CheckResult:

@@ -277,7 +277,7 @@ def _check(args: argparse.Namespace, root: Path, paths: list[Path], select: tupl
     """The normal run: ``(exit code, the report as written)``, the report None when nothing (or
     not everything) was written. Each stderr line it prints is also appended to ``notes``."""
     from ..engine import Project
-    from ..workspace.files import observing_discovery
+    from ..workspace.ignore_rules import observing_discovery
 
     with observing_discovery(recorder.racy_after_ns) if recorder is not None else nullcontext() as listing:
         project = Project.load(root)

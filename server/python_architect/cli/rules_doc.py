@@ -102,8 +102,8 @@ def _section(info: CheckInfo) -> list[str]:
     lines = [
         f"### {info.code}",
         "",
-        f"**{info.title}** · principle `{info.principle}` · severity `{info.severity.value}` · "
-        f"{SCOPE_TEXT.get(info.scope, info.scope)}; {_enabled_text(info)}",
+        (f"**{info.title}** · principle `{info.principle}` · severity `{info.severity.value}` · "
+         f"{SCOPE_TEXT.get(info.scope, info.scope)}; {_enabled_text(info)}"),
         "",
         info.rationale,
     ]
@@ -117,7 +117,7 @@ def _section(info: CheckInfo) -> list[str]:
     quiet = _quiet_text(info.code)
     if quiet:
         lines += ["", f"*Silent in:* {quiet}"]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _quiet_text(code: str) -> str:
@@ -134,31 +134,31 @@ def render_rules_markdown() -> str:
     lines = [
         "# Rules",
         "",
-        "<!-- Generated from the check registry by `python -m python_architect.cli.rules_doc`; "
-        "do not edit by hand. -->",
+        ("<!-- Generated from the check registry by `python -m python_architect.cli.rules_doc`; "
+         "do not edit by hand. -->"),
         "",
-        "Every finding carries one of these codes. `python-architect check --explain CODE` prints the "
-        "same text in the terminal. Severities are defaults: an ADR rule's `severity` overrides them, "
-        "and rules of proposed ADRs report at most `info`. `error` is kept for findings a reviewer "
-        "would block a merge on with high confidence (a live secret, an import an ADR forbids, a "
-        "broken ADR or configuration).",
+        ("Every finding carries one of these codes. `python-architect check --explain CODE` prints the "
+         "same text in the terminal. Severities are defaults: an ADR rule's `severity` overrides them, "
+         "and rules of proposed ADRs report at most `info`. `error` is kept for findings a reviewer "
+         "would block a merge on with high confidence (a live secret, an import an ADR forbids, a "
+         "broken ADR or configuration)."),
         "",
         "## Tiers",
         "",
         "- **core**: reported by default. Findings a senior reviewer would almost always agree with.",
-        "- **judgment**: right in some codebases and noise in others (concrete inheritance, hierarchy "
-        "depth, shallow wrappers, retry loops, N+1 queries, broad `except`, logging style, `print`, "
-        "...). Reported once the team adopts the check: an accepted ADR tagged with its principle "
-        "(`tags: [composition]`), a `kind: check` or `kind: ruff` rule naming it, or the "
-        "configuration naming it (`select`, the `ruff` list, or an `options` table for the code). "
-        "Otherwise `check` is silent and the editor shows at most a hint.",
-        "- **opt-in**: checks that could not be made precise on real code (measured by "
-        "`benchmarks/bench_precision.py`: their findings on code nobody tuned them on were mostly "
-        "wrong, for reasons the syntax cannot see). Off unless the team asks for it: the exact code "
-        "named (`select = [\"S602\"]` / `--select S602`, the `ruff` list, an `options` table for "
-        "it), an ADR `kind: check` / `kind: ruff` rule naming it, or an accepted ADR tagged with "
-        "its principle. `select = [\"ALL\"]` and a prefix do not turn it on, and the editor shows "
-        "no hint. Each one says why below.",
+        ("- **judgment**: right in some codebases and noise in others (concrete inheritance, hierarchy "
+         "depth, shallow wrappers, retry loops, N+1 queries, broad `except`, logging style, `print`, "
+         "...). Reported once the team adopts the check: an accepted ADR tagged with its principle "
+         "(`tags: [composition]`), a `kind: check` or `kind: ruff` rule naming it, or the "
+         "configuration naming it (`select`, the `ruff` list, or an `options` table for the code). "
+         "Otherwise `check` is silent and the editor shows at most a hint."),
+        ("- **opt-in**: checks that could not be made precise on real code (measured by "
+         "`benchmarks/bench_precision.py`: their findings on code nobody tuned them on were mostly "
+         "wrong, for reasons the syntax cannot see). Off unless the team asks for it: the exact code "
+         "named (`select = [\"S602\"]` / `--select S602`, the `ruff` list, an `options` table for "
+         "it), an ADR `kind: check` / `kind: ruff` rule naming it, or an accepted ADR tagged with "
+         "its principle. `select = [\"ALL\"]` and a prefix do not turn it on, and the editor shows "
+         "no hint. Each one says why below."),
         "",
         "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, `testing/`, "
         "`test_*.py`, `*_test.py`, `conftest.py`, and benchmark harnesses under "
@@ -186,9 +186,9 @@ def render_rules_markdown() -> str:
     lines += [
         "## Rules taken from ruff",
         "",
-        "These run through ruff (on the file's decoded text, `--isolated`, with exactly this "
-        "selection) and are reported under the principle shown. `# noqa: CODE` keeps working for "
-        "them, as does `# architect: ignore[CODE]`.",
+        ("These run through ruff (on the file's decoded text, `--isolated`, with exactly this "
+         "selection) and are reported under the principle shown. `# noqa: CODE` keeps working for "
+         "them, as does `# architect: ignore[CODE]`."),
         "",
     ]
     for info in ruff:

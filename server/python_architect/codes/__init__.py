@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from . import arc, ruff
+from . import arc_design, arc_structure, ruff
 from .arc import (
     ARC001,
     ARC002,
@@ -58,7 +58,7 @@ def _index(*groups: tuple[CheckInfo, ...]) -> Mapping[str, CheckInfo]:
     return MappingProxyType(table)
 
 
-METADATA: Mapping[str, CheckInfo] = _index(arc.ENTRIES, ruff.ENTRIES)
+METADATA: Mapping[str, CheckInfo] = _index(arc_structure.ENTRIES, arc_design.ENTRIES, ruff.ENTRIES)
 """Every declared code (ARC and curated ruff codes) -> its record; read-only."""
 
 

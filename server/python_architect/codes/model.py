@@ -56,12 +56,12 @@ bridge produce their findings)."""
 class CheckInfo:
     """A finding code and everything people are told about it.
 
-    The metadata is declared once per code in ``codes.arc`` / ``codes.ruff``; the catalog
+    The metadata is declared once per code in ``codes.arc_structure`` / ``codes.arc_design`` / ``codes.ruff``; the catalog
     (``python_architect.catalog``) returns the same record with ``run`` set to the check's
     implementation.
 
     Per-check extensions (a ``tier``, an option schema) belong here as further fields with
-    defaults, declared next to ``default_options`` in ``codes.arc``.
+    defaults, declared next to ``default_options`` in those modules.
     """
 
     code: str

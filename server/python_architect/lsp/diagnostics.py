@@ -79,7 +79,7 @@ async def _pull_folder_settings(ls: ArchitectServer) -> None:
     except Exception as exc:  # noqa: BLE001 - the client's answer (or error) is optional
         log.debug("workspace/configuration failed: %s", exc)
         return
-    for folder, value in zip(folders, values or ()):
+    for folder, value in zip(folders, values or (), strict=False):
         if isinstance(value, dict) and value:
             await ls.reload_overrides(ls.apply_settings(value, folder))
 

@@ -124,7 +124,7 @@ class ArchitectProtocol(LanguageServerProtocol):
             return data
         try:
             return self._converter.structure(data, self._message_type(data))
-        except Exception as exc:  # noqa: BLE001 - whatever cattrs raises, the message does not fit
+        except Exception as exc:  # whatever cattrs raises, the message does not fit
             raise UnstructurableMessage(data, describe(exc)) from exc
 
     def _message_type(self, data: dict[str, Any]) -> Any:

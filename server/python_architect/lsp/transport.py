@@ -76,7 +76,7 @@ async def serve_messages(stop_event: threading.Event, frames: FrameReader, proto
             protocol.receive(body)
         except BrokenPipeError:
             raise
-        except Exception as exc:  # noqa: BLE001 - one message's fault must not end the loop
+        except Exception as exc:  # one message's fault must not end the loop
             log.error("internal error handling a message: %s: %s", type(exc).__name__, exc)
             log.debug("traceback", exc_info=exc)
 
@@ -122,7 +122,7 @@ def serve_tcp(server: LanguageServer, host: str, port: int) -> None:
 
     async def serve() -> None:
         listening = await asyncio.start_server(connection, host, port)
-        addresses = ", ".join("%s:%s" % sock.getsockname()[:2] for sock in listening.sockets)
+        addresses = ", ".join("{}:{}".format(*sock.getsockname()[:2]) for sock in listening.sockets)
         print(f"python-architect serve: listening on {addresses}", file=sys.stderr, flush=True)
         async with listening:
             await finished.wait()

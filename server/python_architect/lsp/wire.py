@@ -95,7 +95,7 @@ def _plain(value: Any) -> bool:
     if kind in _SCALARS:
         return True
     if kind is list:
-        for item in value:
+        for item in value:  # noqa: SIM110 - a loop, as said above
             if type(item) not in _SCALARS and not _plain(item):
                 return False
         return True

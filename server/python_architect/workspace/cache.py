@@ -1,6 +1,7 @@
 """The persistent check cache: each file's facts and per-file findings, keyed by its content.
 
-Owns the on-disk format and its rules; nothing else reads or writes the cache directory.
+Owns the on-disk layout and its rules; nothing else reads or writes the cache directory (a
+pack's bytes are ``cache_pack``'s).
 
 * **Keys.** A file's key hashes its path relative to the root, the source roots (which decide
   its module name) and its bytes: the facts stored under it depend on nothing else. Findings
@@ -27,9 +28,9 @@ Owns the on-disk format and its rules; nothing else reads or writes the cache di
   the installed ``python_architect`` package (a hash of its files' bytes, ~5 ms once per process,
   see ``code_fingerprint``), and a pack made by other code is discarded like a foreign version.
 * **Trust.** A repository can ship this folder, so a pack is data, never code, and trusted only
-  if this user wrote it. Its bytes are a magic line, a MAC (``cache_key``: keyed with a per-user
-  secret no repository has) over everything else, then the tool version, the code fingerprint and
-  the payload: ``marshal`` of plain values (``cache_schema`` owns that layout, validates every
+  if this user wrote it. Its bytes (``cache_pack``) are a magic line, a MAC (``cache_key``: keyed
+  with a per-user secret no repository has) over everything else, then the tool version, the code
+  fingerprint and the payload: ``marshal`` of plain values (``cache_schema`` owns that layout, validates every
   field's type and rebuilds only this package's value types from them). The MAC is checked before any
   other byte is parsed, so ``marshal`` only ever sees bytes this user's runs wrote. A pack that is
   planted, another user's, of an older format, damaged, of another version or code, or of the
@@ -48,28 +49,18 @@ Owns the on-disk format and its rules; nothing else reads or writes the cache di
 from __future__ import annotations
 
 import logging
-import marshal
 import os
 import secrets
-import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import __version__
 from ..analysis.facts import ModuleFacts
 from ..findings import Finding
 from ..root_paths import NotReadable, read_bounded
-from . import cache_key
+from . import cache_key, cache_pack
 from .cache_eviction import CONVERSATIONS_FOLDER, evict_workspace_caches  # noqa: F401 (re-exported)
-from .cache_schema import (
-    facts_from_plain,
-    facts_to_plain,
-    finding_from_plain,
-    finding_to_plain,
-)
+from .cache_pack import Dep, Deps, PackContents, decode_pack, encode_pack
 
 # Re-exported: the code key moved to ``fingerprint`` (light to import); callers still find it here.
 from .fingerprint import (  # noqa: F401
@@ -87,9 +78,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLI_CACHE_DIR = ".python-architect-cache"
-MAGIC = b"python-architect-cache 3\n"
-TOOL_VERSION = f"{__version__} py{sys.version_info[0]}.{sys.version_info[1]}"
-"""Facts come from this package's extractor and this interpreter's parser: both are in the key."""
 MAX_PACKS = 8
 """More packs than this are merged into one on the next save (loading many small files costs)."""
 MAX_PACK_BYTES = 256 * 1024 * 1024
@@ -97,97 +85,12 @@ MAX_PACK_BYTES = 256 * 1024 * 1024
 runaway file can make a run read."""
 MAX_SETTINGS_FILE_BYTES = 16 * 1024 * 1024
 """Settings and knowledge files larger than this are identified by their stat, not read."""
-_MARSHAL_VERSION = 4
-
-
-Dep = tuple[str, str | None, str | None]
-"""A module another file's checks looked up: (module, its file relative to the root, that file's
-key), the last two None when no such module existed."""
-Deps = tuple[Dep, ...]
 
 
 def user_cache_dir(root: Path) -> Path:
     """The server's cache folder for one workspace, under the user's cache base
     (``$PYTHON_ARCHITECT_CACHE_DIR`` replaces that base, e.g. for tests)."""
     return cache_key.user_cache_base() / digest(str(Path(root).resolve()).encode())[:16]
-
-
-@dataclass
-class _Contents:
-    facts: dict[str, ModuleFacts | None] = field(default_factory=dict)
-    """File key -> facts (None: the text does not parse)."""
-    findings: dict[tuple[str, str], tuple[Deps, list[Finding]]] = field(default_factory=dict)
-    """(file key, settings fingerprint) -> (modules looked up with their keys, findings)."""
-
-    def merge(self, other: _Contents) -> None:
-        self.facts.update(other.facts)
-        self.findings.update(other.findings)
-
-    def __len__(self) -> int:
-        return len(self.facts) + len(self.findings)
-
-
-def _encode(contents: _Contents) -> bytes | None:
-    """A pack's bytes (see "Trust"); None without a usable key."""
-    facts = {key: facts_to_plain(value) for key, value in contents.facts.items()}
-    findings = {key: (tuple(deps), tuple(finding_to_plain(f) for f in found))
-                for key, (deps, found) in contents.findings.items()}
-    body = header() + marshal.dumps((facts, findings), _MARSHAL_VERSION)
-    return cache_key.sign(MAGIC, body)
-
-
-def header() -> bytes:
-    """What a pack's body starts with, after its MAC: tool version, code fingerprint."""
-    return TOOL_VERSION.encode() + b"\n" + code_fingerprint().encode() + b"\n"
-
-
-def _decode(data: bytes) -> _Contents:
-    """The pack's contents; raises ValueError (with the reason) for anything not to be trusted.
-    The MAC is verified first: nothing else is parsed, ``marshal`` never runs, on bytes this
-    user's runs did not write."""
-    body = cache_key.verified_body(MAGIC, data)
-    version, _, rest = body.partition(b"\n")
-    if version.decode(errors="replace") != TOOL_VERSION:
-        raise ValueError(f"written by version {version.decode(errors='replace')!r}, this is {TOOL_VERSION!r}")
-    code, _, payload = rest.partition(b"\n")
-    if code.decode(errors="replace") != code_fingerprint():
-        raise ValueError("written by other code of this version (its checks may have changed)")
-    try:
-        plain = marshal.loads(payload)
-    except (ValueError, EOFError, TypeError) as exc:
-        raise ValueError(f"unreadable payload: {exc}") from None
-    if type(plain) is not tuple or len(plain) != 2 or type(plain[0]) is not dict or type(plain[1]) is not dict:
-        raise ValueError("unexpected payload shape")
-    try:
-        return _contents_from_plain(plain)
-    except TypeError as exc:  # a constructor refusing what the shape checks let through
-        raise ValueError(f"unexpected payload shape: {exc}") from None
-
-
-def _contents_from_plain(plain: tuple) -> _Contents:
-    contents = _Contents()
-    for key, value in plain[0].items():
-        if type(key) is not str:
-            raise ValueError("unexpected facts key")
-        contents.facts[key] = facts_from_plain(value)
-    for key, value in plain[1].items():
-        if type(key) is not tuple or len(key) != 2 or type(key[0]) is not str or type(key[1]) is not str \
-                or type(value) is not tuple or len(value) != 2 or type(value[1]) is not tuple:
-            raise ValueError("unexpected findings entry")
-        contents.findings[key] = (_deps(value[0]), [finding_from_plain(item) for item in value[1]])
-    return contents
-
-
-_DEP_TYPES = frozenset({(str, str, str), (str, type(None), type(None))})
-
-
-def _deps(value: object) -> Deps:
-    if type(value) is not tuple or not all(type(dep) is tuple for dep in value):
-        raise ValueError("unexpected dependencies")
-    # Each dep's item types, collected in C (thousands of deps in a pack): (str, str, str) or absent.
-    if not set(map(tuple, map(map, repeat(type), value))) <= _DEP_TYPES:
-        raise ValueError("unexpected dependencies")
-    return value
 
 
 class CheckCache:
@@ -197,8 +100,8 @@ class CheckCache:
         self.directory = Path(directory)
         self.root = Path(root).resolve()
         self.gitignore = gitignore
-        self._stored = _Contents()
-        self._new = _Contents()
+        self._stored = PackContents()
+        self._new = PackContents()
         self._packs: list[Path] = []
         self._used: set[str] = set()
         """Keys this run found: a merge keeps these (and what it wrote), so the cache holds the
@@ -239,7 +142,7 @@ class CheckCache:
             return
         for pack in packs:
             try:
-                contents = _decode(read_bounded(pack, MAX_PACK_BYTES, follow_symlinks=False))
+                contents = decode_pack(read_bounded(pack, MAX_PACK_BYTES, follow_symlinks=False))
             except NotReadable as exc:
                 log.warning("skipped cache pack: %s", exc)
                 continue
@@ -298,7 +201,7 @@ class CheckCache:
             if self.gitignore and not (self.directory / ".gitignore").exists():
                 atomic_write(self.directory / ".gitignore", b"# written by python-architect\n*\n")
             if len(self._packs) + 1 > MAX_PACKS:
-                merged = _Contents()
+                merged = PackContents()
                 if len(self._used) * 2 >= len(self._stored.facts):
                     # A run over (most of) the workspace: what it did not see is an old version.
                     merged.facts = {k: v for k, v in self._stored.facts.items() if k in self._used}
@@ -317,7 +220,7 @@ class CheckCache:
             log.warning("could not write the cache in %s: %s", self.directory, exc)
             return
         self._stored.merge(self._new)
-        self._new = _Contents()
+        self._new = PackContents()
         if self.evicts_siblings:
             evict_workspace_caches(self.directory.parent, keep=self.directory)
 
@@ -329,12 +232,12 @@ class CheckCache:
             return
         for pack in self.directory.glob("*.pack"):
             _unlink(pack)
-        self._stored, self._new, self._packs = _Contents(), _Contents(), []
+        self._stored, self._new, self._packs = PackContents(), PackContents(), []
 
 
-def _write_pack(path: Path, contents: _Contents) -> bool:
+def _write_pack(path: Path, contents: PackContents) -> bool:
     """Writes one pack; False (nothing written) without a usable key."""
-    data = _encode(contents)
+    data = encode_pack(contents)
     if data is None:
         return False
     atomic_write(path, data, mode=0o600)
@@ -372,7 +275,8 @@ def _unlink(path: Path) -> None:
 def settings_fingerprint(root: Path, *, knowledge_dir: str, roots: SourceRoots, extra: Iterable[str] = ()) -> str:
     """Everything besides a file's own text that its findings depend on, hashed."""
     root = Path(root).resolve()
-    parts: list[bytes] = [TOOL_VERSION.encode(), code_fingerprint().encode(), str(root).encode()]
+    # The pack's own version line (read through the module: one value for packs and findings).
+    parts: list[bytes] = [cache_pack.TOOL_VERSION.encode(), code_fingerprint().encode(), str(root).encode()]
     parts.extend(str(item).encode() for item in extra)
     parts.append(",".join(sorted(roots.first_party)).encode())
     parts.append(",".join(str(r) for r in roots.roots).encode())

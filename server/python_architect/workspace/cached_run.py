@@ -172,7 +172,7 @@ def warm_index(index: WorkspaceIndex, paths: Iterable[Path], cache: CheckCache |
     ``index`` is then neither read nor marked scanned here. ``worker_nice`` lowers the worker
     processes' priority (an editor's background scan).
     """
-    from .index import stream_results
+    from .scan import stream_results
 
     roots = index.roots
     # Only files with a module name are indexed: the progress counts exactly those.

@@ -72,8 +72,8 @@ def check_contracts(index: WorkspaceIndex, config: ContractsConfig) -> list[Cont
         # grimp 3.20 (the API these contracts use) publishes no wheels for Python 3.10: there the
         # dependency is not installed, and each contract says so rather than passing silently.
         return [ContractOutcome(spec, None, problems=[
-            "grimp is not installed: import-linter contracts cannot be checked "
-            "(they need grimp 3.20 or newer, on Python 3.11 or newer: pip install 'grimp>=3.20')"])
+            ("grimp is not installed: import-linter contracts cannot be checked "
+             "(they need grimp 3.20 or newer, on Python 3.11 or newer: pip install 'grimp>=3.20')")])
                 for spec in config.contracts]
     graph = build_graph(index, config)
     outcomes = []

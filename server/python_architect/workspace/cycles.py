@@ -18,6 +18,7 @@ yield ``(path, RawFinding)`` pairs because their findings land in many files.
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -375,7 +376,7 @@ def _structural_finding(ctx: WorkspaceContext, group: ImportCycle, path: Path) -
     # stated cycle's first: ``data["explains"]`` counts those, and the editor shows only them
     # (Django's groups made hundreds of rows for nine findings).
     stated = [group.anchor]
-    for source, target in zip(group.shortest[1:], group.shortest[2:]):
+    for source, target in itertools.pairwise(group.shortest[1:]):
         edge = next((e for e in group.edges if e.source == source and e.target == target), None)
         if edge is not None:
             stated.append(edge)

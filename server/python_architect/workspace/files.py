@@ -8,12 +8,12 @@ named path that leaves it is skipped with one log line and listed in ``skipped``
 
 Honours ``.gitignore`` files (the root's and nested ones, each relative to its own directory)
 and ``[tool.python-architect] exclude`` (gitignore-style globs relative to the root), and always
-skips tool and environment directories. Sorts results so every run sees the same order.
+skips tool and environment directories (``workspace.ignore_rules``). Sorts results so every run sees the same order.
 
 Python files under a vendored directory (``workspace.vendored``) go to ``vendored``, not checked
 or indexed, unless ``include-vendored = true``; one named on the command line is walked as asked.
 
-Inside ``observing_discovery()`` every walk also reports what it read, each with the ``os.stat``
+Inside ``observing_discovery()`` (``workspace.ignore_rules``) every walk also reports what it read, each with the ``os.stat``
 taken *before* the read (the directories it listed with their entry names, the ignore files it
 opened or found absent): the CLI's run record (``workspace.run_record``) trusts a later run's
 stat of the same paths only if nothing can have changed unseen between that stat and the read.
@@ -26,15 +26,14 @@ import errno
 import fnmatch
 import logging
 import os
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import ProjectConfig
 from ..root_paths import contained
+from .ignore_rules import ALWAYS_SKIPPED, IgnoreRules, stat_or_none
 from .roots import PYTHON_SUFFIXES
 from .vendored import VENDORED_DIRS, VendoredSkip, relative_posix
 
@@ -45,13 +44,6 @@ log = logging.getLogger(__name__)
 
 OUTSIDE_ROOT = "outside the workspace root"
 """The ``WorkspaceFiles.skipped`` reason of a path whose resolved target leaves the root."""
-
-ALWAYS_SKIPPED = frozenset(
-    # The tool's own cache folder is never a source, and a planted link there is the cache's to
-    # report (workspace.cache says it once), not discovery's.
-    {".python-architect-cache", ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
-     "build", "dist", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs"}
-)
 
 
 def is_dependency_file(path: Path) -> bool:
@@ -122,140 +114,6 @@ class WorkspaceFiles:
         if not self.vendored:
             return None
         return VendoredSkip(len(self.vendored), tuple(relative_posix(d, root) for d in self.vendored_dirs))
-
-
-@dataclass
-class Listing:
-    """What discovery read while observed, each with the stat taken just before reading it (None:
-    the path was absent or unreadable then, which is a state too)."""
-
-    racy_after_ns: int | None = None
-    """Keep a directory's names only when its mtime or ctime is this late or later (None: always):
-    a caller that trusts older directories by their stat needs no copy of thousands of listings."""
-    directories: list[tuple[str, os.stat_result | None, tuple[str, ...] | None]] = field(default_factory=list)
-    """(directory, its stat before ``scandir``, the names listed, sorted, or None: not kept)."""
-    ignore_files: list[tuple[str, os.stat_result | None]] = field(default_factory=list)
-    """(``.gitignore`` or ``.git/info/exclude``, its stat before opening it)."""
-
-
-_OBSERVER: ContextVar[Listing | None] = ContextVar("python_architect_discovery_observer", default=None)
-
-
-@contextmanager
-def observing_discovery(racy_after_ns: int | None = None) -> Iterator[Listing]:
-    """Every discovery in this context (and thread) records what it read into the yielded
-    ``Listing`` (see ``Listing.racy_after_ns``)."""
-    listing = Listing(racy_after_ns)
-    token = _OBSERVER.set(listing)
-    try:
-        yield listing
-    finally:
-        _OBSERVER.reset(token)
-
-
-def _stat_or_none(path: str) -> os.stat_result | None:
-    try:
-        return os.stat(path)
-    except OSError:
-        return None
-
-
-class IgnoreRules:
-    """``.gitignore`` files plus ``exclude`` globs, answering "is this path ignored?".
-
-    Works on root-relative posix strings: a walk over a large tree spends its time here, and
-    ``pathlib`` objects made it several times slower.
-    """
-
-    def __init__(self, root: Path, exclude: Iterable[str] = ()) -> None:
-        self.root = Path(root).resolve()
-        self._root_text = str(self.root)
-        self.exclude = _compile(list(exclude), gitignore=False) if exclude else None
-        self._gitignores: dict[str, GlobSpec | None] = {}
-        self.listing = _OBSERVER.get()
-
-    def _spec_for(self, relative_dir: str) -> GlobSpec | None:
-        """The .gitignore of a root-relative directory (``""`` is the root), cached."""
-        if relative_dir not in self._gitignores:
-            directory = os.path.join(self._root_text, relative_dir) if relative_dir else self._root_text
-            sources = [os.path.join(directory, ".gitignore")]
-            if not relative_dir:
-                # The repository's untracked-but-private patterns live here, not in .gitignore.
-                sources.insert(0, os.path.join(directory, ".git", "info", "exclude"))
-            lines: list[str] = []
-            for source in sources:
-                if self.listing is not None:
-                    self.listing.ignore_files.append((source, _stat_or_none(source)))
-                lines += _ignore_lines(source, self._root_text)
-            self._gitignores[relative_dir] = _compile(lines, gitignore=True, source=sources[-1]) if lines else None
-        return self._gitignores[relative_dir]
-
-    def note_no_gitignore(self, relative_dir: str) -> None:
-        self._gitignores.setdefault(relative_dir, None)
-
-    def ignored_relative(self, relative: str, is_dir: bool = False) -> bool:
-        """Whether a root-relative posix path is excluded by config or any .gitignore above it."""
-        parts = relative.split("/")
-        if any(part in ALWAYS_SKIPPED for part in parts[:-1]) or (is_dir and parts[-1] in ALWAYS_SKIPPED):
-            return True
-        suffix = "/" if is_dir else ""
-        if self.exclude is not None and self.exclude.match_file(relative + suffix):
-            return True
-        for depth in range(len(parts)):
-            spec = self._spec_for("/".join(parts[:depth]))
-            if spec is not None and spec.match_file("/".join(parts[depth:]) + suffix):
-                return True
-        return False
-
-    def ignored(self, path: Path, is_dir: bool = False) -> bool:
-        """Whether ``path`` (absolute, under the root) is excluded by config or any .gitignore above it."""
-        try:
-            relative = Path(path).relative_to(self.root).as_posix()
-        except ValueError:
-            return False
-        return relative != "." and self.ignored_relative(relative, is_dir)
-
-
-MAX_IGNORE_FILE_BYTES = 1 << 20
-"""A ``.gitignore`` is a few KiB; one linked to ``/dev/zero`` must not be read forever."""
-
-
-def _ignore_lines(source: str, root: str) -> list[str]:
-    """The lines of an ignore file: a regular file inside the root within the size bound, else
-    none (a missing file is the common case; a link out of the root is not read)."""
-    # Imported here: the walker's import lines are its own.
-    from ..root_paths import contained, read_bounded
-
-    resolved = contained(source, root)
-    if resolved is None:
-        _log.warning("skipped ignore file %s: it resolves outside the workspace root", source)
-        return []
-    try:
-        data = read_bounded(resolved, MAX_IGNORE_FILE_BYTES, follow_symlinks=False)
-    except OSError:
-        return []
-    return data.decode("utf-8", errors="replace").splitlines()
-
-
-def _compile(lines: list[str], *, gitignore: bool, source: str = "exclude setting") -> GlobSpec:
-    """The ignore patterns of ``lines`` (a ``.gitignore`` or the ``exclude`` setting), matched
-    without exponential backtracking (``knowledge.globs``): both are repository input. A pattern
-    that cannot be used is skipped, and said once per process and file."""
-    # Imported on first need: most workspaces' walks never match a pattern.
-    from ..knowledge.globs import GlobSpec
-
-    def skipped(line: str, why: str) -> None:
-        if (source, line) not in _REPORTED_PATTERNS:
-            _REPORTED_PATTERNS.add((source, line))
-            _log.warning("ignored pattern %r in %s: %s", line[:80], source, why)
-
-    return GlobSpec.from_lines(lines, gitignore=gitignore, on_error=skipped)
-
-
-_REPORTED_PATTERNS: set[tuple[str, str]] = set()
-"""(source, pattern) already logged. Owned by ``_compile``; a set's add is atomic under the GIL
-and a race at worst logs a line twice, so no lock."""
-_log = logging.getLogger("python_architect")
 
 
 def _wanted(name: str) -> bool:
@@ -342,7 +200,7 @@ class _Walk:
     def _walk(self, directory: str, relative: str, active: list[tuple[int, GlobSpec]], *, vendored: bool) -> None:
         """``vendored``: the directory is inside a vendored tree (its files go to ``vendored``)."""
         observer = self.rules.listing
-        status = _stat_or_none(directory) if observer is not None else None
+        status = stat_or_none(directory) if observer is not None else None
         try:
             with os.scandir(directory) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)

@@ -13,6 +13,7 @@ import); ``layer`` wins when both apply.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -272,11 +273,11 @@ def _layer_order(groups: list[tuple[str, list[str]]], ids: dict[str, str], edges
     They come after the real links (``linkStyle`` numbers count links in order), and only while
     the diagram stays under mermaid's edge limit."""
     filled = [nodes for _, nodes in groups if nodes]
-    links = sum(len(upper) + len(lower) for upper, lower in zip(filled, filled[1:]))
+    links = sum(len(upper) + len(lower) for upper, lower in itertools.pairwise(filled))
     if len(filled) < 2 or edges + links > MERMAID_MAX_EDGES:
         return []
     lines: list[str] = []
-    for number, (upper, lower) in enumerate(zip(filled, filled[1:])):
+    for number, (upper, lower) in enumerate(itertools.pairwise(filled)):
         hub = f"hub{number}"
         lines.append(f'  {hub}[" "]')
         lines.append(f"  style {hub} fill:none,stroke:none")

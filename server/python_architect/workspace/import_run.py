@@ -297,7 +297,7 @@ def _bindings(fact: ImportFact) -> list[tuple[str, tuple[str, bool]]]:
         aliased = name != fact.module.split(".")[0]
         return [(name, (fact.module if aliased else fact.module.split(".")[0], True))]
     out = []
-    for original, bound in zip((n for n in fact.names if n != "*"), fact.bound):
+    for original, bound in zip((n for n in fact.names if n != "*"), fact.bound, strict=False):
         out.append((bound, (f"{fact.module}.{original}", True)))
     return out
 

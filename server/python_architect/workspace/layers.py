@@ -80,7 +80,7 @@ def layer_chains(graph: dict[str, list[ImportEdge]], layers: list[list[str]]) ->
                     continue  # never walk through another layer
                 previous[target] = edge
                 queue.append(target)
-        for higher_level, end in sorted(reached.items()):
+        for _level, end in sorted(reached.items()):
             edges: list[ImportEdge] = []
             node = end
             while previous[node] is not None:

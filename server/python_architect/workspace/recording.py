@@ -10,13 +10,18 @@ under the lock for at most ``budget`` seconds per hold; between holds, a thread 
 the lock (``WaitCountingLock.waiting``) goes first: a plain lock is not fair, and the recorder
 would otherwise take it straight back. While an analysis runs, the recorder is blocked on the
 lock, so the two never compete for the interpreter lock.
+
+``record_whole_scan`` is the engine's simpler way (``Project.ensure_index``): it parses outside
+the lock and records a fixed number of files per hold.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +32,10 @@ RECORD_BUDGET_S = 0.002
 HANDOFF_TIMEOUT_S = 1.0
 """How long the recorder lets waiting threads go first before it queues for the lock again
 (a safety valve: a waiter normally gets the lock within microseconds)."""
+RECORD_CHUNK = 64
+"""Facts recorded per hold of the lock by ``record_whole_scan``: short holds keep keystrokes flowing."""
+FactsSource = Callable[..., Iterable[tuple[Path, ModuleFacts | None]]]
+"""``(roots, paths, *, jobs, progress) -> (path, facts or None)`` for each first-party file."""
 
 
 class WaitCountingLock:
@@ -129,3 +138,39 @@ class SliceRecorder:
             if getattr(self.lock, "waiting", 0) and not self.lock.held_here():
                 self.handoffs += 1
                 self.lock.let_waiters_in()
+
+
+def record_whole_scan(current_index: Callable[[], Any], python_files: Callable[[], list[Path]],
+                      guard: AbstractContextManager[Any], source: FactsSource, jobs_for: Callable[[int], int],
+                      progress: Callable[[int, int], None] | None) -> bool:
+    """Fills the index ``current_index()`` returns with the facts ``source`` yields for the
+    ``python_files()`` it lacks, until it is complete; False when it already was.
+
+    ``guard`` is the lock of the index's owner. Files are read and parsed *without* it; their
+    facts are recorded *with* it, ``RECORD_CHUNK`` at a time, into the index the scan started on.
+    An entry that appeared meanwhile (an edit analysed during the scan) is newer than the disk and
+    is kept; if the owner replaced the index meanwhile (new source roots), the scan starts over on
+    the new one.
+    """
+    while True:
+        with guard:
+            index = current_index()
+            if index.scanned:
+                return False
+            todo = [p for p in python_files() if index.module_at(p) is None]
+        results = iter(source(index.roots, todo, jobs=jobs_for(len(todo)), progress=progress))
+        current = True
+        while current:
+            chunk = list(itertools.islice(results, RECORD_CHUNK))
+            with guard:
+                current = current_index() is index
+                if current:
+                    for path, facts in chunk:
+                        if facts is not None and index.module_at(path) is None:
+                            index.update(path, facts)
+                    if not chunk:
+                        index.scanned = True
+            if not chunk:
+                break
+        if current:
+            return True

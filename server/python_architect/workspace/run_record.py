@@ -210,7 +210,7 @@ def first_change(root: str, record: dict[str, Any], settled: list[int] | None = 
     current = [identity(stat_of(path)) for path in paths]
     recorded = record["identities"]
     if current != recorded:
-        for path, now, then in zip(paths, current, recorded):
+        for path, now, then in zip(paths, current, recorded, strict=False):
             if now != then:
                 return path
         return f"the number of inputs ({len(recorded)} recorded)"

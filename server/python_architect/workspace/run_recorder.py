@@ -142,7 +142,7 @@ class Recorder:
                     self.add_file(os.path.abspath(directory))
 
     def add_listing(self, listing: Any) -> None:
-        """What discovery read (a ``workspace.files.Listing``)."""
+        """What discovery read (a ``workspace.ignore_rules.Listing``)."""
         for directory, status, names in listing.directories:
             if status is None:
                 return self.give_up(f"cannot stat {directory}")

@@ -1,0 +1,216 @@
+"""The metadata of the codes about design and runtime behaviour (ARC201-ARC701) and the engine's
+own parse problem (ARC900), in code order.
+
+The code constants are spelled in ``codes.arc``; ``codes`` joins these records with the others
+into ``METADATA``.
+"""
+
+from __future__ import annotations
+
+from ..findings import Severity
+from .arc import ARC201, ARC202, ARC203, ARC301, ARC302, ARC402, ARC502, ARC701, ARC900
+from .model import JUDGMENT, OPT_IN, CheckInfo
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+ARC201_INFO = CheckInfo(
+    code=ARC201,
+    title="Inherits implementation from a concrete class",
+    principle="composition",
+    severity=WARNING,
+    default_options={"allow-bases": []},
+    option_types={"allow-bases": "strings"},
+    tier=OPT_IN,
+    rationale=(
+        "Subclassing a concrete class of our own couples the child to every detail of the "
+        "parent's implementation: a change in the parent silently changes the child, and the "
+        "child can only be understood by reading both. Inheriting from an interface (an ABC or "
+        "a Protocol) keeps the contract and drops the coupling; holding the collaborator as a "
+        "field keeps the behaviour."
+    ),
+    instead=(
+        "Hold the other class as a collaborator (composition), or extract an ABC or Protocol "
+        "that both implement. Opt-in: read in the source on eleven registry packages nobody tuned "
+        "it on (`benchmarks/bench_precision.py`), the subclasses it still finds were a language "
+        "or protocol variant of a base built for it (`SearchFrench(SearchLanguage)`, "
+        "`BoundedSemaphore(Semaphore)`, `TCP4ServerEndpoint(_TCPServerEndpoint)`) far more often "
+        "than coupling a reviewer would undo; which one it is lies in the authors' intent, not the "
+        "syntax. Name `ARC201`, or tag an ADR `composition`, where the team wants it."
+    ),
+    not_reported=(
+        "Stub files (.pyi), tests and test-support packages; bases that are interfaces, mixins or"
+        " extension points by their body rather than their name: no constructor anywhere up the "
+        "chain (a mixin), no methods (a marker or role), only dunders, a cooperative "
+        "`super().__init__(**kw)` from no base, a default hook that does nothing (template "
+        "method), `__init_subclass__` or a metaclass (a registry), a data class, a module "
+        "named `interfaces`/`abc`/`protocols`, or anything below a third-party or standard-library "
+        "framework class (`unittest.TestCase`); data-class records, and subclasses that only set "
+        "class attributes or only pass fixed arguments to `super().__init__`. One finding per class, naming every concrete base."
+    ),
+)
+ARC202_INFO = CheckInfo(
+    code=ARC202,
+    title="Deep inheritance chain",
+    principle="composition",
+    severity=WARNING,
+    default_options={"max-depth": 3},
+    option_types={"max-depth": "int"},
+    tier=JUDGMENT,
+    rationale=(
+        "Every level of a class hierarchy is another file to read before a method call can be "
+        "understood, and another place where an override can change behaviour from afar. Past a"
+        " few levels the hierarchy is usually doing the job that small collaborating objects do"
+        " better."
+    ),
+    instead=(
+        "Flatten the hierarchy: move shared behaviour into collaborators the classes hold, and "
+        "keep inheritance for interfaces."
+    ),
+    not_reported=(
+        "Chains rooted in a framework's base class, by where the base is imported from: a "
+        "third-party class (Tornado handlers, Django views and forms, DRF viewsets, Click "
+        "commands, pydantic and SQLAlchemy models) or a standard-library framework "
+        "(`unittest.TestCase`, `logging.Handler`, ...). Interfaces by convention (every method a stub) "
+        "are not levels; classes without methods of their own (role markers, aliases) or with only private helpers and no constructor (capability "
+        "mixins such as `HasCacheKey`) are passed through without counting as a level."
+    ),
+)
+ARC203_INFO = CheckInfo(
+    code=ARC203,
+    title="Shallow wrapper class",
+    principle="deep-modules",
+    severity=INFO,
+    default_options={"min-methods": 3},
+    option_types={"min-methods": "int"},
+    tier=JUDGMENT,
+    rationale=(
+        "A class whose every public method just hands its arguments to the same inner object "
+        "adds a name and a file but hides nothing: callers still have to know everything about "
+        "the inner object's behaviour. Good modules are deep: a small interface in front of "
+        "real work, such as retries, caching, translation to domain terms or validation."
+    ),
+    instead=(
+        "Let callers use the wrapped object directly, or give the wrapper real work (a domain "
+        "vocabulary, caching, retries, validation) behind a smaller interface."
+    ),
+    not_reported=(
+        "Adapters that rename or convert, and wrappers whose work is elsewhere: the inner object "
+        "is a property of the class (created lazily), or the class speaks a protocol through its "
+        "dunders (`__aenter__`, `__await__`, `__iter__`, `__call__`, `__getattr__`)."
+    ),
+)
+ARC301_INFO = CheckInfo(
+    code=ARC301,
+    title="Whole file-tree work on the event loop",
+    principle="async",
+    severity=WARNING,
+    rationale=(
+        "`shutil.copytree`, `rmtree`, archives and `os.walk` inside `async def` (or a process "
+        "run or one of these in a plain function it calls) run on the event loop: every other "
+        "request served by that loop waits, seconds on a real tree. Ruff reports `open()` and "
+        "`subprocess` made right in `async def`, not these, and not behind a call. One-file "
+        "`shutil.move`/`copy` are not reported (mostly a rename or a small copy)."
+    ),
+    instead=(
+        "Run it in a thread (`await asyncio.to_thread(shutil.copytree, src, dst)`, "
+        "`loop.run_in_executor`) or use an async file API (anyio, aiofiles)."
+    ),
+)
+ARC302_INFO = CheckInfo(
+    code=ARC302,
+    title="Busy wait on `sleep(0)` in async code",
+    principle="async",
+    severity=WARNING,
+    rationale=(
+        "A `while` loop whose only await is `sleep(0)` (or a sleep of a millisecond or less) and "
+        "which otherwise only checks a condition spins the CPU at full speed until another task "
+        "changes it, and without a deadline it never gives up. A loop that does work between "
+        "zero sleeps, or awaits a queue, an event or a read, is not reported."
+    ),
+    instead=(
+        "Wait on an `asyncio.Event`, `Condition` or `Queue` that the producer sets, inside "
+        "`asyncio.timeout(...)`."
+    ),
+)
+ARC402_INFO = CheckInfo(
+    code=ARC402,
+    title="Retry loop without backoff or bound",
+    principle="resilience",
+    severity=WARNING,
+    tier=JUDGMENT,
+    rationale=(
+        "A loop that catches a failure and immediately tries again turns one outage into a "
+        "storm: it hammers the failing service as fast as the CPU allows, never gives up, and "
+        "hides the error from whoever could act on it. Retries need a pause that grows between "
+        "attempts and a limit after which the error is raised."
+    ),
+    instead=(
+        "Retry a bounded number of times with exponential backoff and jitter (for example with "
+        "tenacity or backoff), then re-raise."
+    ),
+    not_reported=(
+        "Loops that bound their attempts: a counter advanced and tested (`attempts += 1` then "
+        "`if attempts > limit`, `left = left - 1` then `if not left`, `for attempt in "
+        "itertools.count()` then `if attempt == n`), a test of a name that states the bound "
+        "(`max_retries`, `retries`, `attempts`, `deadline`), or a sleep/backoff/wait; loops that "
+        "ask a person (input, prompts, a key press), walk pages, redirects or a queue, or turn the "
+        "error into a status they test to leave (`ret = e.args[0]` then `if ret != AGAIN: break`)."
+    ),
+)
+ARC502_INFO = CheckInfo(
+    code=ARC502,
+    title="N+1 query: a query per loop iteration",
+    principle="data-layer",
+    severity=WARNING,
+    tier=JUDGMENT,
+    rationale=(
+        "Issuing one query per item of a loop makes the number of round trips grow with the "
+        "data: fast with ten rows in a test, slow with ten thousand in production. The database"
+        " can answer the whole question at once, and the repository is the place to ask it that"
+        " way."
+    ),
+    instead=(
+        "Load everything the loop needs in one query (an IN clause, a join, selectinload, or a "
+        "repository method that takes many ids) before the loop."
+    ),
+    not_reported=(
+        "Building a query nothing runs in the loop (`.filter(...)`, `.subquery()`); reading rows "
+        "of one statement (`cursor.fetchmany`); batches (a loop over `chunks(...)`, "
+        "`itertools.batched`, `groupby`, `range(0, n, step)` or a slice per pass, an `.in_(...)` "
+        "or a list of parameter rows); a `while` loop that pages (`.limit(n)`, `.offset(...)`); a "
+        "different statement per pass (`table.delete()`, `delete(model)`, DDL constructs, `PRAGMA`, "
+        "`CREATE`, `LISTEN`, or a loop over names written in the code: `for model in (A, B, C)` "
+        "or a constant bound once to such a literal); data migrations (a `migrations/` folder or a `migration.py` module). A query chain is one finding, named by the call that runs it."
+    ),
+)
+ARC701_INFO = CheckInfo(
+    code=ARC701,
+    title="Hard-coded credential",
+    principle="security",
+    severity=ERROR,
+    rationale=(
+        "A secret written into the source is shared with everyone who can read the repository, "
+        "its history, its forks and every log or model prompt the code passes through, and it "
+        "cannot be rotated without a deploy. Credentials belong in the environment or a secret "
+        "store."
+    ),
+    instead=(
+        "Read the secret from the environment or a secret manager at start-up, and rotate the "
+        "one that was committed."
+    ),
+)
+ARC900_INFO = CheckInfo(
+    code=ARC900,
+    title="File does not parse",
+    principle="knowledge",
+    severity=ERROR,
+    scope="engine",
+    rationale=(
+        "A file that is not valid Python cannot be checked against any decision: every "
+        "other check is silent on it until the syntax error is fixed."
+    ),
+    instead="Fix the syntax error; the architecture checks run again once the file parses.",
+)
+
+ENTRIES = tuple(info for name, info in sorted(globals().items()) if name.endswith("_INFO"))
+"""This module's records, in code order."""
