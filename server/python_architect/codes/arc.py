@@ -409,7 +409,12 @@ ARC402_INFO = CheckInfo(
         "Loops that bound their attempts: a counter advanced and tested (`attempts += 1` then "
         "`if attempts > limit`, `left = left - 1` then `if not left`, `for attempt in "
         "itertools.count()` then `if attempt == n`), a test of a name that states the bound "
-        "(`max_retries`, `retries`, `attempts`, `deadline`), or a sleep/backoff/wait; loops that "
+        "(`max_retries`, `retries`, `attempts`, `deadline`), a comparison against the clock "
+        "(`time.monotonic() - start > timeout`, `now >= deadline`, `elapsed > timeout`), or a "
+        "pause: a sleep/backoff/wait, or a readiness wait each time round (`select.select(..., "
+        "timeout)`, `selector.select(timeout)`, `poller.poll(timeout)`); loops that catch a "
+        "cancellation and wait again (re-acquiring a lock after `CancelledError`, awaiting the "
+        "same shielded future), which repeats a wait, not a failed operation; loops that "
         "ask a person (input, prompts, a key press), walk pages, redirects or a queue, or turn the "
         "error into a status they test to leave (`ret = e.args[0]` then `if ret != AGAIN: break`)."
     ),
