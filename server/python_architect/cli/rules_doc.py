@@ -161,6 +161,7 @@ def render_rules_markdown() -> str:
         "no hint. Each one says why below.",
         "",
         "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, `testing/`, "
+        "modules named for test support such as `testing.py`, `_mocking.py`, `mock.py`, `fakes.py`, `pytester.py`, "
         "`test_*.py`, `*_test.py`, `conftest.py`) and command-line entry points (`__main__.py`, "
         "`if __name__ == \"__main__\":` blocks, console-script targets from `[project.scripts]`, example programs under `examples/`, `example_dags/`, `*_examples/`) "
         "as listed per check below; the options "
