@@ -227,3 +227,61 @@ def test_a_comparison_against_the_clock_is_a_deadline():
     twin = clock_check.replace("if time.monotonic() - start > timeout:",
                                "log.debug('failed at %s', time.monotonic())\n                if False:")
     assert lines_of(run_check("ARC402", twin)) == [6]
+
+
+def test_waiting_on_a_queue_with_a_timeout_polls_rather_than_retries():
+    # The consumer shape: wait up to half a second for an item, stay responsive, wait again.
+    source = """
+    import queue
+
+    def items(q):
+        while True:
+            try:
+                value = q.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if value is END:
+                break
+            yield value
+    """
+    assert run_check("ARC402", source) == []
+    assert run_check("ARC402", source.replace("q.get(timeout=0.5)", "q.get(True, 0.5)")) == []
+    # The twins: get_nowait() (or a get without a timeout) in the same loop spins at once.
+    for spinning in ("q.get_nowait()", "q.get(timeout=None)", "q.get(False)"):
+        assert lines_of(run_check("ARC402", source.replace("q.get(timeout=0.5)", spinning))) == [5], spinning
+    # A timeout on a failing call is still a failure when the handler catches the failure.
+    http = source.replace("q.get(timeout=0.5)", "session.get(url, timeout=5)").replace("queue.Empty", "ConnectionError")
+    assert lines_of(run_check("ARC402", http)) == [5]
+
+
+def test_repeating_only_an_interrupted_system_call_is_not_a_retry():
+    source = """
+    import errno
+
+    def pump(stream, sink):
+        while True:
+            try:
+                chunk = stream.read(1)
+            except OSError as e:
+                if e.args[0] == errno.EINTR:
+                    continue
+                else:
+                    raise
+            if not chunk:
+                break
+            sink(chunk)
+    """
+    assert run_check("ARC402", source) == []
+    negated = source.replace("""if e.args[0] == errno.EINTR:
+                    continue
+                else:
+                    raise""", """if e.errno != errno.EINTR:
+                    raise""")
+    assert run_check("ARC402", negated) == []
+    # The twin: re-raising only the interrupt and repeating every other OSError is a blind retry.
+    inverted = source.replace("""if e.args[0] == errno.EINTR:
+                    continue
+                else:
+                    raise""", """if e.errno == errno.EINTR:
+                    raise""")
+    assert lines_of(run_check("ARC402", inverted)) == [5]

@@ -103,7 +103,9 @@ def _retrying_handler(loop: ast.AST) -> ast.ExceptHandler | None:
             continue
         for handler in node.handlers:  # type: ignore[attr-defined]
             caught = {(dotted_name(t) or "").rsplit(".", 1)[-1] for t in _caught_types(handler)}
-            if caught & _NOT_FAILURES:
+            if caught & _NOT_FAILURES or _only_on_interrupt(handler):
+                continue
+            if caught and caught <= _QUEUE_SIGNALS and _waits_on_a_queue(node.body):  # type: ignore[attr-defined]
                 continue
             last = handler.body[-1]
             if isinstance(last, _EXITS) or _exits_process(last):
@@ -115,6 +117,45 @@ def _retrying_handler(loop: ast.AST) -> ast.ExceptHandler | None:
                 continue
             return handler
     return None
+
+
+# What a queue raises when nothing arrived (or no room freed) within the wait: a timeout, not a failure.
+_QUEUE_SIGNALS = frozenset({"Empty", "Full", "QueueEmpty", "QueueFull"})
+
+
+def _waits_on_a_queue(attempt: list[ast.stmt]) -> bool:
+    """``queue.get(timeout=0.5)``, ``q.get(True, 1)``, ``q.put(item, True, 1)``: each pass waits up
+    to the timeout for an item, so ``except Empty: continue`` polls, it does not spin
+    (``get_nowait()`` in the same loop does)."""
+    for node in walk_local(attempt):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("get", "put")):
+            continue
+        timeout = next((kw.value for kw in node.keywords if kw.arg == "timeout"), None)
+        if timeout is None:
+            positional = 1 if node.func.attr == "get" else 2
+            timeout = node.args[positional] if len(node.args) > positional else None
+        if timeout is not None and not (isinstance(timeout, ast.Constant) and timeout.value is None):
+            return True
+    return False
+
+
+def _only_on_interrupt(handler: ast.ExceptHandler) -> bool:
+    """``except OSError as e: if e.errno != errno.EINTR: raise`` (or ``if e.args[0] == EINTR:
+    continue`` / ``else: raise``): the loop re-runs only an interrupted system call, which is
+    meant to be repeated at once, and re-raises every real failure."""
+    for node in walk_local(handler.body):
+        test = node.test if isinstance(node, ast.If) else None
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1) or not any(
+            (dotted_name(n) or "").rsplit(".", 1)[-1] == "EINTR"
+            for n in ast.walk(test) if isinstance(n, (ast.Name, ast.Attribute))
+        ):
+            continue
+        # The branch the interrupt does not take must re-raise.
+        other = node.orelse if isinstance(test.ops[0], (ast.Eq, ast.In, ast.Is)) else node.body
+        if other and isinstance(other[-1], ast.Raise):
+            return True
+    return False
 
 
 def _status_decides_exit(handler: ast.ExceptHandler, following: list[ast.stmt]) -> bool:
@@ -211,7 +252,9 @@ def _pauses_or_bounds(loop: ast.AST) -> bool:
     for node in walk_local(statements):
         if isinstance(node, ast.Call):
             name = (dotted_name(node.func) or "").lower()
-            if any(word in name for word in _PAUSE_WORDS) or _is_readiness_wait(node, name):
+            # ``get_nowait``/``put_nowait`` say the opposite of a wait.
+            waits = name.replace("_nowait", "").replace("nowait", "")
+            if any(word in waits for word in _PAUSE_WORDS) or _is_readiness_wait(node, name):
                 return True
             if name in ("next",) and node.args:  # ``attempt = next(counter)``
                 advanced.add(dotted_name(node.args[0]) or "")

@@ -416,9 +416,11 @@ ARC402_INFO = CheckInfo(
         "(`max_retries`, `retries`, `attempts`, `deadline`), a comparison against the clock "
         "(`time.monotonic() - start > timeout`, `now >= deadline`, `elapsed > timeout`), or a "
         "pause: a sleep/backoff/wait, or a readiness wait each time round (`select.select(..., "
-        "timeout)`, `selector.select(timeout)`, `poller.poll(timeout)`); loops that catch a "
+        "timeout)`, `selector.select(timeout)`, `poller.poll(timeout)`, `queue.get(timeout=0.5)` "
+        "then `except Empty: continue`; `get_nowait()` is no wait); loops that catch a "
         "cancellation and wait again (re-acquiring a lock after `CancelledError`, awaiting the "
-        "same shielded future), which repeats a wait, not a failed operation; loops that "
+        "same shielded future), which repeats a wait, not a failed operation, or that repeat only "
+        "an interrupted system call (`if e.errno != errno.EINTR: raise`); loops that "
         "ask a person (input, prompts, a key press), walk pages, redirects or a queue, or turn the "
         "error into a status they test to leave (`ret = e.args[0]` then `if ret != AGAIN: break`)."
     ),
