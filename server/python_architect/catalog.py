@@ -15,6 +15,7 @@ from .analysis import (
     checks_design,
     checks_imports,
     checks_queries,
+    checks_retries,
     checks_runtime,
     checks_wrappers,
     dependencies,
@@ -22,8 +23,8 @@ from .analysis import (
 from .analysis.registry import CheckInfo, Registry
 from .workspace import cycles, external_dependencies, independence
 
-CHECK_MODULES = (checks_imports, checks_boundaries, checks_design, checks_runtime, checks_queries, checks_wrappers,
-                 checks_async, dependencies, cycles, independence, external_dependencies)
+CHECK_MODULES = (checks_imports, checks_boundaries, checks_design, checks_runtime, checks_retries, checks_queries,
+                 checks_wrappers, checks_async, dependencies, cycles, independence, external_dependencies)
 
 REGISTRY = Registry.build(codes.METADATA, CHECK_MODULES)
 

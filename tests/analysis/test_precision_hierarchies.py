@@ -181,3 +181,81 @@ def test_an_interface_by_convention_is_not_a_level():
             return []
     """
     assert [f.data["chain"][-1].rsplit(".", 1)[-1] for f in run_check("ARC202", deeper)] == ["BaseView"]
+
+
+# -- third reading: a capability mixin known by its shape, not its name (scikit-learn) --------
+
+# An estimator chain three levels deep whose root mixes in two helpers: one named as a mixin and
+# one that is not (``_MetadataRequester``), but is shaped like one: no base of its own, no
+# constructor, nothing stored on ``self``; it lends methods to whatever it is mixed into.
+ESTIMATORS = """
+class _DocLinkMixin:
+    def _doc_link(self):
+        return "https://example.invalid/" + type(self).__name__
+
+
+class _MetadataRequester:
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        setattr(cls, "_requests", {})
+
+    def get_metadata_routing(self):
+        return dict(type(self)._requests)
+
+    def _get_metadata_request(self):
+        return getattr(self, "_metadata_request", None)
+
+
+class BaseEstimator(_DocLinkMixin, _MetadataRequester):
+    def get_params(self):
+        return dict(vars(self))
+
+
+class EmpiricalCovariance(BaseEstimator):
+    def __init__(self, store_precision=True):
+        self.store_precision = store_precision
+
+    def fit(self, X):
+        self.covariance_ = X
+        return self
+
+
+class MinCovDet(EmpiricalCovariance):
+    def fit(self, X):
+        self.support_ = X
+        return super().fit(X)
+
+
+class EllipticEnvelope(MinCovDet):
+    def predict(self, X):
+        return X
+"""
+
+
+def test_a_stateless_helper_mixed_in_beside_another_base_is_not_a_level():
+    assert run_check("ARC202", ESTIMATORS) == []
+
+
+def test_a_helper_that_keeps_state_on_self_is_a_level():
+    # The twin: the same helper storing its table on the instance is a class with state of its
+    # own, and the chain is four levels deep.
+    stateful = ESTIMATORS.replace(
+        'return getattr(self, "_metadata_request", None)',
+        'self._metadata_request = {}\n        return self._metadata_request')
+    findings = run_check("ARC202", stateful)
+    assert [f.message.split("`")[1] for f in findings] == ["EllipticEnvelope"]
+    assert findings[0].data["chain"][-1].rsplit(".", 1)[-1] == "_MetadataRequester"
+    # setattr on the instance and an augmented assignment are state too.
+    for storing in ('setattr(self, "_metadata_request", {})\n        return None',
+                    'self.calls += 1\n        return None'):
+        variant = ESTIMATORS.replace('return getattr(self, "_metadata_request", None)', storing)
+        assert [f.message.split("`")[1] for f in run_check("ARC202", variant)] == ["EllipticEnvelope"], storing
+
+
+def test_a_stateless_class_as_the_only_base_is_still_a_level():
+    # The twin: listed alone, the same class is the parent a reader walks through.
+    alone = ESTIMATORS.replace("class BaseEstimator(_DocLinkMixin, _MetadataRequester):",
+                               "class BaseEstimator(_MetadataRequester):")
+    findings = run_check("ARC202", alone)
+    assert [f.message.split("`")[1] for f in findings] == ["EllipticEnvelope"]
+    assert len(findings[0].data["chain"]) == 4

@@ -166,11 +166,16 @@ def _is_exception(ctx: ModuleContext, facts: ModuleFacts, fact: ClassFact, seen:
     return False
 
 
-def _counts_as_level(ctx: ModuleContext, resolved: ResolvedClass) -> bool:
+def _counts_as_level(ctx: ModuleContext, resolved: ResolvedClass, beside_another: bool) -> bool:
     """Whether a base adds a level to a hierarchy: mixins, interfaces (also by convention: every
     method a stub) and typing stand-ins add behaviour or a contract beside the chain, not depth
-    to read through."""
+    to read through. A mixin is known by its name or by its shape: a ``stateless`` class (no base
+    of its own, no constructor, nothing stored on ``self``) listed beside another base
+    (``class BaseEstimator(ReprMixin, _MetadataRequester)``). The same class as a lone base is the
+    parent a reader walks through, so it counts."""
     fact = resolved.fact
+    if beside_another and "stateless" in fact.traits:
+        return False
     return not (fact.is_abstract or fact.type_checking or _MIXIN.search(fact.name) or "interface" in fact.traits)
 
 
@@ -287,9 +292,10 @@ def _longest_chain(
     ``seen`` stops an inheritance cycle (possible across broken modules) from recursing forever.
     """
     best: list[str] = []
+    beside_another = len(fact.bases) > 1
     for base in fact.bases:
         resolved = resolve_base(ctx, facts, base)
-        if resolved is None or resolved.qualified in seen or not _counts_as_level(ctx, resolved):
+        if resolved is None or resolved.qualified in seen or not _counts_as_level(ctx, resolved, beside_another):
             continue
         parent_facts = _facts_of(ctx, resolved.module)
         if parent_facts is None:

@@ -1,7 +1,8 @@
 """How a class's own body says it is meant to be used, for the design checks (``ClassFact.traits``).
 
-Read from the top-level statements of the class body only, during the facts pass: no walk of the
-method bodies, so the cost is one look at each ``def`` line.
+Read from the top-level statements of the class body, during the facts pass: the method bodies
+are walked only for a base-less class without a constructor (to tell a stateless capability mixin
+from a class that keeps state anyway), so the usual cost is one look at each ``def`` line.
 """
 
 from __future__ import annotations
@@ -35,6 +36,38 @@ def _calls_super_init(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "__init__"
                 and isinstance(call.func.value, ast.Call) and dotted_name(call.func.value.func) == "super"):
             return True
+    return False
+
+
+# Methods whose first parameter is the class, not an instance.
+_CLASS_LEVEL_METHODS = frozenset({"__init_subclass__", "__new__", "__class_getitem__"})
+_NOT_INSTANCE_DECORATORS = frozenset({"classmethod", "staticmethod"})
+
+
+def _assigns_instance_state(methods: list[ast.FunctionDef | ast.AsyncFunctionDef]) -> bool:
+    """Whether an instance method stores something on ``self`` (``self.cache = {}``,
+    ``self.count += 1``, ``setattr(self, name, value)``): state of its own, so not a mixin that
+    only lends behaviour. Class methods writing to ``cls`` keep class-level tables, not instance
+    state."""
+    for method in methods:
+        marks = {(dotted_name(d) or "").rsplit(".", 1)[-1] for d in method.decorator_list}
+        if method.name in _CLASS_LEVEL_METHODS or marks & _NOT_INSTANCE_DECORATORS or not method.args.args:
+            continue
+        me = method.args.args[0].arg
+        for node in ast.walk(method):
+            targets: list[ast.expr] = []
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                targets = [node.target]
+            elif (isinstance(node, ast.Call) and dotted_name(node.func) in ("setattr", "object.__setattr__")
+                  and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == me):
+                return True
+            for target in targets:
+                for part in ast.walk(target):
+                    if (isinstance(part, (ast.Attribute, ast.Subscript)) and isinstance(part.value, ast.Name)
+                            and part.value.id == me):
+                        return True
     return False
 
 
@@ -74,4 +107,8 @@ def class_traits(node: ast.ClassDef) -> tuple[str, ...]:
     init = next((m for m in methods if m.name == "__init__"), None)
     if init is not None and not node.bases and _calls_super_init(init):
         traits.append("cooperative")  # passes the rest on along the MRO: written to be mixed in
+    if (methods and all(dotted_name(b) == "object" for b in node.bases) and not node.keywords
+            and not names & {"__init__", "__new__", "__post_init__"} and "data" not in traits
+            and not _assigns_instance_state(methods)):
+        traits.append("stateless")  # lends behaviour to whatever it is mixed into
     return tuple(traits)

@@ -3,7 +3,9 @@
 Owns the one answer to "is this test code / a script?" that every check and the finalizer use,
 so no check guesses on its own:
 
-- **test code**: files under a ``tests/``, ``test/`` or ``testing/`` directory, ``test_*.py``,
+- **test code**: files under a ``tests/``, ``test/`` or ``testing/`` directory (``_testing/`` too),
+  modules named for test support (``testing.py``, ``pytester.py``, ``mock.py``, ``fakes.py``...:
+  ``TEST_SUPPORT_MODULES``), ``test_*.py``,
   ``*_test.py``, ``conftest.py``;
 - **entry points**: ``__main__.py``, modules named as console-script targets in the project's
   ``pyproject.toml`` (``[project.scripts]``, ``[project.gui-scripts]``, ``[tool.poetry.scripts]``),
@@ -25,9 +27,17 @@ from typing import Any, Iterable, Mapping
 
 from ..config import script_modules  # noqa: F401  re-exported: the context's third source
 
-TEST_DIRS = frozenset({"tests", "test", "testing"})
+TEST_DIRS = frozenset({"tests", "test", "testing", "mocks", "fakes"})
 """``testing/`` holds a package's test support (``sqlalchemy/testing``, ``prefect/testing``,
-``celery/contrib/testing``): fixtures and assertion helpers that print, catch and fake on purpose."""
+``celery/contrib/testing``): fixtures and assertion helpers that print, catch and fake on purpose;
+``mocks/`` and ``fakes/`` hold test doubles. Matched after leading underscores (``pandas/_testing/``)."""
+TEST_SUPPORT_MODULES = frozenset(
+    {"testing", "pytester", "mock", "mocks", "mocking", "fake", "fakes", "testutils", "testing_utils"}
+)
+"""Module names (without ``.py`` and leading underscores) that say the module exists for tests
+even when it ships inside the package: ``sklearn/utils/_testing.py``, ``sklearn/utils/_mocking.py``
+(test doubles), ``_pytest/pytester.py`` (the plugin for testing plugins), ``flask/testing.py``.
+The whole name must match: ``mockup_parser.py`` or ``attestation.py`` only contain the word."""
 _MAIN_GUARD = re.compile(r"""^if\s+(?:__name__\s*==\s*(['"])__main__\1|(['"])__main__\2\s*==\s*__name__)\s*:""")
 
 # Checks whose premise does not hold in test code or in a command-line entry point. A test
@@ -77,7 +87,9 @@ def is_test_path(relative: PurePosixPath | Path | str) -> bool:
     name = parts[-1]
     if name == "conftest.py" or (name.startswith("test_") and name.endswith(".py")) or name.endswith("_test.py"):
         return True
-    return any(part in TEST_DIRS for part in parts[:-1])
+    if name.endswith((".py", ".pyi")) and name.rsplit(".", 1)[0].lstrip("_") in TEST_SUPPORT_MODULES:
+        return True
+    return any(part.lstrip("_") in TEST_DIRS for part in parts[:-1])
 
 
 def script_blocks(lines: Iterable[str]) -> tuple[tuple[int, int], ...]:

@@ -161,6 +161,7 @@ def render_rules_markdown() -> str:
          "no hint. Each one says why below."),
         "",
         "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, `testing/`, "
+        "modules named for test support such as `testing.py`, `_mocking.py`, `mock.py`, `fakes.py`, `pytester.py`, "
         "`test_*.py`, `*_test.py`, `conftest.py`, and benchmark harnesses under "
         + ", ".join(f"`{name}/`" for name in sorted(BENCHMARK_DIRS))
         + ") and command-line entry points (`__main__.py`, "

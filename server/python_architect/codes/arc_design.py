@@ -72,7 +72,11 @@ ARC202_INFO = CheckInfo(
         "commands, pydantic and SQLAlchemy models) or a standard-library framework "
         "(`unittest.TestCase`, `logging.Handler`, ...). Interfaces by convention (every method a stub) "
         "are not levels; classes without methods of their own (role markers, aliases) or with only private helpers and no constructor (capability "
-        "mixins such as `HasCacheKey`) are passed through without counting as a level."
+        "mixins such as `HasCacheKey`) are passed through without counting as a level. A mixin is "
+        "known by its name (`...Mixin`) or by its shape: a class with no base but `object`, no "
+        "constructor and no method that stores anything on `self`, listed beside another base "
+        "(`class BaseEstimator(ReprMixin, _MetadataRequester)`) is not a level; the same class as "
+        "a lone base still is."
     ),
 )
 ARC203_INFO = CheckInfo(
@@ -152,7 +156,14 @@ ARC402_INFO = CheckInfo(
         "Loops that bound their attempts: a counter advanced and tested (`attempts += 1` then "
         "`if attempts > limit`, `left = left - 1` then `if not left`, `for attempt in "
         "itertools.count()` then `if attempt == n`), a test of a name that states the bound "
-        "(`max_retries`, `retries`, `attempts`, `deadline`), or a sleep/backoff/wait; loops that "
+        "(`max_retries`, `retries`, `attempts`, `deadline`), a comparison against the clock "
+        "(`time.monotonic() - start > timeout`, `now >= deadline`, `elapsed > timeout`), or a "
+        "pause: a sleep/backoff/wait, or a readiness wait each time round (`select.select(..., "
+        "timeout)`, `selector.select(timeout)`, `poller.poll(timeout)`, `queue.get(timeout=0.5)` "
+        "then `except Empty: continue`; `get_nowait()` is no wait); loops that catch a "
+        "cancellation and wait again (re-acquiring a lock after `CancelledError`, awaiting the "
+        "same shielded future), which repeats a wait, not a failed operation, or that repeat only "
+        "an interrupted system call (`if e.errno != errno.EINTR: raise`); loops that "
         "ask a person (input, prompts, a key press), walk pages, redirects or a queue, or turn the "
         "error into a status they test to leave (`ret = e.args[0]` then `if ret != AGAIN: break`)."
     ),
