@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench_real import count_lines, fetch
+
 from python_architect.analysis.decoding import read_source
 from python_architect.engine import Project
 

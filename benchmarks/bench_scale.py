@@ -43,6 +43,7 @@ sys.path.insert(0, str(HERE))
 
 from bench_lsp import Probe, percentile
 from lsprotocol import types
+
 from python_architect.analysis.decoding import read_source
 from python_architect.engine import Project
 from python_architect.workspace.layers import layer_chains

@@ -26,7 +26,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "fuzz"))
 
-from fuzz_support import Crashes, Fuzzer, adr_documents, aliased_adr_documents, make_workspace, mutations, real_python_files
+from fuzz_support import (
+    Crashes,
+    Fuzzer,
+    adr_documents,
+    aliased_adr_documents,
+    make_workspace,
+    mutations,
+    real_python_files,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import django
 import pathspec
+
 from python_architect.knowledge.globs import GlobSpec
 
 ADR_GLOBS = [

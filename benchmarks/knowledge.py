@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pathspec
 import yaml
+
 import python_architect.catalog  # noqa: F401  imports every check module once, before timing
 from python_architect.config import ProjectConfig
 from python_architect.knowledge.loader import load_knowledge

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import grimp
+
 from python_architect.engine import Project
 from python_architect.knowledge.importlinter_config import ContractsConfig
 from python_architect.workspace.contracts import build_graph

@@ -23,9 +23,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .analysis.decoding import read_source, source_lines
 from .config import ConfigError, ProjectConfig, locate_key, pyproject_text
@@ -119,18 +119,18 @@ class Baseline:
     _keys: frozenset[Key] = field(default=frozenset(), repr=False)
 
     @classmethod
-    def of(cls, entries: Iterable[Entry], path: Path | None = None) -> "Baseline":
+    def of(cls, entries: Iterable[Entry], path: Path | None = None) -> Baseline:
         unique = {entry.key: entry for entry in entries}
         ordered = tuple(sorted(unique.values(), key=lambda e: (e.path, e.code, e.fingerprint, e.occurrence)))
         return cls(ordered, path, frozenset(unique))
 
     @classmethod
     def record(cls, findings: Iterable[Finding], root: Path,
-               lines_of: Callable[[Path], list[str] | None]) -> "Baseline":
+               lines_of: Callable[[Path], list[str] | None]) -> Baseline:
         return cls.of(Entry(*key, message=finding.message) for key, finding in fingerprints(findings, root, lines_of))
 
     @classmethod
-    def load(cls, path: Path) -> "Baseline":
+    def load(cls, path: Path) -> Baseline:
         try:
             document = json.loads(read_bounded(path, MAX_BASELINE_BYTES).decode("utf-8"))
         except FileNotFoundError:
@@ -204,7 +204,7 @@ class Baseline:
                 covered.add(id(finding))
         return matched, covered
 
-    def pruned(self, matched: Iterable[Key]) -> "Baseline":
+    def pruned(self, matched: Iterable[Key]) -> Baseline:
         keep = set(matched)
         return Baseline.of((e for e in self.entries if e.key in keep), self.path)
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .codes import METADATA, metadata
 from .codes.options import option_problems, suggestion

@@ -14,15 +14,16 @@ from __future__ import annotations
 import copy
 import gc
 import logging
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from .analysis.decoding import read_source, source_lines
 from .analysis import ruff_bridge
+from .analysis.decoding import read_source, source_lines
 from .analysis.registry import RawFinding, Registry
-from .catalog import REGISTRY
 from .baseline import Baseline, baseline_for
+from .catalog import REGISTRY
 from .config import ConfigError, ProjectConfig, load_project_config
 from .findings import Finding, sort_key
 from .knowledge.model import KnowledgeBase
@@ -31,13 +32,13 @@ from .workspace.batch import default_jobs
 from .workspace.files import OUTSIDE_ROOT, WorkspaceFiles, discover_files, file_kind
 from .workspace.finalize import Finalizer
 from .workspace.index import WorkspaceIndex
-from .workspace.scan import scan_results
 from .workspace.other_files import adr_file_analysis, config_findings, dependency_file_analysis
 from .workspace.parse import OpenTrees
-from .workspace.recording import FactsSource, record_whole_scan
 from .workspace.python_file import RUFF_SOURCE, PythonFileChecks, analyze_python_file
+from .workspace.recording import FactsSource, record_whole_scan
 from .workspace.results import CheckResult, FileAnalysis
 from .workspace.roots import SourceRoots
+from .workspace.scan import scan_results
 
 if TYPE_CHECKING:
     from .workspace.cache import CheckCache
@@ -92,7 +93,7 @@ class Project:
         self._workspace_raw: tuple[tuple[int, int, int], list[tuple[Path, RawFinding]]] | None = None
 
     @classmethod
-    def load(cls, root: Path, registry: Registry = REGISTRY, *, editor: bool = False) -> "Project":
+    def load(cls, root: Path, registry: Registry = REGISTRY, *, editor: bool = False) -> Project:
         """Reads config and knowledge base. Does not scan the workspace (see ``ensure_index``)."""
         project = cls(root, registry, editor=editor)
         project.reload_config()
@@ -315,7 +316,7 @@ class Project:
         jobs: int | None = None,
         progress: Callable[[int, int], None] | None = None,
         ruff: bool = True,
-        cache: "CheckCache | None" = None,
+        cache: CheckCache | None = None,
     ) -> CheckResult:
         """The CLI's ``check``: every file under ``paths`` (default: the root) plus workspace and
         ADR-file findings, sorted. ``ruff=False`` asks ruff for nothing at all (neither the curated
@@ -323,7 +324,7 @@ class Project:
         (``workspace.cache``), unchanged files are answered from it."""
         return self.selecting(select, ignore)._check_paths(paths, jobs, progress, ruff, cache)
 
-    def selecting(self, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> "Project":
+    def selecting(self, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> Project:
         """A view of this project that reports only the selected codes.
 
         It shares the configuration, knowledge base, files and index (a scan through the view
@@ -335,7 +336,7 @@ class Project:
         view._workspace_raw = None
         return view
 
-    def detached(self, lock: AbstractContextManager[Any] | None = None) -> "Project":
+    def detached(self, lock: AbstractContextManager[Any] | None = None) -> Project:
         """A view that starts from this project's state as it is now (taken under ``lock``, the
         one that guards this project) and changes only its own copies: its index and open texts
         are copies, it keeps no trees. A whole-workspace check in a background thread runs on one
@@ -350,7 +351,7 @@ class Project:
 
     def _check_paths(self, paths: list[Path] | None, jobs: int | None,
                      progress: Callable[[int, int], None] | None, ruff: bool,
-                     cache: "CheckCache | None" = None) -> CheckResult:
+                     cache: CheckCache | None = None) -> CheckResult:
         from .workspace.batch import check_python_files
         from .workspace.cached_run import CachedRun
 

@@ -28,7 +28,7 @@ class Severity(str, enum.Enum):
         return _SEVERITY_RANK[self]
 
     @classmethod
-    def parse(cls, value: str) -> "Severity":
+    def parse(cls, value: str) -> Severity:
         """Accepts the names used in ADR frontmatter and settings (case-insensitive)."""
         try:
             return cls(value.strip().lower())
@@ -37,7 +37,7 @@ class Severity(str, enum.Enum):
                 f"unknown severity {value!r} (expected error, warning, info or hint)"
             ) from None
 
-    def at_most(self, ceiling: "Severity") -> "Severity":
+    def at_most(self, ceiling: Severity) -> Severity:
         """This severity, lowered to ``ceiling`` when it is louder (proposed ADRs cap at info)."""
         return self if self.rank >= ceiling.rank else ceiling
 
@@ -55,7 +55,7 @@ class Span:
     end_column: int
 
     @classmethod
-    def whole_line(cls, line: int, text_of_line: str) -> "Span":
+    def whole_line(cls, line: int, text_of_line: str) -> Span:
         return cls(line, 1, line, len(text_of_line.rstrip("\r\n")) + 1)
 
     def contains(self, line: int, column: int) -> bool:
@@ -121,7 +121,7 @@ class Finding:
     def line(self) -> int:
         return self.span.line
 
-    def with_changes(self, **changes: Any) -> "Finding":
+    def with_changes(self, **changes: Any) -> Finding:
         from dataclasses import replace
 
         return replace(self, **changes)

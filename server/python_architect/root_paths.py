@@ -169,4 +169,4 @@ def relative_path(path: Path | str, root: Path) -> str:
         except (ValueError, OSError):
             return candidate.as_posix()
     text = PurePath(candidate).as_posix()
-    return text[2:] if text.startswith("./") else text
+    return text.removeprefix("./")

@@ -225,11 +225,9 @@ def symbol_candidates(index: Any, name: str) -> tuple[list[tuple[str, Path]], di
         path = index.path_of(module)
         if facts is None or path is None:
             continue
-        if module == name or (prefix is None and module.rsplit(".", 1)[-1] == name):
-            hits.append((module, path))
-        elif (prefix is None or module == prefix) and (
+        if module == name or (prefix is None and module.rsplit(".", 1)[-1] == name) or ((prefix is None or module == prefix) and (
             short in facts.defines or any(cls.name == short for cls in facts.classes)
-        ):
+        )):
             hits.append((module, path))
     hits = hits[:MAX_SYMBOLS]
     importers: dict[str, list[str]] = {}

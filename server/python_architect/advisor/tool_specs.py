@@ -137,7 +137,7 @@ def validate(name: str, arguments: Any, spec: dict[str, Any] | None = None) -> d
     for required in schema.get("required", ()):
         if arguments.get(required) is None:
             raise ToolInputError(f"`{name}` needs `{required}`")
-    checked = {key: None for key in properties}
+    checked = dict.fromkeys(properties)
     for key, value in arguments.items():
         if value is not None:
             _check(f"`{key}`", value, properties[key])

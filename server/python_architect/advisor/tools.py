@@ -22,9 +22,9 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..findings import finding_to_dict
 from ..knowledge.model import Adr
 from ..knowledge.relevance import relevant_adrs
-from ..findings import finding_to_dict
 from ..root_paths import OutsideRoot, relative_path, resolve_in_root
 from . import code_tools
 from . import context as ctx

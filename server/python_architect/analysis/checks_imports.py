@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from typing import Any
 
+from ..codes import ARC101, ARC102
 from ..findings import Fix, Span, TextEdit
+from ..knowledge.module_patterns import module_matches as in_module_pattern
 from .extract import LineIndex, tree_index
 from .facts import ImportFact
 from .import_fixes import replacement_prefix, type_checking_fix, use_instead_fix
 from .registry import ModuleContext, RawFinding, check
-from ..codes import ARC101, ARC102
-from ..knowledge.module_patterns import module_matches as in_module_pattern
 
 THIRD_PARTY = "<third-party>"
 

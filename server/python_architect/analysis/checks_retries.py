@@ -256,7 +256,7 @@ def _pauses_or_bounds(loop: ast.AST) -> bool:
             waits = name.replace("_nowait", "").replace("nowait", "")
             if any(word in waits for word in _PAUSE_WORDS) or _is_readiness_wait(node, name):
                 return True
-            if name in ("next",) and node.args:  # ``attempt = next(counter)``
+            if name == "next" and node.args:  # ``attempt = next(counter)``
                 advanced.add(dotted_name(node.args[0]) or "")
         elif isinstance(node, ast.AugAssign):
             advanced.add(dotted_name(node.target) or "")

@@ -16,7 +16,6 @@ from .astutil import dotted_name
 from .class_traits import class_traits
 from .facts import ClassFact
 
-
 _ABSTRACT_BASES = frozenset({"ABC", "Protocol"})
 
 

@@ -20,10 +20,11 @@ way as our own.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..config import script_modules  # noqa: F401  re-exported: the context's third source
 
@@ -175,8 +176,7 @@ def _is_script_module(relative: PurePosixPath, module: str | None, scripts: Iter
     if module is not None:
         return module in set(scripts)
     dotted = ".".join(relative.with_suffix("").parts)
-    if dotted.endswith(".__init__"):
-        dotted = dotted[: -len(".__init__")]
+    dotted = dotted.removesuffix(".__init__")
     return any(dotted == target or dotted.endswith("." + target) for target in scripts)
 
 

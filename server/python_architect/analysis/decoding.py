@@ -29,7 +29,7 @@ def decode_source(data: bytes) -> str:
     except LookupError:
         encoding = "utf-8"
     if encoding == "utf-8-sig" or data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+        data = data.removeprefix(codecs.BOM_UTF8)
         encoding = "utf-8"
     return data.decode(encoding, errors="replace")
 
@@ -42,8 +42,7 @@ def read_source(path: Path) -> str:
 def read_text(path: Path) -> str:
     """Reads a non-Python text file (markdown, TOML, requirements) as UTF-8 with replacement."""
     data = Path(path).read_bytes()
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+    data = data.removeprefix(codecs.BOM_UTF8)
     return data.decode("utf-8", errors="replace")
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import ast
 import bisect
 import warnings
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 _SCOPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 """Statements whose body an edit can be spliced into (their end is their last statement's)."""

@@ -18,9 +18,10 @@ import subprocess
 import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..codes import ruff as ruff_codes
 from ..findings import Fix, Span, TextEdit
@@ -159,7 +160,7 @@ def run_ruff(text: str, path: Path, codes: Iterable[str], *, timeout: float = 10
     return [finding for findings in grouped.values() for finding in findings]
 
 
-_RECENT_RUNS: "OrderedDict[tuple[bytes, str, tuple[str, ...]], list[RawFinding]]" = OrderedDict()
+_RECENT_RUNS: OrderedDict[tuple[bytes, str, tuple[str, ...]], list[RawFinding]] = OrderedDict()
 _RECENT_LOCK = threading.Lock()
 RECENT_RUNS_KEPT = 64
 """Ruff's answer depends only on the text, the path and the codes: the editor re-analyses files

@@ -108,8 +108,8 @@ def _constructions_pass_compiled(tree: ast.Module, owner: ast.ClassDef, name: st
                 given = call.args[position]
             if given is None:
                 return False
-            if not (_is_compiled(given) or isinstance(given, ast.Name)
-                    and all(_is_compiled(v) for v in assigned_values(function, given.id))):
+            if not (_is_compiled(given) or (isinstance(given, ast.Name)
+                    and all(_is_compiled(v) for v in assigned_values(function, given.id)))):
                 return False
             seen += 1
     return seen > 0

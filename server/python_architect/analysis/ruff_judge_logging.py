@@ -107,7 +107,7 @@ def _hands_on(handler: ast.ExceptHandler, skip: ast.Call | None = None) -> bool:
         elif isinstance(node, ast.Assign) and _is(node.value, bound):
             return True  # kept for later: ``self._error = exc``, ``pending = exc`` ... ``raise pending``
         elif isinstance(node, ast.Return) and node.value is not None and (
-                _is(node.value, bound) or isinstance(node.value, ast.Tuple) and any(_is(e, bound) for e in node.value.elts)):
+                _is(node.value, bound) or (isinstance(node.value, ast.Tuple) and any(_is(e, bound) for e in node.value.elts))):
             return True  # ``return exc`` / ``return (exc, None)``: the caller gets the error
     return False
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-
 # Name segments that say "this holds a credential" on their own ...
 _SECRET_WORDS = frozenset(
     {"secret", "secrets", "token", "password", "passwd", "passphrase", "pwd", "credential", "credentials",

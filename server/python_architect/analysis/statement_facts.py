@@ -49,7 +49,7 @@ class StatementFacts:
     index_parts: dict[str, list[Any]]
     aliases_added: dict[str, str]
     calls_through_added: dict[str, str]
-    children: list["StatementFacts"] = field(default_factory=list)
+    children: list[StatementFacts] = field(default_factory=list)
     """The records of a class's body statements, kept when the class itself is replayed."""
 
 

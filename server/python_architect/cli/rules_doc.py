@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 
 from ..analysis.context import BENCHMARK_DIRS, SILENT_IN_SCRIPTS, SILENT_IN_TESTS
-from ..workspace.vendored import VENDORED_DIRS
 from ..codes import METADATA, CheckInfo
 from ..codes import metadata as lookup
 from ..codes.docs import RULES_DOC, section_uri
 from ..codes.model import CONTEXT_OPTIONS, JUDGMENT, OPT_IN
+from ..workspace.vendored import VENDORED_DIRS
 
 SCOPE_TEXT = {
     "module": "runs on each Python file",

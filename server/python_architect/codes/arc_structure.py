@@ -8,7 +8,22 @@ into ``METADATA``.
 from __future__ import annotations
 
 from ..findings import Severity
-from .arc import ARC001, ARC002, ARC003, ARC004, ARC005, ARC006, ARC101, ARC102, ARC103, ARC104, ARC105, ARC106, ARC110, ARC111
+from .arc import (
+    ARC001,
+    ARC002,
+    ARC003,
+    ARC004,
+    ARC005,
+    ARC006,
+    ARC101,
+    ARC102,
+    ARC103,
+    ARC104,
+    ARC105,
+    ARC106,
+    ARC110,
+    ARC111,
+)
 from .model import CheckInfo
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO

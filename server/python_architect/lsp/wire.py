@@ -12,7 +12,8 @@ wire do not change.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from cattrs import Converter
 from lsprotocol import types

@@ -7,8 +7,9 @@ Every format reads the same plain findings and renders paths relative to the wor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from ..root_paths import relative_path  # noqa: F401 - the formats' (and front ends') import
 
@@ -27,8 +28,8 @@ def render(
     root: Path,
     files: int,
     adrs: int,
-    kb: "KnowledgeBase | None" = None,
-    vendored: "VendoredSkip | None" = None,
+    kb: KnowledgeBase | None = None,
+    vendored: VendoredSkip | None = None,
 ) -> str:
     """The whole report in ``output_format`` (one of ``FORMATS``), ending with a newline.
     ``vendored``: what discovery skipped as vendored (JSON carries it; the others leave it to

@@ -7,8 +7,8 @@ runner expects: ``%``, CR and LF everywhere, plus ``:`` and ``,`` inside propert
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from ..findings import Finding, Severity
 from . import relative_path

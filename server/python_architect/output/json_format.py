@@ -21,11 +21,11 @@ When discovery skipped vendored third-party files, a fourth key ``vendored`` say
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding, finding_to_dict, fix_to_dict, related_to_dict  # noqa: F401 - the shape lives with the value
-
 
 if TYPE_CHECKING:
     from ..workspace.vendored import VendoredSkip
@@ -54,7 +54,7 @@ def _json_value(value: Any) -> Any:
 
 
 def render_json(findings: Sequence[Finding], *, root: Path, files: int, adrs: int,
-                vendored: "VendoredSkip | None" = None) -> str:
+                vendored: VendoredSkip | None = None) -> str:
     document: dict[str, Any] = {
         "findings": [{**finding_to_dict(finding, root), "data": json_data(finding.data)} for finding in findings],
         "files": files,

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..codes import CheckInfo
@@ -39,7 +40,7 @@ LEVEL_OF = {
 SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.0", Severity.INFO: "3.0", Severity.HINT: "1.0"}
 
 
-def _adr_lines(adr_ids: Sequence[str], kb: "KnowledgeBase | None", root: Path) -> list[tuple[str, str]]:
+def _adr_lines(adr_ids: Sequence[str], kb: KnowledgeBase | None, root: Path) -> list[tuple[str, str]]:
     """``(plain, markdown)`` lines naming each cited ADR with its title and file when known."""
     lines: list[tuple[str, str]] = []
     for adr_id in adr_ids:
@@ -54,7 +55,7 @@ def _adr_lines(adr_ids: Sequence[str], kb: "KnowledgeBase | None", root: Path) -
 
 
 def build_rule(
-    code: str, info: CheckInfo | None, adr_ids: Sequence[str], kb: "KnowledgeBase | None", root: Path
+    code: str, info: CheckInfo | None, adr_ids: Sequence[str], kb: KnowledgeBase | None, root: Path
 ) -> dict[str, Any]:
     """One ``reportingDescriptor`` for ``code``."""
     if info is None:
@@ -154,7 +155,7 @@ def _uri(relative: str) -> str:
     return quote(relative, safe="/")
 
 
-def sarif_log(findings: Sequence[Finding], *, root: Path, kb: "KnowledgeBase | None" = None) -> dict[str, Any]:
+def sarif_log(findings: Sequence[Finding], *, root: Path, kb: KnowledgeBase | None = None) -> dict[str, Any]:
     codes: list[str] = []
     adrs_of: dict[str, list[str]] = {}
     for finding in findings:
@@ -215,5 +216,5 @@ def sarif_log(findings: Sequence[Finding], *, root: Path, kb: "KnowledgeBase | N
     }
 
 
-def render_sarif(findings: Sequence[Finding], *, root: Path, kb: "KnowledgeBase | None" = None) -> str:
+def render_sarif(findings: Sequence[Finding], *, root: Path, kb: KnowledgeBase | None = None) -> str:
     return json.dumps(sarif_log(findings, root=root, kb=kb), indent=2, ensure_ascii=False) + "\n"

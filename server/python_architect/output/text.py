@@ -4,8 +4,8 @@ ruff prints them, then a summary line."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from ..findings import Finding, Severity
 from . import relative_path

@@ -26,7 +26,6 @@ from .cache_schema import (
 )
 from .fingerprint import code_fingerprint
 
-
 MAGIC = b"python-architect-cache 3\n"
 
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..analysis.registry import RawFinding, check
 from ..codes import ARC103
@@ -44,9 +45,9 @@ class WorkspaceContext:
 
     root: Path
     index: WorkspaceIndex
-    kb: "KnowledgeBase"
-    config: "ProjectConfig"
-    roots: "SourceRoots"
+    kb: KnowledgeBase
+    config: ProjectConfig
+    roots: SourceRoots
     options_for: Callable[[str], dict[str, Any]]
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..analysis.registry import RawFinding
 from ..analysis.context import FileContext, file_context, silent_here
+from ..analysis.registry import RawFinding
 from ..analysis.ruff_bridge import NO_FIX
 from ..codes import RULE_DRIVEN, CheckInfo, metadata
 from ..codes.model import JUDGMENT, OPT_IN

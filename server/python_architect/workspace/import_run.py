@@ -84,7 +84,7 @@ class OutOfBudget(Exception):
 
 
 class _Frame:
-    __slots__ = ("module", "actions", "position", "fact", "via_call", "loads", "pending")
+    __slots__ = ("actions", "fact", "loads", "module", "pending", "position", "via_call")
 
     def __init__(self, module: str, actions: list[tuple]) -> None:
         self.module = module

@@ -13,9 +13,9 @@ import ast
 import gc
 import re
 import warnings
-from contextlib import contextmanager
 from collections import OrderedDict
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..analysis.statement_facts import FactsMemo

@@ -17,9 +17,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from ..config import ProjectConfig
 from ..knowledge.tach_config import tach_source_roots
@@ -81,7 +81,7 @@ class SourceRoots:
     """Path -> module name, remembered (paths do not change their module while roots stay)."""
 
     @classmethod
-    def from_config(cls, root: Path, config: ProjectConfig, files: Iterable[Path] | None = None) -> "SourceRoots":
+    def from_config(cls, root: Path, config: ProjectConfig, files: Iterable[Path] | None = None) -> SourceRoots:
         """Builds roots; first-party names come from ``files`` when given, else a shallow scan."""
         roots = cls(root.resolve(), source_roots_for(root, config))
         roots.first_party = frozenset(
