@@ -28,6 +28,7 @@ import { describeChoice, explainCrash } from './interpreter';
 import { bundleLayout, universalHelp, type InstallHelp } from './platform';
 import { cachedLaunch, checkInterpreter, findInterpreter, interpreterFound, selectInterpreter, showInstallHelp } from './python';
 import { ServerMessages } from './messages';
+import { StartupTimeline } from './startupTimeline';
 import { filterConfigurationResult, importStrategy, initializationOptions, NotificationGate, SECTION, serverEnvironment } from './settings';
 import type { StatusItem } from './status';
 import { VersionCache } from './versionCache';
@@ -55,6 +56,13 @@ export interface ChatChunk {
   step?: unknown;
 }
 
+/** When the extension's code ran (ms since the epoch): the first start's timeline begins there. */
+export interface ActivationTimes {
+  activatedAt: number;
+  bundleStart?: number;
+  bundleEvaluated?: number;
+}
+
 /** Commands the server declares that the client routes itself (through `routeCommand`). */
 export type CommandRouter = (command: string, args: unknown[]) => Promise<unknown> | undefined;
 
@@ -71,6 +79,8 @@ export class ServerManager implements vscode.Disposable {
   private failedThisStart = false;
   /** The universal VSIX's advice when the environment's server cannot be imported. */
   private installHelp: InstallHelp | undefined;
+  /** This start's timeline, until our first diagnostics reach the editor (the `Start-up:` line). */
+  private timeline: StartupTimeline | undefined;
   private readonly gate = new NotificationGate();
   private readonly messages: ServerMessages;
   private readonly chunkListeners = new Map<string, (chunk: ChatChunk) => void>();
@@ -84,6 +94,9 @@ export class ServerManager implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     readonly output: vscode.LogOutputChannel,
     private readonly status: StatusItem,
+    /** When activate() was called and the bundle was evaluated (ms since the epoch): the first
+     * start's timeline counts from activate(). */
+    private readonly loaded: ActivationTimes = { activatedAt: Date.now() },
   ) {
     this.messages = new ServerMessages(output, this.gate);
   }
@@ -180,6 +193,16 @@ export class ServerManager implements vscode.Disposable {
   private async doStart(): Promise<void> {
     const began = Date.now();
     this.failedThisStart = false;
+    this.timeline?.dispose();
+    const first = this.timeline === undefined;
+    const timeline = new StartupTimeline(first ? { name: 'activate()', at: this.loaded.activatedAt } : { name: 'the start', at: began },
+      (line) => this.output.info(line));
+    this.timeline = timeline;
+    if (first) {
+      timeline.mark('bundle evaluation began', this.loaded.bundleStart);
+      timeline.mark('bundle evaluated', this.loaded.bundleEvaluated);
+    }
+    timeline.mark('start began');
     this.status.starting();
     const folder = vscode.workspace.workspaceFolders?.[0];
     const config = vscode.workspace.getConfiguration(SECTION, folder?.uri);
@@ -190,6 +213,7 @@ export class ServerManager implements vscode.Disposable {
     const env = serverEnvironment(process.env, importStrategy(config.get('importStrategy')), undefined, this.bytecodePlace());
     const interpreter = await findInterpreter(folder);
     const found = Date.now();
+    timeline.mark('interpreter found');
     this.output.info(`Interpreter: ${describeChoice(interpreter)}; import strategy ${env.PYTHON_ARCHITECT_IMPORT_STRATEGY}`);
     const cwd = folder?.uri.fsPath ?? this.context.extensionPath;
     const layout = bundleLayout((relative) => fs.existsSync(path.join(this.context.extensionPath, relative)));
@@ -228,6 +252,7 @@ export class ServerManager implements vscode.Disposable {
       'pythonArchitect',
       'Python Architect',
       async () => {
+        timeline.mark('spawn');
         const child = spawn(command ?? 'python3', [...args, bootstrap], { cwd, env, stdio: 'pipe', windowsHide: true });
         this.process = child;
         return child;
@@ -261,6 +286,7 @@ export class ServerManager implements vscode.Disposable {
       }
       await started;
       const ready = Date.now();
+      timeline.mark('initialized');
       this.output.info(`Server ready in ${ready - began} ms (interpreter check ${checkMs} ms${cached ? ', cached' : ''}; `
         + `spawn to initialized ${ready - this.startedAt} ms); finding the interpreter ${found - began} ms`
         + `${alongside ? '; checked while the server started' : ''}`);
@@ -329,6 +355,10 @@ export class ServerManager implements vscode.Disposable {
             result,
           );
         },
+      },
+      provideDiagnostics: (document, previousResultId, token, next) => {
+        const ask = async () => await next(document, previousResultId, token);
+        return this.timeline ? this.timeline.pull(ask) : ask();
       },
       executeCommand: async (command, args, next) => {
         const routed = this.routeCommand(command, args);
@@ -483,6 +513,7 @@ export class ServerManager implements vscode.Disposable {
       disposable.dispose();
     }
     this.readyEmitter.dispose();
+    this.timeline?.dispose();
     void this.stop();
   }
 }
