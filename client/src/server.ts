@@ -28,7 +28,7 @@ import { describeChoice, explainCrash } from './interpreter';
 import { bundleLayout, universalHelp, type InstallHelp } from './platform';
 import { cachedLaunch, checkInterpreter, findInterpreter, interpreterFound, selectInterpreter, showInstallHelp } from './python';
 import { ServerMessages } from './messages';
-import { StartupTimeline } from './startupTimeline';
+import { StartupTimeline, type DiagnosticsWatch } from './startupTimeline';
 import { filterConfigurationResult, importStrategy, initializationOptions, NotificationGate, SECTION, serverEnvironment } from './settings';
 import type { StatusItem } from './status';
 import { VersionCache } from './versionCache';
@@ -55,6 +55,16 @@ export interface ChatChunk {
   kind?: string;
   step?: unknown;
 }
+
+/** Our diagnostics' `source` (the server's `convert.SOURCE`). */
+const DIAGNOSTIC_SOURCE = 'python-architect';
+
+/** Fires once diagnostics of ours are in `vscode.languages` (what the Problems panel lists). */
+const ourDiagnosticsSeen: DiagnosticsWatch = (seen) => vscode.languages.onDidChangeDiagnostics((event) => {
+  if (event.uris.some((uri) => vscode.languages.getDiagnostics(uri).some((d) => d.source === DIAGNOSTIC_SOURCE))) {
+    seen();
+  }
+});
 
 /** When the extension's code ran (ms since the epoch): the first start's timeline begins there. */
 export interface ActivationTimes {
@@ -196,11 +206,11 @@ export class ServerManager implements vscode.Disposable {
     this.timeline?.dispose();
     const first = this.timeline === undefined;
     const timeline = new StartupTimeline(first ? { name: 'activate()', at: this.loaded.activatedAt } : { name: 'the start', at: began },
-      (line) => this.output.info(line));
+      (line) => this.output.info(line), ourDiagnosticsSeen);
     this.timeline = timeline;
     if (first) {
-      timeline.mark('bundle evaluation began', this.loaded.bundleStart);
-      timeline.mark('bundle evaluated', this.loaded.bundleEvaluated);
+      timeline.markAt('bundle evaluation began', this.loaded.bundleStart);
+      timeline.markAt('bundle evaluated', this.loaded.bundleEvaluated);
     }
     timeline.mark('start began');
     this.status.starting();

@@ -7,31 +7,37 @@
  * after it. Owned by `ServerManager` (one per start; the event loop is its only writer).
  */
 
-import * as vscode from 'vscode';
-
-/** Our diagnostics' `source` (the server's `convert.SOURCE`). */
-const SOURCE = 'python-architect';
 const MAX_PULLS = 4;
 
-export class StartupTimeline implements vscode.Disposable {
+export interface Disposable {
+  dispose(): void;
+}
+
+/** Calls `seen` when our first diagnostics reach the editor (`server.ts`: `vscode.languages`). */
+export type DiagnosticsWatch = (seen: () => void) => Disposable;
+
+export class StartupTimeline implements Disposable {
   private readonly marks: [string, number][] = [];
   private readonly pulls: string[] = [];
   private done = false;
-  private readonly watcher: vscode.Disposable;
+  private readonly watcher: Disposable;
 
   constructor(
     private readonly origin: { name: string; at: number },
     private readonly log: (line: string) => void,
+    watch: DiagnosticsWatch,
+    private readonly now: () => number = Date.now,
   ) {
-    this.watcher = vscode.languages.onDidChangeDiagnostics((event) => {
-      if (event.uris.some((uri) => vscode.languages.getDiagnostics(uri).some((d) => d.source === SOURCE))) {
-        this.finish();
-      }
-    });
+    this.watcher = watch(() => this.finish());
   }
 
-  /** Records `name` at `at` (default now), the first time only; an unknown time is left out. */
-  mark(name: string, at: number | undefined = Date.now()): void {
+  /** Records `name` now, the first time only. */
+  mark(name: string): void {
+    this.markAt(name, this.now());
+  }
+
+  /** Records `name` at `at` (ms since the epoch), the first time only; an unknown time is left out. */
+  markAt(name: string, at: number | undefined): void {
     if (at !== undefined && !this.done && !this.marks.some(([known]) => known === name)) {
       this.marks.push([name, at]);
     }
@@ -43,13 +49,14 @@ export class StartupTimeline implements vscode.Disposable {
       return ask();
     }
     const index = this.pulls.push('') - 1;
-    const sent = this.since(Date.now());
+    const sent = this.since(this.now());
     try {
       const report = await ask();
-      this.pulls[index] = `pull sent ${sent}, answered ${this.since(Date.now())} (${describe(report)})`;
+      this.pulls[index] = `pull sent ${sent}, answered ${this.since(this.now())} (${describe(report)})`;
       return report;
     } catch (error) {
-      this.pulls[index] = `pull sent ${sent}, failed ${this.since(Date.now())} (${error instanceof vscode.CancellationError ? 'cancelled' : 'error'})`;
+      const cancelled = (error as Error | undefined)?.name === 'Canceled'; // vscode.CancellationError
+      this.pulls[index] = `pull sent ${sent}, failed ${this.since(this.now())} (${cancelled ? 'cancelled' : 'error'})`;
       throw error;
     }
   }
