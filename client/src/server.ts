@@ -26,7 +26,7 @@ import {
 } from 'vscode-languageclient/node';
 import { describeChoice, explainCrash } from './interpreter';
 import { bundleLayout, universalHelp, type InstallHelp } from './platform';
-import { cachedLaunch, checkInterpreter, findInterpreter, interpreterFound, selectInterpreter, showInstallHelp } from './python';
+import { cachedLaunch, checkInterpreter, findInterpreter, interpreterFound, selectInterpreter, showInstallHelp, withoutPyenvShim } from './python';
 import { ServerMessages } from './messages';
 import { StartupTimeline, type DiagnosticsWatch } from './startupTimeline';
 import { filterConfigurationResult, importStrategy, initializationOptions, NotificationGate, SECTION, serverEnvironment } from './settings';
@@ -221,11 +221,13 @@ export class ServerManager implements vscode.Disposable {
     // secret store can take a second to answer in a fresh window.
     const apiKeyRead = Promise.resolve(this.context.secrets.get(API_KEY_SECRET)).catch(() => undefined);
     const env = serverEnvironment(process.env, importStrategy(config.get('importStrategy')), undefined, this.bytecodePlace());
-    const interpreter = await findInterpreter(folder);
+    const cwd = folder?.uri.fsPath ?? this.context.extensionPath;
+    const chosen = await findInterpreter(folder);
+    const interpreter = withoutPyenvShim(chosen, env, cwd); // the shim's scripts cost ~1 s a start on a busy machine
     const found = Date.now();
     timeline.mark('interpreter found');
-    this.output.info(`Interpreter: ${describeChoice(interpreter)}; import strategy ${env.PYTHON_ARCHITECT_IMPORT_STRATEGY}`);
-    const cwd = folder?.uri.fsPath ?? this.context.extensionPath;
+    const shim = interpreter === chosen ? '' : `, which runs ${interpreter.command[0]} (pyenv's choice, read from its files)`;
+    this.output.info(`Interpreter: ${describeChoice(chosen)}${shim}; import strategy ${env.PYTHON_ARCHITECT_IMPORT_STRATEGY}`);
     const layout = bundleLayout((relative) => fs.existsSync(path.join(this.context.extensionPath, relative)));
     const strategy = env.PYTHON_ARCHITECT_IMPORT_STRATEGY ?? 'useBundled';
     const versions = new VersionCache(this.context.globalState);
