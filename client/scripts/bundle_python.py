@@ -180,9 +180,10 @@ def prune(keep: Path, prefix: str, entries: int = 2) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def assemble(deps: Path | None, out: Path, versions: tuple[str, ...] = ()) -> None:
+def assemble(deps: Path | None, out: Path, versions: tuple[str, ...] = (), own_bytecode: bool = False) -> None:
     """``out/tool/bootstrap.py`` and, unless universal (``deps`` None), the libraries, the server and
-    the bytecode of its start-up path for those of ``versions`` it is shipped for (``bytecode.py``)."""
+    the bytecode of its start-up path for those of ``versions`` it is shipped for (``bytecode.py``;
+    the server's own modules' too when ``own_bytecode``)."""
     shutil.rmtree(out, ignore_errors=True)
     _copy(REPO / "client" / "bundle" / "tool" / "bootstrap.py", out / "tool" / "bootstrap.py")
     if deps is None:
@@ -191,7 +192,7 @@ def assemble(deps: Path | None, out: Path, versions: tuple[str, ...] = ()) -> No
         if entry.is_dir() and entry.name.startswith("libs"):
             shutil.copytree(entry, out / entry.name, symlinks=False)
     _copy(REPO / "server" / "python_architect", out / "libs" / "python_architect")
-    compile_start_path(out, versions)
+    compile_start_path(out, versions, own=own_bytecode)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     except subprocess.CalledProcessError as exc:
         print(f"bundle: uv failed (exit {exc.returncode}); see its message above", file=sys.stderr)
         return 1
-    assemble(deps, Path(args.out), () if args.target == UNIVERSAL else TARGETS[args.target].versions)
+    target = TARGETS.get(args.target)
+    assemble(deps, Path(args.out), target.versions if target else (), own_bytecode=bool(target and target.own_bytecode))
     print(f"bundle: wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -22,11 +22,16 @@ import { restartNeeded, SECTION } from './settings';
 import { StatusItem } from './status';
 
 let server: ServerManager | undefined;
+/** Set by the bundle's first line (client/esbuild.mjs), absent in the unit tests' build. */
+declare const __pythonArchitectBundleStart: number | undefined;
+const bundleEvaluated = Date.now();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const activatedAt = Date.now(); // the first start's `Start-up:` line counts from here
   const output = vscode.window.createOutputChannel('Python Architect', { log: true });
   const status = new StatusItem();
-  server = new ServerManager(context, output, status);
+  const bundleStart = typeof __pythonArchitectBundleStart === 'number' ? __pythonArchitectBundleStart : undefined;
+  server = new ServerManager(context, output, status, { activatedAt, bundleStart, bundleEvaluated });
   const backend = new ExtensionChatBackend(context, server);
   const editors = new EditorTracker();
   const previews = new ProposalPreviews();

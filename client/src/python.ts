@@ -5,10 +5,12 @@
  */
 
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { chooseInterpreter, interpreterProblem, nextDefault, parseVersion, resolvedCommand, VERSION_SCRIPT, type InterpreterChoice } from './interpreter';
 import { envValue, type InstallHelp } from './platform';
+import { pyenvShimTarget } from './pyenvShim';
 import { SECTION } from './settings';
 import { interpreterKey, locateExecutable, type VersionCache } from './versionCache';
 
@@ -63,6 +65,23 @@ export async function findInterpreter(folder: vscode.WorkspaceFolder | undefined
     return fromSetting; // do not activate the Python extension when it is not needed
   }
   return chooseInterpreter(setting, await selectedInPythonExtension(folder?.uri), vars);
+}
+
+/** `choice` with a pyenv shim replaced by the interpreter it would run (`pyenvShim.ts`), when pyenv's files say which. */
+export function withoutPyenvShim(choice: InterpreterChoice, env: NodeJS.ProcessEnv, cwd: string): InterpreterChoice {
+  const [command, ...args] = choice.command;
+  const located = command ? locateExecutable(command, envValue(env, 'PATH', process.platform), cwd) : undefined;
+  const target = located && pyenvShimTarget(located, env, cwd, os.homedir(), {
+    read: (file) => {
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    isFile: (file) => fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false,
+  });
+  return target ? { ...choice, command: [target, ...args] } : choice;
 }
 
 export interface InterpreterCheck {

@@ -26,8 +26,9 @@ import {
 } from 'vscode-languageclient/node';
 import { describeChoice, explainCrash } from './interpreter';
 import { bundleLayout, universalHelp, type InstallHelp } from './platform';
-import { cachedLaunch, checkInterpreter, findInterpreter, interpreterFound, selectInterpreter, showInstallHelp } from './python';
+import { cachedLaunch, checkInterpreter, findInterpreter, interpreterFound, selectInterpreter, showInstallHelp, withoutPyenvShim } from './python';
 import { ServerMessages } from './messages';
+import { StartupTimeline, type DiagnosticsWatch } from './startupTimeline';
 import { filterConfigurationResult, importStrategy, initializationOptions, NotificationGate, SECTION, serverEnvironment } from './settings';
 import type { StatusItem } from './status';
 import { VersionCache } from './versionCache';
@@ -55,6 +56,23 @@ export interface ChatChunk {
   step?: unknown;
 }
 
+/** Our diagnostics' `source` (the server's `convert.SOURCE`). */
+const DIAGNOSTIC_SOURCE = 'python-architect';
+
+/** Fires once diagnostics of ours are in `vscode.languages` (what the Problems panel lists). */
+const ourDiagnosticsSeen: DiagnosticsWatch = (seen) => vscode.languages.onDidChangeDiagnostics((event) => {
+  if (event.uris.some((uri) => vscode.languages.getDiagnostics(uri).some((d) => d.source === DIAGNOSTIC_SOURCE))) {
+    seen();
+  }
+});
+
+/** When the extension's code ran (ms since the epoch): the first start's timeline begins there. */
+export interface ActivationTimes {
+  activatedAt: number;
+  bundleStart?: number;
+  bundleEvaluated?: number;
+}
+
 /** Commands the server declares that the client routes itself (through `routeCommand`). */
 export type CommandRouter = (command: string, args: unknown[]) => Promise<unknown> | undefined;
 
@@ -71,6 +89,8 @@ export class ServerManager implements vscode.Disposable {
   private failedThisStart = false;
   /** The universal VSIX's advice when the environment's server cannot be imported. */
   private installHelp: InstallHelp | undefined;
+  /** This start's timeline, until our first diagnostics reach the editor (the `Start-up:` line). */
+  private timeline: StartupTimeline | undefined;
   private readonly gate = new NotificationGate();
   private readonly messages: ServerMessages;
   private readonly chunkListeners = new Map<string, (chunk: ChatChunk) => void>();
@@ -84,6 +104,9 @@ export class ServerManager implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     readonly output: vscode.LogOutputChannel,
     private readonly status: StatusItem,
+    /** When activate() was called and the bundle was evaluated (ms since the epoch): the first
+     * start's timeline counts from activate(). */
+    private readonly loaded: ActivationTimes = { activatedAt: Date.now() },
   ) {
     this.messages = new ServerMessages(output, this.gate);
   }
@@ -180,6 +203,16 @@ export class ServerManager implements vscode.Disposable {
   private async doStart(): Promise<void> {
     const began = Date.now();
     this.failedThisStart = false;
+    this.timeline?.dispose();
+    const first = this.timeline === undefined;
+    const timeline = new StartupTimeline(first ? { name: 'activate()', at: this.loaded.activatedAt } : { name: 'the start', at: began },
+      (line) => this.output.info(line), ourDiagnosticsSeen);
+    this.timeline = timeline;
+    if (first) {
+      timeline.markAt('bundle evaluation began', this.loaded.bundleStart);
+      timeline.markAt('bundle evaluated', this.loaded.bundleEvaluated);
+    }
+    timeline.mark('start began');
     this.status.starting();
     const folder = vscode.workspace.workspaceFolders?.[0];
     const config = vscode.workspace.getConfiguration(SECTION, folder?.uri);
@@ -188,10 +221,13 @@ export class ServerManager implements vscode.Disposable {
     // secret store can take a second to answer in a fresh window.
     const apiKeyRead = Promise.resolve(this.context.secrets.get(API_KEY_SECRET)).catch(() => undefined);
     const env = serverEnvironment(process.env, importStrategy(config.get('importStrategy')), undefined, this.bytecodePlace());
-    const interpreter = await findInterpreter(folder);
-    const found = Date.now();
-    this.output.info(`Interpreter: ${describeChoice(interpreter)}; import strategy ${env.PYTHON_ARCHITECT_IMPORT_STRATEGY}`);
     const cwd = folder?.uri.fsPath ?? this.context.extensionPath;
+    const chosen = await findInterpreter(folder);
+    const interpreter = withoutPyenvShim(chosen, env, cwd); // the shim's scripts cost ~1 s a start on a busy machine
+    const found = Date.now();
+    timeline.mark('interpreter found');
+    const shim = interpreter === chosen ? '' : `, which runs ${interpreter.command[0]} (pyenv's choice, read from its files)`;
+    this.output.info(`Interpreter: ${describeChoice(chosen)}${shim}; import strategy ${env.PYTHON_ARCHITECT_IMPORT_STRATEGY}`);
     const layout = bundleLayout((relative) => fs.existsSync(path.join(this.context.extensionPath, relative)));
     const strategy = env.PYTHON_ARCHITECT_IMPORT_STRATEGY ?? 'useBundled';
     const versions = new VersionCache(this.context.globalState);
@@ -228,6 +264,7 @@ export class ServerManager implements vscode.Disposable {
       'pythonArchitect',
       'Python Architect',
       async () => {
+        timeline.mark('spawn');
         const child = spawn(command ?? 'python3', [...args, bootstrap], { cwd, env, stdio: 'pipe', windowsHide: true });
         this.process = child;
         return child;
@@ -261,6 +298,7 @@ export class ServerManager implements vscode.Disposable {
       }
       await started;
       const ready = Date.now();
+      timeline.mark('initialized');
       this.output.info(`Server ready in ${ready - began} ms (interpreter check ${checkMs} ms${cached ? ', cached' : ''}; `
         + `spawn to initialized ${ready - this.startedAt} ms); finding the interpreter ${found - began} ms`
         + `${alongside ? '; checked while the server started' : ''}`);
@@ -329,6 +367,10 @@ export class ServerManager implements vscode.Disposable {
             result,
           );
         },
+      },
+      provideDiagnostics: (document, previousResultId, token, next) => {
+        const ask = async () => await next(document, previousResultId, token);
+        return this.timeline ? this.timeline.pull(ask) : ask();
       },
       executeCommand: async (command, args, next) => {
         const routed = this.routeCommand(command, args);
@@ -483,6 +525,7 @@ export class ServerManager implements vscode.Disposable {
       disposable.dispose();
     }
     this.readyEmitter.dispose();
+    this.timeline?.dispose();
     void this.stop();
   }
 }

@@ -36,7 +36,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, freePort, installExtension, profile, startCodeServer } from './codeserver.mjs';
 import { handshake, interpreters } from './handshake.mjs';
 import { universalNotice } from './universal.mjs';
-import { activationTime, answerFinished, ask as askIn, chatFrame, openFile, runCommand, serverPhases, serverReadyMs,
+import { activationTime, answerFinished, ask as askIn, chatFrame, clientTimeline, openFile, runCommand, serverPhases, serverReadyMs,
   serverStarted, serverStarts, STEP_TIMEOUT, viewLine, webviewFrame } from './workbench.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -194,6 +194,10 @@ async function main() {
     + `shown in Problems; of which server start ${figures.serverReadyMs} ms; workbench ready -> diagnostic `
     + `${figures.workbenchToDiagnosticMs} ms; file opened -> diagnostic ${figures.openToDiagnosticMs} ms)`);
   log(`the server's first start: ${figures.serverPhases}`);
+  log(`the client's first start: ${figures.clientTimeline}`);
+  log(`workbench ready -> activate() ${figures.workbenchToActivateMs} ms (file opened -> activate() ${figures.openToActivateMs} ms); `
+    + `the host's activation log line -> activate() ${figures.hostActivationToActivateMs} ms; spawn -> the server's `
+    + `clock starts (the bootstrap's first line) ${figures.spawnToServerClockMs} ms`);
   if (figures.anchorImportMs) {
     log(`anchor: python3 -c "import lsprotocol.types" (bundled) ${figures.anchorImportMs} ms just after; activation to first `
       + `diagnostic is x${(figures.activationToDiagnosticMs / figures.anchorImportMs).toFixed(2)} of it`);
@@ -328,6 +332,18 @@ async function walk(page, baseUrl, workspace, fake, dirs) {
     if (activated) figures.activationToDiagnosticMs = seen - activated;
     figures.serverReadyMs = serverReadyMs(dirs);
     figures.serverPhases = serverPhases(dirs);
+    const timeline = clientTimeline(dirs);
+    if (timeline) {
+      figures.clientTimeline = timeline.text;
+      figures.workbenchToActivateMs = timeline.origin - workbenchReady; // code-server's extension host start
+      if (activated) figures.hostActivationToActivateMs = timeline.origin - activated; // loading our bundle
+      figures.openToActivateMs = timeline.origin - opened;
+      // The interpreter's own start (a launcher script such as a pyenv shim included) before the
+      // bootstrap's first line, which starts the server's clock.
+      const spawned = Number(timeline.text.match(/\bspawn (-?\d+)/)?.[1]);
+      const serverZero = Number(figures.serverPhases?.match(/process started at (\d+)/)?.[1]);
+      if (spawned && serverZero) figures.spawnToServerClockMs = serverZero - (timeline.origin + spawned);
+    }
     figures.firstStart = serverStarts(dirs)[0];
     figures.anchorImportMs = anchorImport(dirs);
     figures.loadAverageAtDiagnostic = +os.loadavg()[0].toFixed(1);

@@ -132,6 +132,13 @@ export function serverPhases(dirs) {
   return hostLog(dirs, 'Python Architect.log').match(/startup: ([^\n]*)/)?.[1];
 }
 
+/** The client's timeline of its first server start (its `Start-up:` line): the marks and pulls as
+ * [name, ms] pairs and `origin`, when activate() was called (ms since the epoch), or undefined. */
+export function clientTimeline(dirs) {
+  const line = hostLog(dirs, 'Python Architect.log').match(/Start-up: ([^\n]*) \(ms since activate\(\) at (\d+)\)/);
+  return line ? { text: line[1], origin: Number(line[2]) } : undefined;
+}
+
 /** Resolves once the client has logged `count` server starts (the log is a file: polled). */
 export async function serverStarted(page, dirs, count, timeout = STEP_TIMEOUT) {
   const deadline = Date.now() + timeout;

@@ -75,3 +75,24 @@ def test_a_changed_script_is_compiled_afresh(tmp_path):
     assert (run("def f():\n    return 1\n"), run("def f():\n    return 2\n"), run("def f():\n    return 1\n")) == (1, 2, 1)
     assert cache.compiled == 2 and len(cache.used) == 2
     assert cache.compile("1 + 1", "<x>", "eval") is not cache.compile("1 + 1", "<x>", "eval"), "only exec scripts are kept"
+
+
+def test_the_code_a_vsix_ships_is_used_and_only_in_its_own_format(tmp_path):
+    packaging = CodeCache(tmp_path / "unused.marshal")
+    script = "def f():\n    return 41 + 1\n"
+    packaging.compile(script, "<attrs generated methods y>", "exec")
+    shipped = tmp_path / "libs-cp3x" / "generated-code.marshal"
+    shipped.parent.mkdir()
+    assert packaging.write_shipped(shipped) == 1
+
+    first_start = CodeCache(tmp_path / "user.marshal")
+    assert first_start.load_shipped(shipped) == 1
+    defined: dict = {}
+    exec(first_start.compile(script, "<attrs generated methods y>", "exec"), {}, defined)  # noqa: S102 - our own text
+    assert defined["f"]() == 42 and first_start.compiled == 0, "the shipped code object was not used"
+
+    import marshal
+
+    for foreign in (marshal.dumps({b"k" * 16: compile("x = 1", "<x>", "exec")}), b"python-architect shipped generated code 1\n\x00"):
+        shipped.write_bytes(foreign)  # no header, or a header and a body marshal cannot read
+        assert CodeCache(tmp_path / "user.marshal").load_shipped(shipped) == 0

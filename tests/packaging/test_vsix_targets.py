@@ -14,6 +14,7 @@ The verifier's own failures are shown on a bundle given the wrong target.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,9 @@ sys.path.insert(0, str(SCRIPTS))
 from verify_vsix import verify
 from vsix_targets import NOT_BUILT, TARGETS, UNIVERSAL
 
+REST_OF_VSIX = 1_200_000
+"""Bytes of a VSIX besides ``bundled/`` (the universal VSIX: the client, the webviews, the README)."""
+
 MANIFEST = """<?xml version="1.0" encoding="utf-8"?>
 <PackageManifest Version="2.0.0" xmlns="http://schemas.microsoft.com/developer/vsx-schema/2011">
   <Metadata><Identity Language="en-US" Id="python-architect" Version="0.1.0" Publisher="python-architect"{target}/></Metadata>
@@ -43,13 +47,17 @@ def build_bundle(target: str, out: Path) -> Path:
 
 
 def pack(bundled: Path, manifest_target: str | None, vsix: Path) -> Path:
-    """A VSIX-shaped zip of ``bundled`` (deflated as vsce does; level 1: within ~5% of its size, 3x faster)."""
+    """A VSIX-shaped zip of ``bundled``, deflated at zlib's default level as vsce's zip library does,
+    with an incompressible stand-in for the rest of a target's VSIX (``REST_OF_VSIX``): its size is
+    within ~0.1 MB of the real VSIX's (alpine-x64, the largest, is 39.2 MB)."""
     attribute = f' TargetPlatform="{manifest_target}"' if manifest_target else ""
-    with zipfile.ZipFile(vsix, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    with zipfile.ZipFile(vsix, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         archive.writestr("extension.vsixmanifest", MANIFEST.format(target=attribute))
         for file in sorted(bundled.rglob("*")):
             if file.is_file():
                 archive.write(file, "extension/bundled/" + file.relative_to(bundled).as_posix())
+        if manifest_target:
+            archive.writestr("extension/rest-of-the-vsix.bin", os.urandom(REST_OF_VSIX), zipfile.ZIP_STORED)
     return vsix
 
 

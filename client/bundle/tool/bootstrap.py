@@ -15,8 +15,9 @@ server's first byte:
 - points ruff_bridge at the bundled ruff executable (``PYTHON_ARCHITECT_RUFF``);
 - writes bytecode under ``PYTHON_ARCHITECT_PYCACHE_PREFIX`` (the client sets it when the
   extension's folder is read-only) unless the bundle ships the server's own bytecode for this
-  CPython, which a prefix would hide (``client/scripts/bytecode.py``: today only its libraries'
-  are shipped, so a read-only install compiles everything once, under the prefix);
+  CPython, which a prefix would hide (``client/scripts/bytecode.py``: most targets ship it for
+  CPython 3.11, so a read-only install there compiles nothing at start; elsewhere, and for the
+  other versions, it compiles everything once, under the prefix);
 - starts the start-up clock (``PYTHON_ARCHITECT_STARTED``, read by ``python_architect.lsp.startup``).
 
 Exit codes: 3 Python too old, no bundled libraries for this CPython, or the universal build
@@ -162,8 +163,9 @@ def main(argv=None):
             from python_architect.lsp import generated_code
         except ImportError:
             pass
-        else:
-            generated_code.install()
+        else:  # with the code the bundle ships for this CPython (its libs-cp3XX folder)
+            shipped = first[0] if first and os.path.basename(first[0]).startswith("libs-cp") else None
+            generated_code.install(shipped)
         try:
             from python_architect.lsp.app import create_server
         except ModuleNotFoundError as missing:  # an environment's python-architect from before lsp/app.py

@@ -34,6 +34,7 @@ from ..root_paths import contained
 from ..workspace.files import file_kind
 from ..workspace.vendored import is_vendored
 from . import scheduling
+from .startup import CLOCK
 from .state import DocumentState, FolderState
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ async def first_scan(ls: ArchitectServer, folder: FolderState, project) -> None:
     if project.index.scanned:
         return  # scanned meanwhile: no bar that would flash "0/N" and end at once
     loop = asyncio.get_running_loop()
+    CLOCK.mark("index scan began")
     total = await loop.run_in_executor(ls.background_pool, indexed_file_count, project)
     progress = ScanProgress(ls, folder)
     await progress.begin(total)
@@ -191,6 +193,7 @@ def _workspace_findings(folder: FolderState, project) -> dict[Path, list[Finding
 async def request_refresh(ls: ArchitectServer) -> None:
     """Asks a pull client to re-pull diagnostics (when it supports the refresh request)."""
     if ls.pull_diagnostics and ls.client_supports("workspace.diagnostics.refresh_support"):
+        CLOCK.mark("refresh requested")
         try:
             await ls.workspace_diagnostic_refresh_async(None)
         except Exception as exc:  # noqa: BLE001 - the client's answer (or error) is optional

@@ -14,7 +14,7 @@ from lsprotocol import types
 from . import background, hints, scheduling
 from .convert import path_of
 from .server import ArchitectServer, guarded
-from .startup import CLOCK
+from .startup import CLOCK, FIRST_ANSWER, FIRST_DIAGNOSTICS
 
 log = logging.getLogger("python_architect")
 SETTINGS_SECTION = "pythonArchitect"
@@ -45,6 +45,8 @@ def initialize(ls: ArchitectServer, params: types.InitializeParams) -> None:
     roots = [path_of(folder.uri) for folder in params.workspace_folders or ()]
     if not roots and (params.root_uri or params.root_path):
         roots = [path_of(params.root_uri) if params.root_uri else Path(params.root_path or ".")]
+    if ls.pull_diagnostics:
+        CLOCK.last = FIRST_ANSWER
     for root in roots:
         if root is not None:
             # The project loads (in the pool) while the client reads this answer and opens its
@@ -85,6 +87,7 @@ async def _pull_folder_settings(ls: ArchitectServer) -> None:
 
 
 def did_open(ls: ArchitectServer, params: types.DidOpenTextDocumentParams) -> None:
+    CLOCK.mark("document opened")
     scheduling.open_document(ls, params.text_document.uri)
     scheduling.schedule(ls, params.text_document.uri, immediate=True)
 
@@ -121,10 +124,13 @@ def did_close(ls: ArchitectServer, params: types.DidCloseTextDocumentParams) -> 
 
 async def document_diagnostic(ls: ArchitectServer, params: types.DocumentDiagnosticParams) -> Any:
     uri = params.text_document.uri
+    CLOCK.mark("first pull")
     state = ls.documents.get(uri)
     if state is None or ls.document(uri) is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
     await scheduling.settled_within(ls, state)
+    if FIRST_DIAGNOSTICS in CLOCK.marks:
+        CLOCK.mark(FIRST_ANSWER)  # logged before the answer is written: it is the line's end
     if params.previous_result_id and params.previous_result_id == state.result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=state.result_id)
     return types.RelatedFullDocumentDiagnosticReport(items=state.diagnostics, result_id=state.result_id)

@@ -17,6 +17,12 @@ afresh; any other kind of call goes to the builtin. attrs still registers its sc
 once, when the first diagnostics are shown (``startup``): the file holds what a start needs, and
 a later library version does not make it grow.
 
+Shipped: a VSIX carries the code a start generates for the CPython it ships bytecode for
+(``bundled/libs-cp3XX/generated-code.cpython-3XX.marshal``, written at packaging by
+``client/scripts/bytecode.py`` through ``write_shipped``), so the first start of an install
+compiles (almost) none of it either. The bootstrap passes that folder to ``install``; it is the
+extension's own folder, trusted as its ``.pyc`` files are, and never a workspace's.
+
 Trust: ``marshal`` must never read a stranger's bytes. The file lives in the user's cache folder
 (``workspace.cache_key.user_cache_base()``), never in a workspace, and is signed with the user's
 key like every other cache file: a file whose MAC does not verify is not unmarshalled. Without a
@@ -44,6 +50,7 @@ from ..workspace import cache_key
 from ..workspace.fingerprint import atomic_write
 
 MAGIC = b"python-architect generated code 1\n"
+SHIPPED_MAGIC = b"python-architect shipped generated code 1\n"
 MAX_BYTES = 16 * 1024 * 1024
 """A larger file is not read (a start's code objects are ~1.5 MB)."""
 GENERATORS = ("attr._make", "cattrs.gen", "cattrs.gen.typeddicts")
@@ -77,6 +84,27 @@ class CodeCache:
             return
         if isinstance(codes, dict):
             self.known = {k: v for k, v in codes.items() if isinstance(k, bytes) and isinstance(v, CodeType)}
+
+    def load_shipped(self, path: Path) -> int:
+        """Adds the code objects the extension ships (unsigned: its own folder); how many."""
+        try:
+            data = read_bounded(path, MAX_BYTES, follow_symlinks=False)
+            if not data.startswith(SHIPPED_MAGIC):
+                return 0
+            codes = marshal.loads(data[len(SHIPPED_MAGIC):])
+        except (NotReadable, OSError, ValueError, EOFError, TypeError) as exc:
+            log.debug("shipped generated code not used from %s: %s", path, exc)
+            return 0
+        if not isinstance(codes, dict):
+            return 0
+        added = {k: v for k, v in codes.items() if isinstance(k, bytes) and isinstance(v, CodeType)}
+        self.known = {**added, **self.known}
+        return len(added)
+
+    def write_shipped(self, path: Path) -> int:
+        """Packaging: writes the code objects used so far as the file a VSIX ships; how many."""
+        atomic_write(path, SHIPPED_MAGIC + marshal.dumps(dict(self.used)), mode=0o644)
+        return len(self.used)
 
     def compile(self, source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
         """The builtin ``compile`` for a script seen before, from the cache; any other call as is."""
@@ -117,8 +145,14 @@ def cache_path(generators: list[ModuleType]) -> Path:
     return cache_key.user_cache_base() / "generated-code" / f"{_digest(where, '').hex()}.{sys.implementation.cache_tag}.marshal"
 
 
-def install() -> CodeCache | None:
-    """Routes the generators' compilation through the cache; None when they cannot be imported."""
+def shipped_path(folder: str | Path) -> Path:
+    """The shipped file for this CPython in a bundle's ``libs-cp3XX`` ``folder``."""
+    return Path(folder) / f"generated-code.{sys.implementation.cache_tag}.marshal"
+
+
+def install(shipped: str | Path | None = None) -> CodeCache | None:
+    """Routes the generators' compilation through the cache (the user's file, plus the code the
+    extension ships in the folder ``shipped``); None when they cannot be imported."""
     global INSTALLED
     if INSTALLED is not None:
         return INSTALLED
@@ -126,6 +160,8 @@ def install() -> CodeCache | None:
         modules = [importlib.import_module(name) for name in GENERATORS]
         cache = CodeCache(cache_path(modules))
         cache.load()
+        if shipped is not None:
+            cache.load_shipped(shipped_path(shipped))
     except Exception as exc:  # noqa: BLE001 - a speed-up must never stop the server
         log.debug("generated code compiled as usual: %s", exc)
         return None
@@ -137,5 +173,8 @@ def install() -> CodeCache | None:
 
 def save_in_background() -> None:
     """Saves the installed cache off the caller's thread (the event loop's)."""
+    if INSTALLED is not None:
+        log.info("generated code: %d compiled by this start, %d reused", INSTALLED.compiled,
+                 len(INSTALLED.used) - INSTALLED.compiled)
     if INSTALLED is not None and INSTALLED.compiled:
         threading.Thread(target=INSTALLED.save, name="generated-code", daemon=True).start()

@@ -1,6 +1,9 @@
 """The server's start-up clock: wall-clock marks from the process start to the first diagnostics
-of the first document, logged once as one ``startup:`` line (the e2e and
-``benchmarks/bench_startup.py`` read it to split "spawn to first diagnostic" into phases).
+of the first document reaching the client, logged once as one ``startup:`` line (the e2e and
+``benchmarks/bench_startup.py`` read it to split "spawn to first diagnostic" into phases). The
+line ends at ``first diagnostics`` for a push client and at the first pull answered with them
+(``first diagnostics answered``) for a pull client, so the messages in between (the document
+opened, the first pull, a refresh) show where the editor waited.
 
 The start is the bootstrap's first instruction (``PYTHON_ARCHITECT_STARTED``, seconds since the
 epoch, set before it re-executes itself in UTF-8 mode); without it (``python-architect serve``)
@@ -21,6 +24,7 @@ from . import generated_code
 
 PROCESS_START_ENV = "PYTHON_ARCHITECT_STARTED"
 FIRST_DIAGNOSTICS = "first diagnostics"
+FIRST_ANSWER = "first diagnostics answered"
 
 log = logging.getLogger("python_architect")
 
@@ -38,19 +42,22 @@ class StartupClock:
     def __init__(self, started: float) -> None:
         self.started = started
         self.marks: dict[str, float] = {}
+        self.last = FIRST_DIAGNOSTICS
+        """The mark that logs the line (``FIRST_ANSWER`` once the client says it pulls)."""
 
     def mark(self, name: str) -> None:
-        """Records ``name`` the first time; marking ``first diagnostics`` logs the line."""
-        if name in self.marks:
+        """Records ``name`` the first time, unless the line was logged; ``last`` logs it."""
+        if name in self.marks or self.last in self.marks:
             return
         self.marks[name] = time.time()
         if name == FIRST_DIAGNOSTICS:
-            log.info("%s", self.line())
             generated_code.save_in_background()  # what this start compiled, for the next one
+        if name == self.last:
+            log.info("%s", self.line())
 
     def line(self) -> str:
         parts = ", ".join(f"{name} {(at - self.started) * 1000:.0f}" for name, at in self.marks.items())
-        return f"startup: {parts} (ms since the process started)"
+        return f"startup: {parts} (ms since the process started at {self.started * 1000:.0f})"
 
 
 CLOCK = StartupClock(_process_start())
