@@ -148,8 +148,8 @@ def _scan(folder: FolderState, project, report: Callable[[int, int], None]) -> t
     from ..workspace.batch import default_jobs
     from ..workspace.cache import CheckCache
     from ..workspace.cached_run import warm_index
-    from ..workspace.scan import SCAN_WORKER_NICE, background_scan_jobs, scan_results
     from ..workspace.recording import SliceRecorder
+    from ..workspace.scan import SCAN_WORKER_NICE, background_scan_jobs, scan_results
 
     with folder.lock:
         index = project.index
