@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from .registry import RawFinding
+from .ruff_judge_level_guard import level_guarded, per_failure
 from .ruff_judge_nodes import (
     LOUD_LOG_METHODS,
     call_at,
@@ -211,14 +212,19 @@ def _g004_one_off(near: list[ast.AST], lines: list[str], finding: RawFinding) ->
     and at ``info`` and above the message is built anyway wherever the team reads its logs.
     A call in a loop that is followed, in its block or a block around it, by a ``return`` or
     ``raise`` (or a ``break`` out of the function's only loop) with no ``continue`` before it is
-    one-off too: the loop ends where it is logged (``log.debug(f"Found {key}"); return conf``)."""
+    one-off too: the loop ends where it is logged (``log.debug(f"Found {key}"); return conf``).
+    Nor where nothing is built for nothing: under a level guard (``if log.isEnabledFor(DEBUG):``,
+    ``if debug:``, ``if is_debug_log_enabled():``) or in an ``except`` handler of the loop (built
+    once per error caught, a retry loop's redirect): ``ruff_judge_level_guard``."""
     text = next((n for n in near if isinstance(n, ast.JoinedStr)
                  and starts_at(n, lines, finding.span.line, finding.span.column)), None)
     call = next((n for n in near if isinstance(n, ast.Call) and text is not None
                  and any(arg is text for arg in [*n.args, *(k.value for k in n.keywords)])), None)
     if call is None:
         return False
-    return not (_quiet_level(call) and in_loop(near, call)) or _once_per_call(near, call)
+    if not (_quiet_level(call) and in_loop(near, call)) or _once_per_call(near, call):
+        return True
+    return level_guarded(near, lines, call) or per_failure(near, call)
 
 
 _STATEMENT_LOOPS = (ast.For, ast.AsyncFor, ast.While)

@@ -19,7 +19,10 @@ tier's (``ruff_refine_default``: B006, S602/S604 constant commands), security
 (``ruff_refine_judgment``: TRY400's ``exc_info=``, S608's text that is no statement, S301, S311,
 BLE001, G004, T201, ...). A judge that follows the file's imports (S506) or reads its package's
 siblings (``ruff_refine_launched``: S301 in a worker the package launches) sits in
-``WORKSPACE_REFINERS`` and is given the file's path and the workspace root.
+``WORKSPACE_REFINERS`` and is given the file's path and the workspace root. Before any judge, a
+finding whose line carries another linter's suppression of the same check (``# pylint:
+disable=method-cache-max-size-none`` on a B019, ``# nosec B307``) is dropped
+(``ruff_refine_suppressed``).
 
 Also owns our own fix for S113 (``timeout_fixes``: "add ``timeout=``"), made on the same parse.
 ``post_process`` is what the engine and the batch call after ruff: this refinement, then that fix. Pure functions of (tree, lines, findings); no state.
@@ -35,7 +38,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..findings import Fix, Span, TextEdit
-from . import ruff_refine_default, ruff_refine_launched, ruff_refine_security
+from . import ruff_refine_default, ruff_refine_launched, ruff_refine_security, ruff_refine_suppressed
 from . import ruff_refine_judgment as judgment
 from .registry import RawFinding
 
@@ -75,6 +78,8 @@ def refine(tree: ast.AST, lines: list[str], findings: list[RawFinding],
 def _is_false_positive(near: list[ast.AST], lines: list[str], finding: RawFinding,
                        where: tuple[Path, Path] | None) -> bool:
     """``near``: every node whose span holds the line of a finding being judged."""
+    if ruff_refine_suppressed.suppressed_elsewhere(lines, finding):
+        return True  # ``# pylint: disable=eval-used``: the team's decision, made with another tool
     judge = REFINERS.get(finding.code)
     if judge is not None and judge(near, lines, finding):
         return True
@@ -128,7 +133,7 @@ WorkspaceRefiner = Callable[[list[ast.AST], list[str], RawFinding, "tuple[Path, 
 WORKSPACE_REFINERS: dict[str, WorkspaceRefiner] = {**ruff_refine_security.WORKSPACE_REFINERS,
                                                    **ruff_refine_launched.WORKSPACE_REFINERS}
 
-REFINED = frozenset(REFINERS) | frozenset(WORKSPACE_REFINERS)
+REFINED = frozenset(REFINERS) | frozenset(WORKSPACE_REFINERS) | ruff_refine_suppressed.SUPPRESSIBLE
 """Codes whose findings are worth a parse to refine (the batch parses again only for these)."""
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from . import ruff_judge_logging as logging_judges
 from .registry import RawFinding
+from .ruff_judge_allowlisted import eval_of_allowlisted
 from .ruff_judge_compiled import holds_compiled_code
 from .ruff_judge_nodes import (
     assigned_values,
@@ -132,7 +133,8 @@ _CODE_NAMESPACE = re.compile(r"globals\(\)|__globals__|\bvars\(|__dict__|sys\.mo
 
 
 def _s307_evaluates_code(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
-    """``eval`` of code, not data: a literal string (``eval("__IPYTHON__")`` probes a name), or
+    """``eval`` of code, not data: a literal string (``eval("__IPYTHON__")`` probes a name), a
+    value just checked to be one of a literal list (``ruff_judge_allowlisted``), or
     resolving annotations and forward references: the expression is a code object
     the program compiled from a syntax tree (a local, or an attribute its class only ever fills
     with ``compile(...)``: ``ruff_judge_compiled``), or it is evaluated in a module's namespace
@@ -143,6 +145,8 @@ def _s307_evaluates_code(near: list[ast.AST], lines: list[str], finding: RawFind
         return False
     if isinstance(call.args[0], ast.Constant):
         return True  # ``eval("__IPYTHON__")``: code written in the source, no data in it
+    if eval_of_allowlisted(near, call):
+        return True  # ``if x in ("True", "None"): eval(x)``: one of the values the code listed
     function = enclosing_function(near, call.lineno)
     if any(_is_compiled(value) for value in _values_of(call.args[0], function)):
         return True

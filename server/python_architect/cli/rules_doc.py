@@ -189,7 +189,12 @@ def render_rules_markdown() -> str:
         "",
         ("These run through ruff (on the file's decoded text, `--isolated`, with exactly this "
          "selection) and are reported under the principle shown. `# noqa: CODE` keeps working for "
-         "them, as does `# architect: ignore[CODE]`."),
+         "them, as does `# architect: ignore[CODE]`, and so does another linter's suppression of "
+         "the same check on the finding's line: pylint's name or id (`# pylint: "
+         "disable=method-cache-max-size-none` or `W1518` for B019, `eval-used` for S307, "
+         "`broad-exception-caught` for BLE001, `logging-fstring-interpolation` for G004, "
+         "`dangerous-default-value` for B006, `missing-timeout` for S113; `disable-next=` on the "
+         "line above too) and bandit's `# nosec` (bare, or naming the test: `B307` for S307)."),
         "",
     ]
     for info in ruff:
