@@ -72,11 +72,15 @@ ARC202_INFO = CheckInfo(
         "commands, pydantic and SQLAlchemy models) or a standard-library framework "
         "(`unittest.TestCase`, `logging.Handler`, ...). Interfaces by convention (every method a stub) "
         "are not levels; classes without methods of their own (role markers, aliases) or with only private helpers and no constructor (capability "
-        "mixins such as `HasCacheKey`) are passed through without counting as a level. A mixin is "
-        "known by its name (`...Mixin`) or by its shape: a class with no base but `object`, no "
-        "constructor and no method that stores anything on `self`, listed beside another base "
-        "(`class BaseEstimator(ReprMixin, _MetadataRequester)`) is not a level; the same class as "
-        "a lone base still is."
+        "mixins such as `HasCacheKey`) are passed through without counting as a level, and a class "
+        "without methods is not reported itself (a leaf that only combines its bases adds nothing "
+        "to read; the depth is its bases', reported where they are defined). A mixin is "
+        "known by its name (`...Mixin`) or by its shape: a class with no constructor and no method "
+        "that stores anything on `self`, whose bases are `object`, protocols or ABCs, or classes of "
+        "the same shape (`class BasicKeyCommands(CommandsProtocol)`, `class "
+        "AsyncModuleCommands(ModuleCommands)`), listed beside another base (`class "
+        "BaseEstimator(ReprMixin, _MetadataRequester)`) is not a level; the same class as a lone "
+        "base still is, and so is one deriving from a class with state."
     ),
 )
 ARC203_INFO = CheckInfo(
