@@ -100,7 +100,7 @@ def _facts_of(ctx: ModuleContext, module: str | None) -> ModuleFacts | None:
     return ctx.lookup_module(module)
 
 
-def _named_as_extension_point(name: str) -> bool:
+def named_as_extension_point(name: str) -> bool:
     """``SyncBackendMixin``, ``AbstractStore``, ``StreamInterface``: a class named to be mixed in or
     implemented. Its author designed the inheritance; the child is using it as meant."""
     return bool(_EXTENSION_NAME.search(name))
@@ -122,7 +122,7 @@ def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], s
     fact = resolved.fact
     if fact.is_abstract or fact.type_checking or fact.name.endswith(_EXCEPTION_SUFFIXES):
         return True
-    if _named_as_extension_point(fact.name) or _designed_for_extension(resolved):
+    if named_as_extension_point(fact.name) or _designed_for_extension(resolved):
         return True
     if resolved.qualified in seen:
         return False
@@ -133,7 +133,7 @@ def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], s
     for base in fact.bases:
         short = base.split("[", 1)[0].split("(", 1)[0].rsplit(".", 1)[-1]  # ``NamedTuple("_R", [...])``
         if (
-            _named_as_extension_point(short)
+            named_as_extension_point(short)
             or short in _EXEMPT_BASES
             or short.endswith(_EXCEPTION_SUFFIXES)
             or base in allowed
@@ -174,10 +174,10 @@ def _counts_as_level(ctx: ModuleContext, resolved: ResolvedClass, beside_another
     same class as a lone base is the parent a reader walks through, so it counts."""
     if beside_another and _stateless_mixin(ctx, resolved, frozenset()):
         return False
-    return not _contract(resolved.fact)
+    return not stands_for_a_contract(resolved.fact)
 
 
-def _contract(fact: ClassFact) -> bool:
+def stands_for_a_contract(fact: ClassFact) -> bool:
     """An ABC or protocol, a class named as a mixin or interface, an interface by convention or a
     typing stand-in: a contract or a capability, never a level."""
     return fact.is_abstract or fact.type_checking or bool(_MIXIN.search(fact.name)) or "interface" in fact.traits
@@ -203,7 +203,7 @@ def _stateless_mixin(ctx: ModuleContext, resolved: ResolvedClass, seen: frozense
         parent = resolve_base(ctx, facts, base) if facts is not None else None
         if parent is None:
             return False
-        if not (_contract(parent.fact) or _stateless_mixin(ctx, parent, seen | {resolved.qualified})):
+        if not (stands_for_a_contract(parent.fact) or _stateless_mixin(ctx, parent, seen | {resolved.qualified})):
             return False
     return True
 
@@ -262,7 +262,7 @@ def _reuses_nothing(fact: ClassFact) -> bool:
     traits = set(fact.traits)
     if "settings-only" in traits or {"no-methods", "data"} <= traits:
         return True
-    return _named_as_extension_point(fact.name)
+    return named_as_extension_point(fact.name)
 
 
 def _is_test_support(ctx: ModuleContext) -> bool:

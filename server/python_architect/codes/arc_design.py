@@ -102,7 +102,9 @@ ARC203_INFO = CheckInfo(
         "vocabulary, caching, retries, validation) behind a smaller interface."
     ),
     not_reported=(
-        "Adapters that rename or convert, and wrappers whose work is elsewhere: the inner object "
+        "Adapters that rename or convert, that turn a sync object into an async interface "
+        "(`async def` methods forwarding to sync calls), or that implement an ABC, protocol or "
+        "interface base callers are typed against; and wrappers whose work is elsewhere: the inner object "
         "is a property of the class (created lazily), or the class speaks a protocol through its "
         "dunders (`__aenter__`, `__await__`, `__iter__`, `__call__`, `__getattr__`)."
     ),
@@ -169,7 +171,10 @@ ARC402_INFO = CheckInfo(
         "same shielded future), which repeats a wait, not a failed operation, or that repeat only "
         "an interrupted system call (`if e.errno != errno.EINTR: raise`); loops that "
         "ask a person (input, prompts, a key press), walk pages, redirects or a queue, or turn the "
-        "error into a status they test to leave (`ret = e.args[0]` then `if ret != AGAIN: break`)."
+        "error into a status they test to leave (`ret = e.args[0]` then `if ret != AGAIN: break`); "
+        "streaming read loops that read on outside the `try` between passes (`stream.read(BLOCK)`, "
+        "`readline()`, `next(it)`, a parser `feed`), whose handler only probes state; and handlers "
+        "that raise, return or break on every path (an `if`/`else` of two raises)."
     ),
 )
 ARC502_INFO = CheckInfo(
