@@ -121,9 +121,8 @@ def _retrying_handler(loop: ast.AST) -> ast.ExceptHandler | None:
 
 
 def _always_leaves(statements: list[ast.stmt]) -> bool:
-    """Every path through the handler raises, returns, breaks or exits the process: an ``if`` whose
-    branches both end that way (``if parser.started: raise RuntimeError(...)`` / ``else: raise
-    NotXMLError(...)``) lets nothing fall through to another attempt."""
+    """Every path raises, returns, breaks or exits (``if started: raise RuntimeError(...)`` /
+    ``else: raise NotXMLError(...)``): nothing falls through to another attempt."""
     if not statements:
         return False
     last = statements[-1]
@@ -136,20 +135,16 @@ def _always_leaves(statements: list[ast.stmt]) -> bool:
     return False
 
 
-# Calls that move a reader on: the next block of a stream, the next line, the next item of an
-# iterator, more data fed to a parser. A loop that makes one between attempts reads a stream.
-_READER_CALLS = frozenset({
-    "read", "read1", "readinto", "readline", "readlines", "recv", "recv_into", "recvfrom",
-    "next", "__next__", "anext", "feed", "parse", "Parse",
-})
+# Calls that move a reader on (a stream's next block or line, an iterator's next item, a parser fed).
+_READER_CALLS = frozenset({"read", "read1", "readinto", "readline", "readlines", "recv", "recv_into",
+                           "recvfrom", "next", "__next__", "anext", "feed", "parse", "Parse"})
 
 
 def _advances_a_reader(elsewhere: list[ast.stmt], attempt: ast.AST) -> bool:
-    """The loop moves a reader on outside the attempt (``data = stream.read(BLOCK)``,
-    ``parser.feed(chunk)``, ``line = next(lines)``): a streaming read loop whose handler probes
-    state (``except IndexError`` on an empty deque, ``except AttributeError`` on a record not yet
-    built) and then reads on; each pass works on new input, nothing failed is retried. A read
-    inside the ``try`` is the attempt itself and does not count."""
+    """The loop moves a reader on outside the attempt (``data = stream.read(BLOCK)``, ``line =
+    next(lines)``): a streaming read loop whose handler probes state (``except IndexError`` on an
+    empty deque) and reads on; each pass works on new input. A read inside the ``try`` is the
+    attempt itself and does not count."""
     inside = {id(node) for node in ast.walk(attempt)}
     for node in walk_local(elsewhere, into_loops=False):
         if id(node) in inside or not isinstance(node, ast.Call):
