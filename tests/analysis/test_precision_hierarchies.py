@@ -259,3 +259,173 @@ def test_a_stateless_class_as_the_only_base_is_still_a_level():
     findings = run_check("ARC202", alone)
     assert [f.message.split("`")[1] for f in findings] == ["EllipticEnvelope"]
     assert len(findings[0].data["chain"]) == 4
+
+
+# -- fourth reading: empty leaves and chains of command mixins (redis) -------------------------
+
+# Four levels of classes with state; a leaf that only combines one more mixin with the deepest
+# class and has nothing but a docstring adds nothing to read.
+COMBINED_LEAF = """
+class Connection:
+    def __init__(self):
+        self.socket = None
+
+    def send(self, *args):
+        return args
+
+
+class Client(Connection):
+    def __init__(self):
+        super().__init__()
+        self.pool = None
+
+    def execute(self, *args):
+        return args
+
+
+class Cluster(Client):
+    def __init__(self):
+        super().__init__()
+        self.nodes = []
+
+    def route(self, key):
+        return key
+
+
+class Pipeline(Cluster):
+    def __init__(self):
+        super().__init__()
+        self.stack = []
+
+    def queue(self, *args):
+        self.stack.append(args)
+
+
+class JsonCommands:
+    def json_get(self, key):
+        return self.execute("JSON.GET", key)
+
+
+class JsonPipeline(JsonCommands, Pipeline):
+    \"\"\"A pipeline with the JSON commands.\"\"\"
+"""
+
+
+def test_an_empty_leaf_is_not_where_a_depth_finding_lands():
+    assert run_check("ARC202", COMBINED_LEAF) == []
+    # The same for a leaf that only sets class attributes, and under the existing deep chain the
+    # finding stays on the deepest class with code of its own.
+    settings = COMBINED_LEAF.replace('    \"\"\"A pipeline with the JSON commands.\"\"\"', "    is_async = False")
+    assert run_check("ARC202", settings) == []
+    below = OWN_CHAIN + '\n\nclass GuestHandler(UserHandler):\n    """Nothing of its own."""\n'
+    assert [f.message.split("`")[1] for f in run_check("ARC202", below)] == ["UserHandler"]
+
+
+def test_a_leaf_with_code_of_its_own_is_still_reported():
+    # The twin: a method of its own makes the leaf a class to read, four levels deep.
+    source = COMBINED_LEAF.replace('    \"\"\"A pipeline with the JSON commands.\"\"\"',
+                                   "    def json_set(self, key, value):\n        return self.queue(key, value)")
+    findings = run_check("ARC202", source)
+    assert [f.message.split("`")[1] for f in findings] == ["JsonPipeline"]
+    assert [name.rsplit(".", 1)[-1] for name in findings[0].data["chain"]] == ["Pipeline", "Cluster", "Client", "Connection"]
+
+
+# Command classes that only call ``self.execute_command``: each derives from a protocol or from
+# another command class, none has a constructor or stores anything on ``self``. Bundled and
+# mixed into a client beside its stateful base, they lend commands; they are not levels.
+COMMAND_MIXINS = """
+from typing import Protocol
+
+
+class CommandRunner(Protocol):
+    def execute_command(self, *args): ...
+
+
+class BasicKeyCommands(CommandRunner):
+    def get(self, key):
+        return self.execute_command("GET", key)
+
+
+class HashCommands(CommandRunner):
+    def hget(self, name, key):
+        return self.execute_command("HGET", name, key)
+
+
+class DataAccessCommands(BasicKeyCommands, HashCommands):
+    \"\"\"Every data access command.\"\"\"
+
+
+class ClusterDataAccessCommands(DataAccessCommands):
+    def mget(self, *keys):
+        return self.execute_command("MGET", *keys)
+
+
+class ModuleCommands:
+    def json(self):
+        return make_json(self)
+
+
+class AsyncModuleCommands(ModuleCommands):
+    def json(self):
+        return make_async_json(self)
+
+
+class ClusterCommands(ClusterDataAccessCommands, AsyncModuleCommands):
+    \"\"\"Every cluster command.\"\"\"
+
+
+class AbstractClient:
+    def __init__(self):
+        self.pool = None
+
+
+class RedisCluster(AbstractClient, ClusterCommands):
+    def __init__(self):
+        super().__init__()
+        self.nodes = []
+
+    def execute_command(self, *args):
+        return args
+
+
+class ClusterPipeline(RedisCluster):
+    def __init__(self):
+        super().__init__()
+        self.stack = []
+
+    def execute(self):
+        return self.stack
+
+
+class SearchPipeline(ModuleCommands, ClusterPipeline):
+    def __init__(self):
+        super().__init__()
+        self.index = "idx"
+
+    def search(self, query):
+        return self.execute_command("FT.SEARCH", self.index, query)
+"""
+
+
+def test_a_stateless_class_deriving_only_from_stateless_classes_is_a_mixin():
+    assert run_check("ARC202", COMMAND_MIXINS) == []
+
+
+def test_a_stateless_class_deriving_from_a_class_with_state_is_a_level():
+    # The twin: the command classes derive from a connection that keeps state; they inherit it,
+    # and the chain through them is five levels deep.
+    stateful_root = COMMAND_MIXINS.replace(
+        "class CommandRunner(Protocol):\n    def execute_command(self, *args): ...",
+        "class CommandRunner:\n    def __init__(self):\n        self.connection = None\n\n"
+        "    def execute_command(self, *args):\n        return self.connection.send(args)")
+    findings = run_check("ARC202", stateful_root)
+    assert [f.message.split("`")[1] for f in findings] == ["ClusterPipeline", "SearchPipeline"]
+    assert findings[-1].data["chain"][-1].rsplit(".", 1)[-1] == "CommandRunner"
+    # A command class that stores something on ``self`` keeps state of its own: a level, and so
+    # is every stateless class deriving from it (ClusterDataAccessCommands, through the bundle).
+    storing = COMMAND_MIXINS.replace('        return self.execute_command("GET", key)',
+                                     '        self.last = key\n        return self.execute_command("GET", key)')
+    findings = run_check("ARC202", storing)
+    assert [f.message.split("`")[1] for f in findings] == ["SearchPipeline"]
+    assert [name.rsplit(".", 1)[-1] for name in findings[0].data["chain"]] == [
+        "ClusterPipeline", "RedisCluster", "ClusterDataAccessCommands", "BasicKeyCommands"]

@@ -285,3 +285,74 @@ def test_repeating_only_an_interrupted_system_call_is_not_a_retry():
                     raise""", """if e.errno == errno.EINTR:
                     raise""")
     assert lines_of(run_check("ARC402", inverted)) == [5]
+
+
+# -- fourth reading: streaming read loops (biopython) ------------------------------------------
+
+# A parser's ``__next__``: pop a ready record or, when none is ready, read the next block of the
+# stream and feed it to the parser. The handler only probes state; each pass reads new input.
+STREAM_RECORDS = """
+def next_record(self, stream, parser):
+    while True:
+        try:
+            record = self._cache.popleft()
+        except IndexError:
+            pass
+        else:
+            return record
+        data = stream.read(BLOCK)
+        parser.Parse(data, False)
+"""
+
+
+def test_a_loop_that_reads_the_next_block_between_attempts_is_not_a_retry():
+    assert run_check("ARC402", STREAM_RECORDS) == []
+    # A line, an iterator item or a parser feed moves the reader on the same way.
+    for reading in ("data = stream.readline()", "data = next(chunks)", "parser.feed(source)"):
+        assert run_check("ARC402", STREAM_RECORDS.replace("data = stream.read(BLOCK)", reading)) == [], reading
+
+
+def test_a_retry_whose_attempt_is_the_read_is_still_reported():
+    # The twin: nothing moves on between passes (the read is the attempt that failed).
+    source = """
+    def fetch(stream):
+        while True:
+            try:
+                return stream.read(BLOCK)
+            except OSError:
+                pass
+    """
+    assert lines_of(run_check("ARC402", source)) == [3]
+    # Without the read, the probe of the cache is retried at once.
+    without = STREAM_RECORDS.replace("        data = stream.read(BLOCK)\n        parser.Parse(data, False)\n", "")
+    assert lines_of(run_check("ARC402", without)) == [3]
+
+
+# A handler that raises on every path (an ``if``/``else`` of two raises) tries nothing again.
+RAISING_HANDLER = """
+def parse(self, stream):
+    while True:
+        self.open_connection()
+        try:
+            records = self.record
+        except AttributeError:
+            if self.started:
+                raise RuntimeError("failed to parse")
+            else:
+                raise ValueError("not XML")
+        if records:
+            return records
+"""
+
+
+def test_a_handler_that_raises_on_every_path_is_not_a_retry():
+    assert run_check("ARC402", RAISING_HANDLER) == []
+
+
+def test_a_handler_that_raises_on_one_path_only_is_still_reported():
+    # The twin: the ``else`` falls through to the next attempt at once.
+    source = RAISING_HANDLER.replace('            else:\n                raise ValueError("not XML")\n',
+                                     '            else:\n                log.debug("not yet")\n')
+    findings = run_check("ARC402", source)
+    assert lines_of(findings) == [3]
+    assert "AttributeError" in findings[0].message

@@ -100,7 +100,7 @@ def _facts_of(ctx: ModuleContext, module: str | None) -> ModuleFacts | None:
     return ctx.lookup_module(module)
 
 
-def _named_as_extension_point(name: str) -> bool:
+def named_as_extension_point(name: str) -> bool:
     """``SyncBackendMixin``, ``AbstractStore``, ``StreamInterface``: a class named to be mixed in or
     implemented. Its author designed the inheritance; the child is using it as meant."""
     return bool(_EXTENSION_NAME.search(name))
@@ -122,7 +122,7 @@ def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], s
     fact = resolved.fact
     if fact.is_abstract or fact.type_checking or fact.name.endswith(_EXCEPTION_SUFFIXES):
         return True
-    if _named_as_extension_point(fact.name) or _designed_for_extension(resolved):
+    if named_as_extension_point(fact.name) or _designed_for_extension(resolved):
         return True
     if resolved.qualified in seen:
         return False
@@ -133,7 +133,7 @@ def _is_exempt(ctx: ModuleContext, resolved: ResolvedClass, allowed: set[str], s
     for base in fact.bases:
         short = base.split("[", 1)[0].split("(", 1)[0].rsplit(".", 1)[-1]  # ``NamedTuple("_R", [...])``
         if (
-            _named_as_extension_point(short)
+            named_as_extension_point(short)
             or short in _EXEMPT_BASES
             or short.endswith(_EXCEPTION_SUFFIXES)
             or base in allowed
@@ -169,14 +169,43 @@ def _is_exception(ctx: ModuleContext, facts: ModuleFacts, fact: ClassFact, seen:
 def _counts_as_level(ctx: ModuleContext, resolved: ResolvedClass, beside_another: bool) -> bool:
     """Whether a base adds a level to a hierarchy: mixins, interfaces (also by convention: every
     method a stub) and typing stand-ins add behaviour or a contract beside the chain, not depth
-    to read through. A mixin is known by its name or by its shape: a ``stateless`` class (no base
-    of its own, no constructor, nothing stored on ``self``) listed beside another base
-    (``class BaseEstimator(ReprMixin, _MetadataRequester)``). The same class as a lone base is the
-    parent a reader walks through, so it counts."""
-    fact = resolved.fact
-    if beside_another and "stateless" in fact.traits:
+    to read through. A mixin is known by its name or by its shape (``_stateless_mixin``) when it
+    is listed beside another base (``class BaseEstimator(ReprMixin, _MetadataRequester)``). The
+    same class as a lone base is the parent a reader walks through, so it counts."""
+    if beside_another and _stateless_mixin(ctx, resolved, frozenset()):
         return False
-    return not (fact.is_abstract or fact.type_checking or _MIXIN.search(fact.name) or "interface" in fact.traits)
+    return not stands_for_a_contract(resolved.fact)
+
+
+def stands_for_a_contract(fact: ClassFact) -> bool:
+    """An ABC or protocol, a class named as a mixin or interface, an interface by convention or a
+    typing stand-in: a contract or a capability, never a level."""
+    return fact.is_abstract or fact.type_checking or bool(_MIXIN.search(fact.name)) or "interface" in fact.traits
+
+
+# Bases that keep a class a mixin: they add neither state nor a level.
+_NEUTRAL_BASES = frozenset({"object", "Protocol", "ABC", "Generic"})
+
+
+def _stateless_mixin(ctx: ModuleContext, resolved: ResolvedClass, seen: frozenset[str]) -> bool:
+    """A class shaped like a capability mixin: no constructor, nothing stored on ``self``
+    (``stateless``), or no methods at all (a bundle of mixins), and every base a mixin too: a
+    contract (``class BasicKeyCommands(CommandsProtocol)``), ``object``, or a class of the same
+    shape (``class AsyncModuleCommands(ModuleCommands)``). One base with state of its own, or
+    one that does not resolve to our code, and the class is a level like any other."""
+    fact = resolved.fact
+    if not {"stateless", "no-methods"} & set(fact.traits) or resolved.qualified in seen:
+        return False
+    facts = _facts_of(ctx, resolved.module)
+    for base in fact.bases:
+        if base.split("[", 1)[0].rsplit(".", 1)[-1] in _NEUTRAL_BASES:
+            continue
+        parent = resolve_base(ctx, facts, base) if facts is not None else None
+        if parent is None:
+            return False
+        if not (stands_for_a_contract(parent.fact) or _stateless_mixin(ctx, parent, seen | {resolved.qualified})):
+            return False
+    return True
 
 
 def _designed_for_extension(resolved: ResolvedClass) -> bool:
@@ -233,7 +262,7 @@ def _reuses_nothing(fact: ClassFact) -> bool:
     traits = set(fact.traits)
     if "settings-only" in traits or {"no-methods", "data"} <= traits:
         return True
-    return _named_as_extension_point(fact.name)
+    return named_as_extension_point(fact.name)
 
 
 def _is_test_support(ctx: ModuleContext) -> bool:
@@ -343,6 +372,8 @@ def deep_inheritance(ctx: ModuleContext) -> Iterator[RawFinding]:
     for fact in ctx.facts.classes:
         if fact.type_checking or _is_exception(ctx, ctx.facts, fact, set()):
             continue  # exception trees are deep by design: each level is a finer ``except``
+        if "no-methods" in fact.traits:
+            continue  # adds nothing to read: the depth is its bases', reported where they are defined
         own = f"{ctx.module}.{fact.name}" if ctx.module else fact.name
         chain = _longest_chain(ctx, ctx.facts, fact, frozenset({own}), memo)
         if len(chain) <= max_depth or _framework_hierarchy(ctx, fact, chain):

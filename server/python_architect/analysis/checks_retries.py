@@ -107,16 +107,51 @@ def _retrying_handler(loop: ast.AST) -> ast.ExceptHandler | None:
                 continue
             if caught and caught <= _QUEUE_SIGNALS and _waits_on_a_queue(node.body):  # type: ignore[attr-defined]
                 continue
-            last = handler.body[-1]
-            if isinstance(last, _EXITS) or _exits_process(last):
-                continue
+            if _always_leaves(handler.body):
+                continue  # raises, returns or breaks on every path: nothing is tried again
             others = [s for s in body if s is not node]
             if _makes_progress(node.body, [*handler.body, *others]):  # type: ignore[attr-defined]
+                continue
+            if _advances_a_reader([*handler.body, *others], node):
                 continue
             if _status_decides_exit(handler, following):
                 continue
             return handler
     return None
+
+
+def _always_leaves(statements: list[ast.stmt]) -> bool:
+    """Every path raises, returns, breaks or exits (``if started: raise RuntimeError(...)`` /
+    ``else: raise NotXMLError(...)``): nothing falls through to another attempt."""
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, _EXITS) or _exits_process(last):
+        return True
+    if isinstance(last, ast.If):
+        return _always_leaves(last.body) and _always_leaves(last.orelse)
+    if isinstance(last, (ast.With, ast.AsyncWith)):
+        return _always_leaves(last.body)
+    return False
+
+
+# Calls that move a reader on (a stream's next block or line, an iterator's next item, a parser fed).
+_READER_CALLS = frozenset({"read", "read1", "readinto", "readline", "readlines", "recv", "recv_into",
+                           "recvfrom", "next", "__next__", "anext", "feed", "parse", "Parse"})
+
+
+def _advances_a_reader(elsewhere: list[ast.stmt], attempt: ast.AST) -> bool:
+    """The loop moves a reader on outside the attempt (``data = stream.read(BLOCK)``, ``line =
+    next(lines)``): a streaming read loop whose handler probes state (``except IndexError`` on an
+    empty deque) and reads on; each pass works on new input. A read inside the ``try`` is the
+    attempt itself and does not count."""
+    inside = {id(node) for node in ast.walk(attempt)}
+    for node in walk_local(elsewhere, into_loops=False):
+        if id(node) in inside or not isinstance(node, ast.Call):
+            continue
+        if (dotted_name(node.func) or "").rsplit(".", 1)[-1] in _READER_CALLS:
+            return True
+    return False
 
 
 # What a queue raises when nothing arrived (or no room freed) within the wait: a timeout, not a failure.

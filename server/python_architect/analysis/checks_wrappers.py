@@ -1,5 +1,6 @@
 """Shallow wrapper classes (ARC203): a class whose every public method only hands its arguments
-to the same method of one inner object."""
+to the same method of one inner object, and which adapts it to nothing (no async interface over
+a sync object, no abstract base it implements, no protocol it speaks through dunders)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import ast
 from collections.abc import Iterator
 
 from ..codes import ARC203
+from .checks_design import named_as_extension_point, resolve_base, stands_for_a_contract
 from .extract import tree_index
 from .registry import ModuleContext, RawFinding, check
 
@@ -24,6 +26,8 @@ def _forward_target(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str | Non
     call = body[0].value
     if isinstance(call, ast.Await):
         call = call.value
+    elif isinstance(method, ast.AsyncFunctionDef):
+        return None  # ``async def`` over a sync call: it turns a sync object into an async interface
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
         return None
     holder = call.func.value
@@ -61,6 +65,24 @@ def _does_work_elsewhere(node: ast.ClassDef, attribute: str) -> bool:
     return False
 
 
+_CONTRACT_BASES = frozenset({"ABC", "Protocol"})
+
+
+def _implements_a_contract(ctx: ModuleContext, node: ast.ClassDef) -> bool:
+    """The class derives from an ABC, a protocol or an interface (``class
+    FailureDetectorAsyncWrapper(AsyncFailureDetector)``): callers typed against that contract
+    cannot take the inner object, so the class adapts it, whatever its methods do."""
+    fact = next((f for f in ctx.facts.classes if f.name == node.name and f.span.line == node.lineno), None)
+    for base in fact.bases if fact is not None else ():
+        short = base.split("[", 1)[0].rsplit(".", 1)[-1]
+        if short in _CONTRACT_BASES or named_as_extension_point(short):
+            return True
+        resolved = resolve_base(ctx, ctx.facts, base)
+        if resolved is not None and stands_for_a_contract(resolved.fact):
+            return True
+    return False
+
+
 @check(ARC203)
 def shallow_wrapper(ctx: ModuleContext) -> Iterator[RawFinding]:
     try:
@@ -80,7 +102,7 @@ def shallow_wrapper(ctx: ModuleContext) -> Iterator[RawFinding]:
         if len(targets) != 1 or None in targets:
             continue
         attribute = targets.pop()
-        if _does_work_elsewhere(node, attribute):
+        if _does_work_elsewhere(node, attribute) or _implements_a_contract(ctx, node):
             continue
         yield RawFinding(
             code=ARC203,

@@ -1,8 +1,8 @@
 """How a class's own body says it is meant to be used, for the design checks (``ClassFact.traits``).
 
 Read from the top-level statements of the class body, during the facts pass: the method bodies
-are walked only for a base-less class without a constructor (to tell a stateless capability mixin
-from a class that keeps state anyway), so the usual cost is one look at each ``def`` line.
+are walked only for a class without a constructor (to tell a stateless capability mixin from a
+class that keeps state anyway), so the usual cost is one look at each ``def`` line.
 """
 
 from __future__ import annotations
@@ -107,8 +107,10 @@ def class_traits(node: ast.ClassDef) -> tuple[str, ...]:
     init = next((m for m in methods if m.name == "__init__"), None)
     if init is not None and not node.bases and _calls_super_init(init):
         traits.append("cooperative")  # passes the rest on along the MRO: written to be mixed in
-    if (methods and all(dotted_name(b) == "object" for b in node.bases) and not node.keywords
+    if (methods and not node.keywords
             and not names & {"__init__", "__new__", "__post_init__"} and "data" not in traits
             and not _assigns_instance_state(methods)):
-        traits.append("stateless")  # lends behaviour to whatever it is mixed into
+        # Lends behaviour to whatever it is mixed into. Whether its bases are mixins too is for
+        # the checks to resolve (``checks_design._stateless_mixin``): a body cannot say.
+        traits.append("stateless")
     return tuple(traits)

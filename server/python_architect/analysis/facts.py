@@ -72,9 +72,9 @@ class ClassFact:
     ``cooperative`` (no bases, yet ``__init__`` calls ``super().__init__``: a mixin), ``data``
     (a dataclass or attrs class: a record type), ``settings-only`` (only class attributes, or
     an ``__init__`` that only calls ``super().__init__(...)``: a configured variant such as
-    ``class HttpUrl(AnyUrl): _constraints = ...``), ``stateless`` (methods, but no base besides
-    ``object``, no metaclass, no constructor and no method storing anything on ``self``: shaped
-    like a capability mixin whatever its name)."""
+    ``class HttpUrl(AnyUrl): _constraints = ...``), ``stateless`` (methods, but no metaclass, no
+    constructor and no method storing anything on ``self``: shaped like a capability mixin
+    whatever its name, if its bases are mixins too, which the checks resolve)."""
 
 
 @dataclass(frozen=True)

@@ -72,11 +72,15 @@ ARC202_INFO = CheckInfo(
         "commands, pydantic and SQLAlchemy models) or a standard-library framework "
         "(`unittest.TestCase`, `logging.Handler`, ...). Interfaces by convention (every method a stub) "
         "are not levels; classes without methods of their own (role markers, aliases) or with only private helpers and no constructor (capability "
-        "mixins such as `HasCacheKey`) are passed through without counting as a level. A mixin is "
-        "known by its name (`...Mixin`) or by its shape: a class with no base but `object`, no "
-        "constructor and no method that stores anything on `self`, listed beside another base "
-        "(`class BaseEstimator(ReprMixin, _MetadataRequester)`) is not a level; the same class as "
-        "a lone base still is."
+        "mixins such as `HasCacheKey`) are passed through without counting as a level, and a class "
+        "without methods is not reported itself (a leaf that only combines its bases adds nothing "
+        "to read; the depth is its bases', reported where they are defined). A mixin is "
+        "known by its name (`...Mixin`) or by its shape: a class with no constructor and no method "
+        "that stores anything on `self`, whose bases are `object`, protocols or ABCs, or classes of "
+        "the same shape (`class BasicKeyCommands(CommandsProtocol)`, `class "
+        "AsyncModuleCommands(ModuleCommands)`), listed beside another base (`class "
+        "BaseEstimator(ReprMixin, _MetadataRequester)`) is not a level; the same class as a lone "
+        "base still is, and so is one deriving from a class with state."
     ),
 )
 ARC203_INFO = CheckInfo(
@@ -98,7 +102,9 @@ ARC203_INFO = CheckInfo(
         "vocabulary, caching, retries, validation) behind a smaller interface."
     ),
     not_reported=(
-        "Adapters that rename or convert, and wrappers whose work is elsewhere: the inner object "
+        "Adapters that rename or convert, that turn a sync object into an async interface "
+        "(`async def` methods forwarding to sync calls), or that implement an ABC, protocol or "
+        "interface base callers are typed against; and wrappers whose work is elsewhere: the inner object "
         "is a property of the class (created lazily), or the class speaks a protocol through its "
         "dunders (`__aenter__`, `__await__`, `__iter__`, `__call__`, `__getattr__`)."
     ),
@@ -165,7 +171,10 @@ ARC402_INFO = CheckInfo(
         "same shielded future), which repeats a wait, not a failed operation, or that repeat only "
         "an interrupted system call (`if e.errno != errno.EINTR: raise`); loops that "
         "ask a person (input, prompts, a key press), walk pages, redirects or a queue, or turn the "
-        "error into a status they test to leave (`ret = e.args[0]` then `if ret != AGAIN: break`)."
+        "error into a status they test to leave (`ret = e.args[0]` then `if ret != AGAIN: break`); "
+        "streaming read loops that read on outside the `try` between passes (`stream.read(BLOCK)`, "
+        "`readline()`, `next(it)`, a parser `feed`), whose handler only probes state; and handlers "
+        "that raise, return or break on every path (an `if`/`else` of two raises)."
     ),
 )
 ARC502_INFO = CheckInfo(
