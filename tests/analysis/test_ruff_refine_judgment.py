@@ -193,9 +193,11 @@ def test_the_cli_batch_path_judges_on_partial_trees(tmp_path: Path) -> None:
         "app/evil.py": "import pickle\n\n\ndef handle(request):\n    return pickle.loads(request.body)\n",
         "app/waits.py": "import asyncio\n\n\nasync def f(timeout=None):\n    await asyncio.sleep(timeout)\n",
     })
-    found = _run(root, "ALL")
+    # S301 and G004 are opt-in (issue 21's blind readings): named, they are judged on the batch path.
+    found = _run(root, "ALL,S301,G004")
     mine = [(path, code) for path, code in found if code in {"S301", "G004", "ASYNC109"}]
     assert mine == [("app/evil.py", "S301"), ("app/store.py", "G004")]
+    assert not [code for _path, code in _run(root, "ALL") if code in {"S301", "G004"}]
 
 
 def test_async109_is_adopted_only_by_its_exact_code(tmp_path: Path) -> None:
