@@ -160,7 +160,7 @@ def render_rules_markdown() -> str:
          "its principle. `select = [\"ALL\"]` and a prefix do not turn it on, and the editor shows "
          "no hint. Each one says why below."),
         "",
-        "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, `testing/`, "
+        "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, `testsuite/`, `testing/`, "
         "modules named for test support such as `testing.py`, `_mocking.py`, `mock.py`, `fakes.py`, `pytester.py`, "
         "`test_*.py`, `*_test.py`, `conftest.py`, and benchmark harnesses under "
         + ", ".join(f"`{name}/`" for name in sorted(BENCHMARK_DIRS))
