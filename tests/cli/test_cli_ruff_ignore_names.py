@@ -23,3 +23,21 @@ def test_a_rule_named_on_its_line_is_not_reported_and_its_twin_is(tmp_path: Path
     result = run_cli("check", "--no-cache", "--format", "json", cwd=root)
     found = [(f["code"], f["line"]) for f in result.json()["findings"]]
     assert found == [("B006", 6)]  # ``g``'s default: its comment names another rule
+
+
+_SLEEPS = ("import time\n\n\n"
+           "async def poll():\n"
+           "    time.sleep(1)  # ruff: ignore[blocking-sleep-in-async-function]  # a test double\n"
+           "    time.sleep(2)  # ruff: ignore[mutable-argument-default]\n")
+
+
+def test_a_finding_no_judge_parses_for_is_dropped_by_name_too(tmp_path: Path) -> None:
+    """ASYNC251 has no false-positive judge, so nothing parses the file for it: the name is
+    honoured on the lines alone."""
+    root = write_tree(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'tool'\n",
+        "tool/__init__.py": "",
+        "tool/poll.py": _SLEEPS,
+    })
+    result = run_cli("check", "--no-cache", "--format", "json", cwd=root)
+    assert [(f["code"], f["line"]) for f in result.json()["findings"]] == [("ASYNC251", 6)]
