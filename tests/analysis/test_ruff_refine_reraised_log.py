@@ -24,9 +24,9 @@ HANDLER = ("import logging\n"
 @pytest.mark.parametrize("branch", [
     "            logger.error(f'failed: {e}')\n            raise e\n",
     "            logger.error(f'failed: {e}')\n            raise\n",
-    "            for attempt in range(2):\n"
-    "                logger.error(f'failed: {e}')\n"
-    "            raise e\n",
+    ("            for attempt in range(2):\n"
+     "                logger.error(f'failed: {e}')\n"
+     "            raise e\n"),
 ])
 def test_a_branch_that_logs_then_reraises_is_not_reported(branch: str) -> None:
     reported, kept = reported_and_kept(HANDLER.format(branch=branch), "TRY400")

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from trees import write_tree
+
 from python_architect.analysis.context import is_test_path
 from python_architect.engine import Project
-from trees import write_tree
 
 EVALUATOR = ("def assert_quantity(expression, namespace):\n"
              "    return eval(expression, namespace)\n")
