@@ -14,7 +14,8 @@ link that runs it), and these are not N+1 (issue 21, each seen on real packages)
 - a different statement per pass: the loop walks tables, sequences or settings
   (``table.delete()``, ``DropTable(...)``, ``"PRAGMA %s" % name``, ``LISTEN``), or a literal of
   names written in the code (``for model in (A, B, C)``, a constant bound once to one:
-  ``fixed_loops``); the number of passes is fixed by the schema, not by the data.
+  ``fixed_loops``); the number of passes is fixed by the schema, not by the data;
+- a loop that returns, breaks or raises on its first pass (``fixed_loops.exits_on_first_pass``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ..codes import ARC502
 from .astutil import dotted_name
 from .context import relative_to_root
 from .extract import tree_index
-from .fixed_loops import walks_fixed_names
+from .fixed_loops import exits_on_first_pass, walks_batches, walks_fixed_names
 from .registry import ModuleContext, RawFinding, check
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
@@ -47,8 +48,6 @@ _PAGES = frozenset({"limit", "offset", "fetchmany", "yield_per", "partitions", "
 # Calls whose arguments are a collection of keys: one statement for many items.
 _PAGE_SQL = re.compile(r"\bOFFSET\b|\bLIMIT\s+(?!1\b)", re.IGNORECASE)
 _MANY = frozenset({"in_", "not_in", "notin_", "any_", "all_", "tuple_"})
-_BATCHING_CALL = re.compile(r"batch|chunk|page|partition|group|window|split|slice", re.IGNORECASE)
-_BATCH_NAME = re.compile(r"batch|chunk|page|slice|group", re.IGNORECASE)
 # Schema and session commands: the statement differs per pass (a table, a setting, a channel).
 _COMMAND_SQL = re.compile(
     r"^\s*(?:CREATE|DROP|ALTER|TRUNCATE|GRANT|REVOKE|COMMENT|PRAGMA|SET|RESET|LISTEN|UNLISTEN|"
@@ -122,7 +121,7 @@ class _LoopScope:
             name for name in self.variables
             if any(_is_collection(value) for value in self.assigned.get(name, []))
         }
-        if _walks_batches(loop):
+        if walks_batches(loop):
             self.collections |= _target_names(loop)
         if isinstance(loop, (ast.For, ast.AsyncFor)):
             # A name built from a batch only (``stmt = select(T).where(T.id.in_(chunk))``) holds one
@@ -181,20 +180,6 @@ def _is_collection(value: ast.expr) -> bool:
     if isinstance(value, (ast.List, ast.Set, ast.ListComp, ast.SetComp, ast.GeneratorExp)):
         return True
     return isinstance(value, ast.Call) and dotted_name(value.func) in ("list", "set", "tuple", "sorted")
-
-
-def _walks_batches(loop: ast.AST) -> bool:
-    """``for chunk in chunks(ids, 500)``, ``itertools.batched``, ``groupby``, ``range(0, n, step)``,
-    or a target named as a batch."""
-    iters = [loop.iter] if isinstance(loop, (ast.For, ast.AsyncFor)) else [
-        g.iter for g in getattr(loop, "generators", [])
-    ]
-    for iterable in iters:
-        if isinstance(iterable, ast.Call):
-            name = (dotted_name(iterable.func) or "").rsplit(".", 1)[-1]
-            if _BATCHING_CALL.search(name) or (name == "range" and len(iterable.args) == 3):
-                return True
-    return any(_BATCH_NAME.search(name) for name in _target_names(loop))
 
 
 def _chain(top: ast.Call) -> list[ast.Call]:
@@ -373,7 +358,7 @@ def n_plus_one_query(ctx: ModuleContext) -> Iterator[RawFinding]:
         for loop in loops:
             if id(loop) not in scopes:
                 scopes[id(loop)] = _LoopScope(loop)
-                fixed[id(loop)] = walks_fixed_names(loop, ctx.tree)
+                fixed[id(loop)] = walks_fixed_names(loop, ctx.tree) or exits_on_first_pass(loop)
         scope = scopes[id(loops[-1])]
         top = _outermost(call, scope)
         if id(top) in judged:
@@ -389,7 +374,7 @@ def n_plus_one_query(ctx: ModuleContext) -> Iterator[RawFinding]:
         targets: set[str] = set()
         for loop in loops:
             targets |= _target_names(loop)
-            if not fixed[id(loop)]:  # ``for model in (A, B, C)``: one pass per table, not per row
+            if not fixed[id(loop)]:  # ``for model in (A, B, C)``, or a first pass that returns
                 items |= scopes[id(loop)].variables - scopes[id(loop)].collections
         if not _per_item(links, items) or _pages(links, scope) or _statement_varies(runner, scope, targets):
             continue

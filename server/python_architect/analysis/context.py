@@ -3,7 +3,7 @@
 Owns the one answer to "is this test code / a script?" that every check and the finalizer use,
 so no check guesses on its own:
 
-- **test code**: files under a ``tests/``, ``test/`` or ``testing/`` directory (``_testing/`` too),
+- **test code**: files under a ``tests/``, ``test/``, ``testsuite/`` or ``testing/`` directory (``_testing/`` too),
   modules named for test support (``testing.py``, ``pytester.py``, ``mock.py``, ``fakes.py``...:
   ``TEST_SUPPORT_MODULES``), ``test_*.py``,
   ``*_test.py``, ``conftest.py``;
@@ -28,8 +28,8 @@ from typing import Any
 
 from ..config import script_modules  # noqa: F401  re-exported: the context's third source
 
-TEST_DIRS = frozenset({"tests", "test", "testing", "mocks", "fakes"})
-"""``testing/`` holds a package's test support (``sqlalchemy/testing``, ``prefect/testing``,
+TEST_DIRS = frozenset({"tests", "test", "testing", "mocks", "fakes", "testsuite", "testsuites", "test_suite"})
+"""``testsuite/`` (``pint/testsuite``) and its spellings are ``tests/`` by another name. ``testing/`` holds a package's test support (``sqlalchemy/testing``, ``prefect/testing``,
 ``celery/contrib/testing``): fixtures and assertion helpers that print, catch and fake on purpose;
 ``mocks/`` and ``fakes/`` hold test doubles. Matched after leading underscores (``pandas/_testing/``)."""
 TEST_SUPPORT_MODULES = frozenset(

@@ -1,4 +1,5 @@
-"""Loops over a fixed set of names written in the code (ARC502's ``different-statement-per-table``).
+"""Loops whose number of passes the code fixes, not the data (ARC502's ``different-statement-per-table``
+and ``loop-returns-first-pass``).
 
 ``for model in (TaskInstance, DagRun, Log):`` or ``for table in CLEANUP_MODELS:`` where the
 constant is bound once, at module or class level, to a literal tuple/list/set of names: the
@@ -6,13 +7,26 @@ number of passes is fixed by the code (one per table, model or channel named the
 data, so a statement per pass is schema-bound work, not N+1 (read on airflow, issue 21). A name
 bound more than once, to a call, or to anything but names is not fixed. Pure functions of the
 module's tree; no state.
+
+``exits_on_first_pass``: a loop whose body reaches an unconditional ``return``/``break``/``raise``
+at its top level, with no ``continue`` before it, runs its body at most once
+(``for row in rows: conn.execute(delete(row)); return True``, read on slack-sdk, issue 21): a
+query in it is one round trip, not one per item.
+
+``walks_batches``: a loop over chunks of the data (``chunks(ids, 500)``, ``range(0, n, step)``),
+whose statement per pass serves many items.
 """
 
 from __future__ import annotations
 
 import ast
+import re
+
+from .astutil import dotted_name
 
 _SEQUENCES = (ast.Tuple, ast.List, ast.Set)
+_BATCHING_CALL = re.compile(r"batch|chunk|page|partition|group|window|split|slice", re.IGNORECASE)
+_BATCH_NAME = re.compile(r"batch|chunk|page|slice|group", re.IGNORECASE)
 
 
 def walks_fixed_names(loop: ast.AST, tree: ast.AST) -> bool:
@@ -27,6 +41,49 @@ def walks_fixed_names(loop: ast.AST, tree: ast.AST) -> bool:
     if isinstance(iterable, ast.Attribute):  # ``self.MODELS``, ``cls.MODELS``, ``Cleanup.MODELS``
         return _constant_of_names(tree, iterable.attr, attribute=True)
     return False
+
+
+def exits_on_first_pass(loop: ast.AST) -> bool:
+    """Whether ``loop`` (a ``for`` or ``while``) leaves on its first pass whatever the data: a
+    top-level ``return``, ``break`` or ``raise`` in its body and no ``continue`` of this loop
+    anywhere before it (``if skip: continue`` would start a second pass)."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor, ast.While)):
+        return False
+    for statement in loop.body:
+        if _continues(statement):
+            return False
+        if isinstance(statement, (ast.Return, ast.Break, ast.Raise)):
+            return True
+    return False
+
+
+def _continues(node: ast.AST) -> bool:
+    """A ``continue`` in ``node`` that belongs to the enclosing loop (not to a loop nested in it,
+    nor to a function defined in it)."""
+    if isinstance(node, ast.Continue):
+        return True
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+        return False
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+        return any(_continues(child) for child in node.orelse)  # its body's ``continue`` is its own
+    return any(_continues(child) for child in ast.iter_child_nodes(node))
+
+
+def walks_batches(loop: ast.AST) -> bool:
+    """``for chunk in chunks(ids, 500)``, ``itertools.batched``, ``groupby``, ``range(0, n, step)``,
+    or a target named as a batch."""
+    iters = [loop.iter] if isinstance(loop, (ast.For, ast.AsyncFor)) else [
+        g.iter for g in getattr(loop, "generators", [])
+    ]
+    for iterable in iters:
+        if isinstance(iterable, ast.Call):
+            name = (dotted_name(iterable.func) or "").rsplit(".", 1)[-1]
+            if _BATCHING_CALL.search(name) or (name == "range" and len(iterable.args) == 3):
+                return True
+    targets = [loop.target] if isinstance(loop, (ast.For, ast.AsyncFor)) else [
+        g.target for g in getattr(loop, "generators", [])
+    ]
+    return any(isinstance(n, ast.Name) and _BATCH_NAME.search(n.id) for t in targets for n in ast.walk(t))
 
 
 def _names_only(literal: ast.expr) -> bool:

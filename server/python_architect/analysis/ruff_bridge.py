@@ -90,27 +90,36 @@ def _locate_ruff() -> str:
         return str(beside) if beside.exists() else (shutil.which("ruff") or "")
 
 
-_KNOWN_CODES: frozenset[str] | None = None
+_RULE_NAMES: dict[str, str] | None = None
+"""code -> ruff's name for it (``TRY400`` -> ``error-instead-of-exception``), from one
+``ruff rule --all`` per process; written once under ``_FIND_LOCK``, read-only after."""
 
 
 def known_codes() -> frozenset[str]:
     """Every rule code this ruff knows (one ``ruff rule --all`` per process; empty when unknown)."""
-    global _KNOWN_CODES
-    if _KNOWN_CODES is not None:
-        return _KNOWN_CODES
+    return frozenset(rule_names())
+
+
+def rule_names() -> dict[str, str]:
+    """Every rule code this ruff knows -> its name (the names ``# ruff: ignore[...]`` may use;
+    empty when ruff is missing or its listing unreadable)."""
+    global _RULE_NAMES
+    if _RULE_NAMES is not None:
+        return _RULE_NAMES
     binary = find_ruff()
     with _FIND_LOCK:
-        if _KNOWN_CODES is None:
-            codes: frozenset[str] = frozenset()
+        if _RULE_NAMES is None:
+            names: dict[str, str] = {}
             if binary is not None:
                 try:
                     listing = subprocess.run([binary, "rule", "--all", "--output-format", "json"],
                                              capture_output=True, timeout=10, check=False)
-                    codes = frozenset(r["code"] for r in json.loads(listing.stdout or b"[]") if r.get("code"))
-                except (OSError, subprocess.SubprocessError, ValueError, TypeError, KeyError):
+                    names = {r["code"]: str(r.get("name") or "") for r in json.loads(listing.stdout or b"[]")
+                             if r.get("code")}
+                except (OSError, subprocess.SubprocessError, ValueError, TypeError, KeyError, AttributeError):
                     pass
-            _KNOWN_CODES = codes
-    return _KNOWN_CODES
+            _RULE_NAMES = names
+    return _RULE_NAMES
 
 
 def usable_codes(codes: Iterable[str]) -> list[str]:

@@ -19,6 +19,11 @@ _LEVEL_TEST_METHOD = "isEnabledFor"
 _LEVEL_HELPER = re.compile(r"^_*(is_?\w*debug\w*_?enabled|\w*_?enabled_?for)$", re.IGNORECASE)
 """A helper named for the test: ``is_debug_log_enabled``, ``_debug_enabled_for``, ``enabled_for``."""
 _STATEMENT_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_LEVEL_NAMES = frozenset({"NOTSET", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL", "TRACE"})
+_FLAG_ATTRIBUTE = re.compile(r"debug|trace|verbose", re.IGNORECASE)
+"""An attribute the user sets to ask for diagnostics (``self.trace_enabled``, ``options.debug``)."""
+_AT_MOST = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Eq: ast.Eq}
+"""``level <op> LEVEL`` that means "at least this verbose" -> the same test written the other way round."""
 
 
 def level_guarded(near: list[ast.AST], lines: list[str], call: ast.Call) -> bool:
@@ -27,7 +32,12 @@ def level_guarded(near: list[ast.AST], lines: list[str], call: ast.Call) -> bool
     ``if debug:`` where every value the function binds to ``debug`` is such a test (hoisted out of
     the loop), ``if is_debug_log_enabled():`` (a helper named for it, or a module-level function
     of this file whose one statement returns such a test), or any of these as an operand of
-    ``and``. ``if verbose:``, ``if not log.isEnabledFor(...)`` and an ``or`` do not guard."""
+    ``and``. A comparison of the logger's level with a level constant guards too
+    (``if self.logger.level <= logging.DEBUG:``, ``logger.getEffectiveLevel() < logging.INFO``),
+    and so does an attribute flag named for diagnostics (``if self.trace_enabled:``,
+    ``if options.debug is True:``: the user's switch, read on slack-sdk). A bare ``if verbose:``
+    (a name or parameter, not an attribute), ``if not log.isEnabledFor(...)``, a ``level >
+    DEBUG`` test and an ``or`` do not guard."""
     function = enclosing_function(near, call.lineno)
     for node in near:
         if not isinstance(node, ast.If) or not any(_holds(s, call) for s in node.body):
@@ -47,7 +57,40 @@ def _implies_level_on(test: ast.expr, function: ast.AST | None, lines: list[str]
     if isinstance(test, ast.Name):
         values = assigned_values(function, test.id) if function is not None else [None]
         return bool(values) and all(isinstance(v, ast.Call) and _is_level_test(v) for v in values)
-    return False
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        return _compares_level(test) or (_is_true(test) and _is_flag_attribute(test.left))
+    return _is_flag_attribute(test)
+
+
+def _compares_level(test: ast.Compare) -> bool:
+    """``<x>.level <= logging.DEBUG`` (``<``, ``==``; an int too), or the same written the other way."""
+    op, left, right = type(test.ops[0]), test.left, test.comparators[0]
+    if op in _AT_MOST and _reads_level(left) and _is_level_constant(right):
+        return True
+    return op in _AT_MOST.values() and _reads_level(right) and _is_level_constant(left)
+
+
+def _reads_level(node: ast.expr) -> bool:
+    """``<x>.level`` or ``<x>.getEffectiveLevel()``."""
+    if isinstance(node, ast.Call):
+        return not node.args and isinstance(node.func, ast.Attribute) and node.func.attr == "getEffectiveLevel"
+    return isinstance(node, ast.Attribute) and node.attr == "level"
+
+
+def _is_level_constant(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return type(node.value) is int
+    return name_of(node) in _LEVEL_NAMES
+
+
+def _is_true(test: ast.Compare) -> bool:
+    comparator = test.comparators[0]
+    return (isinstance(test.ops[0], (ast.Is, ast.Eq)) and isinstance(comparator, ast.Constant)
+            and comparator.value is True)
+
+
+def _is_flag_attribute(node: ast.expr) -> bool:
+    return isinstance(node, ast.Attribute) and bool(_FLAG_ATTRIBUTE.search(node.attr))
 
 
 def _is_level_test(call: ast.Call) -> bool:

@@ -24,6 +24,7 @@ from .ruff_judge_nodes import (
     keeps_traceback,
     module_has,
     name_of,
+    reraised_after,
     starts_at,
     try_of,
     walk_statements,
@@ -55,6 +56,8 @@ def try400_travels_on(near: list[ast.AST], handler: ast.ExceptHandler, call: ast
     if _catches_only_timeouts(handler):
         return True
     if any(isinstance(statement, ast.Raise) for statement in handler.body):
+        return True
+    if call is not None and reraised_after(handler, call):
         return True
     if _exits(handler, [n for n in walk_statements(handler.body) if isinstance(n, ast.Call)]):
         return True  # a program's last words to its user (``logger.error(exc); sys.exit(1)``)

@@ -2,7 +2,7 @@
 
 Owns the small lookups the judgment-tier judges (``ruff_refine_judgment``) share: the call or
 handler ruff points at, the function and loops around a line, the names a value is assigned to,
-and whether a call is a logging call. ``near`` is every node whose span holds the finding's line
+whether a call is a logging call, and whether a handler's branch re-raises. ``near`` is every node whose span holds the finding's line
 (``ruff_refine.nodes_spanning``); in a batch the tree holds only the statements around the
 findings (a whole function or method), so nothing here looks above the innermost top-level
 statement or class member; ``module_tree`` parses the whole file for a judge that must.
@@ -225,3 +225,36 @@ def module_tree(lines: list[str]) -> ast.Module | None:
         return ast.parse("\n".join(lines))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+def reraised_after(handler: ast.ExceptHandler, call: ast.Call) -> bool:
+    """The branch that logs goes on to re-raise the caught exception (``else: log.error(...);
+    raise e``, a bare ``raise`` or ``raise <the handler's own name>``, at any level between the call
+    and the handler): the exception travels on with its traceback, logging it here would print it
+    twice. ``raise OtherError(...)`` (no cause) and a re-raise on another branch stay reported."""
+    def reraises(statement: ast.stmt) -> bool:
+        return isinstance(statement, ast.Raise) and statement.cause is None and (
+            statement.exc is None or (handler.name is not None and isinstance(statement.exc, ast.Name)
+                                      and statement.exc.id == handler.name))
+
+    def search(block: list[ast.stmt]) -> bool | None:  # None: the call is not in this block
+        for index, statement in enumerate(block):
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if not any(node is call for node in ast.walk(statement)):
+                continue
+            for inner in _blocks_of(statement):
+                found = search(inner)
+                if found is not None:
+                    return found or any(reraises(later) for later in block[index + 1:])
+            return any(reraises(later) for later in block[index + 1:])
+        return None
+
+    return bool(search(handler.body))
+
+
+def _blocks_of(statement: ast.stmt) -> list[list[ast.stmt]]:
+    blocks = [getattr(statement, field, None) for field in ("body", "orelse", "finalbody")]
+    blocks += [h.body for h in getattr(statement, "handlers", [])]
+    blocks += [case.body for case in getattr(statement, "cases", [])]
+    return [block for block in blocks if isinstance(block, list) and block and isinstance(block[0], ast.stmt)]

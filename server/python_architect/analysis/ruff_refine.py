@@ -58,6 +58,7 @@ def post_process(tree: ast.AST, lines: list[str], findings: list[RawFinding],
     """Ruff's findings for one file judged on its parse: false positives dropped, S113 fixed.
     ``path`` and the workspace ``root``: for judges that follow the file's imports into modules
     inside the root (either None: the file alone)."""
+    findings = ruff_refine_suppressed.without_ruff_ignored(lines, findings)  # ruff's own ignore comments naming a rule
     return timeout_fixes(tree, lines, refine(tree, lines, findings, path, root))
 
 

@@ -14,7 +14,9 @@ positive and its true twin (``tests/analysis/test_ruff_refine_default.py``):
   the bug B006 exists for: state that leaks from one call into the next. A default only read,
   copied or passed on (``def __init__(self, integrations=[]): pass`` read by ``inspect``;
   ``env={}`` handed to ``spawnProcess``) changes nothing; a callee that mutates what it is given
-  is not seen (one function at a time), and is a miss.
+  is not seen (one function at a time), and is a miss. A parameter rebound before any other use
+  (``body = convert(body)`` or ``body = {}`` as the first statement touching it, slack-sdk's
+  ``_urllib_api_call``) is never mutated either: what is changed later is the new object.
 - **B006** on a private parameter (``def get_header(self, name, _name_cache={})``): a parameter
   whose name starts with ``_`` is not for callers, so its mutable default is state the function
   keeps on purpose (a memo, a registry), the idiom the Python FAQ gives for a cache. The same body
@@ -79,7 +81,55 @@ def _b006_never_mutated(near: list[ast.AST], lines: list[str], finding: RawFindi
     function, name = found
     if name.startswith("_"):
         return True  # private: not for callers; a deliberate memo kept across calls
+    if _rebound_before_use(function.body, name):
+        return True  # the name holds a fresh object before anything could touch the default
     return not _mutated(function, name, _enclosing_class(near, function))
+
+
+def _rebound_before_use(statements: list[ast.stmt], name: str) -> bool | None:
+    """Whether, on the straight-line path the body runs first, the parameter is rebound to a new
+    object before any other use (``body = convert(body)``, ``body = {}``): later mutations then
+    change the new object, never the shared default. Only the value of that assignment may read it.
+    True: rebound first; False: another use comes first; None: neither in ``statements``."""
+    for statement in statements:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and _rebinds(statement, name):
+            value = statement.value
+            parents = _parents([statement])
+            reads = [node for node in ast.walk(value) if isinstance(node, ast.Name) and node.id == name]  # type: ignore[arg-type]
+            return not _passes_through(value, name) and not any(_mutation_of(node, parents) for node in reads)
+        if isinstance(statement, (ast.Try, ast.With, ast.AsyncWith)):  # their body runs first, unconditionally
+            head = statement.items if isinstance(statement, (ast.With, ast.AsyncWith)) else []
+            if any(_mentions(item, name) for item in head):
+                return False
+            decided = _rebound_before_use(statement.body, name)
+            if decided is not None:
+                return decided
+        if _mentions(statement, name):
+            return False
+    return None
+
+
+def _rebinds(statement: ast.Assign | ast.AnnAssign, name: str) -> bool:
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    return (statement.value is not None and len(targets) == 1
+            and isinstance(targets[0], ast.Name) and targets[0].id == name)
+
+
+def _passes_through(value: ast.AST | None, name: str) -> bool:
+    """The value may be the default itself (``x = x``, ``x = x or {}``, ``x = y if c else x``)."""
+    if isinstance(value, ast.Name):
+        return value.id == name
+    if isinstance(value, ast.BoolOp):
+        return any(_passes_through(operand, name) for operand in value.values)
+    if isinstance(value, ast.IfExp):
+        return _passes_through(value.body, name) or _passes_through(value.orelse, name)
+    if isinstance(value, ast.NamedExpr):
+        return _passes_through(value.value, name)
+    return False
+
+
+def _mentions(node: ast.AST, name: str) -> bool:
+    return any(isinstance(child, ast.Name) and child.id == name for child in ast.walk(node))
 
 
 def _parameter_of_default(near: list[ast.AST], lines: list[str], line: int,

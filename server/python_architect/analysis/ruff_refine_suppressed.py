@@ -9,6 +9,11 @@ of a different check (``# pylint: disable=too-many-branches``) keeps the finding
 comments of the line (and the one above); a standalone ``# pylint: disable=`` that pylint applies
 to the rest of its block is not read (a finding kept, never one lost). Pure functions of (lines,
 finding); no state.
+
+Also ruff's own newer inline suppression, ``# ruff: ignore[error-instead-of-exception]`` (or
+``# ruff:ignore[...]``), naming rules by code or by NAME: the bundled ruff honours the codes but
+not the names (tox writes names), so ``ruff_ignored`` drops a finding whose line names its rule.
+The names come from the bundled ruff itself (``ruff_bridge.rule_names``, read once per process).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import io
 import re
 import tokenize
 
+from . import ruff_bridge
 from .registry import RawFinding
 
 PYLINT_EQUIVALENTS: dict[str, frozenset[str]] = {
@@ -40,6 +46,31 @@ SUPPRESSIBLE = frozenset(PYLINT_EQUIVALENTS) | frozenset(BANDIT_EQUIVALENTS)
 _PYLINT = re.compile(r"pylint:\s*disable(-next)?\s*=\s*([\w\-]+(?:\s*,\s*[\w\-]+)*)")
 _NOSEC = re.compile(r"#\s*nosec\b(.*)$")
 _BANDIT_ID = re.compile(r"\bB\d{3}\b")
+_RUFF_IGNORE = re.compile(r"#\s*ruff\s*:\s*ignore\[([^\]]*)\]", re.IGNORECASE)
+
+
+def without_ruff_ignored(lines: list[str], findings: list[RawFinding]) -> list[RawFinding]:
+    """``findings`` without those whose line carries ``# ruff: ignore[<its code or name>]`` (the
+    same list when none do). Reads only lines that mention ``ruff``; no parse needed."""
+    if not any(0 < f.span.line <= len(lines) and "ruff" in lines[f.span.line - 1] for f in findings):
+        return findings
+    return [f for f in findings if not ruff_ignored(lines, f)]
+
+
+def ruff_ignored(lines: list[str], finding: RawFinding) -> bool:
+    """Whether the finding's line names its rule in a ``# ruff: ignore[...]`` comment."""
+    line = finding.span.line
+    if not 0 < line <= len(lines) or "ruff" not in lines[line - 1]:
+        return False
+    wanted = {finding.code.casefold()}
+    name = ruff_bridge.rule_names().get(finding.code)
+    if name:
+        wanted.add(name.casefold())
+    for comment in _comments(lines[line - 1]):
+        for listed in _RUFF_IGNORE.findall(comment):
+            if any(item.strip().casefold() in wanted for item in listed.split(",")):
+                return True
+    return False
 
 
 def suppressed_elsewhere(lines: list[str], finding: RawFinding) -> bool:

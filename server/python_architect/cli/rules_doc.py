@@ -160,7 +160,7 @@ def render_rules_markdown() -> str:
          "its principle. `select = [\"ALL\"]` and a prefix do not turn it on, and the editor shows "
          "no hint. Each one says why below."),
         "",
-        "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, `testing/`, "
+        "Every check also keeps quiet where its premise does not hold: in test code (`tests/`, `testsuite/`, `testing/`, "
         "modules named for test support such as `testing.py`, `_mocking.py`, `mock.py`, `fakes.py`, `pytester.py`, "
         "`test_*.py`, `*_test.py`, `conftest.py`, and benchmark harnesses under "
         + ", ".join(f"`{name}/`" for name in sorted(BENCHMARK_DIRS))
@@ -189,7 +189,8 @@ def render_rules_markdown() -> str:
         "",
         ("These run through ruff (on the file's decoded text, `--isolated`, with exactly this "
          "selection) and are reported under the principle shown. `# noqa: CODE` keeps working for "
-         "them, as does `# architect: ignore[CODE]`, and so does another linter's suppression of "
+         "them, as does `# architect: ignore[CODE]`, ruff's `# ruff: ignore[...]` naming the rule by "
+         "code or by ruff's name (`error-instead-of-exception` for TRY400), and so does another linter's suppression of "
          "the same check on the finding's line: pylint's name or id (`# pylint: "
          "disable=method-cache-max-size-none` or `W1518` for B019, `eval-used` for S307, "
          "`broad-exception-caught` for BLE001, `logging-fstring-interpolation` for G004, "

@@ -203,7 +203,7 @@ ARC502_INFO = CheckInfo(
         "or a list of parameter rows); a `while` loop that pages (`.limit(n)`, `.offset(...)`); a "
         "different statement per pass (`table.delete()`, `delete(model)`, DDL constructs, `PRAGMA`, "
         "`CREATE`, `LISTEN`, or a loop over names written in the code: `for model in (A, B, C)` "
-        "or a constant bound once to such a literal); data migrations (a `migrations/` folder or a `migration.py` module). A query chain is one finding, named by the call that runs it."
+        "or a constant bound once to such a literal); a loop that returns, breaks or raises on its first pass (no `continue` before): it runs the statement once; data migrations (a `migrations/` folder or a `migration.py` module). A query chain is one finding, named by the call that runs it."
     ),
 )
 ARC701_INFO = CheckInfo(

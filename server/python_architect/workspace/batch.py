@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..analysis import ruff_bridge, ruff_refine
+from ..analysis import ruff_bridge, ruff_refine, ruff_refine_suppressed
 from ..analysis.decoding import read_source, source_lines
 from ..analysis.facts import ModuleFacts
 from ..analysis.registry import RawFinding
@@ -118,6 +118,7 @@ def _ruff_findings(path: Path, raw: list[RawFinding], starts: tuple[tuple[int, i
     except OSError:
         return []
     lines = source_lines(text)
+    raw = ruff_refine_suppressed.without_ruff_ignored(lines, raw)  # no parse needed
     if ruff_refine.needs_tree(raw):
         # A refinement costs a parse: not for findings the finalizer drops anyway (a judgment
         # check nobody adopted, test code, a suppression), most of ruff's output on a default run.
