@@ -369,3 +369,39 @@ def test_only_a_compiled_file_of_that_exact_name_counts(tmp_path: Path) -> None:
     assert [name for name in ("pkg._speedups", "pkg._win", "pkg._abi", "pkg._speedups_extra", "pkg._other",
                               "pkg._spee", "_speedups") if roots.is_compiled_module(name, listings)] == [
         "pkg._speedups", "pkg._win", "pkg._abi"]
+
+
+def test_a_stub_beside_its_module_never_stands_for_what_runs(tmp_path: Path) -> None:
+    # Sixth reading (matplotlib's bezier.py/.pyi): the cycle is only in the stub's imports.
+    files = {"pkg/__init__.py": "from . import sub\nNAME = 1\n", "pkg/sub.py": "import os\n",
+             "pkg/sub.pyi": "from pkg import NAME\n"}
+    root = write_tree(tmp_path / "stub", files)
+    assert not any(_fails_on_the_cycle(root, module) for module in ("pkg", "pkg.sub"))
+    assert _arc103(root) == []
+    # Either scan order: the module's facts stay the .py file's.
+    config = ProjectConfig()
+    for order in ((root / "pkg/sub.py", root / "pkg/sub.pyi"), (root / "pkg/sub.pyi", root / "pkg/sub.py")):
+        index = WorkspaceIndex(SourceRoots.from_config(root, config, [root / "pkg/__init__.py", *order]))
+        for path in order:
+            index.update(path, path.read_text())
+        assert index.path_of("pkg.sub") == root / "pkg/sub.py"
+        assert [fact.module for fact in index.lookup_module("pkg.sub").imports] == ["os"]
+        index.remove(root / "pkg/sub.pyi")  # the stub going away leaves the module
+        assert index.path_of("pkg.sub") == root / "pkg/sub.py"
+
+    # The twin: the same import in the module itself fails, and is reported.
+    twin = write_tree(tmp_path / "module", {**files, "pkg/sub.py": "from pkg import NAME\n"})
+    assert _fails_on_the_cycle(twin, "pkg")
+    assert len(_arc103(twin)) == 1
+
+
+def test_a_stub_of_a_compiled_module_runs_nothing_in_the_replay(tmp_path: Path) -> None:
+    # Sixth reading (asyncpg's protocol.pyi beside protocol.*.so): the stub's imports are for type
+    # checkers; the compiled module's own imports are not ours to read.
+    compiled = _a_compiled_stdlib_module()
+    name = compiled.name.split(".", 1)[0]
+    root = write_tree(tmp_path, {"pkg/__init__.py": f"from . import {name}\nNAME = 1\n",
+                                 f"pkg/{name}.pyi": "from pkg import NAME\n"})
+    (root / "pkg" / compiled.name).write_bytes(compiled.read_bytes())
+    assert not _fails_on_the_cycle(root, "pkg")
+    assert _arc103(root) == []

@@ -72,3 +72,23 @@ def test_empty_workspace(tmp_path) -> None:
 def test_git_info_exclude_is_honoured(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {".git/info/exclude": "scratch.py\n", "scratch.py": "", "app.py": ""})
     assert _relative(root, discover_files(root, ProjectConfig()).python) == ["app.py"]
+
+
+def test_a_project_templates_files_are_not_the_projects_code(tmp_path: Path) -> None:
+    # Read on kedro's cookiecutter template (issue 21): `{{ cookiecutter.repo_name }}/docs/conf.py`
+    # holds placeholders and is Python only once the template is filled in; reporting it as a
+    # file that does not parse (ARC900) is noise.
+    from python_architect.engine import Project
+
+    root = write_tree(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/templates/project/{{ cookiecutter.repo_name }}/docs/conf.py": "project = {{ cookiecutter.name }}\n",
+        "pkg/templates/{% if docs %}docs{% endif %}/conf.py": "x = {{ y }}\n",
+        "pkg/templates/project/{{ cookiecutter.repo_name }}/README.md": "",
+        "pkg/templates/brace_free/broken.py": "def broken(:\n",  # the twin: an ordinary folder
+        "pkg/cookiecutter_helpers.py": "",  # the word alone is no template
+    })
+    assert _relative(root, discover_files(root, ProjectConfig()).python) == [
+        "pkg/__init__.py", "pkg/cookiecutter_helpers.py", "pkg/templates/brace_free/broken.py"]
+    codes = [(f.path.name, f.code) for f in Project.load(root).check_paths(ruff=False).findings if f.code == "ARC900"]
+    assert codes == [("broken.py", "ARC900")]

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from ..config import ProjectConfig
 from ..root_paths import contained
-from .ignore_rules import ALWAYS_SKIPPED, IgnoreRules, stat_or_none
+from .ignore_rules import ALWAYS_SKIPPED, IgnoreRules, is_template_name, stat_or_none
 from .roots import PYTHON_SUFFIXES
 from .vendored import VENDORED_DIRS, VendoredSkip, relative_posix
 
@@ -226,6 +226,8 @@ class _Walk:
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False
+            if is_template_name(name):
+                continue  # a project template's files (`{{ cookiecutter.repo_name }}/`): not code yet
             if is_dir:
                 if name in ALWAYS_SKIPPED:
                     continue

@@ -32,6 +32,13 @@ ALWAYS_SKIPPED = frozenset(
 )
 
 
+def is_template_name(part: str) -> bool:
+    """A path part with a template placeholder (cookiecutter's ``{{ cookiecutter.repo_name }}``,
+    copier's ``{{ project }}``, a Jinja ``{% if %}`` name): what lies under it is a template, not the
+    project's code (read on kedro's project template, issue 21)."""
+    return "{{" in part or "{%" in part
+
+
 @dataclass
 class Listing:
     """What discovery read while observed, each with the stat taken just before reading it (None:
@@ -106,6 +113,8 @@ class IgnoreRules:
         parts = relative.split("/")
         if any(part in ALWAYS_SKIPPED for part in parts[:-1]) or (is_dir and parts[-1] in ALWAYS_SKIPPED):
             return True
+        if any(is_template_name(part) for part in parts):
+            return True  # a project template's file is Python only once the template is filled in
         suffix = "/" if is_dir else ""
         if self.exclude is not None and self.exclude.match_file(relative + suffix):
             return True

@@ -120,7 +120,10 @@ class _Replay:
 
     def _actions(self, module: str) -> list[tuple]:
         facts = self.index.lookup_module(module)
-        if facts is None:
+        path = self.index.path_of(module)
+        if facts is None or (path is not None and path.suffix == ".pyi"):
+            # Only a stub stands for it (a compiled module's, asyncpg's protocol.pyi): what the
+            # module runs at import is not in the stub, whose imports are for type checkers.
             return []
         aliases: dict[str, tuple[str, bool]] = {}
         actions: list[tuple] = []

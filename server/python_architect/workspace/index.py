@@ -169,6 +169,14 @@ class WorkspaceIndex:
             facts = text_or_facts
         if facts is None:
             return self._facts.get(module)
+        current = self._paths.get(module)
+        if current is not None and current != path and current.suffix != path.suffix:
+            # A stub beside its module: the module is what runs at import (matplotlib's
+            # bezier.py/.pyi, issue 21); the stub's typing-only imports never do. The stub stands
+            # for the module only where there is none (a compiled module's).
+            if path.suffix == ".pyi":
+                return self._facts.get(module)
+            self._modules_by_path.pop(current, None)
         self._missing.discard(module)
         previous = self._facts.get(module)
         # Dependants matter once the index is complete (an editor after its scan); a batch that
