@@ -155,17 +155,25 @@ def verdict_key(verdict: dict) -> tuple[str, str, str, str]:
     return (verdict["package"], verdict["path"], verdict["code"], verdict["source"])
 
 
-def load_verdicts(path: Path) -> dict[tuple[str, str, str, str], dict]:
-    verdicts: dict[tuple[str, str, str, str], dict] = {}
+def load_verdicts(path: Path) -> dict[tuple, dict]:
+    """Verdicts by key; one that also names its ``line`` is found by key and line first, so two
+    findings on identical source lines of one file (``x={}`` in two signatures) can differ."""
+    verdicts: dict[tuple, dict] = {}
     if path.exists():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
                 try:
                     verdict = json.loads(line)
                     verdicts[verdict_key(verdict)] = verdict
+                    if isinstance(verdict.get("line"), int):
+                        verdicts[(*verdict_key(verdict), verdict["line"])] = verdict
                 except (ValueError, KeyError) as error:
                     sys.exit(f"{path}:{number}: not a verdict ({error})")
     return verdicts
+
+
+def verdict_for(verdicts: dict[tuple, dict], finding: Finding) -> dict | None:
+    return verdicts.get((*finding.key, finding.line)) or verdicts.get(finding.key)
 
 
 def sample(findings: list[Finding], size: int = SAMPLE_SIZE, seed: int = SEED) -> list[Finding]:
@@ -179,7 +187,7 @@ def judge(findings: list[Finding], verdicts: dict) -> tuple[list[tuple[Finding, 
     """(finding, right) for each finding with a verdict, and the findings without one."""
     judged, unjudged = [], []
     for finding in findings:
-        verdict = verdicts.get(finding.key)
+        verdict = verdict_for(verdicts, finding)
         if verdict is None:
             unjudged.append(finding)
         else:
@@ -234,7 +242,7 @@ def print_classes(judged_default: list[tuple[Finding, bool]], judged_sample: lis
         for finding, right in judged:
             if right:
                 continue
-            name = verdicts[finding.key].get("class") or "?"
+            name = verdict_for(verdicts, finding).get("class") or "?"
             counts[name][column] += 1
             if len(examples[name]) < 2:
                 examples[name].append(f"{finding.package}:{finding.path}:{finding.line}")
@@ -275,7 +283,7 @@ def report(runs: dict, versions: dict[str, str], verdicts: dict) -> tuple[list[F
             rows[finding.code][column] += 1
             rows[finding.code][column + 1] += right
             if not right:
-                classes[finding.code][verdicts[finding.key].get("class") or "?"] += 1
+                classes[finding.code][verdict_for(verdicts, finding).get("class") or "?"] += 1
     for code, (n, r, s, sr) in sorted(rows.items(), key=lambda item: (-item[1][0], -item[1][2], item[0])):
         wrong = ", ".join(f"{c} {k}" for c, k in classes[code].most_common())
         print(f"{code:<10} {n:>8} {r:>6} {s:>7} {sr:>6}  {wrong}")
