@@ -43,3 +43,30 @@ def test_a_default_rebound_before_any_use_is_not_reported(text: str) -> None:
 def test_the_default_reaching_a_mutation_is_reported(text: str) -> None:
     reported, kept = reported_and_kept(text, "B006")
     assert reported == kept == ["B006"]
+
+
+COPIED_ON_ITS_BRANCH = ("def start(self, wait=60, *, server_settings={}, **opts):\n"
+                        "    if self.version >= (12, 0):\n"
+                        "        server_settings = server_settings.copy()\n"
+                        "        server_settings['primary_conninfo'] = self.conninfo\n"
+                        "    super().start(wait=wait, server_settings=server_settings, **opts)\n")
+
+
+def test_a_mutation_after_a_copy_on_its_own_branch_changes_the_copy() -> None:
+    # Sixth reading (asyncpg `cluster.py:685`): the write is to the copy made just above it; the
+    # other path only passes the default on.
+    reported, kept = reported_and_kept(COPIED_ON_ITS_BRANCH, "B006")
+    assert reported == ["B006"] and kept == []
+
+
+@pytest.mark.parametrize("text", [
+    # the copy on one branch, the write after the `if`: on the other path it writes the default
+    "def start(settings={}):\n    if new:\n        settings = settings.copy()\n    settings['k'] = 1\n",
+    # the write on the branch without the copy
+    "def start(settings={}):\n    if new:\n        settings = settings.copy()\n    else:\n        settings['k'] = 1\n",
+    # the write before the copy on the same branch
+    "def start(settings={}):\n    if new:\n        settings['k'] = 1\n        settings = settings.copy()\n",
+])
+def test_a_write_the_copy_does_not_precede_is_reported(text: str) -> None:
+    reported, kept = reported_and_kept(text, "B006")
+    assert reported == kept == ["B006"]

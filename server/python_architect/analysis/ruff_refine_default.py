@@ -172,6 +172,8 @@ def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner:
     parents = _parents(function.body)
     for node in nodes:
         if isinstance(node, ast.Name) and node.id in names and (_mutation_of(node, parents) or _returned(node, parents)):
+            if node.id == name and _fresh_where_used(node, name, parents, function.body):
+                continue
             return True
     if attributes and owner is not None:
         for member in owner.body:
@@ -182,6 +184,29 @@ def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner:
                             and _mutation_of(node, member_parents)):
                         return True
     return False
+
+
+def _fresh_where_used(node: ast.AST, name: str, parents: dict[int, ast.AST], body: list[ast.stmt]) -> bool:
+    """An earlier statement of the use's own block, or of a block around it, rebinds the parameter
+    to a new object (``if new: settings = settings.copy()`` then ``settings[k] = v`` on that branch,
+    asyncpg's ``start``, issue 21): that use changes the copy, never the shared default."""
+    child: ast.AST = node
+    parent = parents.get(id(child))
+    while True:
+        while parent is not None and not isinstance(child, ast.stmt):
+            child, parent = parent, parents.get(id(parent))
+        blocks = [body] if parent is None else [
+            getattr(parent, field) for field in ("body", "orelse", "finalbody", "handlers")
+            if isinstance(getattr(parent, field, None), list)]
+        for block in blocks:
+            if child in block and any(
+                    isinstance(earlier, (ast.Assign, ast.AnnAssign)) and _rebinds(earlier, name)
+                    and not _passes_through(earlier.value, name)
+                    for earlier in block[:block.index(child)]):
+                return True
+        if parent is None:
+            return False
+        child, parent = parent, parents.get(id(parent))
 
 
 def _is_self_attribute(node: ast.AST) -> bool:
