@@ -134,6 +134,8 @@ SAMPLE_FLOOR = 0.6
 HERE = Path(__file__).resolve().parent
 BENCH_DIR = HERE.parent / ".bench" / "precision"
 VERDICTS = HERE / "precision_verdicts.jsonl"
+READINGS = HERE / "precision_readings"
+"""Each blind reading's findings as the readers judged them (``--as-read``)."""
 
 
 @dataclass(frozen=True)
@@ -320,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="worker processes per package")
     parser.add_argument("--reuse", action="store_true",
                         help="reuse the findings of the last run (cache-dir/findings.json)")
+    parser.add_argument("--as-read", action="store_true",
+                        help="the findings as the readers saw them (precision_readings/SET.json, kept for "
+                        "each blind reading): the figures of the code of that day, whatever the code is now")
     parser.add_argument("--verdicts", type=Path, default=VERDICTS)
     parser.add_argument("--template", type=Path, default=None,
                         help="write the unjudged findings as verdict lines to fill in")
@@ -338,6 +343,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'total':<34} {total:>9,}")
         return 0
     cache = args.cache_dir / ("findings.json" if args.set == "first" else f"findings-{args.set}.json")
+    if args.as_read:
+        kept = READINGS / f"{args.set}.json"
+        if not kept.exists():
+            sys.exit(f"no findings kept for the {args.set} reading ({kept})")
+        cache, args.reuse = kept, True
     runs = collect(roots, args.jobs, cache, args.reuse)
     unjudged, met = report(runs, chosen, load_verdicts(args.verdicts))
     if args.template:
