@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,6 +151,12 @@ class SourceRoots:
         cached in ``listings`` by the caller (who drops a folder's entry when it changes), rules
         them out where ``path_of_module`` stats four candidates for each."""
         *parents, last = name.split(".")
+        return any(last in names or f"{last}.py" in names or f"{last}.pyi" in names
+                   for names in self._sibling_listings(parents, listings))
+
+    def _sibling_listings(self, parents: list[str], listings: dict[str, frozenset[str]]) -> Iterator[frozenset[str]]:
+        """The names in the folder of ``parents`` under each source root, listed once per folder
+        into the caller's ``listings`` cache (an unreadable folder lists nothing)."""
         for source_root in self.roots:
             folder = os.path.join(str(source_root), *parents)
             names = listings.get(folder)
@@ -159,9 +165,7 @@ class SourceRoots:
                     names = listings[folder] = frozenset(os.listdir(folder))
                 except OSError:
                     names = listings[folder] = frozenset()
-            if last in names or f"{last}.py" in names or f"{last}.pyi" in names:
-                return True
-        return False
+            yield names
 
     def is_compiled_module(self, name: str, listings: dict[str, frozenset[str]]) -> bool:
         """Whether ``name`` is a compiled extension module in its package's folder under a source
@@ -172,14 +176,7 @@ class SourceRoots:
         *parents, last = name.split(".")
         if not parents:
             return False
-        for source_root in self.roots:
-            folder = os.path.join(str(source_root), *parents)
-            names = listings.get(folder)
-            if names is None:
-                try:
-                    names = listings[folder] = frozenset(os.listdir(folder))
-                except OSError:
-                    names = listings[folder] = frozenset()
+        for names in self._sibling_listings(parents, listings):
             for entry in names:
                 if entry.startswith(last + ".") and entry.endswith(EXTENSION_SUFFIXES) \
                         and entry.count(".") <= 2:
