@@ -43,20 +43,9 @@ import ast
 from collections.abc import Callable
 
 from .registry import RawFinding
+from .ruff_judge_nodes import starts_at
 
 Judge = Callable[[list[ast.AST], list[str], RawFinding], bool]
-
-
-def _char_column(line: str, byte_offset: int) -> int:
-    """1-based character column for an ast byte offset into ``line`` (ruff counts characters)."""
-    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="replace")) + 1
-
-
-def _starts_at(node: ast.AST, lines: list[str], line: int, column: int) -> bool:
-    lineno = getattr(node, "lineno", None)
-    if lineno != line or not 0 < line <= len(lines):
-        return False
-    return _char_column(lines[line - 1], node.col_offset) == column  # type: ignore[attr-defined]
 
 
 # --- B006 -------------------------------------------------------------------------------------
@@ -143,7 +132,7 @@ def _parameter_of_default(near: list[ast.AST], lines: list[str], line: int,
         pairs += [(arg, default) for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
                   if default is not None]
         for arg, default in pairs:
-            if _starts_at(default, lines, line, column):
+            if starts_at(default, lines, line, column):
                 return node, arg.arg
     return None
 
@@ -262,7 +251,7 @@ def _mutation_of(node: ast.expr, parents: dict[int, ast.AST]) -> bool:
 def _shell_constant_command(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     calls = [node for node in near if isinstance(node, ast.Call)
              and any(k.arg == "shell" for k in node.keywords)
-             and _starts_at(node, lines, finding.span.line, finding.span.column)]
+             and starts_at(node, lines, finding.span.line, finding.span.column)]
     if not calls:
         return False
     call = min(calls, key=lambda c: (c.end_lineno or 0, c.end_col_offset or 0))  # the innermost
@@ -294,8 +283,8 @@ def _s113_timeout_is_the_callers(near: list[ast.AST], lines: list[str], finding:
     (the finding belongs where the wrapper is called without one). A ``**`` of anything else (a
     local dict we cannot see into) stays reported."""
     calls = [node for node in near if isinstance(node, ast.Call)
-             and (_starts_at(node.func, lines, finding.span.line, finding.span.column)
-                  or _starts_at(node, lines, finding.span.line, finding.span.column))]
+             and (starts_at(node.func, lines, finding.span.line, finding.span.column)
+                  or starts_at(node, lines, finding.span.line, finding.span.column))]
     if not calls:
         return False
     forwarded = {k.value.id for k in calls[0].keywords if k.arg is None and isinstance(k.value, ast.Name)}

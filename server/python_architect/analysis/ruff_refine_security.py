@@ -34,6 +34,7 @@ from pathlib import Path
 from ..root_paths import NotReadable, contained, read_bounded
 from .decoding import decode_source
 from .registry import RawFinding
+from .ruff_judge_nodes import name_of
 
 # -- S506 ----------------------------------------------------------------------------------------
 
@@ -59,7 +60,7 @@ pathological tree, not one real loaders reach (ansible's takes 16 over three mod
 def s506_safe_loader(near: list[ast.AST], lines: list[str], finding: RawFinding,
                      where: tuple[Path, Path] | None = None) -> bool:
     """True when the ``yaml.load``/``load_all`` at the finding is given a loader we can show is safe."""
-    call = _innermost_call(near, finding.span.line, lambda c: _callee_name(c.func) in {"load", "load_all"})
+    call = _innermost_call(near, finding.span.line, lambda c: name_of(c.func) in {"load", "load_all"})
     if call is None:
         return False
     loader = next((k.value for k in call.keywords if k.arg == "Loader"), None)
@@ -286,7 +287,7 @@ def _registers_unsafe_constructor(tree: ast.Module, name: str) -> bool:
         for argument in node.args:
             if isinstance(argument, ast.Constant) and isinstance(argument.value, str) and "python/" in argument.value:
                 return True
-            if any(isinstance(part, (ast.Name, ast.Attribute)) and _callee_name(part) in _UNSAFE_CONSTRUCTORS
+            if any(isinstance(part, (ast.Name, ast.Attribute)) and name_of(part) in _UNSAFE_CONSTRUCTORS
                    for part in ast.walk(argument)):
                 return True
     return False
@@ -368,20 +369,12 @@ def s604_runs_nothing(near: list[ast.AST], lines: list[str], finding: RawFinding
     call = _innermost_call(near, finding.span.line, lambda c: any(k.arg == "shell" for k in c.keywords))
     if call is None:
         return False
-    name = _callee_name(call.func)
+    name = name_of(call.func)
     if not name or _RUNS_SOMETHING.search(name):
         return False
     # A record's constructor (``Options(shell=True)``) or a mapping/namespace builder.
     return name in _RECORD_BUILDERS or name[0].isupper()
 
-
-
-def _callee_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
 
 
 REFINERS = {"S604": s604_runs_nothing}
