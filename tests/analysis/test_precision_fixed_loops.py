@@ -116,3 +116,26 @@ def test_the_batched_chunk_loop_read_on_airflow_is_one_statement_per_chunk():
             clear(list(tis))
     """
     assert lines_of(run_check("ARC502", per_run)) == [7]
+
+
+def test_sql_text_that_is_the_item_or_names_it_as_the_table_is_one_statement_per_pass():
+    # A tuning package outside the held-out sets (mlflow's fs2db): one COUNT per table named in
+    # the code, and one query per entry of a table of queries.
+    per_table = """
+    def assert_empty(conn):
+        for table in ("experiments", "runs", "registered_models"):
+            count = conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar()
+
+
+    def row_counts(conn, queries):
+        for key, query in queries.items():
+            counts[key] = conn.execute(text(query)).scalar()
+    """
+    assert run_check("ARC502", per_table) == []
+    # The twin: the item interpolated as a value is the same statement per row.
+    per_row = """
+    def names(conn, ids):
+        for item in ids:
+            conn.execute(text(f"SELECT name FROM users WHERE id = {item}")).scalar()
+    """
+    assert lines_of(run_check("ARC502", per_row)) == [4]

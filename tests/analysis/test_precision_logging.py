@@ -23,30 +23,35 @@ def _handler(caught: str, body: str) -> str:
 TWINS = [
     # traceback-already-logged: ``log.exception`` first, then a remediation hint at error level
     ("traceback-already-logged",
-     _handler("ImportError", "log.exception('Failed to load commands: %s', exc)\nlog.error('Check your executor config')"),
-     _handler("ImportError", "log.warning('Failed to load commands: %s', exc)\nlog.error('Check your executor config')")),
+     _handler("Exception", "log.exception('Failed to load commands: %s', exc)\nlog.error('Check your executor config')"),
+     _handler("Exception", "log.warning('Failed to load commands: %s', exc)\nlog.error('Check your executor config')")),
     ("traceback-already-logged (exc_info=True)",
-     _handler("OSError", "log.warning('read failed', exc_info=True)\nlog.error('giving up on %s', g)"),
-     _handler("OSError", "log.warning('read failed', exc_info=False)\nlog.error('giving up on %s', g)")),
+     _handler("Exception", "log.warning('read failed', exc_info=True)\nlog.error('giving up on %s', g)"),
+     _handler("Exception", "log.warning('read failed', exc_info=False)\nlog.error('giving up on %s', g)")),
     # the traceback is logged *after* the error line: the error line itself is still the one to fix
     ("traceback-logged-after", None,
-     _handler("OSError", "log.error('giving up on %s', g)\nlog.debug('details', exc_info=True)")),
+     _handler("Exception", "log.error('giving up on %s', g)\nlog.debug('details', exc_info=True)")),
     # try400-error-info-included: the message is built from the traceback itself (dagster)
     ("traceback-in-message",
      _handler("Exception", "log.error('heartbeat failed:\\n%s', serializable_error_info_from_exc_info(sys.exc_info()))"),
      _handler("Exception", "log.error('heartbeat failed:\\n%s', last_error_summary())")),
     ("traceback-in-message format_exc", _handler("Exception", "log.error('failed: %s', traceback.format_exc())"),
      _handler("Exception", "log.error('failed: %s', repr(exc))")),
-    # expected-timeout: a timeout's traceback carries nothing
+    # ... or through a name bound to it first (gunicorn's dirty worker); the twin's name holds text
+    ("traceback-in-message by name",
+     _handler("Exception", "tb = traceback.format_exc()\nlog.error('failed: %s\\n%s', exc, tb)"),
+     _handler("Exception", "tb = str(exc)\nlog.error('failed: %s\\n%s', exc, tb)")),
+    # expected failures of named types (timeouts, validation, a driver's connection error): the
+    # message states the cause; the twins catch everything, where the traceback is the evidence
     ("expected-timeout asyncio", _handler("asyncio.TimeoutError", "log.error('restart timed out after %s s', 30)"),
-     _handler("asyncio.CancelledError", "log.error('restart cancelled after %s s', 30)")),
-    ("expected-timeout builtin", _handler("TimeoutError", "log.error('timed out')"),
-     _handler("ConnectionError", "log.error('connection lost')")),
-    ("expected-timeout tuple",
-     _handler("(socket.timeout, requests.ReadTimeout, requests.ConnectTimeout)", "log.error('no answer from %s', g)"),
-     _handler("(socket.timeout, requests.HTTPError)", "log.error('no answer from %s', g)")),
-    ("expected-timeout httpx-like", _handler("httpx.TimeoutException", "log.error('slow upstream')"),
-     _handler("httpx.HTTPStatusError", "log.error('bad upstream')")),
+     _handler("Exception", "log.error('restart failed after %s s', 30)")),
+    ("expected-validation-error", _handler("ValueError", "log.error('bad params %r: %s', g, exc)"),
+     _handler("BaseException", "log.error('bad params %r: %s', g, exc)")),
+    ("expected-transient-error tuple",
+     _handler("(redis.ConnectionError, socket.timeout, requests.ReadTimeout)", "log.error('no answer from %s', g)"),
+     _handler("(redis.ConnectionError, Exception)", "log.error('no answer from %s', g)")),
+    ("expected-domain-error", _handler("RedisClusterException", "log.error('cluster refresh failed: %s', exc)"),
+     _handler("builtins.Exception", "log.error('cluster refresh failed: %s', exc)")),
 ]
 
 

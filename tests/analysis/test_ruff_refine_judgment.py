@@ -20,19 +20,20 @@ LOG = "import logging\nlog = logging.getLogger(__name__)\n\n"
 
 # (code, false positive, its true-positive twin); None where one shape stands alone
 TWINS = [
-    # TRY400: the traceback is recorded (exc_info=), the exception raised on or handed on.
-    ("TRY400", LOG + "def f(g):\n    try:\n        g()\n    except OSError as e:\n        log.error('x %s', e, exc_info=e)\n",
-     LOG + "def f(g):\n    try:\n        g()\n    except OSError as e:\n        log.error('x %s', e)\n"),
-    ("TRY400", LOG + "def f(g):\n    try:\n        g()\n    except OSError:\n        log.error('x', exc_info=(1, 2, 3))\n",
+    # TRY400: the traceback is recorded (exc_info=), the exception raised on or handed on (broad
+    # handlers: one of a named type is dropped as an expected failure, test_precision_logging).
+    ("TRY400", LOG + "def f(g):\n    try:\n        g()\n    except Exception as e:\n        log.error('x %s', e, exc_info=e)\n",
+     LOG + "def f(g):\n    try:\n        g()\n    except Exception as e:\n        log.error('x %s', e)\n"),
+    ("TRY400", LOG + "def f(g):\n    try:\n        g()\n    except Exception:\n        log.error('x', exc_info=(1, 2, 3))\n",
      LOG + "def f(g):\n    try:\n        g()\n    except Exception:\n        log.error('x', exc_info=False)\n"),
-    ("TRY400", LOG + "def f(g):\n    try:\n        g()\n    except KeyError as e:\n        log.error('x')\n        raise LookupError('y') from e\n",
-     LOG + "def f(g):\n    try:\n        g()\n    except KeyError as e:\n        log.error('x')\n        return e.args\n"),
+    ("TRY400", LOG + "def f(g):\n    try:\n        g()\n    except Exception as e:\n        log.error('x')\n        raise LookupError('y') from e\n",
+     LOG + "def f(g):\n    try:\n        g()\n    except Exception as e:\n        log.error('x')\n        return e.args\n"),
     ("TRY400", LOG + "def f(g, h):\n    try:\n        g()\n    except Exception as e:\n        log.error('x: %s', e)\n        h.handle_exception(e)\n",
      LOG + "def f(g, h):\n    try:\n        g()\n    except Exception as e:\n        log.error('x: %s', e)\n        h.handle_exception(str(e))\n"),
     ("TRY400", ("import logging\nimport sys\nlog = logging.getLogger(__name__)\n\ndef f(load):\n    try:\n        load()\n"
-               "    except ImportError as exc:\n        log.error(exc)\n        sys.exit(3)\n"),
+               "    except Exception as exc:\n        log.error(exc)\n        sys.exit(3)\n"),
      ("import logging\nlog = logging.getLogger(__name__)\n\ndef f(load):\n    try:\n        load()\n"
-     "    except ImportError as exc:\n        log.error(exc)\n        return None\n")),
+     "    except Exception as exc:\n        log.error(exc)\n        return None\n")),
     # S608: not SQL, a message for an exception or a warning, constants only, a migration.
     ("S608", "def ask(llm, t):\n    return llm(f'Answer briefly. If the table {t} is empty, reply SELECT 1 FROM dual')\n",
      "def ask(cur, t):\n    return cur.execute(f'SELECT 1 FROM {t} WHERE x = 1')\n"),

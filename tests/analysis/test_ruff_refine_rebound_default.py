@@ -70,3 +70,43 @@ def test_a_mutation_after_a_copy_on_its_own_branch_changes_the_copy() -> None:
 def test_a_write_the_copy_does_not_precede_is_reported(text: str) -> None:
     reported, kept = reported_and_kept(text, "B006")
     assert reported == kept == ["B006"]
+
+
+REPLACED_ON_BOTH_BRANCHES = ("def request(self, url, http_headers={}, **headers):\n"
+                             "    if not http_headers:\n"
+                             "        http_headers = {'Accept': 'x'}\n"
+                             "    else:\n"
+                             "        http_headers = {k.replace('-', '_'): v for k, v in http_headers.items()}\n"
+                             "    http_headers.update(headers)\n"
+                             "    return send(url, **http_headers)\n")
+REPLACED_WHEN_EMPTY = ("def request(url, http_headers={}):\n"
+                       "    if not http_headers:\n"
+                       "        http_headers = {'Accept': 'x'}\n"
+                       "    http_headers['Host'] = url\n"
+                       "    return send(url, http_headers)\n")
+
+
+@pytest.mark.parametrize("text", [REPLACED_ON_BOTH_BRANCHES, REPLACED_WHEN_EMPTY])
+def test_a_default_replaced_on_every_path_that_keeps_it_is_not_reported(text: str) -> None:
+    # A tuning package outside the held-out sets (scapy's HTTP client `request`): both branches
+    # bind a new dict, or the empty default always takes the `if not` branch, before `.update`.
+    reported, kept = reported_and_kept(text, "B006")
+    assert reported == ["B006"] and kept == []
+
+
+@pytest.mark.parametrize("text", [
+    # the default is not empty: `if not` is false for it and the default itself is updated
+    "def request(url, http_headers={'Accept': 'x'}):\n    if not http_headers:\n        http_headers = {}\n"
+    "    http_headers['Host'] = url\n",
+    # only one branch replaces it; `else` passes the default through
+    "def request(url, http_headers={}):\n    if url:\n        http_headers = {}\n    else:\n        pass\n"
+    "    http_headers['Host'] = url\n",
+    # `if http_headers:` (not `if not`): the empty default skips the replacement
+    "def request(url, http_headers={}):\n    if http_headers:\n        http_headers = dict(http_headers)\n"
+    "    http_headers['Host'] = url\n",
+    # scapy's rpcclient `connect(..., smb_kwargs={})`: `smb_kwargs.setdefault('HOST', host)` keeps the first host
+    "def connect(self, host, smb_kwargs={}):\n    smb_kwargs.setdefault('HOST', host)\n    return open_smb(**smb_kwargs)\n",
+])
+def test_a_default_that_survives_some_path_to_the_mutation_is_reported(text: str) -> None:
+    reported, kept = reported_and_kept(text, "B006")
+    assert reported == kept == ["B006"]

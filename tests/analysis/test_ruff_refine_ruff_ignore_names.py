@@ -16,7 +16,7 @@ LOGGED = ("import logging\n"
           "def run(f):\n"
           "    try:\n"
           "        f()\n"
-          "    except ValueError as error:\n"
+          "    except Exception as error:\n"
           "        logging.error('bad: %s', error){comment}\n"
           "        return None\n")
 

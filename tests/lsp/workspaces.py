@@ -194,7 +194,7 @@ logger = logging.getLogger(__name__)
 def charge(order_id):
     try:
         return requests.post("https://pay.example/charge", json={"id": order_id})
-    except ValueError as exc:
+    except Exception as exc:
         logger.error("charge failed: %s", exc)
         return None  # not a bare `raise`: logging and re-raising is no TRY400 (issue 8)
 

@@ -10,7 +10,7 @@ changes.
 HINT_CODE = "TRY400"
 HINT_MODULE = (
     "import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
-    "def total(x):\n    try:\n        return int(x)\n    except ValueError:\n"
+    "def total(x):\n    try:\n        return int(x)\n    except Exception:\n"
     "        log.error(\"not a number: %s\", x)\n        return 0\n"
 )
 HINT_TEXT = '        log.error("not a number: %s", x)'

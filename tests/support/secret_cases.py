@@ -111,6 +111,9 @@ LOOK_ALIKES: tuple[Case, ...] = (
     Case("constant equal to its name", 'FOO_TOKENS = "foo_tokens"\n', "code", kept=('"foo_tokens"',), arc701=0),
     Case("identifier with an acronym", 'opts = {"key": "FFmpegExtractAudio"}\n',
          "code", kept=('"FFmpegExtractAudio"',), arc701=0),
+    # A mode name whose words include a numeronym (m2m, k8s, i18n): mlflow's provider table.
+    Case("auth mode with a numeronym", 'CONFIG = {"runtime_auth": "databricks_oauth_m2m"}\n',
+         "code", kept=('"databricks_oauth_m2m"',), arc701=0),
     Case("constant naming another secret", 'TOKEN_SETTING = "access_token"\nsecret = "client_secret"\n', "code",
          kept=('"access_token"', '"client_secret"'), arc701=0),
     Case("password field name", 'password_field = "password"\n', "code", kept=('"password"',), arc701=0),

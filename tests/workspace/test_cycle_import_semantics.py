@@ -150,6 +150,38 @@ SHAPES: list[tuple[str, dict[str, str], bool]] = [
         "pkg/__init__.py": "from other.x import g\n",
         "pkg/sub.py": "def f():\n    pass\n",
     }, IMPORTS),
+    # An optional import that falls into the cycle is caught where it is tried (mlflow's CLI adds
+    # its MCP subcommand under ``try: ... except ImportError``); the handler must catch what the
+    # partial module raises: "cannot import name" is an ImportError, not a ModuleNotFoundError.
+    ("optional-import-caught-up-the-chain", {
+        "pkg/__init__.py": "try:\n    from pkg.cli import cli\nexcept ImportError:\n    cli = None\nNAME = 1\n",
+        "pkg/cli.py": "from pkg.server import run\n\ncli = run\n",
+        "pkg/server.py": "from pkg import NAME\n\n\ndef run():\n    return NAME\n",
+    }, IMPORTS),
+    ("optional-import-handler-catches-only-module-not-found", {
+        "pkg/__init__.py": "try:\n    from pkg.cli import cli\nexcept ModuleNotFoundError:\n    cli = None\nNAME = 1\n",
+        "pkg/cli.py": "from pkg.server import run\n\ncli = run\n",
+        "pkg/server.py": "from pkg import NAME\n\n\ndef run():\n    return NAME\n",
+    }, FAILS),
+    ("optional-import-suppressed", {
+        "pkg/__init__.py": "from contextlib import suppress\n\nwith suppress(ImportError):\n    from . import sub\nNAME = 1\n",
+        "pkg/sub.py": "from pkg import NAME\n",
+    }, IMPORTS),
+    # A module-level read of the partial package raises AttributeError, which ``except ImportError``
+    # does not catch.
+    ("optional-import-read-raises-attribute-error", {
+        "pkg/__init__.py": "try:\n    from . import sub\nexcept ImportError:\n    sub = None\nNAME = 1\n",
+        "pkg/sub.py": "import pkg\n\nVALUE = pkg.NAME\n",
+    }, FAILS),
+    ("optional-import-read-caught-as-attribute-error", {
+        "pkg/__init__.py": "try:\n    from . import sub\nexcept (ImportError, AttributeError):\n    sub = None\nNAME = 1\n",
+        "pkg/sub.py": "import pkg\n\nVALUE = pkg.NAME\n",
+    }, IMPORTS),
+    # Caught in the failing module itself, the classic optional name.
+    ("optional-name-caught-in-the-importing-module", {
+        "pkg/__init__.py": "from . import sub\nNAME = 1\n",
+        "pkg/sub.py": "try:\n    from pkg import NAME\nexcept ImportError:\n    NAME = None\n",
+    }, IMPORTS),
 ]
 
 

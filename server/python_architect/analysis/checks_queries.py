@@ -304,10 +304,11 @@ def _statement_varies(runner: ast.Call, scope: _LoopScope, targets: set[str]) ->
         return False
     statement = runner.args[0]
     base = _base_name(statement)
-    if base in targets or _constructed_on(statement, targets):
+    if base in targets or _constructed_on(statement, targets) or _text_of(statement, targets):
         return True
     values = scope.assigned.get(base, []) if base else []
-    if any(_base_name(value) in targets or _constructed_on(value, targets) for value in values):
+    if any(_base_name(value) in targets or _constructed_on(value, targets) or _text_of(value, targets)
+           for value in values):
         return True  # ``stmt = table.delete()`` / ``delete(model).where(...)`` then ``execute(stmt)``
     for root in [statement, *values]:
         for node in ast.walk(root):
@@ -315,6 +316,31 @@ def _statement_varies(runner: ast.Call, scope: _LoopScope, targets: set[str]) ->
                 return True
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and _COMMAND_SQL.match(node.value):
                 return True
+    return False
+
+
+_NAMES_A_TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE|TABLE|JOIN)\s+[\"`\[]?$", re.IGNORECASE)
+
+
+def _text_of(statement: ast.AST, targets: set[str]) -> bool:
+    """The SQL text itself is the loop's item, or names the item as its table: ``text(query)``
+    over a table of queries, ``text(f"SELECT COUNT(*) FROM {table}")`` (mlflow's fs2db, a tuning
+    package): a different statement per pass. An item interpolated as a *value*
+    (``WHERE id = {item}``) is not this: that is the N+1 shape."""
+    while isinstance(statement, ast.Call) and len(statement.args) == 1 and \
+            (dotted_name(statement.func) or "").rsplit(".", 1)[-1] in ("text", "SQL", "literal_column"):
+        statement = statement.args[0]
+    if isinstance(statement, ast.Name):
+        return statement.id in targets
+    if isinstance(statement, ast.JoinedStr):
+        before = ""
+        for part in statement.values:
+            if isinstance(part, ast.Constant):
+                before += str(part.value)
+            elif isinstance(part, ast.FormattedValue):
+                if _base_name(part.value) in targets and _NAMES_A_TABLE.search(before):
+                    return True
+                before += "?"
     return False
 
 

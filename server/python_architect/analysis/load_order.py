@@ -14,7 +14,12 @@ calls while it is imported) and records it as a tuple of steps, each a short str
 * ``d<name>`` -- ``name`` is bound at module level here (``d*`` for ``from x import *``);
 * ``u<a.b.c>`` -- a dotted name whose head an import bound is read here (at module level, in a
   default value, a decorator, a class body, an annotation evaluated at definition time, or in
-  the body of a function called at import time).
+  the body of a function called at import time);
+* ``g<catches>`` ... ``g-`` -- the steps between run inside a ``try:`` body (or a
+  ``with suppress(...)`` block) whose handler catches what a partial module raises: ``i`` in
+  ``catches`` for ImportError (``from pkg import NAME``), ``a`` for AttributeError (``pkg.NAME``
+  read at module level). An optional import that falls into a cycle is caught there and the
+  module goes on (mlflow's CLI adds a subcommand only ``try: from mlflow.mcp.cli import ...``).
 
 Steps hold no line numbers, so an edit that only moves lines leaves them equal (and the index does
 not re-run workspace checks for it). ``workspace.import_run`` replays them; this module only reads
@@ -31,6 +36,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from .facts import ImportFact
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_CATCH_ALL = frozenset({"Exception", "BaseException"})
+_CATCHES = {"ImportError": "i", "ModuleNotFoundError": "", "AttributeError": "a"}
+"""What a handler of each name catches of a partial module's failures (ModuleNotFoundError is a
+subclass of ImportError: it does not catch "cannot import name")."""
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
@@ -114,7 +123,7 @@ class _Steps:
             self.statements(node.body, in_class)
             self.statements(node.orelse, in_class)
         elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            self.statements(node.body, in_class)
+            self.guarded(node.body, in_class, _caught([handler.type for handler in node.handlers]))
             for handler in node.handlers:
                 if handler.type is not None:
                     self.expressions([handler.type])
@@ -128,12 +137,21 @@ class _Steps:
                      if field not in ("body", "orelse") and isinstance(child, ast.AST)]
             heads += list(getattr(node, "items", ()))
             self.expressions(heads, bind=not in_class)
-            self.statements(node.body, in_class)
+            self.guarded(node.body, in_class, _suppressed(getattr(node, "items", ())))
             self.statements(getattr(node, "orelse", ()), in_class)  # ``with`` has none
         elif isinstance(node, ast.AnnAssign) and self.lazy_annotations:
             self.expressions([node.value, node.target] if node.value else [node.target], bind=not in_class)
         else:
             self.expressions([node], bind=not in_class)
+
+    def guarded(self, body: list[ast.stmt], in_class: bool, catches: str) -> None:
+        """``body``'s steps, between ``g<catches>`` and ``g-`` when it catches a partial module's
+        failure (no marks otherwise, so most modules' steps are unchanged)."""
+        if catches:
+            self.steps.append(f"g{catches}")
+        self.statements(body, in_class)
+        if catches:
+            self.steps.append("g-")
 
     # -- expressions -----------------------------------------------------------------------------
     def expressions(self, nodes: Iterable[ast.AST | None], bind: bool = False) -> None:
@@ -172,6 +190,29 @@ class _Steps:
             head = value.split(".", 1)[0]
             if kind is _READ and head in self.import_bound and head not in local:
                 self.steps.append(f"u{value}")
+
+
+def _caught(types: list[ast.expr | None]) -> str:
+    """Which of a partial module's failures (``i``, ``a``) the handlers of these types catch."""
+    caught = ""
+    for node in types:
+        if node is None:
+            return "ia"  # a bare ``except:``
+        for name in (node.elts if isinstance(node, ast.Tuple) else [node]):
+            last = name.attr if isinstance(name, ast.Attribute) else getattr(name, "id", "")
+            if last in _CATCH_ALL:
+                return "ia"
+            caught += _CATCHES.get(last, "")
+    return "".join(sorted(set(caught)))
+
+
+def _suppressed(items: Iterable[ast.withitem]) -> str:
+    """What a ``with suppress(...)`` (``contextlib.suppress``) among ``items`` catches."""
+    for item in items:
+        call = item.context_expr
+        if isinstance(call, ast.Call) and (getattr(call.func, "attr", None) or getattr(call.func, "id", None)) == "suppress":
+            return _caught(list(call.args))
+    return ""
 
 
 _READ, _CALL, _STORE = "read", "call", "store"

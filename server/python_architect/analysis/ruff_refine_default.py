@@ -70,12 +70,46 @@ def _b006_never_mutated(near: list[ast.AST], lines: list[str], finding: RawFindi
     function, name = found
     if name.startswith("_"):
         return True  # private: not for callers; a deliberate memo kept across calls
-    if _rebound_before_use(function.body, name):
+    empty = _empty_default(function, name)
+    if _rebound_before_use(function.body, name, empty):
         return True  # the name holds a fresh object before anything could touch the default
-    return not _mutated(function, name, _enclosing_class(near, function))
+    return not _mutated(function, name, _enclosing_class(near, function), empty)
 
 
-def _rebound_before_use(statements: list[ast.stmt], name: str) -> bool | None:
+def _empty_default(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """The parameter's default is an empty literal (``{}``, ``[]``, ``set()``, ``dict()``): falsy,
+    so ``if not name: name = {...}`` always replaces it."""
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = [*zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults, strict=True),
+             *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
+    for arg, default in pairs:
+        if arg.arg == name and default is not None:
+            if isinstance(default, (ast.Dict, ast.List, ast.Set)):
+                return not (getattr(default, "keys", None) or getattr(default, "elts", None))
+            return (isinstance(default, ast.Call) and not default.args and not default.keywords
+                    and getattr(default.func, "id", "") in ("dict", "list", "set"))
+    return False
+
+
+def _always_rebinds(statement: ast.stmt, name: str, empty: bool) -> bool:
+    """Every path through ``statement`` that keeps the default leaves the name bound to a new
+    object: an assignment of a new value; an ``if``/``else`` whose branches both do; ``if not
+    name: name = ...`` when the default is empty (the default is always falsy there). scapy's
+    ``request(http_headers={})`` replaces it on both branches before ``http_headers.update(...)``."""
+    if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+        return _rebinds(statement, name) and not _passes_through(statement.value, name)
+    if isinstance(statement, ast.If):
+        body = any(_always_rebinds(inner, name, empty) for inner in statement.body)
+        if statement.orelse:
+            return body and any(_always_rebinds(inner, name, empty) for inner in statement.orelse)
+        test = statement.test
+        return body and empty and (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+                                   and isinstance(test.operand, ast.Name) and test.operand.id == name)
+    return False
+
+
+def _rebound_before_use(statements: list[ast.stmt], name: str, empty: bool = False) -> bool | None:
     """Whether, on the straight-line path the body runs first, the parameter is rebound to a new
     object before any other use (``body = convert(body)``, ``body = {}``): later mutations then
     change the new object, never the shared default. Only the value of that assignment may read it.
@@ -86,11 +120,13 @@ def _rebound_before_use(statements: list[ast.stmt], name: str) -> bool | None:
             parents = _parents([statement])
             reads = [node for node in ast.walk(value) if isinstance(node, ast.Name) and node.id == name]  # type: ignore[arg-type]
             return not _passes_through(value, name) and not any(_mutation_of(node, parents) for node in reads)
+        if isinstance(statement, ast.If) and _always_rebinds(statement, name, empty):
+            return True
         if isinstance(statement, (ast.Try, ast.With, ast.AsyncWith)):  # their body runs first, unconditionally
             head = statement.items if isinstance(statement, (ast.With, ast.AsyncWith)) else []
             if any(_mentions(item, name) for item in head):
                 return False
-            decided = _rebound_before_use(statement.body, name)
+            decided = _rebound_before_use(statement.body, name, empty)
             if decided is not None:
                 return decided
         if _mentions(statement, name):
@@ -144,7 +180,8 @@ def _enclosing_class(near: list[ast.AST], function: ast.AST) -> ast.ClassDef | N
     return None
 
 
-def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner: ast.ClassDef | None) -> bool:
+def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner: ast.ClassDef | None,
+             empty: bool = False) -> bool:
     """Whether the default can change between calls: the body (closures included) mutates it,
     directly or through a local alias, or stores it on ``self`` and a method of the class mutates
     that attribute."""
@@ -161,7 +198,7 @@ def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner:
     parents = _parents(function.body)
     for node in nodes:
         if isinstance(node, ast.Name) and node.id in names and (_mutation_of(node, parents) or _returned(node, parents)):
-            if node.id == name and _fresh_where_used(node, name, parents, function.body):
+            if node.id == name and _fresh_where_used(node, name, parents, function.body, empty):
                 continue
             return True
     if attributes and owner is not None:
@@ -175,7 +212,8 @@ def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner:
     return False
 
 
-def _fresh_where_used(node: ast.AST, name: str, parents: dict[int, ast.AST], body: list[ast.stmt]) -> bool:
+def _fresh_where_used(node: ast.AST, name: str, parents: dict[int, ast.AST], body: list[ast.stmt],
+                      empty: bool = False) -> bool:
     """An earlier statement of the use's own block, or of a block around it, rebinds the parameter
     to a new object (``if new: settings = settings.copy()`` then ``settings[k] = v`` on that branch,
     asyncpg's ``start``, issue 21): that use changes the copy, never the shared default."""
@@ -188,10 +226,8 @@ def _fresh_where_used(node: ast.AST, name: str, parents: dict[int, ast.AST], bod
             getattr(parent, field) for field in ("body", "orelse", "finalbody", "handlers")
             if isinstance(getattr(parent, field, None), list)]
         for block in blocks:
-            if child in block and any(
-                    isinstance(earlier, (ast.Assign, ast.AnnAssign)) and _rebinds(earlier, name)
-                    and not _passes_through(earlier.value, name)
-                    for earlier in block[:block.index(child)]):
+            if child in block and any(_always_rebinds(earlier, name, empty)
+                                      for earlier in block[:block.index(child)]):
                 return True
         if parent is None:
             return False

@@ -129,7 +129,10 @@ MIN_ENTROPY = 3.5
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _FILE_NAME = re.compile(r"\.(?:pem|key|crt|cer|der|p12|pfx|json|ya?ml|txt|env|ini|cfg|conf|toml)$", re.IGNORECASE)
 _PIECES = re.compile(r"[._\-:/]+|(?<=[a-z0-9])(?=[A-Z])")
-_WORDLIKE = re.compile(r"[A-Za-z][a-z]+\d{0,2}|[A-Z]{2,5}[a-z]{2,}\d{0,2}|[A-Z]{1,4}\d{0,2}|[a-z]{1,3}\d{0,2}|\d{1,4}")
+_WORDLIKE = re.compile(r"[A-Za-z][a-z]+\d{0,2}|[A-Z]{2,5}[a-z]{2,}\d{0,2}|[A-Z]{1,4}\d{0,2}|[a-z]{1,3}\d{0,2}|\d{1,4}"
+                       r"|[a-z]{1,2}\d{1,2}[a-z]{1,2}")
+# ``[a-z]{1,2}\d{1,2}[a-z]{1,2}``: a lower-case numeronym (m2m, k8s, i18n, a11y) in a mode name such as
+# ``databricks_oauth_m2m`` (mlflow's provider table, issue 21).
 # ``[A-Z]{2,5}[a-z]{2,}``: an acronym before a word, ``FFmpegExtractAudio``, ``IPython.core:OSMagics``
 # (a yt_dlp post-processor key, a magic's import path; read on langchain and IPython, issue 21).
 # Regular expressions and markup are what test payloads and parsers hold, not credentials

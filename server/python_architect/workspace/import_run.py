@@ -10,10 +10,13 @@ not bound yet: ``from pkg import NAME`` (or a module-level read of ``pkg.NAME``)
 does it: ancestors packages run first, each module runs its ``load_order`` steps (see
 ``analysis.load_order``) top to bottom, an import of a module already started returns at once.
 It returns the first failure with the chain of modules that were running, or None. Modules the
-index does not hold are taken as importing cleanly. What the replay does not model, and treats
-as running (or succeeding): ``try``/``except ImportError`` around an import, imports the import
-system finds through ``sys.path`` tricks, ``from x import *`` of a partial module (it binds what
-is there), and calls more than one level deep.
+index does not hold are taken as importing cleanly. A failure raised inside a ``try:`` whose
+handler catches it (``load_order``'s ``g`` steps) is caught there, as the interpreter does: the
+modules it was importing are dropped (a later import runs them again) and the catching module
+goes on after its ``try:`` body. What the replay does not model, and treats as running (or
+succeeding): imports the import system finds through ``sys.path`` tricks, ``from x import *`` of
+a partial module (it binds what is there), handlers inside functions called at import, and calls
+more than one level deep.
 
 State is local to one call; nothing here is shared.
 """
@@ -84,7 +87,7 @@ class OutOfBudget(Exception):
 
 
 class _Frame:
-    __slots__ = ("actions", "fact", "loads", "module", "pending", "position", "via_call")
+    __slots__ = ("actions", "fact", "guards", "loads", "module", "pending", "position", "via_call")
 
     def __init__(self, module: str, actions: list[tuple]) -> None:
         self.module = module
@@ -95,6 +98,8 @@ class _Frame:
         self.loads = ""
         self.pending: list[str] = []
         """Modules the running ``load`` still has to enter, the next last (packages first)."""
+        self.guards: list[tuple[str, int]] = []
+        """The ``try:`` bodies running, innermost last: what each catches and its end action."""
 
 
 class _Replay:
@@ -126,10 +131,18 @@ class _Replay:
             # module runs at import is not in the stub, whose imports are for type checkers.
             return []
         aliases: dict[str, tuple[str, bool]] = {}
-        actions: list[tuple] = []
+        actions: list = []
+        open_guards: list[int] = []
         for step in facts.load_order:
             kind, rest = step[0], step[1:]
-            if kind in "ir":
+            if kind == "g":
+                if rest != "-":
+                    open_guards.append(len(actions))
+                    actions.append(["guard", rest, -1])  # its end is set at the matching ``g-``
+                elif open_guards:
+                    actions[open_guards.pop()][2] = len(actions)
+                    actions.append(("unguard",))
+            elif kind in "ir":
                 try:
                     fact = facts.imports[int(rest)]
                 except (ValueError, IndexError):
@@ -222,11 +235,16 @@ class _Replay:
                     frame.fact, frame.via_call, frame.pending = action[2], action[3], list(action[4])
             elif kind == "define":
                 self.defined[frame.module].update(action[1])
+            elif kind == "guard":
+                frame.guards.append((action[1], action[2]))
+            elif kind == "unguard":
+                if frame.guards:
+                    frame.guards.pop()
             elif kind == "need":
                 _, target, name, fact, via_call = action
                 if not self._has(target, name) and self._counts(frame.module):
                     failure = self._failure(entry, stack, fact, via_call, target, name)
-                    if failure is not None:
+                    if failure is not None and not self._caught(stack, "i"):
                         return failure
             elif kind == "read":
                 partial = self._read(action[1], action[2], action[3])
@@ -234,9 +252,31 @@ class _Replay:
                     read = ".".join([action[1], *action[3]])
                     failure = self._failure(entry, stack, self._binding_fact(frame.module, action[1]), False,
                                             partial, "." + read)
-                    if failure is not None:
+                    if failure is not None and not self._caught(stack, "a"):
                         return failure
         return None
+
+    def _caught(self, stack: list[_Frame], raised: str) -> bool:
+        """A failure (``i``: ImportError, ``a``: AttributeError) raised in ``stack[-1]``, caught by
+        the innermost running ``try:`` that catches it: as in the interpreter, each module between
+        is dropped (its import failed; a later import runs it again) and the catching module goes
+        on after its ``try:`` body. False when nothing catches it (the import fails)."""
+        for depth in range(len(stack) - 1, -1, -1):
+            frame = stack[depth]
+            for k in range(len(frame.guards) - 1, -1, -1):
+                catches, end = frame.guards[k]
+                if raised not in catches:
+                    continue
+                for dropped in stack[depth + 1:]:
+                    self.started.discard(dropped.module)
+                    self.complete.discard(dropped.module)
+                    self.defined.pop(dropped.module, None)
+                del stack[depth + 1:]
+                del frame.guards[k + 1:]  # the ``unguard`` at ``end`` closes guard k itself
+                frame.position = end if end >= 0 else len(frame.actions)
+                frame.pending = []
+                return True
+        return False
 
     def _counts(self, module: str) -> bool:
         """A failure in ``module`` ends the replay; one outside the modules asked about is
