@@ -110,3 +110,43 @@ def test_a_default_replaced_on_every_path_that_keeps_it_is_not_reported(text: st
 def test_a_default_that_survives_some_path_to_the_mutation_is_reported(text: str) -> None:
     reported, kept = reported_and_kept(text, "B006")
     assert reported == kept == ["B006"]
+
+
+RAISES_OR_REPLACES = ("def autoload(url, headers={}, with_credentials=False):\n"
+                      "    if headers and with_credentials:\n"
+                      "        raise ValueError('exclusive')\n"
+                      "    elif not headers:\n"
+                      "        headers = {}\n"
+                      "    else:\n"
+                      "        headers = dict(headers)\n"
+                      "    headers['Session'] = url\n"
+                      "    return headers\n")
+SHADOWED_IN_A_CLOSURE = ("def grid(children=[], ncols=None):\n"
+                         "    def traverse(children, level=0):\n"
+                         "        if isinstance(children, list):\n"
+                         "            return [traverse(c, level + 1) for c in children]\n"
+                         "        return children\n"
+                         "    return traverse(list(children))\n")
+
+
+@pytest.mark.parametrize("text", [RAISES_OR_REPLACES, SHADOWED_IN_A_CLOSURE])
+def test_a_branch_that_leaves_or_a_closure_own_name_does_not_reach_the_default(text: str) -> None:
+    # A tuning package (bokeh's `autoload_server` and `grid`): one branch raises and the others
+    # replace the default; an inner function's own parameter of the same name is another object.
+    reported, kept = reported_and_kept(text, "B006")
+    assert reported == ["B006"] and kept == []
+
+
+@pytest.mark.parametrize("text", [
+    # the raising branch is not taken for the default; the `else` keeps it and mutates it
+    "def autoload(url, headers={}, creds=False):\n    if creds:\n        raise ValueError('x')\n"
+    "    else:\n        pass\n    headers['Session'] = url\n",
+    # the closure reads the default itself (no parameter or local of that name) and returns it
+    "def grid(children=[]):\n    def traverse(level=0):\n        return children\n    return traverse\n",
+    # a closure that declares it nonlocal and appends
+    "def grid(children=[]):\n    def add(c):\n        nonlocal children\n        children.append(c)\n        children = children\n"
+    "    return add\n",
+])
+def test_the_default_reaching_a_mutation_or_the_caller_through_a_closure_is_reported(text: str) -> None:
+    reported, kept = reported_and_kept(text, "B006")
+    assert reported == kept == ["B006"]

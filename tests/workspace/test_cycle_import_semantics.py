@@ -177,6 +177,18 @@ SHAPES: list[tuple[str, dict[str, str], bool]] = [
         "pkg/__init__.py": "try:\n    from . import sub\nexcept (ImportError, AttributeError):\n    sub = None\nNAME = 1\n",
         "pkg/sub.py": "import pkg\n\nVALUE = pkg.NAME\n",
     }, IMPORTS),
+    # A project's own type-checking flag (pipenv's ``MYPY_RUNNING``, false at run time) guards the
+    # edge back, as ``TYPE_CHECKING`` does; the twin's flag is an ordinary setting, true here.
+    ("own-type-checking-flag", {
+        "pkg/__init__.py": "from . import sub\nNAME = 1\n",
+        "pkg/flags.py": "MYPY_RUNNING = False\nDEBUG = True\n",
+        "pkg/sub.py": "from pkg.flags import MYPY_RUNNING\n\nif MYPY_RUNNING:\n    from pkg import NAME\n",
+    }, IMPORTS),
+    ("ordinary-flag-guards-a-real-edge", {
+        "pkg/__init__.py": "from . import sub\nNAME = 1\n",
+        "pkg/flags.py": "MYPY_RUNNING = False\nDEBUG = True\n",
+        "pkg/sub.py": "from pkg.flags import DEBUG\n\nif DEBUG:\n    from pkg import NAME\n",
+    }, FAILS),
     # Caught in the failing module itself, the classic optional name.
     ("optional-name-caught-in-the-importing-module", {
         "pkg/__init__.py": "from . import sub\nNAME = 1\n",

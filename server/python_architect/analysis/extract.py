@@ -41,9 +41,15 @@ def _names_in_source(source: str) -> frozenset[str]:
     return frozenset(inner.id for inner in ast.walk(parsed) if isinstance(inner, ast.Name))
 
 
+TYPE_CHECKING_NAMES = frozenset({"TYPE_CHECKING", "MYPY", "MYPY_RUNNING", "TYPE_CHECKING_ONLY"})
+"""Names of the flag that is true only for a type checker: ``typing.TYPE_CHECKING`` and the older
+spellings projects define themselves (``MYPY = False``; pipenv's ``MYPY_RUNNING``, a tuning
+package: ``if MYPY_RUNNING: from pipenv.project import Project`` is no import-time edge)."""
+
+
 def _is_type_checking_test(test: ast.expr) -> bool:
     name = dotted_name(test)
-    return name is not None and name.split(".")[-1] == "TYPE_CHECKING"
+    return name is not None and name.split(".")[-1] in TYPE_CHECKING_NAMES
 
 
 def is_main_guard(test: ast.expr) -> bool:

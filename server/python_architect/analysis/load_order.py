@@ -44,8 +44,10 @@ _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
+    from .extract import TYPE_CHECKING_NAMES
+
     name = test.attr if isinstance(test, ast.Attribute) else getattr(test, "id", None)
-    return name == "TYPE_CHECKING"
+    return name in TYPE_CHECKING_NAMES
 
 
 def _is_main_guard(test: ast.expr) -> bool:

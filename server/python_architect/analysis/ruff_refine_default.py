@@ -40,7 +40,7 @@ rules, ``analysis.context.SILENT_IN_SCRIPTS``, like the other script-only codes.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from .registry import RawFinding
 from .ruff_judge_nodes import starts_at
@@ -100,13 +100,20 @@ def _always_rebinds(statement: ast.stmt, name: str, empty: bool) -> bool:
     if isinstance(statement, (ast.Assign, ast.AnnAssign)):
         return _rebinds(statement, name) and not _passes_through(statement.value, name)
     if isinstance(statement, ast.If):
-        body = any(_always_rebinds(inner, name, empty) for inner in statement.body)
+        body = _block_rebinds_or_leaves(statement.body, name, empty)
         if statement.orelse:
-            return body and any(_always_rebinds(inner, name, empty) for inner in statement.orelse)
+            return body and _block_rebinds_or_leaves(statement.orelse, name, empty)
         test = statement.test
         return body and empty and (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
                                    and isinstance(test.operand, ast.Name) and test.operand.id == name)
     return False
+
+
+def _block_rebinds_or_leaves(block: list[ast.stmt], name: str, empty: bool) -> bool:
+    """The block rebinds the name, or leaves (``raise``/``return``) before the code after it:
+    bokeh's ``if headers and creds: raise ... elif not headers: headers = {} else: headers =
+    dict(headers)`` (a tuning package)."""
+    return any(_always_rebinds(inner, name, empty) or isinstance(inner, (ast.Raise, ast.Return)) for inner in block)
 
 
 def _rebound_before_use(statements: list[ast.stmt], name: str, empty: bool = False) -> bool | None:
@@ -187,7 +194,7 @@ def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner:
     that attribute."""
     names = {name}
     attributes: set[str] = set()
-    nodes = [node for statement in function.body for node in ast.walk(statement)]
+    nodes = list(_walk_unshadowed(function.body, name))
     for node in nodes:  # aliases and stores: ``alias = default``, ``self.items = default``
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id in names:
             for target in node.targets:
@@ -210,6 +217,37 @@ def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner:
                             and _mutation_of(node, member_parents)):
                         return True
     return False
+
+
+def _walk_unshadowed(statements: list[ast.stmt], name: str) -> Iterator[ast.AST]:
+    """Every node of ``statements`` (closures included) except the bodies of nested functions
+    that bind ``name`` themselves, as a parameter or a local: there it is another object
+    (bokeh's ``grid(children=[])`` and its inner ``def traverse(children): return children``, a
+    tuning package)."""
+    stack: list[ast.AST] = list(reversed(statements))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and _binds_own(node, name):
+            arguments = node.args
+            stack.extend(reversed([*arguments.defaults, *(d for d in arguments.kw_defaults if d is not None),
+                                   *getattr(node, "decorator_list", [])]))
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _binds_own(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, name: str) -> bool:
+    arguments = function.args
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]
+    if any(argument is not None and argument.arg == name for argument in every):
+        return True
+    if isinstance(function, ast.Lambda):
+        return False
+    declared = any(isinstance(node, (ast.Nonlocal, ast.Global)) and name in node.names
+                   for statement in function.body for node in ast.walk(statement))
+    stored = any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
+                 for statement in function.body for node in ast.walk(statement))
+    return stored and not declared
 
 
 def _fresh_where_used(node: ast.AST, name: str, parents: dict[int, ast.AST], body: list[ast.stmt],
