@@ -213,6 +213,7 @@ def main() -> int:
         shutil.copytree(EXAMPLE, workspace, ignore=shutil.ignore_patterns(".python-architect-cache", "__pycache__", ".vscode"))
         base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
         base["PYTHON_ARCHITECT_IMPORT_STRATEGY"] = "useBundled"
+        base["PYTHONUTF8"] = "1"  # as the client sets it (client/src/settings.ts): the bootstrap does not re-execute
         libs = os.pathsep.join(str(shipped / name) for name in (f"libs-cp{version}", "libs"))
         kinds = ("first", "read-only", "warm")
         figures: dict[str, list[dict[str, object]]] = {kind: [] for kind in kinds}

@@ -20,7 +20,8 @@
 // (the warm start's figures), the version check answered from the cache for a real binary, and
 // a bad interpreter giving one notification and the error status without a restart loop, a
 // second, larger generated workspace (tests/support/big_workspace.py) where Check Workspace's
-// count equals the Problems panel's too; then
+// count equals the Problems panel's too; then fresh windows (tests/e2e/freshwindow.mjs: a file
+// opened once the window has started, with and without .ai/adrs: open -> squiggle, -> Problems); then
 // the universal VSIX in its own code-server: one notification with the pip command and a button
 // that copies it (tests/e2e/universal.mjs). Every
 // step waits on a UI event and leaves a screenshot in $E2E_OUT (default tests/e2e/output/).
@@ -35,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, freePort, installExtension, profile, startCodeServer } from './codeserver.mjs';
 import { handshake, interpreters } from './handshake.mjs';
+import { describeFreshWindows, freshWindows } from './freshwindow.mjs';
 import { universalNotice } from './universal.mjs';
 import { activationTime, answerFinished, ask as askIn, chatFrame, clientTimeline, openFile, runCommand, serverPhases, serverReadyMs,
   serverStarted, serverStarts, STEP_TIMEOUT, viewLine, webviewFrame } from './workbench.mjs';
@@ -160,12 +162,17 @@ async function main() {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   const page = context.pages()[0] ?? await context.newPage();
   try {
-    await walk(page, server.url, workspace, fake, dirs);
+    try {
+      await walk(page, server.url, workspace, fake, dirs);
+    } finally {
+      figures.serverStarts = serverStarts(dirs); // every start of the run, before the profile goes
+      await context.close().catch(() => {});
+      await server.stop();
+      fake.stop();
+    }
+    // Issue 22's sentence: a file opened in a fresh window that has finished starting.
+    figures.freshWindow = await freshWindows({ dirs, repo, parent: tmp, outDir, log, record: (r) => results.push(r) });
   } finally {
-    figures.serverStarts = serverStarts(dirs); // every start of the run, before the profile goes
-    await context.close().catch(() => {});
-    await server.stop();
-    fake.stop();
     if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
   }
   const universal = process.env.E2E_UNIVERSAL_VSIX || path.join(repo, 'dist', `${manifest.name}-${manifest.version}.vsix`);
@@ -215,6 +222,7 @@ async function main() {
     log(`restart (warm start) to diagnostic: ${figures.restartToDiagnosticMs} ms (server ready in ${figures.warmServerReadyMs} ms)`);
   }
   log(`load average when the diagnostic showed: ${figures.loadAverageAtDiagnostic} on ${os.cpus().length} cores`);
+  for (const line of describeFreshWindows(figures.freshWindow)) log(line);
   log(`e2e run time: ${figures.e2eSeconds} s (screenshots in ${path.relative(process.cwd(), outDir) || '.'})`);
   log(`${results.length - failed.length}/${results.length} steps passed`);
   return failed.length ? 1 : 0;

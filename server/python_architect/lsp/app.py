@@ -6,15 +6,14 @@ server import each other in a circle.
 
 from __future__ import annotations
 
-from . import api_key, code_actions, commands, diagnostics, editor_api, hover
-from .chat import register_chat
+from . import api_key, chat_routes, code_actions, commands, diagnostics, editor_api, hover
 from .server import ArchitectServer, quiet_late_cancels
 from .startup import CLOCK
 from .wire import install_fast_text_sync
 
 
 def create_server() -> ArchitectServer:
-    """The server with every feature registered (the chat's too)."""
+    """The server with every feature registered (the chat's through ``chat_routes``)."""
     CLOCK.mark("imports done")
     quiet_late_cancels()
     install_fast_text_sync()
@@ -23,7 +22,7 @@ def create_server() -> ArchitectServer:
     hover.register(server)
     code_actions.register(server)
     commands.register(server)
-    register_chat(server)
+    chat_routes.register(server)  # the chat itself is imported by its first request
     editor_api.register(server)
     api_key.register(server)
     return server

@@ -33,6 +33,7 @@ from lsprotocol import types
 
 from ..advisor.conversations import ConversationStore
 from ..advisor.events import ChatChunk, ChatFinal, ChatStep
+from .chat_routes import ASK_ABOUT_FINDING, CHAT_CHUNK, CHAT_REQUEST
 from .conversations import proposal_result, register_conversations
 from .convert import path_of
 
@@ -41,21 +42,21 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CHAT_REQUEST = "pythonArchitect/chat"
-CHAT_CHUNK = "pythonArchitect/chatChunk"
-ASK_ABOUT_FINDING = "pythonArchitect.askAboutFinding"
 _FINDING_CODE = re.compile(r"^[A-Z]{1,8}\d{1,4}$")
 
 
-def register_chat(server: Any) -> None:
+def register_chat(server: Any, on: Any = None) -> None:
+    """The chat's handlers for ``server``, registered on ``on`` (the server itself unless given;
+    ``chat_routes`` passes its table: the server has its forwarders)."""
+    on = server if on is None else on
     router = ChatRouter(server)
-    register_conversations(server, router)  # stored conversations, "Fix with the architect"
+    register_conversations(server, router, on)  # stored conversations, "Fix with the architect"
 
-    @server.feature(CHAT_REQUEST)
+    @on.feature(CHAT_REQUEST)
     async def chat(ls: Any, params: Any) -> dict[str, Any]:
         return await router.answer_safely(plain(params))
 
-    @server.command(ASK_ABOUT_FINDING)
+    @on.command(ASK_ABOUT_FINDING)
     async def ask_about_finding(ls: Any, *arguments: Any) -> dict[str, Any]:
         first = plain(arguments[0]) if arguments else None
         if not isinstance(first, dict) or not (first.get("code") or first.get("message") or first.get("question")):

@@ -13,7 +13,6 @@ from typing import Any
 
 from lsprotocol import types
 
-from ..advisor.proposals import fix_question
 from ..explain import actions
 from ..explain.positions import LineIndex
 from .convert import core_span, finding_from_diagnostic, path_of, span_range, uri_of
@@ -83,7 +82,7 @@ def _quick_fixes(ls: ArchitectServer, params: types.CodeActionParams, state: Any
             if every is not None:
                 fix_all_codes.append(_to_action(ls, every, fix_lines, diagnostics))
         editor_range = ls.protocol._converter.unstructure(diagnostic.range)
-        question = fix_question(finding.code, finding.message, finding.adrs,
+        question = _fix_question()(finding.code, finding.message, finding.adrs,
                                 _relative(path, state.folder.root), finding.span.line)
         architect.append(actions.fix_with_architect(finding, uri, editor_range, question))
         architect.append(actions.ask_architect(finding, uri, editor_range))
@@ -94,6 +93,15 @@ def _quick_fixes(ls: ArchitectServer, params: types.CodeActionParams, state: Any
         adrs.extend(actions.open_adrs(finding, state.folder.project.kb))
     convert = [_to_action(ls, plan, lines, diagnostics) for plan in fixes]
     return [*convert, *fix_all_codes, *(_to_action(ls, plan, lines, diagnostics) for plan in [*architect, *suppressions, *adrs])]
+
+
+def _fix_question() -> Any:
+    """``advisor.proposals.fix_question``, imported by the first code action request (~10 ms
+    the server's start does without). Who loads it: the event loop, which runs ``code_action``
+    (a plain function: pygls calls it on the loop) and the chat (``chat_routes``)."""
+    from ..advisor.proposals import fix_question
+
+    return fix_question
 
 
 def _relative(path: Path, root: Path) -> str:

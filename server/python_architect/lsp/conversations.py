@@ -31,25 +31,24 @@ from lsprotocol import types
 from ..advisor.conversations import ConversationStore, StoredConversation
 from ..advisor.proposals import ProposalSet, parse_proposals, read_workspace_text
 from ..explain.positions import LineIndex
+from .chat_routes import DELETE_CONVERSATION, FIX_WITH_ARCHITECT, GET_CONVERSATION, LIST_CONVERSATIONS
 from .convert import path_of, span_range, uri_of
 
 log = logging.getLogger("python_architect")
 
-LIST_CONVERSATIONS = "pythonArchitect/listConversations"
-GET_CONVERSATION = "pythonArchitect/getConversation"
-DELETE_CONVERSATION = "pythonArchitect/deleteConversation"
-FIX_WITH_ARCHITECT = "pythonArchitect.fixWithArchitect"
 
-
-def register_conversations(server: Any, router: Any) -> None:
-    """Registers the requests and the command; ``router`` is the chat's ``ChatRouter``."""
+def register_conversations(server: Any, router: Any, on: Any = None) -> None:
+    """Registers the requests and the command on ``on`` (``server`` unless given: see
+    ``chat.register_chat``); ``router`` is the chat's ``ChatRouter``."""
     from .chat import finding_request, plain
 
-    @server.feature(LIST_CONVERSATIONS)
+    on = server if on is None else on
+
+    @on.feature(LIST_CONVERSATIONS)
     async def list_conversations(ls: Any, params: Any) -> list[dict[str, Any]]:
         return await asyncio.to_thread(_list, _roots(ls, plain(params)))
 
-    @server.feature(GET_CONVERSATION)
+    @on.feature(GET_CONVERSATION)
     async def get_conversation(ls: Any, params: Any) -> dict[str, Any] | None:
         request = plain(params)
         conversation_id = _conversation_id(request)
@@ -57,7 +56,7 @@ def register_conversations(server: Any, router: Any) -> None:
             return None
         return await asyncio.to_thread(_get, _roots(ls, request), conversation_id)
 
-    @server.feature(DELETE_CONVERSATION)
+    @on.feature(DELETE_CONVERSATION)
     async def delete_conversation(ls: Any, params: Any) -> dict[str, bool]:
         request = plain(params)
         conversation_id = _conversation_id(request)
@@ -68,7 +67,7 @@ def register_conversations(server: Any, router: Any) -> None:
             advisor.forget(conversation_id)
         return {"deleted": deleted}
 
-    @server.command(FIX_WITH_ARCHITECT)
+    @on.command(FIX_WITH_ARCHITECT)
     async def fix_with_architect(ls: Any, *arguments: Any) -> dict[str, Any]:
         first = plain(arguments[0]) if arguments else None
         if not isinstance(first, dict) or not (first.get("code") or first.get("question")):
