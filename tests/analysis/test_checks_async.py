@@ -78,10 +78,15 @@ def test_ruff_reports_none_of_the_arc301_misses() -> None:
         assert [f for f in reported if f.span.line in lines] == []
 
 
-def test_reported_by_default_and_quiet_in_tests(tmp_path: Path) -> None:
+def test_reported_by_default_or_once_adopted_and_quiet_in_tests(tmp_path: Path) -> None:
+    # ARC302 is core; ARC301 is judgment tier (issue 21's seventh reading): reported once adopted.
     source = ARC301_SHAPES[0][0] + "\n" + ARC302_SHAPES[0][0].replace("import asyncio\n", "import asyncio\n\n")
     root = write_tree(tmp_path, {"app/jobs.py": source, "tests/test_jobs.py": source})
-    result = Project.load(root).check_paths(None, jobs=1, cache=None)
-    found = sorted((f.path.relative_to(root.resolve()).as_posix(), f.code) for f in result.findings
-                   if f.code in ("ARC301", "ARC302"))
-    assert found == [("app/jobs.py", "ARC301"), ("app/jobs.py", "ARC301"), ("app/jobs.py", "ARC302")]
+
+    def found(select: tuple[str, ...]) -> list[tuple[str, str]]:
+        result = Project.load(root).check_paths(None, jobs=1, cache=None, select=select)
+        return sorted((f.path.relative_to(root.resolve()).as_posix(), f.code) for f in result.findings
+                      if f.code in ("ARC301", "ARC302"))
+
+    assert found(()) == [("app/jobs.py", "ARC302")]
+    assert found(("ALL",)) == [("app/jobs.py", "ARC301"), ("app/jobs.py", "ARC301"), ("app/jobs.py", "ARC302")]

@@ -54,6 +54,23 @@ TWINS = [
      _handler("builtins.Exception", "log.error('cluster refresh failed: %s', exc)")),
 ]
 
+CONVERTED = (LOG + "def matches(status_code, rules):\n    try:\n        status_code = int(status_code)\n"
+             "    except:\n        log.error('Failed to coerce status code into integer: %s', status_code)\n")
+SANITIZED = (LOG + "def add_event(name):\n    try:\n        name = sanitize(name)\n    except Exception as e:\n"
+             "        log.error('Invalid event name %s: %s', name, e)\n        return\n")
+CONVERTED_AND_USED = (LOG + "def matches(status_code, rules):\n    try:\n        status_code = int(status_code)\n"
+                      "        rules.apply(status_code)\n    except:\n        log.error('failed: %s', status_code)\n")
+
+
+def test_a_handler_around_a_conversion_alone_is_dropped_and_more_work_is_kept() -> None:
+    # newrelic (issue 21, seventh reading): the try body coerces or sanitizes one value and the
+    # message names it. The twin's try body also does work whose failure is unexpected.
+    for text in (CONVERTED, SANITIZED):
+        reported, kept = _kept(text)
+        assert reported == ["TRY400"] and kept == []
+    reported, kept = _kept(CONVERTED_AND_USED)
+    assert reported == kept == ["TRY400"]
+
 
 def _kept(text: str) -> tuple[list[str], list[str]]:
     raw = ruff_bridge.run_ruff(text, Path("mod.py"), ["TRY400"])

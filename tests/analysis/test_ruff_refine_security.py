@@ -36,9 +36,18 @@ S506_SHAPES = [
     ("imported inside the function",
      ("def read(text):\n    import yaml\n    try:\n        from yaml import CBaseLoader as BaseLoader\n"
      "    except ImportError:\n        from yaml import BaseLoader\n    return yaml.load(text, Loader=BaseLoader)\n"), False),
+    # snakemake's ``parse_config`` (issue 21, seventh reading): the module path after a local import
+    ("module path after a local import",
+     "def parse(s):\n    import yaml\n    return yaml.load(s, Loader=yaml.loader.BaseLoader)\n", False),
+    ("module path in a lambda after a local import",
+     "def parse(s):\n    import yaml\n    load = lambda t: yaml.load(t, Loader=yaml.loader.BaseLoader)\n    return load(s)\n", False),
     ("getattr with a safe fallback",
      "import yaml\nFast = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)\n" + LOAD.format(loader="Fast"), False),
     # The twins: still reported.
+    ("unsafe module path after a local import",
+     "def parse(s):\n    import yaml\n    return yaml.load(s, Loader=yaml.loader.Loader)\n", True),
+    ("a local import and a loader chosen at run time",
+     "def parse(s, name):\n    import yaml\n    return yaml.load(s, Loader=getattr(yaml.loader, name))\n", True),
     ("no loader", "import yaml\ndef read(text):\n    return yaml.load(text)\n", True),
     ("yaml.Loader", "import yaml\n" + LOAD.format(loader="yaml.Loader"), True),
     ("UnsafeLoader", "import yaml\n" + LOAD.format(loader="yaml.UnsafeLoader"), True),

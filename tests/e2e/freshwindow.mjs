@@ -8,11 +8,14 @@
 // `onStartupFinished` activation: the workbench has told the host that start-up is over), then
 // opens the Problems panel and a Python file with Quick Open, and times the click on Quick
 // Open's row -> the file's tab, -> the first squiggle in that file, -> the expected Problems row.
-// Two cases:
+// Three cases:
 // - `example`: a copy of examples/service; `workspaceContains:.ai/adrs` has activated us while
 //   the window started, so the server may be up before the file opens (pricing_rules.py, ADR-011);
-// - `no-adrs`: the same copy without `.ai`: only `onLanguage:python` activates us, when the file
-//   opens (customer_client.py, ruff's S113 `requests.get` without a timeout, a default finding).
+// - `no-adrs`: the same copy without `.ai`, a Python project all the same: its `pyproject.toml`
+//   activates us while the window starts (customer_client.py, ruff's S113 `requests.get` without
+//   a timeout, a default finding);
+// - `loose-folder`: the same without `.ai` and `pyproject.toml`, its Python files only in
+//   subfolders: only `onLanguage:python` activates us, when the file opens.
 // The main walk's first step stays the worst case (the file opened while the window starts).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +31,8 @@ export const FRESH_WINDOW_CASES = [
   { name: 'example', keepAdrs: true, file: 'src/pricing_service/domain/pricing_rules.py', row: 'ADR-011' },
   // Opened at the finding's line: Monaco draws squiggles on visible lines only.
   { name: 'no-adrs', keepAdrs: false, file: 'src/pricing_service/adapters/customer_client.py', at: ':43', row: 'S113' },
+  { name: 'loose-folder', keepAdrs: false, keepProject: false, file: 'src/pricing_service/adapters/customer_client.py',
+    at: ':43', row: 'S113' },
 ];
 
 /** Log lines stamped `YYYY-MM-DD HH:MM:SS.mmm` (local time) -> ms since the epoch. */
@@ -57,16 +62,17 @@ async function windowReady(page, dirs, known) {
   }
 }
 
-function copyWorkspace(source, target, keepAdrs) {
-  const skip = keepAdrs ? /[\\/](\.python-architect-cache|__pycache__|\.vscode)$/
-    : /[\\/](\.python-architect-cache|__pycache__|\.vscode|\.ai)$/;
-  fs.cpSync(source, target, { recursive: true, filter: (file) => !skip.test(file) });
+function copyWorkspace(source, target, { keepAdrs, keepProject = true }) {
+  const always = /[\\/](\.python-architect-cache|__pycache__|\.vscode)$/;
+  const skip = (file) => always.test(file) || (!keepAdrs && /[\\/]\.ai$/.test(file))
+    || (!keepProject && path.dirname(file) === source && /^(pyproject\.toml|setup\.py)$/.test(path.basename(file)));
+  fs.cpSync(source, target, { recursive: true, filter: (file) => !skip(file) });
 }
 
 /** One case: resolves with its figures; rejects when the expected diagnostic never shows. */
 async function oneWindow(kase, { dirs, repo, parent, outDir }) {
   const workspace = path.join(parent, `fresh-${kase.name}`, 'service');
-  copyWorkspace(path.join(repo, 'examples', 'service'), workspace, kase.keepAdrs);
+  copyWorkspace(path.join(repo, 'examples', 'service'), workspace, kase);
   const known = new Set(logFiles(dirs, 'remoteexthost.log'));
   const server = await startCodeServer(dirs, { port: await freePort(), log: path.join(outDir, `code-server-fresh-${kase.name}.log`) });
   const context = await chromium.launchPersistentContext(path.join(parent, `fresh-${kase.name}`, 'chrome'), {

@@ -74,6 +74,10 @@ def test_package_json_declares_the_extension_entry_points() -> None:
     assert set(package["activationEvents"]) == {
         "onLanguage:python",
         "workspaceContains:.ai/adrs",
+        # a Python project starts the server with the window, as ruff's extension does, so the
+        # first file opened there is not also waiting for the server (issue 22's fresh window)
+        "workspaceContains:pyproject.toml",
+        "workspaceContains:*.py",
         "onWebviewPanel:pythonArchitect.chat",
         "onWebviewPanel:pythonArchitect.graph",
         "onView:pythonArchitect.chatView",  # the chat in the secondary side bar

@@ -14,7 +14,7 @@ from ..findings import Severity, Span
 from .context import is_test_path, relative_to_root
 from .extract import TreeIndex, tree_index
 from .registry import ModuleContext, RawFinding, check
-from .secret_shapes import AWS_SECRET_KEY, URL_KINDS
+from .secret_shapes import AWS_SECRET_KEY, URL_KINDS, complete_private_key
 from .secrets import (
     LESS_CERTAIN_KINDS,
     STRUCTURAL_KINDS,
@@ -41,6 +41,8 @@ def hard_coded_credential(ctx: ModuleContext) -> Iterator[RawFinding]:
         kind = known_token_kind(value)
         if kind is not None and kind in STRUCTURAL_KINDS and _made_up(name, value, kind, in_tests):
             continue  # a DSN in a docstring or EXAMPLES, a JWT in a test fixture
+        if kind == "private key" and not complete_private_key(value):
+            continue  # documentation's truncated example; the redactor still masks it
         if kind is not None:
             message = f"Hard-coded credential: this literal contains a {kind}"
         elif not in_tests and name is not None and is_secret_name(name) and _secret_value(name, value):

@@ -56,7 +56,7 @@ def try400_travels_on(near: list[ast.AST], handler: ast.ExceptHandler, call: ast
     if call is not None and (keeps_traceback(call) or _traceback_logged_before(handler, call)
                              or _traceback_in_arguments(call, handler)):
         return True
-    if _catches_only_named_types(handler):
+    if _catches_only_named_types(handler) or _guards_a_conversion(try_of(near, handler)):
         return True
     if any(isinstance(statement, ast.Raise) for statement in handler.body):
         return True
@@ -65,6 +65,26 @@ def try400_travels_on(near: list[ast.AST], handler: ast.ExceptHandler, call: ast
     if _exits(handler, [n for n in walk_statements(handler.body) if isinstance(n, ast.Call)]):
         return True  # a program's last words to its user (``logger.error(exc); sys.exit(1)``)
     return _hands_on(handler, call)
+
+
+_CONVERSIONS = frozenset({"int", "float", "complex", "bool", "str", "bytes", "Decimal", "Fraction", "UUID",
+                          "loads", "fromisoformat", "strptime", "fromtimestamp", "ip_address", "ip_network",
+                          "literal_eval", "b64decode", "urlparse", "urlsplit", "unquote"})
+_VALIDATING = re.compile(r"^_*(?:sanitize|validate|coerce|convert|parse|normali[sz]e|clean)(?:_|$)", re.IGNORECASE)
+
+
+def _guards_a_conversion(statement: ast.Try | None) -> bool:
+    """The ``try:`` body only converts or validates a value (``status_code = int(status_code)``,
+    ``name = sanitize(name)``: newrelic, issue 21's seventh reading): the only failure is a bad
+    value, which the message names; a traceback of ``int()`` carries nothing."""
+    if statement is None or not statement.body:
+        return False
+    calls = [node for node in walk_statements(statement.body) if isinstance(node, ast.Call)]
+    if not calls or len(statement.body) > 2:
+        return False
+    simple = all(isinstance(s, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return)) for s in statement.body)
+    return simple and all(name_of(call.func) in _CONVERSIONS or _VALIDATING.match(name_of(call.func))
+                          for call in calls)
 
 
 _BROAD_TYPES = frozenset({"Exception", "BaseException"})

@@ -72,13 +72,32 @@ def s506_safe_loader(near: list[ast.AST], lines: list[str], finding: RawFinding,
     if module is None:
         return False
     resolver = _Resolver()
-    if isinstance(loader, ast.Name):
-        # ``import yaml`` / ``from yaml import BaseLoader`` inside the function doing the load.
+    root = loader
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if isinstance(root, ast.Name):
+        # ``import yaml`` / ``from yaml import BaseLoader`` inside the function doing the load;
+        # ``yaml.loader.BaseLoader`` after a local ``import yaml`` (snakemake's ``parse_config``,
+        # issue 21's seventh reading).
         local = [node for scope in _functions_around(module.tree, call.lineno)
-                 for node in _module_statements(scope.body) if loader.id in _bound_names(node)]
-        if local:
-            return _all_of([resolver.binding(module, node, loader.id) for node in local]) is Loader.SAFE
+                 for node in _module_statements(scope.body) if root.id in _bound_names(node)]
+        if local and loader is root:
+            return _all_of([resolver.binding(module, node, root.id) for node in local]) is Loader.SAFE
+        if local and isinstance(loader, ast.Attribute):
+            return all(_imports_yaml(node, root.id) for node in local) and _yaml_name(loader.attr) is Loader.SAFE
     return resolver.expression(module, loader) is Loader.SAFE
+
+
+def _imports_yaml(node: ast.AST, name: str) -> bool:
+    """``import yaml`` / ``import yaml as y`` / ``import yaml.loader`` / ``from yaml import loader``
+    binding ``name`` to a module of ``yaml``."""
+    if isinstance(node, ast.Import):
+        return any((alias.asname or alias.name.split(".")[0]) == name and alias.name.split(".")[0] == "yaml"
+                   for alias in node.names)
+    if isinstance(node, ast.ImportFrom):
+        return (node.level == 0 and (node.module or "").split(".")[0] == "yaml"
+                and any((alias.asname or alias.name) == name for alias in node.names))
+    return False
 
 
 def _functions_around(tree: ast.Module, line: int) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:

@@ -326,3 +326,50 @@ def is_aws_secret_key(candidate: str) -> bool:
         and shannon_entropy(candidate) >= 4.0
         and not PLACEHOLDER.search(candidate)
     )
+
+
+_KEY_BODY = re.compile(r"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----([\s\S]*?)(?:-----END|$)")
+_OPENSSH_MAGIC = b"openssh-key-v1\x00"
+
+
+def complete_private_key(text: str) -> bool:
+    """Whether ``text`` holds a whole private key, not the truncated example API documentation
+    shows (twilio's generated ``credential.py``: ``-----BEGIN RSA PRIVATE KEY-----MIIEpQIBAAKCAQEAuyf...``,
+    issue 21's seventh reading): the base64 body decodes to a DER structure as long as its own
+    header says (PKCS#1, PKCS#8, SEC1, encrypted PKCS#8), or to an OpenSSH key. A PGP block, whose
+    armour this does not read, counts when its body is long."""
+    for match in _KEY_BODY.finditer(text):
+        label, body = match.group(1), match.group(2)
+        lines = [line.strip() for line in body.replace("\\n", "\n").splitlines()]
+        encoded = "".join(line for line in lines if line and ":" not in line)  # Proc-Type/DEK-Info headers
+        encoded = re.match(r"[A-Za-z0-9+/]*", encoded).group(0)  # type: ignore[union-attr]
+        if "PGP" in label:
+            if len(encoded) >= 400:
+                return True
+            continue
+        try:
+            raw = base64.b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError):
+            continue
+        if raw.startswith(_OPENSSH_MAGIC):
+            if len(raw) >= 100:
+                return True
+            continue
+        if _whole_der(raw):
+            return True
+    return False
+
+
+def _whole_der(raw: bytes) -> bool:
+    """A DER SEQUENCE whose stated length the bytes hold (a key cut short does not)."""
+    if len(raw) < 2 or raw[0] != 0x30:
+        return False
+    first = raw[1]
+    if first < 0x80:
+        length, header = first, 2
+    else:
+        count = first & 0x7F
+        if count == 0 or count > 4 or len(raw) < 2 + count:
+            return False
+        length, header = int.from_bytes(raw[2:2 + count], "big"), 2 + count
+    return length >= 32 and len(raw) >= header + length
