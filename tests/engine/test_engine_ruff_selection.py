@@ -99,7 +99,7 @@ rules:
 Output goes through logging; handlers log with logger.exception.
 """
 LOGGING_CODE = ("import logging\n\nlog = logging.getLogger(__name__)\n\n\ndef f(x):\n    try:\n"
-                "        return int(x)\n    except Exception:\n        log.error('bad %s', x)\n        return 0\n")
+                "        return load(x)\n    except Exception:\n        log.error('bad %s', x)\n        return 0\n")
 
 
 def test_a_judgment_code_adopted_by_a_proposed_adr_cites_it_capped_and_labelled(tmp_path: Path) -> None:

@@ -10,10 +10,10 @@ changes.
 HINT_CODE = "TRY400"
 HINT_MODULE = (
     "import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
-    "def total(x):\n    try:\n        return int(x)\n    except Exception:\n"
-    "        log.error(\"not a number: %s\", x)\n        return 0\n"
+    "def total(x):\n    try:\n        return load(x)\n    except Exception:\n"
+    "        log.error(\"could not load %s\", x)\n        return 0\n"
 )
-HINT_TEXT = '        log.error("not a number: %s", x)'
+HINT_TEXT = '        log.error("could not load %s", x)'
 """The line the hint is on, as written."""
 HINT_LINE = HINT_MODULE.split("\n").index(HINT_TEXT)
 """0-based, as LSP counts."""
