@@ -79,7 +79,7 @@ def test_ruff_reports_none_of_the_arc301_misses() -> None:
 
 
 def test_reported_by_default_or_once_adopted_and_quiet_in_tests(tmp_path: Path) -> None:
-    # ARC302 is core; ARC301 is judgment tier (issue 21's seventh reading): reported once adopted.
+    # ARC302 is core; ARC301 is opt-in (issue 21's seventh and eighth readings): reported when named.
     source = ARC301_SHAPES[0][0] + "\n" + ARC302_SHAPES[0][0].replace("import asyncio\n", "import asyncio\n\n")
     root = write_tree(tmp_path, {"app/jobs.py": source, "tests/test_jobs.py": source})
 
@@ -89,4 +89,5 @@ def test_reported_by_default_or_once_adopted_and_quiet_in_tests(tmp_path: Path) 
                       if f.code in ("ARC301", "ARC302"))
 
     assert found(()) == [("app/jobs.py", "ARC302")]
-    assert found(("ALL",)) == [("app/jobs.py", "ARC301"), ("app/jobs.py", "ARC301"), ("app/jobs.py", "ARC302")]
+    assert found(("ALL",)) == [("app/jobs.py", "ARC302")]
+    assert found(("ALL", "ARC301")) == [("app/jobs.py", "ARC301"), ("app/jobs.py", "ARC301"), ("app/jobs.py", "ARC302")]

@@ -155,7 +155,7 @@ def test_codes_that_could_not_be_made_precise_are_judgment_tier() -> None:
 
     assert {code: metadata(code).tier for code in ("S602", "S604", "ASYNC230", "ARC301")} == {
         "S602": OPT_IN, "S604": JUDGMENT, "ASYNC230": OPT_IN,  # opt-in: not even adopted by ALL
-        "ARC301": JUDGMENT}  # seventh reading: 0 of 4, coroutines nothing ran beside
+        "ARC301": OPT_IN}  # seventh and eighth readings: 0 of 6
     assert {code: metadata(code).tier for code in ("B006", "S113", "S506", "ASYNC221", "ARC302")} == dict.fromkeys(
         ("B006", "S113", "S506", "ASYNC221", "ARC302"), CORE)
 

@@ -150,3 +150,29 @@ def test_a_branch_that_leaves_or_a_closure_own_name_does_not_reach_the_default(t
 def test_the_default_reaching_a_mutation_or_the_caller_through_a_closure_is_reported(text: str) -> None:
     reported, kept = reported_and_kept(text, "B006")
     assert reported == kept == ["B006"]
+
+
+GUARDED_BY_TRUTH = ("def build(ssl_ca=None, tls_versions=[]):\n"
+                    "    if tls_versions:\n"
+                    "        tls_versions.sort(reverse=True)\n"
+                    "        return tls_versions[0]\n"
+                    "    return None\n")
+
+
+def test_a_mutation_only_an_empty_default_never_reaches_is_not_reported() -> None:
+    # mysql-connector's `build_ssl_context(..., tls_versions=[])` (issue 21, eighth reading).
+    reported, kept = reported_and_kept(GUARDED_BY_TRUTH, "B006")
+    assert reported == ["B006"] and kept == []
+
+
+@pytest.mark.parametrize("text", [
+    # a non-empty default is truthy: the guarded sort changes it
+    GUARDED_BY_TRUTH.replace("tls_versions=[]", "tls_versions=['TLSv1.2', 'TLSv1.3']"),
+    # `if not tls_versions:` is entered by the empty default
+    "def build(tls_versions=[]):\n    if not tls_versions:\n        tls_versions.append('TLSv1.2')\n    return tls_versions\n",
+    # `or` does not keep the empty default out
+    "def build(strict, tls_versions=[]):\n    if tls_versions or strict:\n        tls_versions.append('TLSv1.3')\n",
+])
+def test_a_mutation_the_default_can_reach_under_a_test_is_reported(text: str) -> None:
+    reported, kept = reported_and_kept(text, "B006")
+    assert reported == kept == ["B006"]

@@ -38,7 +38,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..findings import Fix, Span, TextEdit
-from . import ruff_refine_default, ruff_refine_launched, ruff_refine_security, ruff_refine_suppressed
+from . import (
+    ruff_refine_default,
+    ruff_refine_driven,
+    ruff_refine_launched,
+    ruff_refine_security,
+    ruff_refine_suppressed,
+)
 from . import ruff_refine_judgment as judgment
 from .registry import RawFinding
 
@@ -126,6 +132,7 @@ def _s604_constant_or_runs_nothing(near: list[ast.AST], lines: list[str], findin
 
 
 REFINERS["S604"] = _s604_constant_or_runs_nothing
+REFINERS.update(ruff_refine_driven.with_driven(REFINERS))  # blocking calls in a coroutine run alone
 
 WorkspaceRefiner = Callable[[list[ast.AST], list[str], RawFinding, "tuple[Path, Path] | None"], bool]
 """A judge that may also read modules the file imports from its own package, given ``(path, root)``

@@ -205,7 +205,8 @@ def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner:
     parents = _parents(function.body)
     for node in nodes:
         if isinstance(node, ast.Name) and node.id in names and (_mutation_of(node, parents) or _returned(node, parents)):
-            if node.id == name and _fresh_where_used(node, name, parents, function.body, empty):
+            if node.id == name and (_fresh_where_used(node, name, parents, function.body, empty)
+                                    or (empty and _under_truthy_test(node, name, parents))):
                 continue
             return True
     if attributes and owner is not None:
@@ -217,6 +218,27 @@ def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner:
                             and _mutation_of(node, member_parents)):
                         return True
     return False
+
+
+def _under_truthy_test(node: ast.AST, name: str, parents: dict[int, ast.AST]) -> bool:
+    """The use sits in the body of ``if name:`` (or ``if name and ...:``, ``if len(name):``), which an
+    empty default never enters (mysql-connector's ``if tls_versions: tls_versions.sort()``, issue
+    21's eighth reading)."""
+    child, parent = node, parents.get(id(node))
+    while parent is not None:
+        if isinstance(parent, ast.If) and child in parent.body and _truthy_test(parent.test, name):
+            return True
+        child, parent = parent, parents.get(id(parent))
+    return False
+
+
+def _truthy_test(test: ast.expr, name: str) -> bool:
+    if isinstance(test, ast.Name):
+        return test.id == name
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_truthy_test(value, name) for value in test.values)
+    return (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "len"
+            and len(test.args) == 1 and isinstance(test.args[0], ast.Name) and test.args[0].id == name)
 
 
 def _walk_unshadowed(statements: list[ast.stmt], name: str) -> Iterator[ast.AST]:

@@ -116,7 +116,7 @@ ARC301_INFO = CheckInfo(
     title="Whole file-tree work on the event loop",
     principle="async",
     severity=WARNING,
-    tier=JUDGMENT,
+    tier=OPT_IN,
     rationale=(
         "`shutil.copytree`, `rmtree`, archives and `os.walk` inside `async def` (or a process "
         "run or one of these in a plain function it calls) run on the event loop: every other "
@@ -127,10 +127,11 @@ ARC301_INFO = CheckInfo(
     instead=(
         "Run it in a thread (`await asyncio.to_thread(shutil.copytree, src, dst)`, "
         "`loop.run_in_executor`) or use an async file API (anyio, aiofiles)."
-        " Judgment tier: read blind on registry packages nobody tuned it on, most of its findings were in "
-        "coroutines that nothing runs beside (a tool driving each coroutine with its own `asyncio.run`), or "
-        "on a tree of one or two files; whether the loop serves anyone else is the team's knowledge. An "
-        "ADR that adopts the `async` principle turns it on."
+        " Opt-in: read blind on registry packages nobody tuned it on, none of 6 findings was worth "
+        "changing: coroutines that nothing runs beside (a tool driving each coroutine with its own "
+        "`asyncio.run`), a temporary folder of two log files, a cleanup its guard never runs. Whether the "
+        "loop serves anyone else and how big the tree is are the team's knowledge: name `ARC301` where "
+        "an event loop serves requests."
     ),
 )
 ARC302_INFO = CheckInfo(

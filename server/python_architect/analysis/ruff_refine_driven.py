@@ -1,0 +1,87 @@
+"""The blocking-call codes in a coroutine nothing runs beside (issue 21, seventh reading).
+
+``ASYNC2xx``/``ASYNC251`` say a blocking call in ``async def`` stalls every other task on the
+loop. A coroutine defined inside a plain function and driven to completion right there, by a call
+that runs one coroutine on a loop of its own (``asyncio.run(touch())``, ``runner.run(work())``,
+snakemake's ``self.workflow.async_run(touch())``, ``loop.run_until_complete(main())``), is the
+only task on that loop: the blocking call blocks its caller, as it would in plain code. Reported
+still when the coroutine is also handed elsewhere (``create_task``, ``gather``, returned, stored)
+or is driven by anything else. Pure functions of (near, lines, finding); no state.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from .registry import RawFinding
+from .ruff_judge_nodes import name_of
+
+_DRIVERS = frozenset({"run", "async_run", "run_until_complete", "run_sync", "run_coroutine"})
+BLOCKING_CODES = ("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC240",
+                  "ASYNC250", "ASYNC251")
+
+Judge = Callable[[list[ast.AST], list[str], RawFinding], bool]
+
+
+def driven_alone(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+    """The finding's innermost ``async def`` is nested in a plain function that only drives it."""
+    line = finding.span.line
+    functions = sorted((node for node in near if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                        and node.lineno <= line <= (node.end_lineno or node.lineno)),
+                       key=lambda node: node.lineno)
+    coroutine = next((node for node in reversed(functions) if isinstance(node, ast.AsyncFunctionDef)), None)
+    if coroutine is None:
+        return False
+    owner = next((node for node in reversed(functions) if node is not coroutine
+                  and isinstance(node, ast.FunctionDef) and _defines(node, coroutine)), None)
+    if owner is None:
+        return False
+    uses = [node for node in _own_nodes(owner.body, coroutine)
+            if isinstance(node, ast.Name) and node.id == coroutine.name]
+    if not uses:
+        return False
+    parents = {id(child): node for node in _own_nodes(owner.body, coroutine) for child in ast.iter_child_nodes(node)}
+    for use in uses:
+        call = parents.get(id(use))
+        if not (isinstance(call, ast.Call) and call.func is use and not call.args and not call.keywords):
+            return False  # referenced otherwise: handed on, stored, called with arguments
+        driver = parents.get(id(call))
+        if not (isinstance(driver, ast.Call) and driver.args and driver.args[0] is call
+                and name_of(driver.func) in _DRIVERS):
+            return False
+    return True
+
+
+def _defines(function: ast.FunctionDef, coroutine: ast.AsyncFunctionDef) -> bool:
+    """``coroutine`` is defined in ``function``'s own body (in any block, not in a nested def)."""
+    return any(node is coroutine for node in _own_nodes(function.body, None))
+
+
+def _own_nodes(statements: list[ast.stmt], skip: ast.AST | None):
+    """Every node of ``statements`` outside nested function bodies (a nested def itself is
+    yielded); ``skip``'s subtree is left out."""
+    stack: list[ast.AST] = list(reversed(statements))
+    while stack:
+        node = stack.pop()
+        if node is skip:
+            continue
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def with_driven(judges: dict[str, Judge]) -> dict[str, Judge]:
+    """``judges`` with ``driven_alone`` added for each blocking code (or'd with its own judge)."""
+    merged = dict(judges)
+    for code in BLOCKING_CODES:
+        own = merged.get(code)
+        merged[code] = driven_alone if own is None else _either(own, driven_alone)
+    return merged
+
+
+def _either(first: Judge, second: Judge) -> Judge:
+    def judge(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+        return first(near, lines, finding) or second(near, lines, finding)
+    return judge

@@ -1,0 +1,48 @@
+"""Blocking calls in a coroutine nothing runs beside (issue 21, seventh reading: snakemake's touch
+executor defines ``async def touch()`` inside ``run_job`` and drives it with
+``self.workflow.async_run(touch())``; its ``time.sleep`` blocks only its own caller). Each shape
+beside the twin that stays reported: a coroutine also handed to ``create_task``, one defined at
+module level, one driven with arguments by something that is no runner."""
+
+from __future__ import annotations
+
+import pytest
+from ruff_twins import reported_and_kept
+
+DRIVEN = [
+    ("import time\n\n\nclass Executor:\n    def run_job(self, job):\n        async def touch():\n"
+     "            if job.output:\n                time.sleep(1)\n            await job.touch()\n\n"
+     "        self.workflow.async_run(touch())\n", "ASYNC251"),
+    ("import asyncio\nimport subprocess\n\n\ndef main(argv):\n    async def build():\n"
+     "        subprocess.run(['make'], check=True)\n        await asyncio.sleep(0)\n\n"
+     "    for _ in argv:\n        asyncio.run(build())\n", "ASYNC221"),
+    ("import asyncio\nimport time\n\n\ndef legacy(loop):\n    async def step():\n        time.sleep(0.1)\n\n"
+     "    loop.run_until_complete(step())\n", "ASYNC251"),
+]
+
+STILL_REPORTED = [
+    # also scheduled beside other tasks
+    ("import asyncio\nimport time\n\n\ndef start(loop):\n    async def tick():\n        time.sleep(1)\n\n"
+     "    loop.create_task(tick())\n    loop.run_until_complete(tick())\n", "ASYNC251"),
+    # a module-level coroutine: whoever awaits it may share the loop
+    ("import asyncio\nimport time\n\n\nasync def tick():\n    time.sleep(1)\n\n\ndef main():\n"
+     "    asyncio.run(tick())\n", "ASYNC251"),
+    # handed to gather inside the runner: it runs beside the others
+    ("import asyncio\nimport time\n\n\ndef main(others):\n    async def tick():\n        time.sleep(1)\n\n"
+     "    asyncio.run(asyncio.gather(tick(), *others))\n", "ASYNC251"),
+    # returned to a caller, who decides where it runs
+    ("import time\n\n\ndef make():\n    async def tick():\n        time.sleep(1)\n\n    return tick\n", "ASYNC251"),
+]
+
+
+@pytest.mark.parametrize(("text", "code"), DRIVEN)
+def test_a_coroutine_driven_alone_by_its_own_caller_is_not_reported(text: str, code: str) -> None:
+    reported, kept = reported_and_kept(text, code)
+    assert reported == [code], "ruff must report the shape, or the judge is not what drops it"
+    assert kept == []
+
+
+@pytest.mark.parametrize(("text", "code"), STILL_REPORTED)
+def test_a_coroutine_that_may_share_its_loop_is_reported(text: str, code: str) -> None:
+    reported, kept = reported_and_kept(text, code)
+    assert reported == kept == [code]
