@@ -18,6 +18,10 @@ DRIVEN = [
      "    for _ in argv:\n        asyncio.run(build())\n", "ASYNC221"),
     ("import asyncio\nimport time\n\n\ndef legacy(loop):\n    async def step():\n        time.sleep(0.1)\n\n"
      "    loop.run_until_complete(step())\n", "ASYNC251"),
+    # flytekit's connector (ninth reading): a private coroutine method only ever driven on a private loop
+    ("import asyncio\nimport time\n\nLOOP = asyncio.new_event_loop()\n\n\nclass Connector:\n"
+     "    def get(self, meta):\n        return LOOP.run_until_complete(self._get(meta=meta))\n\n"
+     "    async def _get(self, meta):\n        time.sleep(1)\n        return meta\n", "ASYNC251"),
 ]
 
 STILL_REPORTED = [
@@ -30,6 +34,14 @@ STILL_REPORTED = [
     # handed to gather inside the runner: it runs beside the others
     ("import asyncio\nimport time\n\n\ndef main(others):\n    async def tick():\n        time.sleep(1)\n\n"
      "    asyncio.run(asyncio.gather(tick(), *others))\n", "ASYNC251"),
+    # the private coroutine is also awaited elsewhere in the module, beside other work
+    ("import asyncio\nimport time\n\nLOOP = asyncio.new_event_loop()\n\n\nclass Connector:\n"
+     "    def get(self, meta):\n        return LOOP.run_until_complete(self._get(meta=meta))\n\n"
+     "    async def many(self, metas):\n        return await asyncio.gather(*(self._get(m) for m in metas))\n\n"
+     "    async def _get(self, meta):\n        time.sleep(1)\n        return meta\n", "ASYNC251"),
+    # a public coroutine method: other modules may await it
+    ("import asyncio\nimport time\n\n\nclass Connector:\n    def get(self, loop):\n"
+     "        return loop.run_until_complete(self.fetch())\n\n    async def fetch(self):\n        time.sleep(1)\n", "ASYNC251"),
     # returned to a caller, who decides where it runs
     ("import time\n\n\ndef make():\n    async def tick():\n        time.sleep(1)\n\n    return tick\n", "ASYNC251"),
 ]

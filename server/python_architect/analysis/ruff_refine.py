@@ -42,6 +42,7 @@ from . import (
     ruff_refine_default,
     ruff_refine_driven,
     ruff_refine_launched,
+    ruff_refine_scope,
     ruff_refine_security,
     ruff_refine_suppressed,
 )
@@ -133,6 +134,7 @@ def _s604_constant_or_runs_nothing(near: list[ast.AST], lines: list[str], findin
 
 REFINERS["S604"] = _s604_constant_or_runs_nothing
 REFINERS.update(ruff_refine_driven.with_driven(REFINERS))  # blocking calls in a coroutine run alone
+REFINERS.update(ruff_refine_scope.with_scope(REFINERS))  # S113 in a CLI command, B006 of a nested def
 
 WorkspaceRefiner = Callable[[list[ast.AST], list[str], RawFinding, "tuple[Path, Path] | None"], bool]
 """A judge that may also read modules the file imports from its own package, given ``(path, root)``

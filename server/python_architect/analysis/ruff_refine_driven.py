@@ -36,7 +36,8 @@ def driven_alone(near: list[ast.AST], lines: list[str], finding: RawFinding) -> 
     owner = next((node for node in reversed(functions) if node is not coroutine
                   and isinstance(node, ast.FunctionDef) and _defines(node, coroutine)), None)
     if owner is None:
-        return False
+        module = next((node for node in near if isinstance(node, ast.Module)), None)
+        return module is not None and _only_driven_in(module, coroutine)
     uses = [node for node in _own_nodes(owner.body, coroutine)
             if isinstance(node, ast.Name) and node.id == coroutine.name]
     if not uses:
@@ -49,6 +50,28 @@ def driven_alone(near: list[ast.AST], lines: list[str], finding: RawFinding) -> 
         driver = parents.get(id(call))
         if not (isinstance(driver, ast.Call) and driver.args and driver.args[0] is call
                 and name_of(driver.func) in _DRIVERS):
+            return False
+    return True
+
+
+def _only_driven_in(module: ast.Module, coroutine: ast.AsyncFunctionDef) -> bool:
+    """A module-level coroutine or a method whose every mention in the module is a call driven at
+    once on a loop of its own (flytekit's ``local_connector_loop.run_until_complete(self._get(...))``
+    on a private loop, issue 21's ninth reading). A private name (``_get``) only: a public one may
+    be awaited by other modules, beside other tasks."""
+    if not coroutine.name.startswith("_") or coroutine.name.startswith("__"):
+        return False
+    parents = {id(child): node for node in ast.walk(module) for child in ast.iter_child_nodes(node)}
+    mentions = [node for node in ast.walk(module)
+                if (isinstance(node, ast.Name) and node.id == coroutine.name)
+                or (isinstance(node, ast.Attribute) and node.attr == coroutine.name)]
+    if not mentions:
+        return False
+    for mention in mentions:
+        call = parents.get(id(mention))
+        driver = parents.get(id(call))
+        if not (isinstance(call, ast.Call) and call.func is mention and isinstance(driver, ast.Call)
+                and driver.args and driver.args[0] is call and name_of(driver.func) in _DRIVERS):
             return False
     return True
 

@@ -1,0 +1,99 @@
+"""Default-tier findings that the definition around them decides (issue 21, ninth reading).
+
+- **S113** inside a command-line command (a function decorated ``@click.command``,
+  ``@cli.command(...)``, ``@app.command()`` of Typer, ``@click.group``): the person who ran it
+  watches it and stops a hang with Ctrl-C, as in a script under the main guard (flytekit's
+  ``pyflyte init`` downloading its template). A library function the command calls stays
+  reported, where the hang reaches every other caller.
+- **B006** on a function defined inside another function: its defaults are made each time the
+  outer function runs the ``def`` (ddtrace's per-request ``receive_wrapped(once=[True])``), so
+  state lives one outer call, by design; the bug B006 exists for is state shared by every caller.
+
+Merged into ``ruff_refine.REFINERS`` by ``with_scope`` (or'd with a code's own judge). Pure
+functions of (near, lines, finding); no state.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from .registry import RawFinding
+from .ruff_judge_nodes import dotted, starts_at
+
+Judge = Callable[[list[ast.AST], list[str], RawFinding], bool]
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_COMMAND_DECORATORS = frozenset({"command", "group"})
+
+
+def _functions_around(near: list[ast.AST], line: int) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The functions whose body holds ``line``, outermost first."""
+    return sorted((node for node in near if isinstance(node, _FUNCTIONS)
+                   and node.body and node.body[0].lineno <= line <= (node.end_lineno or node.lineno)),
+                  key=lambda node: node.lineno)
+
+
+_CLI_LIBRARIES = frozenset({"click", "typer", "rich_click", "asyncclick", "cloup"})
+
+
+def in_cli_command(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+    """The finding's innermost function is a click/Typer command or group (in a module that
+    imports one of those libraries: ``@bot.command()`` of a chat bot is no terminal)."""
+    functions = _functions_around(near, finding.span.line)
+    module = next((node for node in near if isinstance(node, ast.Module)), None)
+    return bool(functions) and module is not None and _imports_cli(module) and _is_command(functions[-1])
+
+
+def _imports_cli(module: ast.Module) -> bool:
+    for node in ast.walk(module):
+        if isinstance(node, ast.Import) and any(a.name.split(".")[0] in _CLI_LIBRARIES for a in node.names):
+            return True
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] in _CLI_LIBRARIES:
+            return True
+    return False
+
+
+def _is_command(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = dotted(target) or ""
+        parts = name.split(".")
+        # ``@click.command``, ``@cli.command("x")``, ``@app.command()``; a bare ``@command`` only
+        # when imported from click or typer is not checked here: the dotted forms are the common ones.
+        if len(parts) >= 2 and parts[-1] in _COMMAND_DECORATORS:
+            return True
+    return False
+
+
+def default_of_nested_def(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+    """The default belongs to a ``def`` inside another function's body."""
+    for node in near:
+        if not isinstance(node, _FUNCTIONS):
+            continue
+        arguments = node.args
+        defaults = [*arguments.defaults, *(d for d in arguments.kw_defaults if d is not None)]
+        if any(starts_at(default, lines, finding.span.line, finding.span.column) for default in defaults):
+            return any(isinstance(outer, _FUNCTIONS) and outer is not node and _holds(outer, node) for outer in near)
+    return False
+
+
+def _holds(outer: ast.AST, inner: ast.AST) -> bool:
+    return any(child is inner for statement in getattr(outer, "body", []) for child in ast.walk(statement))
+
+
+SCOPE_JUDGES: dict[str, Judge] = {"S113": in_cli_command, "B006": default_of_nested_def}
+
+
+def with_scope(judges: dict[str, Judge]) -> dict[str, Judge]:
+    """``judges`` with the scope judges above or'd into each code's own."""
+    merged = dict(judges)
+    for code, judge in SCOPE_JUDGES.items():
+        own = merged.get(code)
+        merged[code] = judge if own is None else _either(own, judge)
+    return merged
+
+
+def _either(first: Judge, second: Judge) -> Judge:
+    def judge(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+        return first(near, lines, finding) or second(near, lines, finding)
+    return judge

@@ -1,0 +1,39 @@
+"""S113 in a command-line command and B006 on a nested def (issue 21, ninth reading: flytekit's
+``pyflyte init`` downloads its template in a click command; ddtrace's per-request
+``receive_wrapped(once=[True])``). Each shape beside the twin that stays reported."""
+
+from __future__ import annotations
+
+import pytest
+from ruff_twins import reported_and_kept
+
+CLI_COMMAND = ("import click\nimport requests\n\n\n@click.command()\n@click.argument('name')\ndef init(name):\n"
+               "    response = requests.get('https://example.org/template.zip')\n    return response.content\n")
+TYPER_COMMAND = ("import requests\nimport typer\n\napp = typer.Typer()\n\n\n@app.command()\ndef pull(url: str):\n"
+                 "    requests.get(url)\n")
+NESTED_DEFAULT = ("def wrap(receive):\n    async def receive_wrapped(once=[True]):\n        if once[0]:\n"
+                  "            once[0] = False\n        return await receive()\n    return receive_wrapped\n")
+
+
+@pytest.mark.parametrize(("text", "code"), [(CLI_COMMAND, "S113"), (TYPER_COMMAND, "S113"), (NESTED_DEFAULT, "B006")])
+def test_the_definition_around_makes_it_no_finding(text: str, code: str) -> None:
+    reported, kept = reported_and_kept(text, code)
+    assert reported == [code], "ruff must report the shape, or the judge is not what drops it"
+    assert kept == []
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    # the library function a command calls: every other caller hangs too
+    ("import click\nimport requests\n\n\ndef fetch(url):\n    return requests.get(url)\n\n\n@click.command()\n"
+     "def init():\n    fetch('https://example.org')\n", "S113"),
+    # a chat bot's command is no terminal a person watches
+    ("import requests\nfrom discord.ext import commands\n\nbot = commands.Bot()\n\n\n@bot.command()\n"
+     "def weather(ctx):\n    requests.get('https://example.org')\n", "S113"),
+    # a module-level def: its default is shared by every caller
+    ("def receive_wrapped(once=[True]):\n    if once[0]:\n        once[0] = False\n", "B006"),
+    # a method of a class defined at module level: the same
+    ("class Wrapper:\n    def receive(self, once=[True]):\n        once[0] = False\n", "B006"),
+])
+def test_a_library_function_or_a_shared_default_is_reported(text: str, code: str) -> None:
+    reported, kept = reported_and_kept(text, code)
+    assert reported == kept == [code]
