@@ -124,12 +124,14 @@ def test_default_ruff_set_reports_core_codes_only(tmp_path: Path) -> None:
     )
     root = write_tree(tmp_path, {"app/client.py": code, "pyproject.toml": '[project]\nname = "app"\n'})
     bare = Project.load(root)
-    assert _codes(bare, "app/client.py") == ["S113"]  # TRY400 is a judgment call; G004, BLE001 and T201 opt-in
+    assert _codes(bare, "app/client.py") == ["S113"]  # TRY400, G004, BLE001 and T201 are opt-in
     (root / "pyproject.toml").write_text('[project]\nname = "app"\n\n[tool.python-architect]\nselect = ["ALL"]\n')
     everything = Project.load(root)
     findings = everything.analyze(root / "app/client.py").findings
-    assert {"S113", "TRY400"} <= {f.code for f in findings}
-    assert not {"BLE001", "T201", "G004"} & {f.code for f in findings}  # opt-in: adopted only by their exact code (issue 21)
+    assert "S113" in {f.code for f in findings}
+    assert not {"BLE001", "T201", "G004", "TRY400"} & {f.code for f in findings}  # opt-in: adopted only by their exact code (issue 21)
+    (root / "pyproject.toml").write_text('[project]\nname = "app"\n\n[tool.python-architect]\nselect = ["ALL", "TRY400"]\n')
+    assert "TRY400" in {f.code for f in Project.load(root).analyze(root / "app/client.py").findings}
     (root / "pyproject.toml").write_text('[project]\nname = "app"\n\n[tool.python-architect]\nselect = ["ALL", "G004"]\n')
     assert "G004" in {f.code for f in Project.load(root).analyze(root / "app/client.py").findings}
     (root / "pyproject.toml").write_text('[project]\nname = "app"\n\n[tool.python-architect]\nselect = ["ALL", "T201"]\n')
