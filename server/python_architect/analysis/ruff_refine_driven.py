@@ -97,10 +97,16 @@ def _own_nodes(statements: list[ast.stmt], skip: ast.AST | None):
 
 def with_driven(judges: dict[str, Judge]) -> dict[str, Judge]:
     """``judges`` with ``driven_alone`` added for each blocking code (or'd with its own judge)."""
+    return or_into(judges, dict.fromkeys(BLOCKING_CODES, driven_alone))
+
+
+def or_into(judges: dict[str, Judge], extra: dict[str, Judge]) -> dict[str, Judge]:
+    """``judges`` with each of ``extra``'s judges or'd into the same code's own (the refiner
+    modules that add a class to codes other modules already judge merge through this)."""
     merged = dict(judges)
-    for code in BLOCKING_CODES:
+    for code, judge in extra.items():
         own = merged.get(code)
-        merged[code] = driven_alone if own is None else _either(own, driven_alone)
+        merged[code] = judge if own is None else _either(own, judge)
     return merged
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from .registry import RawFinding
 from .ruff_judge_nodes import dotted, starts_at
+from .ruff_refine_driven import or_into
 
 Judge = Callable[[list[ast.AST], list[str], RawFinding], bool]
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -86,14 +87,4 @@ SCOPE_JUDGES: dict[str, Judge] = {"S113": in_cli_command, "B006": default_of_nes
 
 def with_scope(judges: dict[str, Judge]) -> dict[str, Judge]:
     """``judges`` with the scope judges above or'd into each code's own."""
-    merged = dict(judges)
-    for code, judge in SCOPE_JUDGES.items():
-        own = merged.get(code)
-        merged[code] = judge if own is None else _either(own, judge)
-    return merged
-
-
-def _either(first: Judge, second: Judge) -> Judge:
-    def judge(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
-        return first(near, lines, finding) or second(near, lines, finding)
-    return judge
+    return or_into(judges, SCOPE_JUDGES)
