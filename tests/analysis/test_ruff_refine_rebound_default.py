@@ -33,8 +33,8 @@ def test_a_default_rebound_before_any_use_is_not_reported(text: str) -> None:
 @pytest.mark.parametrize("text", [
     # mutated before the rebinding: the default itself changes
     "def call(url, body={}):\n    body['url'] = url\n    body = dict(body)\n    body['x'] = 1\n",
-    # ``body or {}`` may hand back the object it was given: not a fresh one by construction
-    "def call(url, body={}):\n    body = body or {}\n    body['url'] = url\n",
+    # ``body or {}`` hands back a non-empty default itself: it is truthy
+    "def call(url, body={'k': 1}):\n    body = body or {}\n    body['url'] = url\n",
     # rebound only on one branch: the other branch mutates the default
     "def call(url, body={}):\n    if url:\n        body = {}\n    body['url'] = url\n",
     # the rebinding's own value mutates it
@@ -174,5 +174,57 @@ def test_a_mutation_only_an_empty_default_never_reaches_is_not_reported() -> Non
     "def build(strict, tls_versions=[]):\n    if tls_versions or strict:\n        tls_versions.append('TLSv1.3')\n",
 ])
 def test_a_mutation_the_default_can_reach_under_a_test_is_reported(text: str) -> None:
+    reported, kept = reported_and_kept(text, "B006")
+    assert reported == kept == ["B006"]
+
+
+EMPTY_OR_NEW = ("def create_job(model, hyperparameters: dict | None = {}, **kwargs):\n"
+                "    hyperparameters = hyperparameters or {}\n"
+                "    if 'weight' in hyperparameters:\n"
+                "        kwargs['weight'] = hyperparameters.pop('weight')\n"
+                "    return submit(model, hyperparameters, **kwargs)\n")
+ONLY_ITERATED = ("def log_event(kwargs, extra={}):\n"
+                 "    params = kwargs.get('params', {})\n"
+                 "    if params:\n"
+                 "        extra = {**extra, **params}\n"
+                 "    if extra:\n"
+                 "        extra.pop('user', None)\n"
+                 "    for key, value in extra.items():\n"
+                 "        extra[key] = str(value)\n"
+                 "    send(extra)\n")
+GUARD_AFTER_MAYBE_REBIND = ("def from_config(cls, config={}, *, auto_fill=True):\n"
+                            "    \"\"\"Build from a config.\"\"\"\n"
+                            "    if auto_fill:\n"
+                            "        config = Config(cls.default_config).merge(config)\n"
+                            "    if 'nlp' not in config:\n"
+                            "        raise ValueError(config)\n"
+                            "    config['nlp']['lang'] = cls.lang\n"
+                            "    return cls(config)\n")
+
+
+@pytest.mark.parametrize("text", [EMPTY_OR_NEW, ONLY_ITERATED, GUARD_AFTER_MAYBE_REBIND])
+def test_an_empty_default_every_path_replaces_skips_or_leaves_on_is_not_reported(text: str) -> None:
+    # Issue 21's eleventh reading: litellm's `hyperparameters or {}` and lunary's `extra` written
+    # only while iterating it; spaCy's `from_config(config={})`, which raises on an empty config.
+    reported, kept = reported_and_kept(text, "B006")
+    assert reported == ["B006"] and kept == []
+
+
+@pytest.mark.parametrize("text", [
+    # a non-empty default survives `or {}` and reaches the pop
+    EMPTY_OR_NEW.replace("= {}, **kwargs", "= {'weight': 1}, **kwargs"),
+    # the empty default is the last operand: `fallback or hyperparameters` hands it back
+    EMPTY_OR_NEW.replace("hyperparameters = hyperparameters or {}", "hyperparameters = fallback or hyperparameters"),
+    # a non-empty default is iterated, and written
+    ONLY_ITERATED.replace("extra={}", "extra={'user': 'x'}"),
+    # the write iterates something else
+    ONLY_ITERATED.replace("for key, value in extra.items():", "for key, value in kwargs.items():"),
+    # a test an empty default passes does not stop it: without auto_fill the write changes it
+    GUARD_AFTER_MAYBE_REBIND.replace("if 'nlp' not in config:", "if 'nlp' in config:").replace(
+        "config['nlp']['lang']", "config['lang']"),
+    # the maybe-rebinding's value changes the default itself
+    GUARD_AFTER_MAYBE_REBIND.replace("Config(cls.default_config).merge(config)", "config.setdefault('nlp', {})"),
+])
+def test_an_empty_default_a_path_still_changes_is_reported(text: str) -> None:
     reported, kept = reported_and_kept(text, "B006")
     assert reported == kept == ["B006"]

@@ -63,6 +63,19 @@ def test_weak_or_placeholder_password_values_are_not():
     assert run_check("ARC701", source) == []
 
 
+def test_a_marker_that_tags_secrets_is_not_one():
+    # Issue 21's eleventh reading: pulumi's wire-format marker for secret values.
+    source = """
+    _special_secret_sig = "1b47061264138c4ac30d75fd1eb44270"
+    SECRET_FINGERPRINT = "9fQx2LmZp7RtV4nB8cKdW3sYhJ6uEa1G"
+    """
+    assert run_check("ARC701", source) == []
+    # The twins: the same value under a name that holds the secret is reported.
+    twin = run_check("ARC701", '_special_secret = "1b47061264138c4ac30d75fd1eb44270"\n'
+                               'SECRET_SIGNING_KEY = "9fQx2LmZp7RtV4nB8cKdW3sYhJ6uEa1G"\n')
+    assert lines_of(twin) == [1, 2]
+
+
 def test_jwt_and_bearer_tokens_are_credentials():
     source = f"""
     TOKEN = "{JWT}"

@@ -98,15 +98,39 @@ def _always_rebinds(statement: ast.stmt, name: str, empty: bool) -> bool:
     name: name = ...`` when the default is empty (the default is always falsy there). scapy's
     ``request(http_headers={})`` replaces it on both branches before ``http_headers.update(...)``."""
     if isinstance(statement, (ast.Assign, ast.AnnAssign)):
-        return _rebinds(statement, name) and not _passes_through(statement.value, name)
+        return _rebinds(statement, name) and not _passes_through(statement.value, name, empty)
     if isinstance(statement, ast.If):
         body = _block_rebinds_or_leaves(statement.body, name, empty)
         if statement.orelse:
             return body and _block_rebinds_or_leaves(statement.orelse, name, empty)
-        test = statement.test
-        return body and empty and (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
-                                   and isinstance(test.operand, ast.Name) and test.operand.id == name)
+        return body and empty and _true_when_empty(statement.test, name)
     return False
+
+
+def _true_when_empty(test: ast.expr, name: str) -> bool:
+    """A test every empty object passes: ``not name``, ``KEY not in name``, ``len(name) == 0``,
+    ``not len(name)``. spaCy's ``from_config(config={})`` raises under ``if "nlp" not in config``
+    before its writes (issue 21, eleventh reading)."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _is_name(test.operand, name) or _is_len_of(test.operand, name)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        operator, right = test.ops[0], test.comparators[0]
+        if isinstance(operator, ast.NotIn):
+            return _is_name(right, name)
+        return (isinstance(operator, ast.Eq) and _is_len_of(test.left, name)
+                and isinstance(right, ast.Constant) and right.value == 0)
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return any(_true_when_empty(value, name) for value in test.values)
+    return False
+
+
+def _is_name(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _is_len_of(node: ast.AST, name: str) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len"
+            and len(node.args) == 1 and _is_name(node.args[0], name))
 
 
 def _block_rebinds_or_leaves(block: list[ast.stmt], name: str, empty: bool) -> bool:
@@ -123,12 +147,13 @@ def _rebound_before_use(statements: list[ast.stmt], name: str, empty: bool = Fal
     True: rebound first; False: another use comes first; None: neither in ``statements``."""
     for statement in statements:
         if isinstance(statement, (ast.Assign, ast.AnnAssign)) and _rebinds(statement, name):
-            value = statement.value
-            parents = _parents([statement])
-            reads = [node for node in ast.walk(value) if isinstance(node, ast.Name) and node.id == name]  # type: ignore[arg-type]
-            return not _passes_through(value, name) and not any(_mutation_of(node, parents) for node in reads)
+            return _fresh_rebinding(statement, name, empty)
         if isinstance(statement, ast.If) and _always_rebinds(statement, name, empty):
             return True
+        if (isinstance(statement, ast.If) and not statement.orelse and not _mentions(statement.test, name)
+                and statement.body and all(_fresh_rebinding(inner, name, empty) for inner in statement.body
+                                           if _mentions(inner, name))):
+            continue  # ``if auto_fill: config = Config(...).merge(config)``: the default, or a new object
         if isinstance(statement, (ast.Try, ast.With, ast.AsyncWith)):  # their body runs first, unconditionally
             head = statement.items if isinstance(statement, (ast.With, ast.AsyncWith)) else []
             if any(_mentions(item, name) for item in head):
@@ -141,22 +166,38 @@ def _rebound_before_use(statements: list[ast.stmt], name: str, empty: bool = Fal
     return None
 
 
+def _fresh_rebinding(statement: ast.stmt, name: str, empty: bool) -> bool:
+    """``statement`` binds the name to a new object, and its value only reads the default."""
+    if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or not _rebinds(statement, name):
+        return False
+    value = statement.value
+    parents = _parents([statement])
+    reads = [node for node in ast.walk(value) if isinstance(node, ast.Name) and node.id == name]  # type: ignore[arg-type]
+    return not _passes_through(value, name, empty) and not any(_mutation_of(node, parents) for node in reads)
+
+
 def _rebinds(statement: ast.Assign | ast.AnnAssign, name: str) -> bool:
     targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
     return (statement.value is not None and len(targets) == 1
             and isinstance(targets[0], ast.Name) and targets[0].id == name)
 
 
-def _passes_through(value: ast.AST | None, name: str) -> bool:
-    """The value may be the default itself (``x = x``, ``x = x or {}``, ``x = y if c else x``)."""
+def _passes_through(value: ast.AST | None, name: str, empty: bool = False) -> bool:
+    """The value may be the default itself (``x = x``, ``x = x or {}``, ``x = y if c else x``).
+    An empty default is falsy, so ``x or {}`` skips it unless it is the last operand (litellm's
+    ``hyperparameters = hyperparameters or {}``, issue 21's eleventh reading)."""
     if isinstance(value, ast.Name):
         return value.id == name
     if isinstance(value, ast.BoolOp):
-        return any(_passes_through(operand, name) for operand in value.values)
+        operands = value.values
+        if empty and isinstance(value.op, ast.Or):
+            operands = [operand for index, operand in enumerate(operands)
+                        if index == len(operands) - 1 or not _is_name(operand, name)]
+        return any(_passes_through(operand, name, empty) for operand in operands)
     if isinstance(value, ast.IfExp):
-        return _passes_through(value.body, name) or _passes_through(value.orelse, name)
+        return _passes_through(value.body, name, empty) or _passes_through(value.orelse, name, empty)
     if isinstance(value, ast.NamedExpr):
-        return _passes_through(value.value, name)
+        return _passes_through(value.value, name, empty)
     return False
 
 
@@ -228,7 +269,22 @@ def _under_truthy_test(node: ast.AST, name: str, parents: dict[int, ast.AST]) ->
     while parent is not None:
         if isinstance(parent, ast.If) and child in parent.body and _truthy_test(parent.test, name):
             return True
+        if isinstance(parent, (ast.For, ast.AsyncFor)) and child in parent.body and _iterates(parent.iter, name):
+            return True  # ``for k, v in extra.items(): extra[k] = str(v)``: nothing to iterate (litellm's lunary)
         child, parent = parent, parents.get(id(parent))
+    return False
+
+
+def _iterates(node: ast.expr, name: str) -> bool:
+    """``name``, ``name.items()``/``keys()``/``values()``, or ``list(...)``/``enumerate(...)``/``sorted(...)`` of one."""
+    if _is_name(node, name):
+        return True
+    if isinstance(node, ast.Call) and not node.keywords:
+        function = node.func
+        if isinstance(function, ast.Attribute) and function.attr in ("items", "keys", "values") and not node.args:
+            return _is_name(function.value, name)
+        if isinstance(function, ast.Name) and function.id in ("list", "tuple", "enumerate", "sorted") and len(node.args) == 1:
+            return _iterates(node.args[0], name)
     return False
 
 
