@@ -27,6 +27,7 @@ from .codes import METADATA, metadata
 from .codes.options import option_problems, suggestion
 from .codes.ruff import CURATED
 from .root_paths import NotReadable, contained, read_bounded
+from .script_entries import declared_scripts
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -243,26 +244,6 @@ def _table_line(lines: list[str]) -> int | None:
     return None
 
 
-def script_modules(pyproject: dict[str, Any]) -> tuple[str, ...]:
-    """Modules named by console-script entry points (``pkg.cli:main`` -> ``pkg.cli``)."""
-    tables: list[Any] = []
-    project = pyproject.get("project")
-    if isinstance(project, dict):
-        tables += [project.get("scripts"), project.get("gui-scripts")]
-    tool = pyproject.get("tool")
-    if isinstance(tool, dict) and isinstance(tool.get("poetry"), dict):
-        tables.append(tool["poetry"].get("scripts"))
-    modules: dict[str, None] = {}
-    for table in tables:
-        if not isinstance(table, dict):
-            continue
-        for target in table.values():
-            reference = target.get("reference", "") if isinstance(target, dict) else target
-            if isinstance(reference, str) and reference.strip():
-                modules[reference.split(":", 1)[0].strip()] = None
-    return tuple(modules)
-
-
 def pyproject_text(root: Path) -> str | None:
     """The root ``pyproject.toml``'s text for readers other than the loader (None when it is
     missing, a link out of the root, or not a bounded regular file: the loader reports those)."""
@@ -286,15 +267,15 @@ def load_project_config(root: Path, ruff_codes: Callable[[], Iterable[str]] | No
         raw = read_bounded(path, MAX_CONFIG_BYTES)
     except NotReadable as exc:
         return ProjectConfig(), [ConfigError(path, f"pyproject.toml is not read: {exc}")]
-    except OSError:
-        return ProjectConfig(), []
+    except OSError:  # no pyproject.toml: a setup.cfg or an egg-info may still name the scripts
+        return ProjectConfig(scripts=declared_scripts(root, None)), []
     text = raw.decode("utf-8", errors="replace")
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or 1
         return ProjectConfig(), [ConfigError(path, f"pyproject.toml does not parse: {exc}", line)]
-    scripts = script_modules(document)
+    scripts = declared_scripts(root, document)
     table = document.get("tool", {}).get("python-architect")
     if table is None:
         return ProjectConfig(scripts=scripts), []

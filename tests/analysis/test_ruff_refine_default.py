@@ -155,30 +155,7 @@ def test_codes_that_could_not_be_made_precise_are_judgment_tier() -> None:
 
     assert {code: metadata(code).tier for code in ("S602", "S604", "ASYNC230", "ARC301")} == {
         "S602": OPT_IN, "S604": JUDGMENT, "ASYNC230": OPT_IN,  # opt-in: not even adopted by ALL
-        "ARC301": OPT_IN}  # seventh and eighth readings: 0 of 6
+        "ARC301": OPT_IN,  # seventh and eighth readings: 0 of 6
+    } and metadata("RUF006").tier == OPT_IN  # eleventh reading: 77 of 215, the readers split
     assert {code: metadata(code).tier for code in ("B006", "S113", "S506", "ASYNC221", "ARC302")} == dict.fromkeys(
         ("B006", "S113", "S506", "ASYNC221", "ARC302"), CORE)
-
-
-S113_FORWARDING = [
-    # A wrapper forwarding its caller's options: the timeout is the caller's to give.
-    ("import requests\n\n\ndef get(url, **kwargs):\n    return requests.get(url, headers={}, **kwargs)\n", False),
-    ("import requests\n\n\nclass Api:\n    def post(self, url, data, **options):\n"
-     "        return requests.post(url, json=data, **options)\n", False),
-    # The twins: a local dict we cannot see into, a forwarded name that is not the ** parameter,
-    # a nested function whose own signature has no **, and no ** at all.
-    ("import requests\n\n\ndef get(url):\n    params = {'url': url}\n    return requests.post(**params)\n", True),
-    ("import requests\n\n\ndef get(url, kwargs):\n    return requests.get(url, **kwargs)\n", True),
-    ("import requests\n\n\ndef outer(**kwargs):\n    def inner(url):\n        return requests.get(url, **extra)\n"
-     "    return inner\n", True),
-    ("import requests\n\n\ndef get(url, **kwargs):\n    return requests.get(url)\n", True),
-]
-
-
-@pytest.mark.parametrize(("text", "stays"), S113_FORWARDING)
-def test_s113_on_a_wrapper_forwarding_its_callers_kwargs(text: str, stays: bool) -> None:
-    """Read on langchain-community's `Requests` wrapper (issue 21): `get/post/...(url, **kwargs)`
-    pass the caller's options on; the missing timeout is at the call of the wrapper."""
-    reported, kept = _codes(text, "S113")
-    assert reported == ["S113"]
-    assert kept == (["S113"] if stays else [])

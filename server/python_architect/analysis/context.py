@@ -9,7 +9,7 @@ so no check guesses on its own:
   ``*_test.py``, ``conftest.py``;
 - **entry points**: ``__main__.py``, modules named as console-script targets in the project's
   ``pyproject.toml`` (``[project.scripts]``, ``[project.gui-scripts]``, ``[tool.poetry.scripts]``),
-  and the lines of ``if __name__ == "__main__":`` blocks.
+  ``setup.cfg`` or an egg-info/dist-info ``entry_points.txt`` (``script_entries``), and the lines of ``if __name__ == "__main__":`` blocks.
 
 Which checks stay silent in which context is declared per check (``CONTEXT_DEFAULTS`` below,
 overridable with the ``in-tests`` / ``in-scripts`` options of any check). Detection works on the
@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..config import script_modules  # noqa: F401  re-exported: the context's third source
+from ..script_entries import script_modules  # noqa: F401  re-exported: the context's third source
 
 TEST_DIRS = frozenset({"tests", "test", "testing", "mocks", "fakes", "testsuite", "testsuites", "test_suite"})
 """``testsuite/`` (``pint/testsuite``) and its spellings are ``tests/`` by another name. ``testing/`` holds a package's test support (``sqlalchemy/testing``, ``prefect/testing``,

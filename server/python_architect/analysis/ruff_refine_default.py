@@ -28,13 +28,8 @@ positive and its true twin (``tests/analysis/test_ruff_refine_default.py``):
   variable, ``+`` of a name or a command held in a variable stay reported. ``shell=`` as a key of
   ``dict(...)`` is data, not a flag (ansible's ``MAGIC_VARIABLE_MAPPING = dict(..., shell=(...))``).
 
-- **S113** on a wrapper that forwards its caller's ``**kwargs`` to ``requests``: the timeout is
-  the caller's to pass (read on langchain-community's ``Requests`` wrapper, issue 21).
-
-(S506's safe loaders are judged in ``ruff_refine_security``, which follows a loader into the package.)
-
-(S113 inside ``if __name__ == "__main__":`` and in entry-point files is silenced by the context
-rules, ``analysis.context.SILENT_IN_SCRIPTS``, like the other script-only codes.)
+(S506's safe loaders are judged in ``ruff_refine_security``, which follows a loader into the
+package; S113's classes in ``ruff_refine_timeout``.)
 """
 
 from __future__ import annotations
@@ -427,33 +422,9 @@ def _constant_text(node: ast.expr) -> bool:
     return False
 
 
-# --- S113 -------------------------------------------------------------------------------------
-
-def _s113_timeout_is_the_callers(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
-    """``requests.get(url, **kwargs)`` where ``kwargs`` is the enclosing function's own ``**``
-    parameter: a wrapper that forwards its caller's options, so the timeout is the caller's to give
-    (the finding belongs where the wrapper is called without one). A ``**`` of anything else (a
-    local dict we cannot see into) stays reported."""
-    calls = [node for node in near if isinstance(node, ast.Call)
-             and (starts_at(node.func, lines, finding.span.line, finding.span.column)
-                  or starts_at(node, lines, finding.span.line, finding.span.column))]
-    if not calls:
-        return False
-    forwarded = {k.value.id for k in calls[0].keywords if k.arg is None and isinstance(k.value, ast.Name)}
-    if not forwarded:
-        return False
-    functions = [node for node in near if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-                 and node.lineno <= finding.span.line <= (node.end_lineno or node.lineno)]
-    if not functions:
-        return False
-    innermost = max(functions, key=lambda node: node.lineno)
-    return innermost.args.kwarg is not None and innermost.args.kwarg.arg in forwarded
-
-
 REFINERS: dict[str, Judge] = {
     "B006": _b006_never_mutated,
     "S602": _shell_constant_command,
     "S604": _shell_constant_command,
-    "S113": _s113_timeout_is_the_callers,
 }
 """code -> its false-positive judge (merged into ``ruff_refine.REFINERS``)."""

@@ -1,0 +1,64 @@
+"""S113 (HTTP request without a timeout): the classes ``analysis.ruff_refine_timeout`` drops, each
+beside the twin that stays reported (issue 21)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from python_architect.analysis import ruff_bridge
+from python_architect.analysis.ruff_refine import post_process
+
+
+def _codes(text: str, code: str) -> tuple[list[str], list[str]]:
+    """What ruff reports for ``code``, and what is left after the post-processing."""
+    raw = ruff_bridge.run_ruff(text, Path("mod.py"), [code])
+    kept = post_process(ast.parse(text), text.splitlines(), raw)
+    return [f.code for f in raw], [f.code for f in kept]
+
+
+S113_FORWARDING = [
+    # A wrapper forwarding its caller's options: the timeout is the caller's to give.
+    ("import requests\n\n\ndef get(url, **kwargs):\n    return requests.get(url, headers={}, **kwargs)\n", False),
+    ("import requests\n\n\nclass Api:\n    def post(self, url, data, **options):\n"
+     "        return requests.post(url, json=data, **options)\n", False),
+    # The twins: a local dict we cannot see into, a forwarded name that is not the ** parameter,
+    # a nested function whose own signature has no **, and no ** at all.
+    ("import requests\n\n\ndef get(url):\n    params = {'url': url}\n    return requests.post(**params)\n", True),
+    ("import requests\n\n\ndef get(url, kwargs):\n    return requests.get(url, **kwargs)\n", True),
+    ("import requests\n\n\ndef outer(**kwargs):\n    def inner(url):\n        return requests.get(url, **extra)\n"
+     "    return inner\n", True),
+    ("import requests\n\n\ndef get(url, **kwargs):\n    return requests.get(url)\n", True),
+]
+
+
+@pytest.mark.parametrize(("text", "stays"), S113_FORWARDING)
+def test_s113_on_a_wrapper_forwarding_its_callers_kwargs(text: str, stays: bool) -> None:
+    """Read on langchain-community's `Requests` wrapper (issue 21): `get/post/...(url, **kwargs)`
+    pass the caller's options on; the missing timeout is at the call of the wrapper."""
+    reported, kept = _codes(text, "S113")
+    assert reported == ["S113"]
+    assert kept == (["S113"] if stays else [])
+
+
+S113_NONE_ON_PURPOSE = [
+    # An explicit `timeout=None` is the author's decision (chromadb's client, bentoml's local proxy).
+    ("import httpx\n\n\ndef client(limits):\n    return httpx.Client(timeout=None, limits=limits)\n", False),
+    ("import httpx\n\n\nasync def proxy(url):\n    return httpx.AsyncClient(base_url=url, timeout=None)\n", False),
+    ("import requests\n\n\ndef events(url):\n    return requests.get(\n        url,\n        timeout=None,\n    )\n", False),
+    # The twins: nothing said about a timeout (httpx has a default, so only requests is reported
+    # there), and a `None` for another keyword is no timeout decision.
+    ("import requests\n\n\ndef send(url, body):\n    return requests.post(url, json=body)\n", True),
+    ("import requests\n\n\ndef events(url):\n    return requests.get(url, stream=None)\n", True),
+]
+
+
+@pytest.mark.parametrize(("text", "stays"), S113_NONE_ON_PURPOSE)
+def test_s113_an_explicit_none_is_a_decision_not_an_omission(text: str, stays: bool) -> None:
+    """Issue 21, twelfth reading: every `timeout=None` read blind (5 of 5, three packages) was
+    deliberate; the call that says nothing about a timeout stays reported."""
+    reported, kept = _codes(text, "S113")
+    assert reported == ["S113"]
+    assert kept == (["S113"] if stays else [])
