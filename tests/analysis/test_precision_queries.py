@@ -8,9 +8,9 @@ from analysis_harness import lines_of, run_check
 
 def test_a_query_chain_is_one_finding_named_by_the_call_that_runs_it():
     source = """
-    def retire(db, models):
-        for m in models:
-            db.session.query(m).filter_by(active=m.active).update({"active": False})
+    def retire(db, members):
+        for m in members:
+            db.session.query(Member).filter_by(id=m.id).update({"active": False})
     """
     findings = run_check("ARC502", source)
     assert lines_of(findings) == [4]

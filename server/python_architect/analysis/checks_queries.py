@@ -11,10 +11,14 @@ link that runs it), and these are not N+1 (issue 21, each seen on real packages)
 - batches: the loop walks chunks (``chunks(ids, 500)``, ``itertools.batched``, ``groupby``, a
   slice per pass, ``range(0, n, step)``), the statement takes a collection (``.in_(chunk)``, a
   list of parameter rows) or pages (``.limit(n)``, ``LIMIT``);
-- a different statement per pass: the loop walks tables, sequences or settings
-  (``table.delete()``, ``DropTable(...)``, ``"PRAGMA %s" % name``, ``LISTEN``), or a literal of
-  names written in the code (``for model in (A, B, C)``, a constant bound once to one:
-  ``fixed_loops``); the number of passes is fixed by the schema, not by the data;
+- a different statement per pass: the loop walks tables, models, sequences or settings
+  (``table.delete()``, ``session.query(model)``, ``select_from(table)``, ``DropTable(...)``,
+  ``"PRAGMA %s" % name``, ``LISTEN``: ``statement_per_pass``); the number of passes follows the
+  schema, not the data;
+- a literal of names or values written in the code (``for model in (A, B, C)``,
+  ``for privilege in ["INSERT", "UPDATE"]``, a constant bound once to one: ``fixed_loops``): the
+  code fixes the number of passes. A loop over rows inside or around such a loop is still judged
+  on its own: each row is a round trip;
 - a loop that returns, breaks or raises on its first pass (``fixed_loops.exits_on_first_pass``).
 """
 
@@ -31,6 +35,7 @@ from .context import relative_to_root
 from .extract import tree_index
 from .fixed_loops import exits_on_first_pass, walks_batches, walks_fixed_names
 from .registry import ModuleContext, RawFinding, check
+from .statement_per_pass import statement_varies
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -48,14 +53,6 @@ _PAGES = frozenset({"limit", "offset", "fetchmany", "yield_per", "partitions", "
 # Calls whose arguments are a collection of keys: one statement for many items.
 _PAGE_SQL = re.compile(r"\bOFFSET\b|\bLIMIT\s+(?!1\b)", re.IGNORECASE)
 _MANY = frozenset({"in_", "not_in", "notin_", "any_", "all_", "tuple_"})
-# Schema and session commands: the statement differs per pass (a table, a setting, a channel).
-_COMMAND_SQL = re.compile(
-    r"^\s*(?:CREATE|DROP|ALTER|TRUNCATE|GRANT|REVOKE|COMMENT|PRAGMA|SET|RESET|LISTEN|UNLISTEN|"
-    r"NOTIFY|VACUUM|ANALYZE|REINDEX|CLUSTER|LOCK|SAVEPOINT|RELEASE|ROLLBACK|COMMIT|BEGIN|USE|"
-    r"ATTACH|DETACH|DECLARE)\b",
-    re.IGNORECASE,
-)
-_DDL_CONSTRUCT = re.compile(r"^_*(?:Create|Drop|Add|Alter|Set|Comment)[A-Z]|DDL")
 _MIGRATION_DIRS = frozenset({"migrations", "_migrations", "alembic"})
 _MIGRATION_MODULE = re.compile(r"(?:^|_)(?:migrations?|migrate)(?:_|$)")
 
@@ -123,14 +120,14 @@ class _LoopScope:
         }
         if walks_batches(loop):
             self.collections |= _target_names(loop)
-        if isinstance(loop, (ast.For, ast.AsyncFor)):
-            # A name built from a batch only (``stmt = select(T).where(T.id.in_(chunk))``) holds one
-            # statement per batch, not one per item (read on airflow, issue 21).
-            items = self.variables - self.collections
-            self.collections |= {
-                name for name in items - _target_names(loop)
-                if not any(_item_in(value, items - {name}) for value in self.assigned.get(name, []))
-            }
+        # A name built from a batch only (``stmt = select(T).where(T.id.in_(chunk))``, read on
+        # airflow; ``args = list(new_codes) + [pk]`` in a ``while`` loop, read on pretix) holds one
+        # statement per batch, not one per item (issue 21). What the loop walks or carries stays an item.
+        items = self.variables - self.collections
+        self.collections |= {
+            name for name in items - _carried(loop, self.assigned)
+            if not any(_item_in(value, items - {name}) for value in self.assigned.get(name, []))
+        }
 
 
 def _body_of(loop: ast.AST) -> list[ast.AST]:
@@ -161,11 +158,7 @@ def _loop_variables(loop: ast.AST, assigned: dict[str, list[ast.expr]]) -> set[s
     """The names that differ per pass: a ``for`` target, or what a ``while`` loop carries from one
     pass to the next (tested in its condition, or advanced with ``+=``), and names computed from
     them (``cid = order.customer_id``)."""
-    names = _target_names(loop)
-    if isinstance(loop, ast.While):
-        tested = {n.id for n in ast.walk(loop.test) if isinstance(n, ast.Name)}
-        names |= tested & set(assigned)
-        names |= {n.target.id for n in ast.walk(loop) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+    names = _carried(loop, assigned)
     for _ in range(2):  # derived from derived: ``o = order; cid = o.customer_id``
         for name, values in assigned.items():
             if name not in names and any(_uses(value, names) for value in values):
@@ -173,12 +166,28 @@ def _loop_variables(loop: ast.AST, assigned: dict[str, list[ast.expr]]) -> set[s
     return names
 
 
+def _carried(loop: ast.AST, assigned: dict[str, list[ast.expr]]) -> set[str]:
+    """What a loop walks (a ``for`` target) or carries from pass to pass (a ``while`` loop's tested
+    name assigned in it, or a name advanced with ``+=``)."""
+    names = _target_names(loop)
+    if isinstance(loop, ast.While):
+        tested = {n.id for n in ast.walk(loop.test) if isinstance(n, ast.Name)}
+        names |= tested & set(assigned)
+        names |= {n.target.id for n in ast.walk(loop) if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+    return names
+
+
 def _is_collection(value: ast.expr) -> bool:
     """A value that holds many items: a slice, a list or set built in place, ``list(...)``."""
     if isinstance(value, ast.Subscript) and isinstance(value.slice, ast.Slice):
         return True
-    if isinstance(value, (ast.List, ast.Set, ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+    if isinstance(value, (ast.List, ast.Set)):
+        # ``batch = []`` filled by ``append``, or ``[*chunk, pk]``; ``[row.id]`` is one row's parameters.
+        return not value.elts or any(isinstance(e, ast.Starred) for e in value.elts)
+    if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
         return True
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):  # ``list(batch) + [parent_id]``
+        return _is_collection(value.left) or _is_collection(value.right)
     return isinstance(value, ast.Call) and dotted_name(value.func) in ("list", "set", "tuple", "sorted")
 
 
@@ -287,77 +296,6 @@ def _is_one(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value == 1
 
 
-_TAKES_STATEMENT = frozenset({"execute", "exec_driver_sql", "scalars", "scalar", "stream", "stream_scalars"})
-
-
-def _base_name(node: ast.AST) -> str | None:
-    while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript, ast.Await)):
-        node = node.func if isinstance(node, ast.Call) else node.value
-    return node.id if isinstance(node, ast.Name) else None
-
-
-def _statement_varies(runner: ast.Call, scope: _LoopScope, targets: set[str]) -> bool:
-    """Each pass runs a different statement: the statement is the loop's item or built on it
-    (``table.delete()``, ``for stmt in statements``), a DDL construct, or a schema or session
-    command (``PRAGMA``, ``CREATE EXTENSION``, ``LISTEN``)."""
-    if not runner.args or getattr(runner.func, "attr", None) not in _TAKES_STATEMENT:
-        return False
-    statement = runner.args[0]
-    base = _base_name(statement)
-    if base in targets or _constructed_on(statement, targets) or _text_of(statement, targets):
-        return True
-    values = scope.assigned.get(base, []) if base else []
-    if any(_base_name(value) in targets or _constructed_on(value, targets) or _text_of(value, targets)
-           for value in values):
-        return True  # ``stmt = table.delete()`` / ``delete(model).where(...)`` then ``execute(stmt)``
-    for root in [statement, *values]:
-        for node in ast.walk(root):
-            if isinstance(node, ast.Call) and _DDL_CONSTRUCT.search((dotted_name(node.func) or "").rsplit(".", 1)[-1]):
-                return True
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _COMMAND_SQL.match(node.value):
-                return True
-    return False
-
-
-_NAMES_A_TABLE = re.compile(r"\b(?:FROM|INTO|UPDATE|TABLE|JOIN)\s+[\"`\[]?$", re.IGNORECASE)
-
-
-def _text_of(statement: ast.AST, targets: set[str]) -> bool:
-    """The SQL text itself is the loop's item, or names the item as its table: ``text(query)``
-    over a table of queries, ``text(f"SELECT COUNT(*) FROM {table}")`` (mlflow's fs2db, a tuning
-    package): a different statement per pass. An item interpolated as a *value*
-    (``WHERE id = {item}``) is not this: that is the N+1 shape."""
-    while isinstance(statement, ast.Call) and len(statement.args) == 1 and \
-            (dotted_name(statement.func) or "").rsplit(".", 1)[-1] in ("text", "SQL", "literal_column"):
-        statement = statement.args[0]
-    if isinstance(statement, ast.Name):
-        return statement.id in targets
-    if isinstance(statement, ast.JoinedStr):
-        before = ""
-        for part in statement.values:
-            if isinstance(part, ast.Constant):
-                before += str(part.value)
-            elif isinstance(part, ast.FormattedValue):
-                if _base_name(part.value) in targets and _NAMES_A_TABLE.search(before):
-                    return True
-                before += "?"
-    return False
-
-
-def _constructed_on(statement: ast.AST, targets: set[str]) -> bool:
-    """SQLAlchemy 2.0's ``delete(model)``, ``insert(table)``, ``update(model)``, ``select(model)``
-    on the loop's item, under any ``.where(...)``/``.values(...)`` chain: one statement per table."""
-    node = statement
-    while isinstance(node, (ast.Call, ast.Attribute, ast.Await)):
-        if isinstance(node, ast.Call) and node.args and (dotted_name(node.func) or "").rsplit(".", 1)[-1] in _CONSTRUCTS:
-            return _base_name(node.args[0]) in targets
-        node = node.func if isinstance(node, ast.Call) else node.value
-    return False
-
-
-_CONSTRUCTS = frozenset({"delete", "insert", "update", "select"})
-
-
 def _shown(receiver: str, links: list[ast.Call], runner: ast.Call) -> str:
     methods = [link.func.attr for link in links]  # type: ignore[attr-defined]
     if runner in links:
@@ -396,13 +334,15 @@ def n_plus_one_query(ctx: ModuleContext) -> Iterator[RawFinding]:
         runner = _runner(links, top, scope)
         if runner is None:
             continue  # the loop builds a query; nothing runs it here
-        items: set[str] = set()
-        targets: set[str] = set()
-        for loop in loops:
-            targets |= _target_names(loop)
-            if not fixed[id(loop)]:  # ``for model in (A, B, C)``, or a first pass that returns
-                items |= scopes[id(loop)].variables - scopes[id(loop)].collections
-        if not _per_item(links, items) or _pages(links, scope) or _statement_varies(runner, scope, targets):
+        # The loops whose item reaches the statement as a parameter; ``for model in (A, B, C)`` and
+        # a first pass that returns are not among them.
+        varying = [loop for loop in loops if not fixed[id(loop)]
+                   and _per_item(links, scopes[id(loop)].variables - scopes[id(loop)].collections)]
+        if not varying or _pages(links, scope):
+            continue
+        # A different statement per pass of *each* of them (``session.query(model)`` over models);
+        # a loop over rows inside (or around) a loop over tables is still a query per row.
+        if all(statement_varies(runner, top, scopes[id(loop)].assigned, _target_names(loop)) for loop in varying):
             continue
         method = runner.func.attr if isinstance(runner.func, ast.Attribute) else "query"
         yield RawFinding(

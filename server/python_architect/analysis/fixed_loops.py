@@ -1,11 +1,12 @@
-"""Loops whose number of passes the code fixes, not the data (ARC502's ``different-statement-per-table``
-and ``loop-returns-first-pass``).
+"""Loops whose number of passes the code fixes, not the data (ARC502's ``different-statement-per-table``,
+``small-bounded-loop`` and ``loop-returns-first-pass``).
 
-``for model in (TaskInstance, DagRun, Log):`` or ``for table in CLEANUP_MODELS:`` where the
-constant is bound once, at module or class level, to a literal tuple/list/set of names: the
-number of passes is fixed by the code (one per table, model or channel named there), not by the
-data, so a statement per pass is schema-bound work, not N+1 (read on airflow, issue 21). A name
-bound more than once, to a call, or to anything but names is not fixed. Pure functions of the
+``for model in (TaskInstance, DagRun, Log):``, ``for privilege in ["INSERT", "UPDATE"]:`` or
+``for table in CLEANUP_MODELS:`` where the constant is bound once, at module or class level, to a
+literal tuple/list/set of names or constants: the number of passes is fixed by the code (one per
+table, model, setting or value written there), not by the data, so a statement per pass does not
+grow with the data and is not N+1 (read on airflow and ckan, issue 21). A name bound more than
+once, to a call, or to anything the code does not spell out is not fixed. Pure functions of the
 module's tree; no state.
 
 ``exits_on_first_pass``: a loop whose body reaches an unconditional ``return``/``break``/``raise``
@@ -87,9 +88,19 @@ def walks_batches(loop: ast.AST) -> bool:
 
 
 def _names_only(literal: ast.expr) -> bool:
-    """``(A, B, models.C)``: every element a name or a dotted name, at least one of them."""
+    """``(A, B, models.C)`` or ``["INSERT", "UPDATE"]``: every element a name, a dotted name, a
+    constant or a tuple of those (``(("a", 1), ("b", 2))``), at least one of them."""
     elements = literal.elts  # type: ignore[attr-defined]
-    return bool(elements) and all(_is_dotted(e) for e in elements)
+    return bool(elements) and all(_is_written(e) for e in elements)
+
+
+def _is_written(node: ast.AST) -> bool:
+    """An element the code spells out: its value does not come from the data."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Tuple):
+        return bool(node.elts) and all(_is_written(e) for e in node.elts)
+    return _is_dotted(node)
 
 
 def _is_dotted(node: ast.AST) -> bool:

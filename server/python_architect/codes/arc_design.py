@@ -206,10 +206,19 @@ ARC502_INFO = CheckInfo(
         "Building a query nothing runs in the loop (`.filter(...)`, `.subquery()`); reading rows "
         "of one statement (`cursor.fetchmany`); batches (a loop over `chunks(...)`, "
         "`itertools.batched`, `groupby`, `range(0, n, step)` or a slice per pass, an `.in_(...)` "
-        "or a list of parameter rows); a `while` loop that pages (`.limit(n)`, `.offset(...)`); a "
-        "different statement per pass (`table.delete()`, `delete(model)`, DDL constructs, `PRAGMA`, "
-        "`CREATE`, `LISTEN`, or a loop over names written in the code: `for model in (A, B, C)` "
-        "or a constant bound once to such a literal); a loop that returns, breaks or raises on its first pass (no `continue` before): it runs the statement once; data migrations (a `migrations/` folder or a `migration.py` module). A query chain is one finding, named by the call that runs it."
+        "or a list of parameter rows, also one built in a `while` loop: `list(codes) + [pk]`); a "
+        "`while` loop that pages (`.limit(n)`, `.offset(...)`); a different statement per pass, "
+        "where the loop's item is the table or model read (`table.delete()`, `delete(model)`, "
+        "`session.query(model)`, `.select_from(table)`, `.join(model)`, `model.__table__`, "
+        "`model._meta.db_table`), DDL constructs, `PRAGMA`, `CREATE`, `LISTEN`, `INSTALL`/`LOAD`, "
+        "or a query of the database's catalog (`pg_proc`, `information_schema`, `sqlite_master`); "
+        "a loop over values written in the code (`for model in (A, B, C)`, "
+        "`for privilege in [\"INSERT\", \"UPDATE\"]`, or a constant bound once to such a literal): "
+        "the code fixes the number of passes, so it does not grow with the data; a loop that "
+        "returns, breaks or raises on its first pass (no `continue` before): it runs the statement "
+        "once; data migrations (a `migrations/` folder or a `migration.py` module). A query chain "
+        "is one finding, named by the call that runs it. A loop over rows inside (or around) a loop "
+        "over tables is still reported: each row is its own round trip."
     ),
 )
 ARC701_INFO = CheckInfo(
