@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ..analysis.registry import RawFinding, check
 from ..codes import ARC103
 from ..findings import Related
-from .import_run import ImportFailure, Link, OutOfBudget, ReplayBudget, first_failure
+from .import_run import ImportFailure, Link, OutOfBudget, ReplayBudget, called_targets, first_failure
 from .index import ImportEdge, WorkspaceIndex
 
 if TYPE_CHECKING:
@@ -193,6 +193,10 @@ def _run_edges(index: WorkspaceIndex) -> dict[str, list[ImportEdge]]:
         if facts is None:
             continue
         for step in facts.load_order:
+            if step[0] == "c":  # a function imported by name, called at import: its imports run
+                binding, targets = called_targets(index, facts.imports, step[1:])
+                if binding is not None:
+                    edges.setdefault(module, []).extend(ImportEdge(module, t, binding) for t in targets if t != module)
             if step[0] != "r" or not step[1:].isdigit() or int(step[1:]) >= len(facts.imports):
                 continue
             fact = facts.imports[int(step[1:])]
@@ -200,6 +204,7 @@ def _run_edges(index: WorkspaceIndex) -> dict[str, list[ImportEdge]]:
                 edges.setdefault(module, []).extend(
                     ImportEdge(module, target, fact) for target in index.resolve(fact) if target != module)
     return edges
+
 
 
 def _with_packages_run_first(simple: dict[str, list[str]], index: WorkspaceIndex) -> dict[str, list[str]]:
