@@ -95,3 +95,13 @@ def test_a_function_imported_and_called_at_import_runs_its_imports_there(tmp_pat
     assert len(findings) == (1 if fails else 0), [raw.message for raw in findings]
     if fails:
         assert findings[0].data["entry"] in failing
+
+
+def test_the_row_says_the_import_runs_in_a_function_called_from_another_module(tmp_path: Path) -> None:
+    files = dict(next(files for name, files, _ in SHAPES if name == "imported-function-called-before-the-name-it-needs"))
+    (raw,) = _arc103(write_tree(tmp_path, files))
+    assert raw.message == "Import cycle: pkg -> pkg.sub -> pkg; `import pkg` first fails on `NAME`"
+    assert [(r.path.name, r.span.line, r.message) for r in raw.related] == [
+        ("__init__.py", 1, "`pkg` calls a function of `pkg.boot` while it is imported, which imports `pkg.sub`"),
+        ("sub.py", 1, "`pkg.sub` imports `pkg`"),
+    ]

@@ -310,6 +310,9 @@ def failing_cycle_groups(index: WorkspaceIndex, budget: int = REPLAY_RUNS
 def _link_row(link: Link, index: WorkspaceIndex) -> str:
     """The related row of one link of a failing chain."""
     if link.fact is not None and link.loads not in index.resolve(link.fact):
+        if link.via_call and not any(t.startswith(f"{link.loads}.") for t in index.resolve(link.fact)):
+            return (f"`{link.module}` calls a function of `{link.fact.module}` while it is imported, "
+                    f"which imports `{link.loads}`")
         return f"`{link.module}` imports `{link.fact.module}`, which runs `{link.loads}` first"
     if link.via_call:
         return f"`{link.module}` imports `{link.loads}` in a function it calls while it is imported"
