@@ -2,7 +2,8 @@
 executor defines ``async def touch()`` inside ``run_job`` and drives it with
 ``self.workflow.async_run(touch())``; its ``time.sleep`` blocks only its own caller). Each shape
 beside the twin that stays reported: a coroutine also handed to ``create_task``, one defined at
-module level, one driven with arguments by something that is no runner."""
+module level, one driven with arguments by something that is no runner, one handed to a thread beside a
+function that is no runner (nbconvert's ``pool.submit(asyncio.run, main(html))`` is dropped)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,22 @@ DRIVEN = [
     ("import asyncio\nimport time\n\nLOOP = asyncio.new_event_loop()\n\n\nclass Connector:\n"
      "    def get(self, meta):\n        return LOOP.run_until_complete(self._get(meta=meta))\n\n"
      "    async def _get(self, meta):\n        time.sleep(1)\n        return meta\n", "ASYNC251"),
+    # nbconvert's webpdf exporter (tuning on unseen packages): the coroutine, called with its
+    # argument, runs on ``asyncio.run`` in a worker thread, alone on that loop
+    ("import asyncio\nimport concurrent.futures\nimport subprocess\n\n\nclass Exporter:\n"
+     "    def run_playwright(self, html):\n        async def main(temp_file):\n"
+     "            subprocess.check_call(['playwright', 'install'])\n            return temp_file\n\n"
+     "        pool = concurrent.futures.ThreadPoolExecutor()\n"
+     "        return pool.submit(asyncio.run, main(html)).result()\n", "ASYNC221"),
 ]
 
 STILL_REPORTED = [
+    # the twin: handed to a thread with a function that is no runner (it may share a loop)
+    ("import asyncio\nimport concurrent.futures\nimport subprocess\n\n\nclass Exporter:\n"
+     "    def run_playwright(self, html, schedule):\n        async def main(temp_file):\n"
+     "            subprocess.check_call(['playwright', 'install'])\n            return temp_file\n\n"
+     "        pool = concurrent.futures.ThreadPoolExecutor()\n"
+     "        return pool.submit(schedule, main(html)).result()\n", "ASYNC221"),
     # also scheduled beside other tasks
     ("import asyncio\nimport time\n\n\ndef start(loop):\n    async def tick():\n        time.sleep(1)\n\n"
      "    loop.create_task(tick())\n    loop.run_until_complete(tick())\n", "ASYNC251"),

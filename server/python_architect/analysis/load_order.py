@@ -11,6 +11,10 @@ calls while it is imported) and records it as a tuple of steps, each a short str
 * ``r<k>`` -- import fact ``k``, inside a function of this module, runs here because the module
   calls that function at import time (a direct call or a decorator; one level: what *that*
   function calls is not followed);
+* ``c<name>`` -- the module calls ``name``, bound by ``from x import name``, at import time: the
+  imports of that function of ``x`` (its ``f`` step) run here (one level, as for ``r``);
+* ``f<name>=<k>,<k>`` -- not run: the module's function ``name`` runs import facts ``k`` when it is
+  called (only for functions that import), for the ``c`` steps of the modules that call it;
 * ``d<name>`` -- ``name`` is bound at module level here (``d*`` for ``from x import *``);
 * ``u<a.b.c>`` -- a dotted name whose head an import bound is read here (at module level, in a
   default value, a decorator, a class body, an annotation evaluated at definition time, or in
@@ -79,6 +83,8 @@ class _Steps:
                 line = (fact.statement_span or fact.span).line
                 self.facts_on_line.setdefault(line, []).append(number)
         self.import_bound = {name for fact in imports if not fact.deferred for name in fact.bound}
+        self.from_bound = {name for fact in imports if fact.is_from and not fact.deferred and not fact.type_checking
+                           for name in fact.bound}
         self.lazy_annotations = any(
             isinstance(s, ast.ImportFrom) and s.module == "__future__" and any(a.name == "annotations" for a in s.names)
             for s in tree.body
@@ -111,6 +117,10 @@ class _Steps:
             if not in_class:
                 self.functions[node.name] = node
                 self.steps.append(f"d{node.name}")
+                runs = [str(k) for statement in _statements_run(node.body)
+                        for k in self.facts_on_line.get(statement.lineno, ())]
+                if runs:
+                    self.steps.append(f"f{node.name}={','.join(runs)}")
         elif isinstance(node, ast.ClassDef):
             self.expressions([*node.decorator_list, *node.bases, *(k.value for k in node.keywords)])
             self.statements(node.body, in_class=True)
@@ -180,9 +190,12 @@ class _Steps:
 
     def run(self, name: str) -> None:
         """A call of this module's function ``name`` at import time: its imports and its reads of
-        module-level imports run now (one level: its own calls are not followed)."""
+        module-level imports run now (one level: its own calls are not followed). A function
+        imported by name from another module leaves a ``c`` step (its imports run now too)."""
         function = self.functions.get(name)
         if function is None:
+            if name in self.from_bound:  # another module's function: the replay looks it up
+                self.steps.append(f"c{name}")
             return
         local: set[str] = set()
         for statement in _statements_run(function.body):

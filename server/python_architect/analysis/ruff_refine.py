@@ -40,6 +40,7 @@ from pathlib import Path
 from ..findings import Fix, Span, TextEdit
 from . import (
     ruff_refine_default,
+    ruff_refine_deliberate,
     ruff_refine_driven,
     ruff_refine_launched,
     ruff_refine_scope,
@@ -136,6 +137,7 @@ def _s604_constant_or_runs_nothing(near: list[ast.AST], lines: list[str], findin
 
 REFINERS["S604"] = _s604_constant_or_runs_nothing
 REFINERS.update(ruff_refine_driven.with_driven(REFINERS))  # blocking calls in a coroutine run alone
+REFINERS.update(ruff_refine_driven.or_into(REFINERS, ruff_refine_deliberate.REFINERS))  # os._exit next
 REFINERS.update(ruff_refine_scope.with_scope(REFINERS))  # S113 in a CLI command, B006 of a nested def
 
 WorkspaceRefiner = Callable[[list[ast.AST], list[str], RawFinding, "tuple[Path, Path] | None"], bool]

@@ -3,10 +3,10 @@
 ``ASYNC2xx``/``ASYNC251`` say a blocking call in ``async def`` stalls every other task on the
 loop. A coroutine defined inside a plain function and driven to completion right there, by a call
 that runs one coroutine on a loop of its own (``asyncio.run(touch())``, ``runner.run(work())``,
-snakemake's ``self.workflow.async_run(touch())``, ``loop.run_until_complete(main())``), is the
-only task on that loop: the blocking call blocks its caller, as it would in plain code. Reported
+snakemake's ``self.workflow.async_run(touch())``, ``loop.run_until_complete(main())``, or a
+thread that runs it so: ``pool.submit(asyncio.run, main(path))``), is the only task on that loop: the blocking call blocks its caller, as it would in plain code. Reported
 still when the coroutine is also handed elsewhere (``create_task``, ``gather``, returned, stored)
-or is driven by anything else. Pure functions of (near, lines, finding); no state.
+or is driven by anything else (a call with arguments that is no runner). Pure functions of (near, lines, finding); no state.
 """
 
 from __future__ import annotations
@@ -45,13 +45,24 @@ def driven_alone(near: list[ast.AST], lines: list[str], finding: RawFinding) -> 
     parents = {id(child): node for node in _own_nodes(owner.body, coroutine) for child in ast.iter_child_nodes(node)}
     for use in uses:
         call = parents.get(id(use))
-        if not (isinstance(call, ast.Call) and call.func is use and not call.args and not call.keywords):
-            return False  # referenced otherwise: handed on, stored, called with arguments
-        driver = parents.get(id(call))
-        if not (isinstance(driver, ast.Call) and driver.args and driver.args[0] is call
-                and name_of(driver.func) in _DRIVERS):
+        if not (isinstance(call, ast.Call) and call.func is use):
+            return False  # referenced otherwise: handed on, stored
+        if not _driven(call, parents.get(id(call))):
             return False
     return True
+
+
+def _driven(call: ast.Call, driver: ast.AST | None) -> bool:
+    """``call`` (a coroutine) is run on a loop of its own: ``asyncio.run(call)``, or handed with
+    the runner to a thread (``pool.submit(asyncio.run, call)``, nbconvert's webpdf exporter;
+    ``loop.run_in_executor(None, asyncio.run, call)``): the runner is passed just before it."""
+    if not isinstance(driver, ast.Call) or call not in driver.args:
+        return False
+    position = driver.args.index(call)
+    if position == 0:
+        return name_of(driver.func) in _DRIVERS
+    runner = driver.args[position - 1]
+    return isinstance(runner, (ast.Name, ast.Attribute)) and name_of(runner) in _DRIVERS
 
 
 def _only_driven_in(module: ast.Module, coroutine: ast.AsyncFunctionDef) -> bool:

@@ -152,6 +152,8 @@ ARC103_INFO = CheckInfo(
         "module-level statements of every group of mutually importing modules, each member "
         "imported first, and reports the groups where one order fails, with that order and its "
         "chain. It follows imports inside a function the module calls at import time (one level),"
+        " its own or one it imported by name (`from .context import setup` then `setup()`, which "
+        "may import the package's API before any submodule runs),"
         " and a package's `__init__` run first by an import of its submodule. Cycles that cannot "
         "fail are not reported: `import pkg`, `import pkg.sub as s` or `from pkg import submodule`"
         " with names read only inside functions, annotations under `from __future__ import "

@@ -18,7 +18,10 @@ _CONSTANT_SHELL = (" Not reported when the command line is a literal (a string o
                    "line was a deliberate user command (a pager, an editor, a `pipe` lookup) far more often "
                    "than injection; a team that adopts `security` gets it.")
 _BLOCKING_WHY = ("A blocking call inside `async def` stalls the event loop: every other request served "
-                 "by that loop waits until it returns.")
+                 "by that loop waits until it returns. Not reported in a coroutine that runs alone on a loop "
+                 "of its own (defined in a plain function and only driven there by `asyncio.run` or "
+                 "`run_until_complete`, also from a worker thread: `pool.submit(asyncio.run, main(path))`), "
+                 "nor on a call the process ends right after (`os._exit(...)` is the next statement).")
 
 # code: (principle, severity, title, rationale)
 CURATED: dict[str, tuple[str, Severity, str, str]] = {

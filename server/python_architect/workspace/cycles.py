@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ..analysis.registry import RawFinding, check
 from ..codes import ARC103
 from ..findings import Related
-from .import_run import ImportFailure, Link, OutOfBudget, ReplayBudget, first_failure
+from .import_run import ImportFailure, Link, OutOfBudget, ReplayBudget, called_targets, first_failure
 from .index import ImportEdge, WorkspaceIndex
 
 if TYPE_CHECKING:
@@ -193,6 +193,10 @@ def _run_edges(index: WorkspaceIndex) -> dict[str, list[ImportEdge]]:
         if facts is None:
             continue
         for step in facts.load_order:
+            if step[0] == "c":  # a function imported by name, called at import: its imports run
+                binding, targets = called_targets(index, facts.imports, step[1:])
+                if binding is not None:
+                    edges.setdefault(module, []).extend(ImportEdge(module, t, binding) for t in targets if t != module)
             if step[0] != "r" or not step[1:].isdigit() or int(step[1:]) >= len(facts.imports):
                 continue
             fact = facts.imports[int(step[1:])]
@@ -200,6 +204,7 @@ def _run_edges(index: WorkspaceIndex) -> dict[str, list[ImportEdge]]:
                 edges.setdefault(module, []).extend(
                     ImportEdge(module, target, fact) for target in index.resolve(fact) if target != module)
     return edges
+
 
 
 def _with_packages_run_first(simple: dict[str, list[str]], index: WorkspaceIndex) -> dict[str, list[str]]:
@@ -305,6 +310,9 @@ def failing_cycle_groups(index: WorkspaceIndex, budget: int = REPLAY_RUNS
 def _link_row(link: Link, index: WorkspaceIndex) -> str:
     """The related row of one link of a failing chain."""
     if link.fact is not None and link.loads not in index.resolve(link.fact):
+        if link.via_call and not any(t.startswith(f"{link.loads}.") for t in index.resolve(link.fact)):
+            return (f"`{link.module}` calls a function of `{link.fact.module}` while it is imported, "
+                    f"which imports `{link.loads}`")
         return f"`{link.module}` imports `{link.fact.module}`, which runs `{link.loads}` first"
     if link.via_call:
         return f"`{link.module}` imports `{link.loads}` in a function it calls while it is imported"

@@ -16,7 +16,9 @@ modules it was importing are dropped (a later import runs them again) and the ca
 goes on after its ``try:`` body. What the replay does not model, and treats as running (or
 succeeding): imports the import system finds through ``sys.path`` tricks, ``from x import *`` of
 a partial module (it binds what is there), handlers inside functions called at import, and calls
-more than one level deep.
+more than one level deep. A function imported by name (``from .context import init_base_classes``)
+and called at import runs its imports there, as the module's own functions do (pyinfra's package
+``__init__`` imports ``pyinfra.api`` that way before any submodule runs).
 
 State is local to one call; nothing here is shared.
 """
@@ -155,6 +157,17 @@ class _Replay:
                 if kind == "i":
                     for bound, target in _bindings(fact):
                         aliases[bound] = target
+            elif kind == "c":
+                if rest in aliases:
+                    binding = self._binding_fact(module, aliases[rest][0])
+                    for fact in called_imports(self.index, aliases[rest][0]):
+                        for action in self._import_actions(fact):
+                            # Stated on the caller's own import of the function (the function's
+                            # imports are in another file).
+                            if action[0] == "load":
+                                actions.append(self._load(action[1], binding, True))
+                            else:
+                                actions.append((*action, binding, True))
             elif kind == "d":
                 if actions and actions[-1][0] == "define":  # one action per run of bindings
                     actions[-1][1].append(rest)
@@ -343,6 +356,37 @@ def _bindings(fact: ImportFact) -> list[tuple[str, tuple[str, bool]]]:
     for original, bound in zip((n for n in fact.names if n != "*"), fact.bound, strict=False):
         out.append((bound, (f"{fact.module}.{original}", True)))
     return out
+
+
+def called_imports(index: WorkspaceIndex, target: str) -> list[ImportFact]:
+    """The imports ``target`` (``pkg.mod.function``, a function a module imported by name) runs
+    when it is called: its module's ``f`` step (``analysis.load_order``); none when the module is
+    not in the index or the name is no function that imports."""
+    owner, _, function = target.rpartition(".")
+    facts = index.lookup_module(owner) if owner else None
+    if facts is None:
+        return []
+    prefix = f"f{function}="
+    step = next((step for step in facts.load_order if step.startswith(prefix)), None)
+    if step is None:
+        return []
+    out = []
+    for number in step[len(prefix):].split(","):
+        if number.isdigit() and int(number) < len(facts.imports):
+            out.append(facts.imports[int(number)])
+    return out
+
+
+def called_targets(index: WorkspaceIndex, imports: tuple[ImportFact, ...] | list[ImportFact], name: str
+                   ) -> tuple[ImportFact | None, list[str]]:
+    """A ``c`` step of a module with these ``imports``: the ``from x import name`` that bound the
+    function and the first-party modules its imports run (none when nothing bound it)."""
+    binding = next((fact for fact in imports if fact.is_from and not fact.deferred and name in fact.bound), None)
+    if binding is None:
+        return None, []
+    target = next((target for bound, (target, _) in _bindings(binding) if bound == name), "")
+    return binding, [module for fact in called_imports(index, target) if index.roots.is_first_party(fact.module)
+                     for module in index.resolve(fact)]
 
 
 def first_failure(index: WorkspaceIndex, entry: str, actions: dict[str, list[tuple]] | None = None,

@@ -1,0 +1,107 @@
+"""ARC103 and a function another module defines, called while a package is imported (issue 21,
+tuning on unseen packages: pyinfra's ``__init__`` runs ``from .context import init_base_classes``
+then ``init_base_classes()``, whose ``from pyinfra.api import ...`` imports the whole API before
+any submodule runs, so the ``api`` <-> ``connectors`` cycle cannot fail in any order).
+
+Each shape is checked against the real interpreter (every module imported first in a fresh one):
+the pyinfra shape imports cleanly and is not reported; its twin without the call fails and is
+reported; and a call whose imports reach back for a name the package binds later fails and is
+reported (a cycle whose one edge is in a function the other module calls at import).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trees import write_tree
+from python_architect.config import ProjectConfig
+from python_architect.knowledge.model import KnowledgeBase
+from python_architect.workspace.cycles import WorkspaceContext, import_cycles
+from python_architect.workspace.files import discover_files
+from python_architect.workspace.index import WorkspaceIndex
+from python_architect.workspace.roots import SourceRoots
+
+API = {
+    "pkg/context.py": "def init_base_classes():\n    from pkg.api import Host\n\n    return Host\n",
+    "pkg/api/__init__.py": "from .host import Host\n",
+    "pkg/api/host.py": "from pkg.connectors.base import BaseConnector\n\n\nclass Host:\n    connector = BaseConnector\n",
+    "pkg/api/exceptions.py": "class ConnectError(Exception):\n    pass\n",
+    "pkg/connectors/__init__.py": "",
+    "pkg/connectors/base.py": "from pkg.api.exceptions import ConnectError\n\n\nclass BaseConnector:\n"
+                              "    error = ConnectError\n",
+}
+
+SHAPES = [
+    # pyinfra: the package's __init__ calls the imported function, which imports the API first
+    ("init-calls-imported-function-that-imports-the-api-first", {
+        **API, "pkg/__init__.py": "from .context import init_base_classes\n\ninit_base_classes()\n",
+    }, False),
+    # the twin: imported but not called, so `import pkg.connectors.base` first fails
+    ("init-imports-the-function-without-calling-it", {
+        **API, "pkg/__init__.py": "from .context import init_base_classes\n",
+    }, True),
+    # the call's import reaches back for a name the package binds only after the call
+    ("imported-function-called-before-the-name-it-needs", {
+        "pkg/__init__.py": "from .boot import setup\n\nsetup()\nNAME = 1\n",
+        "pkg/boot.py": "def setup():\n    from pkg.sub import VALUE\n\n    return VALUE\n",
+        "pkg/sub.py": "from pkg import NAME\n\nVALUE = NAME\n",
+    }, True),
+    # its twin: the name is bound before the call
+    ("imported-function-called-after-the-name-it-needs", {
+        "pkg/__init__.py": "from .boot import setup\n\nNAME = 1\nsetup()\n",
+        "pkg/boot.py": "def setup():\n    from pkg.sub import VALUE\n\n    return VALUE\n",
+        "pkg/sub.py": "from pkg import NAME\n\nVALUE = NAME\n",
+    }, False),
+]
+
+
+def _module_of(relative: str) -> str:
+    parts = relative[: -len(".py")].split("/")
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _fails_on_the_cycle(root: Path, module: str) -> bool:
+    done = subprocess.run(
+        [sys.executable, "-I", "-B", "-c", f"import sys; sys.path.insert(0, {str(root)!r}); import {module}"],
+        capture_output=True, text=True, timeout=60,
+    )
+    if done.returncode == 0:
+        return False
+    assert "circular import" in done.stderr, done.stderr
+    return True
+
+
+def _arc103(root: Path) -> list:
+    config = ProjectConfig()
+    files = discover_files(root, config)
+    index = WorkspaceIndex(SourceRoots.from_config(root, config, files.python))
+    index.scan(files.python)
+    ctx = WorkspaceContext(root=root, index=index, kb=KnowledgeBase(root=root), config=config,
+                           roots=index.roots, options_for=lambda code: {})
+    return [raw for _path, raw in import_cycles(ctx)]
+
+
+@pytest.mark.parametrize(("files", "fails"), [pytest.param(f, x, id=name) for name, f, x in SHAPES])
+def test_a_function_imported_and_called_at_import_runs_its_imports_there(tmp_path: Path, files: dict[str, str],
+                                                                         fails: bool) -> None:
+    root = write_tree(tmp_path, files)
+    failing = {module for module in map(_module_of, files) if _fails_on_the_cycle(root, module)}
+    assert bool(failing) is fails  # the table's claim, proven by the interpreter
+    findings = _arc103(root)
+    assert len(findings) == (1 if fails else 0), [raw.message for raw in findings]
+    if fails:
+        assert findings[0].data["entry"] in failing
+
+
+def test_the_row_says_the_import_runs_in_a_function_called_from_another_module(tmp_path: Path) -> None:
+    files = dict(next(files for name, files, _ in SHAPES if name == "imported-function-called-before-the-name-it-needs"))
+    (raw,) = _arc103(write_tree(tmp_path, files))
+    assert raw.message == "Import cycle: pkg -> pkg.sub -> pkg; `import pkg` first fails on `NAME`"
+    assert [(r.path.name, r.span.line, r.message) for r in raw.related] == [
+        ("__init__.py", 1, "`pkg` calls a function of `pkg.boot` while it is imported, which imports `pkg.sub`"),
+        ("sub.py", 1, "`pkg.sub` imports `pkg`"),
+    ]
