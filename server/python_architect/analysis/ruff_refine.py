@@ -14,7 +14,8 @@ file ruff looked at (never on ruff's message text):
   bare, stays reported.
 
 More classes live in their own modules and are merged into ``REFINERS`` here: the default
-tier's (``ruff_refine_default``: B006, S602/S604 constant commands; ``ruff_refine_timeout``: S113), security
+tier's (``ruff_refine_default``: B006; ``ruff_refine_shell``: S602/S604 constant commands;
+``ruff_refine_timeout``: S113), security
 (``ruff_refine_security``: S506 safe loaders, S604 calls that run nothing) and the judgment tier's
 (``ruff_refine_judgment``: TRY400's ``exc_info=``, S608's text that is no statement, S301, S311,
 BLE001, G004, T201, ...). A judge that follows the file's imports (S506) or reads its package's
@@ -45,6 +46,7 @@ from . import (
     ruff_refine_launched,
     ruff_refine_scope,
     ruff_refine_security,
+    ruff_refine_shell,
     ruff_refine_suppressed,
     ruff_refine_timeout,
 )
@@ -126,12 +128,13 @@ REFINERS: dict[str, Refiner] = {
 """code -> its false-positive judge. One entry per code; a code's judge may consult several classes."""
 REFINERS.update(ruff_refine_default.REFINERS)  # the default tier's classes (issue 21)
 REFINERS.update(ruff_refine_timeout.REFINERS)  # S113: the caller's timeout, or none on purpose
+REFINERS.update(ruff_refine_shell.REFINERS)  # S602/S604: a constant command line
 REFINERS.update(judgment.REFINERS)  # the judgment tier's codes (issue 21)
 
 
 def _s604_constant_or_runs_nothing(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     """S604 has two classes, one per module: a constant command line, and a call that runs nothing."""
-    return (ruff_refine_default.REFINERS["S604"](near, lines, finding)
+    return (ruff_refine_shell.REFINERS["S604"](near, lines, finding)
             or ruff_refine_security.REFINERS["S604"](near, lines, finding))
 
 

@@ -22,14 +22,10 @@ positive and its true twin (``tests/analysis/test_ruff_refine_default.py``):
   keeps on purpose (a memo, a registry), the idiom the Python FAQ gives for a cache. The same body
   with a public name (``name_cache={}``) stays reported: a caller may pass its own and the shared
   default still surprises the next call.
-- **S602/S604** ``shell=True`` on a constant command line: the command is a string literal (or a
-  list/tuple of them, or a literal concatenation) with nothing interpolated: no input reaches
-  the shell, so there is nothing to inject. An f-string with a value, ``%``/``format`` of a
-  variable, ``+`` of a name or a command held in a variable stay reported. ``shell=`` as a key of
-  ``dict(...)`` is data, not a flag (ansible's ``MAGIC_VARIABLE_MAPPING = dict(..., shell=(...))``).
 
 (S506's safe loaders are judged in ``ruff_refine_security``, which follows a loader into the
-package; S113's classes in ``ruff_refine_timeout``.)
+package; S113's classes in ``ruff_refine_timeout``; S602/S604's constant command line in
+``ruff_refine_shell``.)
 """
 
 from __future__ import annotations
@@ -393,38 +389,7 @@ def _mutation_of(node: ast.expr, parents: dict[int, ast.AST]) -> bool:
         return False
 
 
-# --- S602 / S604 -------------------------------------------------------------------------------
-
-def _shell_constant_command(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
-    calls = [node for node in near if isinstance(node, ast.Call)
-             and any(k.arg == "shell" for k in node.keywords)
-             and starts_at(node, lines, finding.span.line, finding.span.column)]
-    if not calls:
-        return False
-    call = min(calls, key=lambda c: (c.end_lineno or 0, c.end_col_offset or 0))  # the innermost
-    if isinstance(call.func, ast.Name) and call.func.id == "dict":
-        return True  # ``dict(shell=("ansible_shell_type",))``: a key of a mapping, nothing runs
-    command = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("args", "cmd")), None)
-    return command is not None and _constant_text(command)
-
-
-
-def _constant_text(node: ast.expr) -> bool:
-    """A command line no value reaches: literals only (implicit and ``+`` concatenation included)."""
-    if isinstance(node, ast.Constant):
-        return isinstance(node.value, (str, bytes))
-    if isinstance(node, ast.JoinedStr):
-        return all(isinstance(value, ast.Constant) for value in node.values)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _constant_text(node.left) and _constant_text(node.right)
-    if isinstance(node, (ast.List, ast.Tuple)):
-        return bool(node.elts) and all(_constant_text(element) for element in node.elts)
-    return False
-
-
 REFINERS: dict[str, Judge] = {
     "B006": _b006_never_mutated,
-    "S602": _shell_constant_command,
-    "S604": _shell_constant_command,
 }
 """code -> its false-positive judge (merged into ``ruff_refine.REFINERS``)."""
