@@ -3,7 +3,11 @@ workspaces, dependency files, ADR files, configuration errors, cycles and parall
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
+
+import pytest
 
 from trees import write_tree
 from python_architect.engine import Project
@@ -237,3 +241,28 @@ def test_deeply_nested_expression_is_one_clear_finding(tmp_path: Path) -> None:
     findings = Project.load(root).analyze(root / "deep.py").findings
     assert [f.code for f in findings] == ["ARC900"]
     assert "nested too deeply" in findings[0].message
+
+
+NEWER_SYNTAX = {
+    "app/queue.py": "from queue import Queue\n\n\nclass InterruptibleQueue[T](Queue):\n    pass\n",
+    "app/events.py": "type TransformedEvent = dict | str\n",
+    "app/run.py": "def dry_run[T](func, *args: T) -> T:\n    return func(*args)\n",
+    "app/broken.py": "class Broken[T](:\n    pass\n",
+    "app/typo.py": "def f(:\n    return 1\n",
+}
+
+
+def test_syntax_of_a_newer_python_is_no_parse_error(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # Issue 21, thirteenth reading: localstack's PEP 695 classes and `type` statements were reported
+    # as "File does not parse" by a server on Python 3.11. Valid for the project's own Python, they
+    # are not a finding; a file broken for every Python still is.
+    root = write_tree(tmp_path, NEWER_SYNTAX)
+    with caplog.at_level(logging.WARNING, logger="python_architect.workspace.parse"):
+        result = Project.load(root).check_paths()
+    assert sorted((f.path.name, f.code) for f in result.findings) == [("broken.py", "ARC900"), ("typo.py", "ARC900")]
+    said = [record.getMessage() for record in caplog.records if "not analysed" in record.getMessage()]
+    if sys.version_info < (3, 12):  # on 3.12+ these files parse and are checked like any other
+        assert sorted(Path(message.split(":", 1)[0]).name for message in said) == ["events.py", "queue.py", "run.py"]
+        assert all("Python 3.12" in message for message in said)
+    else:
+        assert said == []

@@ -169,6 +169,23 @@ def run_ruff(text: str, path: Path, codes: Iterable[str], *, timeout: float = 10
     return [finding for findings in grouped.values() for finding in findings]
 
 
+def parses(text: str, path: Path, *, timeout: float = 10.0) -> bool | None:
+    """Whether ruff's parser, which reads the newest Python grammar whatever interpreter runs us,
+    finds no syntax error in ``text``; None when ruff cannot run. Asked only for text the running
+    interpreter cannot parse (``workspace.parse``: PEP 695 classes on a 3.11 server)."""
+    command = _command(["E902"])  # syntax errors are reported whatever is selected
+    if command is None:
+        return None
+    try:
+        completed = subprocess.run([*command, "--stdin-filename", str(path), "-"],
+                                   input=text.encode("utf-8", errors="surrogatepass"),
+                                   capture_output=True, timeout=timeout, check=False)
+        items = json.loads(completed.stdout.decode("utf-8", errors="replace") or "[]")
+    except (OSError, subprocess.SubprocessError, json.JSONDecodeError):
+        return None
+    return not any(item.get("code") in (None, "invalid-syntax") for item in items)
+
+
 _RECENT_RUNS: OrderedDict[tuple[bytes, str, tuple[str, ...]], list[RawFinding]] = OrderedDict()
 _RECENT_LOCK = threading.Lock()
 RECENT_RUNS_KEPT = 64

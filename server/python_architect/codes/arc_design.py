@@ -245,7 +245,10 @@ ARC900_INFO = CheckInfo(
     scope="engine",
     rationale=(
         "A file that is not valid Python cannot be checked against any decision: every "
-        "other check is silent on it until the syntax error is fixed."
+        "other check is silent on it until the syntax error is fixed. Not reported for syntax "
+        "of a newer Python than the one the server runs on (PEP 695 type parameters and `type` "
+        "statements before 3.12, template strings before 3.14) when ruff's parser reads the file: "
+        "the log says once that only ruff's checks ran on it."
     ),
     instead="Fix the syntax error; the architecture checks run again once the file parses.",
 )

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import ast
 import gc
+import logging
 import re
+import sys
 import warnings
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..analysis import ruff_bridge
 from ..analysis.statement_facts import FactsMemo
 from ..codes import ARC006, ARC900
 from ..config import MAX_CONFIG_BYTES, ConfigError
@@ -25,6 +28,7 @@ from ..findings import Finding, Severity, Span
 from ..root_paths import read_bounded
 
 PARSE_ERROR = ARC900
+log = logging.getLogger(__name__)
 CONFIG_PROBLEM = ARC006
 
 
@@ -45,13 +49,20 @@ def gc_paused() -> Iterator[None]:
 
 
 def parse_python(text: str, path: Path) -> tuple[ast.Module | None, Finding | None]:
-    """Parses ``text``; on failure returns ``(None, finding)`` located at the error."""
+    """Parses ``text``; on failure returns ``(None, finding)`` located at the error, or
+    ``(None, None)`` when the text is valid for a newer Python than the one running: the failing
+    line uses newer grammar and ruff's parser reads the whole file (said once per file in the log:
+    the checks that need a syntax tree do not run on it; ruff's still do)."""
     try:
         with warnings.catch_warnings():
             # Invalid escape sequences in user code are not our finding to report.
             warnings.simplefilter("ignore")
             return ast.parse(text, filename=str(path), type_comments=False), None
     except SyntaxError as exc:
+        newer = newer_python_syntax(exc, text)
+        if newer is not None and ruff_bridge.parses(text, path) is not False:
+            _say_newer_once(path, newer)
+            return None, None
         return None, syntax_error_finding(exc, text, path)
     except (ValueError, RecursionError, MemoryError) as exc:
         if isinstance(exc, RecursionError):
@@ -61,6 +72,43 @@ def parse_python(text: str, path: Path) -> tuple[ast.Module | None, Finding | No
         else:
             message = "source contains null bytes" if "null" in str(exc) else str(exc)
         return None, _finding(path, Span(1, 1, 1, 1), f"File does not parse: {message}")
+
+
+_NEWER_SYNTAX: tuple[tuple[tuple[int, int], re.Pattern[str], str], ...] = (
+    ((3, 12), re.compile(r"^\s*(?:async\s+)?def\s+\w+\s*\["), "type parameters (PEP 695)"),
+    ((3, 12), re.compile(r"^\s*class\s+\w+\s*\["), "type parameters (PEP 695)"),
+    ((3, 12), re.compile(r"^\s*type\s+\w+\s*(?:\[[^=]*\])?\s*="), "a `type` statement (PEP 695)"),
+    ((3, 14), re.compile(r"^\s*except\s*\*?\s*[\w.]+\s*,[^:]*:"), "`except` of several types without parentheses (PEP 758)"),
+    ((3, 14), re.compile(r"(?<![\w.'\"])[tT][rR]?['\"]"), "a template string (PEP 750)"),
+)
+"""Grammar a newer Python accepts, recognised on the line the running parser stops at: a file a
+project's own (newer) interpreter runs is no parse problem, only one this server cannot read."""
+
+
+def newer_python_syntax(exc: SyntaxError, text: str) -> str | None:
+    """What newer syntax the failing line uses (``"type parameters (PEP 695), Python 3.12"``),
+    or None: a real syntax error for every Python, or one this interpreter already knows."""
+    lines = text.splitlines()
+    line = lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(lines) else ""
+    running = sys.version_info[:2]
+    for version, pattern, what in _NEWER_SYNTAX:
+        if running < version and pattern.search(line):
+            return f"{what}, Python {version[0]}.{version[1]}"
+    if running < (3, 12) and (exc.msg or "").startswith("f-string"):
+        return "an f-string as Python 3.12 reads it (PEP 701), Python 3.12"
+    return None
+
+
+_SAID_NEWER: set[Path] = set()
+"""Files already said to use newer syntax. Owner: this module; it only grows by one path per
+file, and a set's ``add`` is atomic under the GIL, so no lock: at worst a path is said twice."""
+
+
+def _say_newer_once(path: Path, newer: str) -> None:
+    if path not in _SAID_NEWER:
+        _SAID_NEWER.add(path)
+        log.warning("%s: not analysed: it uses %s, and this server runs Python %d.%d; ruff's checks "
+                    "still run (run the server on that Python to check the rest)", path, newer, *sys.version_info[:2])
 
 
 class OpenTrees:

@@ -80,10 +80,9 @@ def _analyze_python_text(checks: PythonFileChecks, path: Path, text: str, pendin
         tree, error, memo = open_trees.parse(path, text, lines)
     else:
         tree, error = parse_python(text, path)
-    if tree is None:
-        assert error is not None
+    if tree is None:  # no error: syntax of a newer Python (said in the log), nothing to report
         analysis.syntax_error = error
-        if checks.finalizer.selected(error.code):
+        if error is not None and checks.finalizer.selected(error.code):
             analysis.findings.append(error)
         return analysis
     from ..analysis.constructs import constructs_of
