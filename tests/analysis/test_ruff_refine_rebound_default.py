@@ -214,7 +214,9 @@ def test_an_empty_default_every_path_replaces_skips_or_leaves_on_is_not_reported
     # a non-empty default survives `or {}` and reaches the pop
     EMPTY_OR_NEW.replace("= {}, **kwargs", "= {'weight': 1}, **kwargs"),
     # the empty default is the last operand: `fallback or hyperparameters` hands it back
-    EMPTY_OR_NEW.replace("hyperparameters = hyperparameters or {}", "hyperparameters = fallback or hyperparameters"),
+    EMPTY_OR_NEW.replace("hyperparameters = hyperparameters or {}", "hyperparameters = fallback or hyperparameters")
+    .replace("    if 'weight' in hyperparameters:\n        kwargs['weight'] = hyperparameters.pop('weight')\n",
+             "    hyperparameters.setdefault('weight', 1)\n"),
     # a non-empty default is iterated, and written
     ONLY_ITERATED.replace("extra={}", "extra={'user': 'x'}"),
     # the write iterates something else
@@ -226,5 +228,43 @@ def test_an_empty_default_every_path_replaces_skips_or_leaves_on_is_not_reported
     GUARD_AFTER_MAYBE_REBIND.replace("Config(cls.default_config).merge(config)", "config.setdefault('nlp', {})"),
 ])
 def test_an_empty_default_a_path_still_changes_is_reported(text: str) -> None:
+    reported, kept = reported_and_kept(text, "B006")
+    assert reported == kept == ["B006"]
+
+
+KEYED_TEST = ("def __init__(self, freq, params: dict = dict()):\n"
+              "    if 'quantiles' in params:\n"
+              "        params['quantiles'] = sorted(params['quantiles'])\n"
+              "    self.params = {'freq': freq}\n"
+              "    self.params.update(params)\n")
+LOCAL_OPTIONS_FN = ("def backtest(data, model, forecaster_options={}):\n"
+                    "    if callable(forecaster_options):\n"
+                    "        forecaster_options_fn = forecaster_options\n"
+                    "    else:\n"
+                    "        def forecaster_options_fn(*args, **kwargs):\n"
+                    "            return forecaster_options\n"
+                    "    if forecaster_options_fn().get('warm_start'):\n"
+                    "        pass\n"
+                    "    options = forecaster_options_fn(t0=1)\n"
+                    "    return model(data, **options)\n")
+
+
+@pytest.mark.parametrize("text", [KEYED_TEST, LOCAL_OPTIONS_FN])
+def test_a_key_test_an_empty_default_fails_or_a_return_to_a_local_caller_is_not_reported(text: str) -> None:
+    # Issue 21's thirteenth reading: gluonts' `if "quantiles" in params:` (an empty default holds
+    # no key) and pyro's local `forecaster_options_fn` that hands the default back to `backtest`.
+    reported, kept = reported_and_kept(text, "B006")
+    assert reported == ["B006"] and kept == []
+
+
+@pytest.mark.parametrize("text", [
+    # a default with the key passes the test and is sorted in place
+    KEYED_TEST.replace("params: dict = dict()", "params: dict = {'quantiles': [0.9, 0.1]}"),
+    # `not in` is entered by the empty default
+    KEYED_TEST.replace("if 'quantiles' in params:", "if 'quantiles' not in params:"),
+    # the nested function escapes: every caller of `backtest` gets the shared default
+    LOCAL_OPTIONS_FN.replace("    return model(data, **options)\n", "    return forecaster_options_fn\n"),
+])
+def test_a_default_that_can_reach_a_write_or_a_caller_is_reported(text: str) -> None:
     reported, kept = reported_and_kept(text, "B006")
     assert reported == kept == ["B006"]

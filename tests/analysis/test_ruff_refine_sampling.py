@@ -42,3 +42,18 @@ def test_a_keyword_that_says_sample_is_not_a_secret() -> None:
     reported, kept = reported_and_kept(text, "S311")
     assert reported == ["S311"]
     assert kept == []
+
+
+SIZED_BY_RANDOM = ("import os\nimport random\n\n\ndef hmac_key(lo, hi):\n"
+                   "    key = os.urandom(random.randint(lo, hi))\n    return key\n")
+
+
+def test_random_that_only_sizes_secure_bytes_is_not_a_secret() -> None:
+    # Issue 21, thirteenth reading: localstack's HMAC key material is `os.urandom` of a random
+    # length; the key bytes are secure, only their number is not.
+    reported, kept = reported_and_kept(SIZED_BY_RANDOM, "S311")
+    assert reported == ["S311"] and kept == []
+    # The twin: the key bytes themselves from `random` stay reported.
+    twin = SIZED_BY_RANDOM.replace("os.urandom(random.randint(lo, hi))", "random.randbytes(random.randint(lo, hi))")
+    reported, kept = reported_and_kept(twin, "S311")
+    assert "S311" in kept

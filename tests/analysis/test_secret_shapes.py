@@ -186,3 +186,24 @@ def test_an_import_path_under_a_password_key_is_not_a_credential():
     assert run_check("ARC701", 'MAGICS = {"pwd": "IPython.core.magics.osm:OSMagics"}\n') == []
     # The twin: a chosen password under the same key stays a finding.
     assert lines_of(run_check("ARC701", 'LOGIN = {"pwd": "Tr0ub4dor&3-prod"}\n')) == [1]
+
+
+def test_key_alphabets_and_documented_key_ids_are_not_credentials():
+    # Issue 21's thirteenth reading: localstack's base32 alphabet for key ids, and a docstring's
+    # example key ids.
+    source = '''
+    AWS_ACCESS_KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+    def account_of(access_key_id):
+        """Extract the account id.
+
+        Example:
+            "ASIAQAAAAAAAGMKEM7X5" => "000000000000"
+        """
+    '''
+    assert run_check("ARC701", source) == []
+    # The twins: the same value under a key's name, and a key id assigned in code, are reported.
+    twin = run_check("ARC701", 'AWS_ACCESS_KEY = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"\n'
+                               'ACCESS_KEY_ID = "ASIAQAAAAAAAGMKEM7X5"\n')
+    assert lines_of(twin) == [1, 2]

@@ -41,6 +41,8 @@ def hard_coded_credential(ctx: ModuleContext) -> Iterator[RawFinding]:
         kind = known_token_kind(value)
         if kind is not None and kind in STRUCTURAL_KINDS and _made_up(name, value, kind, in_tests):
             continue  # a DSN in a docstring or EXAMPLES, a JWT in a test fixture
+        if kind == _KEY_ID and names_documentation(name) and _is_prose(value):
+            continue  # a docstring's example key ids: an id alone signs nothing (localstack)
         if kind == "private key" and not complete_private_key(value):
             continue  # documentation's truncated example; the redactor still masks it
         if kind is not None:
@@ -53,6 +55,10 @@ def hard_coded_credential(ctx: ModuleContext) -> Iterator[RawFinding]:
         reported.add(id(literal))
         yield _credential(index.lines.span(literal), kind, message)
     yield from _split_credentials(ctx, index, reported, in_tests)
+
+
+_KEY_ID = "AWS access key id"
+"""Names an account's key but signs nothing without its secret (reported beside one as a pair)."""
 
 
 def _made_up(name: str | None, value: str, kind: str, in_tests: bool) -> bool:

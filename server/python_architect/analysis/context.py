@@ -28,16 +28,21 @@ from typing import Any
 
 from ..script_entries import script_modules  # noqa: F401  re-exported: the context's third source
 
-TEST_DIRS = frozenset({"tests", "test", "testing", "mocks", "fakes", "testsuite", "testsuites", "test_suite"})
+TEST_DIRS = frozenset({"tests", "test", "testing", "mocks", "fakes", "testsuite", "testsuites", "test_suite",
+                       "testutil", "testutils", "test_utils", "testing_utils", "test_helpers"})
 """``testsuite/`` (``pint/testsuite``) and its spellings are ``tests/`` by another name. ``testing/`` holds a package's test support (``sqlalchemy/testing``, ``prefect/testing``,
 ``celery/contrib/testing``): fixtures and assertion helpers that print, catch and fake on purpose;
-``mocks/`` and ``fakes/`` hold test doubles. Matched after leading underscores (``pandas/_testing/``)."""
+``mocks/`` and ``fakes/`` hold test doubles; ``testutil/`` and its spellings hold test helpers
+(``gluonts/testutil``: a client for a server the tests start). Matched after leading underscores
+(``pandas/_testing/``)."""
 TEST_SUPPORT_MODULES = frozenset(
-    {"testing", "pytester", "mock", "mocks", "mocking", "fake", "fakes", "testutils", "testing_utils"}
+    {"testing", "pytester", "mock", "mocks", "mocking", "fake", "fakes", "testutil", "testutils", "test_utils",
+     "testing_utils", "test_helpers"}
 )
 """Module names (without ``.py`` and leading underscores) that say the module exists for tests
 even when it ships inside the package: ``sklearn/utils/_testing.py``, ``sklearn/utils/_mocking.py``
-(test doubles), ``_pytest/pytester.py`` (the plugin for testing plugins), ``flask/testing.py``.
+(test doubles), ``_pytest/pytester.py`` (the plugin for testing plugins), ``flask/testing.py``,
+``localstack/utils/testutil.py`` (requests to the emulator with test credentials).
 The whole name must match: ``mockup_parser.py`` or ``attestation.py`` only contain the word."""
 _MAIN_GUARD = re.compile(r"""^if\s+(?:__name__\s*==\s*(['"])__main__\1|(['"])__main__\2\s*==\s*__name__)\s*:""")
 

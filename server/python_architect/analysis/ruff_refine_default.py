@@ -236,7 +236,8 @@ def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner:
                     attributes.add(target.attr)  # type: ignore[attr-defined]
     parents = _parents(function.body)
     for node in nodes:
-        if isinstance(node, ast.Name) and node.id in names and (_mutation_of(node, parents) or _returned(node, parents)):
+        if isinstance(node, ast.Name) and node.id in names and (
+                _mutation_of(node, parents) or (_returned(node, parents) and not _to_local_caller(node, function, parents))):
             if node.id == name and (_fresh_where_used(node, name, parents, function.body, empty)
                                     or (empty and _under_truthy_test(node, name, parents))):
                 continue
@@ -284,8 +285,10 @@ def _truthy_test(test: ast.expr, name: str) -> bool:
         return test.id == name
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
         return any(_truthy_test(value, name) for value in test.values)
-    return (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "len"
-            and len(test.args) == 1 and isinstance(test.args[0], ast.Name) and test.args[0].id == name)
+    if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In)
+            and _is_name(test.comparators[0], name)):
+        return True  # ``if "quantiles" in params:``: an empty default holds no key (gluonts)
+    return _is_len_of(test, name)
 
 
 def _walk_unshadowed(statements: list[ast.stmt], name: str) -> Iterator[ast.AST]:
@@ -352,6 +355,21 @@ def _parents(statements: list[ast.stmt]) -> dict[int, ast.AST]:
             for child in ast.iter_child_nodes(node):
                 parents[id(child)] = node
     return parents
+
+
+def _to_local_caller(node: ast.AST, function: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """The return is a nested function's, and that function is only ever called where it is
+    defined (``def options_fn(): return forecaster_options`` then ``options_fn().get(...)``, pyro):
+    the object goes back into this call, not out to a caller. A nested function that escapes
+    (returned, stored, passed) hands it out."""
+    inner = parents.get(id(node))
+    while inner is not None and inner is not function and not isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        inner = parents.get(id(inner))
+    if not isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)) or inner is function:
+        return False
+    uses = [use for use in ast.walk(function) if isinstance(use, ast.Name) and use.id == inner.name  # type: ignore[arg-type]
+            and isinstance(use.ctx, ast.Load)]
+    return all(isinstance(parents.get(id(use)), ast.Call) and parents[id(use)].func is use for use in uses)  # type: ignore[attr-defined]
 
 
 def _returned(node: ast.expr, parents: dict[int, ast.AST]) -> bool:

@@ -80,7 +80,14 @@ def _s311_not_a_secret(near: list[ast.AST], lines: list[str], finding: RawFindin
     call = call_at(near, lines, finding.span.line, finding.span.column)
     if call is None:
         return False
+    if any(isinstance(node, ast.Call) and dotted(node.func) in _CSPRNG and _holds(node, call) for node in near):
+        return True  # ``os.urandom(random.randint(lo, hi))``: a length; the bytes are secure (localstack)
     return not any(_names_a_secret(name) for name in _names_fed(near, call))
+
+
+_CSPRNG = frozenset({"os.urandom", "urandom", "secrets.token_bytes", "secrets.token_hex", "secrets.token_urlsafe",
+                     "token_bytes", "token_hex", "token_urlsafe"})
+"""Calls whose result is secure whatever size they are asked for."""
 
 
 def _names_a_secret(name: str) -> bool:

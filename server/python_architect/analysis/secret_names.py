@@ -42,14 +42,15 @@ _KEY_QUALIFIERS = frozenset(
 
 
 # Names that talk *about* a secret rather than hold one: ``PASSWORD_FIELD``, ``TOKEN_URL``, and a
-# public marker that tags secrets in a wire format (pulumi's ``_special_secret_sig``, issue 21).
+# public marker that tags secrets in a wire format (pulumi's ``_special_secret_sig``, issue 21) or
+# the characters keys are made of (localstack's ``AWS_ACCESS_KEY_ALPHABET``).
 _NOT_A_SECRET_NAME = re.compile(
     r"(?:_|^)(?:field|fields|name|names|header|url|uri|path|file|env|var|prefix|suffix|length|len|"
     r"type|kind|label|column|param|key_?id|id|pattern|regex|format|min|max|count|ttl|expiry|"
     r"expires|endpoint|hint|placeholder|message|msg|error|version|source|provider|handler|verifier|generator|"
     r"factory|class|cls|dir|size|mode|method|types|missing|invalid|reason|backend|manager|cache|callback|"
     r"loader|parser|validator|request|response|usage|period|policy|scope|scopes|algorithm|alg|oid|"
-    r"sig|signature|marker|sentinel|magic|fingerprint|digest|checksum)$",
+    r"sig|signature|marker|sentinel|magic|fingerprint|digest|checksum|alphabet|charset|chars|characters|symbols)$",
     re.IGNORECASE,
 )
 
