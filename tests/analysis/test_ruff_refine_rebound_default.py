@@ -268,3 +268,16 @@ def test_a_key_test_an_empty_default_fails_or_a_return_to_a_local_caller_is_not_
 def test_a_default_that_can_reach_a_write_or_a_caller_is_reported(text: str) -> None:
     reported, kept = reported_and_kept(text, "B006")
     assert reported == kept == ["B006"]
+
+
+def test_an_empty_default_only_removed_from_is_not_reported() -> None:
+    # Issue 21, fourteenth reading: geopandas' `legend_kwds={}` is only ever popped from.
+    text = ("def explore(df, legend_kwds={}):\n    caption = legend_kwds.pop('caption', None)\n"
+            "    legend_kwds.clear()\n    return draw(df, caption)\n")
+    reported, kept = reported_and_kept(text, "B006")
+    assert reported == ["B006"] and kept == []
+    # The twins: a non-empty default loses its key; an empty one gains one.
+    for twin in (text.replace("legend_kwds={}", "legend_kwds={'caption': 'x'}"),
+                 text.replace("    legend_kwds.clear()\n", "    legend_kwds['caption'] = caption\n")):
+        reported, kept = reported_and_kept(twin, "B006")
+        assert kept == ["B006"], twin

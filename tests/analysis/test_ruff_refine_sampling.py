@@ -57,3 +57,14 @@ def test_random_that_only_sizes_secure_bytes_is_not_a_secret() -> None:
     twin = SIZED_BY_RANDOM.replace("os.urandom(random.randint(lo, hi))", "random.randbytes(random.randint(lo, hi))")
     reported, kept = reported_and_kept(twin, "S311")
     assert "S311" in kept
+
+
+def test_the_key_a_random_value_is_stored_under_names_it() -> None:
+    # Issue 21, fourteenth reading: impacket's `negSession['ClientGuid'] = random...`: the key says
+    # identifier; the dict's name (a session) is not what the value is.
+    text = "import random\n\n\ndef negotiate(negSession):\n    negSession['ClientGuid'] = random.randbytes(16)\n"
+    reported, kept = reported_and_kept(text, "S311")
+    assert reported == ["S311"] and kept == []
+    for twin in (text.replace("'ClientGuid'", "'SessionKey'"), text.replace("negSession['ClientGuid']", "negSession[i]")):
+        reported, kept = reported_and_kept(twin, "S311")
+        assert kept == ["S311"], twin

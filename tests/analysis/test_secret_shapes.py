@@ -207,3 +207,17 @@ def test_key_alphabets_and_documented_key_ids_are_not_credentials():
     twin = run_check("ARC701", 'AWS_ACCESS_KEY = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"\n'
                                'ACCESS_KEY_ID = "ASIAQAAAAAAAGMKEM7X5"\n')
     assert lines_of(twin) == [1, 2]
+
+
+def test_public_constants_under_password_names_are_not_credentials():
+    # Issue 21's fourteenth reading (impacket): a rights GUID (a version-1 UUID) named for the
+    # right it grants, and the NT hash of the empty password.
+    source = """
+    ResetPassword = "00299570-246d-11d0-a768-00aa006e0529"
+    oldPwdHashNT = "31d6cfe0d16ae931b73c59d7e0c089c0"
+    """
+    assert run_check("ARC701", source) == []
+    # The twins: a random (version-4) UUID and another hash under the same names stay reported.
+    twin = run_check("ARC701", 'ResetPassword = "9f1c2a7e-5b3d-4c8e-a1f2-7d6e5c4b3a29"\n'
+                               'oldPwdHashNT = "8846f7eaee8fb117ad06bdd830b7586c"\n')
+    assert lines_of(twin) == [1, 2]

@@ -35,6 +35,13 @@ from collections.abc import Callable, Iterator
 
 from .registry import RawFinding
 from .ruff_judge_nodes import starts_at
+from .ruff_refine_empty_default import (
+    empty_default,
+    is_name,
+    removes_from,
+    true_when_empty,
+    under_truthy_test,
+)
 
 Judge = Callable[[list[ast.AST], list[str], RawFinding], bool]
 
@@ -61,26 +68,10 @@ def _b006_never_mutated(near: list[ast.AST], lines: list[str], finding: RawFindi
     function, name = found
     if name.startswith("_"):
         return True  # private: not for callers; a deliberate memo kept across calls
-    empty = _empty_default(function, name)
+    empty = empty_default(function, name)
     if _rebound_before_use(function.body, name, empty):
         return True  # the name holds a fresh object before anything could touch the default
     return not _mutated(function, name, _enclosing_class(near, function), empty)
-
-
-def _empty_default(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-    """The parameter's default is an empty literal (``{}``, ``[]``, ``set()``, ``dict()``): falsy,
-    so ``if not name: name = {...}`` always replaces it."""
-    arguments = function.args
-    positional = [*arguments.posonlyargs, *arguments.args]
-    pairs = [*zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults, strict=True),
-             *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)]
-    for arg, default in pairs:
-        if arg.arg == name and default is not None:
-            if isinstance(default, (ast.Dict, ast.List, ast.Set)):
-                return not (getattr(default, "keys", None) or getattr(default, "elts", None))
-            return (isinstance(default, ast.Call) and not default.args and not default.keywords
-                    and getattr(default.func, "id", "") in ("dict", "list", "set"))
-    return False
 
 
 def _always_rebinds(statement: ast.stmt, name: str, empty: bool) -> bool:
@@ -94,34 +85,8 @@ def _always_rebinds(statement: ast.stmt, name: str, empty: bool) -> bool:
         body = _block_rebinds_or_leaves(statement.body, name, empty)
         if statement.orelse:
             return body and _block_rebinds_or_leaves(statement.orelse, name, empty)
-        return body and empty and _true_when_empty(statement.test, name)
+        return body and empty and true_when_empty(statement.test, name)
     return False
-
-
-def _true_when_empty(test: ast.expr, name: str) -> bool:
-    """A test every empty object passes: ``not name``, ``KEY not in name``, ``len(name) == 0``,
-    ``not len(name)``. spaCy's ``from_config(config={})`` raises under ``if "nlp" not in config``
-    before its writes (issue 21, eleventh reading)."""
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        return _is_name(test.operand, name) or _is_len_of(test.operand, name)
-    if isinstance(test, ast.Compare) and len(test.ops) == 1:
-        operator, right = test.ops[0], test.comparators[0]
-        if isinstance(operator, ast.NotIn):
-            return _is_name(right, name)
-        return (isinstance(operator, ast.Eq) and _is_len_of(test.left, name)
-                and isinstance(right, ast.Constant) and right.value == 0)
-    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
-        return any(_true_when_empty(value, name) for value in test.values)
-    return False
-
-
-def _is_name(node: ast.AST, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
-
-
-def _is_len_of(node: ast.AST, name: str) -> bool:
-    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len"
-            and len(node.args) == 1 and _is_name(node.args[0], name))
 
 
 def _block_rebinds_or_leaves(block: list[ast.stmt], name: str, empty: bool) -> bool:
@@ -183,7 +148,7 @@ def _passes_through(value: ast.AST | None, name: str, empty: bool = False) -> bo
         operands = value.values
         if empty and isinstance(value.op, ast.Or):
             operands = [operand for index, operand in enumerate(operands)
-                        if index == len(operands) - 1 or not _is_name(operand, name)]
+                        if index == len(operands) - 1 or not is_name(operand, name)]
         return any(_passes_through(operand, name, empty) for operand in operands)
     if isinstance(value, ast.IfExp):
         return _passes_through(value.body, name, empty) or _passes_through(value.orelse, name, empty)
@@ -239,7 +204,8 @@ def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner:
         if isinstance(node, ast.Name) and node.id in names and (
                 _mutation_of(node, parents) or (_returned(node, parents) and not _to_local_caller(node, function, parents))):
             if node.id == name and (_fresh_where_used(node, name, parents, function.body, empty)
-                                    or (empty and _under_truthy_test(node, name, parents))):
+                                    or (empty and (under_truthy_test(node, name, parents)
+                                                   or removes_from(node, parents)))):
                 continue
             return True
     if attributes and owner is not None:
@@ -251,44 +217,6 @@ def _mutated(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str, owner:
                             and _mutation_of(node, member_parents)):
                         return True
     return False
-
-
-def _under_truthy_test(node: ast.AST, name: str, parents: dict[int, ast.AST]) -> bool:
-    """The use sits in the body of ``if name:`` (or ``if name and ...:``, ``if len(name):``), which an
-    empty default never enters (mysql-connector's ``if tls_versions: tls_versions.sort()``, issue
-    21's eighth reading)."""
-    child, parent = node, parents.get(id(node))
-    while parent is not None:
-        if isinstance(parent, ast.If) and child in parent.body and _truthy_test(parent.test, name):
-            return True
-        if isinstance(parent, (ast.For, ast.AsyncFor)) and child in parent.body and _iterates(parent.iter, name):
-            return True  # ``for k, v in extra.items(): extra[k] = str(v)``: nothing to iterate (litellm's lunary)
-        child, parent = parent, parents.get(id(parent))
-    return False
-
-
-def _iterates(node: ast.expr, name: str) -> bool:
-    """``name``, ``name.items()``/``keys()``/``values()``, or ``list(...)``/``enumerate(...)``/``sorted(...)`` of one."""
-    if _is_name(node, name):
-        return True
-    if isinstance(node, ast.Call) and not node.keywords:
-        function = node.func
-        if isinstance(function, ast.Attribute) and function.attr in ("items", "keys", "values") and not node.args:
-            return _is_name(function.value, name)
-        if isinstance(function, ast.Name) and function.id in ("list", "tuple", "enumerate", "sorted") and len(node.args) == 1:
-            return _iterates(node.args[0], name)
-    return False
-
-
-def _truthy_test(test: ast.expr, name: str) -> bool:
-    if isinstance(test, ast.Name):
-        return test.id == name
-    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-        return any(_truthy_test(value, name) for value in test.values)
-    if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In)
-            and _is_name(test.comparators[0], name)):
-        return True  # ``if "quantiles" in params:``: an empty default holds no key (gluonts)
-    return _is_len_of(test, name)
 
 
 def _walk_unshadowed(statements: list[ast.stmt], name: str) -> Iterator[ast.AST]:

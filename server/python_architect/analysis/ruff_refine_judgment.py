@@ -125,10 +125,9 @@ def _target_names(target: ast.AST) -> list[str]:
         return [name_of(target)]
     if isinstance(target, ast.Subscript):
         key = target.slice
-        found = [name_of(target.value)]
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
-            found.append(key.value)
-        return found
+            return [key.value]  # the key names the value; the container names them all (``neg_session["ClientGuid"]``)
+        return [name_of(target.value)]
     if isinstance(target, (ast.Tuple, ast.List)):
         return [name for element in target.elts for name in _target_names(element)]
     return []

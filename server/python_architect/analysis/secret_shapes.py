@@ -195,7 +195,21 @@ def not_a_credential(value: str, name: str | None = None) -> bool:
         return True  # ``DB_PASSWORD_ENV = "DB_PASSWORD"``: the name of where the secret lives
     if _IDENTIFIER_PATH.fullmatch(stripped) and is_secret_name(stripped) and not any(c.isdigit() for c in stripped):
         return True
+    if _TIME_UUID.fullmatch(stripped) or stripped.lower() in _EMPTY_INPUT_HASHES:
+        return True  # a rights GUID (``ResetPassword = "00299570-246d-11d0-..."``), the NT hash of "" (impacket)
     return decodes_to_plain_json(stripped)
+
+
+_TIME_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-1[0-9a-fA-F]{3}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+"""A version-1 UUID: a timestamp and a node id, an identifier anyone can read, never random."""
+_EMPTY_INPUT_HASHES = frozenset({
+    "31d6cfe0d16ae931b73c59d7e0c089c0",  # NT hash of the empty password
+    "aad3b435b51404eeaad3b435b51404ee",  # LM hash of the empty password
+    "d41d8cd98f00b204e9800998ecf8427e",  # MD5("")
+    "da39a3ee5e6b4b0d3255bfef95601890afd80709",  # SHA-1("")
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",  # SHA-256("")
+})
+"""Hashes of empty input: published constants, which protocols send to mean "no password"."""
 
 
 def _normalised(text: str) -> str:
