@@ -281,3 +281,20 @@ def test_an_empty_default_only_removed_from_is_not_reported() -> None:
                  text.replace("    legend_kwds.clear()\n", "    legend_kwds['caption'] = caption\n")):
         reported, kept = reported_and_kept(twin, "B006")
         assert kept == ["B006"], twin
+
+
+ASSERTED_NON_EMPTY = ("def __init__(self, name=None, base_features=[]):\n"
+                      "    assert len(base_features) > 0, 'no base features'\n"
+                      "    base_features.sort()\n    self.base_features = base_features\n")
+
+
+def test_an_empty_default_an_assert_stops_is_not_reported() -> None:
+    # Issue 21, fifteenth reading: featuretools' `LiteFeature(base_features=[])` asserts it is
+    # not empty before sorting it.
+    reported, kept = reported_and_kept(ASSERTED_NON_EMPTY, "B006")
+    assert reported == ["B006"] and kept == []
+    # The twins: an assert an empty default passes, and a non-empty default, stay reported.
+    for twin in (ASSERTED_NON_EMPTY.replace("len(base_features) > 0", "len(base_features) >= 0"),
+                 ASSERTED_NON_EMPTY.replace("base_features=[]", "base_features=[1]")):
+        reported, kept = reported_and_kept(twin, "B006")
+        assert kept == ["B006"], twin

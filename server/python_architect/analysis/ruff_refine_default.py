@@ -40,6 +40,7 @@ from .ruff_refine_empty_default import (
     is_name,
     removes_from,
     true_when_empty,
+    truthy_test,
     under_truthy_test,
 )
 
@@ -106,6 +107,8 @@ def _rebound_before_use(statements: list[ast.stmt], name: str, empty: bool = Fal
             return _fresh_rebinding(statement, name, empty)
         if isinstance(statement, ast.If) and _always_rebinds(statement, name, empty):
             return True
+        if isinstance(statement, ast.Assert) and empty and truthy_test(statement.test, name):
+            return True  # ``assert len(base_features) > 0``: an empty default stops here (featuretools)
         if (isinstance(statement, ast.If) and not statement.orelse and not _mentions(statement.test, name)
                 and statement.body and all(_fresh_rebinding(inner, name, empty) for inner in statement.body
                                            if _mentions(inner, name))):

@@ -89,6 +89,10 @@ def truthy_test(test: ast.expr, name: str) -> bool:
     if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In)
             and is_name(test.comparators[0], name)):
         return True  # ``if "quantiles" in params:``: an empty default holds no key (gluonts)
+    if (isinstance(test, ast.Compare) and len(test.ops) == 1 and is_len_of(test.left, name)
+            and isinstance(test.comparators[0], ast.Constant) and isinstance(test.comparators[0].value, int)):
+        operator, bound = test.ops[0], test.comparators[0].value
+        return (isinstance(operator, ast.Gt) and bound >= 0) or (isinstance(operator, (ast.GtE, ast.Eq)) and bound >= 1)
     return is_len_of(test, name)
 
 
