@@ -61,3 +61,22 @@ def test_every_code_in_the_table_is_refined_where_the_batch_parses() -> None:
     # The batch refines only codes in REFINED; a code the table knows but the batch skips would
     # be honoured in the editor and reported by the CLI.
     assert set(PYLINT_EQUIVALENTS) | set(BANDIT_EQUIVALENTS) <= ruff_refine.REFINED
+
+
+MODULE_DISABLED = ("import logging\n\n# pylint does not understand context\n# pylint:disable=dangerous-default-value\n\n\n"
+                   "def graph(options={'shape': 'box'}):\n    options['color'] = 'blue'\n    return options\n")
+
+
+def test_a_module_level_pylint_disable_covers_the_rest_of_the_module() -> None:
+    # Issue 21, sixteenth reading: apache-beam's `pipeline_graph.py` turns the check off for the
+    # module at column 0, as pylint reads it.
+    assert reported_and_kept(MODULE_DISABLED, "B006") == (["B006"], [])
+    # The twins: re-enabled before the finding, indented (a block's own), placed after it, or of
+    # another check: the finding stays.
+    enabled = MODULE_DISABLED.replace("\n\n\ndef graph", "\n# pylint: enable=dangerous-default-value\n\n\ndef graph")
+    indented = ("def outer():\n    # pylint: disable=dangerous-default-value\n    return 1\n\n\n"
+                "def graph(options={'shape': 'box'}):\n    options['color'] = 'blue'\n    return options\n")
+    after = MODULE_DISABLED.replace("# pylint:disable=dangerous-default-value\n", "") + "# pylint: disable=dangerous-default-value\n"
+    other = MODULE_DISABLED.replace("dangerous-default-value", "too-many-branches")
+    for text in (enabled, indented, after, other):
+        assert reported_and_kept(text, "B006") == (["B006"], ["B006"]), text

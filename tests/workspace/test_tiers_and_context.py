@@ -107,8 +107,10 @@ def test_context_recognition() -> None:
     assert all(is_test_path(p) for p in ("tests/a.py", "pkg/test/b.py", "test_x.py", "x_test.py", "conftest.py"))
     assert not any(is_test_path(p) for p in ("app/attestation.py", "app/contest.py", "latest/x.py"))
     # Issue 21, thirteenth reading: test helpers in a `testutil` package or module.
-    assert all(is_test_path(p) for p in ("gluonts/testutil/shell.py", "pkg/utils/testutil.py", "pkg/_test_utils/x.py"))
-    assert not any(is_test_path(p) for p in ("pkg/utils/util.py", "pkg/testutility.py", "pkg/test_utilities/x.py"))
+    assert all(is_test_path(p) for p in ("gluonts/testutil/shell.py", "pkg/utils/testutil.py", "pkg/_test_utils/x.py",
+                                         "apache_beam/yaml/integration_tests.py"))
+    assert not any(is_test_path(p) for p in ("pkg/utils/util.py", "pkg/testutility.py", "pkg/test_utilities/x.py",
+                                             "pkg/contests.py", "pkg/latests/x.py"))
     lines = ["import sys", "", "if __name__ == \"__main__\":", "    main()", "", "    exit()", "# after", "x = 1"]
     assert script_blocks(lines) == ((3, 6),)
     assert script_modules({"project": {"scripts": {"a": "pkg.cli:main"}, "gui-scripts": {"b": "pkg.gui:run"}},

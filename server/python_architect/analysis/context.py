@@ -6,7 +6,7 @@ so no check guesses on its own:
 - **test code**: files under a ``tests/``, ``test/``, ``testsuite/`` or ``testing/`` directory (``_testing/`` too),
   modules named for test support (``testing.py``, ``pytester.py``, ``mock.py``, ``fakes.py``...:
   ``TEST_SUPPORT_MODULES``), ``test_*.py``,
-  ``*_test.py``, ``conftest.py``;
+  ``*_test.py``, ``*_tests.py``, ``conftest.py``;
 - **entry points**: ``__main__.py``, modules named as console-script targets in the project's
   ``pyproject.toml`` (``[project.scripts]``, ``[project.gui-scripts]``, ``[tool.poetry.scripts]``),
   ``setup.cfg`` or an egg-info/dist-info ``entry_points.txt`` (``script_entries``), and the lines of ``if __name__ == "__main__":`` blocks.
@@ -91,7 +91,8 @@ def is_test_path(relative: PurePosixPath | Path | str) -> bool:
     if not parts:
         return False
     name = parts[-1]
-    if name == "conftest.py" or (name.startswith("test_") and name.endswith(".py")) or name.endswith("_test.py"):
+    if (name == "conftest.py" or (name.startswith("test_") and name.endswith(".py"))
+            or name.endswith(("_test.py", "_tests.py"))):  # ``integration_tests.py`` (apache-beam)
         return True
     if name.endswith((".py", ".pyi")) and name.rsplit(".", 1)[0].lstrip("_") in TEST_SUPPORT_MODULES:
         return True

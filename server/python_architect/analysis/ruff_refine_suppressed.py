@@ -6,8 +6,9 @@ check (pylint's ``method-cache-max-size-none``/W1518 for B019, bandit's B307 for
 bare ``# nosec`` too, for bandit's codes) is the team's recorded decision about that line, made
 with another tool, and ruff would have been silenced the same way with ``# noqa``. A suppression
 of a different check (``# pylint: disable=too-many-branches``) keeps the finding. Reads only the
-comments of the line (and the one above); a standalone ``# pylint: disable=`` that pylint applies
-to the rest of its block is not read (a finding kept, never one lost). Pure functions of (lines,
+comments of the line (and the one above), and standalone ``# pylint: disable=`` comments at
+column 0, which pylint applies to the rest of the module; one inside a block (indented) is not
+read (a finding kept, never one lost). Pure functions of (lines,
 finding); no state.
 
 Also ruff's own newer inline suppression, ``# ruff: ignore[error-instead-of-exception]`` (or
@@ -91,8 +92,28 @@ def suppressed_elsewhere(lines: list[str], finding: RawFinding) -> bool:
             if not ids or bandit in ids:
                 return True  # bandit reads a ``# nosec`` naming no test as every test
     above = lines[line - 2].strip() if line > 1 else ""
-    return bool(names) and above.startswith("#") and any(
-        nxt and _lists(listed, names) for nxt, listed in _PYLINT.findall(above))
+    if names and above.startswith("#") and any(nxt and _lists(listed, names) for nxt, listed in _PYLINT.findall(above)):
+        return True
+    return bool(names) and _disabled_for_the_module(lines, line, names)
+
+
+_PYLINT_ENABLE = re.compile(r"pylint:\s*enable\s*=\s*([\w\-]+(?:\s*,\s*[\w\-]+)*)")
+
+
+def _disabled_for_the_module(lines: list[str], line: int, names: frozenset[str]) -> bool:
+    """A standalone ``# pylint: disable=dangerous-default-value`` at column 0 above the finding,
+    with no ``enable=`` of it in between: pylint applies it to the rest of the module (apache-beam's
+    ``pipeline_graph.py``, issue 21's sixteenth reading). One inside a block (indented) applies to
+    that block only and is not read."""
+    disabled = False
+    for text in lines[:line - 1]:
+        if not text.startswith("#") or "pylint" not in text:
+            continue
+        if any(not nxt and _lists(listed, names) for nxt, listed in _PYLINT.findall(text)):
+            disabled = True
+        elif any(_lists(listed, names) for listed in _PYLINT_ENABLE.findall(text)):
+            disabled = False
+    return disabled
 
 
 def _lists(listed: str, names: frozenset[str]) -> bool:
