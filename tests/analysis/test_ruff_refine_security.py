@@ -19,6 +19,16 @@ from trees import write_tree
 
 LOAD = "def read(text):\n    return yaml.load(text, Loader={loader})\n"
 
+FACTORY = ("import pathlib\nimport yaml\ntry:\n    from yaml import CSafeLoader\n    Base = CSafeLoader\n"
+           "except ImportError:\n    Base = yaml.SafeLoader\n\n\ndef get_yaml_loader(*, limit=100):\n"
+           "    class OmegaLoader(Base):\n        def construct_document(self, node):\n            return super().construct_document(node)\n"
+           "    loader = OmegaLoader\n"
+           "    loader.add_constructor('tag:yaml.org,2002:python/object/apply:pathlib.Path',\n"
+           "                           lambda loader, node: pathlib.Path(*loader.construct_sequence(node)))\n"
+           "    return loader\n\n\n" + LOAD.format(loader="get_yaml_loader(limit=5)"))
+OWN_FILE = ("import os\nimport yaml\n\n\ndef table(name):\n"
+            "    with open(os.path.join(os.path.dirname(__file__), name + '.yml')) as stream:\n"
+            "        modules = yaml.load(stream, Loader=yaml.FullLoader)\n    return modules\n")
 S506_SHAPES = [
     # (what, module text, reported after the refinement?)
     ("yaml.BaseLoader", "import yaml\n" + LOAD.format(loader="yaml.BaseLoader"), False),
@@ -71,6 +81,19 @@ S506_SHAPES = [
      + LOAD.format(loader="Mine"), False),
     ("a class of parts only (constructs with nothing we know)",
      "import yaml\nclass Mine(yaml.reader.Reader):\n    pass\n" + LOAD.format(loader="Mine"), True),
+    # omegaconf's ``get_yaml_loader()`` (issue 21, sixteenth reading): a factory called for its
+    # loader, a class defined inside it over a safe base, constructors for one named type each.
+    ("a called factory returning a local safe class", FACTORY, False),
+    ("a called factory whose local class is unsafe", FACTORY.replace("(Base)", "(yaml.FullLoader)"), True),
+    ("a called factory adding a generic python/object constructor",
+     FACTORY.replace("loader.add_constructor('tag:yaml.org,2002:python/object/apply:pathlib.Path',",
+                     "loader.add_multi_constructor('tag:yaml.org,2002:python/object/apply:',"), True),
+    ("a called function we cannot see", "import yaml\nfrom otherlib import make\n" + LOAD.format(loader="make()"), True),
+    # junos-eznc's op tables (issue 21, sixteenth reading): the package's own file, by `__file__`.
+    ("the package's own file", OWN_FILE, False),
+    ("a file from the caller", OWN_FILE.replace("os.path.join(os.path.dirname(__file__), name + '.yml')", "name"), True),
+    ("the package's own file, or a path given", OWN_FILE.replace(
+        "open(os.path.join(", "open(name or os.path.join("), True),
 ]
 
 

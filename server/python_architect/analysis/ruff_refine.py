@@ -14,9 +14,10 @@ file ruff looked at (never on ruff's message text):
   bare, stays reported.
 
 More classes live in their own modules and are merged into ``REFINERS`` here: the default
-tier's (``ruff_refine_default``: B006; ``ruff_refine_shell``: S602/S604 constant commands;
+tier's (``ruff_refine_default``: B006; ``ruff_refine_shell``: S602/S604 constant commands and
+S604 calls that run nothing;
 ``ruff_refine_timeout``: S113), security
-(``ruff_refine_security``: S506 safe loaders, S604 calls that run nothing) and the judgment tier's
+(``ruff_refine_security``: S506 safe loaders) and the judgment tier's
 (``ruff_refine_judgment``: TRY400's ``exc_info=``, S608's text that is no statement, S301, S311,
 BLE001, G004, T201, ...). A judge that follows the file's imports (S506) or reads its package's
 siblings (``ruff_refine_launched``: S301 in a worker the package launches) sits in
@@ -132,13 +133,6 @@ REFINERS.update(ruff_refine_shell.REFINERS)  # S602/S604: a constant command lin
 REFINERS.update(judgment.REFINERS)  # the judgment tier's codes (issue 21)
 
 
-def _s604_constant_or_runs_nothing(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
-    """S604 has two classes, one per module: a constant command line, and a call that runs nothing."""
-    return (ruff_refine_shell.REFINERS["S604"](near, lines, finding)
-            or ruff_refine_security.REFINERS["S604"](near, lines, finding))
-
-
-REFINERS["S604"] = _s604_constant_or_runs_nothing
 REFINERS.update(ruff_refine_driven.with_driven(REFINERS))  # blocking calls in a coroutine run alone
 REFINERS.update(ruff_refine_driven.or_into(REFINERS, ruff_refine_deliberate.REFINERS))  # os._exit next
 REFINERS.update(ruff_refine_scope.with_scope(REFINERS))  # S113 in a CLI command, B006 of a nested def

@@ -1,5 +1,11 @@
-"""S602/S604 (``shell=True``) on a constant command line: a false-positive class (issue 21).
+"""S602/S604 (``shell=True``): two false-positive classes (issue 21).
 
+S604 "call with ``shell=True``" when the callee runs nothing: ``dict(..., shell=...)``,
+``settings.update(shell=...)``, a record's constructor (``Options(shell=True)``). Reported when
+the callee's name says it runs something (``run``, ``exec``, ``spawn``, ``popen``, ``system``,
+``command``, ``call``, ...) or is a plain function we know nothing about.
+
+And S602/S604 on a constant command line:
 The command is a string literal (or a list/tuple of them, or a literal concatenation) with
 nothing interpolated: no input reaches the shell, so there is nothing to inject. An f-string with
 a value, ``%``/``format`` of a variable, ``+`` of a name or a command held in a variable stay
@@ -11,10 +17,11 @@ reported. ``shell=`` as a key of ``dict(...)`` is data, not a flag (ansible's
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 
 from .registry import RawFinding
-from .ruff_judge_nodes import starts_at
+from .ruff_judge_nodes import name_of, starts_at
 
 Judge = Callable[[list[ast.AST], list[str], RawFinding], bool]
 
@@ -46,5 +53,34 @@ def _constant_text(node: ast.expr) -> bool:
     return False
 
 
-REFINERS: dict[str, Judge] = {"S602": _shell_constant_command, "S604": _shell_constant_command}
+def calls_spanning(near: list[ast.AST], line: int) -> list[ast.Call]:
+    """Calls whose span holds ``line``, innermost (latest start) first."""
+    calls = [n for n in near if isinstance(n, ast.Call) and n.lineno <= line <= (n.end_lineno or n.lineno)]
+    return sorted(calls, key=lambda c: (c.lineno, c.col_offset), reverse=True)
+
+
+_RUNS_SOMETHING = re.compile(r"run|call|exec|spawn|popen|system|command|cmd|check_output|shell|process|launch|"
+                             r"invoke|start|partial|sh$", re.IGNORECASE)
+_RECORD_BUILDERS = frozenset({"dict", "update", "setdefault", "fromkeys", "defaultdict", "OrderedDict",
+                              "SimpleNamespace", "Namespace", "namedtuple", "replace", "_replace", "evolve",
+                              "set", "add_argument", "set_defaults", "append", "extend", "get", "pop"})
+
+
+def s604_runs_nothing(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+    """True when the call carrying ``shell=`` builds data: a dict, an update, a record."""
+    call = next((c for c in calls_spanning(near, finding.span.line) if any(k.arg == "shell" for k in c.keywords)), None)
+    if call is None:
+        return False
+    name = name_of(call.func)
+    if not name or _RUNS_SOMETHING.search(name):
+        return False
+    # A record's constructor (``Options(shell=True)``) or a mapping/namespace builder.
+    return name in _RECORD_BUILDERS or name[0].isupper()
+
+
+def _s604_constant_or_runs_nothing(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+    return _shell_constant_command(near, lines, finding) or s604_runs_nothing(near, lines, finding)
+
+
+REFINERS: dict[str, Judge] = {"S602": _shell_constant_command, "S604": _s604_constant_or_runs_nothing}
 """code -> its false-positive judge (merged into ``ruff_refine.REFINERS``)."""

@@ -51,7 +51,11 @@ CURATED: dict[str, tuple[str, Severity, str, str]] = {
     "S301": ("security", WARN, "`pickle` deserialisation", _SECURITY_WHY + " Not reported for `pickle.loads(pickle.dumps(x))` (a copy or a picklability probe) or in a module that writes the pickles it reads (its own cache or save file), nor in a worker program whose file a sibling module of its package launches with a pickle it writes (a job shipped to a compute node), unless the data visibly comes from a request, a socket or an upload."),
     "S506": ("security", WARN, "Unsafe `yaml.load`", _SECURITY_WHY + " Not reported when the loader is a safe one: "
              "`SafeLoader`/`BaseLoader` (or their C versions), or a class of the project built on a safe constructor "
-             "and nothing unsafe, followed through the file and the package's own modules."),
+             "and nothing unsafe, followed through the file and the package's own modules, also when a "
+             "function makes it (`Loader=get_yaml_loader()`, a class defined inside it). A constructor added "
+             "for one named type (`python/object/apply:pathlib.Path`) keeps it safe; a generic `python/object` "
+             "one does not. Nor when the document is a file the package ships beside its code (opened from a "
+             "path built on `__file__`): as trusted as the code itself."),
     "S602": ("security", WARN, "`subprocess` with `shell=True`", _SECURITY_WHY + " Opt-in because it could not be made "
              "precise: on eleven registry packages nobody tuned on (`benchmarks/bench_precision.py`) none of its "
              "findings was one a reviewer would act on: each ran a command the operator supplies on purpose (a "
