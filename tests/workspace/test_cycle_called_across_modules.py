@@ -11,12 +11,11 @@ reported (a cycle whose one edge is in a function the other module calls at impo
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from real_imports import fails_on_the_cycle, module_of
 from trees import write_tree
 from python_architect.config import ProjectConfig
 from python_architect.knowledge.model import KnowledgeBase
@@ -59,22 +58,6 @@ SHAPES = [
 ]
 
 
-def _module_of(relative: str) -> str:
-    parts = relative[: -len(".py")].split("/")
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def _fails_on_the_cycle(root: Path, module: str) -> bool:
-    done = subprocess.run(
-        [sys.executable, "-I", "-B", "-c", f"import sys; sys.path.insert(0, {str(root)!r}); import {module}"],
-        capture_output=True, text=True, timeout=60,
-    )
-    if done.returncode == 0:
-        return False
-    assert "circular import" in done.stderr, done.stderr
-    return True
-
-
 def _arc103(root: Path) -> list:
     config = ProjectConfig()
     files = discover_files(root, config)
@@ -89,7 +72,7 @@ def _arc103(root: Path) -> list:
 def test_a_function_imported_and_called_at_import_runs_its_imports_there(tmp_path: Path, files: dict[str, str],
                                                                          fails: bool) -> None:
     root = write_tree(tmp_path, files)
-    failing = {module for module in map(_module_of, files) if _fails_on_the_cycle(root, module)}
+    failing = {module for module in map(module_of, files) if fails_on_the_cycle(root, module)}
     assert bool(failing) is fails  # the table's claim, proven by the interpreter
     findings = _arc103(root)
     assert len(findings) == (1 if fails else 0), [raw.message for raw in findings]

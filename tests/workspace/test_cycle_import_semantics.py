@@ -10,12 +10,11 @@ must be one that does.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from real_imports import fails_on_the_cycle, module_of
 from trees import write_tree
 from python_architect.config import ProjectConfig
 from python_architect.knowledge.model import KnowledgeBase
@@ -197,23 +196,6 @@ SHAPES: list[tuple[str, dict[str, str], bool]] = [
 ]
 
 
-def _module_of(relative: str) -> str:
-    parts = relative[: -len(".py")].split("/")
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def _fails_on_the_cycle(root: Path, module: str) -> bool:
-    """Imports ``module`` first in a fresh interpreter; True when it stops on the cycle."""
-    done = subprocess.run(
-        [sys.executable, "-I", "-B", "-c", f"import sys; sys.path.insert(0, {str(root)!r}); import {module}"],
-        capture_output=True, text=True, timeout=60,
-    )
-    if done.returncode == 0:
-        return False
-    assert "circular import" in done.stderr, done.stderr  # the shape itself must be valid Python
-    return True
-
-
 def _arc103(root: Path, options: dict | None = None) -> list:
     config = ProjectConfig()
     files = discover_files(root, config)
@@ -228,7 +210,7 @@ def _arc103(root: Path, options: dict | None = None) -> list:
 def test_arc103_reports_the_cycle_exactly_when_an_import_order_fails(tmp_path: Path, files: dict[str, str],
                                                                      fails: bool) -> None:
     root = write_tree(tmp_path, files)
-    failing = {module for module in map(_module_of, files) if _fails_on_the_cycle(root, module)}
+    failing = {module for module in map(module_of, files) if fails_on_the_cycle(root, module)}
     assert bool(failing) is fails  # the table's claim, proven by the interpreter
     findings = _arc103(root)
     assert len(findings) == (1 if fails else 0), [raw.message for raw in findings]
@@ -359,7 +341,7 @@ def test_a_failing_group_met_on_the_way_does_not_hide_another_groups_failure(tmp
         # app.pkg runs r: importing the package is what fails, on the name s reads from r
         "Import cycle: app.r -> app.s -> app.r; 3 modules import each other in all; `import app.pkg` first fails on `app.r.R`"]
     fixed = write_tree(tmp_path / "fixed", {**tree, "app/s.py": "S = 1\n"})
-    assert _fails_on_the_cycle(fixed, "app.pkg.p")  # the interpreter agrees once r <-> s is gone
+    assert fails_on_the_cycle(fixed, "app.pkg.p")  # the interpreter agrees once r <-> s is gone
     assert [raw.message for raw in _arc103(fixed)] == [
         "Import cycle: app.pkg.p -> app.pkg.q -> app.pkg.p; `import app.pkg.p` first fails on `P`"]
 
@@ -392,13 +374,13 @@ def test_a_compiled_submodule_of_a_partial_package_imports_cleanly(tmp_path: Pat
     files = {"pkg/__init__.py": "from . import sub\nNAME = 1\n", "pkg/sub.py": statement.format(name=name)}
     root = write_tree(tmp_path / "with", files)
     (root / "pkg" / compiled.name).write_bytes(compiled.read_bytes())
-    assert not any(_fails_on_the_cycle(root, module) for module in ("pkg", "pkg.sub"))
+    assert not any(fails_on_the_cycle(root, module) for module in ("pkg", "pkg.sub"))
     assert _arc103(root) == []
 
     if not twin_fails:
         return
     twin = write_tree(tmp_path / "without", files)
-    assert _fails_on_the_cycle(twin, "pkg")  # `pkg.<name>` does not exist: the cycle fails
+    assert fails_on_the_cycle(twin, "pkg")  # `pkg.<name>` does not exist: the cycle fails
     (raw,) = _arc103(twin)
     assert raw.data["entry"] == "pkg"
 
@@ -420,7 +402,7 @@ def test_a_stub_beside_its_module_never_stands_for_what_runs(tmp_path: Path) -> 
     files = {"pkg/__init__.py": "from . import sub\nNAME = 1\n", "pkg/sub.py": "import os\n",
              "pkg/sub.pyi": "from pkg import NAME\n"}
     root = write_tree(tmp_path / "stub", files)
-    assert not any(_fails_on_the_cycle(root, module) for module in ("pkg", "pkg.sub"))
+    assert not any(fails_on_the_cycle(root, module) for module in ("pkg", "pkg.sub"))
     assert _arc103(root) == []
     # Either scan order: the module's facts stay the .py file's.
     config = ProjectConfig()
@@ -435,7 +417,7 @@ def test_a_stub_beside_its_module_never_stands_for_what_runs(tmp_path: Path) -> 
 
     # The twin: the same import in the module itself fails, and is reported.
     twin = write_tree(tmp_path / "module", {**files, "pkg/sub.py": "from pkg import NAME\n"})
-    assert _fails_on_the_cycle(twin, "pkg")
+    assert fails_on_the_cycle(twin, "pkg")
     assert len(_arc103(twin)) == 1
 
 
@@ -447,5 +429,5 @@ def test_a_stub_of_a_compiled_module_runs_nothing_in_the_replay(tmp_path: Path) 
     root = write_tree(tmp_path, {"pkg/__init__.py": f"from . import {name}\nNAME = 1\n",
                                  f"pkg/{name}.pyi": "from pkg import NAME\n"})
     (root / "pkg" / compiled.name).write_bytes(compiled.read_bytes())
-    assert not _fails_on_the_cycle(root, "pkg")
+    assert not fails_on_the_cycle(root, "pkg")
     assert _arc103(root) == []
