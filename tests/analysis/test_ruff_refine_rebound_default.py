@@ -291,8 +291,11 @@ ASSERTED_NON_EMPTY = ("def __init__(self, name=None, base_features=[]):\n"
 def test_an_empty_default_an_assert_stops_is_not_reported() -> None:
     # Issue 21, fifteenth reading: featuretools' `LiteFeature(base_features=[])` asserts it is
     # not empty before sorting it.
-    reported, kept = reported_and_kept(ASSERTED_NON_EMPTY, "B006")
-    assert reported == ["B006"] and kept == []
+    nested = ASSERTED_NON_EMPTY.replace("    assert len(base_features) > 0, 'no base features'\n    base_features.sort()\n",
+                                        "    if name:\n        assert len(base_features) > 0\n        base_features.sort()\n")
+    for text in (ASSERTED_NON_EMPTY, nested):
+        reported, kept = reported_and_kept(text, "B006")
+        assert reported == ["B006"] and kept == [], text
     # The twins: an assert an empty default passes, and a non-empty default, stay reported.
     for twin in (ASSERTED_NON_EMPTY.replace("len(base_features) > 0", "len(base_features) >= 0"),
                  ASSERTED_NON_EMPTY.replace("base_features=[]", "base_features=[1]")):

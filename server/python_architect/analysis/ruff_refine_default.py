@@ -82,6 +82,8 @@ def _always_rebinds(statement: ast.stmt, name: str, empty: bool) -> bool:
     ``request(http_headers={})`` replaces it on both branches before ``http_headers.update(...)``."""
     if isinstance(statement, (ast.Assign, ast.AnnAssign)):
         return _rebinds(statement, name) and not _passes_through(statement.value, name, empty)
+    if isinstance(statement, ast.Assert):  # ``assert len(x) > 0``: an empty default stops here
+        return empty and truthy_test(statement.test, name)
     if isinstance(statement, ast.If):
         body = _block_rebinds_or_leaves(statement.body, name, empty)
         if statement.orelse:
@@ -107,8 +109,8 @@ def _rebound_before_use(statements: list[ast.stmt], name: str, empty: bool = Fal
             return _fresh_rebinding(statement, name, empty)
         if isinstance(statement, ast.If) and _always_rebinds(statement, name, empty):
             return True
-        if isinstance(statement, ast.Assert) and empty and truthy_test(statement.test, name):
-            return True  # ``assert len(base_features) > 0``: an empty default stops here (featuretools)
+        if isinstance(statement, ast.Assert) and _always_rebinds(statement, name, empty):
+            return True  # ``assert len(base_features) > 0`` (featuretools)
         if (isinstance(statement, ast.If) and not statement.orelse and not _mentions(statement.test, name)
                 and statement.body and all(_fresh_rebinding(inner, name, empty) for inner in statement.body
                                            if _mentions(inner, name))):
