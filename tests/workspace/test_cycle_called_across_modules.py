@@ -15,14 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from real_imports import fails_on_the_cycle, module_of
+from real_imports import arc103_findings, assert_arc103_agrees_with_the_interpreter
 from trees import write_tree
-from python_architect.config import ProjectConfig
-from python_architect.knowledge.model import KnowledgeBase
-from python_architect.workspace.cycles import WorkspaceContext, import_cycles
-from python_architect.workspace.files import discover_files
-from python_architect.workspace.index import WorkspaceIndex
-from python_architect.workspace.roots import SourceRoots
 
 API = {
     "pkg/context.py": "def init_base_classes():\n    from pkg.api import Host\n\n    return Host\n",
@@ -58,31 +52,15 @@ SHAPES = [
 ]
 
 
-def _arc103(root: Path) -> list:
-    config = ProjectConfig()
-    files = discover_files(root, config)
-    index = WorkspaceIndex(SourceRoots.from_config(root, config, files.python))
-    index.scan(files.python)
-    ctx = WorkspaceContext(root=root, index=index, kb=KnowledgeBase(root=root), config=config,
-                           roots=index.roots, options_for=lambda code: {})
-    return [raw for _path, raw in import_cycles(ctx)]
-
-
 @pytest.mark.parametrize(("files", "fails"), [pytest.param(f, x, id=name) for name, f, x in SHAPES])
 def test_a_function_imported_and_called_at_import_runs_its_imports_there(tmp_path: Path, files: dict[str, str],
                                                                          fails: bool) -> None:
-    root = write_tree(tmp_path, files)
-    failing = {module for module in map(module_of, files) if fails_on_the_cycle(root, module)}
-    assert bool(failing) is fails  # the table's claim, proven by the interpreter
-    findings = _arc103(root)
-    assert len(findings) == (1 if fails else 0), [raw.message for raw in findings]
-    if fails:
-        assert findings[0].data["entry"] in failing
+    assert_arc103_agrees_with_the_interpreter(tmp_path, files, fails)
 
 
 def test_the_row_says_the_import_runs_in_a_function_called_from_another_module(tmp_path: Path) -> None:
     files = dict(next(files for name, files, _ in SHAPES if name == "imported-function-called-before-the-name-it-needs"))
-    (raw,) = _arc103(write_tree(tmp_path, files))
+    (raw,) = arc103_findings(write_tree(tmp_path, files))
     assert raw.message == "Import cycle: pkg -> pkg.sub -> pkg; `import pkg` first fails on `NAME`"
     assert [(r.path.name, r.span.line, r.message) for r in raw.related] == [
         ("__init__.py", 1, "`pkg` calls a function of `pkg.boot` while it is imported, which imports `pkg.sub`"),

@@ -14,11 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from real_imports import fails_on_the_cycle, module_of
+from real_imports import arc103_findings, assert_arc103_agrees_with_the_interpreter, fails_on_the_cycle
 from trees import write_tree
 from python_architect.config import ProjectConfig
-from python_architect.knowledge.model import KnowledgeBase
-from python_architect.workspace.cycles import WorkspaceContext, import_cycles
 from python_architect.engine import Project
 from python_architect.workspace.files import discover_files
 from python_architect.workspace.index import WorkspaceIndex
@@ -196,35 +194,15 @@ SHAPES: list[tuple[str, dict[str, str], bool]] = [
 ]
 
 
-def _arc103(root: Path, options: dict | None = None) -> list:
-    config = ProjectConfig()
-    files = discover_files(root, config)
-    index = WorkspaceIndex(SourceRoots.from_config(root, config, files.python))
-    index.scan(files.python)
-    ctx = WorkspaceContext(root=root, index=index, kb=KnowledgeBase(root=root), config=config,
-                           roots=index.roots, options_for=lambda code: dict(options or {}))
-    return [raw for _path, raw in import_cycles(ctx)]
-
-
 @pytest.mark.parametrize(("files", "fails"), [pytest.param(f, x, id=name) for name, f, x in SHAPES])
 def test_arc103_reports_the_cycle_exactly_when_an_import_order_fails(tmp_path: Path, files: dict[str, str],
                                                                      fails: bool) -> None:
-    root = write_tree(tmp_path, files)
-    failing = {module for module in map(module_of, files) if fails_on_the_cycle(root, module)}
-    assert bool(failing) is fails  # the table's claim, proven by the interpreter
-    findings = _arc103(root)
-    assert len(findings) == (1 if fails else 0), [raw.message for raw in findings]
-    if fails:
-        (raw,) = findings
-        assert raw.data["entry"] in failing  # the order it names really fails
-        assert raw.message.startswith("Import cycle: ")
-        assert f"; `import {raw.data['entry']}` first fails on `" in raw.message  # and the message says which
-        assert raw.data["cycle"][0] == raw.data["cycle"][-1]
+    assert_arc103_agrees_with_the_interpreter(tmp_path, files, fails)
 
 
 def test_the_finding_states_the_failing_cycle_its_order_and_its_lines(tmp_path: Path) -> None:
     root = write_tree(tmp_path, dict(SHAPES[0][1]))  # sub imports NAME before __init__ binds it
-    (raw,) = _arc103(root)
+    (raw,) = arc103_findings(root)
     assert raw.message == "Import cycle: pkg -> pkg.sub -> pkg; `import pkg` first fails on `NAME`"
     assert raw.data["fails"] == ("`import pkg` fails: `pkg.sub` imports `NAME` from `pkg` before `pkg` defines it")
     assert [(r.path.name, r.span.line, r.message) for r in raw.related] == [
@@ -236,11 +214,11 @@ def test_the_finding_states_the_failing_cycle_its_order_and_its_lines(tmp_path: 
 def test_a_call_at_import_time_and_a_package_run_first_say_so_in_their_rows(tmp_path: Path) -> None:
     shapes = dict((name, files) for name, files, _ in SHAPES)
     called = write_tree(tmp_path / "called", shapes["function-import-called-at-import-time"])
-    (raw,) = _arc103(called)
+    (raw,) = arc103_findings(called)
     assert (raw.span.line, raw.related[0].message) == (
         2, "`pkg` imports `pkg.plugins` in a function it calls while it is imported")
     first = write_tree(tmp_path / "first", shapes["package-run-first-by-a-submodule-import"])
-    (raw,) = _arc103(first)
+    (raw,) = arc103_findings(first)
     assert raw.message == "Import cycle: other.x -> pkg -> other.x; `import other.x` first fails on `g`"
     assert raw.related[0].message == "`other.x` imports `pkg.sub`, which runs `pkg` first"
 
@@ -248,9 +226,9 @@ def test_a_call_at_import_time_and_a_package_run_first_say_so_in_their_rows(tmp_
 def test_structural_option_reports_every_import_time_cycle(tmp_path: Path) -> None:
     shapes = dict((name, files) for name, files, _ in SHAPES)
     root = write_tree(tmp_path, shapes["two-modules-import-each-other-as-modules"])  # imports cleanly
-    assert _arc103(root) == []
+    assert arc103_findings(root) == []
     for options in ({"structural": True}, {"include-deferred": True}):
-        (raw,) = _arc103(root, options)
+        (raw,) = arc103_findings(root, options)
         assert raw.message == "Import cycle: app.a -> app.b -> app.a"
 
 
@@ -268,7 +246,7 @@ def test_any_module_level_statement_is_replayed_without_error(tmp_path: Path, st
     # The twin of the first shape with one more statement after the cycle: still reported once.
     root = write_tree(tmp_path, {"pkg/__init__.py": "from . import sub\nNAME = 1\n" + statement,
                                  "pkg/sub.py": "from pkg import NAME\n"})
-    assert len(_arc103(root)) == 1
+    assert len(arc103_findings(root)) == 1
 
 
 def test_the_editor_follows_an_edit_that_only_changes_what_runs_at_import(tmp_path: Path) -> None:
@@ -336,13 +314,13 @@ def test_a_failing_group_met_on_the_way_does_not_hide_another_groups_failure(tmp
         "app/pkg/q.py": "from app.pkg.p import P\nQ = 1\n",
     }
     root = write_tree(tmp_path / "both", tree)
-    assert sorted(raw.message for raw in _arc103(root)) == [
+    assert sorted(raw.message for raw in arc103_findings(root)) == [
         "Import cycle: app.pkg.p -> app.pkg.q -> app.pkg.p; `import app.pkg.p` first fails on `P`",
         # app.pkg runs r: importing the package is what fails, on the name s reads from r
         "Import cycle: app.r -> app.s -> app.r; 3 modules import each other in all; `import app.pkg` first fails on `app.r.R`"]
     fixed = write_tree(tmp_path / "fixed", {**tree, "app/s.py": "S = 1\n"})
     assert fails_on_the_cycle(fixed, "app.pkg.p")  # the interpreter agrees once r <-> s is gone
-    assert [raw.message for raw in _arc103(fixed)] == [
+    assert [raw.message for raw in arc103_findings(fixed)] == [
         "Import cycle: app.pkg.p -> app.pkg.q -> app.pkg.p; `import app.pkg.p` first fails on `P`"]
 
 
@@ -375,13 +353,13 @@ def test_a_compiled_submodule_of_a_partial_package_imports_cleanly(tmp_path: Pat
     root = write_tree(tmp_path / "with", files)
     (root / "pkg" / compiled.name).write_bytes(compiled.read_bytes())
     assert not any(fails_on_the_cycle(root, module) for module in ("pkg", "pkg.sub"))
-    assert _arc103(root) == []
+    assert arc103_findings(root) == []
 
     if not twin_fails:
         return
     twin = write_tree(tmp_path / "without", files)
     assert fails_on_the_cycle(twin, "pkg")  # `pkg.<name>` does not exist: the cycle fails
-    (raw,) = _arc103(twin)
+    (raw,) = arc103_findings(twin)
     assert raw.data["entry"] == "pkg"
 
 
@@ -403,7 +381,7 @@ def test_a_stub_beside_its_module_never_stands_for_what_runs(tmp_path: Path) -> 
              "pkg/sub.pyi": "from pkg import NAME\n"}
     root = write_tree(tmp_path / "stub", files)
     assert not any(fails_on_the_cycle(root, module) for module in ("pkg", "pkg.sub"))
-    assert _arc103(root) == []
+    assert arc103_findings(root) == []
     # Either scan order: the module's facts stay the .py file's.
     config = ProjectConfig()
     for order in ((root / "pkg/sub.py", root / "pkg/sub.pyi"), (root / "pkg/sub.pyi", root / "pkg/sub.py")):
@@ -418,7 +396,7 @@ def test_a_stub_beside_its_module_never_stands_for_what_runs(tmp_path: Path) -> 
     # The twin: the same import in the module itself fails, and is reported.
     twin = write_tree(tmp_path / "module", {**files, "pkg/sub.py": "from pkg import NAME\n"})
     assert fails_on_the_cycle(twin, "pkg")
-    assert len(_arc103(twin)) == 1
+    assert len(arc103_findings(twin)) == 1
 
 
 def test_a_stub_of_a_compiled_module_runs_nothing_in_the_replay(tmp_path: Path) -> None:
@@ -430,4 +408,4 @@ def test_a_stub_of_a_compiled_module_runs_nothing_in_the_replay(tmp_path: Path) 
                                  f"pkg/{name}.pyi": "from pkg import NAME\n"})
     (root / "pkg" / compiled.name).write_bytes(compiled.read_bytes())
     assert not fails_on_the_cycle(root, "pkg")
-    assert _arc103(root) == []
+    assert arc103_findings(root) == []
