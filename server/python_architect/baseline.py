@@ -28,11 +28,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analysis.decoding import read_source, source_lines
+from .codes import ARC701, ARC702
 from .config import ConfigError, ProjectConfig, locate_key, pyproject_text
 from .findings import Finding
 from .root_paths import OutsideRoot, read_bounded, resolve_in_root
 
 FORMAT_VERSION = 1
+SPLIT_FROM = {ARC702: ARC701}
+"""Codes split out of another (issue 21: name-judged secrets left ARC701 for ARC702): an entry
+recorded under the old code still covers the finding on the same statement, so upgrading does not
+turn a baselined finding into a new one and its entry into a stale one."""
 DEFAULT_FILE = "architect-baseline.json"
 _MAX_STATEMENT_LINES = 20
 MAX_BASELINE_BYTES = 256 << 20
@@ -184,8 +189,11 @@ class Baseline:
             entries.setdefault(entry.key[:3], []).append(entry)
         groups: dict[tuple[str, str, str], list[tuple[Key, Finding]]] = {}
         for key, finding in keyed:
-            if key[:3] in entries:
-                groups.setdefault(key[:3], []).append((key, finding))
+            base = key[:3]
+            if base not in entries and key[0] in SPLIT_FROM:
+                base = (SPLIT_FROM[key[0]], *key[1:3])  # recorded before the code was split out
+            if base in entries:
+                groups.setdefault(base, []).append((key, finding))
         matched: set[Key] = set()
         covered: set[int] = set()
         for base, members in groups.items():

@@ -184,9 +184,9 @@ def test_arc701_fires_on_known_token_prefixes():
     assert all("sk_live" not in f.message and "ghp_" not in f.message for f in findings)
 
 
-def test_arc701_fires_on_high_entropy_value_bound_to_secret_name():
+def test_arc702_fires_on_high_entropy_value_bound_to_secret_name():
     findings = run_check(
-        "ARC701",
+        "ARC702",
         """
         API_KEY = "q8W2eR5tY7uI9oP1aSdF3gH"
         settings = {"db_password": "Xk2m9PqL7vRt4wZs"}
@@ -195,10 +195,8 @@ def test_arc701_fires_on_high_entropy_value_bound_to_secret_name():
     assert lines_of(findings) == [2, 3]
 
 
-def test_arc701_quiet_on_field_names_placeholders_and_env_lookups():
-    assert not run_check(
-        "ARC701",
-        """
+def test_arc701_and_arc702_quiet_on_field_names_placeholders_and_env_lookups():
+    source = """
         import os
         PASSWORD_FIELD = "password"
         API_KEY = "changeme"
@@ -211,12 +209,13 @@ def test_arc701_quiet_on_field_names_placeholders_and_env_lookups():
         src_key = "EmrManagedMasterSecurityGroup"
         EMRFS_SSE_KEY = "fs.s3.enableServerSideEncryption"
         schema = {"AccessKey": "62d91b17309e76c8"}
-        """,
-    )
+        """
+    assert not run_check("ARC701", source)
+    assert not run_check("ARC702", source)
 
 
-def test_arc701_column_counts_characters_after_unicode():
-    findings = run_check("ARC701", 'libellé = "é"; clé_token = "q8W2eR5tY7uI9oP1aSdF3gH"\n')
+def test_arc702_column_counts_characters_after_unicode():
+    findings = run_check("ARC702", 'libellé = "é"; clé_token = "q8W2eR5tY7uI9oP1aSdF3gH"\n')
     assert len(findings) == 1
     # 'libellé = "é"; clé_token = ' is 27 characters (30 bytes): the literal starts at column 28.
     assert findings[0].span == Span(1, 28, 1, 53)

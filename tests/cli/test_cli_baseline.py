@@ -202,3 +202,22 @@ def test_a_recorded_contract_chain_holds_whatever_the_hash_seed(workspace):
         checked = run(seed, "check", "--no-cache")
         assert checked.returncode == 0, (seed, checked.stdout, checked.stderr)
         assert "hidden by the baseline" in checked.stdout and "no finding any more" not in checked.stderr
+
+
+def test_an_arc701_entry_recorded_before_the_split_still_covers_the_arc702_finding(tmp_path):
+    """Issue 21 moved name-judged secrets from ARC701 to ARC702: a baseline recorded before keeps
+    hiding the same statement's finding, and its entry is not called stale; another statement's
+    ARC702 finding, or an ARC701 entry for a certain key elsewhere, is not covered by it."""
+    from python_architect.findings import Finding, Severity, Span
+
+    path = tmp_path / "app" / "settings.py"
+    path.parent.mkdir()
+    path.write_text('DB_PASSWORD = "Tr0ub4dor&3-prod"\nAPI_TOKEN = "q8Zr2LxP0vN7tYw4Kb6M"\n', encoding="utf-8")
+    message = "Hard-coded credential: a secret-looking value is assigned to `DB_PASSWORD`"
+    old = Baseline.record([Finding("ARC701", message, Severity.WARNING, path, Span(1, 15, 1, 33))],
+                          tmp_path, lines_reader())
+    now = [Finding("ARC702", message, Severity.WARNING, path, Span(1, 15, 1, 33)),
+           Finding("ARC702", "Hard-coded credential: a secret-looking value is assigned to `API_TOKEN`",
+                   Severity.WARNING, path, Span(2, 13, 2, 35))]
+    result = old.filter(now, tmp_path, lines_reader())
+    assert [f.span.line for f in result.new] == [2] and result.stale == []

@@ -50,7 +50,10 @@ def big_workspace(root: Path) -> Path:
                 body += ["import requests", "", "", "def fetch(url):",
                          "    return requests.get(url)", ""]
             if i % 10 == 1:
-                body.append('API_KEY = "8fJ3kLm92PqR7sTu4VwX"')
+                # A vendor-format key (ARC701 by default); a value judged by its name is ARC702, a
+                # judgment check this workspace does not adopt. Spelled in two pieces here so the
+                # generator's own source holds no key.
+                body.append(f'API_KEY = "{"sk_" + "live_"}8fJ3kLm92PqR7sTu4VwXyZ01"')
             if i % 9 == 2:
                 body += ["", "", *HINT_MODULE.splitlines()]
             body.append(f"VALUE_{i} = {i}")

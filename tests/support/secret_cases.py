@@ -21,6 +21,8 @@ class Case:
     kept: tuple[str, ...] = ()
     arc701: int | None = None
     """ARC701 findings expected (None: not Python, ARC701 does not apply)."""
+    arc702: int = 0
+    """ARC702 findings expected (a value judged by its name, a shape without a vendor; Python only)."""
     path: str | None = None
     """The module's workspace path when it matters (tests are judged differently)."""
 
@@ -51,10 +53,11 @@ MISSES: tuple[Case, ...] = (
          secrets=("hunter two prod",), kept=("port = 25",)),
     Case("json db_pass", '{"db_pass": "hunter2", "db_user": "app"}\n', "config", secrets=("hunter2",),
          kept=('"db_user": "app"',)),
-    Case("python db_pass strong", 'db_pass = "Xk9#mP2$vLq"\n', "code", secrets=("Xk9#mP2$vLq",), arc701=1),
+    Case("python db_pass strong", 'db_pass = "Xk9#mP2$vLq"\n', "code", secrets=("Xk9#mP2$vLq",), arc701=0, arc702=1),
     Case("python db_pass weak (redacted, too weak to report)", 'DB_PASS = "hunter2"\n', "code",
          secrets=("hunter2",), arc701=0),
-    Case("python auth random", 'auth = "Zq8W2eR5tY7uI9oP1aSd"\n', "code", secrets=("Zq8W2eR5tY7uI9oP1aSd",), arc701=1),
+    Case("python auth random", 'auth = "Zq8W2eR5tY7uI9oP1aSd"\n', "code", secrets=("Zq8W2eR5tY7uI9oP1aSd",),
+         arc701=0, arc702=1),
     Case("aws secret key in a tuple", f'CREDENTIALS = ("{AWS_ID}", "{AWS_SECRET}")\n', "code",
          secrets=(AWS_ID, AWS_SECRET), kept=("CREDENTIALS = (",), arc701=2),
     Case("aws secret key passed beside its id", f'client = boto3.client(\n    "s3",\n    "{AWS_ID}",\n    "{AWS_SECRET}",\n)\n',
@@ -70,18 +73,19 @@ MISSES: tuple[Case, ...] = (
     Case("dsn percent-encoded", 'DATABASE_URL = "postgresql+psycopg://user:pa%23ss@host/db"\n', "code",
          secrets=("pa%23ss",), kept=("postgresql+psycopg://user:***@host/db",), arc701=1),
     Case("dsn beside a redacted DB_PASSWORD", 'URL = "postgresql+psycopg://user:pa%23ss@host/db"\nDB_PASSWORD = "Pa#ss-2024"\n',
-         "code", secrets=("pa%23ss", "Pa#ss-2024"), kept=("user:***@host/db",), arc701=2),
+         "code", secrets=("pa%23ss", "Pa#ss-2024"), kept=("user:***@host/db",), arc701=1, arc702=1),
     Case("redis url with empty user", 'CACHE = "redis://:S3cretPw9@cache:6379/0"\n', "code", secrets=("S3cretPw9",),
          kept=("redis://:***@cache:6379/0",), arc701=1),
     Case("https url with a password", 'REPO = "https://deploy:gh0st-Rider@git.internal/repo.git"\n', "code",
-         secrets=("gh0st-Rider",), kept=("https://deploy:***@git.internal/repo.git",), arc701=1),
-    Case("basic auth header", f'HEADERS = {{"Authorization": "Basic {BASIC}"}}\n', "code", secrets=(BASIC,), arc701=1),
+         secrets=("gh0st-Rider",), kept=("https://deploy:***@git.internal/repo.git",), arc701=0, arc702=1),
+    Case("basic auth header", f'HEADERS = {{"Authorization": "Basic {BASIC}"}}\n', "code", secrets=(BASIC,), arc701=0,
+         arc702=1),
     # Documentation (issue 21): a chosen password in EXAMPLES or a docstring is still a leak; an
     # illustrative one is masked for the chat (cheap) but not reported.
     Case("chosen dsn password in an EXAMPLES constant", 'EXAMPLES = r"""\n  - uri: mysql://app:Zx9-kLm2Qp77@db/prod\n'
          '    name: nightly report\n"""\n', "code", secrets=("Zx9-kLm2Qp77",), kept=("name: nightly report",), arc701=1),
     Case("chosen url password in a docstring", 'def sync():\n    """Pull from https://deploy:gh0st-Rider9@git.internal/repo.git '
-         'every night."""\n', "code", secrets=("gh0st-Rider9",), arc701=1),
+         'every night."""\n', "code", secrets=("gh0st-Rider9",), arc701=0, arc702=1),
     Case("escaping example and host list in a docstring (redacted, not reported)",
          'def connect():\n    """Escape it: mssql+pyodbc://scott:tiger^5HHH@mssql2017:1433/test\n'
          '    or list hosts: https://foo.com:123,foo:bar@bar.com/path\n    """\n', "code",

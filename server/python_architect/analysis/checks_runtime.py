@@ -1,16 +1,29 @@
-"""Runtime-behaviour checks: hard-coded credentials (ARC701). Retry loops without backoff (ARC402)
-live in ``checks_retries``, N+1 queries (ARC502) in ``checks_queries``.
+"""Runtime-behaviour checks: hard-coded credentials, split by confidence (issue 21). Retry loops
+without backoff (ARC402) live in ``checks_retries``, N+1 queries (ARC502) in ``checks_queries``.
 
-They read the node index the facts pass gathered (string literals) instead of walking the whole
-tree again.
+One scan per file finds every credential; its kind decides the code:
+
+- **ARC701** (core, error): what is a credential by its form, where a reviewer blocks a merge —
+  vendor-format tokens (``sk_live_``, ``AKIA``, ``ghp_``, ``xox…``, ``sk-ant-``, webhooks), a
+  complete private key, a database URL with a chosen password (percent-encoded too), an AWS
+  secret access key beside its key id, a vendor token split over concatenated literals: every
+  ``certain`` shape of ``secret_shapes``.
+- **ARC702** (judgment, warning): what is judged — a secret-looking value bound to a secret name
+  (kind ``secret``) and the shapes no vendor owns (``LESS_CERTAIN_KINDS``: a JSON Web Token,
+  ``Bearer``/``Basic`` credentials, a non-database URL with a password). Blind readings found these
+  were the wrong ones: sentinels, public ids, published hashes, example keys.
+
+The two checks share the scan through ``ModuleContext.shared`` so the file is read once whichever
+codes are selected. They read the node index the facts pass gathered (string literals) instead of
+walking the whole tree again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..codes import ARC701
-from ..findings import Severity, Span
+from ..codes import ARC701, ARC702
+from ..findings import Span
 from .context import is_test_path, relative_to_root
 from .extract import TreeIndex, tree_index
 from .registry import ModuleContext, RawFinding, check
@@ -28,9 +41,37 @@ from .secrets import (
     names_documentation,
 )
 
+NAME_JUDGED = "secret"
+"""The kind of a value reported for the name it is bound to rather than for its form."""
+
 
 @check(ARC701)
 def hard_coded_credential(ctx: ModuleContext) -> Iterator[RawFinding]:
+    return (finding for finding in _credentials(ctx) if finding.code == ARC701)
+
+
+@check(ARC702)
+def secret_bound_to_secret_name(ctx: ModuleContext) -> Iterator[RawFinding]:
+    return (finding for finding in _credentials(ctx) if finding.code == ARC702)
+
+
+def code_for(kind: str) -> str:
+    """ARC702 for a value judged by its name or a shape without a vendor, else ARC701."""
+    return ARC702 if kind == NAME_JUDGED or kind in LESS_CERTAIN_KINDS else ARC701
+
+
+def _credentials(ctx: ModuleContext) -> list[RawFinding]:
+    """Every credential finding of the file, both codes: scanned once, kept for the other check."""
+    found = ctx.shared.get(_SHARED_KEY)
+    if found is None:
+        found = ctx.shared[_SHARED_KEY] = list(_scan(ctx))
+    return found
+
+
+_SHARED_KEY = "credentials"
+
+
+def _scan(ctx: ModuleContext) -> Iterator[RawFinding]:
     index = tree_index(ctx.tree, ctx.text)
     # Test code is full of made-up DSNs, JWTs and passwords; a vendor-format key there is still
     # a leak (it may be live), so only those are reported in tests.
@@ -48,7 +89,7 @@ def hard_coded_credential(ctx: ModuleContext) -> Iterator[RawFinding]:
         if kind is not None:
             message = f"Hard-coded credential: this literal contains a {kind}"
         elif not in_tests and name is not None and is_secret_name(name) and _secret_value(name, value):
-            kind = "secret"
+            kind = NAME_JUDGED
             message = f"Hard-coded credential: a secret-looking value is assigned to `{name}`"
         else:
             continue
@@ -77,12 +118,9 @@ def _secret_value(name: str, value: str) -> bool:
 
 
 def _credential(span: Span, kind: str, message: str) -> RawFinding:
-    # ``error`` is for what a reviewer blocks a merge on: a vendor key, a private key, a
-    # database URL with its password. A token recognised by shape alone, or a value judged
-    # by the name it is bound to, may be a fixture or an id: a warning.
-    severity = Severity.WARNING if kind in LESS_CERTAIN_KINDS or kind == "secret" else None
+    # The code carries the confidence (ARC701 error, ARC702 warning: their declared severities).
     # The message and data never carry the value itself.
-    return RawFinding(code=ARC701, message=message, span=span, data={"kind": kind}, severity=severity)
+    return RawFinding(code=code_for(kind), message=message, span=span, data={"kind": kind})
 
 
 def _split_credentials(ctx: ModuleContext, index: TreeIndex, reported: set[int], in_tests: bool) -> Iterator[RawFinding]:

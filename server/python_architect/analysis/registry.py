@@ -82,6 +82,9 @@ class ModuleContext:
     is_module: Callable[[str], bool] | None = None
     """Whether a first-party module of that name exists, without reading it (the workspace
     index's; when None, ``lookup_module`` answers)."""
+    shared: dict[str, Any] = field(default_factory=dict)
+    """Results one scan of this file yields for checks of several codes (ARC701 and ARC702 share
+    the credential scan): computed by the first of them to run, read by the others."""
 
     def module_exists(self, name: str) -> bool:
         """Whether ``name`` is a first-party module (``from app import api``: is ``app.api`` one?)."""

@@ -36,6 +36,7 @@ from .arc import (
     ARC402,
     ARC502,
     ARC701,
+    ARC702,
     ARC900,
     RULE_DRIVEN,
 )
@@ -43,7 +44,7 @@ from .model import PRINCIPLES, SCOPES, CheckInfo
 
 __all__ = [
     "ARC001", "ARC002", "ARC003", "ARC004", "ARC005", "ARC006", "ARC101", "ARC102", "ARC103",
-    "ARC104", "ARC105", "ARC106", "ARC110", "ARC111", "ARC201", "ARC202", "ARC203", "ARC301", "ARC302", "ARC402", "ARC502", "ARC701", "ARC900",
+    "ARC104", "ARC105", "ARC106", "ARC110", "ARC111", "ARC201", "ARC202", "ARC203", "ARC301", "ARC302", "ARC402", "ARC502", "ARC701", "ARC702", "ARC900",
     "METADATA", "PRINCIPLES", "RULE_DRIVEN", "SCOPES", "CheckInfo", "metadata",
 ]
 

@@ -1,4 +1,4 @@
-"""The metadata of the codes about design and runtime behaviour (ARC201-ARC701) and the engine's
+"""The metadata of the codes about design and runtime behaviour (ARC201-ARC702) and the engine's
 own parse problem (ARC900), in code order.
 
 The code constants are spelled in ``codes.arc``; ``codes`` joins these records with the others
@@ -8,7 +8,7 @@ into ``METADATA``.
 from __future__ import annotations
 
 from ..findings import Severity
-from .arc import ARC201, ARC202, ARC203, ARC301, ARC302, ARC402, ARC502, ARC701, ARC900
+from .arc import ARC201, ARC202, ARC203, ARC301, ARC302, ARC402, ARC502, ARC701, ARC702, ARC900
 from .model import JUDGMENT, OPT_IN, CheckInfo
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -230,11 +230,55 @@ ARC701_INFO = CheckInfo(
         "A secret written into the source is shared with everyone who can read the repository, "
         "its history, its forks and every log or model prompt the code passes through, and it "
         "cannot be rotated without a deploy. Credentials belong in the environment or a secret "
-        "store."
+        "store. Reported only for what is a credential by its form: a vendor-format key "
+        "(`sk_live_`, `ghp_`, `xox…`, `sk-ant-`, an AWS key id, with its secret access key when "
+        "one is beside it), a complete private key, a database URL with a chosen password "
+        "(percent-encoded too, `pa%23ss`), such a token split "
+        "over concatenated literals."
     ),
     instead=(
         "Read the secret from the environment or a secret manager at start-up, and rotate the "
         "one that was committed."
+    ),
+    not_reported=(
+        "A value judged only by the name it is bound to, and shapes without a vendor (a JSON Web "
+        "Token, `Bearer`/`Basic` credentials, a non-database URL with a password): those are "
+        "ARC702, reported once a team adopts `security`. A truncated private key in "
+        "documentation; structural shapes in tests and in docstrings (a database URL whose "
+        "password looks chosen is still reported there); in test code only vendor-format keys."
+    ),
+)
+ARC702_INFO = CheckInfo(
+    code=ARC702,
+    title="Secret-looking value bound to a secret name",
+    principle="security",
+    severity=WARNING,
+    tier=JUDGMENT,
+    rationale=(
+        "A long random-looking literal bound to a name such as `api_key`, `auth_token` or "
+        "`DB_PASSWORD`, or a credential shape no vendor owns (a JSON Web Token, `Bearer`/`Basic` "
+        "credentials, a URL with a password that is no database's), may be a committed secret. "
+        "It is judged by the name and the value's look, not by a form only credentials have: "
+        "in blind readings of registry packages (benchmarks/precision_verdicts.jsonl) none of "
+        "the 33 ARC701 findings read was right, and besides documentation's truncated keys and "
+        "placeholder URLs the wrong ones were values judged by their name: identifiers, a "
+        "constant equal to its own name, a wire-protocol sentinel (`_special_secret_sig`), an "
+        "alphabet, an Enum of public Active Directory GUIDs, the NT hash of the empty password "
+        "bound to `oldPwdHashNT`. So it is a judgment check: a team that adopts `security` (an "
+        "ADR tagged with it, or `select`) reviews these; the certain kinds stay ARC701 for "
+        "everyone. The chat's redaction "
+        "masks both kinds whatever is adopted."
+    ),
+    instead=(
+        "Read the value from the environment or a secret manager; if it is no secret (a public "
+        "id, a sentinel, a published hash), rename it or suppress the line with the reason."
+    ),
+    not_reported=(
+        "Values that cannot be credentials whatever they are bound to: placeholders "
+        "(`changeme`, `${VAR}`), templates, the name itself (`FOO_TOKENS = \"foo_tokens\"`), "
+        "an environment variable's name, identifiers and import paths, regular expressions, file "
+        "names, version-1 UUIDs, hashes of empty input, base64 of plain JSON (a page token); "
+        "`auth = \"bearer\"` (a scheme); prose in docstrings; anything in test code."
     ),
 )
 ARC900_INFO = CheckInfo(
