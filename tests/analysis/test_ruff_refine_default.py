@@ -89,7 +89,7 @@ def _shape(code: str, stays: bool) -> str:
 
 
 FILES = {
-    # S602 is a judgment check (issue 21): this workspace adopts it.
+    # S602 and B006 are opt-in (issue 21): this workspace names them.
     "pyproject.toml": '[project]\nname = "app"\n\n[tool.python-architect]\nselect = ["S602", "B006", "S113"]\n',
     "app/__init__.py": "",
     "app/fp_b006.py": _shape("B006", False),
