@@ -157,8 +157,8 @@ OPT_IN_WHY = {
     "S506": "Opt-in: read blind on registry packages nobody tuned it on, none of 8 findings loaded "
             "untrusted YAML with an unsafe loader: the loaders were the project's own, built on "
             "`SafeLoader` through factories and subclasses spelled a new way in each package, or the "
-            "documents were the package's own shipped files. Name `S506`, or tag an ADR `security`, where YAML may come "
-            "from users.",
+            "documents were the package's own shipped files. Name `S506`, or tag an ADR `security`, "
+            "where YAML may come from users.",
     "S501": "Opt-in: read blind on registry packages nobody tuned it on, 1 of 6 findings was worth "
             "changing: the others turned verification off towards the program's own local backend (an "
             "emulator's own processes on 127.0.0.1, self-signed by design) or in a reachability probe "
