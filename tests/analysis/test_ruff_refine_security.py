@@ -161,7 +161,9 @@ def test_s506_does_not_follow_a_link_out_of_the_package(tmp_path: Path) -> None:
 
 
 def _workspace(tmp_path: Path) -> Path:
-    files = {"pyproject.toml": '[project]\nname = "pkg"\n', **_package("SafeConstructor"),
+    # S506 is opt-in (issue 21): the team that names it gets its refinements.
+    files = {"pyproject.toml": '[project]\nname = "pkg"\n\n[tool.python-architect]\nselect = ["S506", "S604"]\n',
+             **_package("SafeConstructor"),
              "pkg/unsafe.py": "import yaml\n\ndef read(text):\n    return yaml.load(text, Loader=yaml.FullLoader)\n",
              "pkg/settings.py": "DEFAULTS = dict(\n    become=False,\n    shell=True,\n)\n",
              "pkg/runner.py": "def go(conn, cmd):\n    return conn.exec_command(cmd, shell=True)\n"}

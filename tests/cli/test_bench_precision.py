@@ -76,7 +76,7 @@ def test_offline_run_lists_unjudged_findings_then_uses_the_verdicts_written_for_
     wheels.mkdir(parents=True)
     with zipfile.ZipFile(wheels / "kombu-5.7.0-py3-none-any.whl", "w") as wheel:
         wheel.writestr("kombu/__init__.py", "")
-        wheel.writestr("kombu/queue.py", "def put(item, seen=[]):\n    seen.append(item)\n    return seen\n")
+        wheel.writestr("kombu/queue.py", "import requests\n\n\ndef put(url):\n    return requests.get(url)\n")
     verdicts, template = tmp_path / "verdicts.jsonl", tmp_path / "template.jsonl"
     verdicts.write_text("")
 
@@ -89,11 +89,11 @@ def test_offline_run_lists_unjudged_findings_then_uses_the_verdicts_written_for_
 
     first = run("--template", str(template))
     assert first.returncode == 1, first.stdout + first.stderr
-    assert re.search(r"^UNJUDGED \(1 default, 1 sample\):\n  kombu kombu/queue\.py:1 B006 ", first.stdout, re.MULTILINE)
+    assert re.search(r"^UNJUDGED \(1 default, 1 sample\):\n  kombu kombu/queue\.py:5 S113 ", first.stdout, re.MULTILINE)
     [blank] = [json.loads(line) for line in template.read_text().splitlines()]
-    assert blank["source"] == "def put(item, seen=[]):" and blank["right"] is None
+    assert blank["source"] == "return requests.get(url)" and blank["right"] is None
 
-    verdicts.write_text(json.dumps({**blank, "right": True, "why": "appends to the shared list"}) + "\n")
+    verdicts.write_text(json.dumps({**blank, "right": True, "why": "no timeout on a call to another host"}) + "\n")
     second = run("--reuse")
     assert "UNJUDGED" not in second.stdout
     assert re.search(r"^kombu-5\.7\.0\s+\d+\s+1\s+[\d.]+\s+1\s+1\s+1\.00$", second.stdout, re.MULTILINE)

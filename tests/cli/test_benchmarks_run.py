@@ -74,9 +74,9 @@ def test_real_code_benchmark_prints_rates_per_package_and_code(tmp_path) -> None
     with zipfile.ZipFile(wheels / "requests-2.32.3-py3-none-any.whl", "w") as wheel:
         # api reads a name the package binds only after importing api: `import requests.api` fails.
         wheel.writestr("requests/__init__.py", "from requests import api\n\n__title__ = 'requests'\n")
-        wheel.writestr("requests/api.py", "from requests import __title__\n\n\ndef get(url, params={}):\n    params.setdefault('url', url)\n    return url\n")
+        wheel.writestr("requests/api.py", "import time\n\nfrom requests import __title__\n\n\nasync def get(url):\n    time.sleep(1)\n    return url\n")
     out = run_benchmark("benchmarks/bench_real.py", "--only", "requests", "--cache-dir", str(tmp_path))
-    assert re.search(r"^requests-2\.32\.3\s+\d+\s+2\s+\d+\.\d\d", out, re.M)  # a cycle and a B006
-    assert re.search(r"^\s+ARC103\s+1\s", out, re.M) and re.search(r"^\s+B006\s+1\s", out, re.M)
+    assert re.search(r"^requests-2\.32\.3\s+\d+\s+2\s+\d+\.\d\d", out, re.M)  # a cycle and an ASYNC251
+    assert re.search(r"^\s+ARC103\s+1\s", out, re.M) and re.search(r"^\s+ASYNC251\s+1\s", out, re.M)
     assert re.search(r"per 1,000 lines \(ceiling 1\.5, ratio \d+\.\d\dx\)", out)
 

@@ -13,13 +13,15 @@ from python_architect.engine import Project
 LEGACY = (
     '"""Legacy billing."""\n'
     "\n"
-    "\n"
-    "def charge(items=[]):\n"
-    "    return items\n"
+    "import requests\n"
     "\n"
     "\n"
-    "def refund(items=[]):\n"
-    "    return items\n"
+    "def charge(url):\n"
+    "    return requests.get(url)\n"
+    "\n"
+    "\n"
+    "def refund(url):\n"
+    "    return requests.post(url)\n"
 )
 CONFIG = '[tool.python-architect]\nsrc = ["src"]\nbaseline = "architect-baseline.json"\n'
 
@@ -35,8 +37,8 @@ def test_baseline_round_trip(workspace):
     assert "recorded 2 findings" in recorded.stderr and 'baseline = "architect-baseline.json"' in recorded.stderr
     document = json.loads((root / "architect-baseline.json").read_text(encoding="utf-8"))
     assert [(e["code"], e["path"], e["occurrence"]) for e in document["findings"]] == [
-        ("B006", "src/app/billing.py", 0), ("B006", "src/app/billing.py", 0)]
-    assert "items=[]" not in json.dumps(document)  # fingerprints and messages, never the statement
+        ("S113", "src/app/billing.py", 0), ("S113", "src/app/billing.py", 0)]
+    assert "requests.get(url)" not in json.dumps(document)  # fingerprints and messages, never the statement
 
     # Without the key, check reports everything; --baseline uses the file without configuring it.
     assert len(run_cli("check", "--format", "json", cwd=root).json()["findings"]) == 2
@@ -51,11 +53,11 @@ def test_baseline_round_trip(workspace):
     assert moved.returncode == 0 and moved.json()["findings"] == [], moved.stdout
 
     # The offending statement changed: a new finding, reported; the old entry is stale.
-    source.write_text(source.read_text(encoding="utf-8").replace("def refund(items=[]):", "def refund(items=[], why={}):\n    why.update(items=items)"),
+    source.write_text(source.read_text(encoding="utf-8").replace("requests.post(url)", "requests.post(url, data=requests.get(url).content)"),
                       encoding="utf-8")
     changed = run_cli("check", "--format", "json", cwd=root)
     assert changed.returncode == 1
-    assert [(f["code"], f["line"]) for f in changed.json()["findings"]] == [("B006", 28), ("B006", 28)]
+    assert [(f["code"], f["line"]) for f in changed.json()["findings"]] == [("S113", 31), ("S113", 31)]
     assert "1 baseline entry matches no finding any more" in changed.stderr
 
     # Fix it all: both entries are stale; --prune drops them and adds nothing.
@@ -81,7 +83,7 @@ def test_a_configured_baseline_that_is_missing_is_a_configuration_error(workspac
 
 def test_occurrences_tell_identical_statements_apart_and_the_file_is_stable(tmp_path):
     (tmp_path / "app").mkdir()
-    twice = "def a(x=[]):\n    return x\n\n\ndef a(x=[]):\n    return x\n"
+    twice = "import requests\n\n\ndef a(url):\n    return requests.get(url)\n\n\ndef a(url):\n    return requests.get(url)\n"
     path = tmp_path / "app" / "dup.py"
     path.write_text(twice, encoding="utf-8")
     project = Project.load(tmp_path)
@@ -90,9 +92,9 @@ def test_occurrences_tell_identical_statements_apart_and_the_file_is_stable(tmp_
     assert sorted(e.occurrence for e in baseline.entries) == [0, 1]
     assert baseline.dumps() == Baseline.record(list(reversed(findings)), tmp_path, lines_reader()).dumps()
     # A third identical statement is new: exactly one finding is reported.
-    path.write_text(twice + "\n\ndef a(x=[]):\n    return x\n", encoding="utf-8")
+    path.write_text(twice + "\n\ndef a(url):\n    return requests.get(url)\n", encoding="utf-8")
     result = baseline.filter(Project.load(tmp_path).check_paths().findings, tmp_path, lines_reader())
-    assert [f.line for f in result.new] == [9] and result.stale == []
+    assert [f.line for f in result.new] == [13] and result.stale == []
 
 
 def test_the_summary_counts_hidden_findings_and_no_baseline_shows_them(workspace):
@@ -107,7 +109,7 @@ def test_the_summary_counts_hidden_findings_and_no_baseline_shows_them(workspace
     machine = run_cli("check", "--format", "json", cwd=root)
     assert machine.json()["findings"] == [] and "2 findings hidden by the baseline" in machine.stderr
     everything = run_cli("check", "--no-baseline", "--format", "json", cwd=root)
-    assert everything.returncode == 1 and _codes_and_lines(everything) == [("B006", 4), ("B006", 8)]
+    assert everything.returncode == 1 and _codes_and_lines(everything) == [("S113", 7), ("S113", 11)]
     assert "hidden by the baseline" not in everything.stderr
 
 

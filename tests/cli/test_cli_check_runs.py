@@ -12,12 +12,12 @@ from doc_links import line_at_link
 from python_architect.cli import check_command
 
 SECRET_LINE = 'STRIPE_KEY = "sk_live_' + "q8Zr2LmT4vXk9PwB7nYc3HdJ" + '"\n'
-# B006 (a mutable default) is a core check, reported with no ADR; ``print`` (T201) is a judgment
-# check these workspaces do not adopt.
-MUTABLE = "def charge(items=[]):\n    return items\n"
+# S113 (an HTTP call without a timeout) is a core check, reported with no ADR; ``print`` (T201) is
+# a judgment check these workspaces do not adopt.
+NO_TIMEOUT = "import requests\n\n\ndef charge(url):\n    return requests.get(url)\n"
 NOISY = {
     "src/app/__init__.py": "",
-    "src/app/billing.py": '"""Billing."""\n' + SECRET_LINE + MUTABLE,
+    "src/app/billing.py": '"""Billing."""\n' + SECRET_LINE + NO_TIMEOUT,
 }
 
 
@@ -29,7 +29,7 @@ def test_exit_zero_when_clean_one_with_findings_and_exit_zero_flag(workspace):
     root = workspace(NOISY)
     # The exit status of a real interpreter (the rest of the CLI tests run main() in-process).
     dirty = run_cli_process("check", "--format", "json", cwd=root)
-    assert dirty.returncode == 1 and sorted(codes(dirty)) == ["ARC701", "B006"]
+    assert dirty.returncode == 1 and sorted(codes(dirty)) == ["ARC701", "S113"]
     assert run_cli_process("check", "--exit-zero", cwd=root).returncode == 0
     (root / "src/app/billing.py").write_text('"""Billing."""\nimport os\n\nSTRIPE_KEY = os.environ["STRIPE_KEY"]\n', encoding="utf-8")
     clean = run_cli("check", cwd=root)
@@ -40,9 +40,9 @@ def test_exit_zero_when_clean_one_with_findings_and_exit_zero_flag(workspace):
 def test_select_and_ignore_take_codes_and_prefixes(workspace):
     root = workspace(NOISY)
     assert codes(run_cli("check", "--format", "json", "--select", "arc7", cwd=root)) == ["ARC701"]
-    assert codes(run_cli("check", "--format", "json", "--ignore", "ARC701", cwd=root)) == ["B006"]
-    both = run_cli("check", "--format", "json", "--select", "ARC,B", "--ignore", "ARC", cwd=root)
-    assert codes(both) == ["B006"]  # ignore wins over select
+    assert codes(run_cli("check", "--format", "json", "--ignore", "ARC701", cwd=root)) == ["S113"]
+    both = run_cli("check", "--format", "json", "--select", "ARC,S", "--ignore", "ARC", cwd=root)
+    assert codes(both) == ["S113"]  # ignore wins over select
     nothing = run_cli("check", "--select", "ARC1", cwd=root)
     assert nothing.returncode == 0
     unknown = run_cli("check", "--select", "ZZZ9", cwd=root)
@@ -81,7 +81,7 @@ def test_configuration_errors_exit_2_with_path_and_line(workspace):
 
 def test_gitignored_files_are_not_checked(workspace):
     root = workspace({**NOISY, ".gitignore": "generated/\n*.tmp.py\n",
-                      "generated/client.py": MUTABLE, "src/app/scratch.tmp.py": MUTABLE})
+                      "generated/client.py": NO_TIMEOUT, "src/app/scratch.tmp.py": NO_TIMEOUT})
     paths = {f["path"] for f in run_cli("check", "--format", "json", cwd=root).json()["findings"]}
     assert paths == {"src/app/billing.py"}
 
@@ -90,14 +90,14 @@ def test_syntax_error_and_latin1_files_do_not_stop_the_run(workspace):
     root = workspace({
         **NOISY,
         "src/app/broken.py": "def quote(:\n    return 1\n",
-        "src/app/legacy.py": b'# -*- coding: latin-1 -*-\nLABEL = "Pr\xe9sentation"\ndef show(seen=[]):\n    seen.append(LABEL)\n    return LABEL\n',
+        "src/app/legacy.py": b'# -*- coding: latin-1 -*-\nimport requests\nPAGE = requests.get("https://example.org/Pr\xe9sentation")\n',
         "src/app/binary.py": b"\xff\xfe\x00garbage = 1\n",
     })
     result = run_cli("check", "--format", "json", cwd=root)
     assert result.returncode == 1, result.stderr
     found = {(f["path"], f["code"], f["line"]) for f in result.json()["findings"]}
     assert ("src/app/broken.py", "ARC900", 1) in found
-    assert ("src/app/legacy.py", "B006", 3) in found  # decoded per PEP 263, then checked normally
+    assert ("src/app/legacy.py", "S113", 3) in found  # decoded per PEP 263, then checked normally
     assert any(path == "src/app/binary.py" and code == "ARC900" for path, code, _ in found)
     assert ("src/app/billing.py", "ARC701", 2) in found
     assert [f for f in found if f[0] == "src/app/broken.py"] == [("src/app/broken.py", "ARC900", 1)]
@@ -112,10 +112,10 @@ def test_empty_workspace_is_clean(tmp_path):
 
 
 def test_paths_narrow_the_run_and_the_root_is_found_from_a_subdirectory(workspace):
-    root = workspace({**NOISY, "src/app/report.py": MUTABLE, "scripts/seed.py": MUTABLE})
+    root = workspace({**NOISY, "src/app/report.py": NO_TIMEOUT, "scripts/seed.py": NO_TIMEOUT})
     one = run_cli("check", "--format", "json", "app/report.py", cwd=root / "src")
     assert one.returncode == 1, one.stderr
-    assert {(f["path"], f["code"]) for f in one.json()["findings"]} == {("src/app/report.py", "B006")}
+    assert {(f["path"], f["code"]) for f in one.json()["findings"]} == {("src/app/report.py", "S113")}
     assert one.json()["files"] == 1
     subtree = run_cli("check", "--format", "json", cwd=root / "src" / "app")
     assert {f["path"] for f in subtree.json()["findings"]} == {"src/app/billing.py", "src/app/report.py"}
@@ -134,7 +134,7 @@ def test_suppression_comments_by_code_and_by_adr(workspace):
         "src/app/a.py": SECRET_LINE.rstrip("\n") + "  # architect: ignore[ARC701] test fixture, not a key\n",
         "src/app/b.py": SECRET_LINE.rstrip("\n") + "  # architect: ignore[ADR-016]\n",
         "src/app/c.py": SECRET_LINE.rstrip("\n") + "  # architect: ignore[T201]\n",
-        "src/app/d.py": "def charge(items=[]):  # noqa: B006\n    return items\n",
+        "src/app/d.py": "import requests\n\nPAGE = requests.get(URL)  # noqa: S113\n",
     })
     found = [(f["path"], f["code"], f["adrs"]) for f in run_cli("check", "--format", "json", cwd=root).json()["findings"]]
     assert found == [("src/app/c.py", "ARC701", ["ADR-016"])]

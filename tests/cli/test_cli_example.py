@@ -32,7 +32,7 @@ def _at(findings: list[dict], code: str, relative: str) -> list[int]:
 def test_every_check_fires_at_least_once(example_json):
     codes = {finding["code"] for finding in example_json["findings"]}
     assert EVERY_CHECK <= codes, f"never fired: {sorted(EVERY_CHECK - codes)}"
-    assert example_json["adrs"] == 16
+    assert example_json["adrs"] == 17
     assert example_json["files"] >= 30
 
 
@@ -116,6 +116,8 @@ def test_findings_cite_the_governing_decisions(example_json):
     assert "ADR-013" in cited[("ARC402", "src/pricing_service/adapters/customer_client.py")]
     assert "ADR-016" in cited[("ARC701", "src/pricing_service/adapters/payments.py")]
     assert "ADR-007" in cited[("ASYNC251", "src/pricing_service/api/admin.py")]
+    # B006 is opt-in (issue 21): the example adopts it through ADR-018's `memory` tag.
+    assert cited[("B006", "src/pricing_service/api/admin.py")] == ["ADR-018"]
     every_citation = {adr for f in example_json["findings"] for adr in f["adrs"]}
     # Rejected (ADR-005) and superseded (ADR-004) decisions enforce nothing and are never cited.
     assert "ADR-005" not in every_citation
@@ -136,7 +138,7 @@ def test_adrs_command_lists_every_record_with_status_and_rules():
     assert result.returncode == 0, result.stderr
     document = result.json()
     by_id = {adr["id"]: adr for adr in document["adrs"]}
-    assert len(by_id) == 16
+    assert len(by_id) == 17
     assert {by_id[i]["status"] for i in by_id} == {"accepted", "proposed", "superseded", "rejected"}
     assert by_id["ADR-004"]["superseded_by"] == ["ADR-014"]
     assert by_id["ADR-014"]["supersedes"] == ["ADR-004"]
@@ -151,7 +153,7 @@ def test_adrs_command_lists_every_record_with_status_and_rules():
     assert text.returncode == 0
     assert "ADR-004  superseded  Cache computed prices in process memory" in text.stdout
     assert "superseded by ADR-014" in text.stdout
-    assert "16 ADRs (12 accepted, 2 proposed, 1 rejected, 1 superseded), 8 rules, 0 problems" in text.stdout
+    assert "17 ADRs (13 accepted, 2 proposed, 1 rejected, 1 superseded), 8 rules, 0 problems" in text.stdout
 
 
 def test_example_knowledge_documents_and_agent_load():

@@ -67,7 +67,7 @@ def test_text_format_is_one_ruff_like_line_per_finding_and_a_summary(example_jso
     errors = sum(f["severity"] == "error" for f in example_json["findings"])
     warnings = sum(f["severity"] == "warning" for f in example_json["findings"])
     assert summary.startswith(f"Found {len(lines)} problems ({errors} errors, {warnings} warnings")
-    assert summary.endswith(f"in {example_json['files']} files; ADRs: 16")
+    assert summary.endswith(f"in {example_json['files']} files; ADRs: 17")
 
 
 def test_sarif_on_the_example_is_valid_and_complete(example_json):

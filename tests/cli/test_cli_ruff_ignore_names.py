@@ -8,10 +8,9 @@ from pathlib import Path
 from cli_support import run_cli
 from trees import write_tree
 
-_NAMED = ("def f(x=[]):  # ruff: ignore[mutable-argument-default]  # a memo on purpose\n"
-          "    x.append(1)\n    return x\n\n\n"
-          "def g(y=[]):  # ruff: ignore[unused-import]\n"
-          "    y.append(1)\n    return y\n")
+_NAMED = ("import requests\n\n\n"
+          "def f(url):\n    return requests.get(url)  # ruff: ignore[request-without-timeout]  # a probe on purpose\n\n\n"
+          "def g(url):\n    return requests.get(url)  # ruff: ignore[unused-import]\n")
 
 
 def test_a_rule_named_on_its_line_is_not_reported_and_its_twin_is(tmp_path: Path) -> None:
@@ -22,7 +21,7 @@ def test_a_rule_named_on_its_line_is_not_reported_and_its_twin_is(tmp_path: Path
     })
     result = run_cli("check", "--no-cache", "--format", "json", cwd=root)
     found = [(f["code"], f["line"]) for f in result.json()["findings"]]
-    assert found == [("B006", 6)]  # ``g``'s default: its comment names another rule
+    assert found == [("S113", 9)]  # ``g``'s call: its comment names another rule
 
 
 _SLEEPS = ("import time\n\n\n"

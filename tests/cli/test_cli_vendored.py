@@ -7,14 +7,14 @@ from pathlib import Path
 from cli_support import run_cli
 from trees import write_tree
 
-_MUTABLE = "def f(x=[]):\n    x.append(1)\n    return x\n"
+_NO_TIMEOUT = "import requests\n\n\ndef f(url):\n    return requests.get(url)\n"
 _TREE = {
     "pyproject.toml": "[project]\nname = 'tool'\n",
     "tool/__init__.py": "",
     "tool/main.py": "from tool._vendor import rich\n",
     "tool/_vendor/__init__.py": "",
-    "tool/_vendor/rich/__init__.py": _MUTABLE,
-    "tool/_vendor/rich/console.py": _MUTABLE,
+    "tool/_vendor/rich/__init__.py": _NO_TIMEOUT,
+    "tool/_vendor/rich/console.py": _NO_TIMEOUT,
 }
 _NOTE = ("python-architect check: skipped 3 vendored files under tool/_vendor "
          "(include them with `include-vendored = true` in [tool.python-architect])\n")
@@ -38,4 +38,4 @@ def test_json_carries_the_skip_and_include_vendored_reports_them(tmp_path: Path)
     document = result.json()
     assert "vendored" not in document and "vendored" not in result.stderr
     assert sorted((f["path"], f["code"]) for f in document["findings"]) == [
-        ("tool/_vendor/rich/__init__.py", "B006"), ("tool/_vendor/rich/console.py", "B006")]
+        ("tool/_vendor/rich/__init__.py", "S113"), ("tool/_vendor/rich/console.py", "S113")]

@@ -11,15 +11,15 @@ import sys
 from lsp_support import start
 from trees import write_tree
 
-CHARGE = "def charge(items=[]):\n    return items\n"
-REFUND = "\n\ndef refund(items=[]):\n    return items\n"
+CHARGE = "import requests\n\n\ndef charge(url):\n    return requests.get(url)\n"
+REFUND = "\n\ndef refund(url):\n    return requests.post(url)\n"
 
 
 def _record_baseline(root) -> None:
     recorded = subprocess.run([sys.executable, "-m", "python_architect", "baseline"], cwd=root, check=False,
                               capture_output=True, text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL)
     assert recorded.returncode == 0, recorded.stderr
-    assert "B006" in (root / "ci" / "known.json").read_text(encoding="utf-8")
+    assert "S113" in (root / "ci" / "known.json").read_text(encoding="utf-8")
 
 
 async def test_a_baselined_finding_is_hidden_and_a_new_one_is_published(vscode_client, tmp_path):
@@ -31,11 +31,11 @@ async def test_a_baselined_finding_is_hidden_and_a_new_one_is_published(vscode_c
 
     session = await start(vscode_client, [root])
     uri = session.open("app/billing.py")
-    assert "B006" not in await session.codes(uri)  # recorded: not news
+    assert "S113" not in await session.codes(uri)  # recorded: not news
 
     session.set_text(uri, "import os\n\n" + CHARGE + REFUND)  # unsaved: charge moved down, refund is new
-    shown = [d for d in await session.diagnostics(uri) if d.code == "B006"]
-    assert [d.range.start.line for d in shown] == [6]  # 0-based: `def refund(items=[])`
+    shown = [d for d in await session.diagnostics(uri) if d.code == "S113"]
+    assert [d.range.start.line for d in shown] == [10]  # 0-based: refund's `requests.post(url)`
 
-    session.set_text(uri, CHARGE.replace("items=[]", "items=()") + REFUND)  # charge fixed
-    assert [d.range.start.line for d in await session.diagnostics(uri) if d.code == "B006"] == [4]
+    session.set_text(uri, CHARGE.replace("get(url)", "get(url, timeout=5)") + REFUND)  # charge fixed
+    assert [d.range.start.line for d in await session.diagnostics(uri) if d.code == "S113"] == [8]

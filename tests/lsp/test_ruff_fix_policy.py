@@ -16,7 +16,7 @@ CLI = ('def report(total, seen=[]):\n'
 
 
 async def test_print_gets_no_quick_fix_in_the_editor(vscode_client, tmp_path):
-    # ``select`` adopts T201 (and keeps B006) so the finding is
+    # ``select`` adopts T201 (and names B006, opt-in since issue 21) so the finding is
     # shown at its own severity, not as a hint: the strongest case for offering a fix.
     root = write_tree(tmp_path / "ws", {
         "pyproject.toml": '[project]\nname = "app"\n\n[tool.python-architect]\nselect = ["T201", "B006"]\n',

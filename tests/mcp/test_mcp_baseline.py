@@ -9,7 +9,7 @@ from pathlib import Path
 from mcp_support import architect_session, payload
 from trees import write_tree
 
-LEGACY = "def charge(items=[]):\n    return items\n"
+LEGACY = "import requests\n\n\ndef charge(url):\n    return requests.get(url)\n"
 PYPROJECT = '[project]\nname = "app"\n\n[tool.python-architect]\nsrc = ["src"]\nbaseline = "architect-baseline.json"\n'
 
 
@@ -29,7 +29,7 @@ async def test_the_check_tool_hides_and_counts_baselined_findings(tmp_path: Path
         assert [f["code"] for f in whole["findings"]] == [] and whole["hidden_by_baseline"] == 1
         assert "1 hidden by the baseline" in whole["summary"]
         # Unsaved text: the recorded statement stays hidden, a new one is reported.
-        edited = LEGACY + "\n\ndef refund(items=[]):\n    return items\n"
+        edited = LEGACY + "\n\ndef refund(url):\n    return requests.post(url)\n"
         typed = payload(await session.call_tool("check", {"path": "src/app/billing.py", "text": edited}))
-        assert [(f["code"], f["line"]) for f in typed["findings"]] == [("B006", 5)]
+        assert [(f["code"], f["line"]) for f in typed["findings"]] == [("S113", 9)]
         assert typed["hidden_by_baseline"] == 1

@@ -104,16 +104,16 @@ async def test_record_decision_writes_the_next_number_and_never_overwrites(works
         second = payload(await session.call_tool("record_decision", {
             "title": "Quotes expire after 15 minutes: \"hard\" limit #1", "context": "c", "decision": "d",
             "consequences": "e", "status": "accepted"}))
-        assert (first["id"], first["path"]) == ("ADR-018", ".ai/adrs/0018-quotes-expire-after-15-minutes-hard-limit-1.md")
-        assert second["id"] == "ADR-019" and second["status"] == "accepted"
+        assert (first["id"], first["path"]) == ("ADR-019", ".ai/adrs/0019-quotes-expire-after-15-minutes-hard-limit-1.md")
+        assert second["id"] == "ADR-020" and second["status"] == "accepted"
         listed = payload(await session.call_tool("list_adrs", {}))
-        recorded = next(a for a in listed["adrs"] if a["id"] == "ADR-018")
+        recorded = next(a for a in listed["adrs"] if a["id"] == "ADR-019")
         assert recorded["title"] == 'Quotes expire after 15 minutes: "hard" limit #1'
         assert recorded["status"] == "proposed" and recorded["tags"] == ["quotes"]
         uris = {str(r.uri) for r in (await session.list_resources()).resources}
-        assert "architect://adrs/ADR-019" in uris
+        assert "architect://adrs/ADR-020" in uris
         found = payload(await session.call_tool("relevant_adrs", {"question": "how long is a quote valid before expiry?"}))
-        assert "ADR-018" in [a["id"] for a in found["adrs"]]
+        assert "ADR-019" in [a["id"] for a in found["adrs"]]
     assert {p.name: p.read_bytes() for p in adrs.glob("*.md") if p.name in before} == before
 
 
@@ -134,7 +134,7 @@ async def test_paths_outside_the_root_are_refused_and_the_server_keeps_answering
         assert "outside the workspace root" in refused
         assert "sk_live" not in refused
         listed = payload(await session.call_tool("list_adrs", {}))
-        assert len(listed["adrs"]) == 16
+        assert len(listed["adrs"]) == 17
 
 
 MALFORMED = [
@@ -161,7 +161,7 @@ async def test_malformed_arguments_get_an_error_and_the_server_survives(workspac
             message = error_text(await session.call_tool(tool, arguments))
             assert expected in message, (tool, arguments, message)
             assert payload(await session.call_tool("explain_rule", {"code": "ARC101"}))["code"] == "ARC101"
-    assert max(p.name for p in (workspace / ".ai" / "adrs").glob("*.md")).startswith("0017")
+    assert max(p.name for p in (workspace / ".ai" / "adrs").glob("*.md")).startswith("0018")
 
 
 def test_without_the_sdk_the_command_says_how_to_install_it(tmp_path):

@@ -13,9 +13,9 @@ file ruff looked at (never on ruff's message text):
   ``preparer.quote(name)``): a table or column name, not a value. A value in single quotes, or
   bare, stays reported.
 
-More classes live in their own modules and are merged into ``REFINERS`` here: the default
-tier's (``ruff_refine_default``: B006; ``ruff_refine_shell``: S602/S604 constant commands and
-S604 calls that run nothing;
+More classes live in their own modules and are merged into ``REFINERS`` here: the ruff codes'
+(``ruff_refine_default``: B006, opt-in since issue 21, refined where a team adopts it;
+``ruff_refine_shell``: S602/S604 constant commands and S604 calls that run nothing;
 ``ruff_refine_timeout``: S113), security
 (``ruff_refine_security``: S506 safe loaders) and the judgment tier's
 (``ruff_refine_judgment``: TRY400's ``exc_info=``, S608's text that is no statement, S301, S311,
