@@ -6,6 +6,7 @@ or imported and called by a sibling module."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from ruff_twins import reported_and_kept
@@ -100,3 +101,22 @@ def test_a_method_is_not_judged() -> None:
             "        return requests.get('https://example.org')\n\n\n"
             "if __name__ == '__main__':\n    Client().fetch_table()\n")
     assert reported_and_kept(text, "S113") == (["S113"], ["S113"])
+
+
+def test_a_batch_that_parsed_only_the_statements_around_the_findings_sees_every_caller() -> None:
+    """The batch judges ruff's findings on ``parse_statements``: here the helper and the command
+    (both have a finding) but not the library caller of the helper, which must keep it reported."""
+    from python_architect.analysis import ruff_bridge
+    from python_architect.analysis.reparse import parse_statements, statement_starts
+    from python_architect.analysis.ruff_refine import post_process
+
+    text = ("import click\nimport requests\n\n\n" + FETCH
+            + "@click.command()\ndef validate_cli():\n    fetch_table()\n    requests.post('https://example.org')\n\n\n"
+            + "def compatible(name):\n    return name in fetch_table()\n")
+    lines = text.split("\n")
+    raw = ruff_bridge.run_ruff(text, Path("mod.py"), ["S113"])
+    assert [f.span.line for f in raw] == [6, 12]
+    partial = parse_statements(lines, statement_starts(ast.parse(text)), [f.span.line for f in raw])
+    assert partial is not None and len(partial.body) == 2, "the batch's tree: the helper and the command"
+    assert [f.span.line for f in post_process(partial, lines, raw)] == [6]
+    assert [f.span.line for f in post_process(ast.parse(text), lines, raw)] == [6]

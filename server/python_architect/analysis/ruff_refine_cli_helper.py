@@ -52,7 +52,7 @@ _MAX_SIBLING_BYTES = 1_000_000
 def s113_cli_only_helper(near: list[ast.AST], lines: list[str], finding: RawFinding,
                          where: tuple[Path, Path] | None) -> bool:
     """True when the request is in a top-level function that only command-line code calls."""
-    module = next((node for node in near if isinstance(node, ast.Module)), None)
+    module = _whole(next((node for node in near if isinstance(node, ast.Module)), None), lines)
     if module is None:
         return False
     function = next((node for node in module.body if isinstance(node, _FUNCTIONS)
@@ -63,6 +63,32 @@ def s113_cli_only_helper(near: list[ast.AST], lines: list[str], finding: RawFind
     if not facts.cli_only(function.name, frozenset()):
         return False
     return where is None or not _called_by_sibling(function.name, facts.cli_chain(function.name), where)
+
+
+def _whole(module: ast.Module | None, lines: list[str]) -> ast.Module | None:
+    """``module`` when it holds every statement of the file; else the file parsed whole. A batch
+    judges ruff's findings on only the statements around them (``reparse.parse_statements``),
+    where the callers this judge needs are missing: every line outside the top-level statements
+    must be blank or a comment for ``module`` to be the whole file."""
+    if module is None:
+        return None
+    covered = bytearray(len(lines) + 2)
+    for statement in module.body:
+        start = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))])
+        covered[start:(statement.end_lineno or statement.lineno) + 1] = b"\x01" * (
+            (statement.end_lineno or statement.lineno) + 1 - start)
+    if all(covered[number] or not line.strip() or line.lstrip().startswith("#")
+           for number, line in enumerate(lines, 1)):
+        return module
+    return _parsed("\n".join(lines))
+
+
+@lru_cache(maxsize=8)
+def _parsed(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 class _ModuleFacts:
