@@ -120,3 +120,10 @@ def test_a_batch_that_parsed_only_the_statements_around_the_findings_sees_every_
     assert partial is not None and len(partial.body) == 2, "the batch's tree: the helper and the command"
     assert [f.span.line for f in post_process(partial, lines, raw)] == [6]
     assert [f.span.line for f in post_process(ast.parse(text), lines, raw)] == [6]
+
+
+def test_a_long_signature_and_a_decorator_over_several_lines_are_read() -> None:
+    text = ("import click\nimport requests\n\n\ndef fetch_table(\n    url='https://example.org',\n"
+            ") -> dict:\n    return requests.get(url).json()\n\n\n@click.command()\n@click.option(\n"
+            "    '--name',\n)\ndef cli(name):\n    fetch_table()\n")
+    assert reported_and_kept(text, "S113") == (["S113"], [])

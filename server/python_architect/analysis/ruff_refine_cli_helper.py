@@ -52,6 +52,15 @@ _MAX_SIBLING_BYTES = 1_000_000
 def s113_cli_only_helper(near: list[ast.AST], lines: list[str], finding: RawFinding,
                          where: tuple[Path, Path] | None) -> bool:
     """True when the request is in a top-level function that only command-line code calls."""
+    # Cheap on the text first: most S113 sit in methods or in functions nothing in the module
+    # calls, and the batch's tree is partial (``_whole`` would parse the file again).
+    name, decorated = _top_level_def(lines, finding.span.line)
+    if name is None:
+        return False
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    if not decorated and sum(1 for line in lines if word.search(line)) < 2 and not any(
+            _READS_COMMAND_LINE.search(line) for line in lines):
+        return False  # no caller in the module and no command line read: a library function
     module = _whole(next((node for node in near if isinstance(node, ast.Module)), None), lines)
     if module is None:
         return False
@@ -63,6 +72,32 @@ def s113_cli_only_helper(near: list[ast.AST], lines: list[str], finding: RawFind
     if not facts.cli_only(function.name, frozenset()):
         return False
     return where is None or not _called_by_sibling(function.name, facts.cli_chain(function.name), where)
+
+
+_READS_COMMAND_LINE = re.compile(r"\bargv\b|\bparse_(?:known_)?args\b|\bArgumentParser\b")
+_DEF = re.compile(r"(?:async\s+)?def\s+(\w+)")
+
+
+def _top_level_def(lines: list[str], line: int) -> tuple[str | None, bool]:
+    """(the name of the top-level ``def`` whose body holds ``line``, whether a decorator sits on
+    it), read on the text: the nearest line above that starts in column 0 (a closing bracket of a
+    long signature and comments skipped). None when that is no ``def`` (a class, module level); a
+    string starting in column 0 can mislead this only into None, which keeps the finding."""
+    number = min(line, len(lines))
+    while number >= 1:
+        text = lines[number - 1]
+        if text[:1] and not text[:1].isspace() and not text.startswith(("#", ")", "]", "}")):
+            match = _DEF.match(text)
+            if match is None:
+                return None, False
+            above = number - 1
+            while above >= 1 and lines[above - 1].startswith(("@", "#", " ", "\t", ")")):
+                if lines[above - 1].startswith("@"):
+                    return match.group(1), True
+                above -= 1
+            return match.group(1), False
+        number -= 1
+    return None, False
 
 
 def _whole(module: ast.Module | None, lines: list[str]) -> ast.Module | None:
@@ -106,10 +141,15 @@ class _ModuleFacts:
             owner: str | None = statement.name if isinstance(statement, _FUNCTIONS) else None
             if _is_main_guard(statement):
                 owner = "__main__"
-            calls = {id(node.func) for node in ast.walk(statement) if isinstance(node, ast.Call)}
-            for node in ast.walk(statement):
-                if isinstance(node, ast.Name) and node.id in self.callers and isinstance(node.ctx, ast.Load):
-                    self.callers[node.id].append(owner if id(node) in calls else None)
+            calls: set[int] = set()
+            names: list[ast.Name] = []
+            for node in ast.walk(statement):  # one walk: a 2,000-line module is judged per finding
+                if isinstance(node, ast.Call):
+                    calls.add(id(node.func))
+                elif isinstance(node, ast.Name) and node.id in self.callers and isinstance(node.ctx, ast.Load):
+                    names.append(node)
+            for name in names:
+                self.callers[name.id].append(owner if id(name) in calls else None)
 
     def is_command(self, name: str) -> bool:
         function = self.functions[name]
