@@ -20,7 +20,8 @@ More classes live in their own modules and are merged into ``REFINERS`` here: th
 (``ruff_refine_security``: S506 safe loaders) and the judgment tier's
 (``ruff_refine_judgment``: TRY400's ``exc_info=``, S608's text that is no statement, S301, S311,
 BLE001, G004, T201, ...). A judge that follows the file's imports (S506) or reads its package's
-siblings (``ruff_refine_launched``: S301 in a worker the package launches) sits in
+siblings (``ruff_refine_launched``: S301 in a worker the package launches;
+``ruff_refine_cli_helper``: S113 in a helper only command-line code calls) sits in
 ``WORKSPACE_REFINERS`` and is given the file's path and the workspace root. Before any judge, a
 finding whose line carries another linter's suppression of the same check (``# pylint:
 disable=method-cache-max-size-none`` on a B019, ``# nosec B307``) is dropped
@@ -41,6 +42,7 @@ from pathlib import Path
 
 from ..findings import Fix, Span, TextEdit
 from . import (
+    ruff_refine_cli_helper,
     ruff_refine_default,
     ruff_refine_deliberate,
     ruff_refine_driven,
@@ -142,7 +144,8 @@ WorkspaceRefiner = Callable[[list[ast.AST], list[str], RawFinding, "tuple[Path, 
 (None: the file alone); it reads nothing outside the root."""
 
 WORKSPACE_REFINERS: dict[str, WorkspaceRefiner] = {**ruff_refine_security.WORKSPACE_REFINERS,
-                                                   **ruff_refine_launched.WORKSPACE_REFINERS}
+                                                   **ruff_refine_launched.WORKSPACE_REFINERS,
+                                                   **ruff_refine_cli_helper.WORKSPACE_REFINERS}
 
 REFINED = frozenset(REFINERS) | frozenset(WORKSPACE_REFINERS) | ruff_refine_suppressed.SUPPRESSIBLE
 """Codes whose findings are worth a parse to refine (the batch parses again only for these)."""

@@ -42,10 +42,10 @@ def in_cli_command(near: list[ast.AST], lines: list[str], finding: RawFinding) -
     imports one of those libraries: ``@bot.command()`` of a chat bot is no terminal)."""
     functions = _functions_around(near, finding.span.line)
     module = next((node for node in near if isinstance(node, ast.Module)), None)
-    return bool(functions) and module is not None and _imports_cli(module) and _is_command(functions[-1])
+    return bool(functions) and module is not None and imports_cli(module) and is_cli_command(functions[-1])
 
 
-def _imports_cli(module: ast.Module) -> bool:
+def imports_cli(module: ast.Module) -> bool:
     for node in ast.walk(module):
         if isinstance(node, ast.Import) and any(a.name.split(".")[0] in _CLI_LIBRARIES for a in node.names):
             return True
@@ -54,7 +54,7 @@ def _imports_cli(module: ast.Module) -> bool:
     return False
 
 
-def _is_command(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def is_cli_command(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         name = dotted(target) or ""

@@ -292,7 +292,10 @@ ARC900_INFO = CheckInfo(
         "other check is silent on it until the syntax error is fixed. Not reported for syntax "
         "of a newer Python than the one the server runs on (PEP 695 type parameters and `type` "
         "statements before 3.12, template strings before 3.14) when ruff's parser reads the file: "
-        "the log says once that only ruff's checks ran on it."
+        "the log says once that only ruff's checks ran on it. Nor, in a workspace check, for a "
+        "Jinja/cookiecutter template (the failing line holds `{{` or `{%` outside its strings, or "
+        "the file sits under a `{{...}}` folder): it is Python only once rendered; the log says so "
+        "once, and a file open in the editor still shows its parse error."
     ),
     instead="Fix the syntax error; the architecture checks run again once the file parses.",
 )

@@ -111,6 +111,38 @@ def _say_newer_once(path: Path, newer: str) -> None:
                     "still run (run the server on that Python to check the rest)", path, newer, *sys.version_info[:2])
 
 
+_TEMPLATE_MARKUP = re.compile(r"\{\{|\{%")
+"""Jinja/cookiecutter markup: ``{{ cookiecutter.x }}``, ``{% if %}``."""
+_STRING_LITERAL = re.compile(r"""[rRbBuUfF]{0,2}(?:"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\\\n]*(?:\\.[^'\\\n]*)*')""")
+_TEMPLATE_FOLDER = re.compile(r"\{\{.*\}\}")
+
+
+def is_template_file(error: Finding, text: str, relative: Path) -> bool:
+    """The parse ``error`` is in a template that is Python only once rendered (issue 21: a
+    cookiecutter project's ``{% if cookiecutter.use_x %}`` line): the failing line holds template
+    markup outside its string literals (``f"{{"`` and ``"{% raw %}"`` are Python), or the file
+    sits under a ``{{cookiecutter.project_slug}}`` folder (``relative``: its path from the root).
+    For a workspace check only: a file being edited keeps its ARC900 (a half-typed line)."""
+    if any(_TEMPLATE_FOLDER.search(part) for part in relative.parts):
+        return True
+    lines = text.splitlines()
+    line = lines[error.span.line - 1] if 0 < error.span.line <= len(lines) else ""
+    return _TEMPLATE_MARKUP.search(_STRING_LITERAL.sub("", line)) is not None
+
+
+_SAID_TEMPLATES: set[bool] = set()
+"""Whether the template skip was said (said once per process, each file in the debug log)."""
+
+
+def say_template_skipped(path: Path) -> None:
+    log.debug("%s: holds template markup: its parse error is not reported", path)
+    if not _SAID_TEMPLATES:
+        _SAID_TEMPLATES.add(True)
+        log.warning("%s and any other file holding template markup ({{ }} / {%% %%}) where it fails to parse: "
+                    "not analysed, no parse error reported (a template is Python only once rendered; "
+                    "the editor still shows the error in an open file)", path)
+
+
 class OpenTrees:
     """The last tree parsed for each open document, to splice the next version into.
 

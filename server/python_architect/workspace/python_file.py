@@ -21,7 +21,7 @@ from ..findings import Finding, sort_key
 from ..knowledge.model import KnowledgeBase
 from .finalize import Finalizer
 from .index import WorkspaceIndex
-from .parse import OpenTrees, gc_paused, parse_python
+from .parse import OpenTrees, gc_paused, is_template_file, parse_python, say_template_skipped
 from .results import FileAnalysis
 from .roots import SourceRoots
 
@@ -82,7 +82,9 @@ def _analyze_python_text(checks: PythonFileChecks, path: Path, text: str, pendin
         tree, error = parse_python(text, path)
     if tree is None:  # no error: syntax of a newer Python (said in the log), nothing to report
         analysis.syntax_error = error
-        if error is not None and checks.finalizer.selected(error.code):
+        if error is not None and open_trees is None and _template(error, text, path, checks.root):
+            say_template_skipped(path)  # a workspace check's template; an open document keeps it
+        elif error is not None and checks.finalizer.selected(error.code):
             analysis.findings.append(error)
         return analysis
     from ..analysis.constructs import constructs_of
@@ -123,3 +125,12 @@ def _analyze_python_text(checks: PythonFileChecks, path: Path, text: str, pendin
     if memo is not None and open_trees is not None:
         open_trees.keep(path, text, lines, tree, memo)
     return analysis
+
+
+def _template(error: Finding, text: str, path: Path, root: Path) -> bool:
+    """The parse error is in a Jinja/cookiecutter template (``parse.is_template_file``)."""
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        relative = Path(path.name)
+    return is_template_file(error, text, relative)
