@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from ruff_twins import reported_and_kept
 
@@ -39,3 +42,25 @@ def test_the_definition_around_makes_it_no_finding(text: str, code: str) -> None
 def test_a_library_function_or_a_shared_default_is_reported(text: str, code: str) -> None:
     reported, kept = reported_and_kept(text, code)
     assert reported == kept == [code]
+
+
+def test_a_click_command_judged_on_a_batch_tree_without_the_imports() -> None:
+    """A batch judges ruff's findings on the statements around them only (``parse_statements``):
+    the ``import click`` above is not in that tree, and the command must still be recognised, as
+    in the editor, which has the whole file. A chat bot's ``@bot.command()`` (no click) stays."""
+    from python_architect.analysis import ruff_bridge
+    from python_architect.analysis.reparse import parse_statements, statement_starts
+    from python_architect.analysis.ruff_refine import nodes_spanning
+    from python_architect.analysis.ruff_refine_scope import in_cli_command
+
+    def judged(imports: str) -> bool:
+        text = (imports + "import requests\n\n\n"
+                + "@cli.command()\ndef update():\n    requests.get('https://example.org/latest')\n")
+        lines = text.split("\n")
+        finding = next(f for f in ruff_bridge.run_ruff(text, Path("tool.py"), ["S113"]))
+        partial = parse_statements(lines, statement_starts(ast.parse(text)), [finding.span.line])
+        assert partial is not None and not any(isinstance(n, ast.Import) for n in partial.body)
+        return in_cli_command(list(nodes_spanning(partial, [finding.span.line])), lines, finding)
+
+    assert judged("import click\n")
+    assert not judged("import discord\n")

@@ -18,7 +18,9 @@ Reused nodes are moved in place: the caller must own the previous tree outright 
 or later reader may see it). Lines are ``analysis.decoding.source_lines`` of each text.
 
 The same exact-run parse serves ``parse_statements``: the statements around a few lines of a file
-whose ``statement_starts`` are known (ruff's refinements in a batch need no more).
+whose ``statement_starts`` are known (ruff's refinements in a batch need no more); ``whole_module``
+gives a judge that needs the whole file (its imports, every caller) the file again when the tree
+it was handed is such a part.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import ast
 import bisect
 import warnings
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 _SCOPES = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 """Statements whose body an edit can be spliced into (their end is their last statement's)."""
@@ -101,6 +104,33 @@ def parse_statements(lines: Sequence[str], starts: Sequence[tuple[int, int]], wa
             return None
         body.extend(statements)
     return ast.Module(body=body, type_ignores=[])
+
+
+def whole_module(module: ast.Module | None, lines: list[str]) -> ast.Module | None:
+    """``module`` when it holds every statement of the file; else the file parsed whole. A batch
+    judges ruff's findings on only the statements around them (``parse_statements``), where the
+    module's imports and the callers of a function are missing: every line outside the top-level
+    statements must be blank or a comment for ``module`` to be the whole file. The parse is
+    cached per text (``lru_cache`` is safe across the batch's threads; judges only read it)."""
+    if module is None:
+        return None
+    covered = bytearray(len(lines) + 2)
+    for statement in module.body:
+        start = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))])
+        covered[start:(statement.end_lineno or statement.lineno) + 1] = b"\x01" * (
+            (statement.end_lineno or statement.lineno) + 1 - start)
+    if all(covered[number] or not line.strip() or line.lstrip().startswith("#")
+           for number, line in enumerate(lines, 1)):
+        return module
+    return _parsed_whole("\n".join(lines))
+
+
+@lru_cache(maxsize=8)
+def _parsed_whole(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def move_lines(nodes: Sequence[ast.AST], lines: int) -> None:

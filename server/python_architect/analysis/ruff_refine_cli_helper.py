@@ -41,6 +41,7 @@ from ..root_paths import NotReadable, contained, read_bounded
 from .context import is_test_path
 from .decoding import decode_source
 from .registry import RawFinding
+from .reparse import whole_module
 from .ruff_refine_scope import imports_cli, is_cli_command
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -53,7 +54,7 @@ def s113_cli_only_helper(near: list[ast.AST], lines: list[str], finding: RawFind
                          where: tuple[Path, Path] | None) -> bool:
     """True when the request is in a top-level function that only command-line code calls."""
     # Cheap on the text first: most S113 sit in methods or in functions nothing in the module
-    # calls, and the batch's tree is partial (``_whole`` would parse the file again).
+    # calls, and the batch's tree is partial (``whole_module`` parses the file again).
     name, decorated = _top_level_def(lines, finding.span.line)
     if name is None:
         return False
@@ -61,7 +62,7 @@ def s113_cli_only_helper(near: list[ast.AST], lines: list[str], finding: RawFind
     if not decorated and sum(1 for line in lines if word.search(line)) < 2 and not any(
             _READS_COMMAND_LINE.search(line) for line in lines):
         return False  # no caller in the module and no command line read: a library function
-    module = _whole(next((node for node in near if isinstance(node, ast.Module)), None), lines)
+    module = whole_module(next((node for node in near if isinstance(node, ast.Module)), None), lines)
     if module is None:
         return False
     function = next((node for node in module.body if isinstance(node, _FUNCTIONS)
@@ -98,32 +99,6 @@ def _top_level_def(lines: list[str], line: int) -> tuple[str | None, bool]:
             return match.group(1), False
         number -= 1
     return None, False
-
-
-def _whole(module: ast.Module | None, lines: list[str]) -> ast.Module | None:
-    """``module`` when it holds every statement of the file; else the file parsed whole. A batch
-    judges ruff's findings on only the statements around them (``reparse.parse_statements``),
-    where the callers this judge needs are missing: every line outside the top-level statements
-    must be blank or a comment for ``module`` to be the whole file."""
-    if module is None:
-        return None
-    covered = bytearray(len(lines) + 2)
-    for statement in module.body:
-        start = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))])
-        covered[start:(statement.end_lineno or statement.lineno) + 1] = b"\x01" * (
-            (statement.end_lineno or statement.lineno) + 1 - start)
-    if all(covered[number] or not line.strip() or line.lstrip().startswith("#")
-           for number, line in enumerate(lines, 1)):
-        return module
-    return _parsed("\n".join(lines))
-
-
-@lru_cache(maxsize=8)
-def _parsed(text: str) -> ast.Module | None:
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 
 class _ModuleFacts:

@@ -19,6 +19,7 @@ import ast
 from collections.abc import Callable
 
 from .registry import RawFinding
+from .reparse import whole_module
 from .ruff_judge_nodes import dotted, starts_at
 from .ruff_refine_driven import or_into
 
@@ -41,8 +42,11 @@ def in_cli_command(near: list[ast.AST], lines: list[str], finding: RawFinding) -
     """The finding's innermost function is a click/Typer command or group (in a module that
     imports one of those libraries: ``@bot.command()`` of a chat bot is no terminal)."""
     functions = _functions_around(near, finding.span.line)
-    module = next((node for node in near if isinstance(node, ast.Module)), None)
-    return bool(functions) and module is not None and imports_cli(module) and is_cli_command(functions[-1])
+    if not functions or not is_cli_command(functions[-1]):
+        return False
+    # A batch hands over only the statements around the finding: the imports are elsewhere.
+    module = whole_module(next((node for node in near if isinstance(node, ast.Module)), None), lines)
+    return module is not None and imports_cli(module)
 
 
 def imports_cli(module: ast.Module) -> bool:
