@@ -67,6 +67,9 @@ TWINS = [
      "import random\n\ndef make_token():\n    return random.randint(0, 10 ** 9)\n"),
     ("S311", "import random\n\ndef f(d):\n    d['link_id'] = random.randint(0, 999999)\n",
      "import random\n\ndef f(new):\n    return new(session_id=random.randint(0, 10 ** 9))\n"),
+    # a record picked from a collection and unpacked (stanza's ``pid, sid = random.choice(ids)``)
+    ("S311", "import random\n\ndef batch(ids):\n    pid, sid = random.choice(ids)\n    return pid, sid\n",
+     "import random\n\ndef keys():\n    sid = random.choice(range(10 ** 9))\n    return sid\n"),
     # S307: eval of annotations in a module's namespace, or of compiled syntax trees.
     ("S307", "import sys\n\ndef hint(expression, module):\n    ns = sys.modules[module].__dict__\n    return eval(expression, ns)\n",
      "def calc(expression):\n    return eval(expression, {'__builtins__': {}})\n"),

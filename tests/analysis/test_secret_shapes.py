@@ -138,7 +138,7 @@ def test_the_code_carries_the_confidence_and_the_severity():
     # No per-finding override: each code's declared severity applies (error, warning).
     assert all(f.severity is None for f in (*vendor, *dsn, *named, *jwt))
     assert (metadata("ARC701").severity.value, metadata("ARC702").severity.value) == ("error", "warning")
-    assert (metadata("ARC701").tier, metadata("ARC702").tier) == ("core", "judgment")
+    assert (metadata("ARC701").tier, metadata("ARC702").tier) == ("core", "opt-in")
 
 
 # -- the shared table of spellings (tests/support/secret_cases.py) -----------------------------

@@ -1,6 +1,6 @@
 """ARC701 split by confidence (issue 21): what is a credential by its form stays ARC701 and is
 reported by default; a value judged by the secret name it is bound to, and shapes no vendor owns,
-are ARC702, a judgment check reported once a team adopts ``security``. Each false-positive shape
+are ARC702, an opt-in check reported once a team adopts ``security`` or names it. Each false-positive shape
 of the blind readings is here with its true-positive twin, through the engine as a user runs it."""
 
 from __future__ import annotations
@@ -95,6 +95,8 @@ def test_judged_shapes_are_silent_by_default_and_arc702_once_security_is_adopted
     assert adopted == {name: ["ARC702"] for name in files}
     # Selecting the code adopts it too, and runs its check though ARC701 is not selected.
     assert _codes(tmp_path / "select", files, select=("ARC702",)) == {name: ["ARC702"] for name in files}
+    # Opt-in (0 of 20 right when read blind as its own code): ``ALL`` or a prefix does not adopt it.
+    assert _codes(tmp_path / "all", files, select=("ALL", "ARC7")) == {name: [] for name in files}
 
 
 def test_the_certain_twins_are_arc701_by_default_and_never_arc702(tmp_path: Path) -> None:
@@ -129,7 +131,7 @@ def test_the_two_checks_scan_a_file_once(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(checks_runtime, "_scan", counted)
     source = f'STRIPE_KEY = "{STRIPE}"\nDB_PASSWORD = "Tr0ub4dor&3-prod"\n'
     root = write_tree(tmp_path, {"app/settings.py": source})
-    findings = Project.load(root).selecting(("ARC7",)).analyze(root / "app/settings.py").findings
+    findings = Project.load(root).selecting(("ARC701", "ARC702")).analyze(root / "app/settings.py").findings
     assert [f.code for f in findings] == ["ARC701", "ARC702"]
     assert calls == [root / "app/settings.py"]
 

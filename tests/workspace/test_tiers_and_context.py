@@ -154,3 +154,15 @@ def test_example_programs_a_package_ships_are_scripts(tmp_path: Path) -> None:
     assert _codes(project, "pkg/example_dags/retry.py") == []
     assert _codes(project, "pkg/docs_examples/a.py") == []
     assert _codes(project, "pkg/service.py") == ["S113"]  # the twin: the same call in the package itself
+
+
+def test_a_blocking_call_in_an_async_test_stalls_no_one(tmp_path: Path) -> None:
+    """Issue 21 (twentieth reading, google-genai's ``tests/``): a sync call in an async test blocks
+    only the test's own loop. The same coroutine in application code is reported."""
+    body = ("import httpx\n\n\nasync def test_stream():\n    client = httpx.Client()\n    try:\n"
+            "        pass\n    finally:\n        client.close()\n")
+    root = write_tree(tmp_path, {"app/stream.py": body.replace("test_stream", "stream"),
+                                 "tests/test_stream.py": body})
+    project = Project.load(root)
+    assert _codes(project, "app/stream.py") == ["ASYNC212"]
+    assert _codes(project, "tests/test_stream.py") == []

@@ -109,6 +109,10 @@ def _names_fed(near: list[ast.AST], value: ast.AST) -> list[str]:
     if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
         for target in targets:
+            if isinstance(target, (ast.Tuple, ast.List)) and statement.value is value:
+                # ``pid, sid = random.choice(self.sentence_ids)``: one record picked from a collection
+                # and unpacked into its parts, not a value made up to be secret (stanza).
+                continue
             names.extend(_target_names(target))
     elif isinstance(statement, ast.Return):
         function = enclosing_function(near, statement.lineno)

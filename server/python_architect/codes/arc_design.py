@@ -253,7 +253,7 @@ ARC702_INFO = CheckInfo(
     title="Secret-looking value bound to a secret name",
     principle="security",
     severity=WARNING,
-    tier=JUDGMENT,
+    tier=OPT_IN,
     rationale=(
         "A long random-looking literal bound to a name such as `api_key`, `auth_token` or "
         "`DB_PASSWORD`, or a credential shape no vendor owns (a JSON Web Token, `Bearer`/`Basic` "
@@ -264,10 +264,15 @@ ARC702_INFO = CheckInfo(
         "placeholder URLs the wrong ones were values judged by their name: identifiers, a "
         "constant equal to its own name, a wire-protocol sentinel (`_special_secret_sig`), an "
         "alphabet, an Enum of public Active Directory GUIDs, the NT hash of the empty password "
-        "bound to `oldPwdHashNT`. So it is a judgment check: a team that adopts `security` (an "
-        "ADR tagged with it, or `select`) reviews these; the certain kinds stay ARC701 for "
-        "everyone. The chat's redaction "
-        "masks both kinds whatever is adopted."
+        "bound to `oldPwdHashNT`. Split out as its own code, it was read blind again on four more "
+        "sets (seventeenth to twentieth): 0 of 20 right: template placeholders "
+        "(`ZULIP_API_KEY = \"0123456789abcdef...\"` under \"Change these values\"), telemetry "
+        "project keys meant to ship in clients (PostHog `phc_...`), the published key of a local "
+        "storage emulator, generated field maps (`{\"key\": \"CustomerProvidedKeySha256\"}`). "
+        "Whether a value is a live secret is not in the code, so it is opt-in: name `ARC702`, or "
+        "adopt it in an ADR tagged `security`; `select = [\"ALL\"]` does not turn it on. The "
+        "certain kinds stay ARC701 for everyone. The chat's redaction masks both kinds whatever "
+        "is adopted."
     ),
     instead=(
         "Read the value from the environment or a secret manager; if it is no secret (a public "

@@ -37,8 +37,9 @@ Otherwise silent in ``check`` and at most a hint in the editor."""
 OPT_IN = "opt-in"
 """Off unless asked for by name: reported only when its exact code is named (``select`` /
 ``--select``, the ``ruff`` list or an ``options`` table for it in the configuration, or a binding
-ADR's ``kind: check`` / ``kind: ruff`` rule). ``ALL``, a prefix and a principle tag do not turn it
-on, and the editor shows no hint for it. For checks that cannot be made precise on real code."""
+ADR's ``kind: check`` / ``kind: ruff`` rule), or adopted by an accepted ADR tagged with its
+principle (``workspace.finalize``). ``ALL`` and a prefix do not turn it on, and the editor shows no
+hint for it. For checks that cannot be made precise on real code."""
 TIERS = (CORE, JUDGMENT, OPT_IN)
 
 OPTION_TYPES = ("bool", "int", "string", "strings")
