@@ -86,6 +86,14 @@ TWINS = [
     # ASYNC110: a task kept alive for ever has nothing to wait for; a busy-wait on a flag does.
     ("ASYNC110", "import asyncio\n\nasync def serve():\n    while True:\n        await asyncio.sleep(3600)\n",
      "import asyncio\n\nasync def wait(server):\n    while not server.started:\n        await asyncio.sleep(0.1)\n"),
+    # ASYNC110: a poll its test bounds by a deadline waits for state outside the loop (nicegui's
+    # unlink retry, deepeval's wait for a value another thread sets); the unbounded twin stays.
+    ("ASYNC110", "import asyncio\nimport time\n\nasync def unlink(p, timeout=1.0):\n    deadline = time.monotonic() + timeout\n"
+                 "    while not try_unlink(p, deadline=deadline):\n        await asyncio.sleep(0.02)\n",
+     "import asyncio\n\nasync def unlink(p):\n    while not try_unlink(p):\n        await asyncio.sleep(0.02)\n"),
+    ("ASYNC110", "import asyncio\nfrom time import monotonic\n\nasync def wait(self, deadline):\n"
+                 "    while self.value is None and monotonic() < deadline:\n        await asyncio.sleep(0.05)\n",
+     "import asyncio\n\nasync def flush(self):\n    while len(self.pending) > 0:\n        await asyncio.sleep(0.01)\n"),
     # ASYNC115: the zero sleep of a busy-wait is ASYNC110's finding; a periodic yield stays.
     ("ASYNC115", "import anyio\n\nasync def wait(q):\n    while q.empty():\n        await anyio.sleep(0)\n",
      ("import anyio\n\nasync def copy(items, out):\n    for i, x in enumerate(items):\n        out.append(x)\n"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from . import ruff_judge_logging as logging_judges
 from .registry import RawFinding
@@ -215,10 +215,30 @@ def _sleeps_only(loop: ast.While) -> bool:
 
 def _async110_sleeps_forever(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     """``while True: await asyncio.sleep(3600)``: keeping a task alive, with nothing to wait for
-    (no condition an Event could signal). A loop that polls a condition stays reported."""
+    (no condition an Event could signal). Nor a poll bounded by a deadline its test reads
+    (``while x is None and monotonic() < deadline``, ``while not try_unlink(p, deadline=d)``): a
+    wait for state outside the loop (a file handle another process holds), given up on purpose.
+    An unbounded poll of a condition stays reported."""
     loop = innermost(near, finding.span.line, (ast.While,))
-    return isinstance(loop, ast.While) and isinstance(loop.test, ast.Constant) and bool(loop.test.value) \
-        and _sleeps_only(loop)
+    if not isinstance(loop, ast.While):
+        return False
+    if isinstance(loop.test, ast.Constant):
+        return bool(loop.test.value) and _sleeps_only(loop)
+    return any(_DEADLINE_WORDS & name_words(name) for name in _names_in(loop.test))
+
+
+def _names_in(test: ast.expr) -> Iterator[str]:
+    for node in ast.walk(test):
+        if isinstance(node, ast.Name):
+            yield node.id
+        elif isinstance(node, ast.Attribute):
+            yield node.attr
+        elif isinstance(node, ast.keyword) and node.arg:
+            yield node.arg
+
+
+_DEADLINE_WORDS = frozenset({"deadline", "timeout", "monotonic", "perf_counter", "expires", "expiry"})
+"""Words of a name in a ``while`` test that bound the wait (a deadline, a clock read against one)."""
 
 
 def _async115_part_of_busy_wait(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
