@@ -54,6 +54,9 @@ SHAPES = [
     ("S602", "import subprocess\ndef f():\n    subprocess.check_call(['make', 'docs'], shell=True)\n", False),
     ("S602", "import subprocess\ndef f():\n    subprocess.run('git ' 'status', shell=True, check=True)\n", False),
     ("S602", "import subprocess\ndef f(path):\n    subprocess.run(f'ls {path}', shell=True)\n", True),
+    # only constants named as such interpolated (reflex's installer line); a lowercase name stays
+    ("S602", "import subprocess\nimport constants\ndef f():\n    subprocess.run(f'irm {constants.Bun.WINDOWS_INSTALL_URL}|iex', shell=True)\n", False),
+    ("S602", "import subprocess\nURL = 'https://x'\ndef f(url=URL):\n    subprocess.run(f'curl {url}', shell=True)\n", True),
     ("S602", "import subprocess\ndef f(path):\n    subprocess.run('ls ' + path, shell=True)\n", True),
     ("S602", "import subprocess\ndef f(path):\n    subprocess.run('ls %s' % path, shell=True)\n", True),
     ("S602", "import subprocess\ndef f(cmd):\n    subprocess.run(cmd, shell=True)\n", True),

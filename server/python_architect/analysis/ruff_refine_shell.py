@@ -7,8 +7,9 @@ the callee's name says it runs something (``run``, ``exec``, ``spawn``, ``popen`
 
 And S602/S604 on a constant command line:
 The command is a string literal (or a list/tuple of them, or a literal concatenation) with
-nothing interpolated: no input reaches the shell, so there is nothing to inject. An f-string with
-a value, ``%``/``format`` of a variable, ``+`` of a name or a command held in a variable stay
+nothing interpolated but constants named as such (``f"irm {constants.Bun.WINDOWS_INSTALL_URL}|iex"``):
+no input reaches the shell, so there is nothing to inject. An f-string with another
+value, ``%``/``format`` of a variable, ``+`` of a name or a command held in a variable stay
 reported. ``shell=`` as a key of ``dict(...)`` is data, not a flag (ansible's
 ``MAGIC_VARIABLE_MAPPING = dict(..., shell=(...))``). Tests: ``tests/analysis/test_ruff_refine_default.py``
 (its S602/S604 rows). Pure functions of (near, lines, finding); no state.
@@ -45,12 +46,20 @@ def _constant_text(node: ast.expr) -> bool:
     if isinstance(node, ast.Constant):
         return isinstance(node.value, (str, bytes))
     if isinstance(node, ast.JoinedStr):
-        return all(isinstance(value, ast.Constant) for value in node.values)
+        return all(isinstance(value, ast.Constant) or (isinstance(value, ast.FormattedValue) and _named_constant(value.value))
+                   for value in node.values)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _constant_text(node.left) and _constant_text(node.right)
     if isinstance(node, (ast.List, ast.Tuple)):
         return bool(node.elts) and all(_constant_text(element) for element in node.elts)
     return False
+
+
+def _named_constant(node: ast.expr) -> bool:
+    """A value named as a constant by convention: ``INSTALL_URL``, ``constants.Bun.WINDOWS_INSTALL_URL``
+    (reflex's installer line): set once in the code, not taken from input."""
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+    return len(name) > 1 and name.isupper()
 
 
 def calls_spanning(near: list[ast.AST], line: int) -> list[ast.Call]:

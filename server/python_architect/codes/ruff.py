@@ -14,7 +14,7 @@ from .model import CORE, JUDGMENT, OPT_IN, CheckInfo
 WARN, ERR, INFO = Severity.WARNING, Severity.ERROR, Severity.INFO
 _SECURITY_WHY = "Untrusted input reaching this call can run code or leak data; the safe form costs nothing."
 _CONSTANT_SHELL = (" Not reported when the command line is a literal (a string or a list of strings) with nothing "
-                   "interpolated: no input reaches the shell. Judgment tier: on real code a variable command "
+                   "interpolated but constants named in capitals (`f\"irm {Bun.INSTALL_URL}|iex\"`): no input reaches the shell. Judgment tier: on real code a variable command "
                    "line was a deliberate user command (a pager, an editor, a `pipe` lookup) far more often "
                    "than injection; a team that adopts `security` gets it.")
 _BLOCKING_WHY = ("A blocking call inside `async def` stalls the event loop: every other request served "
