@@ -73,6 +73,10 @@ class ProjectConfig:
     """Check vendored third-party code too (``_vendor/``, ``third_party/``, ...: see
     ``workspace.files.VENDORED_DIRS``). Off: those files are skipped and said once."""
 
+    include_generated: bool = False
+    """Check generated code too (protoc's ``*_pb2.py``, files whose header says "DO NOT EDIT" or
+    the like: see ``workspace.generated``). Off: those files are skipped and said once."""
+
     ruff: bool | tuple[str, ...] = True
     """Run the curated ruff families. ``false`` turns them off; a list trims them to those codes."""
 
@@ -146,7 +150,7 @@ def parse_project_config(table: dict[str, Any], path: Path, text: str | None = N
             values[name] = _strings(value, key, problems)
             if name in ("select", "ignore"):
                 problems += _code_problems(key, values[name], sorted(METADATA), "check code", ruff_codes)
-        elif name == "include_vendored":
+        elif name in ("include_vendored", "include_generated"):
             if isinstance(value, bool):
                 values[name] = value
             else:

@@ -121,7 +121,8 @@ class Project:
         # Vendored files name first-party packages too (``pip._vendor`` is ``pip``'s): a name
         # does not change with ``include-vendored``, and importing one is no unknown package.
         roots = SourceRoots.from_config(self.root, self.config,
-                                        [*self.workspace_files.python, *self.workspace_files.vendored])
+                                        [*self.workspace_files.python, *self.workspace_files.vendored,
+                                         *self.workspace_files.generated])
         if roots == self.roots:
             if self.index.scanned:
                 present = set(self.workspace_files.python)
@@ -393,4 +394,4 @@ class Project:
             findings.extend(self.config_findings())
         findings.sort(key=sort_key)
         return CheckResult(findings=findings, files=total, adrs=len(self.kb.adrs), skipped=list(files.skipped),
-                           vendored=files.vendored_skip(self.root))
+                           vendored=files.vendored_skip(self.root), generated=files.generated_skip(self.root))

@@ -288,7 +288,9 @@ def _check(args: argparse.Namespace, root: Path, paths: list[Path], select: tupl
         recorder.add_listing(listing)
         # Skipped links too: one to nothing turns into a checked file when its target appears.
         found = project.workspace_files
-        for group in (found.python, found.dependencies, found.adrs, paths, [path for path, _ in found.skipped]):
+        # Generated files too: adding or removing a do-not-edit header changes whether they are checked.
+        for group in (found.python, found.dependencies, found.adrs, found.generated, paths,
+                      [path for path, _ in found.skipped]):
             for path in group:
                 recorder.add_file(path)
 
@@ -315,6 +317,8 @@ def _check(args: argparse.Namespace, root: Path, paths: list[Path], select: tupl
     _warn_skipped(result.skipped, root, notes)
     if result.vendored is not None:
         _note(notes, f"python-architect check: {result.vendored.note()}\n")
+    if result.generated is not None:
+        _note(notes, f"python-architect check: {result.generated.note()}\n")
     findings = result.findings
     hidden = 0
     baseline = project.baseline
@@ -343,7 +347,7 @@ def _check(args: argparse.Namespace, root: Path, paths: list[Path], select: tupl
         for line in stale:
             _note(notes, line)
     report = render(args.output_format, findings, root=root, files=result.files,
-                    adrs=result.adrs, kb=project.kb, vendored=result.vendored)
+                    adrs=result.adrs, kb=project.kb, vendored=result.vendored, generated=result.generated)
     if hidden:
         from ..root_paths import relative_path
 

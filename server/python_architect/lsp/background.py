@@ -31,8 +31,7 @@ from ..baseline import is_baseline_file, watch_globs
 from ..config import ProjectConfig
 from ..findings import Finding
 from ..root_paths import contained
-from ..workspace.files import file_kind
-from ..workspace.vendored import is_vendored
+from ..workspace.files import file_kind, left_out
 from . import scheduling
 from .startup import CLOCK
 from .state import DocumentState, FolderState
@@ -305,8 +304,8 @@ def _update_index(folder: FolderState, project, changes: list[tuple[Path, int]])
                 index.remove(path)
                 continue
             module = project.module_name(path)
-            if module is None or (not project.config.include_vendored and is_vendored(path, project.root)):
-                continue  # not a module, or someone else's code that discovery leaves out too
+            if module is None or left_out(path, project.root, project.config):
+                continue  # not a module, or code that discovery leaves out too
             if not project.roots.is_first_party(module):
                 project.refresh_files()
                 continue

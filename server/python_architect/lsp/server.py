@@ -236,6 +236,9 @@ class ArchitectServer(LanguageServer):
         vendored = project.workspace_files.vendored_skip(project.root)
         if vendored is not None:  # once per load, as ``check`` says it once per run
             log.info("%s", vendored.note())
+        generated = project.workspace_files.generated_skip(project.root)
+        if generated is not None:
+            log.info("%s", generated.note())
         return project
 
     def _apply_folder_overrides(self, folder: FolderState, project: Any) -> bool:

@@ -16,6 +16,7 @@ from ..root_paths import relative_path  # noqa: F401 - the formats' (and front e
 if TYPE_CHECKING:  # annotations only: ``check`` answered from its run record never loads findings
     from ..findings import Finding
     from ..knowledge.model import KnowledgeBase
+    from ..workspace.generated import GeneratedSkip
     from ..workspace.vendored import VendoredSkip
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -30,9 +31,10 @@ def render(
     adrs: int,
     kb: KnowledgeBase | None = None,
     vendored: VendoredSkip | None = None,
+    generated: GeneratedSkip | None = None,
 ) -> str:
     """The whole report in ``output_format`` (one of ``FORMATS``), ending with a newline.
-    ``vendored``: what discovery skipped as vendored (JSON carries it; the others leave it to
+    ``vendored``/``generated``: what discovery skipped as vendored or generated (JSON carries it; the others leave it to
     the caller's stderr line)."""
     if output_format == "text":
         from .text import render_text
@@ -41,7 +43,7 @@ def render(
     if output_format == "json":
         from .json_format import render_json
 
-        return render_json(findings, root=root, files=files, adrs=adrs, vendored=vendored)
+        return render_json(findings, root=root, files=files, adrs=adrs, vendored=vendored, generated=generated)
     if output_format == "sarif":
         from .sarif import render_sarif
 

@@ -15,7 +15,8 @@ check's, not a fixed schema: ARC103 gives ``cycle`` (the stated cycle's modules)
 ``fails`` (why, in words); ARC502 ``receiver`` and ``method``; a ruff code ``ruff_rule`` and
 ``url``. Scripts depend on this shape: add nothing casually.
 When discovery skipped vendored third-party files, a fourth key ``vendored`` says so:
-``{"files": N, "directories": ["pip/_vendor"]}`` (absent otherwise).
+``{"files": N, "directories": ["pip/_vendor"]}`` (absent otherwise); when it skipped generated
+files, a key ``generated`` does: ``{"files": N, "examples": ["api/service_pb2.py"]}``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from ..findings import Finding, finding_to_dict, fix_to_dict, related_to_dict  # noqa: F401 - the shape lives with the value
 
 if TYPE_CHECKING:
+    from ..workspace.generated import GeneratedSkip
     from ..workspace.vendored import VendoredSkip
 
 
@@ -54,7 +56,7 @@ def _json_value(value: Any) -> Any:
 
 
 def render_json(findings: Sequence[Finding], *, root: Path, files: int, adrs: int,
-                vendored: VendoredSkip | None = None) -> str:
+                vendored: VendoredSkip | None = None, generated: GeneratedSkip | None = None) -> str:
     document: dict[str, Any] = {
         "findings": [{**finding_to_dict(finding, root), "data": json_data(finding.data)} for finding in findings],
         "files": files,
@@ -62,4 +64,6 @@ def render_json(findings: Sequence[Finding], *, root: Path, files: int, adrs: in
     }
     if vendored is not None:
         document["vendored"] = vendored.to_dict()
+    if generated is not None:
+        document["generated"] = generated.to_dict()
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -12,6 +12,9 @@ skips tool and environment directories (``workspace.ignore_rules``). Sorts resul
 
 Python files under a vendored directory (``workspace.vendored``) go to ``vendored``, not checked
 or indexed, unless ``include-vendored = true``; one named on the command line is walked as asked.
+Generated ones (``workspace.generated``: protoc output, a do-not-edit header) go to ``generated``
+the same way unless ``include-generated = true``, and backup copies (``x.bak.py``) are dropped;
+a file named on the command line is checked whatever it is.
 
 Inside ``observing_discovery()`` (``workspace.ignore_rules``) every walk also reports what it read, each with the ``os.stat``
 taken *before* the read (the directories it listed with their entry names, the ignore files it
@@ -33,9 +36,10 @@ from typing import TYPE_CHECKING
 
 from ..config import ProjectConfig
 from ..root_paths import contained
+from .generated import GeneratedSkip, is_backup_name, is_generated_file
 from .ignore_rules import ALWAYS_SKIPPED, IgnoreRules, is_template_name, stat_or_none
 from .roots import PYTHON_SUFFIXES
-from .vendored import VENDORED_DIRS, VendoredSkip, relative_posix
+from .vendored import VENDORED_DIRS, VendoredSkip, is_vendored, relative_posix
 
 if TYPE_CHECKING:
     from ..knowledge.globs import GlobSpec
@@ -74,6 +78,16 @@ def file_kind(path: Path, root: Path, config: ProjectConfig) -> str:
     return "other"
 
 
+def left_out(path: Path, root: Path, config: ProjectConfig) -> bool:
+    """A walk would leave Python file ``path`` out: a backup copy, vendored or generated code
+    (unless included). For one changed file (the editor's watcher), without walking."""
+    if is_backup_name(path.name):
+        return True
+    if not config.include_vendored and is_vendored(path, root):
+        return True
+    return not config.include_generated and is_generated_file(str(path), path.name)
+
+
 def adr_directory(root: Path, config: ProjectConfig) -> Path:
     return Path(root) / config.knowledge_dir / "adrs"
 
@@ -106,6 +120,10 @@ class WorkspaceFiles:
     vendored_dirs: list[Path] = field(default_factory=list)
     """The outermost vendored directories those files sit in (one per vendored tree)."""
 
+    generated: list[Path] = field(default_factory=list)
+    """Python files a generator wrote (``workspace.generated``), not checked
+    (``include-generated`` checks them)."""
+
     def all(self) -> list[Path]:
         return sorted({*self.python, *self.dependencies, *self.adrs})
 
@@ -114,6 +132,12 @@ class WorkspaceFiles:
         if not self.vendored:
             return None
         return VendoredSkip(len(self.vendored), tuple(relative_posix(d, root) for d in self.vendored_dirs))
+
+    def generated_skip(self, root: Path) -> GeneratedSkip | None:
+        """What was skipped as generated (None: nothing), a few examples relative to ``root``."""
+        if not self.generated:
+            return None
+        return GeneratedSkip(len(self.generated), tuple(relative_posix(p, root) for p in self.generated[:3]))
 
 
 def _wanted(name: str) -> bool:
@@ -153,6 +177,7 @@ def discover_files(root: Path, config: ProjectConfig, under: Iterable[Path] | No
     found.dependencies.sort()
     found.adrs.sort()
     found.vendored.sort()
+    found.generated.sort()
     # A vendored tree that held no Python file is not worth naming.
     found.vendored_dirs = sorted(d for d in found.vendored_dirs if any(d in p.parents for p in found.vendored))
     return found
@@ -274,7 +299,13 @@ class _Walk:
         self.seen.add(path)
         extension = os.path.splitext(name)[1]  # pathlib's suffix: a leading dot is not one
         if extension in PYTHON_SUFFIXES:
-            self.found.python.append(path)
+            if is_backup_name(name):  # not importable: no module of this workspace
+                log.debug("skipped %s: a backup copy, not a module", path)
+            elif not self.config.include_generated and is_generated_file(str(path), name):
+                log.debug("skipped %s: generated code", path)
+                self.found.generated.append(path)
+            else:
+                self.found.python.append(path)
         elif is_dependency_file(path):
             self.found.dependencies.append(path)
         elif extension == ".md" and directory == self.adr_dir and name[:-3].lower() not in _not_adrs():

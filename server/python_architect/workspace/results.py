@@ -12,6 +12,7 @@ from ..analysis.constructs import Construct
 from ..analysis.facts import ModuleFacts
 from ..findings import Finding
 from .files import VendoredSkip
+from .generated import GeneratedSkip
 
 
 @dataclass
@@ -47,6 +48,8 @@ class CheckResult:
     """Paths that could not be checked (a symlink loop, a dangling link), with why."""
     vendored: VendoredSkip | None = None
     """The vendored files this run skipped (``include-vendored`` checks them), None: none."""
+    generated: GeneratedSkip | None = None
+    """The generated files this run skipped (``include-generated`` checks them), None: none."""
     checked: list[Path] | None = None
     """The files a partial run (``--changed-since``) judged in full; None: every file it was
     asked for. A baseline entry is stale only if its file is among them."""
