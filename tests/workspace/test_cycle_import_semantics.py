@@ -363,6 +363,27 @@ def test_a_compiled_submodule_of_a_partial_package_imports_cleanly(tmp_path: Pat
     assert raw.data["entry"] == "pkg"
 
 
+def test_a_name_the_package_binds_nowhere_is_no_failure_of_the_cycle(tmp_path: Path) -> None:
+    """Twenty-second reading (scipy.linalg): ``blas.py`` runs ``from scipy.linalg import _fblas_64``
+    only under ``if HAS_ILP64:``, a build option off in this build, and no module of that name is in
+    the tree. No order fails; reporting the cycle as failing on `_fblas_64` was wrong. A private
+    name the package binds nowhere is taken as a compiled module of another build; the twin, a
+    public name bound nowhere, is an import broken in every order and stays reported."""
+    assert_arc103_agrees_with_the_interpreter(tmp_path, {
+        "pkg/__init__.py": "from ._misc import *\nNAME = 1\n",
+        "pkg/_misc.py": "from .blas import get_blas\n",
+        "pkg/blas.py": "HAS_ILP64 = False\nif HAS_ILP64:\n    from pkg import _fblas_64\n\n\ndef get_blas():\n    return None\n",
+    }, fails=False)
+    twin = write_tree(tmp_path / "public", {
+        "pkg/__init__.py": "from ._misc import *\nNAME = 1\n",
+        "pkg/_misc.py": "from .blas import get_blas\n",
+        "pkg/blas.py": "from pkg import fblas\n\n\ndef get_blas():\n    return None\n",
+    })
+    assert fails_on_the_cycle(twin, "pkg")
+    (raw,) = arc103_findings(twin)
+    assert raw.message.endswith("first fails on `fblas`")
+
+
 def test_only_a_compiled_file_of_that_exact_name_counts(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {"pkg/__init__.py": "", "pkg/sub.py": ""})
     for entry in ("_speedups.cpython-311-x86_64-linux-gnu.so", "_win.cp311-win_amd64.pyd", "_abi.abi3.so",

@@ -166,3 +166,18 @@ def test_a_blocking_call_in_an_async_test_stalls_no_one(tmp_path: Path) -> None:
     project = Project.load(root)
     assert _codes(project, "app/stream.py") == ["ASYNC212"]
     assert _codes(project, "tests/test_stream.py") == []
+
+
+def test_a_module_importing_pytest_is_test_code_wherever_it_lives(tmp_path: Path) -> None:
+    """Twenty-first reading (pydantic-ai's ``workspaces/conformance.py``): a pytest suite a package
+    ships for its backends polls files and runs shell scripts as tests do. The same code without
+    the pytest import is application code and stays reported; a nested or aliased mention is no
+    top-level import of pytest."""
+    body = "import requests\n\n\ndef check_backend(url):\n    return requests.get(url)\n"
+    root = write_tree(tmp_path, {"pkg/conformance.py": "import pytest\n" + body, "pkg/client.py": body,
+                                 "pkg/lazy.py": body + "\n\ndef skip():\n    import pytest\n    pytest.skip()\n"})
+    project = Project.load(root)
+    assert _codes(project, "pkg/conformance.py") == []
+    assert _codes(project, "pkg/client.py") == ["S113"]
+    assert _codes(project, "pkg/lazy.py") == ["S113"]
+    assert file_context(Path("/r/pkg/fixtures.py"), Path("/r"), None, ["from _pytest.fixtures import fixture"]).is_test

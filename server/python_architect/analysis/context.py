@@ -131,8 +131,15 @@ def file_context(path: Path, root: Path, module: str | None, lines: list[str] | 
                  scripts: Iterable[str] = ()) -> FileContext:
     """The context of one file; ``scripts`` are the console-script modules of the project."""
     is_test, entry = _path_context(Path(path), Path(root), module, tuple(scripts))
+    if not is_test and lines:
+        is_test = any(line.startswith(_PYTEST_IMPORTS) for line in lines)
     blocks = script_blocks(lines) if lines and not entry else ()
     return FileContext(is_test=is_test, is_entry_point=entry, script_blocks=blocks)
+
+
+_PYTEST_IMPORTS = ("import pytest", "from pytest import", "import _pytest", "from _pytest")
+"""A module importing pytest at its top level is test code wherever it lives: a conformance suite
+a package ships for its backends (pydantic-ai's ``workspaces/conformance.py``), a plugin, fixtures."""
 
 
 @lru_cache(maxsize=4096)

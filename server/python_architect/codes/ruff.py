@@ -14,9 +14,9 @@ from .model import CORE, JUDGMENT, OPT_IN, CheckInfo
 WARN, ERR, INFO = Severity.WARNING, Severity.ERROR, Severity.INFO
 _SECURITY_WHY = "Untrusted input reaching this call can run code or leak data; the safe form costs nothing."
 _CONSTANT_SHELL = (" Not reported when the command line is a literal (a string or a list of strings) with nothing "
-                   "interpolated but constants named in capitals (`f\"irm {Bun.INSTALL_URL}|iex\"`): no input reaches the shell. Judgment tier: on real code a variable command "
-                   "line was a deliberate user command (a pager, an editor, a `pipe` lookup) far more often "
-                   "than injection; a team that adopts `security` gets it.")
+                   "interpolated but constants named in capitals (`f\"irm {Bun.INSTALL_URL}|iex\"`): no input reaches the shell. "
+                   "On real code a variable command line was a deliberate user command (a pager, an editor, a "
+                   "`pipe` lookup) far more often than injection.")
 _BLOCKING_WHY = ("A blocking call inside `async def` stalls the event loop: every other request served "
                  "by that loop waits until it returns. Not reported in a coroutine that runs alone on a loop "
                  "of its own (defined in a plain function and only driven there by `asyncio.run` or "
@@ -119,10 +119,21 @@ JUDGMENT_CODES = frozenset({
 # caller passed another value, a loader built through a factory is safe, or a host is the
 # program's own lies outside the syntax. The refinements still apply where a team names the code
 # or adopts it with a `memory` or `security` ADR.
+# S604 and ASYNC115 (seventeenth to twenty-second readings): 0 of 16 and 0 of 1: a sandbox's
+# shell API run with quoted values and constants, a documented zero sleep.
 OPT_IN_CODES = frozenset({"S602", "ASYNC109", "BLE001", "S110", "S608", "T201", "ASYNC230", "ASYNC240",
-                          "G004", "S301", "S307", "B019", "TRY400", "RUF006", "B006", "S506", "S501"})
+                          "G004", "S301", "S307", "B019", "TRY400", "RUF006", "S604", "ASYNC115", "B006", "S506", "S501"})
 
 OPT_IN_WHY = {
+    "S604": "Opt-in: read blind on registry packages nobody tuned it on (seventeenth to twenty-second "
+            "sets), none of 16 findings was one a reviewer would act on: each called an API whose job "
+            "is to run shell commands (a sandbox backend's `run(..., shell=True)`), with every value "
+            "put into the line quoted (`shlex.quote`) or a constant, or was a shipped test suite. "
+            "Name `S604`, or adopt it in a `security` ADR, where no shell command should ever run.",
+    "ASYNC115": "Opt-in: read blind on registry packages nobody tuned it on, the one zero sleep found "
+                "was documented in its function (`yield once so queued callbacks run`), and "
+                "`anyio.sleep(0)` is the checkpoint. Name `ASYNC115` where the team prefers the "
+                "explicit spelling.",
     "G004": "Opt-in: read blind on three sets of registry packages nobody tuned it on "
             "(`benchmarks/bench_precision.py`), 3 of 40 adopted findings were worth changing: the "
             "message was built under a level guard, once per error or at start-up far more often "

@@ -208,7 +208,21 @@ class _Replay:
             return True
         bound = self.defined.get(module, set())
         return (name in bound or "*" in bound or "__getattr__" in bound or name in IMPORT_SYSTEM_NAMES
-                or self.index.roots.is_compiled_module(f"{module}.{name}", self.listings))
+                or self.index.roots.is_compiled_module(f"{module}.{name}", self.listings)
+                or not self._may_bind(module, name))
+
+    def _may_bind(self, module: str, name: str) -> bool:
+        """Whether ``module`` can bind ``name``. A private name no statement of it binds and no
+        file of the tree holds (scipy's ``from scipy.linalg import _fblas_64`` under ``if
+        HAS_ILP64:``) is a compiled module of another build: not this cycle's failure. A public
+        name bound nowhere stays a failure (the import is broken in every order)."""
+        facts = self.index.lookup_module(module)
+        if facts is None or not name.startswith("_"):
+            return True
+        if any(step[0] == "d" and step[1:] == name for step in facts.load_order):
+            return True
+        return any(name in fact.bound or (not fact.is_from and fact.module.split(".")[0] == name)
+                   for fact in facts.imports)  # a star import binds no ``_private`` name without ``__all__``
 
     # -- the replay ----------------------------------------------------------------------------
     def run(self, entry: str) -> ImportFailure | None:
