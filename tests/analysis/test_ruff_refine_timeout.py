@@ -24,13 +24,17 @@ S113_FORWARDING = [
     ("import requests\n\n\ndef get(url, **kwargs):\n    return requests.get(url, headers={}, **kwargs)\n", False),
     ("import requests\n\n\nclass Api:\n    def post(self, url, data, **options):\n"
      "        return requests.post(url, json=data, **options)\n", False),
-    # The twins: a local dict we cannot see into, a forwarded name that is not the ** parameter,
+    # through a helper that adds a header (twenty-fourth reading, roboflow's `util/http.py`)
+    ("import requests\n\n\ndef get(url, **kwargs):\n    return requests.get(url, **with_agent(kwargs))\n", False),
+    ("import requests\n\n\ndef get(url, **kwargs):\n    return requests.get(url, **{**kwargs, 'headers': {}})\n", False),
+    # The twins: a helper given something else than the caller's options, a local dict we cannot see into, a forwarded name that is not the ** parameter,
     # a nested function whose own signature has no **, and no ** at all.
     ("import requests\n\n\ndef get(url):\n    params = {'url': url}\n    return requests.post(**params)\n", True),
     ("import requests\n\n\ndef get(url, kwargs):\n    return requests.get(url, **kwargs)\n", True),
     ("import requests\n\n\ndef outer(**kwargs):\n    def inner(url):\n        return requests.get(url, **extra)\n"
      "    return inner\n", True),
     ("import requests\n\n\ndef get(url, **kwargs):\n    return requests.get(url)\n", True),
+    ("import requests\n\n\ndef get(url, **kwargs):\n    return requests.get(url, **with_agent(DEFAULTS))\n", True),
 ]
 
 

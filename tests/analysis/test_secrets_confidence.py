@@ -30,6 +30,9 @@ JUDGED = {
     "container password in a harness": 'ORACLE_PASSWORD = "Xk9#mP2$vLq-27"\n',
     # an API documentation's example token passed to a call
     "example key passed to a call": 'client = connect(api_key="q8W2eR5tY7uI9oP1aSdF3gH")\n',
+    # a site's public browser key a scraper copied from its JavaScript (yt-dlp, gallery-dl): a Google
+    # key's form does not tell a browser key from a server key
+    "google browser key": "_LOGIN_QUERY = {'key': 'AIza" + "SyCaRPBsDQYVDUWWBXjsTrHESi2r_F3RAdA'}\n",
     # shapes without a vendor
     "json web token": f'TOKEN = "{JWT}"\n',
     "bearer header": 'HEADERS = {"Authorization": "Bearer 9fQx2LmZp7RtV4nB8cKdW3sYhJ6uEa1G"}\n',
@@ -142,3 +145,13 @@ def test_a_name_bound_secret_is_still_redacted_before_the_model_sees_it() -> Non
     out = Redactor().redact(code)
     assert not any(secret in out for secret in ("q8Zr2LxP0vN7tYw4Kb6MzR1c", "Xk9#mP2$vLq-27", JWT))
     assert "TELEMETRY_API_KEY = " in out and "ORACLE_PASSWORD = " in out and "TOKEN = " in out
+
+
+def test_the_message_names_the_kind_with_its_article(tmp_path: Path) -> None:
+    source = 'KEY_ID = "AKIA' + 'IOSFODNN7EXAMPLQ"\nSECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"\n'
+    root = write_tree(tmp_path, {"app/aws.py": f'STRIPE_KEY = "{STRIPE}"\n', "app/pair.py": source})
+    project = Project.load(root)
+    (stripe,) = project.analyze(root / "app/aws.py").findings
+    assert stripe.message == "Hard-coded credential: this literal contains a Stripe live secret key"
+    (key_id,) = project.analyze(root / "app/pair.py").findings[:1]
+    assert key_id.message == "Hard-coded credential: this literal contains an AWS access key id"

@@ -87,7 +87,7 @@ def _scan(ctx: ModuleContext) -> Iterator[RawFinding]:
         if kind == "private key" and not complete_private_key(value):
             continue  # documentation's truncated example; the redactor still masks it
         if kind is not None:
-            message = f"Hard-coded credential: this literal contains a {kind}"
+            message = f"Hard-coded credential: this literal contains {_article(kind)} {kind}"
         elif not in_tests and name is not None and is_secret_name(name) and _secret_value(name, value):
             kind = NAME_JUDGED
             message = f"Hard-coded credential: a secret-looking value is assigned to `{name}`"
@@ -134,7 +134,7 @@ def _split_credentials(ctx: ModuleContext, index: TreeIndex, reported: set[int],
             span = index.lines.span(literal)
             if id(literal) not in reported and span.contains(hit.span.line, hit.span.column):
                 reported.add(id(literal))
-                message = (f"Hard-coded credential: these concatenated literals hold a {hit.kind}"
+                message = (f"Hard-coded credential: these concatenated literals hold {_article(hit.kind)} {hit.kind}"
                            if hit.kind != AWS_SECRET_KEY else
                            "Hard-coded credential: an AWS secret access key beside its access key id")
                 yield _credential(span, hit.kind, message)
@@ -148,3 +148,8 @@ def _relative(ctx: ModuleContext) -> str:
 def _is_prose(value: str) -> bool:
     """Documentation rather than a value: several lines, or a sentence of words."""
     return "\n" in value.strip() or len(value.split()) > 3
+
+
+def _article(kind: str) -> str:
+    """``an AWS access key id``, ``an Anthropic API key``, ``a URL with a password``: by sound."""
+    return "an" if kind[:1] in "AEIOaeio" else "a"

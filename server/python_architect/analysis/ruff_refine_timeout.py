@@ -29,14 +29,18 @@ Judge = Callable[[list[ast.AST], list[str], RawFinding], bool]
 def _s113_timeout_is_the_callers(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     """``requests.get(url, **kwargs)`` where ``kwargs`` is the enclosing function's own ``**``
     parameter: a wrapper that forwards its caller's options, so the timeout is the caller's to give
-    (the finding belongs where the wrapper is called without one). A ``**`` of anything else (a
-    local dict we cannot see into) stays reported."""
+    (the finding belongs where the wrapper is called without one), also through a helper that
+    adds to them (``**with_headers(kwargs)``). A ``**`` of anything else (a local dict we cannot
+    see into) stays reported."""
     calls = [node for node in near if isinstance(node, ast.Call)
              and (starts_at(node.func, lines, finding.span.line, finding.span.column)
                   or starts_at(node, lines, finding.span.line, finding.span.column))]
     if not calls:
         return False
-    forwarded = {k.value.id for k in calls[0].keywords if k.arg is None and isinstance(k.value, ast.Name)}
+    # ``**kwargs`` itself, or an expression built from it (``**_with_user_agent(kwargs)``,
+    # ``**{**kwargs, "headers": h}``: roboflow's SDK wrappers add a header and pass the rest on).
+    forwarded = {node.id for k in calls[0].keywords if k.arg is None
+                 for node in ast.walk(k.value) if isinstance(node, ast.Name)}
     if not forwarded:
         return False
     functions = [node for node in near if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))

@@ -66,7 +66,10 @@ SHAPES: tuple[Shape, ...] = (
           ("/api/webhooks/",)),
     Shape("Anthropic API key", r"\bsk-ant-[A-Za-z0-9_-]{20,}", ("sk-ant-",)),
     Shape("OpenAI API key", r"\bsk-(?:proj-)?[A-Za-z0-9_-]{40,}", ("sk-",)),
-    Shape("Google API key", r"\bAIza[0-9A-Za-z_-]{35}", ("AIza",)),
+    # A browser key a site ships in its own JavaScript looks the same as a server key: every one
+    # read blind was the public web key of the service a scraper talks to (yt-dlp, gallery-dl,
+    # streamlink; issue 21, twenty-third and twenty-fourth readings). Judged, so ARC702's.
+    Shape("Google API key", r"\bAIza[0-9A-Za-z_-]{35}", ("AIza",), certain=False),
     Shape("JSON Web Token", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}", ("eyJ",),
           certain=False, structural=True),
     Shape("bearer token", r"\b[Bb]earer[ \t]+[A-Za-z0-9._~+/-]{20,}=*", ("earer",), certain=False, structural=True),

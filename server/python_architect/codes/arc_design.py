@@ -242,8 +242,10 @@ ARC701_INFO = CheckInfo(
     ),
     not_reported=(
         "A value judged only by the name it is bound to, and shapes without a vendor (a JSON Web "
-        "Token, `Bearer`/`Basic` credentials, a non-database URL with a password): those are "
-        "ARC702, reported once a team adopts `security`. A truncated private key in "
+        "Token, `Bearer`/`Basic` credentials, a non-database URL with a password), and a Google "
+        "API key (`AIza…`, whose form does not tell a browser key a site ships in its pages from "
+        "a server key: every one read blind was a scraper's copy of a site's public key): those "
+        "are ARC702, reported once a team adopts `security` or names it. A truncated private key in "
         "documentation; structural shapes in tests and in docstrings (a database URL whose "
         "password looks chosen is still reported there); in test code only vendor-format keys."
     ),
