@@ -116,7 +116,7 @@ class _Replay:
         self.complete: set[str] = set()
         self.defined: dict[str, set[str]] = {}
         self.listings: dict[str, frozenset[str]] = {}
-        """Folder listings ``is_compiled_module`` read, per replay."""
+        """Folder listings ``is_unindexed_module`` read, per replay."""
 
     # -- what each step does -------------------------------------------------------------------
     def _load(self, module: str, fact: ImportFact | None, via_call: bool) -> tuple:
@@ -192,10 +192,11 @@ class _Replay:
             submodule = f"{fact.module}.{name}"
             if submodule in self.index:
                 actions.append(("load", submodule))  # a partial submodule is found in sys.modules
-            elif self.index.roots.is_compiled_module(submodule, self.listings):
-                # A compiled submodule (sklearn's ``_hierarchical_fast``, pymongo's ``_cmessage``):
-                # the import system loads and binds it even while its package is partial, and its
-                # own imports are not ours to replay (issue 21, third reading).
+            elif self.index.roots.is_unindexed_module(submodule, self.listings):
+                # A compiled submodule (sklearn's ``_hierarchical_fast``, pymongo's ``_cmessage``),
+                # or a generated one discovery leaves out (pyqtgraph's pyuic templates): the import
+                # system loads and binds it even while its package is partial, and its own imports
+                # are not ours to replay (issue 21, third and twenty-fourth readings).
                 continue
             elif fact.module in self.index:
                 actions.append(("need", fact.module, name))
@@ -208,7 +209,7 @@ class _Replay:
             return True
         bound = self.defined.get(module, set())
         return (name in bound or "*" in bound or "__getattr__" in bound or name in IMPORT_SYSTEM_NAMES
-                or self.index.roots.is_compiled_module(f"{module}.{name}", self.listings)
+                or self.index.roots.is_unindexed_module(f"{module}.{name}", self.listings)
                 or not self._may_bind(module, name))
 
     def _may_bind(self, module: str, name: str) -> bool:

@@ -183,6 +183,15 @@ class SourceRoots:
                     return True
         return False
 
+    def is_unindexed_module(self, name: str, listings: dict[str, frozenset[str]]) -> bool:
+        """Whether ``name`` is a module the import system finds that the index does not hold: a
+        compiled extension (``is_compiled_module``) or a source file discovery left out (generated
+        by a tool, ``FlowchartCtrlTemplate_generic.py`` from pyuic; vendored)."""
+        if self.is_compiled_module(name, listings):
+            return True
+        *parents, last = name.split(".")
+        return bool(parents) and any(last + ".py" in names for names in self._sibling_listings(parents, listings))
+
     def is_package(self, path: Path) -> bool:
         return Path(path).stem == "__init__"
 
