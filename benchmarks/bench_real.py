@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import time
@@ -46,7 +47,9 @@ BENCH_DIR = Path(__file__).resolve().parent.parent / ".bench" / "real"
 
 
 def _wheel_for(name: str, version: str, wheels: Path) -> Path | None:
-    prefix = f"{name.replace('-', '_')}-{version}-".lower()
+    # A wheel's file name spells the project name with every run of ``-``, ``_`` or ``.`` as one
+    # ``_`` (``mastodon.py`` ships ``mastodon_py-2.3.3-...whl``).
+    prefix = f"{re.sub(r'[-_.]+', '_', name)}-{version}-".lower()
     for wheel in wheels.glob("*.whl"):
         if wheel.name.lower().startswith(prefix):
             return wheel
