@@ -120,9 +120,10 @@ JUDGMENT_CODES = frozenset({
 # program's own lies outside the syntax. The refinements still apply where a team names the code
 # or adopts it with a `memory` or `security` ADR.
 # S604 and ASYNC115 (seventeenth to twenty-second readings): 0 of 16 and 0 of 1: a sandbox's
-# shell API run with quoted values and constants, a documented zero sleep.
+# shell API run with quoted values and constants, a documented zero sleep. ASYNC110 (seventeenth
+# to twenty-fifth): 0 of 10, polls of state outside the loop.
 OPT_IN_CODES = frozenset({"S602", "ASYNC109", "BLE001", "S110", "S608", "T201", "ASYNC230", "ASYNC240",
-                          "G004", "S301", "S307", "B019", "TRY400", "RUF006", "S604", "ASYNC115", "B006", "S506", "S501"})
+                          "G004", "S301", "S307", "B019", "TRY400", "RUF006", "S604", "ASYNC115", "ASYNC110", "B006", "S506", "S501"})
 
 OPT_IN_WHY = {
     "S604": "Opt-in: read blind on registry packages nobody tuned it on (seventeenth to twenty-second "
@@ -130,6 +131,11 @@ OPT_IN_WHY = {
             "is to run shell commands (a sandbox backend's `run(..., shell=True)`), with every value "
             "put into the line quoted (`shlex.quote`) or a constant, or was a shipped test suite. "
             "Name `S604`, or adopt it in a `security` ADR, where no shell command should ever run.",
+    "ASYNC110": "Opt-in: read blind on registry packages nobody tuned it on (seventeenth to "
+                "twenty-fifth sets), none of 10 findings was one a reviewer would act on: the loops "
+                "polled state no Event of the loop's own could signal (a process's `returncode`, a "
+                "file another process writes, a thread's future, a paced clock), or were test "
+                "helpers; 2 of 2 before that. Name `ASYNC110` where every wait should be an Event.",
     "ASYNC115": "Opt-in: read blind on registry packages nobody tuned it on, the one zero sleep found "
                 "was documented in its function (`yield once so queued callbacks run`), and "
                 "`anyio.sleep(0)` is the checkpoint. Name `ASYNC115` where the team prefers the "
