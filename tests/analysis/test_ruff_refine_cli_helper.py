@@ -127,3 +127,30 @@ def test_a_long_signature_and_a_decorator_over_several_lines_are_read() -> None:
             ") -> dict:\n    return requests.get(url).json()\n\n\n@click.command()\n@click.option(\n"
             "    '--name',\n)\ndef cli(name):\n    fetch_table()\n")
     assert reported_and_kept(text, "S113") == (["S113"], [])
+
+
+VERSION_CHECK = ("import requests\n\n\ndef get_latest():\n"
+                 "    return requests.get('https://example.org/pkg/json').json()['version']\n\n\n"
+                 "def check_version(force=False):\n    return get_latest()\n")
+
+
+def test_a_helper_of_a_command_line_front_end_beside_its_library(tmp_path: Path) -> None:
+    """streamlink (twenty-fourth reading): ``streamlink_cli/utils/versioncheck.get_latest`` is
+    called through ``check_version`` from ``streamlink_cli/main.py`` only; the library package
+    ``streamlink`` beside it does not import its front end."""
+    files = {"streamlink/__init__.py": "", "streamlink_cli/__init__.py": "", "streamlink_cli/utils/__init__.py": "",
+             "streamlink_cli/utils/versioncheck.py": VERSION_CHECK,
+             "streamlink_cli/main.py": "from streamlink_cli.utils.versioncheck import check_version\n"}
+    root = write_tree(tmp_path / "ws", files)
+    path = root / "streamlink_cli/utils/versioncheck.py"
+    assert reported_and_kept(VERSION_CHECK, "S113", path, root) == (["S113"], [])
+    # The twins: a `_cli` folder with no library beside it (a library's own subpackage named so),
+    # the same module in the library, and a helper referred to without a call (handed on).
+    (root / "streamlink/__init__.py").unlink()
+    (root / "streamlink").rmdir()
+    assert reported_and_kept(VERSION_CHECK, "S113", path, root) == (["S113"], ["S113"])
+    library = write_tree(tmp_path / "lib", {"streamlink/__init__.py": "", "streamlink/versioncheck.py": VERSION_CHECK})
+    assert reported_and_kept(VERSION_CHECK, "S113", library / "streamlink/versioncheck.py", library) == (["S113"], ["S113"])
+    handed_on = VERSION_CHECK + "\n\nHOOKS = [get_latest]\n"
+    root = write_tree(tmp_path / "ws2", {**files, "streamlink_cli/utils/versioncheck.py": handed_on})
+    assert reported_and_kept(handed_on, "S113", root / "streamlink_cli/utils/versioncheck.py", root) == (["S113"], ["S113"])

@@ -66,3 +66,34 @@ def test_s113_an_explicit_none_is_a_decision_not_an_omission(text: str, stays: b
     reported, kept = _codes(text, "S113")
     assert reported == ["S113"]
     assert kept == (["S113"] if stays else [])
+
+
+_PREDICT = ("import requests\n\n\nclass LocalEndpoint:\n    def predict(self, request):\n"
+            "        url = f\"http://localhost:{self.port}{self.route}\"\n"
+            "        return requests.post(url, data=request)\n")
+S113_OWN_LOCAL_PROCESS = [
+    # A one-shot call to the container/server the program started on this machine (aiplatform's
+    # `LocalEndpoint.predict`, twenty-fifth reading): the URL is spelled local in the function.
+    (_PREDICT, False),
+    ("import requests\n\n\ndef forward(body):\n    return requests.post('http://127.0.0.1:4566/_invoke', json=body)\n", False),
+    ("import requests\n\n\ndef shutdown(port):\n    requests.post(url='http://[::1]:' + str(port) + '/quit')\n", False),
+    # The twins: a probe by its name (the same SDK's `run_health_check`, whose caller's deadline a
+    # hung request defeats) or in a loop; a host from a variable; a local-looking name bound twice;
+    # an address that only starts like a local one.
+    (_PREDICT.replace("predict", "run_health_check"), True),
+    ("import requests\n\n\ndef until_up(port):\n    for _ in range(60):\n"
+     "        if requests.get(f'http://localhost:{port}/').ok:\n            return\n", True),
+    (_PREDICT.replace("localhost", "{self.host}"), True),
+    ("import requests\n\n\ndef send(remote, body):\n    url = 'http://localhost:8080/'\n    if remote:\n"
+     "        url = remote\n    return requests.post(url, json=body)\n", True),
+    ("import requests\n\n\ndef send(body):\n    return requests.post('http://localhost.example.com/x', json=body)\n", True),
+]
+
+
+@pytest.mark.parametrize(("text", "stays"), S113_OWN_LOCAL_PROCESS)
+def test_s113_one_shot_call_to_the_programs_own_local_process(text: str, stays: bool) -> None:
+    """Issue 21, twenty-fifth reading: a prediction posted to the SDK's own localhost container
+    was read wrong, its health check (polled under a deadline) right."""
+    reported, kept = _codes(text, "S113")
+    assert reported == ["S113"]
+    assert kept == (["S113"] if stays else [])

@@ -18,8 +18,8 @@ More classes live in their own modules and are merged into ``REFINERS`` here: th
 ``ruff_refine_shell``: S602/S604 constant commands and S604 calls that run nothing;
 ``ruff_refine_timeout``: S113), security
 (``ruff_refine_security``: S506 safe loaders) and the judgment tier's
-(``ruff_refine_judgment``: TRY400's ``exc_info=``, S608's text that is no statement, S301, S311,
-BLE001, G004, T201, ...). A judge that follows the file's imports (S506) or reads its package's
+(``ruff_refine_judgment``: TRY400's ``exc_info=``, S608's text that is no statement, S301,
+BLE001, G004, T201, ...; ``ruff_judge_random``: S311). A judge that follows the file's imports (S506) or reads its package's
 siblings (``ruff_refine_launched``: S301 in a worker the package launches;
 ``ruff_refine_cli_helper``: S113 in a helper only command-line code calls) sits in
 ``WORKSPACE_REFINERS`` and is given the file's path and the workspace root. Before any judge, a

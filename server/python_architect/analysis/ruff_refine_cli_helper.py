@@ -16,7 +16,12 @@ at the terminal sees a hang and presses Ctrl-C, as for a request written in the 
   (an argparse ``main``, chromadb's ``app``);
 - the lines of ``if __name__ == "__main__":``;
 - a top-level function that has callers in its module, all of them command-line code (followed
-  through the module, cycles counting as not).
+  through the module, cycles counting as not);
+- in a command-line front end beside its library (a package ``<name>_cli`` or ``<name>cli`` next
+  to the package ``<name>``: streamlink's ``streamlink_cli/utils/versioncheck.get_latest``, called
+  through ``check_version`` from ``streamlink_cli/main.py`` only, read wrong blind on the
+  twenty-fourth set), a top-level function with no caller in its module as well: the library
+  does not import its front end, so only the command reaches it.
 
 Stays reported (the twin): a helper with any other caller in the module (a library function, a
 method, module-level code, a class body), one referred to without being called (handed on as a
@@ -58,8 +63,9 @@ def s113_cli_only_helper(near: list[ast.AST], lines: list[str], finding: RawFind
     name, decorated = _top_level_def(lines, finding.span.line)
     if name is None:
         return False
+    frontend = where is not None and _in_cli_frontend(where)
     word = re.compile(rf"\b{re.escape(name)}\b")
-    if not decorated and sum(1 for line in lines if word.search(line)) < 2 and not any(
+    if not decorated and not frontend and sum(1 for line in lines if word.search(line)) < 2 and not any(
             _READS_COMMAND_LINE.search(line) for line in lines):
         return False  # no caller in the module and no command line read: a library function
     module = whole_module(next((node for node in near if isinstance(node, ast.Module)), None), lines)
@@ -69,10 +75,11 @@ def s113_cli_only_helper(near: list[ast.AST], lines: list[str], finding: RawFind
                      and node.lineno <= finding.span.line <= (node.end_lineno or node.lineno)), None)
     if function is None:
         return False
-    facts = _ModuleFacts(module, cli_folder=where is not None and _in_cli_folder(where))
+    facts = _ModuleFacts(module, cli_folder=where is not None and _in_cli_folder(where), frontend=frontend)
     if not facts.cli_only(function.name, frozenset()):
         return False
-    return where is None or not _called_by_sibling(function.name, facts.cli_chain(function.name), where)
+    # In a front end a sibling calling the helper is command-line code too.
+    return where is None or facts.frontend or not _called_by_sibling(function.name, facts.cli_chain(function.name), where)
 
 
 _READS_COMMAND_LINE = re.compile(r"\bargv\b|\bparse_(?:known_)?args\b|\bArgumentParser\b")
@@ -104,7 +111,10 @@ def _top_level_def(lines: list[str], line: int) -> tuple[str | None, bool]:
 class _ModuleFacts:
     """The top-level functions of one module and who refers to each of them."""
 
-    def __init__(self, module: ast.Module, cli_folder: bool = False) -> None:
+    def __init__(self, module: ast.Module, cli_folder: bool = False, frontend: bool = False) -> None:
+        self.frontend = frontend
+        """The module is in a command-line front end beside its library: a function nothing in
+        the module calls is reached from the front end's other modules only."""
         self.functions = {node.name: node for node in module.body if isinstance(node, _FUNCTIONS)}
         self.uses_click = cli_folder or imports_cli(module)
         self.exported = _dunder_all(module)
@@ -137,7 +147,9 @@ class _ModuleFacts:
         if self.is_command(name):
             return True
         callers = self.callers.get(name, [])
-        return bool(callers) and all(
+        if not callers:
+            return self.frontend
+        return all(
             caller == "__main__" or (caller is not None and caller in self.functions
                                      and self.cli_only(caller, seen | {name}))
             for caller in callers)
@@ -163,6 +175,26 @@ def _in_cli_folder(where: tuple[Path, Path]) -> bool:
     except ValueError:
         return False
     return any(part.lstrip("_") in _CLI_FOLDERS for part in folders)
+
+
+def _in_cli_frontend(where: tuple[Path, Path]) -> bool:
+    """A folder of the file's path inside the root is ``<name>_cli`` (or ``<name>cli``) and a
+    package ``<name>`` sits beside it: the command-line front end of a library."""
+    path, root = where
+    try:
+        folders = path.parent.relative_to(root).parts
+    except ValueError:
+        return False
+    parent = root
+    for folder in folders:
+        match = _FRONTEND.match(folder)
+        if match is not None and (parent / match.group(1) / "__init__.py").is_file():
+            return True
+        parent = parent / folder
+    return False
+
+
+_FRONTEND = re.compile(r"^(\w+?)_?cli$")
 
 
 def _dunder_all(module: ast.Module) -> frozenset[str]:

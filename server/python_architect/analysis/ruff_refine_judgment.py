@@ -30,8 +30,8 @@ from .ruff_judge_nodes import (
     module_has,
     name_of,
     name_words,
-    statement_around,
 )
+from .ruff_judge_random import s311_not_a_secret
 
 # --- S301: a module reading back the pickles it writes ------------------------------------------
 
@@ -53,88 +53,6 @@ def _s301_own_pickles(near: list[ast.AST], lines: list[str], finding: RawFinding
     if FROM_OUTSIDE.search(ast.unparse(source)):
         return False
     return module_has(lines, WRITES_PICKLES)
-
-
-# --- S311: random numbers that are not secrets --------------------------------------------------
-
-SECRET_WORDS = frozenset({
-    "token", "password", "passwd", "pwd", "secret", "key", "apikey", "nonce", "salt", "session",
-    "sid", "otp", "csrf", "xsrf", "auth", "credential", "credentials", "pin", "iv", "passphrase",
-    "signature", "cookie",
-})
-"""Words of a name that make a random value a secret (matched as whole words of the name)."""
-CHANCE_WORDS = frozenset({
-    "sample", "samples", "sampling", "sampled", "sampler", "jitter", "jittered", "shuffle", "shuffled",
-    "backoff", "retry", "retries",
-})
-"""Words of a name that say what the randomness is for, and it is not a secret: a sampling
-decision, jitter, a shuffle, a backoff before a retry. They win over a secret word in the same
-name (``determine_profile_session_sampling_decision``: the session is what is sampled)."""
-
-
-def _s311_not_a_secret(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
-    """``random`` for jitter, backoff, sampling, shuffling, ids of links, test data: reported only
-    where the value feeds a name that is a secret (``token = ...``, ``password=...``, ``{"nonce":
-    ...}``) or is returned by a function so named (``def make_token(): return ...``), and that
-    name does not also say the value is a chance (``session_sample_rate``, ``auth_retry_jitter``)."""
-    call = call_at(near, lines, finding.span.line, finding.span.column)
-    if call is None:
-        return False
-    if any(isinstance(node, ast.Call) and dotted(node.func) in _CSPRNG and _holds(node, call) for node in near):
-        return True  # ``os.urandom(random.randint(lo, hi))``: a length; the bytes are secure (localstack)
-    return not any(_names_a_secret(name) for name in _names_fed(near, call))
-
-
-_CSPRNG = frozenset({"os.urandom", "urandom", "secrets.token_bytes", "secrets.token_hex", "secrets.token_urlsafe",
-                     "token_bytes", "token_hex", "token_urlsafe"})
-"""Calls whose result is secure whatever size they are asked for."""
-
-
-def _names_a_secret(name: str) -> bool:
-    words = name_words(name)
-    return bool(SECRET_WORDS & words) and not CHANCE_WORDS & words
-
-
-def _names_fed(near: list[ast.AST], value: ast.AST) -> list[str]:
-    """Names the value ends up under: assignment targets, keyword and dict keys around it, the
-    function returning it."""
-    names: list[str] = []
-    statement = statement_around(near, value)
-    for node in near:
-        if isinstance(node, ast.Call) and _holds(node, value):
-            names.extend(k.arg for k in node.keywords if k.arg and _holds(k.value, value))
-        elif isinstance(node, ast.Dict) and _holds(node, value):
-            names.extend(k.value for k, v in zip(node.keys, node.values, strict=True)
-                         if isinstance(k, ast.Constant) and isinstance(k.value, str) and _holds(v, value))
-    if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-        for target in targets:
-            if isinstance(target, (ast.Tuple, ast.List)) and statement.value is value:
-                # ``pid, sid = random.choice(self.sentence_ids)``: one record picked from a collection
-                # and unpacked into its parts, not a value made up to be secret (stanza).
-                continue
-            names.extend(_target_names(target))
-    elif isinstance(statement, ast.Return):
-        function = enclosing_function(near, statement.lineno)
-        names.append(getattr(function, "name", ""))
-    return names
-
-
-def _holds(outer: ast.AST, inner: ast.AST) -> bool:
-    return any(node is inner for node in ast.walk(outer))
-
-
-def _target_names(target: ast.AST) -> list[str]:
-    if isinstance(target, (ast.Name, ast.Attribute)):
-        return [name_of(target)]
-    if isinstance(target, ast.Subscript):
-        key = target.slice
-        if isinstance(key, ast.Constant) and isinstance(key.value, str):
-            return [key.value]  # the key names the value; the container names them all (``neg_session["ClientGuid"]``)
-        return [name_of(target.value)]
-    if isinstance(target, (ast.Tuple, ast.List)):
-        return [name for element in target.elts for name in _target_names(element)]
-    return []
 
 
 # --- S307: eval of code, not of data ------------------------------------------------------------
@@ -400,7 +318,7 @@ Refiner = Callable[[list[ast.AST], list[str], RawFinding], bool]
 
 REFINERS: dict[str, Refiner] = {
     "S301": _s301_own_pickles,
-    "S311": _s311_not_a_secret,
+    "S311": s311_not_a_secret,
     "S307": _s307_evaluates_code,
     "ASYNC240": _async240_no_io,
     "ASYNC110": _async110_sleeps_forever,

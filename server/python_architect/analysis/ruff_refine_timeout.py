@@ -1,6 +1,6 @@
 """False-positive judges of S113 (HTTP request without a timeout) in the default tier (issue 21).
 
-Two classes, each read on held-out registry packages:
+Three classes, each read on held-out registry packages:
 
 - **The caller's timeout**: ``requests.get(url, **kwargs)`` where ``kwargs`` is the enclosing
   function's own ``**`` parameter (langchain's ``Requests`` wrapper): the timeout is the caller's
@@ -10,6 +10,15 @@ Two classes, each read on held-out registry packages:
   (chromadb's client, whose five-second httpx default broke large batch writes; bentoml's proxy
   to its own local process; gradio's call to its own start-up endpoint) was deliberate. What
   stays reported is the call that says nothing about a timeout.
+- **A one-shot call to the program's own local process**: the URL is written in the function as
+  ``http://localhost…`` / ``127.0.0.1`` / ``[::1]`` (google-cloud-aiplatform's
+  ``LocalEndpoint.predict`` posting to the container the SDK itself started for local debugging,
+  read wrong blind on the twenty-fifth set). The peer is not across a network that can drop a
+  packet; it hangs only when the program's own server hangs, and an unbounded prediction is what
+  a debugging user asked for. The twins stay reported: a *probe* (in a loop, or in a function named
+  for health/ping/alive/ready/wait/probe/status: the same SDK's ``run_health_check``, whose caller's
+  deadline a hung request defeats, read right), and any URL not spelled local in the function
+  (a host from a variable or configuration may be anywhere).
 
 (S113 inside ``if __name__ == "__main__":`` and in entry-point files is silenced by the context
 rules, and inside click/Typer commands by ``ruff_refine_scope``.)
@@ -18,6 +27,7 @@ rules, and inside click/Typer commands by ``ruff_refine_scope``.)
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 
 from .registry import RawFinding
@@ -59,9 +69,52 @@ def _s113_none_on_purpose(near: list[ast.AST], lines: list[str], finding: RawFin
                for node in near)
 
 
+_LOOPBACK_URL = re.compile(r"^https?://(?:localhost|127\.0\.0\.1|\[::1\])(?:[:/]|$)", re.IGNORECASE)
+_PROBE_NAME = re.compile(r"health|ping|alive|ready|wait|probe|status|poll", re.IGNORECASE)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _s113_own_local_process(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
+    """A one-shot request whose URL the enclosing function spells as a loopback address (see the
+    module docstring); a probe (in a loop, or in a function named for one) stays reported."""
+    calls = [node for node in near if isinstance(node, ast.Call)
+             and (starts_at(node.func, lines, finding.span.line, finding.span.column)
+                  or starts_at(node, lines, finding.span.line, finding.span.column))]
+    functions = [node for node in near if isinstance(node, _FUNCTIONS)
+                 and node.lineno <= finding.span.line <= (node.end_lineno or node.lineno)]
+    if not calls or not functions:
+        return False
+    call, function = calls[0], max(functions, key=lambda node: node.lineno)
+    if _PROBE_NAME.search(function.name) or any(
+            isinstance(node, _LOOPS) and node.lineno <= finding.span.line <= (node.end_lineno or node.lineno)
+            for node in ast.walk(function)):
+        return False
+    url = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "url"), None)
+    if isinstance(url, ast.Name):
+        # The one value the function binds to that name (two bindings: we cannot tell which).
+        bound = [node.value for node in ast.walk(function) if isinstance(node, ast.Assign)
+                 and any(isinstance(t, ast.Name) and t.id == url.id for t in node.targets)]
+        url = bound[0] if len(bound) == 1 else None
+    return url is not None and _LOOPBACK_URL.match(_literal_start(url)) is not None
+
+
+def _literal_start(node: ast.expr) -> str:
+    """The literal text an URL expression starts with: a string, an f-string's first literal part,
+    the left end of a ``+`` concatenation; empty when it starts with a value we cannot see."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+        return str(node.values[0].value)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _literal_start(node.left)
+    return ""
+
+
 def _s113_not_missing(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
     return (_s113_timeout_is_the_callers(near, lines, finding)
-            or _s113_none_on_purpose(near, lines, finding))
+            or _s113_none_on_purpose(near, lines, finding)
+            or _s113_own_local_process(near, lines, finding))
 
 
 REFINERS: dict[str, Judge] = {"S113": _s113_not_missing}
