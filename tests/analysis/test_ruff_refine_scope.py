@@ -64,3 +64,48 @@ def test_a_click_command_judged_on_a_batch_tree_without_the_imports() -> None:
 
     assert judged("import click\n")
     assert not judged("import discord\n")
+
+
+NIKOLA_THEME = ("import requests\nfrom nikola.plugin_categories import Command\n\n\nclass CommandTheme(Command):\n"
+                "    name = 'theme'\n    cmd_options = [{'name': 'install', 'short': 'i'}]\n\n"
+                "    def _execute(self, options, args):\n        return self.do_install(args[0])\n\n"
+                "    def do_install(self, url):\n        return requests.get(url).content\n")
+DJANGO_COMMAND = ("import requests\nfrom django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n"
+                  "    def handle(self, *args, **options):\n        requests.get('https://example.org/feed')\n")
+MULTI_LINE_HEADER = NIKOLA_THEME.replace("class CommandTheme(Command):", "class CommandTheme(\n    Command,\n):")
+
+
+@pytest.mark.parametrize("text", [NIKOLA_THEME, DJANGO_COMMAND, MULTI_LINE_HEADER,
+                                  NIKOLA_THEME.replace("cmd_options = [", "def add_arguments(self, parser):\n        pass\n    x = [")])
+def test_a_method_of_a_command_line_command_class(text: str) -> None:
+    """nikola's `nikola theme -i` (twenty-sixth reading, nine of its S113 read wrong): every method
+    of a command class that declares its command-line options runs with a person at the terminal."""
+    reported, kept = reported_and_kept(text, "S113")
+    assert reported == ["S113"]
+    assert kept == []
+
+
+@pytest.mark.parametrize("text", [
+    # the command *pattern*: a class a web request runs declares no command-line options
+    ("import requests\nfrom app.bus import Command\n\n\nclass CreateOrder(Command):\n    def execute(self, order):\n"
+     "        requests.post('https://payments.example.org', json=order)\n"),
+    # options declared, but no command base
+    NIKOLA_THEME.replace("class CommandTheme(Command):", "class Theme(Plugin):"),
+    # a function after the command class, at module level
+    NIKOLA_THEME + "\n\ndef fetch(url):\n    return requests.get(url)\n",
+    # Django-named base without `handle`
+    DJANGO_COMMAND.replace("def handle(", "def run("),
+])
+def test_a_command_pattern_class_or_a_module_function_is_reported(text: str) -> None:
+    reported, kept = reported_and_kept(text, "S113")
+    assert reported == ["S113"] * (2 if "def fetch" in text else 1)
+    assert kept == ["S113"]  # with `fetch` after the class: the command's is dropped, fetch's stays
+
+
+def test_options_named_by_a_common_word_count_only_as_a_list_of_option_calls() -> None:
+    """cleo's `options = [option("dry-run")]` is a command's option table; a CQRS command's
+    `options: dict` field is not."""
+    body = "    def handle(self):\n        requests.get('https://example.org')\n"
+    head = "import requests\nfrom cleo.commands.command import Command\n\n\nclass Add(Command):\n"
+    assert reported_and_kept(head + "    options = [option('dry-run'), option('lock')]\n\n" + body, "S113") == (["S113"], [])
+    assert reported_and_kept(head + "    options: dict = {}\n\n" + body, "S113") == (["S113"], ["S113"])
