@@ -202,3 +202,24 @@ def test_sqlalchemy_2_statements_on_each_table_are_schema_work():
             session.execute(delete(DagRun).where(DagRun.id == run_id))
     """
     assert lines_of(run_check("ARC502", per_item)) == [4]
+
+
+def test_a_schema_upgrade_step_walks_the_rows_once():
+    """FlexGet (twenty-seventh reading, 18 findings read wrong): `@db_schema.upgrade('series')`
+    functions live beside the storage code in `db.py` and run once per database."""
+    source = """
+    @db_schema.upgrade('series')
+    def upgrade(ver, session):
+        for row in session.execute(select(series_table)):
+            session.execute(update(series_table).where(series_table.c.id == row.id).values(name=row.name.lower()))
+        return ver
+    """
+    assert run_check("ARC502", source, path="src/app/components/series/db.py") == []
+    renamed = source.replace("def upgrade(", "def fix_names(")
+    assert run_check("ARC502", renamed, path="src/app/components/series/db.py") == []
+    # The twins: the same loop undecorated in the storage module, and a decorator that is not a
+    # migration step, are a query per row.
+    plain = renamed.replace("    @db_schema.upgrade('series')\n", "")
+    assert lines_of(run_check("ARC502", plain, path="src/app/components/series/db.py")) == [4]
+    routed = renamed.replace("@db_schema.upgrade('series')", "@app.route('/series')")
+    assert lines_of(run_check("ARC502", routed, path="src/app/components/series/db.py")) == [5]

@@ -141,5 +141,9 @@ def test_migration_scripts_loop_over_rows_on_purpose():
     assert run_check("ARC502", migration, path="app/alembic/versions/0042_fill_x.py") == []
     assert run_check("ARC502", migration.replace("from alembic import op\n", ""),
                      path="app/db/migrations/0007_fill.py") == []
-    # The same loop in application code is reported.
-    assert lines_of(run_check("ARC502", migration, path="app/services/fill.py")) == [7]
+    # The same loop in application code is reported (an alembic-style `upgrade()` step is a
+    # migration wherever it lives: twenty-seventh reading; a billing `upgrade(user)` is not).
+    assert lines_of(run_check("ARC502", migration.replace("def upgrade():", "def fill_x():"),
+                              path="app/services/fill.py")) == [7]
+    assert lines_of(run_check("ARC502", migration.replace("def upgrade():", "def upgrade(user):"),
+                              path="app/services/fill.py")) == [7]

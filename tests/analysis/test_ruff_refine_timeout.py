@@ -97,3 +97,24 @@ def test_s113_one_shot_call_to_the_programs_own_local_process(text: str, stays: 
     reported, kept = _codes(text, "S113")
     assert reported == ["S113"]
     assert kept == (["S113"] if stays else [])
+
+
+S113_TIMEOUT_IN_THE_OPTIONS = [
+    # OctoPrint (twenty-seventh reading): the options dict handed on holds the timeout.
+    ("import requests\n\n\ndef probe(data):\n    params = {'method': 'HEAD', 'url': data['url'], 'timeout': 3.0}\n"
+     "    with requests.request(**params) as response:\n        return response.status_code\n", False),
+    ("import requests\n\n\ndef snapshot(url, settings):\n    params = dict(stream=True, timeout=settings.timeout)\n"
+     "    if settings.auth:\n        params['auth'] = settings.auth\n    return requests.get(url, **params)\n", False),
+    # The twins: a dict without the key, one bound twice and once without it, one from elsewhere.
+    ("import requests\n\n\ndef probe(url):\n    params = {'stream': True}\n    return requests.get(url, **params)\n", True),
+    ("import requests\n\n\ndef probe(url, fast):\n    params = {'timeout': 1}\n    if not fast:\n        params = {}\n"
+     "    return requests.get(url, **params)\n", True),
+    ("import requests\n\n\ndef probe(url, options):\n    params = options.copy()\n    return requests.get(url, **params)\n", True),
+]
+
+
+@pytest.mark.parametrize(("text", "stays"), S113_TIMEOUT_IN_THE_OPTIONS)
+def test_s113_the_timeout_is_in_the_options_dict_handed_on(text: str, stays: bool) -> None:
+    reported, kept = _codes(text, "S113")
+    assert reported == ["S113"]
+    assert kept == (["S113"] if stays else [])

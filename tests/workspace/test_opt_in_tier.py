@@ -23,15 +23,17 @@ ROOT = Path("/ws")
 FILE = ROOT / "app" / "x.py"
 SPAN = Span(1, 1, 1, 5)
 CODE_OF_TIER = {CORE: "ARC701", JUDGMENT: "ARC502", OPT_IN: "ARC202"}
-"""One code per tier; ARC202 is made opt-in here, so these semantics do not depend on which codes
-the project has moved to that tier."""
+"""One code per tier; ARC502 is made judgment and ARC202 opt-in here, so these semantics do not
+depend on which codes the project has moved between tiers."""
 
 
 @pytest.fixture(autouse=True)
 def _tiers(monkeypatch: pytest.MonkeyPatch) -> None:
     def info_for(code: str) -> CheckInfo | None:
         info = metadata(code)
-        return replace(info, tier=OPT_IN) if info is not None and code == CODE_OF_TIER[OPT_IN] else info
+        if info is not None and code in (CODE_OF_TIER[OPT_IN], CODE_OF_TIER[JUDGMENT]):
+            return replace(info, tier=OPT_IN if code == CODE_OF_TIER[OPT_IN] else JUDGMENT)
+        return info
 
     monkeypatch.setattr(finalize, "info_for", info_for)
     assert info_for("ARC701").tier == CORE and info_for("ARC502").tier == JUDGMENT

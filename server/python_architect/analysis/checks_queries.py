@@ -79,6 +79,39 @@ def _is_migration(ctx: ModuleContext) -> bool:
     return "versions" in parts and any(i.module.split(".")[0] == "alembic" for i in ctx.facts.imports)
 
 
+_MIGRATION_STEP = re.compile(r"^(?:upgrade|downgrade)$")
+_MIGRATION_DECORATOR = re.compile(r"^(?:upgrade|downgrade|migration|migrate|upgrader)$")
+
+
+def _loops_of_migration_steps(tree: ast.Module) -> set[int]:
+    """The loops inside a function that is one step of a schema migration: decorated as one
+    (FlexGet's ``@db_schema.upgrade('series')``, read wrong 18 times on the twenty-seventh set),
+    or written as alembic's steps are (a top-level ``upgrade()`` / ``downgrade()`` without
+    parameters). A function that only has ``migrate`` in its name may be the storage's own code
+    and stays judged."""
+    loops: set[int] = set()
+    # alembic's steps by name: top-level and without parameters (a billing ``upgrade(user, plan)``
+    # is application code).
+    steps = {id(node) for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+             and _MIGRATION_STEP.search(node.name) and not _has_parameters(node)}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+                id(node) in steps or any(
+                    _MIGRATION_DECORATOR.search(_decorator_name(d)) for d in node.decorator_list)):
+            loops.update(id(n) for n in ast.walk(node) if isinstance(n, (ast.For, ast.AsyncFor, ast.While)))
+    return loops
+
+
+def _has_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    arguments = function.args
+    return bool(arguments.posonlyargs or arguments.args or arguments.kwonlyargs or arguments.vararg or arguments.kwarg)
+
+
+def _decorator_name(decorator: ast.expr) -> str:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+
+
 def _is_lookup_not_query(receiver: str, first: ast.Call) -> bool:
     """A mapping lookup (``sessions.get(sid)``, ``db_map.get(key)``) or HTTP (``session.get(url)``):
     ``get`` is a query only as ``session.get(Model, id)`` or on a repository."""
@@ -313,6 +346,7 @@ def n_plus_one_query(ctx: ModuleContext) -> Iterator[RawFinding]:
     scopes: dict[int, _LoopScope] = {}
     fixed: dict[int, bool] = {}
     judged: set[int] = set()
+    migration_loops: set[int] | None = None  # found only when a finding is about to be reported
     for call, loops in index.loop_calls:
         func = call.func
         assert isinstance(func, ast.Attribute)
@@ -344,6 +378,10 @@ def n_plus_one_query(ctx: ModuleContext) -> Iterator[RawFinding]:
         # a loop over rows inside (or around) a loop over tables is still a query per row.
         if all(statement_varies(runner, top, scopes[id(loop)].assigned, _target_names(loop)) for loop in varying):
             continue
+        if migration_loops is None:
+            migration_loops = _loops_of_migration_steps(ctx.tree)
+        if id(loops[0]) in migration_loops:
+            continue  # a schema upgrade step runs once per database
         method = runner.func.attr if isinstance(runner.func, ast.Attribute) else "query"
         yield RawFinding(
             code=ARC502,

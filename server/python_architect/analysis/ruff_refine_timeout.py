@@ -1,10 +1,14 @@
 """False-positive judges of S113 (HTTP request without a timeout) in the default tier (issue 21).
 
-Three classes, each read on held-out registry packages:
+Four classes, each read on held-out registry packages:
 
 - **The caller's timeout**: ``requests.get(url, **kwargs)`` where ``kwargs`` is the enclosing
   function's own ``**`` parameter (langchain's ``Requests`` wrapper): the timeout is the caller's
   to give, and the finding belongs where the wrapper is called without one.
+- **The timeout in the options handed on**: ``requests.request(**params)`` where every value the
+  function binds to ``params`` is a dict display (or ``dict(...)``) with a ``"timeout"`` key
+  (OctoPrint's ``params = {"method": ..., "url": ..., "timeout": 3.0}``, twenty-seventh reading):
+  ruff cannot see into the dict; we can. A dict bound without one, or from elsewhere, stays.
 - **No timeout on purpose**: ``httpx.Client(timeout=None)``. ruff reports an explicit ``None`` like
   a missing timeout, but it is the author's decision, stated in the code: every one read blind
   (chromadb's client, whose five-second httpx default broke large batch writes; bentoml's proxy
@@ -58,7 +62,26 @@ def _s113_timeout_is_the_callers(near: list[ast.AST], lines: list[str], finding:
     if not functions:
         return False
     innermost = max(functions, key=lambda node: node.lineno)
-    return innermost.args.kwarg is not None and innermost.args.kwarg.arg in forwarded
+    if innermost.args.kwarg is not None and innermost.args.kwarg.arg in forwarded:
+        return True
+    handed = [k.value.id for k in calls[0].keywords if k.arg is None and isinstance(k.value, ast.Name)]
+    return any(_always_holds_a_timeout(innermost, name) for name in handed)
+
+
+def _always_holds_a_timeout(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """Every value ``function`` binds to ``name`` is a dict display or ``dict(...)`` call with a
+    ``timeout`` key (and there is at least one)."""
+    bound = [node.value for node in ast.walk(function) if isinstance(node, (ast.Assign, ast.AnnAssign))
+             and any(isinstance(t, ast.Name) and t.id == name
+                     for t in (node.targets if isinstance(node, ast.Assign) else [node.target]))]
+    return bool(bound) and all(_has_timeout_key(value) for value in bound)
+
+
+def _has_timeout_key(value: ast.expr | None) -> bool:
+    if isinstance(value, ast.Dict):
+        return any(isinstance(k, ast.Constant) and k.value == "timeout" for k in value.keys)
+    return (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict"
+            and any(k.arg == "timeout" for k in value.keywords))
 
 
 def _s113_none_on_purpose(near: list[ast.AST], lines: list[str], finding: RawFinding) -> bool:
