@@ -186,6 +186,33 @@ SHAPES: list[tuple[str, dict[str, str], bool]] = [
         "pkg/flags.py": "MYPY_RUNNING = False\nDEBUG = True\n",
         "pkg/sub.py": "from pkg.flags import DEBUG\n\nif DEBUG:\n    from pkg import NAME\n",
     }, FAILS),
+    # mautrix (twenty-ninth reading): the package binds its own flag to ``TYPE_CHECKING``
+    # (``__optional_imports__ = TYPE_CHECKING``) and modules import it to guard their edges back.
+    # The twins: a flag bound to anything else, and an ``if`` that is false only in an ``else``.
+    ("package-flag-aliasing-type-checking", {
+        "pkg/__init__.py": "from typing import TYPE_CHECKING\n\n__optional_imports__ = TYPE_CHECKING\n"
+                           "from . import sub\nNAME = 1\n",
+        "pkg/sub.py": "from pkg import __optional_imports__\n\nif __optional_imports__:\n    from pkg import NAME\n",
+    }, IMPORTS),
+    ("package-flag-aliasing-typing-attribute-in-another-module", {
+        "pkg/__init__.py": "from . import sub\nNAME = 1\n",
+        "pkg/flags.py": "import typing\n\nCHECKING: bool = typing.TYPE_CHECKING\n",
+        "pkg/sub.py": "from pkg.flags import CHECKING\n\nif CHECKING:\n    from pkg import NAME\n",
+    }, IMPORTS),
+    ("module-flag-aliasing-type-checking", {
+        "pkg/__init__.py": "from . import sub\nNAME = 1\n",
+        "pkg/sub.py": "from typing import TYPE_CHECKING\n\nSTATIC = TYPE_CHECKING\nif STATIC:\n    from pkg import NAME\n",
+    }, IMPORTS),
+    ("package-flag-bound-to-a-setting", {
+        "pkg/__init__.py": "import os\n\n__optional_imports__ = os.name != 'nt'\nfrom . import sub\nNAME = 1\n",
+        "pkg/sub.py": "from pkg import __optional_imports__\n\nif __optional_imports__:\n    from pkg import NAME\n",
+    }, FAILS),
+    ("package-flag-aliasing-type-checking-else-branch-runs", {
+        "pkg/__init__.py": "from typing import TYPE_CHECKING\n\n__optional_imports__ = TYPE_CHECKING\n"
+                           "from . import sub\nNAME = 1\n",
+        "pkg/sub.py": "from pkg import __optional_imports__\n\nif __optional_imports__:\n    pass\nelse:\n"
+                      "    from pkg import NAME\n",
+    }, FAILS),
     # Caught in the failing module itself, the classic optional name.
     ("optional-name-caught-in-the-importing-module", {
         "pkg/__init__.py": "from . import sub\nNAME = 1\n",

@@ -19,6 +19,11 @@ calls while it is imported) and records it as a tuple of steps, each a short str
 * ``u<a.b.c>`` -- a dotted name whose head an import bound is read here (at module level, in a
   default value, a decorator, a class body, an annotation evaluated at definition time, or in
   the body of a function called at import time);
+* ``a<name>`` -- ``name`` is bound at module level to the type-checking flag (mautrix's
+  ``__optional_imports__ = TYPE_CHECKING``): an ``if name:`` block never runs on import;
+* ``t<name>`` ... ``t-`` -- the steps between run only if ``name``, bound by ``from x import name``,
+  is true: the replay skips them when ``x`` has an ``a<name>`` step (an ``if`` on a flag this
+  module binds itself that way is left out here, like ``if TYPE_CHECKING:``);
 * ``g<catches>`` ... ``g-`` -- the steps between run inside a ``try:`` body (or a
   ``with suppress(...)`` block) whose handler catches what a partial module raises: ``i`` in
   ``catches`` for ImportError (``from pkg import NAME``), ``a`` for AttributeError (``pkg.NAME``
@@ -52,6 +57,13 @@ def _is_type_checking(test: ast.expr) -> bool:
 
     name = test.attr if isinstance(test, ast.Attribute) else getattr(test, "id", None)
     return name in TYPE_CHECKING_NAMES
+
+
+def _is_flag_alias(node: ast.Assign | ast.AnnAssign) -> bool:
+    """``NAME = TYPE_CHECKING`` (or ``typing.TYPE_CHECKING``, annotated or not): one plain name."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return (len(targets) == 1 and isinstance(targets[0], ast.Name) and node.value is not None
+            and isinstance(node.value, (ast.Name, ast.Attribute)) and _is_type_checking(node.value))
 
 
 def _is_main_guard(test: ast.expr) -> bool:
@@ -90,6 +102,8 @@ class _Steps:
             for s in tree.body
         )
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.type_checking_flags: set[str] = set()
+        """Names this module bound at its top level to the type-checking flag, so far."""
 
     # -- statements ------------------------------------------------------------------------------
     def statements(self, body: Iterable[ast.stmt], in_class: bool = False) -> None:
@@ -128,11 +142,17 @@ class _Steps:
             if not in_class:
                 self.steps.append(f"d{node.name}")
         elif isinstance(node, ast.If):
-            if _is_type_checking(node.test) or _is_main_guard(node.test):
+            flag = node.test.id if isinstance(node.test, ast.Name) else None
+            if _is_type_checking(node.test) or _is_main_guard(node.test) or flag in self.type_checking_flags:
                 self.statements(node.orelse, in_class)
                 return
             self.expressions([node.test])
-            self.statements(node.body, in_class)
+            if flag is not None and flag in self.from_bound:
+                self.steps.append(f"t{flag}")
+                self.statements(node.body, in_class)
+                self.steps.append("t-")
+            else:
+                self.statements(node.body, in_class)
             self.statements(node.orelse, in_class)
         elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
             self.guarded(node.body, in_class, _caught([handler.type for handler in node.handlers]))
@@ -151,6 +171,11 @@ class _Steps:
             self.expressions(heads, bind=not in_class)
             self.guarded(node.body, in_class, _suppressed(getattr(node, "items", ())))
             self.statements(getattr(node, "orelse", ()), in_class)  # ``with`` has none
+        elif (not in_class and isinstance(node, (ast.Assign, ast.AnnAssign)) and _is_flag_alias(node)):
+            target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+            name = target.id if isinstance(target, ast.Name) else ""
+            self.type_checking_flags.add(name)
+            self.steps.extend((f"d{name}", f"a{name}"))
         elif isinstance(node, ast.AnnAssign) and self.lazy_annotations:
             self.expressions([node.value, node.target] if node.value else [node.target], bind=not in_class)
         else:

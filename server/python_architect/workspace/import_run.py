@@ -135,8 +135,15 @@ class _Replay:
         aliases: dict[str, tuple[str, bool]] = {}
         actions: list = []
         open_guards: list[int] = []
+        skipping = 0  # depth inside an ``if flag:`` whose flag is the type-checking one
         for step in facts.load_order:
             kind, rest = step[0], step[1:]
+            if kind == "t":
+                if skipping or (rest != "-" and rest in aliases and self._type_checking_flag(aliases[rest][0])):
+                    skipping += 1 if rest != "-" else -1
+                continue
+            if skipping:
+                continue
             if kind == "g":
                 if rest != "-":
                     open_guards.append(len(actions))
@@ -179,6 +186,12 @@ class _Replay:
                     target, is_module = aliases[head]
                     actions.append(("read", target, is_module, tail.split("."), None, False))
         return actions
+
+    def _type_checking_flag(self, target: str) -> bool:
+        """``target`` (``pkg.NAME``) is bound in ``pkg`` to the type-checking flag (its ``a`` step)."""
+        owner, _, name = target.rpartition(".")
+        facts = self.index.lookup_module(owner) if owner else None
+        return facts is not None and f"a{name}" in facts.load_order
 
     def _import_actions(self, fact: ImportFact) -> list[tuple]:
         if not self.index.roots.is_first_party(fact.module):
