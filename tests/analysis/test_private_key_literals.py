@@ -63,3 +63,12 @@ def test_a_whole_key_is_reported_in_a_literal_and_as_one_line(name: str, pem: st
 def test_the_redactor_still_masks_a_truncated_key() -> None:
     # What goes to the model errs the other way: a fragment of a key is still masked.
     assert "MIIEpQIBAAKCAQEAuyf" not in Redactor().redact(TRUNCATED_DOC, config=False, question=False)
+
+
+@pytest.mark.parametrize("path", ["reviewboard/ssh/tests.py", "tests/test_keys.py", "app/test.py"])
+def test_a_whole_key_in_test_code_is_a_throwaway_fixture(path: str) -> None:
+    """reviewboard's ``ssh/tests.py`` (thirtieth reading): the key pair a test loads unlocks
+    nothing deployed. The twin: the same key in application code is reported."""
+    text = f'RSA_KEY = """{_keys()[0][1]}"""\n'
+    assert run_check("ARC701", text, path=path) == []
+    assert len(run_check("ARC701", text, path="reviewboard/ssh/keys.py")) == 1

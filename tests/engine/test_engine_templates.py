@@ -32,6 +32,7 @@ BROKEN = {
 @pytest.fixture(autouse=True)
 def _unsaid(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parse, "_SAID_TEMPLATES", set())
+    monkeypatch.setattr(parse, "_SAID_FIXTURES", set())
 
 
 def test_a_workspace_check_skips_templates_and_says_so_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -68,3 +69,30 @@ def test_a_half_typed_line_in_the_editor_is_reported(tmp_path: Path) -> None:
     typing = "def view():\n    page = {% \n    return 1\n"
     project.track_open(path, typing)
     assert [f.code for f in project.analyze(path, typing).findings] == ["ARC900"]
+
+
+BROKEN_ON_PURPOSE = {
+    # nautobot's test repository of jobs that do not import (thirtieth reading)
+    "nautobot/extras/tests/git_data/02-invalid-files/jobs/syntaxerror.py": "print(\n",
+    "app/tests.py": "def test_x(:\n    pass\n",
+}
+
+
+def test_a_workspace_check_skips_test_files_that_do_not_parse(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A fixture broken on purpose; a real test file that does not parse fails the test run.
+    The twins: the same error in application code, ``in-tests = true``, and an open document."""
+    root = write_tree(tmp_path, {**BROKEN_ON_PURPOSE, **BROKEN})
+    with caplog.at_level(logging.WARNING, logger="python_architect.workspace.parse"):
+        result = Project.load(root).check_paths(None, jobs=1)
+    reported = sorted(f.path.relative_to(root).as_posix() for f in result.findings if f.code == "ARC900")
+    assert reported == sorted(BROKEN)
+    assert len([r for r in caplog.records if "test file that fails to parse" in r.getMessage()]) == 1
+    (root / "pyproject.toml").write_text("[tool.python-architect.options.ARC900]\nin-tests = true\n")
+    result = Project.load(root).check_paths(None, jobs=1)
+    reported = sorted(f.path.relative_to(root).as_posix() for f in result.findings if f.code == "ARC900")
+    assert reported == sorted({**BROKEN_ON_PURPOSE, **BROKEN})
+    (root / "pyproject.toml").unlink()
+    project = Project.load(root)
+    path = root / "app/tests.py"
+    project.track_open(path, path.read_text())
+    assert [f.code for f in project.analyze(path, path.read_text()).findings] == ["ARC900"]

@@ -47,14 +47,17 @@ def test_modules_named_for_test_support_are_test_code() -> None:
     for path in ("pkg/utils/_mocking.py", "pkg/utils/mocking.py", "pkg/mock.py", "pkg/mocks.py",
                  "pkg/fakes.py", "pkg/fake.py", "pkg/testing.py", "pkg/utils/_testing.py",
                  "_pytest/pytester.py", "pkg/_testing/asserters.py", "pkg/testing/fixtures.py",
-                 "pkg/mocks/client.py"):
+                 "pkg/mocks/client.py",
+                 # a Django app's tests module (reviewboard's `ssh/tests.py`, thirtieth reading)
+                 "reviewboard/ssh/tests.py", "pkg/test.py"):
         assert is_test_path(path), path
 
 
 def test_a_name_that_only_contains_the_word_is_application_code() -> None:
     for path in ("pkg/mockup_parser.py", "pkg/attestation.py", "pkg/testing_ground/app.py",
                  "pkg/fakery.py", "pkg/contest.py", "pkg/latest/x.py", "pkg/mocking_bird/app.py",
-                 "pkg/testing.txt", "pkg/fixtures.py", "pkg/greatest.py"):
+                 "pkg/testing.txt", "pkg/fixtures.py", "pkg/greatest.py", "pkg/contests.py",
+                 "pkg/attest.py", "pkg/tests.txt"):
         assert not is_test_path(path), path
 
 

@@ -84,6 +84,8 @@ def _scan(ctx: ModuleContext) -> Iterator[RawFinding]:
             continue  # a DSN in a docstring or EXAMPLES, a JWT in a test fixture
         if kind == _KEY_ID and names_documentation(name) and _is_prose(value):
             continue  # a docstring's example key ids: an id alone signs nothing (localstack)
+        if kind == "private key" and in_tests:
+            continue  # a test's throwaway key pair (reviewboard's ``ssh/tests.py``): no vendor, no account
         if kind == "private key" and not complete_private_key(value):
             continue  # documentation's truncated example; the redactor still masks it
         if kind is not None:

@@ -37,12 +37,14 @@ TEST_DIRS = frozenset({"tests", "test", "testing", "mocks", "fakes", "testsuite"
 (``pandas/_testing/``)."""
 TEST_SUPPORT_MODULES = frozenset(
     {"testing", "pytester", "mock", "mocks", "mocking", "fake", "fakes", "testutil", "testutils", "test_utils",
-     "testing_utils", "test_helpers"}
+     "testing_utils", "test_helpers", "tests", "test"}
 )
 """Module names (without ``.py`` and leading underscores) that say the module exists for tests
 even when it ships inside the package: ``sklearn/utils/_testing.py``, ``sklearn/utils/_mocking.py``
 (test doubles), ``_pytest/pytester.py`` (the plugin for testing plugins), ``flask/testing.py``,
-``localstack/utils/testutil.py`` (requests to the emulator with test credentials).
+``localstack/utils/testutil.py`` (requests to the emulator with test credentials), and a Django
+app's ``tests.py`` (reviewboard's ``ssh/tests.py`` with its throwaway RSA key, read wrong blind on
+the thirtieth set).
 The whole name must match: ``mockup_parser.py`` or ``attestation.py`` only contain the word."""
 _MAIN_GUARD = re.compile(r"""^if\s+(?:__name__\s*==\s*(['"])__main__\1|(['"])__main__\2\s*==\s*__name__)\s*:""")
 

@@ -306,8 +306,10 @@ ARC900_INFO = CheckInfo(
         "statements before 3.12, template strings before 3.14) when ruff's parser reads the file: "
         "the log says once that only ruff's checks ran on it. Nor, in a workspace check, for a "
         "Jinja/cookiecutter template (the failing line holds `{{` or `{%` outside its strings, or "
-        "the file sits under a `{{...}}` folder): it is Python only once rendered; the log says so "
-        "once, and a file open in the editor still shows its parse error."
+        "the file sits under a `{{...}}` folder): it is Python only once rendered; nor for test "
+        "code (test data broken on purpose, such as a repository of jobs that do not import; a "
+        "test file that does not parse fails the test run itself; `in-tests = true` reports it). "
+        "The log says each once, and a file open in the editor still shows its parse error."
     ),
     instead="Fix the syntax error; the architecture checks run again once the file parses.",
 )

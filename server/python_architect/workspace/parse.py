@@ -143,6 +143,19 @@ def say_template_skipped(path: Path) -> None:
                     "the editor still shows the error in an open file)", path)
 
 
+_SAID_FIXTURES: set[bool] = set()
+"""Whether the skip of test files that do not parse was said (once per process)."""
+
+
+def say_test_fixture_skipped(path: Path) -> None:
+    log.debug("%s: test code that does not parse: its parse error is not reported", path)
+    if not _SAID_FIXTURES:
+        _SAID_FIXTURES.add(True)
+        log.warning("%s and any other test file that fails to parse: not analysed, no parse error reported "
+                    "(test data broken on purpose; `in-tests = true` in [tool.python-architect.options.ARC900] "
+                    "reports them; the editor still shows the error in an open file)", path)
+
+
 class OpenTrees:
     """The last tree parsed for each open document, to splice the next version into.
 

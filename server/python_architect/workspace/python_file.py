@@ -16,12 +16,13 @@ from pathlib import Path
 from ..analysis import ruff_bridge, ruff_refine
 from ..analysis.decoding import read_source, source_lines
 from ..analysis.registry import ModuleContext, RawFinding, Registry
+from ..codes import ARC900
 from ..config import ProjectConfig
 from ..findings import Finding, sort_key
 from ..knowledge.model import KnowledgeBase
 from .finalize import Finalizer
 from .index import WorkspaceIndex
-from .parse import OpenTrees, gc_paused, is_template_file, parse_python, say_template_skipped
+from .parse import OpenTrees, gc_paused, is_template_file, parse_python, say_template_skipped, say_test_fixture_skipped
 from .results import FileAnalysis
 from .roots import SourceRoots
 
@@ -84,6 +85,8 @@ def _analyze_python_text(checks: PythonFileChecks, path: Path, text: str, pendin
         analysis.syntax_error = error
         if error is not None and open_trees is None and _template(error, text, path, checks.root):
             say_template_skipped(path)  # a workspace check's template; an open document keeps it
+        elif error is not None and open_trees is None and _broken_on_purpose(checks, path, lines):
+            say_test_fixture_skipped(path)
         elif error is not None and checks.finalizer.selected(error.code):
             analysis.findings.append(error)
         return analysis
@@ -125,6 +128,15 @@ def _analyze_python_text(checks: PythonFileChecks, path: Path, text: str, pendin
     if memo is not None and open_trees is not None:
         open_trees.keep(path, text, lines, tree, memo)
     return analysis
+
+
+def _broken_on_purpose(checks: PythonFileChecks, path: Path, lines: list[str]) -> bool:
+    """A file of test code that does not parse, in a workspace check: a fixture broken on purpose
+    (nautobot's ``tests/git_data/02-invalid-files/jobs/syntaxerror.py``, read wrong blind on the
+    thirtieth set); a real test file that does not parse fails the test run itself. ``in-tests =
+    true`` for ARC900 reports it; an open document always shows it."""
+    finalizer = checks.finalizer
+    return finalizer.context_of(path, lines).is_test and not finalizer.options_for(ARC900, path).get("in-tests", False)
 
 
 def _template(error: Finding, text: str, path: Path, root: Path) -> bool:
