@@ -132,28 +132,30 @@ def is_template_file(error: Finding, text: str, relative: Path) -> bool:
 
 _SAID_TEMPLATES: set[bool] = set()
 """Whether the template skip was said (said once per process, each file in the debug log)."""
+_SAID_FIXTURES: set[bool] = set()
+"""Whether the skip of test files that do not parse was said (the same way)."""
 
 
 def say_template_skipped(path: Path) -> None:
-    log.debug("%s: holds template markup: its parse error is not reported", path)
-    if not _SAID_TEMPLATES:
-        _SAID_TEMPLATES.add(True)
-        log.warning("%s and any other file holding template markup ({{ }} / {%% %%}) where it fails to parse: "
-                    "not analysed, no parse error reported (a template is Python only once rendered; "
-                    "the editor still shows the error in an open file)", path)
-
-
-_SAID_FIXTURES: set[bool] = set()
-"""Whether the skip of test files that do not parse was said (once per process)."""
+    _say_skipped_once(_SAID_TEMPLATES, path, "holds template markup",
+                      "%s and any other file holding template markup ({{ }} / {%% %%}) where it fails to parse: "
+                      "not analysed, no parse error reported (a template is Python only once rendered; "
+                      "the editor still shows the error in an open file)")
 
 
 def say_test_fixture_skipped(path: Path) -> None:
-    log.debug("%s: test code that does not parse: its parse error is not reported", path)
-    if not _SAID_FIXTURES:
-        _SAID_FIXTURES.add(True)
-        log.warning("%s and any other test file that fails to parse: not analysed, no parse error reported "
-                    "(test data broken on purpose; `in-tests = true` in [tool.python-architect.options.ARC900] "
-                    "reports them; the editor still shows the error in an open file)", path)
+    _say_skipped_once(_SAID_FIXTURES, path, "test code that does not parse",
+                      "%s and any other test file that fails to parse: not analysed, no parse error reported "
+                      "(test data broken on purpose; `in-tests = true` in [tool.python-architect.options.ARC900] "
+                      "reports them; the editor still shows the error in an open file)")
+
+
+def _say_skipped_once(said: set[bool], path: Path, why: str, warning: str) -> None:
+    """Each file in the debug log; the first of its kind in this process as a warning."""
+    log.debug("%s: %s: its parse error is not reported", path, why)
+    if not said:
+        said.add(True)
+        log.warning(warning, path)
 
 
 class OpenTrees:
